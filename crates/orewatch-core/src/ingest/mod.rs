@@ -1,0 +1,67 @@
+//! Readers: one module per source format, each turning a file into model records.
+//!
+//! Every reader streams its input row by row, reads columns by name, reports the layout it
+//! detected, and never loses a row: a row it cannot accept becomes a [`QuarantineRecord`]
+//! naming the file, line, column, value and what was expected; a suspicious but possible row
+//! is kept and flagged. Only a file that cannot be read at all (I/O error, unknown layout,
+//! broken JSON) is a hard [`IngestError`].
+//!
+//! Readers do not deduplicate across files, link sites across sources or compute statistics:
+//! that is the job of the ingest plan (`ingest::plan`) and the analyses.
+
+pub mod text;
+
+use std::path::PathBuf;
+
+use crate::model::QuarantineRecord;
+
+/// What a reader produced from one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadOutcome<T> {
+    /// The layout the reader detected, in words (`UCDP GED full (49 columns)`).
+    pub layout: String,
+    pub records: Vec<T>,
+    pub quarantined: Vec<QuarantineRecord>,
+    /// Data rows read (header and HXL tag rows excluded; for GeoJSON, features).
+    pub rows_read: u64,
+    /// Rows kept but flagged as suspicious.
+    pub flagged: u64,
+    /// Things the user should know (`1 site without coordinates: MLI-HT-14 …`).
+    pub notes: Vec<String>,
+}
+
+impl<T> ReadOutcome<T> {
+    pub fn new(layout: impl Into<String>) -> Self {
+        ReadOutcome {
+            layout: layout.into(),
+            records: Vec::new(),
+            quarantined: Vec::new(),
+            rows_read: 0,
+            flagged: 0,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// A file that cannot be ingested at all. Each message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{path}: cannot read the file: {source}. Check that the path exists and is readable.")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: unknown layout: {detail}. Expected {expected}. If this is a newer release of a supported source, please report its header.")]
+    UnknownLayout {
+        path: PathBuf,
+        detail: String,
+        expected: String,
+    },
+    #[error("{path}, line {line}: {message}")]
+    Malformed {
+        path: PathBuf,
+        line: u64,
+        message: String,
+    },
+}

@@ -1,0 +1,52 @@
+use serde::{Deserialize, Serialize};
+
+use super::Extra;
+
+/// Which production series a figure belongs to. Series are never joined silently: their
+/// units and coverage differ (e.g. 1970–2015 lithium is gross weight of mixed products,
+/// USGS MCS lithium is lithium content).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ProductionSeries {
+    /// Our World in Data compilation of Clio-Infra/USGS and BGS series, 1970–2015.
+    Owid1970_2015,
+    /// USGS Mineral Commodity Summaries world production tables.
+    UsgsMcs,
+}
+
+/// Whether a figure was reported or estimated by the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ValueType {
+    Reported,
+    Estimated,
+}
+
+/// One country's production of one commodity in one year, at one stage.
+///
+/// `quantity` is None when the source withholds it (`W`) or gives none (`NA`); the reason is in
+/// `flag`. USGS's `—` means zero and is stored as 0 with flag `—`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductionRecord {
+    pub series: ProductionSeries,
+    /// Country as the source names it, footnote digits removed (`China6` → `China`).
+    pub country: String,
+    /// ISO 3166-1 alpha-3 where the country is one (None for `World total`, `Other countries`).
+    pub iso3: Option<String>,
+    pub year: i32,
+    /// Normalised lower-case commodity (`gold`, `lithium`, `alumina`, `phosphate rock`, …).
+    pub commodity: String,
+    /// `mine` or `refinery` where the source says; None for the 1970–2015 series.
+    pub stage: Option<String>,
+    pub quantity: Option<f64>,
+    /// Unit exactly as the source gives it (`metric tons`, `thousand metric tons`, …).
+    pub unit: String,
+    pub value_type: ValueType,
+    /// `W` withheld, `NA` not available, `—` zero, `XX` not applicable, or none.
+    pub flag: Option<String>,
+    /// The USGS `Type` text (`Mine production, contained lithium`), when given.
+    pub measure: Option<String>,
+    /// Edition that published the figure (`MCS2024`); the newest edition wins per figure.
+    pub edition: Option<String>,
+    /// File the stored figure came from.
+    pub source_file: String,
+    pub extra: Extra,
+}

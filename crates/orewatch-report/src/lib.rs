@@ -1,0 +1,1 @@
+//! The brief (work in progress).
