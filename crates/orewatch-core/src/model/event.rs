@@ -102,8 +102,9 @@ pub struct Event {
     /// The release the row came from when known (`"21.1"`, `"23.1"`; ACLED: none).
     pub release: Option<String>,
     pub date_start: NaiveDate,
-    /// Same as `date_start` for single-day events. Inclusive.
-    pub date_end: NaiveDate,
+    /// Inclusive end date; equal to `date_start` for single-day events; None when the layout
+    /// does not carry it (the 14-column reduced GED layout gives one date only).
+    pub date_end: Option<NaiveDate>,
     /// GED `date_prec` / ACLED `time_precision` (1 = exact day … larger = coarser).
     pub date_precision: Option<u8>,
     pub country: String,
