@@ -1,1 +1,38 @@
-//! The embedded store (work in progress).
+//! orewatch-store: the embedded store, one directory that other tools can open.
+//!
+//! Layout of a store directory (`--store DIR`, `OREWATCH_STORE`, default `./orewatch-data`):
+//!
+//! ```text
+//! DIR/
+//!   current -> generations/gen-000002      symlink, swapped atomically on every write
+//!   generations/gen-000002/
+//!     events.parquet      GeoParquet 1.0, Point geometry (WKB), one row per event
+//!     sites.parquet       GeoParquet 1.0, Point geometry, null for sites without coordinates
+//!     regions.parquet     GeoParquet 1.0, Polygon/MultiPolygon geometry
+//!     actors.parquet  production.parquet  governance.parquet  quarantine.parquet
+//!     manifest.json       provenance: per source its path, SHA-256, layout, row counts, coverage
+//! ```
+//!
+//! Other tools read `DIR/current/events.parquet` directly (GeoPandas `read_parquet`, DuckDB
+//! spatial `ST_GeomFromWKB`, QGIS). CRS is omitted from the GeoParquet metadata, which means
+//! OGC:CRS84 (WGS84 longitude/latitude).
+//!
+//! Atomicity: a write builds a complete new generation directory under a temporary name,
+//! fsyncs every file and the directory, renames it into place, then replaces the `current`
+//! symlink by renaming a new symlink over it (an atomic operation on POSIX file systems). A
+//! process killed at any point leaves `current` pointing at a complete generation. The previous
+//! generation is kept; older ones and leftovers of interrupted writes are removed by the next
+//! successful write.
+//!
+//! What it is not: it does not parse sources or compute anything; it stores a
+//! [`orewatch_core::model::Dataset`] and its [`Manifest`] and loads them back.
+
+mod fault;
+mod geoparquet;
+mod manifest;
+mod store;
+mod tables;
+
+pub use manifest::{Coverage, Manifest, SourceEntry, TableEntry};
+pub use store::{Store, StoreError};
+pub use tables::TABLE_NAMES;

@@ -13,6 +13,7 @@
 //! (keys are the source's column names, values its text as read, missing values omitted).
 
 mod actor;
+mod dataset;
 mod event;
 mod governance;
 mod production;
@@ -21,6 +22,7 @@ mod region;
 mod site;
 
 pub use actor::Actor;
+pub use dataset::Dataset;
 pub use event::{Event, EventFlag, EventSource, ViolenceType};
 pub use governance::{GovernanceRecord, WgiIndicator, WgiValues, WGI_INDICATORS};
 pub use production::{ProductionRecord, ProductionSeries, ValueType};
