@@ -1,0 +1,1 @@
+//! ACLED reader (in progress).

@@ -1,0 +1,1 @@
+//! UCDP actor list reader (in progress).
