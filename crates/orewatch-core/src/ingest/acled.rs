@@ -103,7 +103,7 @@ const RIOTS: &str = "Riots";
 const STRATEGIC: &str = "Strategic developments";
 
 /// The pre-2019 event types and today's type for each (`Riots/Protests` is decided per row,
-/// see [`map_event_type`]).
+/// see [`SourceEventType::map`]).
 const OLD_EVENT_TYPES: [(&str, &str); 9] = [
     ("Battle-No change of territory", BATTLES),
     ("Battle-Non-state actor overtakes territory", BATTLES),
@@ -286,7 +286,7 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestE
     }
 
     for parsed in groups.into_iter().filter_map(merge_actor_rows) {
-        let event = finish(parsed, layout);
+        let event = finish(parsed);
         if !event.flags.is_empty() {
             out.flagged += 1;
         }
@@ -328,6 +328,7 @@ struct Parsed {
     line: u64,
     event: Event,
     event_type_source: String,
+    event_type: SourceEventType,
     inter1: Option<ActorType>,
     inter2: Option<ActorType>,
 }
@@ -417,16 +418,12 @@ impl RowReader<'_> {
             .parse()
             .map_err(|_| refuse("fatalities", "a non-negative whole number of fatalities"))?;
         let event_type_source = field("event_type").to_string();
-        let known = CURRENT_EVENT_TYPES.contains(&event_type_source.as_str())
-            || OLD_EVENT_TYPES
-                .iter()
-                .any(|(old, _)| *old == event_type_source);
-        if !known {
-            return Err(refuse(
+        let event_type = SourceEventType::classify(&event_type_source, self.layout).ok_or_else(|| {
+            refuse(
                 "event_type",
                 "one of ACLED's event types (Battles, Explosions/Remote violence, Violence against civilians, Protests, Riots, Strategic developments, or a pre-2019 type)",
-            ));
-        }
+            )
+        })?;
         let side_a = non_empty("actor1")?;
         let country = non_empty("country")?;
         let precision = |name: &str| -> Result<Option<u8>, Refusal> {
@@ -481,6 +478,7 @@ impl RowReader<'_> {
             line: row.line,
             event,
             event_type_source,
+            event_type,
             inter1: ActorType::parse(field("inter1")),
             inter2: if self.layout == Layout::PerActor {
                 None
@@ -572,28 +570,48 @@ fn merge_actor_rows(rows: Vec<Parsed>) -> Option<Parsed> {
     Some(first)
 }
 
-/// Today's event type for a source type, and whether it came from the old typology.
-/// `Riots/Protests` → `Riots` when either side is Rioters, else `Protests`.
-fn map_event_type(
-    source: &str,
-    layout: Layout,
-    inter1: Option<ActorType>,
-    inter2: Option<ActorType>,
-) -> (&'static str, bool) {
-    if source == "Riots/Protests" {
-        let rioters = inter1 == Some(ActorType::Rioters) || inter2 == Some(ActorType::Rioters);
-        return (if rioters { RIOTS } else { PROTESTS }, true);
+/// How a source `event_type` maps to today's typology.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SourceEventType {
+    /// Already one of today's types.
+    Current(&'static str),
+    /// A pre-2019 type with a fixed mapping to today's.
+    Old(&'static str),
+    /// The old `Riots/Protests`, decided per event (needs both sides' actor types).
+    RiotsProtests,
+}
+
+impl SourceEventType {
+    /// None for a text that is no ACLED event type. `Violence against civilians` counts as
+    /// old in the pre-2019 layout (its definition changed in 2019).
+    fn classify(source: &str, layout: Layout) -> Option<SourceEventType> {
+        if source == "Riots/Protests" {
+            return Some(SourceEventType::RiotsProtests);
+        }
+        if source == VAC && layout == Layout::Pre2019 {
+            return Some(SourceEventType::Old(VAC));
+        }
+        if let Some(current) = CURRENT_EVENT_TYPES.iter().find(|t| **t == source) {
+            return Some(SourceEventType::Current(current));
+        }
+        OLD_EVENT_TYPES
+            .iter()
+            .find(|(old, _)| *old == source)
+            .map(|(_, new)| SourceEventType::Old(new))
     }
-    if source == VAC {
-        return (VAC, layout == Layout::Pre2019);
-    }
-    if let Some(current) = CURRENT_EVENT_TYPES.iter().find(|t| **t == source) {
-        return (current, false);
-    }
-    match OLD_EVENT_TYPES.iter().find(|(old, _)| *old == source) {
-        Some((_, new)) => (new, true),
-        // parse() only accepts known types; keep the text as is if it ever gets here.
-        None => (STRATEGIC, true),
+
+    /// Today's event type, and whether it was mapped from the old typology.
+    /// `Riots/Protests` → `Riots` when either side is Rioters, else `Protests`.
+    fn map(self, inter1: Option<ActorType>, inter2: Option<ActorType>) -> (&'static str, bool) {
+        match self {
+            SourceEventType::Current(t) => (t, false),
+            SourceEventType::Old(t) => (t, true),
+            SourceEventType::RiotsProtests => {
+                let rioters =
+                    inter1 == Some(ActorType::Rioters) || inter2 == Some(ActorType::Rioters);
+                (if rioters { RIOTS } else { PROTESTS }, true)
+            }
+        }
     }
 }
 
@@ -625,15 +643,16 @@ fn violence_type(
 }
 
 /// Sets event type, violence type, civilian targeting and flags.
-fn finish(parsed: Parsed, layout: Layout) -> Event {
+fn finish(parsed: Parsed) -> Event {
     let Parsed {
         mut event,
         event_type_source,
+        event_type,
         inter1,
         inter2,
         ..
     } = parsed;
-    let (event_type, legacy) = map_event_type(&event_type_source, layout, inter1, inter2);
+    let (event_type, legacy) = event_type.map(inter1, inter2);
     if legacy {
         event
             .extra

@@ -735,10 +735,26 @@ pub(crate) mod csv_rows {
         }
     }
 
+    /// `record` with a leading UTF-8 BOM removed from its first field.
+    fn without_bom(record: ByteRecord) -> ByteRecord {
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        if !record.get(0).is_some_and(|f| f.starts_with(BOM)) {
+            return record;
+        }
+        let mut clean = ByteRecord::with_capacity(record.as_slice().len(), record.len());
+        for (i, field) in record.iter().enumerate() {
+            clean.push_field(if i == 0 { &field[BOM.len()..] } else { field });
+        }
+        clean.set_position(record.position().cloned());
+        clean
+    }
+
     /// A streaming CSV reader that yields every record (any number of fields), with its line.
+    /// A UTF-8 byte-order mark at the start of the input is removed.
     pub(crate) struct CsvRows<R> {
         reader: csv::Reader<R>,
         file: String,
+        at_start: bool,
     }
 
     impl<R: Read> CsvRows<R> {
@@ -750,6 +766,7 @@ pub(crate) mod csv_rows {
             CsvRows {
                 reader,
                 file: file.to_string(),
+                at_start: true,
             }
         }
 
@@ -759,6 +776,9 @@ pub(crate) mod csv_rows {
             match self.reader.read_byte_record(&mut record) {
                 Ok(false) => Ok(None),
                 Ok(true) => {
+                    if std::mem::take(&mut self.at_start) {
+                        record = without_bom(record);
+                    }
                     let line = record.position().map_or(0, |p| p.line());
                     Ok(Some(Row { line, record }))
                 }
@@ -965,6 +985,14 @@ mod tests {
         assert_eq!(out.records[0].event_id, "285416");
         assert_eq!(out.records[0].release.as_deref(), Some("23.0"));
         assert!(sniff(text.as_bytes(), "GEDEvent_v23_0_1.csv"));
+    }
+
+    #[test]
+    fn candidate_with_a_byte_order_mark() {
+        let text = format!("\u{feff}{FULL_ROW}\n");
+        let out = read(text.as_bytes(), "candidate.csv").unwrap();
+        assert_eq!(out.records[0].event_id, "285416");
+        assert!(sniff(text.as_bytes(), "candidate.csv"));
     }
 
     #[test]
