@@ -27,8 +27,8 @@
 //! `date_precision`, `adm_1`/`adm_2` → `admin1`/`admin2`; `civilian_targeting` is true for
 //! one-sided violence. Every column without a typed home (e.g. `relid`, `source_headline`,
 //! `geom_wkt`) goes verbatim into `extra` (missing values omitted). The release (`"21.1"`)
-//! comes from the file name (`ucdp_ged_v21_1_…`, `GEDEvent_v24_1.csv`, `ged231.csv`), else
-//! None.
+//! comes from the file name (`ucdp_ged_v21_1_…`, `GEDEvent_v24_1.csv`, `ged231.csv`; a
+//! candidate `GEDEvent_v25_0_1.csv` gives `25.0.1`), else None.
 //!
 //! # Validation
 //! Quarantined (with the reason): empty id, a second row with an id already seen in the file,
@@ -334,7 +334,8 @@ fn expected_text() -> String {
 }
 
 /// The release in a GED file name: `ucdp_ged_v21_1_…` → `21.1`, `GEDEvent_v24_1.csv` →
-/// `24.1`, `ged231.csv` → `23.1`. None when the name carries none.
+/// `24.1`, `ged231.csv` → `23.1`, candidate `GEDEvent_v25_0_1.csv` → `25.0.1`. None when the
+/// name carries none.
 pub fn release_from_file_name(file: &str) -> Option<String> {
     let name = Path::new(file)
         .file_name()
@@ -360,9 +361,18 @@ pub fn release_from_file_name(file: &str) -> Option<String> {
             continue;
         }
         let minor = digits_at(sep + 1);
-        if !minor.is_empty() && minor.len() <= 2 {
-            return Some(format!("{major}.{minor}"));
+        if minor.is_empty() || minor.len() > 2 {
+            continue;
         }
+        // Monthly candidate releases carry a third part: `GEDEvent_v25_0_1.csv` → `25.0.1`.
+        let sep2 = sep + 1 + minor.len();
+        if bytes.get(sep2) == Some(&b'_') {
+            let patch = digits_at(sep2 + 1);
+            if !patch.is_empty() && patch.len() <= 2 {
+                return Some(format!("{major}.{minor}.{patch}"));
+            }
+        }
+        return Some(format!("{major}.{minor}"));
     }
     // `ged<major><minor>` with three digits (`ged231`).
     for (i, _) in name.match_indices("ged") {
@@ -983,7 +993,7 @@ mod tests {
         );
         assert_eq!(out.rows_read, 1);
         assert_eq!(out.records[0].event_id, "285416");
-        assert_eq!(out.records[0].release.as_deref(), Some("23.0"));
+        assert_eq!(out.records[0].release.as_deref(), Some("23.0.1"));
         assert!(sniff(text.as_bytes(), "GEDEvent_v23_0_1.csv"));
     }
 
@@ -1020,6 +1030,8 @@ mod tests {
         );
         assert_eq!(r("GEDEvent_v24_1.csv").as_deref(), Some("24.1"));
         assert_eq!(r("ged231.csv").as_deref(), Some("23.1"));
+        assert_eq!(r("GEDEvent_v25_0_3.csv").as_deref(), Some("25.0.3"));
+        assert_eq!(r("ucdp_ged_v21_1_1989_2019.csv").as_deref(), Some("21.1"));
         assert_eq!(r("events.csv"), None);
         assert_eq!(r("ged_events_2019.csv"), None);
     }
