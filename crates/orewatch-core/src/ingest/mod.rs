@@ -9,7 +9,10 @@
 //! Readers do not deduplicate across files, link sites across sources or compute statistics:
 //! that is the job of the ingest plan (`ingest::plan`) and the analyses.
 
+pub mod acled;
+pub mod ged;
 pub mod text;
+pub mod ucdp_actors;
 
 use std::path::PathBuf;
 

@@ -32,5 +32,9 @@ pub struct Actor {
     pub region: Option<String>,
     /// The actor-list version (`22.1`).
     pub version: Option<String>,
+    /// Typed columns whose text could not be fully parsed (an id list with a non-numeric
+    /// part, a non-numeric `Org`). The row is kept: numeric parts are still parsed, and the
+    /// column's raw text is in `extra` under its own name. Non-empty means the actor is flagged.
+    pub unparsed_columns: Vec<String>,
     pub extra: Extra,
 }

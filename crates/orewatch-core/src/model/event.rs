@@ -76,6 +76,10 @@ pub enum EventFlag {
     NullIsland,
     /// The end date is before the start date in the source; kept as given.
     DateOrder,
+    /// ACLED one-row-per-actor export: the rows of this event are more than two, or disagree
+    /// on date, fatalities or coordinates. The first row's values are kept; what differed is
+    /// described in `extra["actor_rows_note"]`.
+    ActorRowsMismatch,
 }
 
 impl EventFlag {
@@ -86,6 +90,7 @@ impl EventFlag {
             EventFlag::LegacyEventType => "legacy_event_type",
             EventFlag::NullIsland => "null_island",
             EventFlag::DateOrder => "date_order",
+            EventFlag::ActorRowsMismatch => "actor_rows_mismatch",
         }
     }
 }

@@ -1,0 +1,1038 @@
+//! Reader for the UCDP Georeferenced Event Dataset (GED): CSV files of dated, located events
+//! of organised violence, turned into [`Event`]s with source [`EventSource::UcdpGed`].
+//!
+//! # Layouts (detected from the header by column names, never from the file name)
+//! - **Reduced (14 columns)**: `id,year,month,day,country,type_of_violence,conflict_name,
+//!   side_a,side_b,latitude,longitude,low_death,best_death,high_death`, the layout of the files
+//!   shipped in `data/conflict/`. One date only: `date_start` = year-month-day and
+//!   `date_end = None`. `type_of_violence` is spelled out (`State-based violence`, …).
+//!   Required: every column but `conflict_name`, `low_death` and `high_death`.
+//! - **Full release** (49 columns in 23.1, fewer in 25.1): quoted fields with embedded
+//!   newlines, dates as `YYYY-MM-DD HH:MM:SS.000` (a bare `YYYY-MM-DD` is accepted too),
+//!   empty = missing, `type_of_violence` as the code 1/2/3. Required: `id`, `date_start`,
+//!   `date_end`, `country`, `type_of_violence`, `side_a`, `side_b`, `latitude`, `longitude`,
+//!   `best`; `low`, `high`, `where_prec`, `date_prec`, `adm_1`, `adm_2` and `conflict_name` are
+//!   used when present. An empty `date_end` is `None`.
+//! - **Candidate, no header**: UCDP's monthly candidate files in some releases have no header
+//!   row. Taken when the first record has 49 fields and its first field is a numeric id; read
+//!   with the 23.1 column order ([`GED_23_1_COLUMNS`]), and the first record is data.
+//! - Anything else is [`IngestError::UnknownLayout`], naming the header seen and the columns
+//!   expected.
+//!
+//! Either violence-type spelling (code or words) is accepted in every layout.
+//!
+//! # Units and mapping
+//! Latitude/longitude WGS84 degrees; fatalities are counts of people (`low`/`best`/`high`, or
+//! `low_death`/`best_death`/`high_death`). `where_prec` → `location_precision`, `date_prec` →
+//! `date_precision`, `adm_1`/`adm_2` → `admin1`/`admin2`; `civilian_targeting` is true for
+//! one-sided violence. Every column without a typed home (e.g. `relid`, `source_headline`,
+//! `geom_wkt`) goes verbatim into `extra` (missing values omitted). The release (`"21.1"`)
+//! comes from the file name (`ucdp_ged_v21_1_…`, `GEDEvent_v24_1.csv`, `ged231.csv`; a
+//! candidate `GEDEvent_v25_0_1.csv` gives `25.0.1`), else None.
+//!
+//! # Validation
+//! Quarantined (with the reason): empty id, a second row with an id already seen in the file,
+//! an invalid date, latitude outside [-90, 90] or longitude outside [-180, 180], fatalities
+//! that are not non-negative whole numbers, an unknown violence type, an empty `country` or
+//! `side_a`, a non-integer precision code, a wrong number of fields, text that is not UTF-8.
+//! Kept but flagged: `low ≤ best ≤ high` violated ([`EventFlag::FatalityOrder`]), coordinates
+//! exactly (0, 0) ([`EventFlag::NullIsland`]), `date_end < date_start`
+//! ([`EventFlag::DateOrder`]).
+//!
+//! # What it does not do
+//! No deduplication across files or releases, no linking of `side_a`/`side_b` to the actor
+//! list, no filtering by precision or region: those belong to the ingest plan and analyses.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::{IngestError, ReadOutcome};
+use crate::model::{Event, EventFlag, EventSource, Extra, QuarantineRecord, ViolenceType};
+
+use csv_rows::{CsvRows, Header, Row};
+
+/// The column order of the full GED 23.1 release, used for header-less candidate files.
+pub const GED_23_1_COLUMNS: [&str; 49] = [
+    "id",
+    "relid",
+    "year",
+    "active_year",
+    "code_status",
+    "type_of_violence",
+    "conflict_dset_id",
+    "conflict_new_id",
+    "conflict_name",
+    "dyad_dset_id",
+    "dyad_new_id",
+    "dyad_name",
+    "side_a_dset_id",
+    "side_a_new_id",
+    "side_a",
+    "side_b_dset_id",
+    "side_b_new_id",
+    "side_b",
+    "number_of_sources",
+    "source_article",
+    "source_office",
+    "source_date",
+    "source_headline",
+    "source_original",
+    "where_prec",
+    "where_coordinates",
+    "where_description",
+    "adm_1",
+    "adm_2",
+    "latitude",
+    "longitude",
+    "geom_wkt",
+    "priogrid_gid",
+    "country",
+    "country_id",
+    "region",
+    "event_clarity",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+    "best",
+    "high",
+    "low",
+    "gwnoa",
+    "gwnob",
+];
+
+/// Columns the reduced layout must have.
+const REDUCED_REQUIRED: [&str; 11] = [
+    "id",
+    "year",
+    "month",
+    "day",
+    "country",
+    "type_of_violence",
+    "side_a",
+    "side_b",
+    "latitude",
+    "longitude",
+    "best_death",
+];
+
+/// Columns a full-release layout must have.
+const FULL_REQUIRED: [&str; 10] = [
+    "id",
+    "date_start",
+    "date_end",
+    "country",
+    "type_of_violence",
+    "side_a",
+    "side_b",
+    "latitude",
+    "longitude",
+    "best",
+];
+
+/// The layouts this reader takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Reduced,
+    Full,
+    Candidate,
+}
+
+/// Where the date is: year/month/day (reduced layout) or date_start/date_end (full layouts).
+#[derive(Debug, Clone, Copy)]
+enum DateColumns {
+    YearMonthDay(usize, usize, usize),
+    StartEnd(usize, usize),
+}
+
+/// Where each typed field is in a row of the detected layout.
+struct Columns {
+    id: usize,
+    country: usize,
+    type_of_violence: usize,
+    side_a: usize,
+    side_b: usize,
+    latitude: usize,
+    longitude: usize,
+    best: usize,
+    low: Option<usize>,
+    high: Option<usize>,
+    conflict_name: Option<usize>,
+    dates: DateColumns,
+    where_prec: Option<usize>,
+    date_prec: Option<usize>,
+    adm_1: Option<usize>,
+    adm_2: Option<usize>,
+    /// Columns that have a typed home (not copied into `extra`).
+    typed: Vec<bool>,
+}
+
+impl Columns {
+    fn new(header: &Header, layout: Layout) -> Option<Columns> {
+        let mut typed = vec![false; header.len()];
+        let mut take = |name: &str| {
+            let i = header.get(name);
+            if let Some(i) = i {
+                typed[i] = true;
+            }
+            i
+        };
+        let (best, low, high, dates, where_prec, date_prec, adm_1, adm_2);
+        match layout {
+            Layout::Reduced => {
+                best = take("best_death")?;
+                low = take("low_death");
+                high = take("high_death");
+                dates = DateColumns::YearMonthDay(take("year")?, take("month")?, take("day")?);
+                (where_prec, date_prec, adm_1, adm_2) = (None, None, None, None);
+            }
+            Layout::Full | Layout::Candidate => {
+                best = take("best")?;
+                low = take("low");
+                high = take("high");
+                dates = DateColumns::StartEnd(take("date_start")?, take("date_end")?);
+                where_prec = take("where_prec");
+                date_prec = take("date_prec");
+                adm_1 = take("adm_1");
+                adm_2 = take("adm_2");
+            }
+        }
+        let id = take("id")?;
+        let country = take("country")?;
+        let type_of_violence = take("type_of_violence")?;
+        let side_a = take("side_a")?;
+        let side_b = take("side_b")?;
+        let latitude = take("latitude")?;
+        let longitude = take("longitude")?;
+        let conflict_name = take("conflict_name");
+        Some(Columns {
+            id,
+            country,
+            type_of_violence,
+            side_a,
+            side_b,
+            latitude,
+            longitude,
+            best,
+            low,
+            high,
+            conflict_name,
+            dates,
+            where_prec,
+            date_prec,
+            adm_1,
+            adm_2,
+            typed,
+        })
+    }
+}
+
+/// Says whether `head` (up to the first 64 KiB of a file) is a GED file this reader takes: a
+/// header with the reduced or full columns, or a header-less first record of 49 fields whose
+/// first field is a numeric id. The file name is not used.
+pub fn sniff(head: &[u8], _file_name: &str) -> bool {
+    let Some(first) = csv_rows::first_record(head) else {
+        return false;
+    };
+    let header = Header::new(first.iter().map(|f| f.to_string()).collect());
+    header.missing(&REDUCED_REQUIRED).is_empty()
+        || header.missing(&FULL_REQUIRED).is_empty()
+        || looks_like_candidate_row(&first)
+}
+
+fn looks_like_candidate_row(fields: &[String]) -> bool {
+    fields.len() == GED_23_1_COLUMNS.len()
+        && fields
+            .first()
+            .is_some_and(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Reads a GED file from disk. See the module docs for layouts and validation.
+pub fn read_path(path: &Path) -> Result<ReadOutcome<Event>, IngestError> {
+    let file = csv_rows::open(path)?;
+    read(file, &path.to_string_lossy())
+}
+
+/// Reads GED rows from `input`; `file` names the file in quarantine records and errors, and
+/// its name gives the release.
+pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestError> {
+    let mut rows = CsvRows::new(input, file);
+    let Some(first) = rows.next_row()? else {
+        return Err(IngestError::UnknownLayout {
+            path: file.into(),
+            detail: "the file is empty".into(),
+            expected: expected_text(),
+        });
+    };
+    let first_fields = first.fields_lossy();
+    let header_guess = Header::new(first_fields.clone());
+    let (header, layout, first_is_data) = if header_guess.missing(&FULL_REQUIRED).is_empty() {
+        (header_guess, Layout::Full, false)
+    } else if header_guess.missing(&REDUCED_REQUIRED).is_empty() {
+        (header_guess, Layout::Reduced, false)
+    } else if looks_like_candidate_row(&first_fields) {
+        let names = GED_23_1_COLUMNS.iter().map(|s| s.to_string()).collect();
+        (Header::new(names), Layout::Candidate, true)
+    } else {
+        return Err(IngestError::UnknownLayout {
+            path: file.into(),
+            detail: format!(
+                "header [{}] lacks {} (reduced layout) or {} (full layout)",
+                first_fields.join(","),
+                header_guess.missing(&REDUCED_REQUIRED).join(","),
+                header_guess.missing(&FULL_REQUIRED).join(",")
+            ),
+            expected: expected_text(),
+        });
+    };
+    let Some(columns) = Columns::new(&header, layout) else {
+        // Unreachable in practice: the required columns were checked above.
+        return Err(IngestError::UnknownLayout {
+            path: file.into(),
+            detail: format!("header [{}]", header.names().join(",")),
+            expected: expected_text(),
+        });
+    };
+    let release = release_from_file_name(file);
+    let layout_text = match layout {
+        Layout::Reduced => format!("UCDP GED reduced ({} columns)", header.len()),
+        Layout::Full => format!("UCDP GED full release ({} columns)", header.len()),
+        Layout::Candidate => "UCDP GED candidate, no header (23.1 columns, 49)".to_string(),
+    };
+    let mut out = ReadOutcome::new(layout_text);
+    if let Some(r) = &release {
+        out.notes.push(format!("release {r} (from the file name)"));
+    }
+    let mut reader = RowReader {
+        file,
+        header: &header,
+        columns: &columns,
+        release,
+        seen: HashMap::new(),
+    };
+    if first_is_data {
+        reader.take(first, &mut out);
+    }
+    while let Some(row) = rows.next_row()? {
+        reader.take(row, &mut out);
+    }
+    Ok(out)
+}
+
+fn expected_text() -> String {
+    format!(
+        "a UCDP GED CSV with the reduced columns ({}), or a full release with at least ({}), or a header-less candidate file with the 49 columns of GED 23.1",
+        REDUCED_REQUIRED.join(","),
+        FULL_REQUIRED.join(",")
+    )
+}
+
+/// The release in a GED file name: `ucdp_ged_v21_1_…` → `21.1`, `GEDEvent_v24_1.csv` →
+/// `24.1`, `ged231.csv` → `23.1`, candidate `GEDEvent_v25_0_1.csv` → `25.0.1`. None when the
+/// name carries none.
+pub fn release_from_file_name(file: &str) -> Option<String> {
+    let name = Path::new(file)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let bytes = name.as_bytes();
+    let digits_at = |start: usize| -> &str {
+        let end = bytes[start..]
+            .iter()
+            .position(|b| !b.is_ascii_digit())
+            .map_or(bytes.len(), |p| start + p);
+        &name[start..end]
+    };
+    // `v<major>_<minor>` after a separator or at the start.
+    for (i, _) in name.match_indices('v') {
+        let after_separator = i == 0 || matches!(bytes[i - 1], b'_' | b'-' | b' ' | b'.');
+        if !after_separator {
+            continue;
+        }
+        let major = digits_at(i + 1);
+        let sep = i + 1 + major.len();
+        if major.is_empty() || major.len() > 2 || !matches!(bytes.get(sep), Some(b'_' | b'.')) {
+            continue;
+        }
+        let minor = digits_at(sep + 1);
+        if minor.is_empty() || minor.len() > 2 {
+            continue;
+        }
+        // Monthly candidate releases carry a third part: `GEDEvent_v25_0_1.csv` → `25.0.1`.
+        let sep2 = sep + 1 + minor.len();
+        if bytes.get(sep2) == Some(&b'_') {
+            let patch = digits_at(sep2 + 1);
+            if !patch.is_empty() && patch.len() <= 2 {
+                return Some(format!("{major}.{minor}.{patch}"));
+            }
+        }
+        return Some(format!("{major}.{minor}"));
+    }
+    // `ged<major><minor>` with three digits (`ged231`).
+    for (i, _) in name.match_indices("ged") {
+        let d = digits_at(i + 3);
+        if d.len() == 3 {
+            return Some(format!("{}.{}", &d[..2], &d[2..]));
+        }
+    }
+    None
+}
+
+/// Turns rows into events or quarantine records.
+struct RowReader<'a> {
+    file: &'a str,
+    header: &'a Header,
+    columns: &'a Columns,
+    release: Option<String>,
+    /// id → line where it was first seen.
+    seen: HashMap<String, u64>,
+}
+
+/// Why a row was refused: the column, its value, and what was expected.
+struct Refusal {
+    column: Option<String>,
+    value: String,
+    reason: String,
+}
+
+impl<'a> RowReader<'a> {
+    fn take(&mut self, row: Row, out: &mut ReadOutcome<Event>) {
+        out.rows_read += 1;
+        match self.event(&row) {
+            Ok(event) => {
+                if !event.flags.is_empty() {
+                    out.flagged += 1;
+                }
+                self.seen.insert(event.event_id.clone(), row.line);
+                out.records.push(event);
+            }
+            Err(r) => out.quarantined.push(QuarantineRecord {
+                file: self.file.to_string(),
+                line: row.line,
+                column: r.column,
+                value: r.value,
+                reason: r.reason,
+                raw: row.raw(),
+            }),
+        }
+    }
+
+    fn refuse(&self, i: usize, value: &str, reason: impl Into<String>) -> Refusal {
+        Refusal {
+            column: Some(self.header.name(i).to_string()),
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    fn event(&self, row: &Row) -> Result<Event, Refusal> {
+        let fields = row.fields().map_err(|e| Refusal {
+            column: None,
+            value: String::new(),
+            reason: e,
+        })?;
+        if fields.len() != self.header.len() {
+            return Err(Refusal {
+                column: None,
+                value: String::new(),
+                reason: format!(
+                    "{} fields as in the header, found {}",
+                    self.header.len(),
+                    fields.len()
+                ),
+            });
+        }
+        let c = self.columns;
+        let field = |i: usize| fields.get(i).map(|s| s.trim()).unwrap_or("");
+        let opt = |i: Option<usize>| i.map(field).filter(|s| !s.is_empty());
+
+        let id = field(c.id);
+        if id.is_empty() {
+            return Err(self.refuse(c.id, id, "a non-empty event id"));
+        }
+        if let Some(first_line) = self.seen.get(id) {
+            return Err(self.refuse(
+                c.id,
+                id,
+                format!("duplicate id within file (first seen on line {first_line})"),
+            ));
+        }
+
+        let (date_start, date_end) = match c.dates {
+            DateColumns::YearMonthDay(y, m, d) => {
+                let date = ymd_date(field(y), field(m), field(d)).ok_or_else(|| Refusal {
+                    column: Some("year/month/day".to_string()),
+                    value: format!("{}-{}-{}", field(y), field(m), field(d)),
+                    reason: "a valid calendar date in year, month, day".to_string(),
+                })?;
+                (date, None)
+            }
+            DateColumns::StartEnd(s, e) => {
+                let start = parse_ged_date(field(s)).ok_or_else(|| {
+                    self.refuse(
+                        s,
+                        field(s),
+                        "a date as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS.000",
+                    )
+                })?;
+                let end = match field(e) {
+                    "" => None,
+                    v => Some(parse_ged_date(v).ok_or_else(|| {
+                        self.refuse(e, v, "a date as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS.000")
+                    })?),
+                };
+                (start, end)
+            }
+        };
+
+        let lat = parse_coordinate(field(c.latitude), 90.0)
+            .ok_or_else(|| self.refuse(c.latitude, field(c.latitude), "latitude in [-90, 90]"))?;
+        let lon = parse_coordinate(field(c.longitude), 180.0).ok_or_else(|| {
+            self.refuse(c.longitude, field(c.longitude), "longitude in [-180, 180]")
+        })?;
+
+        let violence = parse_violence_type(field(c.type_of_violence)).ok_or_else(|| {
+            self.refuse(
+                c.type_of_violence,
+                field(c.type_of_violence),
+                "a violence type: 1, 2, 3 or State-based violence, Non-state violence, One-sided violence",
+            )
+        })?;
+
+        let deaths = |i: usize| -> Result<u32, Refusal> {
+            field(i)
+                .parse::<u32>()
+                .map_err(|_| self.refuse(i, field(i), "a non-negative whole number of deaths"))
+        };
+        let optional_deaths = |i: Option<usize>| -> Result<Option<u32>, Refusal> {
+            match i {
+                Some(i) if !field(i).is_empty() => deaths(i).map(Some),
+                _ => Ok(None),
+            }
+        };
+        let best = deaths(c.best)?;
+        let low = optional_deaths(c.low)?;
+        let high = optional_deaths(c.high)?;
+
+        let precision = |i: Option<usize>, what: &str| -> Result<Option<u8>, Refusal> {
+            match i {
+                Some(i) if !field(i).is_empty() => field(i).parse::<u8>().map(Some).map_err(|_| {
+                    self.refuse(i, field(i), format!("{what} as a small whole number"))
+                }),
+                _ => Ok(None),
+            }
+        };
+        let location_precision = precision(c.where_prec, "a location precision code (1-7)")?;
+        let date_precision = precision(c.date_prec, "a date precision code (1-5)")?;
+
+        let country = field(c.country);
+        if country.is_empty() {
+            return Err(self.refuse(c.country, country, "a non-empty country"));
+        }
+        let side_a = field(c.side_a);
+        if side_a.is_empty() {
+            return Err(self.refuse(c.side_a, side_a, "a non-empty side_a"));
+        }
+
+        let mut flags = Vec::new();
+        let low_ok = low.is_none_or(|l| l <= best);
+        let high_ok = high.is_none_or(|h| best <= h);
+        if !(low_ok && high_ok) {
+            flags.push(EventFlag::FatalityOrder);
+        }
+        if lat == 0.0 && lon == 0.0 {
+            flags.push(EventFlag::NullIsland);
+        }
+        if date_end.is_some_and(|end| end < date_start) {
+            flags.push(EventFlag::DateOrder);
+        }
+
+        let mut extra = Extra::new();
+        for (i, value) in fields.iter().enumerate() {
+            if !c.typed[i] && !value.trim().is_empty() {
+                extra.insert(self.header.name(i).to_string(), value.clone());
+            }
+        }
+
+        Ok(Event {
+            source: EventSource::UcdpGed,
+            event_id: id.to_string(),
+            release: self.release.clone(),
+            date_start,
+            date_end,
+            date_precision,
+            country: country.to_string(),
+            admin1: opt(c.adm_1).map(str::to_string),
+            admin2: opt(c.adm_2).map(str::to_string),
+            lat,
+            lon,
+            location_precision,
+            violence_type: Some(violence),
+            event_type: None,
+            sub_event_type: None,
+            conflict_name: opt(c.conflict_name).map(str::to_string),
+            side_a: side_a.to_string(),
+            side_b: opt(Some(c.side_b)).map(str::to_string),
+            side_a_associates: Vec::new(),
+            side_b_associates: Vec::new(),
+            fatalities_low: low,
+            fatalities_best: best,
+            fatalities_high: high,
+            civilian_targeting: violence == ViolenceType::OneSided,
+            flags,
+            extra,
+        })
+    }
+}
+
+fn ymd_date(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS[.fff]` (the time is ignored).
+fn parse_ged_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
+            .ok()
+            .map(|dt| dt.date())
+    })
+}
+
+/// A finite number within [-limit, limit].
+pub(crate) fn parse_coordinate(s: &str, limit: f64) -> Option<f64> {
+    let v: f64 = s.trim().parse().ok()?;
+    (v.is_finite() && (-limit..=limit).contains(&v)).then_some(v)
+}
+
+fn parse_violence_type(s: &str) -> Option<ViolenceType> {
+    match s {
+        "1" | "State-based violence" => Some(ViolenceType::StateBased),
+        "2" | "Non-state violence" => Some(ViolenceType::NonState),
+        "3" | "One-sided violence" => Some(ViolenceType::OneSided),
+        _ => None,
+    }
+}
+
+/// CSV plumbing shared by the conflict readers (GED, ACLED, UCDP actors): a lenient row
+/// stream that keeps each record's line and raw text, and a header looked up by column name.
+pub(crate) mod csv_rows {
+    use std::collections::HashMap;
+    use std::fs::File;
+    use std::io::Read;
+    use std::path::Path;
+
+    use csv::{ByteRecord, ReaderBuilder};
+
+    use crate::ingest::text::strip_bom;
+    use crate::ingest::IngestError;
+
+    pub(crate) fn open(path: &Path) -> Result<File, IngestError> {
+        File::open(path).map_err(|source| IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// The first record of `head` as text (BOM removed from the first field), or None when
+    /// it cannot be read as CSV text.
+    pub(crate) fn first_record(head: &[u8]) -> Option<Vec<String>> {
+        let mut reader = ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(head);
+        let mut record = ByteRecord::new();
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            _ => return None,
+        }
+        let mut fields = Vec::with_capacity(record.len());
+        for (i, f) in record.iter().enumerate() {
+            let text = std::str::from_utf8(f).ok()?;
+            fields.push(if i == 0 { strip_bom(text) } else { text }.to_string());
+        }
+        Some(fields)
+    }
+
+    /// Column names and their positions.
+    pub(crate) struct Header {
+        names: Vec<String>,
+        index: HashMap<String, usize>,
+    }
+
+    impl Header {
+        /// Names are trimmed and a leading BOM removed; the first of two equal names wins.
+        pub(crate) fn new(names: Vec<String>) -> Header {
+            let names: Vec<String> = names
+                .into_iter()
+                .map(|n| strip_bom(n.trim()).trim().to_string())
+                .collect();
+            let mut index = HashMap::new();
+            for (i, n) in names.iter().enumerate() {
+                index.entry(n.clone()).or_insert(i);
+            }
+            Header { names, index }
+        }
+        pub(crate) fn get(&self, name: &str) -> Option<usize> {
+            self.index.get(name).copied()
+        }
+        pub(crate) fn has(&self, name: &str) -> bool {
+            self.index.contains_key(name)
+        }
+        pub(crate) fn name(&self, i: usize) -> &str {
+            self.names.get(i).map(String::as_str).unwrap_or("")
+        }
+        pub(crate) fn names(&self) -> &[String] {
+            &self.names
+        }
+        pub(crate) fn len(&self) -> usize {
+            self.names.len()
+        }
+        /// The names in `required` that the header lacks.
+        pub(crate) fn missing<'n>(&self, required: &[&'n str]) -> Vec<&'n str> {
+            required.iter().copied().filter(|n| !self.has(n)).collect()
+        }
+    }
+
+    /// One CSV record with the line it starts on.
+    pub(crate) struct Row {
+        pub(crate) line: u64,
+        record: ByteRecord,
+    }
+
+    impl Row {
+        /// The fields as text, or what was expected when a field is not UTF-8.
+        pub(crate) fn fields(&self) -> Result<Vec<String>, String> {
+            self.record
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    std::str::from_utf8(f)
+                        .map(|s| s.to_string())
+                        .map_err(|_| format!("UTF-8 text (field {} is not)", i + 1))
+                })
+                .collect()
+        }
+        /// The fields as text, invalid UTF-8 replaced (for headers and raw text only).
+        pub(crate) fn fields_lossy(&self) -> Vec<String> {
+            self.record
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect()
+        }
+        /// The whole row as CSV text (fields quoted where needed), for quarantine records.
+        pub(crate) fn raw(&self) -> String {
+            let mut out = String::new();
+            for (i, f) in self.record.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let text = String::from_utf8_lossy(f);
+                if text.contains([',', '"', '\n', '\r']) {
+                    out.push('"');
+                    out.push_str(&text.replace('"', "\"\""));
+                    out.push('"');
+                } else {
+                    out.push_str(&text);
+                }
+            }
+            out
+        }
+    }
+
+    /// `record` with a leading UTF-8 BOM removed from its first field.
+    fn without_bom(record: ByteRecord) -> ByteRecord {
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        if !record.get(0).is_some_and(|f| f.starts_with(BOM)) {
+            return record;
+        }
+        let mut clean = ByteRecord::with_capacity(record.as_slice().len(), record.len());
+        for (i, field) in record.iter().enumerate() {
+            clean.push_field(if i == 0 { &field[BOM.len()..] } else { field });
+        }
+        clean.set_position(record.position().cloned());
+        clean
+    }
+
+    /// A streaming CSV reader that yields every record (any number of fields), with its line.
+    /// A UTF-8 byte-order mark at the start of the input is removed.
+    pub(crate) struct CsvRows<R> {
+        reader: csv::Reader<R>,
+        file: String,
+        at_start: bool,
+    }
+
+    impl<R: Read> CsvRows<R> {
+        pub(crate) fn new(input: R, file: &str) -> Self {
+            let reader = ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(input);
+            CsvRows {
+                reader,
+                file: file.to_string(),
+                at_start: true,
+            }
+        }
+
+        /// The next record, None at the end; an I/O failure is an error.
+        pub(crate) fn next_row(&mut self) -> Result<Option<Row>, IngestError> {
+            let mut record = ByteRecord::new();
+            match self.reader.read_byte_record(&mut record) {
+                Ok(false) => Ok(None),
+                Ok(true) => {
+                    if std::mem::take(&mut self.at_start) {
+                        record = without_bom(record);
+                    }
+                    let line = record.position().map_or(0, |p| p.line());
+                    Ok(Some(Row { line, record }))
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    match e.into_kind() {
+                        csv::ErrorKind::Io(source) => Err(IngestError::Io {
+                            path: self.file.clone().into(),
+                            source,
+                        }),
+                        other => Err(IngestError::Malformed {
+                            path: self.file.clone().into(),
+                            line,
+                            message: format!("unreadable CSV: {other:?}"),
+                        }),
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REDUCED_HEADER: &str = "id,year,month,day,country,type_of_violence,conflict_name,side_a,side_b,latitude,longitude,low_death,best_death,high_death";
+
+    fn reduced(rows: &str) -> ReadOutcome<Event> {
+        let text = format!("{REDUCED_HEADER}\n{rows}");
+        read(text.as_bytes(), "ucdp_ged_v21_1_test.csv").expect("reads")
+    }
+
+    #[test]
+    fn reduced_layout_row() {
+        let out = reduced(
+            "219115,2016,1,15,Burkina Faso,One-sided violence,AQIM - Civilians,AQIM,Civilians,12.370278,-1.524722,25,25,30\n",
+        );
+        assert_eq!(out.layout, "UCDP GED reduced (14 columns)");
+        assert_eq!(out.rows_read, 1);
+        assert!(out.quarantined.is_empty());
+        let e = &out.records[0];
+        assert_eq!(e.event_id, "219115");
+        assert_eq!(e.release.as_deref(), Some("21.1"));
+        assert_eq!(e.date_start, NaiveDate::from_ymd_opt(2016, 1, 15).unwrap());
+        assert_eq!(e.date_end, None);
+        assert_eq!(e.violence_type, Some(ViolenceType::OneSided));
+        assert!(e.civilian_targeting);
+        assert_eq!(e.side_b.as_deref(), Some("Civilians"));
+        assert_eq!(
+            (e.fatalities_low, e.fatalities_best, e.fatalities_high),
+            (Some(25), 25, Some(30))
+        );
+        assert_eq!(e.conflict_name.as_deref(), Some("AQIM - Civilians"));
+        assert!(e.flags.is_empty());
+        assert!(e.extra.is_empty());
+    }
+
+    #[test]
+    fn reduced_layout_flags() {
+        let out = reduced(concat!(
+            "1,2016,1,15,Mali,State-based violence,c,Government of Mali,JNIM,15.0,-2.0,5,3,4\n",
+            "2,2016,1,15,Mali,Non-state violence,c,A,B,0,0,1,1,1\n",
+        ));
+        assert!(out.quarantined.is_empty());
+        assert_eq!(out.flagged, 2);
+        assert_eq!(out.records[0].flags, vec![EventFlag::FatalityOrder]);
+        assert_eq!(out.records[1].flags, vec![EventFlag::NullIsland]);
+        assert_eq!(out.records[1].violence_type, Some(ViolenceType::NonState));
+    }
+
+    #[test]
+    fn reduced_layout_malformed_rows() {
+        let out = reduced(concat!(
+            "1,2016,2,30,Mali,State-based violence,c,A,B,15,-2,1,1,1\n",
+            "2,2016,1,1,Mali,State-based violence,c,A,B,95,-2,1,1,1\n",
+            "3,2016,1,1,Mali,State-based violence,c,A,B,15,-200,1,1,1\n",
+            "4,2016,1,1,Mali,State-based violence,c,A,B,15,-2,1,-1,1\n",
+            "5,2016,1,1,Mali,Genocide,c,A,B,15,-2,1,1,1\n",
+            ",2016,1,1,Mali,State-based violence,c,A,B,15,-2,1,1,1\n",
+            "7,2016,1,1,Mali,State-based violence,c,A,B,15,-2,1,1,1\n",
+            "7,2016,1,2,Mali,State-based violence,c,A,B,15,-2,1,1,1\n",
+            "8,2016,1,1,Mali,State-based violence,c,A,B,15,-2,1,1\n",
+            "9,2016,1,1,Mali,State-based violence,c,A,B,15,-2,1,2.5,3\n",
+        ));
+        assert_eq!(out.rows_read, 10);
+        assert_eq!(out.records.len(), 1);
+        let q: Vec<(u64, Option<&str>, &str, &str)> = out
+            .quarantined
+            .iter()
+            .map(|q| {
+                (
+                    q.line,
+                    q.column.as_deref(),
+                    q.value.as_str(),
+                    q.reason.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            q,
+            vec![
+                (2, Some("year/month/day"), "2016-2-30", "a valid calendar date in year, month, day"),
+                (3, Some("latitude"), "95", "latitude in [-90, 90]"),
+                (4, Some("longitude"), "-200", "longitude in [-180, 180]"),
+                (5, Some("best_death"), "-1", "a non-negative whole number of deaths"),
+                (
+                    6,
+                    Some("type_of_violence"),
+                    "Genocide",
+                    "a violence type: 1, 2, 3 or State-based violence, Non-state violence, One-sided violence"
+                ),
+                (7, Some("id"), "", "a non-empty event id"),
+                (9, Some("id"), "7", "duplicate id within file (first seen on line 8)"),
+                (10, None, "", "14 fields as in the header, found 13"),
+                (11, Some("best_death"), "2.5", "a non-negative whole number of deaths"),
+            ]
+        );
+        assert_eq!(
+            out.quarantined[1].raw,
+            "2,2016,1,1,Mali,State-based violence,c,A,B,95,-2,1,1,1"
+        );
+    }
+
+    const FULL_HEADER: &str = "id,relid,year,active_year,code_status,type_of_violence,conflict_dset_id,conflict_new_id,conflict_name,dyad_dset_id,dyad_new_id,dyad_name,side_a_dset_id,side_a_new_id,side_a,side_b_dset_id,side_b_new_id,side_b,number_of_sources,source_article,source_office,source_date,source_headline,source_original,where_prec,where_coordinates,where_description,adm_1,adm_2,latitude,longitude,geom_wkt,priogrid_gid,country,country_id,region,event_clarity,date_prec,date_start,date_end,deaths_a,deaths_b,deaths_civilians,deaths_unknown,best,high,low,gwnoa,gwnob";
+    const FULL_ROW: &str = "285416,BFO-2019-3-15382-17,2019,1,Clear,3,6857,14203,Koglweogo - Civilians,6857,15382,Koglweogo - Civilians,6857,6857,Koglweogo,9999,1,Civilians,2,\"\"\"Radio,2019-02-02,Yirgou\"\";\nsecond line\",Radio,2019-02-02,Yirgou,CISC,1,Koulopagaré village,KOULPAGRE (Arbinda),Sahel region,Soum province,13.88489,-0.9688,POINT (-0.9688 13.88489),149399,Burkina Faso,439,Africa,1,2,2019-01-01 00:00:00.000,2019-01-03 00:00:00.000,0,0,23,0,23,23,0,,";
+
+    #[test]
+    fn full_layout_with_embedded_newline() {
+        let second = FULL_ROW
+            .replace("285416", "285417")
+            .replace("2019-01-03 00:00:00.000", "2018-12-31 00:00:00.000");
+        let text = format!("{FULL_HEADER}\n{FULL_ROW}\n{second}\n");
+        let out = read(text.as_bytes(), "GEDEvent_v23_1.csv").unwrap();
+        assert_eq!(out.layout, "UCDP GED full release (49 columns)");
+        assert!(out.quarantined.is_empty(), "{:?}", out.quarantined);
+        assert_eq!(out.rows_read, 2);
+        let e = &out.records[0];
+        assert_eq!(e.release.as_deref(), Some("23.1"));
+        assert_eq!(e.date_start, NaiveDate::from_ymd_opt(2019, 1, 1).unwrap());
+        assert_eq!(e.date_end, NaiveDate::from_ymd_opt(2019, 1, 3));
+        assert_eq!(e.date_precision, Some(2));
+        assert_eq!(e.location_precision, Some(1));
+        assert_eq!(e.admin1.as_deref(), Some("Sahel region"));
+        assert_eq!(e.admin2.as_deref(), Some("Soum province"));
+        assert_eq!(e.violence_type, Some(ViolenceType::OneSided));
+        assert_eq!(
+            (e.fatalities_low, e.fatalities_best, e.fatalities_high),
+            (Some(0), 23, Some(23))
+        );
+        assert_eq!(
+            e.extra.get("relid").map(String::as_str),
+            Some("BFO-2019-3-15382-17")
+        );
+        assert_eq!(
+            e.extra.get("source_article").map(String::as_str),
+            Some("\"Radio,2019-02-02,Yirgou\";\nsecond line")
+        );
+        assert!(!e.extra.contains_key("gwnob"), "missing values are omitted");
+        assert!(
+            !e.extra.contains_key("best"),
+            "typed columns are not repeated"
+        );
+        assert_eq!(out.records[1].flags, vec![EventFlag::DateOrder]);
+        // the second record starts on line 4 (the first spans lines 2-3)
+        let bad_second = second.replace("13.88489,-0.9688,POINT", "13.88489,x,POINT");
+        let bad = format!("{FULL_HEADER}\n{FULL_ROW}\n{bad_second}\n");
+        let out = read(bad.as_bytes(), "x.csv").unwrap();
+        assert_eq!(out.quarantined.len(), 1);
+        assert_eq!(out.quarantined[0].line, 4);
+        assert_eq!(out.quarantined[0].column.as_deref(), Some("longitude"));
+        assert_eq!(out.records[0].release, None);
+    }
+
+    #[test]
+    fn full_layout_without_optional_columns() {
+        // A later release with fewer columns: only the required ones plus one unknown.
+        let text = "id,date_start,date_end,country,type_of_violence,side_a,side_b,latitude,longitude,best,new_col\n\
+                    9,2024-05-01,,Mali,1,Government of Mali,JNIM,15,-2,4,hello\n";
+        let out = read(text.as_bytes(), "GEDEvent_v25_1.csv").unwrap();
+        assert_eq!(out.layout, "UCDP GED full release (11 columns)");
+        let e = &out.records[0];
+        assert_eq!(e.date_end, None);
+        assert_eq!((e.fatalities_low, e.fatalities_high), (None, None));
+        assert_eq!(e.extra.get("new_col").map(String::as_str), Some("hello"));
+        let bad = text.replace("2024-05-01", "2024-13-01");
+        let out = read(bad.as_bytes(), "x.csv").unwrap();
+        assert_eq!(out.quarantined[0].column.as_deref(), Some("date_start"));
+        assert_eq!(
+            out.quarantined[0].reason,
+            "a date as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS.000"
+        );
+    }
+
+    #[test]
+    fn candidate_without_header() {
+        let text = format!("{FULL_ROW}\n");
+        let out = read(text.as_bytes(), "GEDEvent_v23_0_1.csv").unwrap();
+        assert_eq!(
+            out.layout,
+            "UCDP GED candidate, no header (23.1 columns, 49)"
+        );
+        assert_eq!(out.rows_read, 1);
+        assert_eq!(out.records[0].event_id, "285416");
+        assert_eq!(out.records[0].release.as_deref(), Some("23.0.1"));
+        assert!(sniff(text.as_bytes(), "GEDEvent_v23_0_1.csv"));
+    }
+
+    #[test]
+    fn candidate_with_a_byte_order_mark() {
+        let text = format!("\u{feff}{FULL_ROW}\n");
+        let out = read(text.as_bytes(), "candidate.csv").unwrap();
+        assert_eq!(out.records[0].event_id, "285416");
+        assert!(sniff(text.as_bytes(), "candidate.csv"));
+    }
+
+    #[test]
+    fn unknown_layout_is_an_error() {
+        let err = read("a,b,c\n1,2,3\n".as_bytes(), "x.csv").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("unknown layout"), "{msg}");
+        assert!(msg.contains("best_death"), "{msg}");
+        assert!(read("".as_bytes(), "x.csv").is_err());
+        assert!(!sniff(b"a,b,c\n1,2,3\n", "x.csv"));
+        assert!(sniff(REDUCED_HEADER.as_bytes(), "whatever.csv"));
+        assert!(sniff(FULL_HEADER.as_bytes(), "whatever.csv"));
+    }
+
+    #[test]
+    fn releases_from_file_names() {
+        let r = |n: &str| release_from_file_name(n);
+        assert_eq!(
+            r("ucdp_ged_v21_1_precise_global_1989_2019.csv").as_deref(),
+            Some("21.1")
+        );
+        assert_eq!(
+            r("/x/y/ucdp_ged_v23_1_sample_49col_west_africa.csv").as_deref(),
+            Some("23.1")
+        );
+        assert_eq!(r("GEDEvent_v24_1.csv").as_deref(), Some("24.1"));
+        assert_eq!(r("ged231.csv").as_deref(), Some("23.1"));
+        assert_eq!(r("GEDEvent_v25_0_3.csv").as_deref(), Some("25.0.3"));
+        assert_eq!(r("ucdp_ged_v21_1_1989_2019.csv").as_deref(), Some("21.1"));
+        assert_eq!(r("events.csv"), None);
+        assert_eq!(r("ged_events_2019.csv"), None);
+    }
+}
