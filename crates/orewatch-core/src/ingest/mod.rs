@@ -9,7 +9,12 @@
 //! Readers do not deduplicate across files, link sites across sources or compute statistics:
 //! that is the job of the ingest plan (`ingest::plan`) and the analyses.
 
+pub mod countries;
+pub mod production_dedup;
+pub mod production_long;
 pub mod text;
+pub mod usgs_mcs;
+pub mod wgi;
 
 use std::path::PathBuf;
 
