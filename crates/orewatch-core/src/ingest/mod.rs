@@ -10,9 +10,14 @@
 //! that is the job of the ingest plan (`ingest::plan`) and the analyses.
 
 pub mod acled;
+pub mod countries;
 pub mod ged;
+pub mod production_dedup;
+pub mod production_long;
 pub mod text;
 pub mod ucdp_actors;
+pub mod usgs_mcs;
+pub mod wgi;
 
 use std::path::PathBuf;
 

@@ -1,5 +1,7 @@
 use serde::{Deserialize, Serialize};
 
+use super::Extra;
+
 /// The six Worldwide Governance Indicators, in the order the World Bank lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum WgiIndicator {
@@ -62,6 +64,12 @@ pub struct GovernanceRecord {
     pub year: i32,
     /// Indexed as [`WGI_INDICATORS`].
     pub indicators: [WgiValues; 6],
+    /// Why the row is suspicious but kept, in words (`year 1997 is not a WGI year`,
+    /// `pv estimate -3.31 outside [-3, 3]`); empty for most rows. Added for the WGI reader,
+    /// which flags rather than drops such rows.
+    pub flags: Vec<String>,
+    /// Source columns with no typed field (column name → text as read; missing omitted).
+    pub extra: Extra,
 }
 
 impl GovernanceRecord {

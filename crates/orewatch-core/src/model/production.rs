@@ -37,16 +37,26 @@ pub struct ProductionRecord {
     /// `mine` or `refinery` where the source says; None for the 1970–2015 series.
     pub stage: Option<String>,
     pub quantity: Option<f64>,
-    /// Unit exactly as the source gives it (`metric tons`, `thousand metric tons`, …).
+    /// Unit in words as the source gives it (`metric tons`, `thousand metric tons`, …). USGS
+    /// abbreviations are spelt out in the long USGS file's wording for the same series, so that
+    /// one fact has one unit text across files: the MCS originals' `t`/`kt` column units become
+    /// e.g. `thousand metric tons (copper content)`, the transcription's `t (lithium content)`
+    /// becomes `metric tons (lithium content)` (see `ingest::usgs_mcs`). Values are never
+    /// converted.
     pub unit: String,
+    /// Reported unless the source marks the figure as estimated (an `est` column, a note that
+    /// the year is estimated too, or `value_type`). The OWID series has no such marking: all
+    /// Reported.
     pub value_type: ValueType,
-    /// `W` withheld, `NA` not available, `—` zero, `XX` not applicable, or none.
+    /// `W` withheld, `NA` not available, `—` zero, `XX` not applicable, or none. The long USGS
+    /// file's words (`withheld`, `zero`) are stored as these codes.
     pub flag: Option<String>,
     /// The USGS `Type` text (`Mine production, contained lithium`), when given.
     pub measure: Option<String>,
     /// Edition that published the figure (`MCS2024`); the newest edition wins per figure.
     pub edition: Option<String>,
-    /// File the stored figure came from.
+    /// File the stored figure came from. After `ingest::production_dedup`, `extra` lists the
+    /// other files and editions that had the same figure (`dedup_also_in`).
     pub source_file: String,
     pub extra: Extra,
 }
