@@ -1,0 +1,443 @@
+//! The ingest plan: which reader takes which file, and how the records of several files become
+//! one [`Dataset`] in which each fact is stored once.
+//!
+//! The store is a function of its sources: `ingest(paths)` reads every file, then
+//! - events: one per (source, id). Files are merged in release order (oldest first; a file
+//!   whose release is unknown counts as newest; ties in the order given), so the newest
+//!   release's row wins. A row whose id is already present is `unchanged` when the fields
+//!   every GED layout carries (start date, country, violence type, conflict, sides,
+//!   coordinates, low/best/high deaths) are equal, `updated` otherwise;
+//! - actors: one per UCDP actor id (the later file wins);
+//! - production: one per figure, the newest edition winning (`production_dedup`);
+//! - governance: one per (ISO3, year) (the later file wins);
+//! - sites: USGS facilities with several product rows are one site; a hand-tabulated mine
+//!   citing a USGS `FeatureUID` is linked to it (`link`);
+//! - regions: one per code (`link::dedup_regions`);
+//! - quarantine: every rejected row of every file.
+//!
+//! Per file it reports rows read, accepted, flagged, quarantined, new, unchanged, updated and
+//! superseded, the detected layout, release, time coverage and SHA-256.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{
+    acled, ged, production_dedup, production_long, ucdp_actors, usgs_mcs, wgi, IngestError,
+    ReadOutcome,
+};
+use crate::model::{Dataset, Event, EventSource};
+
+/// How many bytes of a file the readers' `sniff` functions see.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// The kinds of source file orewatch reads, one reader each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum SourceKind {
+    UcdpGed,
+    Acled,
+    UcdpActors,
+    ProductionLong,
+    UsgsMcs,
+    Wgi,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::UcdpGed => "ucdp_ged",
+            SourceKind::Acled => "acled",
+            SourceKind::UcdpActors => "ucdp_actors",
+            SourceKind::ProductionLong => "production_long",
+            SourceKind::UsgsMcs => "usgs_mcs",
+            SourceKind::Wgi => "wgi",
+        }
+    }
+
+    const ALL: [SourceKind; 6] = [
+        SourceKind::UcdpGed,
+        SourceKind::Acled,
+        SourceKind::UcdpActors,
+        SourceKind::ProductionLong,
+        SourceKind::UsgsMcs,
+        SourceKind::Wgi,
+    ];
+
+    fn sniff(self, head: &[u8], name: &str) -> bool {
+        match self {
+            SourceKind::UcdpGed => ged::sniff(head, name),
+            SourceKind::Acled => acled::sniff(head, name),
+            SourceKind::UcdpActors => ucdp_actors::sniff(head, name),
+            SourceKind::ProductionLong => production_long::sniff(head, name),
+            SourceKind::UsgsMcs => usgs_mcs::sniff(head, name),
+            SourceKind::Wgi => wgi::sniff(head, name),
+        }
+    }
+}
+
+/// What one source file contributed: the manifest's per-source entry.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceReport {
+    /// Absolute path of the file.
+    pub path: String,
+    pub sha256: String,
+    pub size_bytes: u64,
+    /// `ucdp_ged`, `acled`, `usgs_mcs`, … (see [`SourceKind::as_str`]).
+    pub kind: String,
+    /// The layout its reader detected.
+    pub layout: String,
+    /// Release or edition when known (`21.1`, `MCS2024`).
+    pub release: Option<String>,
+    /// Data rows read (for GeoJSON, features).
+    pub rows_read: u64,
+    /// Records the reader produced (a USGS facility with several product rows is one record).
+    pub accepted: u64,
+    pub flagged: u64,
+    pub quarantined: u64,
+    /// Of the accepted records: new to the dataset; already present and identical; already
+    /// present but changed (this file's newer record won); and beaten by a record already
+    /// present from a newer release or edition (not stored from this file).
+    pub new: u64,
+    pub unchanged: u64,
+    pub updated: u64,
+    pub superseded: u64,
+    /// First and last date (events) or year (production, governance) of the records.
+    pub coverage: Option<Coverage>,
+    pub notes: Vec<String>,
+}
+
+/// Time coverage of a source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub start: String,
+    pub end: String,
+}
+
+/// The result of an ingest: the dataset and what each file contributed.
+#[derive(Debug, Clone, Default)]
+pub struct IngestOutput {
+    pub dataset: Dataset,
+    pub sources: Vec<SourceReport>,
+    /// Decisions taken where one fact came from several files.
+    pub dedup_notes: Vec<String>,
+}
+
+/// Which reader takes `path`, or None when none does.
+pub fn detect(path: &Path) -> Result<Option<SourceKind>, IngestError> {
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    File::open(path)
+        .and_then(|f| f.take(SNIFF_BYTES as u64).read_to_end(&mut head))
+        .map_err(|source| IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(SourceKind::ALL.into_iter().find(|k| k.sniff(&head, &name)))
+}
+
+/// Every file below `dir` (recursively, hidden files and directories skipped), sorted by path,
+/// split into the files a reader takes and the others (README, metadata XML, …).
+pub fn discover(dir: &Path) -> Result<(Vec<(PathBuf, SourceKind)>, Vec<PathBuf>), IngestError> {
+    let mut files = Vec::new();
+    walk(dir, &mut files)?;
+    files.sort();
+    let mut taken = Vec::new();
+    let mut others = Vec::new();
+    for f in files {
+        match detect(&f)? {
+            Some(kind) => taken.push((f, kind)),
+            None => others.push(f),
+        }
+    }
+    Ok((taken, others))
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
+    let io = |source| IngestError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn sha256_and_size(path: &Path) -> Result<(String, u64), IngestError> {
+    let io = |source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    Ok((hex::encode(hasher.finalize()), size))
+}
+
+fn report_of<T>(path: &Path, kind: SourceKind, outcome: &ReadOutcome<T>) -> Result<SourceReport, IngestError> {
+    let (sha256, size_bytes) = sha256_and_size(path)?;
+    Ok(SourceReport {
+        path: absolute(path),
+        sha256,
+        size_bytes,
+        kind: kind.as_str().to_string(),
+        layout: outcome.layout.clone(),
+        release: None,
+        rows_read: outcome.rows_read,
+        accepted: outcome.records.len() as u64,
+        flagged: outcome.flagged,
+        quarantined: outcome.quarantined.len() as u64,
+        notes: outcome.notes.clone(),
+        ..SourceReport::default()
+    })
+}
+
+fn absolute(path: &Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Reads `files` (each with the kind [`detect`] gave it) and builds the dataset.
+/// `progress` is told the name of each file as its reading starts.
+pub fn ingest(
+    files: &[(PathBuf, SourceKind)],
+    progress: &mut dyn FnMut(&Path),
+) -> Result<IngestOutput, IngestError> {
+    let mut out = IngestOutput::default();
+    let mut event_files: Vec<(usize, ReadOutcome<Event>, Option<String>)> = Vec::new();
+    let mut production = Vec::new();
+    let mut production_files: Vec<usize> = Vec::new();
+
+    for (path, kind) in files {
+        progress(path);
+        let index = out.sources.len();
+        match kind {
+            SourceKind::UcdpGed | SourceKind::Acled => {
+                let outcome = if *kind == SourceKind::UcdpGed {
+                    ged::read_path(path)?
+                } else {
+                    acled::read_path(path)?
+                };
+                let mut report = report_of(path, *kind, &outcome)?;
+                report.release = outcome.records.first().and_then(|e| e.release.clone());
+                report.coverage = event_coverage(&outcome.records);
+                out.sources.push(report);
+                let release = out.sources[index].release.clone();
+                event_files.push((index, outcome, release));
+            }
+            SourceKind::UcdpActors => {
+                let mut outcome = ucdp_actors::read_path(path)?;
+                let mut report = report_of(path, *kind, &outcome)?;
+                report.release = outcome.records.first().and_then(|a| a.version.clone());
+                let mut by_id: HashMap<u32, usize> = out
+                    .dataset
+                    .actors
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (a.actor_id, i))
+                    .collect();
+                for actor in outcome.records.drain(..) {
+                    match by_id.get(&actor.actor_id) {
+                        Some(&i) if out.dataset.actors[i] == actor => report.unchanged += 1,
+                        Some(&i) => {
+                            report.updated += 1;
+                            out.dataset.actors[i] = actor;
+                        }
+                        None => {
+                            report.new += 1;
+                            by_id.insert(actor.actor_id, out.dataset.actors.len());
+                            out.dataset.actors.push(actor);
+                        }
+                    }
+                }
+                out.dataset.quarantine.append(&mut outcome.quarantined);
+                out.sources.push(report);
+            }
+            SourceKind::ProductionLong | SourceKind::UsgsMcs => {
+                let mut outcome = if *kind == SourceKind::ProductionLong {
+                    production_long::read_path(path)?
+                } else {
+                    usgs_mcs::read_path(path)?
+                };
+                let mut report = report_of(path, *kind, &outcome)?;
+                report.release = outcome.records.iter().filter_map(|r| r.edition.clone()).max();
+                report.coverage = year_coverage(outcome.records.iter().map(|r| r.year));
+                out.dataset.quarantine.append(&mut outcome.quarantined);
+                production_files.push(index);
+                production.append(&mut outcome.records);
+                out.sources.push(report);
+            }
+            SourceKind::Wgi => {
+                let mut outcome = wgi::read_path(path)?;
+                let mut report = report_of(path, *kind, &outcome)?;
+                report.coverage = year_coverage(outcome.records.iter().map(|r| r.year));
+                let mut by_key: HashMap<(String, i32), usize> = out
+                    .dataset
+                    .governance
+                    .iter()
+                    .enumerate()
+                    .map(|(i, g)| ((g.iso3.clone(), g.year), i))
+                    .collect();
+                for record in outcome.records.drain(..) {
+                    let key = (record.iso3.clone(), record.year);
+                    match by_key.get(&key) {
+                        Some(&i) if out.dataset.governance[i] == record => report.unchanged += 1,
+                        Some(&i) => {
+                            report.updated += 1;
+                            out.dataset.governance[i] = record;
+                        }
+                        None => {
+                            report.new += 1;
+                            by_key.insert(key, out.dataset.governance.len());
+                            out.dataset.governance.push(record);
+                        }
+                    }
+                }
+                out.dataset.quarantine.append(&mut outcome.quarantined);
+                out.sources.push(report);
+            }
+        }
+    }
+
+    merge_events(&mut out, event_files);
+    merge_production(&mut out, production, &production_files);
+    out.dataset.sort();
+    Ok(out)
+}
+
+/// A release string as numbers for ordering (`"23.1"` -> [23, 1]); None sorts last (newest).
+fn release_order(release: &Option<String>) -> (u8, Vec<u32>) {
+    match release {
+        Some(r) => (0, r.split('.').filter_map(|p| p.parse().ok()).collect()),
+        None => (1, Vec::new()),
+    }
+}
+
+/// True when two records of the same event agree on every field all GED layouts carry.
+fn same_event(a: &Event, b: &Event) -> bool {
+    a.date_start == b.date_start
+        && a.country == b.country
+        && a.violence_type == b.violence_type
+        && a.conflict_name == b.conflict_name
+        && a.side_a == b.side_a
+        && a.side_b == b.side_b
+        && a.lat == b.lat
+        && a.lon == b.lon
+        && a.fatalities_low == b.fatalities_low
+        && a.fatalities_best == b.fatalities_best
+        && a.fatalities_high == b.fatalities_high
+}
+
+fn merge_events(out: &mut IngestOutput, mut files: Vec<(usize, ReadOutcome<Event>, Option<String>)>) {
+    // Oldest release first; the sort is stable, so equal releases keep the order given.
+    files.sort_by_key(|(_, _, release)| release_order(release));
+    let mut index: HashMap<(EventSource, String), usize> = HashMap::new();
+    let events = &mut out.dataset.events;
+    for (source_index, mut outcome, _) in files {
+        let report = &mut out.sources[source_index];
+        for event in outcome.records.drain(..) {
+            let key = (event.source, event.event_id.clone());
+            match index.get(&key) {
+                Some(&i) => {
+                    if same_event(&events[i], &event) {
+                        report.unchanged += 1;
+                    } else {
+                        report.updated += 1;
+                    }
+                    events[i] = event;
+                }
+                None => {
+                    report.new += 1;
+                    index.insert(key, events.len());
+                    events.push(event);
+                }
+            }
+        }
+        out.dataset.quarantine.append(&mut outcome.quarantined);
+    }
+}
+
+fn merge_production(out: &mut IngestOutput, records: Vec<crate::model::ProductionRecord>, files: &[usize]) {
+    if records.is_empty() {
+        return;
+    }
+    let (kept, report) = production_dedup::dedup_production(records);
+    for &i in files {
+        let source = &mut out.sources[i];
+        let file_name = Path::new(&source.path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let key = report
+            .kept_per_file
+            .keys()
+            .chain(report.removed_per_file.keys())
+            .find(|k| k.ends_with(&file_name) || source.path.ends_with(k.as_str()))
+            .cloned();
+        if let Some(k) = key {
+            source.new = report.kept_per_file.get(&k).copied().unwrap_or(0) as u64;
+            source.superseded = report.removed_per_file.get(&k).copied().unwrap_or(0) as u64;
+        }
+    }
+    out.dedup_notes.push(format!(
+        "production: {} figures read, {} kept (one per country, year, commodity, stage and unit; newest edition wins), {} duplicates not stored, {} of which differ from the kept value (revisions between editions: {}; disagreements within one edition: {})",
+        report.records_in,
+        report.kept,
+        report.removed(),
+        report.conflicts.len(),
+        report.conflicts.iter().filter(|c| !c.same_edition).count(),
+        report.same_edition_conflicts().count(),
+    ));
+    out.dataset.production = kept;
+}
+
+fn event_coverage(events: &[Event]) -> Option<Coverage> {
+    let start = events.iter().map(|e| e.date_start).min()?;
+    let end = events
+        .iter()
+        .map(|e| e.date_end.unwrap_or(e.date_start).max(e.date_start))
+        .max()?;
+    Some(Coverage {
+        start: start.to_string(),
+        end: end.to_string(),
+    })
+}
+
+fn year_coverage(years: impl Iterator<Item = i32>) -> Option<Coverage> {
+    let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+    for y in years {
+        lo = lo.min(y);
+        hi = hi.max(y);
+    }
+    (lo <= hi).then(|| Coverage {
+        start: lo.to_string(),
+        end: hi.to_string(),
+    })
+}
