@@ -10,6 +10,7 @@
 //! that is the job of the ingest plan (`ingest::plan`) and the analyses.
 
 pub mod text;
+pub mod usgs_sites;
 
 use std::path::PathBuf;
 
