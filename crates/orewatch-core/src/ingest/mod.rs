@@ -9,6 +9,7 @@
 //! Readers do not deduplicate across files, link sites across sources or compute statistics:
 //! that is the job of the ingest plan (`ingest::plan`) and the analyses.
 
+pub mod boundaries;
 pub mod link;
 pub mod tabulated_sites;
 pub mod text;
