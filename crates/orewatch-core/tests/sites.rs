@@ -35,12 +35,21 @@ fn find<'a>(sites: &'a [Site], id: &str) -> &'a Site {
 #[test]
 fn usgs_facilities() {
     let out = usgs_sites::read_path(&mines("usgs_africa_mineral_facilities.geojson")).unwrap();
-    assert_eq!(out.layout, "USGS Africa GeoJSON, layer AFR_Mineral_Facilities");
+    assert_eq!(
+        out.layout,
+        "USGS Africa GeoJSON, layer AFR_Mineral_Facilities"
+    );
     assert_eq!(out.rows_read, 2408);
     assert!(out.quarantined.is_empty());
     assert_eq!(out.records.len(), 1866);
-    assert_eq!(out.records.iter().filter(|s| s.products.len() > 1).count(), 304);
-    assert_eq!(out.records.iter().map(|s| s.products.len()).sum::<usize>(), 2408);
+    assert_eq!(
+        out.records.iter().filter(|s| s.products.len() > 1).count(),
+        304
+    );
+    assert_eq!(
+        out.records.iter().map(|s| s.products.len()).sum::<usize>(),
+        2408
+    );
     assert_eq!(out.flagged, 119);
     assert_eq!(
         out.records
@@ -73,33 +82,49 @@ fn usgs_facilities() {
     assert_eq!(syama.owners[0].owner, "Resolute Mining Ltd.");
     assert_eq!(syama.owners[0].share_pct, Some(80.0));
     assert_eq!(syama.owners[1].owner, "Government");
-    assert_eq!(syama.operator.as_deref(), Some("Société des Mines de Syama S.A."));
+    assert_eq!(
+        syama.operator.as_deref(),
+        Some("Société des Mines de Syama S.A.")
+    );
     assert_eq!(syama.admin1.as_deref(), Some("Sikasso"));
 }
 
 #[test]
 fn usgs_deposits_and_exploration() {
     let dep = usgs_sites::read_path(&mines("usgs_africa_mineral_deposits.geojson")).unwrap();
-    assert_eq!(dep.layout, "USGS Africa GeoJSON, layer AFR_Mineral_Deposits");
+    assert_eq!(
+        dep.layout,
+        "USGS Africa GeoJSON, layer AFR_Mineral_Deposits"
+    );
     assert_eq!((dep.rows_read, dep.records.len()), (1190, 1190));
     assert!(dep.quarantined.is_empty());
     assert_eq!(dep.flagged, 275);
     assert!(dep.records.iter().all(|s| s.kind == SiteKind::Deposit));
 
     let exp = usgs_sites::read_path(&mines("usgs_africa_mineral_exploration.geojson")).unwrap();
-    assert_eq!(exp.layout, "USGS Africa GeoJSON, layer AFR_Mineral_Exploration");
+    assert_eq!(
+        exp.layout,
+        "USGS Africa GeoJSON, layer AFR_Mineral_Exploration"
+    );
     assert_eq!((exp.rows_read, exp.records.len()), (1093, 1093));
     assert!(exp.quarantined.is_empty());
     assert_eq!(exp.flagged, 0);
     // Known source errors stay as published.
-    assert_eq!(find(&exp.records, "MLx016").commodities, vec!["lithium", "iron ore"]);
+    assert_eq!(
+        find(&exp.records, "MLx016").commodities,
+        vec!["lithium", "iron ore"]
+    );
     assert_eq!(
         find(&exp.records, "MLx012").commodities,
         vec!["copper", "silver", "uranium"]
     );
     let syama = find(&exp.records, "MLx051");
     assert_eq!(syama.name, "Syama");
-    assert_eq!(syama.admin1.as_deref(), Some("Kayes"), "swapped with Tabakoto in the source");
+    assert_eq!(
+        syama.admin1.as_deref(),
+        Some("Kayes"),
+        "swapped with Tabakoto in the source"
+    );
     let tabakoto = find(&exp.records, "MLx053");
     assert_eq!(tabakoto.admin1.as_deref(), Some("Sikasso"));
 }
@@ -122,7 +147,10 @@ fn tabulated_sites_with_companies() {
     let intahaka = find(&out.records, "MLI-HT-14");
     assert!(!intahaka.has_coordinates());
     assert!(out.notes.iter().any(|n| n.contains("MLI-HT-14")));
-    assert_eq!(out.records.iter().filter(|s| !s.has_coordinates()).count(), 1);
+    assert_eq!(
+        out.records.iter().filter(|s| !s.has_coordinates()).count(),
+        1
+    );
 
     let loulo = find(&out.records, "MLI-HT-01");
     assert_eq!(loulo.owners[0].owner, "Barrick");
@@ -133,10 +161,16 @@ fn tabulated_sites_with_companies() {
     let bougouni = find(&out.records, "MLI-HT-11");
     assert_eq!(bougouni.commodities, vec!["lithium"]);
     let kodal = &bougouni.owners[0];
-    assert_eq!((kodal.owner.as_str(), kodal.share_pct), ("Kodal Mining UK", Some(65.0)));
+    assert_eq!(
+        (kodal.owner.as_str(), kodal.share_pct),
+        ("Kodal Mining UK", Some(65.0))
+    );
     assert_eq!(kodal.held_by.len(), 2);
     assert_eq!(kodal.held_by[0].home_country.as_deref(), Some("China"));
-    assert_eq!(kodal.held_by[1].home_country.as_deref(), Some("United Kingdom"));
+    assert_eq!(
+        kodal.held_by[1].home_country.as_deref(),
+        Some("United Kingdom")
+    );
 
     let falea = find(&out.records, "MLI-HT-12");
     assert_eq!(falea.commodities, vec!["uranium", "silver", "copper"]);
@@ -144,10 +178,17 @@ fn tabulated_sites_with_companies() {
 
     let tabakoto = find(&out.records, "MLI-HT-08");
     assert_eq!(tabakoto.owners[0].share_pct, None);
-    assert_eq!(tabakoto.owners[0].home_country, None, "unknown in the source");
+    assert_eq!(
+        tabakoto.owners[0].home_country, None,
+        "unknown in the source"
+    );
 
     let arlit = find(&out.records, "NER-HT-01");
-    assert_eq!(arlit.owners.len(), 1, "former owners are not current owners");
+    assert_eq!(
+        arlit.owners.len(),
+        1,
+        "former owners are not current owners"
+    );
     assert_eq!(arlit.owners[0].home_country.as_deref(), Some("Niger"));
 }
 
@@ -168,16 +209,26 @@ fn linking_makes_one_site_per_mine() {
     let linked = link::link_sites(usgs, tab);
     let r = &linked.report;
     assert_eq!(r.linked.len(), 18);
-    assert_eq!(r.unlinked_tabulated, vec!["MLI-HT-02", "MLI-HT-11", "MLI-HT-14"]);
+    assert_eq!(
+        r.unlinked_tabulated,
+        vec!["MLI-HT-02", "MLI-HT-11", "MLI-HT-14"]
+    );
     assert!(r.notes.is_empty(), "{:?}", r.notes);
     assert_eq!(linked.sites.len(), 1866 + 1190 + 1093 + 21 - 18);
     // No USGS record is output twice.
-    let mut records: Vec<_> = linked.sites.iter().flat_map(|s| s.records.clone()).collect();
+    let mut records: Vec<_> = linked
+        .sites
+        .iter()
+        .flat_map(|s| s.records.clone())
+        .collect();
     let n = records.len();
     records.sort();
     records.dedup();
     assert_eq!(records.len(), n);
-    assert!(linked.sites.windows(2).all(|w| w[0].site_id <= w[1].site_id));
+    assert!(linked
+        .sites
+        .windows(2)
+        .all(|w| w[0].site_id <= w[1].site_id));
     assert!(!linked.sites.iter().any(|s| s.site_id == "MLI004"));
 
     let loulo = find(&linked.sites, "MLI-HT-01");
@@ -185,11 +236,18 @@ fn linking_makes_one_site_per_mine() {
     assert_eq!(loulo.records[1].record_id, "MLI004");
     assert_eq!(loulo.products[0].capacity, Some(21.0));
     assert_eq!(loulo.owners[0].owner, "Barrick");
-    assert_eq!(loulo.extra["usgs.owners"], "Barrick Ltd. 80%; Government 20%");
+    assert_eq!(
+        loulo.extra["usgs.owners"],
+        "Barrick Ltd. 80%; Government 20%"
+    );
     assert_eq!(loulo.admin1.as_deref(), Some("Kayes"));
 
     let goulamina = find(&linked.sites, "MLI-HT-10");
-    assert_eq!(goulamina.commodities, vec!["lithium"], "hand table corrects 'Iron ore'");
+    assert_eq!(
+        goulamina.commodities,
+        vec!["lithium"],
+        "hand table corrects 'Iron ore'"
+    );
     assert_eq!(goulamina.extra["usgs.commodities"], "lithium; iron ore");
 }
 
@@ -229,11 +287,23 @@ fn sniffers_claim_only_their_files() {
     claims.sort();
     let expected = vec![
         ("company_home_country.csv".to_string(), "companies"),
-        ("mine_sites_mali_and_neighbours.csv".to_string(), "tabulated_sites"),
+        (
+            "mine_sites_mali_and_neighbours.csv".to_string(),
+            "tabulated_sites",
+        ),
         ("mli_admin1_ne10m.geojson".to_string(), "boundaries"),
-        ("usgs_africa_mineral_deposits.geojson".to_string(), "usgs_sites"),
-        ("usgs_africa_mineral_exploration.geojson".to_string(), "usgs_sites"),
-        ("usgs_africa_mineral_facilities.geojson".to_string(), "usgs_sites"),
+        (
+            "usgs_africa_mineral_deposits.geojson".to_string(),
+            "usgs_sites",
+        ),
+        (
+            "usgs_africa_mineral_exploration.geojson".to_string(),
+            "usgs_sites",
+        ),
+        (
+            "usgs_africa_mineral_facilities.geojson".to_string(),
+            "usgs_sites",
+        ),
         ("west_africa_admin0_ne50m.geojson".to_string(), "boundaries"),
         ("west_africa_admin1_ne10m.geojson".to_string(), "boundaries"),
         ("world_countries_110m.topojson".to_string(), "boundaries"),

@@ -151,8 +151,7 @@ fn read_feature_collection(root: &Value, file: &str) -> Result<ReadOutcome<Regio
             .get("properties")
             .and_then(Value::as_object)
             .unwrap_or(&empty);
-        let geometry = match geojson_multipolygon(feature.get("geometry").unwrap_or(&Value::Null))
-        {
+        let geometry = match geojson_multipolygon(feature.get("geometry").unwrap_or(&Value::Null)) {
             Ok(g) => g,
             Err((value, reason)) => {
                 out.quarantined.push(reject("geometry", value, reason));
@@ -233,7 +232,9 @@ fn read_feature_collection(root: &Value, file: &str) -> Result<ReadOutcome<Regio
 /// (flagged) when there is none.
 fn country_id(iso_n3: Option<&str>, name: &str, extra: &mut Extra) -> String {
     match iso_n3.map(str::trim) {
-        Some(code) if !code.is_empty() && code.len() <= 3 && code.bytes().all(|b| b.is_ascii_digit()) => {
+        Some(code)
+            if !code.is_empty() && code.len() <= 3 && code.bytes().all(|b| b.is_ascii_digit()) =>
+        {
             format!("{code:0>3}")
         }
         _ => {
@@ -354,14 +355,16 @@ fn validated(polygons: Vec<Rings>) -> Result<MultiPolygon<f64>, GeometryError> {
         }
     }
     let to_line = |ring: &Vec<(f64, f64)>| {
-        LineString(ring.iter().map(|&(x, y)| Coord { x, y }).collect::<Vec<_>>())
+        LineString(
+            ring.iter()
+                .map(|&(x, y)| Coord { x, y })
+                .collect::<Vec<_>>(),
+        )
     };
     Ok(MultiPolygon(
         polygons
             .iter()
-            .map(|rings| {
-                Polygon::new(to_line(&rings[0]), rings[1..].iter().map(to_line).collect())
-            })
+            .map(|rings| Polygon::new(to_line(&rings[0]), rings[1..].iter().map(to_line).collect()))
             .collect(),
     ))
 }
@@ -413,12 +416,9 @@ fn ring_from_arcs(
     })?;
     let mut ring: Vec<(f64, f64)> = Vec::new();
     for index in list {
-        let i = index.as_i64().ok_or_else(|| {
-            (
-                index.to_string(),
-                "an integer arc index".to_string(),
-            )
-        })?;
+        let i = index
+            .as_i64()
+            .ok_or_else(|| (index.to_string(), "an integer arc index".to_string()))?;
         let (arc_no, reversed) = if i >= 0 { (i, false) } else { (-i - 1, true) };
         let arc = usize::try_from(arc_no)
             .ok()
@@ -612,10 +612,7 @@ pub fn dedup_regions(regions: Vec<Region>) -> (Vec<Region>, Vec<String>) {
                 .iter()
                 .map(|r| format!("{} ({} vertices)", r.source, vertex_count(&r.geometry)))
                 .collect();
-            all.insert(
-                0,
-                format!("{} ({} vertices)", winner.source, counts[best]),
-            );
+            all.insert(0, format!("{} ({} vertices)", winner.source, counts[best]));
             all
         };
         let mut also_in: Vec<String> = Vec::new();
@@ -652,10 +649,7 @@ pub fn dedup_regions(regions: Vec<Region>) -> (Vec<Region>, Vec<String>) {
             winner.source
         );
         if !other_names.is_empty() {
-            note.push_str(&format!(
-                "; also named {}",
-                other_names.join(", ")
-            ));
+            note.push_str(&format!("; also named {}", other_names.join(", ")));
         }
         notes.push(note);
         out.push(winner);
@@ -678,7 +672,10 @@ mod tests {
     }
 
     fn fc(features: &[String]) -> String {
-        format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","))
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        )
     }
 
     #[test]
@@ -716,8 +713,12 @@ mod tests {
     #[test]
     fn admin0_ids_are_three_digit_iso_numeric() {
         let data = fc(&[
-            format!(r#"{{"type":"Feature","properties":{{"iso_n3":"12","iso_a3":"DZA","name":"Algeria"}},"geometry":{{"type":"Polygon","coordinates":{SQUARE}}}}}"#),
-            format!(r#"{{"type":"Feature","properties":{{"iso_n3":"-99","iso_a3":"-99","name":"Kosovo"}},"geometry":{{"type":"MultiPolygon","coordinates":[{SQUARE},{SQUARE}]}}}}"#),
+            format!(
+                r#"{{"type":"Feature","properties":{{"iso_n3":"12","iso_a3":"DZA","name":"Algeria"}},"geometry":{{"type":"Polygon","coordinates":{SQUARE}}}}}"#
+            ),
+            format!(
+                r#"{{"type":"Feature","properties":{{"iso_n3":"-99","iso_a3":"-99","name":"Kosovo"}},"geometry":{{"type":"MultiPolygon","coordinates":[{SQUARE},{SQUARE}]}}}}"#
+            ),
         ]);
         let out = read(data.as_bytes(), "a0.geojson").unwrap();
         assert_eq!(out.layout, "Natural Earth admin-0 GeoJSON");
@@ -770,8 +771,20 @@ mod tests {
     #[test]
     fn dedup_keeps_the_more_detailed_geometry() {
         let detailed = "[[[0,0],[0.5,0],[1,0],[1,1],[0,1],[0,0]]]";
-        let a = read(fc(&[admin1("MLI-2793", "Kayes", SQUARE), admin1("SEN-1", "Dakar", SQUARE)]).as_bytes(), "west.geojson").unwrap();
-        let b = read(fc(&[admin1("MLI-2793", "Kayes", detailed)]).as_bytes(), "mli.geojson").unwrap();
+        let a = read(
+            fc(&[
+                admin1("MLI-2793", "Kayes", SQUARE),
+                admin1("SEN-1", "Dakar", SQUARE),
+            ])
+            .as_bytes(),
+            "west.geojson",
+        )
+        .unwrap();
+        let b = read(
+            fc(&[admin1("MLI-2793", "Kayes", detailed)]).as_bytes(),
+            "mli.geojson",
+        )
+        .unwrap();
         let mut all = a.records;
         all.extend(b.records);
         let (regions, notes) = dedup_regions(all);
@@ -780,7 +793,10 @@ mod tests {
         assert_eq!(kayes.region_id, "MLI-2793");
         assert_eq!(kayes.source, "mli.geojson");
         assert_eq!(vertex_count(&kayes.geometry), 6);
-        assert_eq!(kayes.extra.get(ALSO_IN_KEY).map(String::as_str), Some("west.geojson"));
+        assert_eq!(
+            kayes.extra.get(ALSO_IN_KEY).map(String::as_str),
+            Some("west.geojson")
+        );
         assert_eq!(notes.len(), 1);
         assert!(notes[0].contains("kept the geometry of mli.geojson"));
         assert_eq!(regions[1].region_id, "SEN-1");
@@ -788,11 +804,21 @@ mod tests {
 
     #[test]
     fn sniff_and_unknown() {
-        assert!(sniff(fc(&[admin1("MLI-1", "x", SQUARE)]).as_bytes(), "a.geojson"));
-        assert!(sniff(br#"{"type":"Topology","objects":{"countries":{"geometries":[{"arcs":[[0]]}]}}}"#, "w.topojson"));
+        assert!(sniff(
+            fc(&[admin1("MLI-1", "x", SQUARE)]).as_bytes(),
+            "a.geojson"
+        ));
+        assert!(sniff(
+            br#"{"type":"Topology","objects":{"countries":{"geometries":[{"arcs":[[0]]}]}}}"#,
+            "w.topojson"
+        ));
         assert!(!sniff(br#"{"type":"FeatureCollection","features":[{"properties":{"FeatureUID":"MLI004","OperateNam":"x"}}]}"#, "u.geojson"));
         assert!(!sniff(b"site_id,site_name,lat\n", "s.csv"));
-        let other = fc(&[r#"{"type":"Feature","properties":{"foo":1},"geometry":null}"#.to_string()]);
-        assert!(matches!(read(other.as_bytes(), "x"), Err(IngestError::UnknownLayout { .. })));
+        let other =
+            fc(&[r#"{"type":"Feature","properties":{"foo":1},"geometry":null}"#.to_string()]);
+        assert!(matches!(
+            read(other.as_bytes(), "x"),
+            Err(IngestError::UnknownLayout { .. })
+        ));
     }
 }

@@ -159,12 +159,19 @@ pub fn link_sites(usgs: Vec<Site>, tabulated: Vec<Site>) -> LinkedSites {
     for s in &out {
         *seen.entry(s.site_id.clone()).or_default() += 1;
     }
-    let mut dup: Vec<&String> = seen.iter().filter(|(_, n)| **n > 1).map(|(k, _)| k).collect();
+    let mut dup: Vec<&String> = seen
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .map(|(k, _)| k)
+        .collect();
     dup.sort();
     if !dup.is_empty() {
         report.notes.push(format!(
             "site ids used by more than one site: {}",
-            dup.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            dup.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     out.sort_by(|a, b| a.site_id.cmp(&b.site_id));
@@ -262,7 +269,10 @@ mod tests {
             cited_usgs_record("USGS Africa GIS (doi:10.5066/P97EQWXP) layer AFR_Mineral_Exploration, FeatureUID=MLx023 (Komana West)"),
             Some((UsgsLayer::Exploration, "MLx023".to_string()))
         );
-        assert_eq!(cited_usgs_record("globalstrategic/facilities (MIT) file x.json"), None);
+        assert_eq!(
+            cited_usgs_record("globalstrategic/facilities (MIT) file x.json"),
+            None
+        );
         assert_eq!(cited_usgs_record("none found"), None);
     }
 
@@ -291,13 +301,27 @@ mod tests {
             .extra
             .insert("FeatureTyp".to_string(), "Mines and Quarries".to_string());
         let usgs_other = site("MLI005", SiteKind::Facility, "usgs_facilities", Some(11.0));
-        let usgs_expl = site("MLx004", SiteKind::Exploration, "usgs_exploration", Some(11.0));
+        let usgs_expl = site(
+            "MLx004",
+            SiteKind::Exploration,
+            "usgs_exploration",
+            Some(11.0),
+        );
 
-        let mut t1 = tab("MLI-HT-01", "layer AFR_Mineral_Facilities, FeatureUID=MLI004");
+        let mut t1 = tab(
+            "MLI-HT-01",
+            "layer AFR_Mineral_Facilities, FeatureUID=MLI004",
+        );
         t1.status = Some("suspended".to_string());
         // Cites a facility id under the exploration layer: a different record, absent here.
-        let t2 = tab("MLI-HT-02", "layer AFR_Mineral_Exploration, FeatureUID=MLI004");
-        let t3 = tab("MLI-HT-03", "layer AFR_Mineral_Facilities, FeatureUID=MLI004");
+        let t2 = tab(
+            "MLI-HT-02",
+            "layer AFR_Mineral_Exploration, FeatureUID=MLI004",
+        );
+        let t3 = tab(
+            "MLI-HT-03",
+            "layer AFR_Mineral_Facilities, FeatureUID=MLI004",
+        );
         let t4 = tab("MLI-HT-04", "globalstrategic file");
 
         let linked = link_sites(
@@ -310,7 +334,10 @@ mod tests {
         assert_eq!(r.linked[0].site_id, "MLI-HT-03");
         assert_eq!(r.linked[0].usgs_feature_uid, "MLI004");
         assert_eq!(r.linked[0].distance_km, Some(0.0));
-        assert_eq!(r.unlinked_tabulated, vec!["MLI-HT-04", "MLI-HT-02", "MLI-HT-01"]);
+        assert_eq!(
+            r.unlinked_tabulated,
+            vec!["MLI-HT-04", "MLI-HT-02", "MLI-HT-01"]
+        );
         assert_eq!(r.notes.len(), 2);
         assert!(r.notes[0].contains("not in the USGS input"));
         assert!(r.notes[1].contains("already linked"));
@@ -318,7 +345,14 @@ mod tests {
         let ids: Vec<&str> = linked.sites.iter().map(|s| s.site_id.as_str()).collect();
         assert_eq!(
             ids,
-            vec!["MLI-HT-01", "MLI-HT-02", "MLI-HT-03", "MLI-HT-04", "MLI005", "MLx004"],
+            vec![
+                "MLI-HT-01",
+                "MLI-HT-02",
+                "MLI-HT-03",
+                "MLI-HT-04",
+                "MLI005",
+                "MLx004"
+            ],
             "MLI004 absorbed, output sorted by site_id"
         );
         let merged = &linked.sites[2];
