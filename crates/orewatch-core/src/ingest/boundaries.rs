@@ -27,8 +27,8 @@
 //! out of range or a nested GeometryCollection (user input must not panic) and keeps the
 //! shared vertex twice where two arcs join. The decoding follows the TopoJSON specification
 //! § 2.1.2–2.2.5: with a `transform`, each arc's positions are deltas; the absolute quantized
-//! position is their running sum, and `lon = x * scale[0] + translate[0]`, `lat = y * scale[1]
-//! + translate[1]`. An arc index `i < 0` means arc `!i` (`-i - 1`) reversed. When arcs are
+//! position is their running sum, and `lon = x * scale[0] + translate[0]`,
+//! `lat = y * scale[1] + translate[1]`. An arc index `i < 0` means arc `!i` (`-i - 1`) reversed. When arcs are
 //! joined into a ring, the first position of every arc after the first is dropped (it repeats
 //! the previous arc's last position).
 //!

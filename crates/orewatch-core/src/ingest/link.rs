@@ -84,14 +84,15 @@ pub fn link_sites(usgs: Vec<Site>, tabulated: Vec<Site>) -> LinkedSites {
             .first()
             .map(|r| r.dataset.clone())
             .unwrap_or_default();
-        let key = (dataset, s.site_id.clone());
-        if index.contains_key(&key) {
-            report.notes.push(format!(
+        match index.entry((dataset, s.site_id.clone())) {
+            std::collections::hash_map::Entry::Occupied(e) => report.notes.push(format!(
                 "USGS record {} {} appears twice in the input: the first is used for linking",
-                key.0, key.1
-            ));
-        } else {
-            index.insert(key, i);
+                e.key().0,
+                e.key().1
+            )),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(i);
+            }
         }
     }
 
