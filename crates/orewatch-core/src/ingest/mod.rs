@@ -10,13 +10,18 @@
 //! that is the job of the ingest plan (`ingest::plan`) and the analyses.
 
 pub mod acled;
+pub mod boundaries;
 pub mod countries;
 pub mod ged;
+pub mod link;
+pub mod plan;
 pub mod production_dedup;
 pub mod production_long;
+pub mod tabulated_sites;
 pub mod text;
 pub mod ucdp_actors;
 pub mod usgs_mcs;
+pub mod usgs_sites;
 pub mod wgi;
 
 use std::path::PathBuf;

@@ -40,6 +40,11 @@ pub struct SiteProduct {
     pub capacity_unit: Option<String>,
     /// The year the capacity refers to.
     pub capacity_year: Option<i32>,
+    /// Source fields of this product's own row that have no typed home (for USGS facilities:
+    /// `Label1`, `DsgAttr01`, `DsgAttr04`, …, plus any site-level field whose value in this row
+    /// differs from the site's). Keys are source column names; missing values omitted.
+    #[serde(default)]
+    pub extra: Extra,
 }
 
 /// An owner and its stake.
