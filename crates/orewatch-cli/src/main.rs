@@ -1,1 +1,61 @@
-fn main() {}
+//! `orewatch`: evidence on the minerals–security nexus in fragile states, from the command line.
+//!
+//! One module per subcommand, each a thin layer over `orewatch-core` (readers, analyses),
+//! `orewatch-store` (the embedded store) and `orewatch-report` (the brief).
+//! Exit codes: 0 success, 1 error, 2 usage error.
+
+mod brief;
+mod data_dir;
+mod datasets;
+mod ingest;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "orewatch",
+    version,
+    about = "Evidence for judging security-for-minerals deals in fragile states: armed violence near mines, actors, outlook, supply, and the deal.",
+    long_about = None
+)]
+struct Cli {
+    /// Store directory (GeoParquet/Parquet tables plus manifest.json).
+    #[arg(long, global = true, env = "OREWATCH_STORE", default_value = "orewatch-data")]
+    store: PathBuf,
+
+    /// No progress bars or summaries on stderr.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read source files into the store (no paths: the default data directory).
+    Ingest(ingest::Args),
+    /// List what the store holds: per source its rows, coverage, countries, provenance.
+    Datasets(datasets::Args),
+    /// Write the one-page HTML brief (ingests the default data first if the store is empty).
+    Brief(brief::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ingest(args) => ingest::run(&cli.store, cli.quiet, args),
+        Command::Datasets(args) => datasets::run(&cli.store, args),
+        Command::Brief(args) => brief::run(&cli.store, cli.quiet, args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -33,6 +33,6 @@ mod manifest;
 mod store;
 mod tables;
 
-pub use manifest::{Coverage, Manifest, SourceEntry, TableEntry};
+pub use manifest::{Manifest, TableEntry};
 pub use store::{Store, StoreError};
 pub use tables::TABLE_NAMES;

@@ -27,10 +27,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{
-    acled, ged, production_dedup, production_long, ucdp_actors, usgs_mcs, wgi, IngestError,
-    ReadOutcome,
+    acled, boundaries, ged, link, production_dedup, production_long, tabulated_sites,
+    ucdp_actors, usgs_mcs, usgs_sites, wgi, IngestError, ReadOutcome,
 };
-use crate::model::{Dataset, Event, EventSource};
+use crate::model::{Dataset, Event, EventSource, Region, Site};
 
 /// How many bytes of a file the readers' `sniff` functions see.
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -44,6 +44,10 @@ pub enum SourceKind {
     ProductionLong,
     UsgsMcs,
     Wgi,
+    UsgsSites,
+    TabulatedSites,
+    CompanyHomeCountries,
+    Boundaries,
 }
 
 impl SourceKind {
@@ -55,16 +59,24 @@ impl SourceKind {
             SourceKind::ProductionLong => "production_long",
             SourceKind::UsgsMcs => "usgs_mcs",
             SourceKind::Wgi => "wgi",
+            SourceKind::UsgsSites => "usgs_sites",
+            SourceKind::TabulatedSites => "tabulated_sites",
+            SourceKind::CompanyHomeCountries => "company_home_countries",
+            SourceKind::Boundaries => "boundaries",
         }
     }
 
-    const ALL: [SourceKind; 6] = [
+    const ALL: [SourceKind; 10] = [
         SourceKind::UcdpGed,
         SourceKind::Acled,
         SourceKind::UcdpActors,
         SourceKind::ProductionLong,
         SourceKind::UsgsMcs,
         SourceKind::Wgi,
+        SourceKind::UsgsSites,
+        SourceKind::TabulatedSites,
+        SourceKind::CompanyHomeCountries,
+        SourceKind::Boundaries,
     ];
 
     fn sniff(self, head: &[u8], name: &str) -> bool {
@@ -75,6 +87,10 @@ impl SourceKind {
             SourceKind::ProductionLong => production_long::sniff(head, name),
             SourceKind::UsgsMcs => usgs_mcs::sniff(head, name),
             SourceKind::Wgi => wgi::sniff(head, name),
+            SourceKind::UsgsSites => usgs_sites::sniff(head, name),
+            SourceKind::TabulatedSites => tabulated_sites::sniff(head, name),
+            SourceKind::CompanyHomeCountries => tabulated_sites::sniff_companies(head, name),
+            SourceKind::Boundaries => boundaries::sniff(head, name),
         }
     }
 }
@@ -107,7 +123,12 @@ pub struct SourceReport {
     pub superseded: u64,
     /// First and last date (events) or year (production, governance) of the records.
     pub coverage: Option<Coverage>,
+    /// Distinct countries of the records (names as the source gives them, or ISO3), sorted.
+    pub countries: Vec<String>,
     pub notes: Vec<String>,
+    /// When this file's current content was first ingested (UTC, RFC 3339); set by the caller
+    /// that writes the store, kept across re-ingests of an unchanged file.
+    pub ingested_at: Option<String>,
 }
 
 /// Time coverage of a source.
@@ -234,6 +255,21 @@ pub fn ingest(
     let mut event_files: Vec<(usize, ReadOutcome<Event>, Option<String>)> = Vec::new();
     let mut production = Vec::new();
     let mut production_files: Vec<usize> = Vec::new();
+    let mut usgs = Vec::new();
+    let mut tabulated: Vec<(usize, &Path)> = Vec::new();
+    let mut companies = Vec::new();
+    let mut regions = Vec::new();
+
+    // Company tables first: the site tables take owners' home countries from them.
+    for (path, kind) in files.iter().filter(|(_, k)| *k == SourceKind::CompanyHomeCountries) {
+        progress(path);
+        let mut outcome = tabulated_sites::read_company_home_countries_path(path)?;
+        let mut report = report_of(path, *kind, &outcome)?;
+        report.new = outcome.records.len() as u64;
+        out.dataset.quarantine.append(&mut outcome.quarantined);
+        companies.append(&mut outcome.records);
+        out.sources.push(report);
+    }
 
     for (path, kind) in files {
         progress(path);
@@ -248,6 +284,7 @@ pub fn ingest(
                 let mut report = report_of(path, *kind, &outcome)?;
                 report.release = outcome.records.first().and_then(|e| e.release.clone());
                 report.coverage = event_coverage(&outcome.records);
+                report.countries = distinct(outcome.records.iter().map(|e| Some(e.country.as_str())));
                 out.sources.push(report);
                 let release = out.sources[index].release.clone();
                 event_files.push((index, outcome, release));
@@ -289,6 +326,7 @@ pub fn ingest(
                 let mut report = report_of(path, *kind, &outcome)?;
                 report.release = outcome.records.iter().filter_map(|r| r.edition.clone()).max();
                 report.coverage = year_coverage(outcome.records.iter().map(|r| r.year));
+                report.countries = distinct(outcome.records.iter().map(|r| r.iso3.as_deref()));
                 out.dataset.quarantine.append(&mut outcome.quarantined);
                 production_files.push(index);
                 production.append(&mut outcome.records);
@@ -298,6 +336,7 @@ pub fn ingest(
                 let mut outcome = wgi::read_path(path)?;
                 let mut report = report_of(path, *kind, &outcome)?;
                 report.coverage = year_coverage(outcome.records.iter().map(|r| r.year));
+                report.countries = distinct(outcome.records.iter().map(|r| Some(r.iso3.as_str())));
                 let mut by_key: HashMap<(String, i32), usize> = out
                     .dataset
                     .governance
@@ -323,9 +362,54 @@ pub fn ingest(
                 out.dataset.quarantine.append(&mut outcome.quarantined);
                 out.sources.push(report);
             }
+            SourceKind::UsgsSites => {
+                let mut outcome = usgs_sites::read_path(path)?;
+                let mut report = report_of(path, *kind, &outcome)?;
+                report.countries = distinct(outcome.records.iter().map(|s| s.country_iso3.as_deref()));
+                out.dataset.quarantine.append(&mut outcome.quarantined);
+                usgs.push((index, outcome.records));
+                out.sources.push(report);
+            }
+            SourceKind::TabulatedSites => {
+                // Read after the loop, once every company table is known.
+                tabulated.push((index, path));
+                out.sources.push(SourceReport::default());
+            }
+            SourceKind::CompanyHomeCountries => {
+                // Read before the loop.
+                continue;
+            }
+            SourceKind::Boundaries => {
+                let mut outcome = boundaries::read_path(path)?;
+                let mut report = report_of(path, *kind, &outcome)?;
+                report.countries = distinct(outcome.records.iter().map(|r| r.country_iso3.as_deref()));
+                out.dataset.quarantine.append(&mut outcome.quarantined);
+                regions.push((index, outcome.records));
+                out.sources.push(report);
+            }
         }
     }
+    let mut tabulated_sites = Vec::new();
+    for (index, path) in tabulated {
+        let file = File::open(path).map_err(|source| IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut outcome =
+            tabulated_sites::read_with_companies(file, &path.to_string_lossy(), &companies)?;
+        let mut report = report_of(path, SourceKind::TabulatedSites, &outcome)?;
+        report.countries = distinct(outcome.records.iter().map(|s| s.country_iso3.as_deref()));
+        report.notes.push(format!(
+            "owners' home countries from {} company table row(s)",
+            companies.len()
+        ));
+        out.dataset.quarantine.append(&mut outcome.quarantined);
+        out.sources[index] = report;
+        tabulated_sites.push((index, outcome.records));
+    }
 
+    merge_sites(&mut out, usgs, tabulated_sites);
+    merge_regions(&mut out, regions);
     merge_events(&mut out, event_files);
     merge_production(&mut out, production, &production_files);
     out.dataset.sort();
@@ -418,6 +502,65 @@ fn merge_production(out: &mut IngestOutput, records: Vec<crate::model::Productio
     out.dataset.production = kept;
 }
 
+/// Links hand-tabulated sites to the USGS records they cite; one site per (kind, id).
+fn merge_sites(out: &mut IngestOutput, usgs: Vec<(usize, Vec<Site>)>, tabulated: Vec<(usize, Vec<Site>)>) {
+    if usgs.is_empty() && tabulated.is_empty() {
+        return;
+    }
+    let mut all_usgs = Vec::new();
+    for (index, sites) in usgs {
+        out.sources[index].new = sites.len() as u64;
+        all_usgs.extend(sites);
+    }
+    let mut all_tabulated = Vec::new();
+    for (index, sites) in tabulated {
+        out.sources[index].new = sites.len() as u64;
+        all_tabulated.extend(sites);
+    }
+    let linked = link::link_sites(all_usgs, all_tabulated);
+    for pair in &linked.report.linked {
+        out.dedup_notes.push(format!(
+            "sites: {} is USGS {} {} (linked: ownership and status from the hand table, products from USGS{})",
+            pair.site_id,
+            pair.usgs_dataset,
+            pair.usgs_feature_uid,
+            pair.distance_km
+                .map(|d| format!("; the two points are {d:.1} km apart"))
+                .unwrap_or_default()
+        ));
+    }
+    if !linked.report.unlinked_tabulated.is_empty() {
+        out.dedup_notes.push(format!(
+            "sites: not linked to any USGS record: {}",
+            linked.report.unlinked_tabulated.join(", ")
+        ));
+    }
+    out.dedup_notes
+        .extend(linked.report.notes.iter().map(|n| format!("sites: {n}")));
+    out.dataset.sites = linked.sites;
+}
+
+/// One region per code, the more detailed geometry winning.
+fn merge_regions(out: &mut IngestOutput, regions: Vec<(usize, Vec<Region>)>) {
+    if regions.is_empty() {
+        return;
+    }
+    let mut all = Vec::new();
+    for (index, r) in regions {
+        out.sources[index].new = r.len() as u64;
+        all.extend(r);
+    }
+    let before = all.len();
+    let (kept, notes) = boundaries::dedup_regions(all);
+    out.dedup_notes.push(format!(
+        "regions: {before} read, {} stored (one per code; the geometry with more vertices wins)",
+        kept.len()
+    ));
+    out.dedup_notes
+        .extend(notes.into_iter().map(|n| format!("regions: {n}")));
+    out.dataset.regions = kept;
+}
+
 fn event_coverage(events: &[Event]) -> Option<Coverage> {
     let start = events.iter().map(|e| e.date_start).min()?;
     let end = events
@@ -440,4 +583,9 @@ fn year_coverage(years: impl Iterator<Item = i32>) -> Option<Coverage> {
         start: lo.to_string(),
         end: hi.to_string(),
     })
+}
+
+fn distinct<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Vec<String> {
+    let set: std::collections::BTreeSet<&str> = values.flatten().collect();
+    set.into_iter().map(str::to_string).collect()
 }

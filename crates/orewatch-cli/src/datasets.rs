@@ -1,0 +1,88 @@
+//! `orewatch datasets`: what the store holds, per source: rows, time coverage, countries,
+//! provenance (path, SHA-256, layout, release, ingest time), flagged and quarantined counts.
+
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use orewatch_store::Store;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Print the manifest as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(store_dir: &Path, args: Args) -> Result<()> {
+    let store = Store::open(store_dir);
+    let Some(manifest) = store.manifest()? else {
+        bail!(
+            "the store at {} is empty. Run `orewatch ingest` (default data) or `orewatch ingest PATHS…` first.",
+            store_dir.display()
+        );
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&manifest)?);
+        return Ok(());
+    }
+    println!(
+        "store {} — generation {}, written {} by orewatch {}",
+        store_dir.display(),
+        manifest.generation,
+        manifest.written_at,
+        manifest.orewatch_version
+    );
+    for s in &manifest.sources {
+        println!();
+        println!("{}  [{}]", s.path, s.kind);
+        println!("  layout      {}", s.layout);
+        if let Some(r) = &s.release {
+            println!("  release     {r}");
+        }
+        println!(
+            "  rows        {} read, {} accepted, {} flagged, {} quarantined",
+            s.rows_read, s.accepted, s.flagged, s.quarantined
+        );
+        println!(
+            "  merge       {} new, {} unchanged, {} updated, {} superseded",
+            s.new, s.unchanged, s.updated, s.superseded
+        );
+        if let Some(c) = &s.coverage {
+            println!("  coverage    {} .. {}", c.start, c.end);
+        }
+        if !s.countries.is_empty() {
+            let shown: Vec<&str> = s.countries.iter().take(12).map(String::as_str).collect();
+            let more = s.countries.len().saturating_sub(shown.len());
+            println!(
+                "  countries   {} ({}{})",
+                s.countries.len(),
+                shown.join(", "),
+                if more > 0 { format!(", … {more} more") } else { String::new() }
+            );
+        }
+        println!("  sha256      {}", s.sha256);
+        if let Some(t) = &s.ingested_at {
+            println!("  ingested    {t}");
+        }
+        for n in &s.notes {
+            println!("  note        {n}");
+        }
+    }
+    println!();
+    for (table, entry) in &manifest.tables {
+        println!(
+            "table {table:<11} {:>8} rows  {}{}",
+            entry.rows,
+            entry.file,
+            if entry.geoparquet { " (GeoParquet)" } else { "" }
+        );
+    }
+    if !manifest.dedup_notes.is_empty() {
+        println!();
+        println!("one fact stored once:");
+        for n in &manifest.dedup_notes {
+            println!("  {n}");
+        }
+    }
+    Ok(())
+}
