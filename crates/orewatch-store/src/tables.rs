@@ -309,7 +309,7 @@ pub(crate) fn read_regions(path: &Path) -> Result<Vec<Region>, String> {
 /// The stored form of a [`GovernanceRecord`]: one flat column per indicator and measure
 /// (`va_est`, `va_se`, `va_nsource`, `va_pctrank`, `va_pctrank_lower`, `va_pctrank_upper`, …),
 /// as in the World Bank's own files.
-fn governance_fields() -> Vec<FieldRef> {
+fn governance_fields() -> Result<Vec<FieldRef>, String> {
     let mut f = vec![
         Field::new("country", DataType::Utf8, false),
         Field::new("iso3", DataType::Utf8, false),
@@ -325,7 +325,16 @@ fn governance_fields() -> Vec<FieldRef> {
         f.push(Field::new(format!("{c}_pctrank_lower"), DataType::Float64, true));
         f.push(Field::new(format!("{c}_pctrank_upper"), DataType::Float64, true));
     }
-    f.into_iter().map(Arc::new).collect()
+    let mut fields: Vec<FieldRef> = f.into_iter().map(Arc::new).collect();
+    fields.extend(fields_of::<GovernanceTail>(&[])?);
+    Ok(fields)
+}
+
+/// The non-indicator columns of a governance row, traced like every other table.
+#[derive(Serialize, Deserialize)]
+struct GovernanceTail {
+    flags: Vec<String>,
+    extra: std::collections::BTreeMap<String, String>,
 }
 
 fn governance_row(r: &GovernanceRecord) -> serde_json::Value {
@@ -343,6 +352,8 @@ fn governance_row(r: &GovernanceRecord) -> serde_json::Value {
         m.insert(format!("{c}_pctrank_lower"), v.pct_rank_lower.into());
         m.insert(format!("{c}_pctrank_upper"), v.pct_rank_upper.into());
     }
+    m.insert("flags".into(), serde_json::json!(r.flags));
+    m.insert("extra".into(), serde_json::json!(r.extra));
     serde_json::Value::Object(m)
 }
 
@@ -373,12 +384,24 @@ fn governance_from_row(m: &serde_json::Map<String, serde_json::Value>) -> Result
             .and_then(|v| v.as_i64())
             .ok_or("governance row without year")? as i32,
         indicators,
+        flags: m
+            .get("flags")
+            .map(|v| serde_json::from_value(v.clone()))
+            .transpose()
+            .map_err(|e| format!("governance flags: {e}"))?
+            .unwrap_or_default(),
+        extra: m
+            .get("extra")
+            .map(|v| serde_json::from_value(v.clone()))
+            .transpose()
+            .map_err(|e| format!("governance extra: {e}"))?
+            .unwrap_or_default(),
     })
 }
 
 pub(crate) fn write_governance(path: &Path, records: &[GovernanceRecord]) -> Result<TableEntry, String> {
     let rows: Vec<serde_json::Value> = records.iter().map(governance_row).collect();
-    write_table(path, &governance_fields(), &rows, None)
+    write_table(path, &governance_fields()?, &rows, None)
 }
 
 pub(crate) fn read_governance(path: &Path) -> Result<Vec<GovernanceRecord>, String> {
