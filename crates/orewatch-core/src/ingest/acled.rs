@@ -76,8 +76,8 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::ged::csv_rows::{self, CsvRows, Header, Row};
-use super::ged::parse_coordinate;
+use super::csv_rows::{self, CsvRows, Header, Row};
+use super::text::parse_coordinate;
 use super::{IngestError, ReadOutcome};
 use crate::model::{Event, EventFlag, EventSource, Extra, QuarantineRecord, ViolenceType};
 
@@ -193,8 +193,7 @@ impl ActorType {
 /// all of `event_id_cnty`, `event_date`, `event_type`, `actor1`, `country`, `latitude`,
 /// `longitude`, `fatalities`. The file name is not used.
 pub fn sniff(head: &[u8], _file_name: &str) -> bool {
-    csv_rows::first_record(head)
-        .map(Header::new)
+    csv_rows::header_of(head)
         .and_then(|h| Layout::detect(&h))
         .is_some()
 }
@@ -221,7 +220,10 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestE
             expected: expected(),
         });
     };
-    let header = Header::new(first.fields_lossy());
+    let header = Header::new(match first {
+        Ok(row) => row.fields,
+        Err(bad) => bad.fields_lossy,
+    });
     let Some(layout) = Layout::detect(&header) else {
         return Err(IngestError::UnknownLayout {
             path: file.into(),
@@ -240,8 +242,8 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestE
     };
 
     let mut pending = rows.next_row()?;
-    if let Some(row) = &pending {
-        if is_hxl_row(&row.fields_lossy()) {
+    if let Some(Ok(row)) = &pending {
+        if is_hxl_row(&row.fields) {
             out.notes.push(format!(
                 "HXL hashtag row on line {} skipped (not data)",
                 row.line
@@ -256,6 +258,15 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestE
     let mut group_of: HashMap<String, usize> = HashMap::new();
     while let Some(row) = pending {
         out.rows_read += 1;
+        let row = match row {
+            Ok(row) => row,
+            Err(bad) => {
+                out.quarantined
+                    .push(bad.quarantine(file, &header, "UTF-8 text"));
+                pending = rows.next_row()?;
+                continue;
+            }
+        };
         match reader.parse(&row) {
             Ok(parsed) => match group_of.get(&parsed.event.event_id) {
                 Some(&g) if layout == Layout::PerActor => groups[g].push(parsed),
@@ -367,11 +378,7 @@ const TYPED_COLUMNS: [&str; 17] = [
 
 impl RowReader<'_> {
     fn parse(&self, row: &Row) -> Result<Parsed, Refusal> {
-        let fields = row.fields().map_err(|reason| Refusal {
-            column: None,
-            value: String::new(),
-            reason,
-        })?;
+        let fields = &row.fields;
         if fields.len() != self.header.len() {
             return Err(Refusal {
                 column: None,
@@ -385,7 +392,7 @@ impl RowReader<'_> {
         }
         let field = |name: &str| -> &str {
             self.header
-                .get(name)
+                .position(name)
                 .and_then(|i| fields.get(i))
                 .map_or("", |s| s.trim())
         };

@@ -11,6 +11,7 @@
 
 pub mod acled;
 pub mod countries;
+pub mod csv_rows;
 pub mod ged;
 pub mod production_dedup;
 pub mod production_long;
