@@ -1040,6 +1040,73 @@ mod tests {
             .contains("\"Invented, with a \"\"quote\"\", and a comma.\""));
     }
 
+    /// Quarantined rows name the line an editor shows in a CRLF file with a quoted field
+    /// spanning two lines, a blank line and a row that is not UTF-8.
+    #[test]
+    fn crlf_file_with_embedded_newline_gives_editor_lines() {
+        let multi_line = row(
+            CURRENT,
+            &base(&[("notes", "Invented.\r\nSecond line, after a CRLF.")]),
+        );
+        let bad_latitude = row(
+            CURRENT,
+            &base(&[("event_id_cnty", "TST2"), ("latitude", "95")]),
+        );
+        let duplicate = row(CURRENT, &base(&[]));
+        let not_utf8 = row(
+            CURRENT,
+            &base(&[("event_id_cnty", "TST3"), ("notes", "caf\u{1}")]),
+        );
+        let text = [
+            CURRENT,
+            &multi_line,
+            &bad_latitude,
+            "",
+            &duplicate,
+            &not_utf8,
+            "",
+        ]
+        .join("\r\n");
+        // \u{1} stands for a Latin-1 `é` (E9), which is not UTF-8.
+        let bytes: Vec<u8> = text
+            .bytes()
+            .map(|b| if b == 1 { 0xE9 } else { b })
+            .collect();
+        let out = read(bytes.as_slice(), "acled_test.csv").expect("reads");
+        assert_eq!(out.rows_read, 4);
+        assert_eq!(out.records.len(), 1);
+        assert_eq!(
+            out.records[0].extra.get("notes").map(String::as_str),
+            Some("Invented.\r\nSecond line, after a CRLF.")
+        );
+        let got: Vec<(u64, Option<&str>, &str, &str)> = out
+            .quarantined
+            .iter()
+            .map(|q| {
+                (
+                    q.line,
+                    q.column.as_deref(),
+                    q.value.as_str(),
+                    q.reason.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                // header 1, first record 2-3, this one 4, blank line 5
+                (4, Some("latitude"), "95", "latitude in [-90, 90]"),
+                (
+                    6,
+                    Some("event_id_cnty"),
+                    "TST1",
+                    "duplicate id within file (first seen on line 2)"
+                ),
+                (7, Some("notes"), "caf\u{fffd}", "UTF-8 text"),
+            ]
+        );
+    }
+
     #[test]
     fn unknown_layout_and_sniff() {
         let err = read(

@@ -403,3 +403,298 @@ impl<R: Read> CsvRows<R> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The start lines of every record of `input`, read through a reader that hands out
+    /// `chunk` bytes at a time (to cross the csv buffer at every possible place).
+    fn lines_of(input: &[u8], chunk: usize) -> Vec<u64> {
+        let mut rows = CsvRows::new(Trickle { data: input, chunk }, "t.csv");
+        let mut lines = Vec::new();
+        loop {
+            match rows.next_row() {
+                Ok(Some(Ok(row))) => lines.push(row.line),
+                Ok(Some(Err(bad))) => lines.push(bad.line),
+                Ok(None) => return lines,
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+
+    /// A reader giving at most `chunk` bytes per call.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        chunk: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.chunk.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn all_chunkings(input: &str, expected: &[u64]) {
+        for chunk in [1, 2, 3, 7, 64 * 1024] {
+            assert_eq!(
+                lines_of(input.as_bytes(), chunk),
+                expected,
+                "chunk {chunk}, input {input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn line_numbers_with_crlf_lf_and_quoted_newlines() {
+        for eol in ["\n", "\r\n", "\r"] {
+            let text = ["h1,h2", "a,b", "\"multi", "line\",c", "", "d,e"].join(eol);
+            all_chunkings(&text, &[1, 2, 3, 6]);
+        }
+    }
+
+    #[test]
+    fn line_numbers_with_quoted_crlf_inside_an_lf_file_and_the_reverse() {
+        all_chunkings("h\n\"a\r\nb\"\nc\n", &[1, 2, 4]);
+        all_chunkings("h\r\n\"a\nb\"\r\nc\r\n", &[1, 2, 4]);
+        // A field holding several line ends, and one ending on a line end.
+        all_chunkings("h\r\n\"x\r\n\r\ny\r\n\"\r\nz", &[1, 2, 6]);
+    }
+
+    #[test]
+    fn line_numbers_after_blank_lines() {
+        all_chunkings("\r\n\r\nh\r\n\r\n\r\na\r\nb\r\n\r\n", &[3, 6, 7]);
+        all_chunkings("\n\nh\n\n\na\nb\n\n", &[3, 6, 7]);
+        // Mixed line ends in one file; no end after the last record.
+        all_chunkings("h\r\na\nb\r\rc\n\r\nd", &[1, 2, 3, 5, 7]);
+    }
+
+    #[test]
+    fn line_numbers_past_the_csv_buffer() {
+        // Far more than the csv crate's 8 KiB buffer, with a CRLF at every possible offset
+        // relative to it and multi-line quoted fields in between.
+        let mut text = String::from("h1,h2\r\n");
+        let mut expected = vec![1];
+        let mut line = 2;
+        for i in 0..3000 {
+            expected.push(line);
+            if i % 7 == 0 {
+                text.push_str(&format!("{i},\"two\r\nlines\"\r\n"));
+                line += 2;
+            } else {
+                text.push_str(&format!("{i},{}\r\n", "x".repeat(i % 13)));
+                line += 1;
+            }
+        }
+        for chunk in [1, 4093, 64 * 1024] {
+            assert_eq!(lines_of(text.as_bytes(), chunk), expected, "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn bom_removed_from_the_first_field_of_the_first_record_only() {
+        let text = "\u{feff}id,name\r\n\u{feff}1,a\r\n";
+        let mut rows = CsvRows::new(text.as_bytes(), "t.csv");
+        let header = rows.header().expect("header");
+        assert_eq!(header.names(), ["id", "name"]);
+        assert_eq!(header.position("id"), Some(0));
+        let row = rows
+            .next_row()
+            .expect("reads")
+            .expect("a row")
+            .expect("UTF-8");
+        assert_eq!(row.fields, ["\u{feff}1", "a"]);
+        assert_eq!(row.line, 2);
+        assert_eq!(
+            first_record("\u{feff}a,b\n".as_bytes()),
+            Some(vec!["a".to_string(), "b".to_string()])
+        );
+    }
+
+    #[test]
+    fn not_utf8_row_is_quarantinable_and_the_stream_goes_on() {
+        let mut bytes = b"id,name,\r\n1,ok,\r\n2,\"caf\xe9\r\nbar\",z\xff\r\n".to_vec();
+        bytes.extend_from_slice(b"3,\xff,\r\n4,x,y\r\n");
+        let mut rows = CsvRows::new(bytes.as_slice(), "t.csv");
+        let header = rows.header().expect("header");
+        assert_eq!(rows.next_row().unwrap().unwrap().unwrap().line, 2);
+        let bad = rows.next_row().unwrap().unwrap().unwrap_err();
+        assert_eq!((bad.line, bad.field), (3, 1));
+        let q = bad.quarantine("t.csv", &header, "UTF-8 text");
+        assert_eq!(q.line, 3);
+        assert_eq!(q.column.as_deref(), Some("name"));
+        assert_eq!(q.value, "caf\u{fffd}\r\nbar");
+        assert_eq!(q.reason, "UTF-8 text");
+        assert_eq!(q.raw, "2,\"caf\u{fffd}\r\nbar\",z\u{fffd}");
+        let bad = rows.next_row().unwrap().unwrap().unwrap_err();
+        assert_eq!(bad.line, 5);
+        let row = rows.next_row().unwrap().unwrap().unwrap();
+        assert_eq!((row.line, row.fields.len()), (6, 3));
+        assert!(rows.next_row().unwrap().is_none());
+        // An unnamed column is named by its number.
+        let bad = NotUtf8Row {
+            line: 9,
+            field: 2,
+            fields_lossy: vec!["a".into(), "b".into(), "\u{fffd}".into()],
+        };
+        let q = bad.quarantine("t.csv", &header, "UTF-8 text");
+        assert_eq!(q.column.as_deref(), Some("column 3"));
+    }
+
+    #[test]
+    fn header_errors() {
+        let err = CsvRows::new("".as_bytes(), "e.csv").header().unwrap_err();
+        assert!(matches!(err, IngestError::UnknownLayout { .. }), "{err}");
+        let err = CsvRows::new(&b"a,\xff\nb,c\n"[..], "n.csv")
+            .header()
+            .unwrap_err();
+        assert!(
+            matches!(err, IngestError::Malformed { line: 1, .. }),
+            "{err}"
+        );
+        assert_eq!(first_record(b""), None);
+        assert_eq!(first_record(b"a,\xff\n"), None);
+        assert!(header_of(b"a, b\n").is_some_and(|h| h.has("b")));
+    }
+
+    #[test]
+    fn header_lookup_by_name() {
+        let header = Header::new(vec![
+            " id ".into(),
+            "name\u{a0}".into(),
+            "".into(),
+            "id".into(),
+        ]);
+        assert_eq!(header.names(), ["id", "name", "", "id"]);
+        assert_eq!(
+            header.position("id"),
+            Some(0),
+            "the first of equal names wins"
+        );
+        assert_eq!(header.position(""), None);
+        assert_eq!(header.len(), 4);
+        assert_eq!(header.name(1), "name");
+        assert_eq!(header.name(9), "");
+        assert_eq!(header.missing(&["id", "x", "name"]), vec!["x"]);
+        let row = Row {
+            line: 2,
+            fields: vec!["7".into(), " Mali ".into(), "extra".into()],
+        };
+        assert_eq!(header.value(&row, "name"), " Mali ");
+        assert_eq!(header.value(&row, "missing"), "");
+        let extra = header.extra(&row, &["id", "name"], &["name"]);
+        assert_eq!(extra.get("name").map(String::as_str), Some("Mali"));
+        assert_eq!(extra.get("column 3").map(String::as_str), Some("extra"));
+        assert!(!extra.contains_key("id"));
+    }
+
+    #[test]
+    fn raw_row_is_requoted_csv() {
+        let row = Row {
+            line: 4,
+            fields: vec![
+                "a,b".into(),
+                "say \"hi\"".into(),
+                "two\nlines".into(),
+                "".into(),
+            ],
+        };
+        assert_eq!(row.raw(), "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",");
+        assert!(!row.is_blank());
+        let q = row.quarantine("f.csv", "x", "v", "a thing");
+        assert_eq!((q.line, q.reason.as_str()), (4, "expected a thing"));
+        let blank = Row {
+            line: 5,
+            fields: vec![" ".into(), "".into()],
+        };
+        assert!(blank.is_blank());
+        let mut rows = CsvRows::new("h\n".as_bytes(), "f.csv");
+        assert_eq!(rows.blank_note(), None);
+        rows.blank = 2;
+        assert!(rows.blank_note().is_some_and(|n| n.starts_with("2 blank")));
+    }
+
+    mod generated {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A field: plain text, or quoted text that may hold commas, quotes and line ends.
+        fn field() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[a-z ]{0,4}",
+                proptest::collection::vec(
+                    prop_oneof![
+                        Just("a"),
+                        Just(","),
+                        Just("\"\""),
+                        Just("\n"),
+                        Just("\r\n"),
+                        Just("\r")
+                    ],
+                    0..6
+                )
+                .prop_map(|parts| format!("\"{}\"", parts.concat())),
+            ]
+        }
+
+        /// A record: a first field starting with a letter (so it is never a blank line), then
+        /// more fields.
+        fn record() -> impl Strategy<Value = String> {
+            ("[a-z]", field(), proptest::collection::vec(field(), 0..4)).prop_map(
+                |(letter, first, rest)| {
+                    let first = if first.starts_with('"') {
+                        first
+                    } else {
+                        format!("{letter}{first}")
+                    };
+                    std::iter::once(first)
+                        .chain(rest)
+                        .collect::<Vec<_>>()
+                        .join(",")
+                },
+            )
+        }
+
+        fn line_end() -> impl Strategy<Value = &'static str> {
+            prop_oneof![Just("\n"), Just("\r\n"), Just("\r")]
+        }
+
+        /// Line ends in `text`, as an editor counts them (`\r\n` is one).
+        fn count_line_ends(text: &str) -> u64 {
+            let bytes = text.as_bytes();
+            let mut n = 0;
+            for (i, b) in bytes.iter().enumerate() {
+                let crlf = *b == b'\r' && bytes.get(i + 1) == Some(&b'\n');
+                if (*b == b'\n' || *b == b'\r') && !crlf {
+                    n += 1;
+                }
+            }
+            n
+        }
+
+        proptest! {
+            #[test]
+            fn every_record_gets_the_line_it_starts_on(
+                records in proptest::collection::vec(
+                    (record(), line_end(), proptest::collection::vec(line_end(), 0..3)),
+                    1..12,
+                ),
+                chunk in 1usize..40,
+            ) {
+                let mut text = String::new();
+                let mut expected = Vec::new();
+                for (record, end, blanks) in &records {
+                    // Blank lines before the record; a `\r` then `\n` is one line end.
+                    text.push_str(&blanks.concat());
+                    expected.push(1 + count_line_ends(&text));
+                    text.push_str(record);
+                    text.push_str(end);
+                }
+                prop_assert_eq!(lines_of(text.as_bytes(), chunk), expected);
+            }
+        }
+    }
+}

@@ -773,6 +773,69 @@ mod tests {
         assert_eq!(out.records[0].release, None);
     }
 
+    /// Quarantined rows name the line an editor shows in a CRLF file (as the shipped GED files
+    /// are) with a quoted field spanning two lines and a blank line.
+    #[test]
+    fn crlf_file_with_embedded_newline_gives_editor_lines() {
+        let first = FULL_ROW.replace('\n', "\r\n");
+        let bad_lon = first
+            .replace("285416", "285417")
+            .replace("13.88489,-0.9688,POINT", "13.88489,x,POINT");
+        let not_utf8 = first.replace("285416", "285418");
+        let duplicate = first.clone();
+        let mut bytes = Vec::new();
+        for part in [FULL_HEADER, &first, &bad_lon, "", &not_utf8, &duplicate] {
+            bytes.extend_from_slice(part.as_bytes());
+            bytes.extend_from_slice(b"\r\n");
+        }
+        // `é` (C3 A9) in the fourth record written as Latin-1 (E9): not UTF-8.
+        let at = bytes
+            .windows(3)
+            .enumerate()
+            .filter(|(_, w)| w == b"\xC3\xA9 ")
+            .nth(2)
+            .map(|(i, _)| i)
+            .expect("a third é");
+        bytes.splice(at..at + 2, [0xE9]);
+        let out = read(bytes.as_slice(), "GEDEvent_v23_1.csv").expect("reads");
+        assert_eq!(out.rows_read, 4);
+        assert_eq!(out.records.len(), 1);
+        let q: Vec<(u64, Option<&str>, &str, &str)> = out
+            .quarantined
+            .iter()
+            .map(|q| {
+                (
+                    q.line,
+                    q.column.as_deref(),
+                    q.value.as_str(),
+                    q.reason.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            q,
+            vec![
+                // header 1, first record 2-3, this one 4-5, blank line 6
+                (4, Some("longitude"), "x", "longitude in [-180, 180]"),
+                (
+                    7,
+                    Some("where_coordinates"),
+                    "Koulopagar\u{fffd} village",
+                    "UTF-8 text"
+                ),
+                (
+                    9,
+                    Some("id"),
+                    "285416",
+                    "duplicate id within file (first seen on line 2)"
+                ),
+            ]
+        );
+        assert!(out.quarantined[0]
+            .raw
+            .contains("\"\"\"Radio,2019-02-02,Yirgou\"\";\r\nsecond line\""));
+    }
+
     #[test]
     fn full_layout_without_optional_columns() {
         // A later release with fewer columns: only the required ones plus one unknown.
