@@ -82,11 +82,7 @@ pub(crate) fn write_table<T: Serialize>(
     let mut schema_fields: Vec<FieldRef> = fields.to_vec();
     let mut metadata = Vec::new();
     if let Some((_, geo)) = &geometry {
-        schema_fields.push(Arc::new(Field::new(
-            GEOMETRY_COLUMN,
-            DataType::Binary,
-            true,
-        )));
+        schema_fields.push(Arc::new(Field::new(GEOMETRY_COLUMN, DataType::Binary, true)));
         metadata.push(KeyValue::new("geo".to_string(), geo.clone()));
     }
     let schema = Arc::new(Schema::new(schema_fields));
@@ -110,9 +106,7 @@ pub(crate) fn write_table<T: Serialize>(
         }
         let batch = RecordBatch::try_new(schema.clone(), columns)
             .map_err(|e| format!("{}: {e}", path.display()))?;
-        writer
-            .write(&batch)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        writer.write(&batch).map_err(|e| format!("{}: {e}", path.display()))?;
         start = end;
         if start >= items.len() {
             break;
@@ -121,8 +115,7 @@ pub(crate) fn write_table<T: Serialize>(
     let file = writer
         .into_inner()
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    file.sync_all()
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    file.sync_all().map_err(|e| format!("{}: {e}", path.display()))?;
     drop(file);
     Ok(TableEntry {
         file: path
@@ -269,10 +262,7 @@ impl SiteRow {
 }
 
 pub(crate) fn write_sites(path: &Path, sites: &[Site]) -> Result<TableEntry, String> {
-    let rows: Vec<SiteRow> = sites
-        .iter()
-        .map(SiteRow::from_site)
-        .collect::<Result<_, _>>()?;
+    let rows: Vec<SiteRow> = sites.iter().map(SiteRow::from_site).collect::<Result<_, _>>()?;
     let fields = fields_of::<SiteRow>(&[])?;
     let geometry = geoparquet::point_column(sites.iter().map(|s| match (s.lon, s.lat) {
         (Some(lon), Some(lat)) => Some((lon, lat)),
@@ -332,16 +322,8 @@ fn governance_fields() -> Vec<FieldRef> {
         f.push(Field::new(format!("{c}_se"), DataType::Float64, true));
         f.push(Field::new(format!("{c}_nsource"), DataType::UInt32, true));
         f.push(Field::new(format!("{c}_pctrank"), DataType::Float64, true));
-        f.push(Field::new(
-            format!("{c}_pctrank_lower"),
-            DataType::Float64,
-            true,
-        ));
-        f.push(Field::new(
-            format!("{c}_pctrank_upper"),
-            DataType::Float64,
-            true,
-        ));
+        f.push(Field::new(format!("{c}_pctrank_lower"), DataType::Float64, true));
+        f.push(Field::new(format!("{c}_pctrank_upper"), DataType::Float64, true));
     }
     f.into_iter().map(Arc::new).collect()
 }
@@ -352,10 +334,7 @@ fn governance_row(r: &GovernanceRecord) -> serde_json::Value {
     m.insert("iso3".into(), r.iso3.clone().into());
     m.insert("wgi_code".into(), r.wgi_code.clone().into());
     m.insert("year".into(), r.year.into());
-    for (ind, v) in orewatch_core::model::WGI_INDICATORS
-        .iter()
-        .zip(r.indicators.iter())
-    {
+    for (ind, v) in orewatch_core::model::WGI_INDICATORS.iter().zip(r.indicators.iter()) {
         let c = ind.code();
         m.insert(format!("{c}_est"), v.estimate.into());
         m.insert(format!("{c}_se"), v.std_error.into());
@@ -367,9 +346,7 @@ fn governance_row(r: &GovernanceRecord) -> serde_json::Value {
     serde_json::Value::Object(m)
 }
 
-fn governance_from_row(
-    m: &serde_json::Map<String, serde_json::Value>,
-) -> Result<GovernanceRecord, String> {
+fn governance_from_row(m: &serde_json::Map<String, serde_json::Value>) -> Result<GovernanceRecord, String> {
     let text = |k: &str| -> Result<String, String> {
         m.get(k)
             .and_then(|v| v.as_str())
@@ -378,10 +355,7 @@ fn governance_from_row(
     };
     let num = |k: String| m.get(&k).and_then(|v| v.as_f64());
     let mut indicators = [WgiValues::default(); 6];
-    for (ind, v) in orewatch_core::model::WGI_INDICATORS
-        .iter()
-        .zip(indicators.iter_mut())
-    {
+    for (ind, v) in orewatch_core::model::WGI_INDICATORS.iter().zip(indicators.iter_mut()) {
         let c = ind.code();
         v.estimate = num(format!("{c}_est"));
         v.std_error = num(format!("{c}_se"));
@@ -402,10 +376,7 @@ fn governance_from_row(
     })
 }
 
-pub(crate) fn write_governance(
-    path: &Path,
-    records: &[GovernanceRecord],
-) -> Result<TableEntry, String> {
+pub(crate) fn write_governance(path: &Path, records: &[GovernanceRecord]) -> Result<TableEntry, String> {
     let rows: Vec<serde_json::Value> = records.iter().map(governance_row).collect();
     write_table(path, &governance_fields(), &rows, None)
 }
