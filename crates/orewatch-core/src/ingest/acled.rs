@@ -76,8 +76,8 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::ged::csv_rows::{self, CsvRows, Header, Row};
-use super::ged::parse_coordinate;
+use super::csv_rows::{self, CsvRows, Header, Row};
+use super::text::parse_coordinate;
 use super::{IngestError, ReadOutcome};
 use crate::model::{Event, EventFlag, EventSource, Extra, QuarantineRecord, ViolenceType};
 
@@ -193,8 +193,7 @@ impl ActorType {
 /// all of `event_id_cnty`, `event_date`, `event_type`, `actor1`, `country`, `latitude`,
 /// `longitude`, `fatalities`. The file name is not used.
 pub fn sniff(head: &[u8], _file_name: &str) -> bool {
-    csv_rows::first_record(head)
-        .map(Header::new)
+    csv_rows::header_of(head)
         .and_then(|h| Layout::detect(&h))
         .is_some()
 }
@@ -221,7 +220,10 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestE
             expected: expected(),
         });
     };
-    let header = Header::new(first.fields_lossy());
+    let header = Header::new(match first {
+        Ok(row) => row.fields,
+        Err(bad) => bad.fields_lossy,
+    });
     let Some(layout) = Layout::detect(&header) else {
         return Err(IngestError::UnknownLayout {
             path: file.into(),
@@ -240,8 +242,8 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestE
     };
 
     let mut pending = rows.next_row()?;
-    if let Some(row) = &pending {
-        if is_hxl_row(&row.fields_lossy()) {
+    if let Some(Ok(row)) = &pending {
+        if is_hxl_row(&row.fields) {
             out.notes.push(format!(
                 "HXL hashtag row on line {} skipped (not data)",
                 row.line
@@ -256,6 +258,15 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestE
     let mut group_of: HashMap<String, usize> = HashMap::new();
     while let Some(row) = pending {
         out.rows_read += 1;
+        let row = match row {
+            Ok(row) => row,
+            Err(bad) => {
+                out.quarantined
+                    .push(bad.quarantine(file, &header, "UTF-8 text"));
+                pending = rows.next_row()?;
+                continue;
+            }
+        };
         match reader.parse(&row) {
             Ok(parsed) => match group_of.get(&parsed.event.event_id) {
                 Some(&g) if layout == Layout::PerActor => groups[g].push(parsed),
@@ -367,11 +378,7 @@ const TYPED_COLUMNS: [&str; 17] = [
 
 impl RowReader<'_> {
     fn parse(&self, row: &Row) -> Result<Parsed, Refusal> {
-        let fields = row.fields().map_err(|reason| Refusal {
-            column: None,
-            value: String::new(),
-            reason,
-        })?;
+        let fields = &row.fields;
         if fields.len() != self.header.len() {
             return Err(Refusal {
                 column: None,
@@ -385,7 +392,7 @@ impl RowReader<'_> {
         }
         let field = |name: &str| -> &str {
             self.header
-                .get(name)
+                .position(name)
                 .and_then(|i| fields.get(i))
                 .map_or("", |s| s.trim())
         };
@@ -1031,6 +1038,73 @@ mod tests {
         assert!(out.quarantined[0]
             .raw
             .contains("\"Invented, with a \"\"quote\"\", and a comma.\""));
+    }
+
+    /// Quarantined rows name the line an editor shows in a CRLF file with a quoted field
+    /// spanning two lines, a blank line and a row that is not UTF-8.
+    #[test]
+    fn crlf_file_with_embedded_newline_gives_editor_lines() {
+        let multi_line = row(
+            CURRENT,
+            &base(&[("notes", "Invented.\r\nSecond line, after a CRLF.")]),
+        );
+        let bad_latitude = row(
+            CURRENT,
+            &base(&[("event_id_cnty", "TST2"), ("latitude", "95")]),
+        );
+        let duplicate = row(CURRENT, &base(&[]));
+        let not_utf8 = row(
+            CURRENT,
+            &base(&[("event_id_cnty", "TST3"), ("notes", "caf\u{1}")]),
+        );
+        let text = [
+            CURRENT,
+            &multi_line,
+            &bad_latitude,
+            "",
+            &duplicate,
+            &not_utf8,
+            "",
+        ]
+        .join("\r\n");
+        // \u{1} stands for a Latin-1 `é` (E9), which is not UTF-8.
+        let bytes: Vec<u8> = text
+            .bytes()
+            .map(|b| if b == 1 { 0xE9 } else { b })
+            .collect();
+        let out = read(bytes.as_slice(), "acled_test.csv").expect("reads");
+        assert_eq!(out.rows_read, 4);
+        assert_eq!(out.records.len(), 1);
+        assert_eq!(
+            out.records[0].extra.get("notes").map(String::as_str),
+            Some("Invented.\r\nSecond line, after a CRLF.")
+        );
+        let got: Vec<(u64, Option<&str>, &str, &str)> = out
+            .quarantined
+            .iter()
+            .map(|q| {
+                (
+                    q.line,
+                    q.column.as_deref(),
+                    q.value.as_str(),
+                    q.reason.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                // header 1, first record 2-3, this one 4, blank line 5
+                (4, Some("latitude"), "95", "latitude in [-90, 90]"),
+                (
+                    6,
+                    Some("event_id_cnty"),
+                    "TST1",
+                    "duplicate id within file (first seen on line 2)"
+                ),
+                (7, Some("notes"), "caf\u{fffd}", "UTF-8 text"),
+            ]
+        );
     }
 
     #[test]

@@ -52,7 +52,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::{IngestError, ReadOutcome};
 use crate::model::{Event, EventFlag, EventSource, Extra, QuarantineRecord, ViolenceType};
 
-use csv_rows::{CsvRows, Header, Row};
+use super::csv_rows::{self, CsvRows, Header, Row, RowResult};
+use super::text::parse_coordinate;
 
 /// The column order of the full GED 23.1 release, used for header-less candidate files.
 pub const GED_23_1_COLUMNS: [&str; 49] = [
@@ -177,7 +178,7 @@ impl Columns {
     fn new(header: &Header, layout: Layout) -> Option<Columns> {
         let mut typed = vec![false; header.len()];
         let mut take = |name: &str| {
-            let i = header.get(name);
+            let i = header.position(name);
             if let Some(i) = i {
                 typed[i] = true;
             }
@@ -240,7 +241,7 @@ pub fn sniff(head: &[u8], _file_name: &str) -> bool {
     let Some(first) = csv_rows::first_record(head) else {
         return false;
     };
-    let header = Header::new(first.iter().map(|f| f.to_string()).collect());
+    let header = Header::new(first.clone());
     header.missing(&REDUCED_REQUIRED).is_empty()
         || header.missing(&FULL_REQUIRED).is_empty()
         || looks_like_candidate_row(&first)
@@ -270,7 +271,10 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestE
             expected: expected_text(),
         });
     };
-    let first_fields = first.fields_lossy();
+    let first_fields = match &first {
+        Ok(row) => row.fields.clone(),
+        Err(bad) => bad.fields_lossy.clone(),
+    };
     let header_guess = Header::new(first_fields.clone());
     let (header, layout, first_is_data) = if header_guess.missing(&FULL_REQUIRED).is_empty() {
         (header_guess, Layout::Full, false)
@@ -402,8 +406,16 @@ struct Refusal {
 }
 
 impl<'a> RowReader<'a> {
-    fn take(&mut self, row: Row, out: &mut ReadOutcome<Event>) {
+    fn take(&mut self, row: RowResult, out: &mut ReadOutcome<Event>) {
         out.rows_read += 1;
+        let row = match row {
+            Ok(row) => row,
+            Err(bad) => {
+                out.quarantined
+                    .push(bad.quarantine(self.file, self.header, "UTF-8 text"));
+                return;
+            }
+        };
         match self.event(&row) {
             Ok(event) => {
                 if !event.flags.is_empty() {
@@ -432,11 +444,7 @@ impl<'a> RowReader<'a> {
     }
 
     fn event(&self, row: &Row) -> Result<Event, Refusal> {
-        let fields = row.fields().map_err(|e| Refusal {
-            column: None,
-            value: String::new(),
-            reason: e,
-        })?;
+        let fields = &row.fields;
         if fields.len() != self.header.len() {
             return Err(Refusal {
                 column: None,
@@ -604,210 +612,12 @@ fn parse_ged_date(s: &str) -> Option<NaiveDate> {
     })
 }
 
-/// A finite number within [-limit, limit].
-pub(crate) fn parse_coordinate(s: &str, limit: f64) -> Option<f64> {
-    let v: f64 = s.trim().parse().ok()?;
-    (v.is_finite() && (-limit..=limit).contains(&v)).then_some(v)
-}
-
 fn parse_violence_type(s: &str) -> Option<ViolenceType> {
     match s {
         "1" | "State-based violence" => Some(ViolenceType::StateBased),
         "2" | "Non-state violence" => Some(ViolenceType::NonState),
         "3" | "One-sided violence" => Some(ViolenceType::OneSided),
         _ => None,
-    }
-}
-
-/// CSV plumbing shared by the conflict readers (GED, ACLED, UCDP actors): a lenient row
-/// stream that keeps each record's line and raw text, and a header looked up by column name.
-pub(crate) mod csv_rows {
-    use std::collections::HashMap;
-    use std::fs::File;
-    use std::io::Read;
-    use std::path::Path;
-
-    use csv::{ByteRecord, ReaderBuilder};
-
-    use crate::ingest::text::strip_bom;
-    use crate::ingest::IngestError;
-
-    pub(crate) fn open(path: &Path) -> Result<File, IngestError> {
-        File::open(path).map_err(|source| IngestError::Io {
-            path: path.to_path_buf(),
-            source,
-        })
-    }
-
-    /// The first record of `head` as text (BOM removed from the first field), or None when
-    /// it cannot be read as CSV text.
-    pub(crate) fn first_record(head: &[u8]) -> Option<Vec<String>> {
-        let mut reader = ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(head);
-        let mut record = ByteRecord::new();
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            _ => return None,
-        }
-        let mut fields = Vec::with_capacity(record.len());
-        for (i, f) in record.iter().enumerate() {
-            let text = std::str::from_utf8(f).ok()?;
-            fields.push(if i == 0 { strip_bom(text) } else { text }.to_string());
-        }
-        Some(fields)
-    }
-
-    /// Column names and their positions.
-    pub(crate) struct Header {
-        names: Vec<String>,
-        index: HashMap<String, usize>,
-    }
-
-    impl Header {
-        /// Names are trimmed and a leading BOM removed; the first of two equal names wins.
-        pub(crate) fn new(names: Vec<String>) -> Header {
-            let names: Vec<String> = names
-                .into_iter()
-                .map(|n| strip_bom(n.trim()).trim().to_string())
-                .collect();
-            let mut index = HashMap::new();
-            for (i, n) in names.iter().enumerate() {
-                index.entry(n.clone()).or_insert(i);
-            }
-            Header { names, index }
-        }
-        pub(crate) fn get(&self, name: &str) -> Option<usize> {
-            self.index.get(name).copied()
-        }
-        pub(crate) fn has(&self, name: &str) -> bool {
-            self.index.contains_key(name)
-        }
-        pub(crate) fn name(&self, i: usize) -> &str {
-            self.names.get(i).map(String::as_str).unwrap_or("")
-        }
-        pub(crate) fn names(&self) -> &[String] {
-            &self.names
-        }
-        pub(crate) fn len(&self) -> usize {
-            self.names.len()
-        }
-        /// The names in `required` that the header lacks.
-        pub(crate) fn missing<'n>(&self, required: &[&'n str]) -> Vec<&'n str> {
-            required.iter().copied().filter(|n| !self.has(n)).collect()
-        }
-    }
-
-    /// One CSV record with the line it starts on.
-    pub(crate) struct Row {
-        pub(crate) line: u64,
-        record: ByteRecord,
-    }
-
-    impl Row {
-        /// The fields as text, or what was expected when a field is not UTF-8.
-        pub(crate) fn fields(&self) -> Result<Vec<String>, String> {
-            self.record
-                .iter()
-                .enumerate()
-                .map(|(i, f)| {
-                    std::str::from_utf8(f)
-                        .map(|s| s.to_string())
-                        .map_err(|_| format!("UTF-8 text (field {} is not)", i + 1))
-                })
-                .collect()
-        }
-        /// The fields as text, invalid UTF-8 replaced (for headers and raw text only).
-        pub(crate) fn fields_lossy(&self) -> Vec<String> {
-            self.record
-                .iter()
-                .map(|f| String::from_utf8_lossy(f).into_owned())
-                .collect()
-        }
-        /// The whole row as CSV text (fields quoted where needed), for quarantine records.
-        pub(crate) fn raw(&self) -> String {
-            let mut out = String::new();
-            for (i, f) in self.record.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                let text = String::from_utf8_lossy(f);
-                if text.contains([',', '"', '\n', '\r']) {
-                    out.push('"');
-                    out.push_str(&text.replace('"', "\"\""));
-                    out.push('"');
-                } else {
-                    out.push_str(&text);
-                }
-            }
-            out
-        }
-    }
-
-    /// `record` with a leading UTF-8 BOM removed from its first field.
-    fn without_bom(record: ByteRecord) -> ByteRecord {
-        const BOM: &[u8] = b"\xEF\xBB\xBF";
-        if !record.get(0).is_some_and(|f| f.starts_with(BOM)) {
-            return record;
-        }
-        let mut clean = ByteRecord::with_capacity(record.as_slice().len(), record.len());
-        for (i, field) in record.iter().enumerate() {
-            clean.push_field(if i == 0 { &field[BOM.len()..] } else { field });
-        }
-        clean.set_position(record.position().cloned());
-        clean
-    }
-
-    /// A streaming CSV reader that yields every record (any number of fields), with its line.
-    /// A UTF-8 byte-order mark at the start of the input is removed.
-    pub(crate) struct CsvRows<R> {
-        reader: csv::Reader<R>,
-        file: String,
-        at_start: bool,
-    }
-
-    impl<R: Read> CsvRows<R> {
-        pub(crate) fn new(input: R, file: &str) -> Self {
-            let reader = ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(input);
-            CsvRows {
-                reader,
-                file: file.to_string(),
-                at_start: true,
-            }
-        }
-
-        /// The next record, None at the end; an I/O failure is an error.
-        pub(crate) fn next_row(&mut self) -> Result<Option<Row>, IngestError> {
-            let mut record = ByteRecord::new();
-            match self.reader.read_byte_record(&mut record) {
-                Ok(false) => Ok(None),
-                Ok(true) => {
-                    if std::mem::take(&mut self.at_start) {
-                        record = without_bom(record);
-                    }
-                    let line = record.position().map_or(0, |p| p.line());
-                    Ok(Some(Row { line, record }))
-                }
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    match e.into_kind() {
-                        csv::ErrorKind::Io(source) => Err(IngestError::Io {
-                            path: self.file.clone().into(),
-                            source,
-                        }),
-                        other => Err(IngestError::Malformed {
-                            path: self.file.clone().into(),
-                            line,
-                            message: format!("unreadable CSV: {other:?}"),
-                        }),
-                    }
-                }
-            }
-        }
     }
 }
 
@@ -961,6 +771,69 @@ mod tests {
         assert_eq!(out.quarantined[0].line, 4);
         assert_eq!(out.quarantined[0].column.as_deref(), Some("longitude"));
         assert_eq!(out.records[0].release, None);
+    }
+
+    /// Quarantined rows name the line an editor shows in a CRLF file (as the shipped GED files
+    /// are) with a quoted field spanning two lines and a blank line.
+    #[test]
+    fn crlf_file_with_embedded_newline_gives_editor_lines() {
+        let first = FULL_ROW.replace('\n', "\r\n");
+        let bad_lon = first
+            .replace("285416", "285417")
+            .replace("13.88489,-0.9688,POINT", "13.88489,x,POINT");
+        let not_utf8 = first.replace("285416", "285418");
+        let duplicate = first.clone();
+        let mut bytes = Vec::new();
+        for part in [FULL_HEADER, &first, &bad_lon, "", &not_utf8, &duplicate] {
+            bytes.extend_from_slice(part.as_bytes());
+            bytes.extend_from_slice(b"\r\n");
+        }
+        // `é` (C3 A9) in the fourth record written as Latin-1 (E9): not UTF-8.
+        let at = bytes
+            .windows(3)
+            .enumerate()
+            .filter(|(_, w)| w == b"\xC3\xA9 ")
+            .nth(2)
+            .map(|(i, _)| i)
+            .expect("a third é");
+        bytes.splice(at..at + 2, [0xE9]);
+        let out = read(bytes.as_slice(), "GEDEvent_v23_1.csv").expect("reads");
+        assert_eq!(out.rows_read, 4);
+        assert_eq!(out.records.len(), 1);
+        let q: Vec<(u64, Option<&str>, &str, &str)> = out
+            .quarantined
+            .iter()
+            .map(|q| {
+                (
+                    q.line,
+                    q.column.as_deref(),
+                    q.value.as_str(),
+                    q.reason.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            q,
+            vec![
+                // header 1, first record 2-3, this one 4-5, blank line 6
+                (4, Some("longitude"), "x", "longitude in [-180, 180]"),
+                (
+                    7,
+                    Some("where_coordinates"),
+                    "Koulopagar\u{fffd} village",
+                    "UTF-8 text"
+                ),
+                (
+                    9,
+                    Some("id"),
+                    "285416",
+                    "duplicate id within file (first seen on line 2)"
+                ),
+            ]
+        );
+        assert!(out.quarantined[0]
+            .raw
+            .contains("\"\"\"Radio,2019-02-02,Yirgou\"\";\r\nsecond line\""));
     }
 
     #[test]

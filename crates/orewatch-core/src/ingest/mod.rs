@@ -12,6 +12,7 @@
 pub mod acled;
 pub mod boundaries;
 pub mod countries;
+pub mod csv_rows;
 pub mod ged;
 pub mod link;
 pub mod plan;

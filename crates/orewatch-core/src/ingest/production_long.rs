@@ -32,18 +32,14 @@
 //! What it does NOT do: convert units, join the two series, or deduplicate figures across files
 //! (see [`super::production_dedup`]).
 
-use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 
 use crate::ingest::countries::UnmappedNames;
-use crate::ingest::text::strip_bom;
+use crate::ingest::csv_rows::{self, CsvRows, Header, Row};
 use crate::ingest::usgs_mcs::{edition_in, parse_cell, spell_out_unit};
 use crate::ingest::{IngestError, ReadOutcome};
-use crate::model::{Extra, ProductionRecord, ProductionSeries, QuarantineRecord, ValueType};
+use crate::model::{ProductionRecord, ProductionSeries, QuarantineRecord, ValueType};
 
 /// The `extra` key under which a figure taken from the long USGS file names the file it was
 /// derived from (the long file's own `source_file` column).
@@ -121,15 +117,12 @@ impl Layout {
 /// Says whether this reader takes a file: its header holds all the columns of one of the three
 /// long layouts.
 pub fn sniff(head: &[u8], _file_name: &str) -> bool {
-    header_of(head).is_some_and(|h| Layout::detect(&h).is_some())
+    csv_rows::header_of(head).is_some_and(|h| Layout::detect(h.names()).is_some())
 }
 
 /// Reads a long production file from disk. See the module doc for the layouts.
 pub fn read_path(path: &Path) -> Result<ReadOutcome<ProductionRecord>, IngestError> {
-    let file = File::open(path).map_err(|source| IngestError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let file = csv_rows::open(path)?;
     read(file, &path.to_string_lossy())
 }
 
@@ -137,10 +130,10 @@ pub fn read_path(path: &Path) -> Result<ReadOutcome<ProductionRecord>, IngestErr
 /// transcription's edition is taken from it (`mcs2026_…` → `MCS2026`).
 pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<ProductionRecord>, IngestError> {
     let mut rows = CsvRows::new(input, file);
-    let header = rows.header()?;
-    let layout = Layout::detect(&header).ok_or_else(|| IngestError::UnknownLayout {
+    let columns = rows.header()?;
+    let layout = Layout::detect(columns.names()).ok_or_else(|| IngestError::UnknownLayout {
         path: PathBuf::from(file),
-        detail: format!("header `{}`", header.join(",")),
+        detail: format!("header `{}`", columns.names().join(",")),
         expected: format!(
             "one of: `{}` (OWID 1970–2015); `{}` (USGS MCS long); `{}` (MCS transcribed)",
             OWID_COLUMNS.join(","),
@@ -148,7 +141,6 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<ProductionRecor
             TRANSCRIBED_COLUMNS.join(",")
         ),
     })?;
-    let columns = Columns::new(header);
     let mut out = ReadOutcome::new(layout.describe());
     let mut names = UnmappedNames::default();
     let file_edition = edition_in(file_name_of(file));
@@ -158,9 +150,10 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<ProductionRecor
     while let Some(row) = rows.next_row()? {
         let row = match row {
             Ok(row) => row,
-            Err(q) => {
+            Err(bad) => {
                 out.rows_read += 1;
-                out.quarantined.push(*q);
+                out.quarantined
+                    .push(bad.quarantine(file, &columns, "expected UTF-8 text"));
                 continue;
             }
         };
@@ -222,14 +215,14 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<ProductionRecor
 
 fn owid_record(
     row: &Row,
-    columns: &Columns,
+    columns: &Header,
     file: &str,
     names: &mut UnmappedNames,
 ) -> Result<ProductionRecord, Box<QuarantineRecord>> {
     let country = required(row, columns, "country", "a country name", file)?;
     let year = year_of(row, columns, "year", file)?;
     let commodity = required(row, columns, "commodity", "a commodity name", file)?;
-    let quantity_text = columns.get(row, "quantity");
+    let quantity_text = columns.value(row, "quantity");
     let quantity = crate::ingest::text::parse_number(quantity_text)
         .filter(|q| *q >= 0.0)
         .ok_or_else(|| row.quarantine(file, "quantity", quantity_text, "a non-negative number"))?;
@@ -255,7 +248,7 @@ fn owid_record(
 
 fn usgs_long_record(
     row: &Row,
-    columns: &Columns,
+    columns: &Header,
     file: &str,
     names: &mut UnmappedNames,
 ) -> Result<ProductionRecord, Box<QuarantineRecord>> {
@@ -263,7 +256,7 @@ fn usgs_long_record(
     let year = year_of(row, columns, "year", file)?;
     let commodity = required(row, columns, "commodity", "a commodity name", file)?;
     let unit = required(row, columns, "unit", "a unit", file)?;
-    let source = columns.get(row, "source");
+    let source = columns.value(row, "source");
     let edition = edition_in(source).ok_or_else(|| {
         row.quarantine(
             file,
@@ -274,7 +267,7 @@ fn usgs_long_record(
     })?;
     let stage = stage_of(row, columns, file)?;
     let value_type = value_type_of(row, columns, file)?;
-    let flag_text = columns.get(row, "flag").trim();
+    let flag_text = columns.value(row, "flag").trim();
     let flag = long_flag(flag_text).ok_or_else(|| {
         row.quarantine(
             file,
@@ -283,7 +276,7 @@ fn usgs_long_record(
             "empty, `withheld`, `zero`, `not available` or `not applicable` (or W, —, NA, XX)",
         )
     })?;
-    let quantity_text = columns.get(row, "quantity").trim();
+    let quantity_text = columns.value(row, "quantity").trim();
     let quantity = if quantity_text.is_empty() {
         if matches!(flag, Some("W") | Some("NA") | Some("XX")) {
             None
@@ -303,7 +296,7 @@ fn usgs_long_record(
             })?;
         Some(q)
     };
-    let iso3_text = columns.get(row, "iso3").trim();
+    let iso3_text = columns.value(row, "iso3").trim();
     let iso3 = if iso3_text.is_empty() {
         names.iso3(country)
     } else if iso3_text.len() == 3 && iso3_text.chars().all(|c| c.is_ascii_uppercase()) {
@@ -316,7 +309,8 @@ fn usgs_long_record(
             "an ISO 3166-1 alpha-3 code (three capital letters) or empty",
         ));
     };
-    let measure = crate::ingest::text::non_missing(columns.get(row, "usgs_type")).map(String::from);
+    let measure =
+        crate::ingest::text::non_missing(columns.value(row, "usgs_type")).map(String::from);
     Ok(ProductionRecord {
         series: ProductionSeries::UsgsMcs,
         country: country.to_string(),
@@ -341,7 +335,7 @@ fn usgs_long_record(
 
 fn transcribed_record(
     row: &Row,
-    columns: &Columns,
+    columns: &Header,
     file: &str,
     edition: Option<&str>,
     names: &mut UnmappedNames,
@@ -352,7 +346,7 @@ fn transcribed_record(
     let unit = required(row, columns, "unit", "a unit", file)?;
     let stage = stage_of(row, columns, file)?;
     let value_type = value_type_of(row, columns, file)?;
-    let raw_value = columns.get(row, "raw_value");
+    let raw_value = columns.value(row, "raw_value");
     let (quantity, flag) = parse_cell(raw_value).ok_or_else(|| {
         row.quarantine(
             file,
@@ -407,12 +401,12 @@ fn long_flag(text: &str) -> Option<Option<&'static str>> {
 
 fn required<'r>(
     row: &'r Row,
-    columns: &Columns,
+    columns: &Header,
     column: &str,
     expected: &str,
     file: &str,
 ) -> Result<&'r str, Box<QuarantineRecord>> {
-    let value = columns.get(row, column).trim();
+    let value = columns.value(row, column).trim();
     if value.is_empty() {
         Err(row.quarantine(file, column, value, expected))
     } else {
@@ -425,19 +419,19 @@ const YEARS: std::ops::RangeInclusive<i32> = 1800..=2100;
 
 fn year_of(
     row: &Row,
-    columns: &Columns,
+    columns: &Header,
     column: &str,
     file: &str,
 ) -> Result<i32, Box<QuarantineRecord>> {
-    let text = columns.get(row, column).trim();
+    let text = columns.value(row, column).trim();
     text.parse::<i32>()
         .ok()
         .filter(|y| YEARS.contains(y))
         .ok_or_else(|| row.quarantine(file, column, text, "a year between 1800 and 2100"))
 }
 
-fn stage_of(row: &Row, columns: &Columns, file: &str) -> Result<String, Box<QuarantineRecord>> {
-    let text = columns.get(row, "stage").trim();
+fn stage_of(row: &Row, columns: &Header, file: &str) -> Result<String, Box<QuarantineRecord>> {
+    let text = columns.value(row, "stage").trim();
     match text.to_lowercase().as_str() {
         "mine" => Ok("mine".to_string()),
         "refinery" => Ok("refinery".to_string()),
@@ -447,10 +441,10 @@ fn stage_of(row: &Row, columns: &Columns, file: &str) -> Result<String, Box<Quar
 
 fn value_type_of(
     row: &Row,
-    columns: &Columns,
+    columns: &Header,
     file: &str,
 ) -> Result<ValueType, Box<QuarantineRecord>> {
-    let text = columns.get(row, "value_type").trim();
+    let text = columns.value(row, "value_type").trim();
     match text.to_lowercase().as_str() {
         "reported" => Ok(ValueType::Reported),
         "estimated" => Ok(ValueType::Estimated),
@@ -461,278 +455,6 @@ fn value_type_of(
 /// The last path component of `file` (`/a/b/mcs2026_x.csv` → `mcs2026_x.csv`).
 pub(crate) fn file_name_of(file: &str) -> &str {
     file.rsplit(['/', '\\']).next().unwrap_or(file)
-}
-
-// ---------------------------------------------------------------------------------------------
-// CSV plumbing shared by the production and governance readers.
-
-/// A data row decoded to text, with the 1-based line where it starts.
-#[derive(Debug, Clone)]
-pub(crate) struct Row {
-    pub line: u64,
-    pub fields: Vec<String>,
-}
-
-impl Row {
-    /// The whole row, fields joined by commas (quoted where needed), for quarantine records.
-    pub fn raw(&self) -> String {
-        self.fields
-            .iter()
-            .map(|f| {
-                if f.contains([',', '"', '\n', '\r']) {
-                    format!("\"{}\"", f.replace('"', "\"\""))
-                } else {
-                    f.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(",")
-    }
-
-    /// True when every field is empty or whitespace (the MCS files end with such rows).
-    pub fn is_blank(&self) -> bool {
-        self.fields.iter().all(|f| f.trim().is_empty())
-    }
-
-    /// A quarantine record for this row (boxed: it is the error side of the row parsers).
-    pub fn quarantine(
-        &self,
-        file: &str,
-        column: &str,
-        value: &str,
-        expected: &str,
-    ) -> Box<QuarantineRecord> {
-        Box::new(QuarantineRecord {
-            file: file.to_string(),
-            line: self.line,
-            column: Some(column.to_string()),
-            value: value.to_string(),
-            reason: format!("expected {expected}"),
-            raw: self.raw(),
-        })
-    }
-}
-
-/// Column positions by name.
-#[derive(Debug, Clone)]
-pub(crate) struct Columns {
-    pub names: Vec<String>,
-    index: BTreeMap<String, usize>,
-}
-
-impl Columns {
-    pub fn new(names: Vec<String>) -> Self {
-        let mut index = BTreeMap::new();
-        for (i, name) in names.iter().enumerate() {
-            if !name.is_empty() {
-                index.entry(name.clone()).or_insert(i);
-            }
-        }
-        Columns { names, index }
-    }
-
-    pub fn position(&self, name: &str) -> Option<usize> {
-        self.index.get(name).copied()
-    }
-
-    /// The row's value in column `name`; empty when the column or the field is absent.
-    pub fn get<'r>(&self, row: &'r Row, name: &str) -> &'r str {
-        self.position(name)
-            .and_then(|i| row.fields.get(i))
-            .map(String::as_str)
-            .unwrap_or("")
-    }
-
-    /// `extra` for a row: the columns listed in `keep`, plus every column whose name is not in
-    /// `typed` (unnamed columns as `column N`, 1-based); empty values omitted.
-    pub fn extra(&self, row: &Row, typed: &[&str], keep: &[&str]) -> Extra {
-        let mut extra = Extra::new();
-        for (i, value) in row.fields.iter().enumerate() {
-            let value = value.trim();
-            if value.is_empty() {
-                continue;
-            }
-            let name = self.names.get(i).map(String::as_str).unwrap_or("");
-            if name.is_empty() {
-                extra.insert(format!("column {}", i + 1), value.to_string());
-            } else if keep.contains(&name) || !typed.contains(&name) {
-                extra.insert(name.to_string(), value.to_string());
-            }
-        }
-        extra
-    }
-}
-
-/// Streams a CSV file row by row: header handled by the caller, flexible row lengths, rows that
-/// are not UTF-8 quarantined, blank rows counted.
-///
-/// Line numbers are counted here rather than taken from `csv::Position::line()`, which is one
-/// short after a CRLF line end (csv 1.4 reports a record as starting right after the byte that
-/// ended the previous one, i.e. at the `\n` of a CRLF, or at the first of a run of blank
-/// lines). The record truly starts at the first byte from that offset on that is not `\r` or
-/// `\n`; its line is 1 + the number of `\n` before that byte.
-pub(crate) struct CsvRows<R: Read> {
-    reader: csv::Reader<NewlineCounter<R>>,
-    record: csv::ByteRecord,
-    file: String,
-    line_ends: Rc<RefCell<VecDeque<(u64, bool)>>>,
-    newlines_passed: u64,
-    /// Blank rows skipped (not data rows; listed in a note).
-    pub blank: u64,
-}
-
-/// A reader that remembers the byte offsets of the `\r` and `\n` it passes on (`true` for `\n`).
-struct NewlineCounter<R> {
-    inner: R,
-    offset: u64,
-    line_ends: Rc<RefCell<VecDeque<(u64, bool)>>>,
-}
-
-impl<R: Read> Read for NewlineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut line_ends = self.line_ends.borrow_mut();
-        for (i, byte) in buf[..n].iter().enumerate() {
-            if *byte == b'\n' || *byte == b'\r' {
-                line_ends.push_back((self.offset + i as u64, *byte == b'\n'));
-            }
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
-}
-
-impl<R: Read> CsvRows<R> {
-    pub fn new(input: R, file: &str) -> Self {
-        let line_ends = Rc::new(RefCell::new(VecDeque::new()));
-        let counter = NewlineCounter {
-            inner: input,
-            offset: 0,
-            line_ends: Rc::clone(&line_ends),
-        };
-        let reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(counter);
-        CsvRows {
-            reader,
-            record: csv::ByteRecord::new(),
-            file: file.to_string(),
-            line_ends,
-            newlines_passed: 0,
-            blank: 0,
-        }
-    }
-
-    /// 1-based line where a record starting at byte `offset` starts.
-    fn line_at(&mut self, offset: u64) -> u64 {
-        let mut line_ends = self.line_ends.borrow_mut();
-        let mut start = offset;
-        while let Some(&(at, is_newline)) = line_ends.front() {
-            if at > start {
-                break;
-            }
-            if at == start {
-                // The record cannot start on a line end: it starts after it.
-                start += 1;
-            }
-            if is_newline {
-                self.newlines_passed += 1;
-            }
-            line_ends.pop_front();
-        }
-        self.newlines_passed + 1
-    }
-
-    /// Reads the header row: names trimmed, BOM removed. An empty file is `UnknownLayout`.
-    pub fn header(&mut self) -> Result<Vec<String>, IngestError> {
-        match self.next_row()? {
-            Some(Ok(row)) => Ok(row
-                .fields
-                .iter()
-                .enumerate()
-                .map(|(i, f)| {
-                    let f = if i == 0 { strip_bom(f) } else { f.as_str() };
-                    f.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}')
-                        .to_string()
-                })
-                .collect()),
-            Some(Err(q)) => Err(IngestError::Malformed {
-                path: PathBuf::from(&self.file),
-                line: q.line,
-                message: "the header row is not UTF-8 text".to_string(),
-            }),
-            None => Err(IngestError::UnknownLayout {
-                path: PathBuf::from(&self.file),
-                detail: "the file is empty".to_string(),
-                expected: "a header row".to_string(),
-            }),
-        }
-    }
-
-    /// The next row: `Ok(None)` at the end, `Ok(Some(Err(q)))` for a row that is not UTF-8.
-    pub fn next_row(&mut self) -> Result<Option<Result<Row, Box<QuarantineRecord>>>, IngestError> {
-        let more = self
-            .reader
-            .read_byte_record(&mut self.record)
-            .map_err(|e| {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                match e.into_kind() {
-                    csv::ErrorKind::Io(source) => IngestError::Io {
-                        path: PathBuf::from(&self.file),
-                        source,
-                    },
-                    other => IngestError::Malformed {
-                        path: PathBuf::from(&self.file),
-                        line,
-                        message: format!("cannot parse CSV: {other:?}"),
-                    },
-                }
-            })?;
-        if !more {
-            return Ok(None);
-        }
-        let offset = self.record.position().map(|p| p.byte()).unwrap_or(0);
-        let line = self.line_at(offset);
-        let mut fields = Vec::with_capacity(self.record.len());
-        for (i, bytes) in self.record.iter().enumerate() {
-            match std::str::from_utf8(bytes) {
-                Ok(text) => fields.push(text.to_string()),
-                Err(_) => {
-                    let raw: Vec<String> = self
-                        .record
-                        .iter()
-                        .map(|b| String::from_utf8_lossy(b).into_owned())
-                        .collect();
-                    return Ok(Some(Err(Box::new(QuarantineRecord {
-                        file: self.file.clone(),
-                        line,
-                        column: Some(format!("{}", i + 1)),
-                        value: String::from_utf8_lossy(bytes).into_owned(),
-                        reason: "expected UTF-8 text".to_string(),
-                        raw: raw.join(","),
-                    }))));
-                }
-            }
-        }
-        Ok(Some(Ok(Row { line, fields })))
-    }
-
-    /// A note about skipped blank rows, if any.
-    pub fn blank_note(&self) -> Option<String> {
-        (self.blank > 0).then(|| {
-            format!(
-                "{} blank row(s) (every field empty) skipped; they hold no data",
-                self.blank
-            )
-        })
-    }
-}
-
-/// The header names of a file's first line (BOM removed, names trimmed), for `sniff`.
-pub(crate) fn header_of(head: &[u8]) -> Option<Vec<String>> {
-    let mut rows = CsvRows::new(head, "");
-    rows.header().ok()
 }
 
 #[cfg(test)]
@@ -897,20 +619,6 @@ mod tests {
         ));
         assert!(!sniff(b"country,iso3,wgi_code,year,va_est\n", "wgi.csv"));
         assert!(!sniff(b"", "empty.csv"));
-    }
-
-    #[test]
-    fn line_numbers_with_crlf_lf_and_quoted_newlines() {
-        for eol in ["\n", "\r\n"] {
-            let text = ["h1,h2", "a,b", "\"multi", "line\",c", "", "d,e"].join(eol);
-            let mut rows = CsvRows::new(text.as_bytes(), "f.csv");
-            assert!(rows.header().is_ok());
-            let mut lines = Vec::new();
-            while let Ok(Some(Ok(row))) = rows.next_row() {
-                lines.push(row.line);
-            }
-            assert_eq!(lines, vec![2, 3, 6], "eol {eol:?}");
-        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Small text helpers shared by the readers: BOMs, missing-value markers, numbers.
+//! Small text helpers shared by the readers: BOMs, missing-value markers, numbers,
+//! coordinates.
 
 /// Removes a leading UTF-8 byte-order mark.
 pub fn strip_bom(s: &str) -> &str {
@@ -26,6 +27,13 @@ pub fn parse_number(s: &str) -> Option<f64> {
     cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
+/// A coordinate in degrees: a finite number within [-limit, limit] (90 for latitude, 180 for
+/// longitude), surrounding spaces allowed. Returns None for anything else.
+pub fn parse_coordinate(s: &str, limit: f64) -> Option<f64> {
+    let v: f64 = s.trim().parse().ok()?;
+    (v.is_finite() && (-limit..=limit).contains(&v)).then_some(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +55,15 @@ mod tests {
         assert_eq!(parse_number("W"), None);
         assert_eq!(parse_number(""), None);
         assert_eq!(parse_number("NaN"), None);
+    }
+
+    #[test]
+    fn coordinates_within_limits() {
+        assert_eq!(parse_coordinate(" 13.88489 ", 90.0), Some(13.88489));
+        assert_eq!(parse_coordinate("-180", 180.0), Some(-180.0));
+        assert_eq!(parse_coordinate("95", 90.0), None);
+        assert_eq!(parse_coordinate("inf", 180.0), None);
+        assert_eq!(parse_coordinate("NaN", 180.0), None);
+        assert_eq!(parse_coordinate("", 90.0), None);
     }
 }

@@ -31,7 +31,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use super::ged::csv_rows::{self, CsvRows, Header, Row};
+use super::csv_rows::{self, CsvRows, Header, Row};
 use super::text::non_missing;
 use super::{IngestError, ReadOutcome};
 use crate::model::{Actor, Extra, QuarantineRecord};
@@ -63,9 +63,7 @@ const TYPED_COLUMNS: [&str; 16] = [
 /// Says whether `head` (up to the first 64 KiB of a file) is a UCDP actor list: its header
 /// has `ActorId`, `NameData` and `Org`. The file name is not used.
 pub fn sniff(head: &[u8], _file_name: &str) -> bool {
-    csv_rows::first_record(head)
-        .map(Header::new)
-        .is_some_and(|h| h.missing(&REQUIRED).is_empty())
+    csv_rows::header_of(head).is_some_and(|h| h.missing(&REQUIRED).is_empty())
 }
 
 /// Reads a UCDP actor list from disk.
@@ -90,7 +88,10 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Actor>, IngestE
             expected: expected(),
         });
     };
-    let header = Header::new(first.fields_lossy());
+    let header = Header::new(match first {
+        Ok(row) => row.fields,
+        Err(bad) => bad.fields_lossy,
+    });
     let missing = header.missing(&REQUIRED);
     if !missing.is_empty() {
         return Err(IngestError::UnknownLayout {
@@ -107,6 +108,14 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Actor>, IngestE
     let mut seen: HashMap<u32, u64> = HashMap::new();
     while let Some(row) = rows.next_row()? {
         out.rows_read += 1;
+        let row = match row {
+            Ok(row) => row,
+            Err(bad) => {
+                out.quarantined
+                    .push(bad.quarantine(file, &header, "UTF-8 text"));
+                continue;
+            }
+        };
         match actor(&header, &row, &seen) {
             Ok(actor) => {
                 if !actor.unparsed_columns.is_empty() {
@@ -135,11 +144,7 @@ struct Refusal {
 }
 
 fn actor(header: &Header, row: &Row, seen: &HashMap<u32, u64>) -> Result<Actor, Refusal> {
-    let fields = row.fields().map_err(|reason| Refusal {
-        column: None,
-        value: String::new(),
-        reason,
-    })?;
+    let fields = &row.fields;
     if fields.len() != header.len() {
         return Err(Refusal {
             column: None,
@@ -153,7 +158,7 @@ fn actor(header: &Header, row: &Row, seen: &HashMap<u32, u64>) -> Result<Actor, 
     }
     let raw = |name: &str| -> &str {
         header
-            .get(name)
+            .position(name)
             .and_then(|i| fields.get(i))
             .map_or("", String::as_str)
     };

@@ -47,12 +47,12 @@
 //! What it does NOT do: read the `*_meta.xml` metadata (sniff says no), store reserves as
 //! figures, or deduplicate across editions (see [`super::production_dedup`]).
 
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::ingest::countries::{lookup, strip_footnote_digits, CountryMatch, UnmappedNames};
-use crate::ingest::production_long::{file_name_of, header_of, Columns, CsvRows, Row};
+use crate::ingest::csv_rows::{self, CsvRows, Header, Row};
+use crate::ingest::production_long::file_name_of;
 use crate::ingest::{IngestError, ReadOutcome};
 use crate::model::{ProductionRecord, ProductionSeries, ValueType};
 
@@ -165,15 +165,12 @@ pub fn sniff(head: &[u8], file_name: &str) -> bool {
     if file_name.to_lowercase().ends_with(".xml") {
         return false;
     }
-    header_of(head).is_some_and(|h| prod_columns(&h).is_ok())
+    csv_rows::header_of(head).is_some_and(|h| prod_columns(h.names()).is_ok())
 }
 
 /// Reads an MCS world table from disk.
 pub fn read_path(path: &Path) -> Result<ReadOutcome<ProductionRecord>, IngestError> {
-    let file = File::open(path).map_err(|source| IngestError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let file = csv_rows::open(path)?;
     read(file, &path.to_string_lossy())
 }
 
@@ -181,13 +178,12 @@ pub fn read_path(path: &Path) -> Result<ReadOutcome<ProductionRecord>, IngestErr
 /// `Source` cell lacks it) and the commodity code are taken from its file name.
 pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<ProductionRecord>, IngestError> {
     let mut rows = CsvRows::new(input, file);
-    let header = rows.header()?;
-    let prods = prod_columns(&header).map_err(|detail| IngestError::UnknownLayout {
+    let columns = rows.header()?;
+    let prods = prod_columns(columns.names()).map_err(|detail| IngestError::UnknownLayout {
         path: PathBuf::from(file),
-        detail: format!("{detail} in header `{}`", header.join(",")),
+        detail: format!("{detail} in header `{}`", columns.names().join(",")),
         expected: EXPECTED.to_string(),
     })?;
-    let columns = Columns::new(header);
     let file_name = file_name_of(file);
     let file_edition = edition_in(file_name);
     let file_commodity = file_code_commodity(file_name);
@@ -215,9 +211,10 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<ProductionRecor
     while let Some(row) = rows.next_row()? {
         let row = match row {
             Ok(row) => row,
-            Err(q) => {
+            Err(bad) => {
                 out.rows_read += 1;
-                out.quarantined.push(*q);
+                out.quarantined
+                    .push(bad.quarantine(file, &columns, "expected UTF-8 text"));
                 continue;
             }
         };
@@ -226,14 +223,14 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<ProductionRecor
             continue;
         }
         out.rows_read += 1;
-        let country_text = columns.get(&row, "Country");
+        let country_text = columns.value(&row, "Country");
         let (country, qualifier) = split_country(country_text);
         if country.is_empty() {
             out.quarantined
                 .push(*row.quarantine(file, "Country", country_text, "a country name"));
             continue;
         }
-        let type_text = columns.get(&row, "Type").trim();
+        let type_text = columns.value(&row, "Type").trim();
         let Some(stage) = stage_in(type_text) else {
             out.quarantined.push(*row.quarantine(
                 file,
@@ -252,7 +249,7 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<ProductionRecor
             ));
             continue;
         };
-        let edition = edition_in(columns.get(&row, "Source")).or_else(|| file_edition.clone());
+        let edition = edition_in(columns.value(&row, "Source")).or_else(|| file_edition.clone());
         if edition.is_none() {
             without_edition += 1;
         }
@@ -266,7 +263,7 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<ProductionRecor
         if country != country_text {
             extra.insert("Country".to_string(), country_text.to_string());
         }
-        let source = columns.get(&row, "Source").trim();
+        let source = columns.value(&row, "Source").trim();
         if !source.is_empty() && Some(source) != edition.as_deref() {
             extra.insert("Source".to_string(), source.to_string());
         }
@@ -322,9 +319,9 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<ProductionRecor
 }
 
 /// The production notes of a row (`Prod_notes` or `Prod_note`), if any.
-fn notes_text(row: &Row, columns: &Columns) -> Option<String> {
+fn notes_text(row: &Row, columns: &Header) -> Option<String> {
     columns
-        .names
+        .names()
         .iter()
         .position(|n| is_notes_column(n))
         .and_then(|i| row.fields.get(i))

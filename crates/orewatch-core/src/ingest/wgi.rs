@@ -26,11 +26,10 @@
 //! What it does NOT do: rescale, interpolate the missing years, or rank countries.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::ingest::production_long::{header_of, Columns, CsvRows, Row};
+use crate::ingest::csv_rows::{self, CsvRows, Header, Row};
 use crate::ingest::{IngestError, ReadOutcome};
 use crate::model::{GovernanceRecord, QuarantineRecord, WgiValues, WGI_INDICATORS};
 
@@ -63,7 +62,7 @@ fn expected_columns() -> Vec<String> {
 /// Says whether this reader takes a file: its header has `country,iso3,wgi_code,year` and the
 /// WGI value columns.
 pub fn sniff(head: &[u8], _file_name: &str) -> bool {
-    header_of(head).is_some_and(|h| missing_columns(&h).is_empty())
+    csv_rows::header_of(head).is_some_and(|h| missing_columns(h.names()).is_empty())
 }
 
 fn missing_columns(header: &[String]) -> Vec<String> {
@@ -80,28 +79,28 @@ pub fn is_wgi_year(year: i32) -> bool {
 
 /// Reads a WGI file from disk.
 pub fn read_path(path: &Path) -> Result<ReadOutcome<GovernanceRecord>, IngestError> {
-    let file = File::open(path).map_err(|source| IngestError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let file = csv_rows::open(path)?;
     read(file, &path.to_string_lossy())
 }
 
 /// Reads a WGI file. `file` names it in quarantine records and errors.
 pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<GovernanceRecord>, IngestError> {
     let mut rows = CsvRows::new(input, file);
-    let header = rows.header()?;
-    let missing = missing_columns(&header);
+    let columns = rows.header()?;
+    let missing = missing_columns(columns.names());
     if !missing.is_empty() {
         return Err(IngestError::UnknownLayout {
             path: PathBuf::from(file),
-            detail: format!("header `{}` lacks {}", header.join(","), missing.join(",")),
+            detail: format!(
+                "header `{}` lacks {}",
+                columns.names().join(","),
+                missing.join(",")
+            ),
             expected: format!("the WGI columns `{}`", expected_columns().join(",")),
         });
     }
     let typed = expected_columns();
     let typed: Vec<&str> = typed.iter().map(String::as_str).collect();
-    let columns = Columns::new(header);
     let mut out = ReadOutcome::new(
         "World Bank WGI, wide (country,iso3,wgi_code,year + 6 indicators × est,se,nsource,\
          pctrank,pctrank_lower,pctrank_upper)",
@@ -112,9 +111,10 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<GovernanceRecor
     while let Some(row) = rows.next_row()? {
         let row = match row {
             Ok(row) => row,
-            Err(q) => {
+            Err(bad) => {
                 out.rows_read += 1;
-                out.quarantined.push(*q);
+                out.quarantined
+                    .push(bad.quarantine(file, &columns, "expected UTF-8 text"));
                 continue;
             }
         };
@@ -176,17 +176,17 @@ pub fn wgi_code_mappings(records: &[GovernanceRecord]) -> BTreeMap<String, Strin
 
 fn record(
     row: &Row,
-    columns: &Columns,
+    columns: &Header,
     typed: &[&str],
     file: &str,
 ) -> Result<GovernanceRecord, Box<QuarantineRecord>> {
-    let country = columns.get(row, "country").trim();
+    let country = columns.value(row, "country").trim();
     if country.is_empty() {
         return Err(row.quarantine(file, "country", country, "a country name"));
     }
     let iso3 = code(row, columns, "iso3", file)?;
     let wgi_code = code(row, columns, "wgi_code", file)?;
-    let year_text = columns.get(row, "year").trim();
+    let year_text = columns.value(row, "year").trim();
     let year = year_text
         .parse::<i32>()
         .ok()
@@ -252,11 +252,11 @@ fn record(
 
 fn code(
     row: &Row,
-    columns: &Columns,
+    columns: &Header,
     column: &str,
     file: &str,
 ) -> Result<String, Box<QuarantineRecord>> {
-    let text = columns.get(row, column).trim();
+    let text = columns.value(row, column).trim();
     if text.len() == 3 && text.chars().all(|c| c.is_ascii_uppercase()) {
         Ok(text.to_string())
     } else {
@@ -267,13 +267,13 @@ fn code(
 /// A value cell: None when missing (empty or `..`), else a number passing `valid`.
 fn number(
     row: &Row,
-    columns: &Columns,
+    columns: &Header,
     column: &str,
     file: &str,
     valid: impl Fn(f64) -> bool,
     expected: &str,
 ) -> Result<Option<f64>, Box<QuarantineRecord>> {
-    let text = columns.get(row, column).trim();
+    let text = columns.value(row, column).trim();
     if text.is_empty() || text == ".." {
         return Ok(None);
     }
