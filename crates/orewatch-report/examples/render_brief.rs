@@ -13,7 +13,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let data = std::env::var_os("OREWATCH_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let out_path = std::env::args().nth(1).unwrap_or_else(|| "/tmp/brief.html".to_string());
+    let out_path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "/tmp/brief.html".to_string());
     let (files, _others) = plan::discover(&data)?;
     let output = plan::ingest(&files, &mut |_| {})?;
     let html = render_brief(&BriefInput {

@@ -37,9 +37,17 @@ pub struct YearCount {
 
 /// Events and deaths per year of `country` (GED name), for every year of
 /// `first_year..=last_year` (years without events are zero).
-pub fn yearly_counts(dataset: &Dataset, country: &str, first_year: i32, last_year: i32) -> Vec<YearCount> {
+pub fn yearly_counts(
+    dataset: &Dataset,
+    country: &str,
+    first_year: i32,
+    last_year: i32,
+) -> Vec<YearCount> {
     let mut out: Vec<YearCount> = (first_year..=last_year)
-        .map(|year| YearCount { year, ..YearCount::default() })
+        .map(|year| YearCount {
+            year,
+            ..YearCount::default()
+        })
         .collect();
     for e in dataset
         .events
@@ -47,7 +55,10 @@ pub fn yearly_counts(dataset: &Dataset, country: &str, first_year: i32, last_yea
         .filter(|e| e.source == EventSource::UcdpGed && e.country == country)
     {
         let year = e.date_start.year();
-        if let Some(slot) = usize::try_from(year - first_year).ok().and_then(|i| out.get_mut(i)) {
+        if let Some(slot) = usize::try_from(year - first_year)
+            .ok()
+            .and_then(|i| out.get_mut(i))
+        {
             slot.events += 1;
             slot.fatalities_best += u64::from(e.fatalities_best);
         }
@@ -76,7 +87,7 @@ fn thousands(v: f64) -> String {
     let s = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -96,7 +107,11 @@ pub fn render_chart(dataset: &Dataset, first_year: i32, last_year: i32) -> Strin
         .iter()
         .map(|c| (*c, yearly_counts(dataset, c, first_year, last_year)))
         .collect();
-    let max_events = panels.iter().flat_map(|(_, v)| v.iter().map(|y| y.events)).max().unwrap_or(0);
+    let max_events = panels
+        .iter()
+        .flat_map(|(_, v)| v.iter().map(|y| y.events))
+        .max()
+        .unwrap_or(0);
     let max_deaths = panels
         .iter()
         .flat_map(|(_, v)| v.iter().map(|y| y.fatalities_best))
@@ -198,11 +213,25 @@ pub fn render_chart(dataset: &Dataset, first_year: i32, last_year: i32) -> Strin
             .collect();
         let mut d = String::new();
         for (i, (x, y)) in points.iter().enumerate() {
-            let _ = write!(d, "{}{} {}", if i == 0 { "M" } else { "L" }, fmt1(*x), fmt1(*y));
+            let _ = write!(
+                d,
+                "{}{} {}",
+                if i == 0 { "M" } else { "L" },
+                fmt1(*x),
+                fmt1(*y)
+            );
         }
-        let _ = write!(s, r#"<path class="deaths" d="{d}" stroke="{LINE_COLOUR}"/>"#);
+        let _ = write!(
+            s,
+            r#"<path class="deaths" d="{d}" stroke="{LINE_COLOUR}"/>"#
+        );
         for (x, y) in &points {
-            let _ = write!(s, r#"<circle cx="{}" cy="{}" r="2.2" fill="{LINE_COLOUR}"/>"#, fmt1(*x), fmt1(*y));
+            let _ = write!(
+                s,
+                r#"<circle cx="{}" cy="{}" r="2.2" fill="{LINE_COLOUR}"/>"#,
+                fmt1(*x),
+                fmt1(*y)
+            );
         }
         // Baseline and year labels (every 5 years, and the last).
         let _ = write!(

@@ -102,7 +102,10 @@ fn banner(sources: &[SourceReport]) -> String {
                 .collect()
         } else {
             let covs: Vec<_> = files.iter().filter_map(|f| f.coverage.as_ref()).collect();
-            let coverage = match (covs.iter().map(|c| &c.start).min(), covs.iter().map(|c| &c.end).max()) {
+            let coverage = match (
+                covs.iter().map(|c| &c.start).min(),
+                covs.iter().map(|c| &c.end).max(),
+            ) {
                 (Some(a), Some(b)) => format!("{a} – {b}"),
                 _ => "—".to_string(),
             };
@@ -167,7 +170,9 @@ fn footer(sources: &[SourceReport]) -> String {
     }
     s.push_str(r#"</ul><h3>Files (SHA-256, first 12 hex digits)</h3><ul class="hashes">"#);
     let mut files: Vec<&SourceReport> = sources.iter().collect();
-    files.sort_by(|a, b| (&a.kind, file_name(&a.path), &a.path).cmp(&(&b.kind, file_name(&b.path), &b.path)));
+    files.sort_by(|a, b| {
+        (&a.kind, file_name(&a.path), &a.path).cmp(&(&b.kind, file_name(&b.path), &b.path))
+    });
     for f in files {
         let hash: String = f.sha256.chars().take(12).collect();
         let _ = write!(
@@ -204,8 +209,14 @@ fn map_section(input: &BriefInput) -> String {
     let _ = write!(
         s,
         r#"<p class="lede">UCDP GED events located inside the frame (longitude {} to {}, latitude {} to {}): <strong>{}</strong> events with <strong>{}</strong> deaths (best estimate), {}. {} mine sites are drawn.</p>"#,
-        f.lon_min, f.lon_max, f.lat_min, f.lat_max,
-        map.events_drawn, map.fatalities_drawn, escape(&coverage), map.sites_drawn
+        f.lon_min,
+        f.lon_max,
+        f.lat_min,
+        f.lat_max,
+        map.events_drawn,
+        map.fatalities_drawn,
+        escape(&coverage),
+        map.sites_drawn
     );
     s.push_str(r#"<div class="figure">"#);
     s.push_str(&map.svg);
@@ -213,11 +224,22 @@ fn map_section(input: &BriefInput) -> String {
 
     // Legend.
     let counts = events_by_violence(dataset, &f);
-    s.push_str(r#"<div class="legend"><div class="lg"><h4>Events, by type of violence (UCDP)</h4><ul>"#);
+    s.push_str(
+        r#"<div class="legend"><div class="lg"><h4>Events, by type of violence (UCDP)</h4><ul>"#,
+    );
     for (v, label) in [
-        (Some(ViolenceType::StateBased), "state-based (a government is a side)"),
-        (Some(ViolenceType::NonState), "non-state (between organised groups)"),
-        (Some(ViolenceType::OneSided), "one-sided (against civilians)"),
+        (
+            Some(ViolenceType::StateBased),
+            "state-based (a government is a side)",
+        ),
+        (
+            Some(ViolenceType::NonState),
+            "non-state (between organised groups)",
+        ),
+        (
+            Some(ViolenceType::OneSided),
+            "one-sided (against civilians)",
+        ),
     ] {
         let _ = write!(
             s,
@@ -228,12 +250,20 @@ fn map_section(input: &BriefInput) -> String {
         );
     }
     if let Some(n) = counts.get(&None) {
-        let _ = write!(s, r#"<li><span class="sw" style="background:{}"></span>type not given — {n}</li>"#, violence_colour(None));
+        let _ = write!(
+            s,
+            r#"<li><span class="sw" style="background:{}"></span>type not given — {n}</li>"#,
+            violence_colour(None)
+        );
     }
     s.push_str("</ul></div>");
     s.push_str(r#"<div class="lg"><h4>Deaths per event (best estimate)</h4><div class="scale">"#);
     for deaths in [1u32, 10, 100, 500] {
-        let _ = write!(s, r#"<span class="sc">{}<br>{deaths}</span>"#, legend_circle_svg(deaths));
+        let _ = write!(
+            s,
+            r#"<span class="sc">{}<br>{deaths}</span>"#,
+            legend_circle_svg(deaths)
+        );
     }
     let _ = write!(
         s,
@@ -262,7 +292,12 @@ fn map_section(input: &BriefInput) -> String {
                 s,
                 "<li>{} ({}{}) — {}</li>",
                 escape(&site.name),
-                escape(site.country_iso3.as_deref().or(site.country.as_deref()).unwrap_or("country unknown")),
+                escape(
+                    site.country_iso3
+                        .as_deref()
+                        .or(site.country.as_deref())
+                        .unwrap_or("country unknown")
+                ),
                 if site.commodities.is_empty() {
                     String::new()
                 } else {
@@ -279,10 +314,17 @@ fn map_section(input: &BriefInput) -> String {
 
 fn chart_section(input: &BriefInput) -> String {
     let mut s = String::from(r#"<section><h2>Events and deaths per year</h2>"#);
-    let ged: Vec<&SourceReport> = input.sources.iter().filter(|s| s.kind == "ucdp_ged").collect();
+    let ged: Vec<&SourceReport> = input
+        .sources
+        .iter()
+        .filter(|s| s.kind == "ucdp_ged")
+        .collect();
     let coverage = {
         let covs: Vec<_> = ged.iter().filter_map(|s| s.coverage.as_ref()).collect();
-        match (covs.iter().map(|c| &c.start).min(), covs.iter().map(|c| &c.end).max()) {
+        match (
+            covs.iter().map(|c| &c.start).min(),
+            covs.iter().map(|c| &c.end).max(),
+        ) {
             (Some(a), Some(b)) => Some((a.to_string(), b.to_string())),
             _ => None,
         }

@@ -36,3 +36,6 @@ pub struct BriefInput<'a> {
 pub fn render_brief(input: &BriefInput) -> String {
     html::render_page(input)
 }
+
+#[cfg(test)]
+mod tests;

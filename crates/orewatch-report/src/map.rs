@@ -134,7 +134,8 @@ pub fn is_mapped_kind(site: &Site) -> bool {
     match site.kind {
         SiteKind::Tabulated => true,
         SiteKind::Facility => {
-            let is_mine = site.extra.get("FeatureTyp").map(String::as_str) == Some("Mines and Quarries");
+            let is_mine =
+                site.extra.get("FeatureTyp").map(String::as_str) == Some("Mines and Quarries");
             let fuel = site
                 .commodities
                 .first()
@@ -176,7 +177,12 @@ fn bbox_of(geometry: &MultiPolygon<f64>) -> Option<Frame> {
     let mut frame: Option<Frame> = None;
     for polygon in &geometry.0 {
         for c in polygon.exterior().0.iter() {
-            let f = frame.get_or_insert(Frame { lon_min: c.x, lon_max: c.x, lat_min: c.y, lat_max: c.y });
+            let f = frame.get_or_insert(Frame {
+                lon_min: c.x,
+                lon_max: c.x,
+                lat_min: c.y,
+                lat_max: c.y,
+            });
             f.lon_min = f.lon_min.min(c.x);
             f.lon_max = f.lon_max.max(c.x);
             f.lat_min = f.lat_min.min(c.y);
@@ -286,7 +292,12 @@ const LABEL_CHAR_PX: f64 = 6.0;
 fn place_labels(points: &[(f64, f64, String)], width: f64, height: f64) -> String {
     let symbols: Vec<Rect> = points
         .iter()
-        .map(|(x, y, _)| Rect { x0: x - 6.0, y0: y - 6.0, x1: x + 6.0, y1: y + 6.0 })
+        .map(|(x, y, _)| Rect {
+            x0: x - 6.0,
+            y0: y - 6.0,
+            x1: x + 6.0,
+            y1: y + 6.0,
+        })
         .collect();
     let mut placed: Vec<Rect> = Vec::new();
     let mut out = String::new();
@@ -310,24 +321,54 @@ fn place_labels(points: &[(f64, f64, String)], width: f64, height: f64) -> Strin
                 let ay = y + dy * distance;
                 // Anchor at the label's near edge, vertically centred.
                 let rect = if dx > 0.1 {
-                    Rect { x0: ax, y0: ay - h / 2.0, x1: ax + w, y1: ay + h / 2.0 }
+                    Rect {
+                        x0: ax,
+                        y0: ay - h / 2.0,
+                        x1: ax + w,
+                        y1: ay + h / 2.0,
+                    }
                 } else if dx < -0.1 {
-                    Rect { x0: ax - w, y0: ay - h / 2.0, x1: ax, y1: ay + h / 2.0 }
+                    Rect {
+                        x0: ax - w,
+                        y0: ay - h / 2.0,
+                        x1: ax,
+                        y1: ay + h / 2.0,
+                    }
                 } else {
                     let yc = if dy < 0.0 { ay - h / 2.0 } else { ay + h / 2.0 };
-                    Rect { x0: ax - w / 2.0, y0: yc - h / 2.0, x1: ax + w / 2.0, y1: yc + h / 2.0 }
+                    Rect {
+                        x0: ax - w / 2.0,
+                        y0: yc - h / 2.0,
+                        x1: ax + w / 2.0,
+                        y1: yc + h / 2.0,
+                    }
                 };
-                let inside = rect.x0 >= 2.0 && rect.y0 >= 2.0 && rect.x1 <= width - 2.0 && rect.y1 <= height - 2.0;
+                let inside = rect.x0 >= 2.0
+                    && rect.y0 >= 2.0
+                    && rect.x1 <= width - 2.0
+                    && rect.y1 <= height - 2.0;
                 let free = !placed.iter().any(|p| p.overlaps(&rect))
-                    && !symbols.iter().enumerate().any(|(j, s)| j != i && s.overlaps(&rect));
+                    && !symbols
+                        .iter()
+                        .enumerate()
+                        .any(|(j, s)| j != i && s.overlaps(&rect));
                 if inside && free {
                     chosen = Some((rect, distance, dx, dy));
                     break 'search;
                 }
             }
         }
-        let (rect, distance, dx, dy) =
-            chosen.unwrap_or((Rect { x0: x + 9.0, y0: y - 6.0, x1: x + 9.0 + w, y1: y + 6.0 }, 9.0, 1.0, 0.0));
+        let (rect, distance, dx, dy) = chosen.unwrap_or((
+            Rect {
+                x0: x + 9.0,
+                y0: y - 6.0,
+                x1: x + 9.0 + w,
+                y1: y + 6.0,
+            },
+            9.0,
+            1.0,
+            0.0,
+        ));
         placed.push(rect);
         if distance > 9.0 {
             let _ = write!(
@@ -389,11 +430,26 @@ pub fn render_map(dataset: &Dataset) -> MapOutput {
 
     // Boundaries: admin-0 fills, admin-1 lines, admin-0 outlines on top.
     let in_frame = |r: &&Region| bbox_of(&r.geometry).is_some_and(|b| b.intersects(&frame));
-    let admin0: Vec<&Region> = dataset.regions.iter().filter(|r| r.level == 0).filter(in_frame).collect();
-    let admin1: Vec<&Region> = dataset.regions.iter().filter(|r| r.level == 1).filter(in_frame).collect();
+    let admin0: Vec<&Region> = dataset
+        .regions
+        .iter()
+        .filter(|r| r.level == 0)
+        .filter(in_frame)
+        .collect();
+    let admin1: Vec<&Region> = dataset
+        .regions
+        .iter()
+        .filter(|r| r.level == 1)
+        .filter(in_frame)
+        .collect();
     let admin0_paths: Vec<(bool, String)> = admin0
         .iter()
-        .map(|r| (r.country_iso3.as_deref() == Some(MALI_ISO3), region_path(r, &proj)))
+        .map(|r| {
+            (
+                r.country_iso3.as_deref() == Some(MALI_ISO3),
+                region_path(r, &proj),
+            )
+        })
         .filter(|(_, d)| !d.is_empty())
         .collect();
     for (is_mali, d) in &admin0_paths {
@@ -487,10 +543,7 @@ pub fn render_map(dataset: &Dataset) -> MapOutput {
     for (site, lon, lat) in &tabulated {
         let (x, y) = proj.project(*lon, *lat);
         let class = CommodityClass::of_site(site);
-        let approximate = site
-            .coord_precision
-            .as_deref()
-            .is_some_and(|p| p != "site");
+        let approximate = site.coord_precision.as_deref().is_some_and(|p| p != "site");
         let _ = write!(
             svg,
             r#"<path d="{}" fill="{}"><title>{} ({}{})</title></path>"#,
@@ -499,7 +552,10 @@ pub fn render_map(dataset: &Dataset) -> MapOutput {
             escape(&site.name),
             escape(&site.commodities.join(", ")),
             if approximate {
-                format!("; position: {}", escape(site.coord_precision.as_deref().unwrap_or("")))
+                format!(
+                    "; position: {}",
+                    escape(site.coord_precision.as_deref().unwrap_or(""))
+                )
             } else {
                 String::new()
             }
@@ -531,7 +587,10 @@ pub fn render_map(dataset: &Dataset) -> MapOutput {
 }
 
 /// Counts of drawn events by type of violence, for the legend.
-pub fn events_by_violence(dataset: &Dataset, frame: &Frame) -> BTreeMap<Option<ViolenceType>, usize> {
+pub fn events_by_violence(
+    dataset: &Dataset,
+    frame: &Frame,
+) -> BTreeMap<Option<ViolenceType>, usize> {
     let mut counts = BTreeMap::new();
     for e in dataset
         .events
@@ -572,7 +631,10 @@ mod tests {
 
     #[test]
     fn short_name_drops_parentheses() {
-        assert_eq!(short_name("Loulo-Gounkoto complex (Yalea, Gara, Gounkoto)"), "Loulo-Gounkoto complex");
+        assert_eq!(
+            short_name("Loulo-Gounkoto complex (Yalea, Gara, Gounkoto)"),
+            "Loulo-Gounkoto complex"
+        );
         assert_eq!(short_name("Syama (incl. Tabakoroni)"), "Syama");
         assert_eq!(short_name("(only)"), "(only)");
     }

@@ -143,7 +143,12 @@ mod tests {
     fn projection_hand_worked() {
         // Frame lon 0..20, lat 50..70: middle latitude 60°, cos 60° = 0.5.
         // s = 200 px / (20° · 0.5) = 20 px per degree; height = 20° · 20 = 400 px.
-        let frame = Frame { lon_min: 0.0, lon_max: 20.0, lat_min: 50.0, lat_max: 70.0 };
+        let frame = Frame {
+            lon_min: 0.0,
+            lon_max: 20.0,
+            lat_min: 50.0,
+            lat_max: 70.0,
+        };
         let p = Projection::new(frame, 200.0);
         assert!((p.x_scale - 0.5).abs() < 1e-12);
         assert!((p.px_per_deg - 20.0).abs() < 1e-9);
@@ -168,12 +173,20 @@ mod tests {
 
     #[test]
     fn escape_covers_markup() {
-        assert_eq!(escape(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            escape(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 
     #[test]
     fn ring_skips_close_vertices_and_drops_degenerate_rings() {
-        let frame = Frame { lon_min: 0.0, lon_max: 10.0, lat_min: 0.0, lat_max: 10.0 };
+        let frame = Frame {
+            lon_min: 0.0,
+            lon_max: 10.0,
+            lat_min: 0.0,
+            lat_max: 10.0,
+        };
         let p = Projection::new(frame, 100.0);
         // About 10 px per degree; the 0.01° step (0.1 px) is skipped.
         let ring = [(0.0, 0.0), (0.01, 0.0), (5.0, 0.0), (5.0, 5.0), (0.0, 0.0)];
