@@ -1,0 +1,259 @@
+//! Page-level tests on small synthetic datasets.
+
+use chrono::NaiveDate;
+use geo_types::{polygon, MultiPolygon};
+use orewatch_core::ingest::plan::{Coverage, SourceReport};
+use orewatch_core::model::{
+    Dataset, Event, EventSource, Extra, Region, Site, SiteKind, ViolenceType,
+};
+
+use crate::{render_brief, BriefInput};
+
+const SENTINEL_EXTRA: &str = "SENTINEL-EXTRA-7f3a";
+const SENTINEL_NOTES: &str = "SENTINEL-NOTES-91c2";
+
+fn event(id: &str, source: EventSource, lon: f64, lat: f64, deaths: u32, year: i32) -> Event {
+    let mut extra = Extra::new();
+    extra.insert("source_headline".to_string(), SENTINEL_EXTRA.to_string());
+    extra.insert("notes".to_string(), SENTINEL_NOTES.to_string());
+    Event {
+        source,
+        event_id: id.to_string(),
+        release: Some("21.1".to_string()),
+        date_start: NaiveDate::from_ymd_opt(year, 6, 1).unwrap_or_default(),
+        date_end: None,
+        date_precision: None,
+        country: "Mali".to_string(),
+        admin1: None,
+        admin2: None,
+        lat,
+        lon,
+        location_precision: None,
+        violence_type: Some(ViolenceType::OneSided),
+        event_type: None,
+        sub_event_type: None,
+        conflict_name: Some("Mali: Government".to_string()),
+        side_a: "Side A".to_string(),
+        side_b: Some("Civilians".to_string()),
+        side_a_associates: Vec::new(),
+        side_b_associates: Vec::new(),
+        fatalities_low: None,
+        fatalities_best: deaths,
+        fatalities_high: None,
+        civilian_targeting: true,
+        flags: Vec::new(),
+        extra,
+    }
+}
+
+fn site(id: &str, name: &str, lon_lat: Option<(f64, f64)>, commodity: &str) -> Site {
+    Site {
+        site_id: id.to_string(),
+        name: name.to_string(),
+        kind: SiteKind::Tabulated,
+        country: Some("Mali".to_string()),
+        country_iso3: Some("MLI".to_string()),
+        admin1: None,
+        lat: lon_lat.map(|p| p.1),
+        lon: lon_lat.map(|p| p.0),
+        coord_precision: lon_lat.map(|_| "site".to_string()),
+        commodities: vec![commodity.to_string()],
+        products: Vec::new(),
+        status: None,
+        status_as_of: None,
+        operator: None,
+        owners: Vec::new(),
+        source_url: None,
+        records: Vec::new(),
+        extra: Extra::new(),
+    }
+}
+
+fn mali_square() -> Region {
+    Region {
+        region_id: "466".to_string(),
+        level: 0,
+        name: "Mali".to_string(),
+        country_iso3: Some("MLI".to_string()),
+        country_name: Some("Mali".to_string()),
+        iso_3166_2: None,
+        geometry: MultiPolygon(vec![polygon![
+            (x: -12.0, y: 10.0),
+            (x: 4.0, y: 10.0),
+            (x: 4.0, y: 25.0),
+            (x: -12.0, y: 25.0),
+            (x: -12.0, y: 10.0),
+        ]]),
+        source: "test.geojson".to_string(),
+        extra: Extra::new(),
+    }
+}
+
+fn dataset() -> Dataset {
+    let mut d = Dataset {
+        events: vec![
+            event("1", EventSource::UcdpGed, -4.0, 14.5, 12, 2012),
+            event("2", EventSource::UcdpGed, -1.0, 16.0, 0, 2019),
+            event("3", EventSource::UcdpGed, 0.5, 15.0, 100, 2019),
+            event("ACL1", EventSource::Acled, -3.0, 13.0, 4, 2022),
+        ],
+        sites: vec![
+            site(
+                "MLI-HT-01",
+                "Loulo <Gounkoto> & Co",
+                Some((-11.39, 12.88)),
+                "gold",
+            ),
+            site("MLI-HT-14", "Intahaka (N'Tillit commune)", None, "gold"),
+        ],
+        regions: vec![mali_square()],
+        ..Dataset::default()
+    };
+    d.sort();
+    d
+}
+
+fn sources() -> Vec<SourceReport> {
+    vec![
+        SourceReport {
+            path: "/data/conflict/ged_test.csv".to_string(),
+            sha256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".to_string(),
+            kind: "ucdp_ged".to_string(),
+            layout: "UCDP GED reduced (14 columns)".to_string(),
+            release: Some("21.1".to_string()),
+            accepted: 3,
+            coverage: Some(Coverage {
+                start: "2012-06-01".to_string(),
+                end: "2019-12-31".to_string(),
+            }),
+            ..SourceReport::default()
+        },
+        SourceReport {
+            path: "/data/mines/sites.csv".to_string(),
+            sha256: "fedcba9876543210".repeat(4),
+            kind: "tabulated_sites".to_string(),
+            accepted: 2,
+            ..SourceReport::default()
+        },
+    ]
+}
+
+fn render(d: &Dataset, s: &[SourceReport]) -> String {
+    render_brief(&BriefInput {
+        dataset: d,
+        sources: s,
+        provenance: "test <run> & 1".to_string(),
+    })
+}
+
+#[test]
+fn event_extra_and_notes_never_appear() {
+    let html = render(&dataset(), &sources());
+    assert!(!html.contains(SENTINEL_EXTRA));
+    assert!(!html.contains(SENTINEL_NOTES));
+}
+
+#[test]
+fn no_external_resources() {
+    let html = render(&dataset(), &sources());
+    let lower = html.to_lowercase();
+    for needle in [
+        "<script",
+        "<link",
+        "src=",
+        "<img",
+        "@import",
+        "url(http",
+        "href=\"http",
+        "<iframe",
+        "@font-face",
+    ] {
+        assert!(!lower.contains(needle), "found {needle}");
+    }
+    // The only URL is the SVG namespace, which is an identifier, not fetched.
+    let urls: Vec<&str> = lower
+        .match_indices("http")
+        .map(|(i, _)| &lower[i..i + 26])
+        .collect();
+    assert!(
+        urls.iter()
+            .all(|u| u.starts_with("http://www.w3.org/2000/svg")),
+        "{urls:?}"
+    );
+}
+
+#[test]
+fn banner_shows_the_coverage_end_date() {
+    let html = render(&dataset(), &sources());
+    let banner_start = html.find(r#"class="banner""#).expect("banner");
+    let banner = &html[banner_start
+        ..html[banner_start..]
+            .find("</section>")
+            .map_or(html.len(), |i| banner_start + i)];
+    assert!(
+        banner.contains("The conflict event data end on 2019-12-31"),
+        "{banner}"
+    );
+    assert!(banner.contains("Wagner"));
+    // Derived from the sources, not hard-coded.
+    let mut s = sources();
+    s[0].coverage = Some(Coverage {
+        start: "2012-06-01".to_string(),
+        end: "2024-06-30".to_string(),
+    });
+    let html = render(&dataset(), &s);
+    assert!(html.contains("The conflict event data end on 2024-06-30"));
+    assert!(!html.contains("2019-12-31"));
+}
+
+#[test]
+fn site_without_coordinates_is_listed_as_not_mapped() {
+    let html = render(&dataset(), &sources());
+    let at = html
+        .find("Not mapped: no coordinates")
+        .expect("not-mapped list");
+    assert!(html[at..].contains("Intahaka (N&#39;Tillit commune)"));
+    // The mapped site is drawn and its label escaped.
+    assert!(html.contains("Loulo &lt;Gounkoto&gt; &amp; Co"));
+    assert!(!html.contains("Loulo <Gounkoto>"));
+}
+
+#[test]
+fn provenance_is_escaped() {
+    let html = render(&dataset(), &sources());
+    assert!(html.contains("test &lt;run&gt; &amp; 1"));
+}
+
+#[test]
+fn only_ged_events_in_the_frame_are_drawn_with_area_by_deaths() {
+    let html = render(&dataset(), &sources());
+    let events = &html[html.find(r#"<g class="events">"#).expect("events")..];
+    let events = &events[..events.find("</g>").unwrap_or(events.len())];
+    assert_eq!(
+        events.matches("<circle").count(),
+        3,
+        "ACLED event not drawn"
+    );
+    // Largest first: 100 deaths -> r = 1.2 · 10 = 12.0; 12 deaths -> 1.2 · √12 = 4.2; 0 -> dot.
+    let radii: Vec<&str> = events
+        .split(" r=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap_or(0)])
+        .collect();
+    assert_eq!(radii, vec!["12.0", "4.2", "0.8"]);
+}
+
+#[test]
+fn footer_has_citations_and_short_hashes() {
+    let html = render(&dataset(), &sources());
+    assert!(html.contains("Sundberg"));
+    assert!(html.contains("0123456789ab"));
+    assert!(!html.contains("0123456789abc"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = render(&dataset(), &sources());
+    let b = render(&dataset(), &sources());
+    assert_eq!(a, b);
+}

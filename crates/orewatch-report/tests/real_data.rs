@@ -1,0 +1,35 @@
+//! The brief on the real data (`$OREWATCH_DATA` or `../shared/data`).
+
+use std::path::{Path, PathBuf};
+
+use orewatch_core::ingest::plan;
+use orewatch_report::{render_brief, BriefInput};
+
+fn data_dir() -> PathBuf {
+    std::env::var_os("OREWATCH_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
+}
+
+#[test]
+fn brief_on_the_real_data() {
+    let (files, _) = plan::discover(&data_dir()).expect("discover");
+    let out = plan::ingest(&files, &mut |_| {}).expect("ingest");
+    let input = BriefInput {
+        dataset: &out.dataset,
+        sources: &out.sources,
+        provenance: "integration test".to_string(),
+    };
+    let html = render_brief(&input);
+    assert_eq!(html, render_brief(&input), "deterministic");
+    assert!(html.len() < 1_500_000, "{} bytes", html.len());
+    assert!(html.contains("The conflict event data end on 2019-12-31"));
+    // Frame lon -17.5..9.5, lat 8..27. Counted independently with python3 csv over both GED
+    // files (ids merged): 2928 events, 35451 deaths (best) inside the frame.
+    assert!(html.contains("<strong>2928</strong> events with <strong>35451</strong> deaths"));
+    let events = &html[html.find(r#"<g class="events">"#).expect("events")..];
+    let events = &events[..events.find("</g>").expect("end of events")];
+    assert_eq!(events.matches("<circle").count(), 2928);
+    let not_mapped = &html[html.find("Not mapped: no coordinates").expect("not mapped")..];
+    assert!(not_mapped.contains("Intahaka"));
+}
