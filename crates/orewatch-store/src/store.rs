@@ -218,7 +218,7 @@ fn write_plain<T: serde::Serialize + serde::de::DeserializeOwned>(
     path: &Path,
     items: &[T],
 ) -> Result<crate::TableEntry, String> {
-    let fields = tables::fields_of::<T>(&[])?;
+    let fields = tables::fields_of::<T>()?;
     tables::write_table(path, &fields, items, None)
 }
 

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use arrow::array::{ArrayRef, RecordBatch};
 use arrow::datatypes::{DataType, Field, FieldRef, Schema};
 use orewatch_core::model::{
-    Event, GovernanceRecord, Ownership, Region, Site, SiteKind, SiteProduct, SourceRecord,
+    Event, EventFlag, EventSource, GovernanceRecord, ViolenceType, Ownership, Region, Site, SiteKind, SiteProduct, SourceRecord,
     WgiValues,
 };
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -53,22 +53,10 @@ fn tracing_options() -> TracingOptions {
         .allow_null_fields(true)
 }
 
-/// The Arrow fields of `T`, with the named date fields stored as Date32.
-pub(crate) fn fields_of<T: Serialize + DeserializeOwned>(
-    date_fields: &[&str],
-) -> Result<Vec<FieldRef>, String> {
-    let fields = Vec::<FieldRef>::from_type::<T>(tracing_options())
-        .map_err(|e| format!("cannot derive the table schema: {e}"))?;
-    Ok(fields
-        .into_iter()
-        .map(|f| {
-            if date_fields.contains(&f.name().as_str()) {
-                Arc::new(Field::new(f.name(), DataType::Date32, f.is_nullable()))
-            } else {
-                f
-            }
-        })
-        .collect())
+/// The Arrow fields of `T`, traced from the type.
+pub(crate) fn fields_of<T: Serialize + DeserializeOwned>() -> Result<Vec<FieldRef>, String> {
+    Vec::<FieldRef>::from_type::<T>(tracing_options())
+        .map_err(|e| format!("cannot derive the table schema: {e}"))
 }
 
 /// Writes `items` (and an optional geometry column with its `geo` metadata) to `path`,
@@ -179,8 +167,60 @@ impl Write for HashWriter<'_> {
 
 // ---- events ---------------------------------------------------------------------------------
 
+/// The events schema. `chrono` dates cannot be traced from the type, so the schema is traced
+/// from one fully populated sample event (every option set, every list and map non-empty, so
+/// the schema never depends on the data), and the two date columns are then stored as Date32
+/// (dates serialise as `YYYY-MM-DD` text, which Date32 columns accept).
+fn event_fields() -> Result<Vec<FieldRef>, String> {
+    let date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+    let text = || Some(String::from("x"));
+    let sample = Event {
+        source: EventSource::UcdpGed,
+        event_id: "x".into(),
+        release: text(),
+        date_start: date,
+        date_end: Some(date),
+        date_precision: Some(1),
+        country: "x".into(),
+        admin1: text(),
+        admin2: text(),
+        lat: 0.0,
+        lon: 0.0,
+        location_precision: Some(1),
+        violence_type: Some(ViolenceType::StateBased),
+        event_type: text(),
+        sub_event_type: text(),
+        conflict_name: text(),
+        side_a: "x".into(),
+        side_b: text(),
+        side_a_associates: vec!["x".into()],
+        side_b_associates: vec!["x".into()],
+        fatalities_low: Some(0),
+        fatalities_best: 0,
+        fatalities_high: Some(0),
+        civilian_targeting: false,
+        flags: vec![EventFlag::FatalityOrder],
+        extra: [("x".to_string(), "x".to_string())].into_iter().collect(),
+    };
+    let fields = Vec::<FieldRef>::from_samples(&[sample], tracing_options())
+        .map_err(|e| format!("cannot derive the events schema: {e}"))?;
+    Ok(fields
+        .into_iter()
+        .map(|f| match f.name().as_str() {
+            "date_start" => Arc::new(Field::new("date_start", DataType::Date32, false)),
+            "date_end" => Arc::new(Field::new("date_end", DataType::Date32, true)),
+            "release" | "date_precision" | "admin1" | "admin2" | "location_precision"
+            | "violence_type" | "event_type" | "sub_event_type" | "conflict_name" | "side_b"
+            | "fatalities_low" | "fatalities_high" => {
+                Arc::new(f.as_ref().clone().with_nullable(true))
+            }
+            _ => f,
+        })
+        .collect())
+}
+
 pub(crate) fn write_events(path: &Path, events: &[Event]) -> Result<TableEntry, String> {
-    let fields = fields_of::<Event>(&["date_start", "date_end"])?;
+    let fields = event_fields()?;
     let geometry = geoparquet::point_column(events.iter().map(|e| Some((e.lon, e.lat))))?;
     write_table(path, &fields, events, Some(geometry))
 }
@@ -263,7 +303,7 @@ impl SiteRow {
 
 pub(crate) fn write_sites(path: &Path, sites: &[Site]) -> Result<TableEntry, String> {
     let rows: Vec<SiteRow> = sites.iter().map(SiteRow::from_site).collect::<Result<_, _>>()?;
-    let fields = fields_of::<SiteRow>(&[])?;
+    let fields = fields_of::<SiteRow>()?;
     let geometry = geoparquet::point_column(sites.iter().map(|s| match (s.lon, s.lat) {
         (Some(lon), Some(lat)) => Some((lon, lat)),
         _ => None,
@@ -279,7 +319,7 @@ pub(crate) fn read_sites(path: &Path) -> Result<Vec<Site>, String> {
 // ---- regions --------------------------------------------------------------------------------
 
 pub(crate) fn write_regions(path: &Path, regions: &[Region]) -> Result<TableEntry, String> {
-    let fields = fields_of::<Region>(&[])?;
+    let fields = fields_of::<Region>()?;
     let geometry = geoparquet::polygon_column(regions.iter().map(|r| &r.geometry))?;
     write_table(path, &fields, regions, Some(geometry))
 }
@@ -326,7 +366,7 @@ fn governance_fields() -> Result<Vec<FieldRef>, String> {
         f.push(Field::new(format!("{c}_pctrank_upper"), DataType::Float64, true));
     }
     let mut fields: Vec<FieldRef> = f.into_iter().map(Arc::new).collect();
-    fields.extend(fields_of::<GovernanceTail>(&[])?);
+    fields.extend(fields_of::<GovernanceTail>()?);
     Ok(fields)
 }
 

@@ -1,0 +1,55 @@
+//! `orewatch brief [--out brief.html]`: the one-page brief. Ingests the default data first
+//! when the store is empty, then renders every section from the store and writes one
+//! self-contained HTML file (atomically: a temporary file renamed into place).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use orewatch_report::{render_brief, BriefInput};
+use orewatch_store::Store;
+
+use crate::ingest::ingest_into;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Where to write the brief.
+    #[arg(long, short, default_value = "brief.html")]
+    pub out: PathBuf,
+}
+
+pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
+    let store = Store::open(store_dir);
+    if store.is_empty() {
+        if !quiet {
+            eprintln!(
+                "the store at {} is empty: ingesting the default data first",
+                store_dir.display()
+            );
+        }
+        ingest_into(&store, &[], false, quiet)?;
+    }
+    let (dataset, manifest) = store
+        .load()
+        .with_context(|| format!("loading the store at {}", store_dir.display()))?;
+    let provenance = format!(
+        "store {} generation {}, written {} by orewatch {}",
+        store_dir.display(),
+        manifest.generation,
+        manifest.written_at,
+        manifest.orewatch_version
+    );
+    let html = render_brief(&BriefInput {
+        dataset: &dataset,
+        sources: &manifest.sources,
+        provenance,
+    });
+    let tmp = args.out.with_extension("html.tmp");
+    std::fs::write(&tmp, html.as_bytes())
+        .with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, &args.out)
+        .with_context(|| format!("moving {} to {}", tmp.display(), args.out.display()))?;
+    if !quiet {
+        eprintln!("wrote {} ({} bytes)", args.out.display(), html.len());
+    }
+    Ok(())
+}
