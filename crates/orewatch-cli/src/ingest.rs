@@ -66,7 +66,8 @@ pub fn ingest_into(
                 );
             }
             if let Some(kind) = plan::detect(&path)? {
-                if seen.insert(absolute(&path)) {
+                let path = canonical(&path)?;
+                if seen.insert(path.clone()) {
                     files.push((path, kind));
                 }
             }
@@ -76,7 +77,8 @@ pub fn ingest_into(
         if path.is_dir() {
             let (taken, others) = plan::discover(path)?;
             for (file, kind) in taken {
-                if seen.insert(absolute(&file)) {
+                let file = canonical(&file)?;
+                if seen.insert(file.clone()) {
                     files.push((file, kind));
                 }
             }
@@ -84,8 +86,9 @@ pub fn ingest_into(
         } else if path.is_file() {
             match plan::detect(path)? {
                 Some(kind) => {
-                    if seen.insert(absolute(path)) {
-                        files.push((path.clone(), kind));
+                    let path = canonical(path)?;
+                    if seen.insert(path.clone()) {
+                        files.push((path, kind));
                     }
                 }
                 None => bail!(
@@ -163,8 +166,11 @@ pub fn ingest_into(
     Ok((manifest, skipped))
 }
 
-fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+/// The canonical absolute path: every table and the manifest name a file the same way however
+/// it was given (`../shared/data/x.csv` or `/work/shared/data/x.csv`), so the store does not
+/// depend on the directory orewatch was run from.
+fn canonical(path: &Path) -> Result<PathBuf> {
+    std::fs::canonicalize(path).with_context(|| format!("resolving {}", path.display()))
 }
 
 fn print_summary(store: &Store, manifest: &Manifest, skipped: &[PathBuf]) {
@@ -174,8 +180,8 @@ fn print_summary(store: &Store, manifest: &Manifest, skipped: &[PathBuf]) {
         manifest.generation
     );
     println!(
-        "{:<24} {:<46} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>8}",
-        "kind", "file", "read", "accepted", "flagged", "quarant", "new", "updated", "supersed"
+        "{:<22} {:<50} {:>7} {:>8} {:>7} {:>7} {:>7} {:>9} {:>7} {:>10}",
+        "kind", "file", "read", "accepted", "flagged", "quarant", "new", "unchanged", "updated", "superseded"
     );
     for s in &manifest.sources {
         let name = Path::new(&s.path)
@@ -183,8 +189,17 @@ fn print_summary(store: &Store, manifest: &Manifest, skipped: &[PathBuf]) {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         println!(
-            "{:<24} {:<46} {:>8} {:>8} {:>7} {:>7} {:>8} {:>8} {:>8}",
-            s.kind, name, s.rows_read, s.accepted, s.flagged, s.quarantined, s.new, s.updated, s.superseded
+            "{:<22} {:<50} {:>7} {:>8} {:>7} {:>7} {:>7} {:>9} {:>7} {:>10}",
+            s.kind,
+            name,
+            s.rows_read,
+            s.accepted,
+            s.flagged,
+            s.quarantined,
+            s.new,
+            s.unchanged,
+            s.updated,
+            s.superseded
         );
     }
     println!();

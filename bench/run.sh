@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# bench/run.sh [BENCHMARK…] — run orewatch's benchmarks against their peers (see bench/README.md).
+#
+# Benchmarks: ingest_ged (default: all). Creates bench/.venv with the Python peers' packages
+# (from PyPI) on first use, builds orewatch in release, runs each benchmark and appends a row to
+# bench/RESULTS.md. Data: $OREWATCH_DATA, else <repo>/../shared/data.
+# Extra options for bench.py go in $BENCH_ARGS (e.g. BENCH_ARGS="--runs 9 --no-record").
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$BENCH_DIR/.." && pwd)"
+DATA="${OREWATCH_DATA:-$REPO/../shared/data}"
+VENV="$BENCH_DIR/.venv"
+ALL=(ingest_ged)
+
+if [ "$#" -eq 0 ]; then set -- "${ALL[@]}"; fi
+for b in "$@"; do
+  case " ${ALL[*]} " in
+    *" $b "*) ;;
+    *) echo "unknown benchmark '$b'; known: ${ALL[*]}" >&2; exit 2 ;;
+  esac
+done
+if [ ! -d "$DATA" ]; then
+  echo "no data directory at $DATA; set OREWATCH_DATA to the shared data directory" >&2
+  exit 1
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "== creating $VENV"
+  python3 -m venv "$VENV"
+fi
+if ! "$VENV/bin/python" -c 'import pandas, geopandas, pyarrow, shapely' 2>/dev/null; then
+  echo "== installing pandas geopandas pyarrow shapely into $VENV"
+  "$VENV/bin/python" -m pip install --quiet --upgrade pip
+  "$VENV/bin/python" -m pip install --quiet pandas geopandas pyarrow shapely
+fi
+
+echo "== building orewatch (release)"
+(cd "$REPO" && cargo build --release -p orewatch-cli)
+OREWATCH="$REPO/target/release/orewatch"
+
+for b in "$@"; do
+  echo "== $b"
+  # shellcheck disable=SC2086
+  "$VENV/bin/python" "$BENCH_DIR/$b/bench.py" --orewatch "$OREWATCH" --data "$DATA" \
+    --python "$VENV/bin/python" ${BENCH_ARGS:-}
+done
