@@ -1,0 +1,52 @@
+//! Helpers shared by the CLI's integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The shipped data: `OREWATCH_DATA`, else `../shared/data` beside the workspace.
+pub fn data_dir() -> PathBuf {
+    std::env::var_os("OREWATCH_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
+}
+
+/// The format fixtures beside the data directory (never ingested into the default store).
+pub fn fixtures_dir() -> PathBuf {
+    data_dir().join("../fixtures")
+}
+
+pub fn orewatch(store: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_orewatch"));
+    cmd.arg("--store").arg(store).arg("--quiet");
+    cmd.env_remove("OREWATCH_FAULT_POINT");
+    cmd
+}
+
+/// Runs and asserts success, returning stdout.
+pub fn run_ok(cmd: &mut Command) -> String {
+    let out: Output = cmd.output().expect("orewatch runs");
+    assert!(
+        out.status.success(),
+        "orewatch failed ({:?}):\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn manifest(store: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(store.join("current/manifest.json")).expect("manifest");
+    serde_json::from_str(&text).expect("manifest json")
+}
+
+/// The manifest entry of the source whose file name is `name`.
+pub fn source<'a>(manifest: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    manifest["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .find(|s| s["path"].as_str().is_some_and(|p| p.ends_with(name)))
+        .unwrap_or_else(|| panic!("no source {name} in the manifest"))
+}

@@ -1,0 +1,137 @@
+//! End to end on the shipped data: `orewatch ingest` of ../shared/data, the counts the issue
+//! states (each computed independently — see ../shared/data/README.md and the readers' own
+//! tests), idempotent re-ingest, then the 49-column GED 23.1 fixture on top.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::*;
+use orewatch_core::model::{EventSource, SiteKind};
+use orewatch_store::Store;
+
+#[test]
+fn ingest_the_shipped_data_then_a_newer_release() {
+    let dir = tempfile::tempdir().unwrap();
+    let store_dir = dir.path().join("store");
+    run_ok(orewatch(&store_dir).arg("ingest").arg(data_dir()));
+    let m = manifest(&store_dir);
+
+    // GED: the global file is read and stored whole; the West African file's rows are all
+    // already present and identical.
+    let global = source(&m, "ucdp_ged_v21_1_precise_global_1989_2019.csv");
+    assert_eq!(global["layout"], "UCDP GED reduced (14 columns)");
+    assert_eq!(global["release"], "21.1");
+    assert_eq!(global["rows_read"], 167_543);
+    assert_eq!(global["accepted"], 167_543);
+    assert_eq!(global["new"], 167_543);
+    assert_eq!(global["flagged"], 1_373);
+    assert_eq!(global["quarantined"], 0);
+    assert_eq!(global["coverage"]["start"], "1989-01-01");
+    assert_eq!(global["coverage"]["end"], "2019-12-31");
+    let west = source(&m, "ucdp_ged_v21_1_precise_west_africa_1989_2019.csv");
+    assert_eq!(west["rows_read"], 6_965);
+    assert_eq!(west["new"], 0);
+    assert_eq!(west["unchanged"], 6_965);
+    assert_eq!(west["updated"], 0);
+
+    assert_eq!(source(&m, "ucdp_actor_v22_1.csv")["new"], 1_725);
+    let facilities = source(&m, "usgs_africa_mineral_facilities.geojson");
+    assert_eq!(facilities["rows_read"], 2_408);
+    assert_eq!(facilities["accepted"], 1_866);
+    assert_eq!(source(&m, "usgs_africa_mineral_deposits.geojson")["accepted"], 1_190);
+    assert_eq!(source(&m, "usgs_africa_mineral_exploration.geojson")["accepted"], 1_093);
+    assert_eq!(source(&m, "mine_sites_mali_and_neighbours.csv")["accepted"], 21);
+    assert_eq!(source(&m, "wgi_all_countries_1996_2023.csv")["new"], 5_350);
+    // The long USGS file is derived from the MCS originals: all its figures are already there.
+    let long = source(&m, "usgs_mcs_world_production_2020_2025.csv");
+    assert_eq!(long["rows_read"], 658);
+    assert_eq!(long["new"], 0);
+    assert_eq!(long["superseded"], 658);
+
+    assert_eq!(m["tables"]["events"]["rows"], 167_543);
+    assert_eq!(m["tables"]["actors"]["rows"], 1_725);
+    assert_eq!(m["tables"]["governance"]["rows"], 5_350);
+    assert_eq!(m["tables"]["quarantine"]["rows"], 0);
+    // 43,263 OWID figures + 658 distinct USGS MCS figures (1,552 read across the long file, the
+    // transcription and the originals).
+    assert_eq!(m["tables"]["production"]["rows"], 43_921);
+
+    let store = Store::open(&store_dir);
+    let (data, _) = store.load().unwrap();
+    // One fact stored once: no two production records share a key.
+    let keys: BTreeSet<_> = data
+        .production
+        .iter()
+        .map(|p| {
+            (
+                format!("{:?}", p.series),
+                p.iso3.clone().unwrap_or_else(|| p.country.clone()),
+                p.year,
+                p.commodity.clone(),
+                p.stage.clone(),
+                p.unit.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(keys.len(), data.production.len());
+    // 310 distinct admin-1 regions (Mali's 9 are in two files, stored once).
+    assert_eq!(data.regions.iter().filter(|r| r.level == 1).count(), 310);
+    // Every event is GED here, and flagged rows are kept.
+    assert!(data.events.iter().all(|e| e.source == EventSource::UcdpGed));
+    // Sites: USGS facility rows grouped; a hand-tabulated mine citing a USGS FeatureUID is one
+    // site with both records, so the USGS record does not appear on its own.
+    let intahaka = data.sites.iter().find(|s| s.site_id == "MLI-HT-14").unwrap();
+    assert!(!intahaka.has_coordinates());
+    let loulo = data.sites.iter().find(|s| s.site_id == "MLI-HT-01").unwrap();
+    assert!(loulo.records.iter().any(|r| r.record_id == "MLI004"));
+    assert!(!loulo.products.is_empty());
+    assert!(!data.sites.iter().any(|s| s.site_id == "MLI004"));
+    let usgs_ids: BTreeSet<&str> = data
+        .sites
+        .iter()
+        .flat_map(|s| s.records.iter().map(|r| r.record_id.as_str()))
+        .collect();
+    let record_count: usize = data.sites.iter().map(|s| s.records.len()).sum();
+    assert_eq!(usgs_ids.len(), record_count, "a source record in two sites");
+    assert_eq!(
+        data.sites.iter().filter(|s| s.kind == SiteKind::Tabulated).count(),
+        21
+    );
+
+    // Re-ingesting the same data is idempotent: byte-identical tables.
+    let before = m["tables"].clone();
+    run_ok(orewatch(&store_dir).arg("ingest"));
+    let again = manifest(&store_dir);
+    assert_eq!(again["generation"], 2);
+    for table in ["events", "sites", "regions", "actors", "production", "governance", "quarantine"] {
+        assert_eq!(
+            again["tables"][table]["sha256"], before[table]["sha256"],
+            "{table} changed on re-ingest"
+        );
+    }
+
+    // The 42-row GED 23.1 fixture: 26 ids already present, one of them changed, 16 new.
+    let fixture = fixtures_dir().join("ucdp_ged_v23_1_sample_49col_west_africa.csv");
+    run_ok(orewatch(&store_dir).arg("ingest").arg(&fixture));
+    let m = manifest(&store_dir);
+    let f = source(&m, "ucdp_ged_v23_1_sample_49col_west_africa.csv");
+    assert_eq!(f["layout"], "UCDP GED full release (49 columns)");
+    assert_eq!(f["release"], "23.1");
+    assert_eq!(f["rows_read"], 42);
+    assert_eq!(f["new"], 16);
+    assert_eq!(f["unchanged"], 25);
+    assert_eq!(f["updated"], 1);
+    assert_eq!(m["tables"]["events"]["rows"], 167_559);
+    let (data, _) = store.load().unwrap();
+    // Event 237564 moved in 23.1: the newer release's coordinates win.
+    let moved = data.events.iter().find(|e| e.event_id == "237564").unwrap();
+    assert_eq!((moved.lat, moved.lon), (14.79832, -1.302596));
+    assert_eq!(moved.release.as_deref(), Some("23.1"));
+
+    // `datasets` lists every source with its provenance.
+    let listing = run_ok(orewatch(&store_dir).arg("datasets"));
+    assert!(listing.contains("ucdp_ged_v23_1_sample_49col_west_africa.csv"));
+    assert!(listing.contains("16 new, 25 unchanged, 1 updated"));
+    assert!(listing.contains("1373 flagged"));
+}
