@@ -35,14 +35,20 @@
 //! counted). A home country is written without its parenthesised remark (`South Africa
 //! (redomiciled to UK in 2023)` -> `South Africa`).
 //!
+//! # Rows and lines
+//! Both tables are read through [`csv_rows`] (the shared CSV row stream): a quarantine record
+//! names the 1-based line where its row starts, also in CRLF files and after multi-line
+//! quoted fields or blank lines; a row with a field that is not UTF-8 is quarantined (reason
+//! `UTF-8 text`) and reading goes on.
+//!
 //! # What it does not do
 //! It does not link sites to the USGS layers (see `ingest::link`), nor check the cited URLs.
 
-use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::ingest::text::{non_missing, parse_number, strip_bom};
+use crate::ingest::csv_rows::{self, CsvRows, Header, Row};
+use crate::ingest::text::{non_missing, parse_number};
 use crate::ingest::usgs_sites::normalise_commodity;
 use crate::ingest::{IngestError, ReadOutcome};
 use crate::model::{Extra, Ownership, QuarantineRecord, Site, SiteKind, SourceRecord};
@@ -99,49 +105,23 @@ impl CompanyHomeCountry {
     }
 }
 
-fn header_of(head: &[u8]) -> Vec<String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(head);
-    let mut record = csv::StringRecord::new();
-    match reader.read_record(&mut record) {
-        Ok(true) => record
-            .iter()
-            .map(|h| strip_bom(h).trim().to_string())
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// Whether the file is a hand-tabulated site table (its header has `site_id`,
 /// `owners_with_pct` and `lat`).
 pub fn sniff(head: &[u8], _file_name: &str) -> bool {
-    let h = header_of(head);
-    ["site_id", "owners_with_pct", "lat"]
-        .iter()
-        .all(|c| h.iter().any(|x| x == c))
+    csv_rows::header_of(head)
+        .is_some_and(|h| h.missing(&["site_id", "owners_with_pct", "lat"]).is_empty())
 }
 
 /// Whether the file is the company home-country table (header `company`, `home_country`).
 pub fn sniff_companies(head: &[u8], _file_name: &str) -> bool {
-    let h = header_of(head);
-    COMPANY_REQUIRED.iter().all(|c| h.iter().any(|x| x == c)) && !h.iter().any(|x| x == "site_id")
-}
-
-fn open(path: &Path) -> Result<BufReader<File>, IngestError> {
-    File::open(path)
-        .map(BufReader::new)
-        .map_err(|source| IngestError::Io {
-            path: path.to_path_buf(),
-            source,
-        })
+    csv_rows::header_of(head)
+        .is_some_and(|h| h.missing(&COMPANY_REQUIRED).is_empty() && !h.has("site_id"))
 }
 
 /// Reads the site table alone: home countries come only from the `State of X` rule and the
 /// row's `owner_home_countries`.
 pub fn read_path(path: &Path) -> Result<ReadOutcome<Site>, IngestError> {
-    read(open(path)?, &path.to_string_lossy())
+    read(csv_rows::open(path)?, &path.to_string_lossy())
 }
 
 /// Reads the site table alone (see [`read_path`]).
@@ -157,7 +137,11 @@ pub fn read_path_with_companies(
     companies: &Path,
 ) -> Result<ReadOutcome<Site>, IngestError> {
     let table = read_company_home_countries_path(companies)?;
-    let mut out = read_with_companies(open(sites)?, &sites.to_string_lossy(), &table.records)?;
+    let mut out = read_with_companies(
+        csv_rows::open(sites)?,
+        &sites.to_string_lossy(),
+        &table.records,
+    )?;
     out.notes.push(format!(
         "home countries from {} ({} companies)",
         companies.to_string_lossy(),
@@ -172,74 +156,43 @@ pub fn read_path_with_companies(
 pub fn read_company_home_countries_path(
     path: &Path,
 ) -> Result<ReadOutcome<CompanyHomeCountry>, IngestError> {
-    read_company_home_countries(open(path)?, &path.to_string_lossy())
+    read_company_home_countries(csv_rows::open(path)?, &path.to_string_lossy())
 }
 
-/// Column name -> index, after checking the required columns.
-struct Header {
-    names: Vec<String>,
+/// Reads the header row and checks that it has the `required` columns.
+fn read_header<R: Read>(
+    rows: &mut CsvRows<R>,
+    file: &str,
+    required: &[&str],
+    layout: &str,
+) -> Result<Header, IngestError> {
+    let header = rows.header()?;
+    let missing = header.missing(required);
+    if !missing.is_empty() {
+        return Err(IngestError::UnknownLayout {
+            path: PathBuf::from(file),
+            detail: format!(
+                "header [{}] lacks [{}]",
+                header.names().join(", "),
+                missing.join(", ")
+            ),
+            expected: format!("a {layout} header with columns [{}]", required.join(", ")),
+        });
+    }
+    Ok(header)
 }
 
-impl Header {
-    fn read<R: Read>(
-        reader: &mut csv::Reader<R>,
-        file: &str,
-        required: &[&str],
-        layout: &str,
-    ) -> Result<Header, IngestError> {
-        let mut record = csv::StringRecord::new();
-        let got = reader
-            .read_record(&mut record)
-            .map_err(|e| csv_error(file, e))?;
-        let names: Vec<String> = if got {
-            record
-                .iter()
-                .map(|h| strip_bom(h).trim().to_string())
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let missing: Vec<&str> = required
-            .iter()
-            .copied()
-            .filter(|c| !names.iter().any(|n| n == c))
-            .collect();
-        if !missing.is_empty() {
-            return Err(IngestError::UnknownLayout {
-                path: PathBuf::from(file),
-                detail: format!(
-                    "header [{}] lacks [{}]",
-                    names.join(", "),
-                    missing.join(", ")
-                ),
-                expected: format!("a {layout} header with columns [{}]", required.join(", ")),
-            });
-        }
-        Ok(Header { names })
+/// The quarantine record for `row`, refused on `column` for `reason` (the reason as written,
+/// without an `expected` prefix).
+fn refuse(file: &str, header: &Header, row: &Row, column: &str, reason: &str) -> QuarantineRecord {
+    QuarantineRecord {
+        file: file.to_string(),
+        line: row.line,
+        column: Some(column.to_string()),
+        value: header.value(row, column).to_string(),
+        reason: reason.to_string(),
+        raw: row.raw(),
     }
-
-    fn get<'r>(&self, record: &'r csv::StringRecord, name: &str) -> Option<&'r str> {
-        let i = self.names.iter().position(|n| n == name)?;
-        record.get(i)
-    }
-}
-
-fn csv_error(file: &str, e: csv::Error) -> IngestError {
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
-    IngestError::Malformed {
-        path: PathBuf::from(file),
-        line,
-        message: format!("cannot parse CSV: {e}"),
-    }
-}
-
-fn raw_row(record: &csv::StringRecord) -> String {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    if w.write_record(record).is_err() {
-        return record.iter().collect::<Vec<_>>().join(",");
-    }
-    let bytes = w.into_inner().unwrap_or_default();
-    String::from_utf8_lossy(&bytes).trim_end().to_string()
 }
 
 /// Reads the company home-country table.
@@ -247,23 +200,23 @@ pub fn read_company_home_countries<R: Read>(
     input: R,
     file: &str,
 ) -> Result<ReadOutcome<CompanyHomeCountry>, IngestError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input);
-    let header = Header::read(&mut reader, file, &COMPANY_REQUIRED, "company home-country")?;
+    let mut rows = CsvRows::new(input, file);
+    let header = read_header(&mut rows, file, &COMPANY_REQUIRED, "company home-country")?;
     let mut out = ReadOutcome::new(format!(
         "company home-country table ({} columns)",
-        header.names.len()
+        header.len()
     ));
-    let mut record = csv::StringRecord::new();
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| csv_error(file, e))?
-    {
+    while let Some(row) = rows.next_row()? {
         out.rows_read += 1;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let field = |name: &str| header.get(&record, name).and_then(non_missing);
+        let row = match row {
+            Ok(row) => row,
+            Err(bad) => {
+                out.quarantined
+                    .push(bad.quarantine(file, &header, "UTF-8 text"));
+                continue;
+            }
+        };
+        let field = |name: &str| non_missing(header.value(&row, name));
         let (company, home) = (field("company"), field("home_country"));
         let (Some(company), Some(home)) = (company, home) else {
             let column = if company.is_none() {
@@ -271,14 +224,9 @@ pub fn read_company_home_countries<R: Read>(
             } else {
                 "home_country"
             };
-            out.quarantined.push(QuarantineRecord {
-                file: file.to_string(),
-                line,
-                column: Some(column.to_string()),
-                value: header.get(&record, column).unwrap_or_default().to_string(),
-                reason: format!("a {} (not empty)", column.replace('_', " ")),
-                raw: raw_row(&record),
-            });
+            let reason = format!("a {} (not empty)", column.replace('_', " "));
+            out.quarantined
+                .push(refuse(file, &header, &row, column, &reason));
             continue;
         };
         out.records.push(CompanyHomeCountry {
@@ -297,23 +245,24 @@ pub fn read_with_companies<R: Read>(
     file: &str,
     companies: &[CompanyHomeCountry],
 ) -> Result<ReadOutcome<Site>, IngestError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input);
-    let header = Header::read(&mut reader, file, &SITE_REQUIRED, "hand-tabulated sites")?;
+    let mut rows = CsvRows::new(input, file);
+    let header = read_header(&mut rows, file, &SITE_REQUIRED, "hand-tabulated sites")?;
     let mut out = ReadOutcome::new(format!(
         "hand-tabulated mine sites ({} columns)",
-        header.names.len()
+        header.len()
     ));
-    let mut record = csv::StringRecord::new();
     let mut no_home = Vec::new();
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| csv_error(file, e))?
-    {
+    while let Some(row) = rows.next_row()? {
         out.rows_read += 1;
-        match site_from_row(&header, &record, file, companies) {
+        let row = match row {
+            Ok(row) => row,
+            Err(bad) => {
+                out.quarantined
+                    .push(bad.quarantine(file, &header, "UTF-8 text"));
+                continue;
+            }
+        };
+        match site_from_row(&header, &row, file, companies) {
             Ok(site) => {
                 if !site.has_coordinates() {
                     out.notes.push(format!(
@@ -350,29 +299,18 @@ pub fn read_with_companies<R: Read>(
 
 fn site_from_row(
     header: &Header,
-    record: &csv::StringRecord,
+    row: &Row,
     file: &str,
     companies: &[CompanyHomeCountry],
 ) -> Result<Site, Box<QuarantineRecord>> {
-    let line = record.position().map(|p| p.line()).unwrap_or(0);
-    let raw = header_raw(record);
-    let reject = |column: &str, reason: &str| {
-        Box::new(QuarantineRecord {
-            file: file.to_string(),
-            line,
-            column: Some(column.to_string()),
-            value: header.get(record, column).unwrap_or_default().to_string(),
-            reason: reason.to_string(),
-            raw: raw.clone(),
-        })
-    };
-    let field = |name: &str| header.get(record, name).and_then(non_missing);
+    let reject = |column: &str, reason: &str| Box::new(refuse(file, header, row, column, reason));
+    let field = |name: &str| non_missing(header.value(row, name));
 
     let site_id = field("site_id").ok_or_else(|| reject("site_id", "a site id (not empty)"))?;
     let name = field("site_name").ok_or_else(|| reject("site_name", "a site name (not empty)"))?;
 
-    let lat_text = header.get(record, "lat").unwrap_or_default().trim();
-    let lon_text = header.get(record, "lon").unwrap_or_default().trim();
+    let lat_text = header.value(row, "lat").trim();
+    let lon_text = header.value(row, "lon").trim();
     let (lat, lon) = match (lat_text.is_empty(), lon_text.is_empty()) {
         (true, true) => (None, None),
         (true, false) => {
@@ -426,11 +364,11 @@ fn site_from_row(
     );
 
     let mut extra = Extra::new();
-    for (i, col) in header.names.iter().enumerate() {
+    for (i, col) in header.names().iter().enumerate() {
         if SITE_TYPED.contains(&col.as_str()) {
             continue;
         }
-        if let Some(v) = record.get(i).and_then(non_missing) {
+        if let Some(v) = row.fields.get(i).and_then(|v| non_missing(v)) {
             extra.insert(col.clone(), v.to_string());
         }
     }
@@ -458,10 +396,6 @@ fn site_from_row(
         }],
         extra,
     })
-}
-
-fn header_raw(record: &csv::StringRecord) -> String {
-    raw_row(record)
 }
 
 /// The owners parsed from an `owners_with_pct` string.
@@ -869,6 +803,72 @@ mod tests {
             (5, Some("status_as_of"))
         );
         assert!(q[2].raw.starts_with("MLI-HT-22,Year"));
+    }
+
+    /// The shipped tables are CRLF: quarantine lines must be the lines an editor shows, also
+    /// after a quoted field spanning two lines and a blank line; a row that is not UTF-8 costs
+    /// that row only.
+    #[test]
+    fn crlf_multiline_field_and_not_utf8_row() {
+        let mut data = [
+            HEADER,
+            // line 2-3: a note spanning two lines
+            "MLI-HT-01,Loulo,MLI,gold,mine,operating,2025,SML,Barrick 80%; State of Mali 20%,Canada; Mali,12.87505,-11.392215,x,site,http://x,,\"first line\r\nsecond line\"",
+            // line 4: latitude out of range
+            "MLI-HT-21,Far,MLI,gold,mine,x,2024,op,n/a,Mali,95,1.0,x,site,http://x,,",
+            // line 5: blank
+            "",
+        ]
+        .join("\r\n")
+        .into_bytes();
+        // line 6: not UTF-8 (Latin-1 é in the name)
+        data.extend_from_slice(
+            b"\r\nMLI-HT-22,S\xe9gou,MLI,gold,mine,x,2024,op,n/a,Mali,13.4,-6.2,x,site,http://x,,\r\n",
+        );
+        // line 7: a good row after it
+        data.extend_from_slice(
+            b"MLI-HT-23,Kayes,MLI,gold,mine,x,2024,op,n/a,Mali,14.4,-11.4,x,site,http://x,,\r\n",
+        );
+        let out = read(data.as_slice(), "s.csv").unwrap();
+        assert_eq!(out.rows_read, 4);
+        let ids: Vec<&str> = out.records.iter().map(|s| s.site_id.as_str()).collect();
+        assert_eq!(ids, ["MLI-HT-01", "MLI-HT-23"]);
+        assert_eq!(
+            out.records[0].extra.get("notes").map(String::as_str),
+            Some("first line\r\nsecond line")
+        );
+        let q = &out.quarantined;
+        assert_eq!(q.len(), 2);
+        assert_eq!(
+            (q[0].line, q[0].column.as_deref(), q[0].value.as_str()),
+            (4, Some("lat"), "95")
+        );
+        assert!(q[0].reason.contains("[-90, 90]"));
+        assert!(q[0].raw.starts_with("MLI-HT-21,Far,"));
+        assert_eq!(
+            (q[1].line, q[1].column.as_deref(), q[1].reason.as_str()),
+            (6, Some("site_name"), "UTF-8 text")
+        );
+        assert_eq!(q[1].value, "S\u{fffd}gou");
+        assert!(q[1].raw.starts_with("MLI-HT-22,S\u{fffd}gou,"));
+
+        // The company table, CRLF with a BOM: same line numbers.
+        let mut companies = b"\xef\xbb\xbfcompany,home_country,basis\r\n".to_vec();
+        companies.extend_from_slice(b"Barrick,Canada,\"listed\r\nin Toronto\"\r\n");
+        companies.extend_from_slice(b"Soci\xe9t\xe9 X,Mali,x\r\n,Canada,x\r\n");
+        let out = read_company_home_countries(companies.as_slice(), "c.csv").unwrap();
+        assert_eq!(out.rows_read, 3);
+        assert_eq!(out.records.len(), 1);
+        assert_eq!(
+            out.records[0].basis.as_deref(),
+            Some("listed\r\nin Toronto")
+        );
+        let lines: Vec<(u64, Option<&str>)> = out
+            .quarantined
+            .iter()
+            .map(|q| (q.line, q.column.as_deref()))
+            .collect();
+        assert_eq!(lines, [(4, Some("company")), (5, Some("company"))]);
     }
 
     #[test]
