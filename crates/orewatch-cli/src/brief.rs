@@ -44,8 +44,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         provenance,
     });
     let tmp = args.out.with_extension("html.tmp");
-    std::fs::write(&tmp, html.as_bytes())
-        .with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::write(&tmp, html.as_bytes()).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, &args.out)
         .with_context(|| format!("moving {} to {}", tmp.display(), args.out.display()))?;
     if !quiet {

@@ -57,7 +57,11 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
                 "  countries   {} ({}{})",
                 s.countries.len(),
                 shown.join(", "),
-                if more > 0 { format!(", … {more} more") } else { String::new() }
+                if more > 0 {
+                    format!(", … {more} more")
+                } else {
+                    String::new()
+                }
             );
         }
         println!("  sha256      {}", s.sha256);
@@ -74,7 +78,11 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             "table {table:<11} {:>8} rows  {}{}",
             entry.rows,
             entry.file,
-            if entry.geoparquet { " (GeoParquet)" } else { "" }
+            if entry.geoparquet {
+                " (GeoParquet)"
+            } else {
+                ""
+            }
         );
     }
     if !manifest.dedup_notes.is_empty() {

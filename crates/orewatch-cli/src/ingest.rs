@@ -75,14 +75,14 @@ pub fn ingest_into(
     }
     for path in &paths {
         if path.is_dir() {
-            let (taken, others) = plan::discover(path)?;
-            for (file, kind) in taken {
+            let found = plan::discover(path)?;
+            for (file, kind) in found.sources {
                 let file = canonical(&file)?;
                 if seen.insert(file.clone()) {
                     files.push((file, kind));
                 }
             }
-            skipped.extend(others);
+            skipped.extend(found.others);
         } else if path.is_file() {
             match plan::detect(path)? {
                 Some(kind) => {
@@ -117,7 +117,8 @@ pub fn ingest_into(
     let bar = if quiet {
         ProgressBar::hidden()
     } else {
-        let bar = ProgressBar::with_draw_target(Some(files.len() as u64), ProgressDrawTarget::stderr());
+        let bar =
+            ProgressBar::with_draw_target(Some(files.len() as u64), ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template("{spinner} ingest [{pos}/{len}] {wide_msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -181,7 +182,16 @@ fn print_summary(store: &Store, manifest: &Manifest, skipped: &[PathBuf]) {
     );
     println!(
         "{:<22} {:<50} {:>7} {:>8} {:>7} {:>7} {:>7} {:>9} {:>7} {:>10}",
-        "kind", "file", "read", "accepted", "flagged", "quarant", "new", "unchanged", "updated", "superseded"
+        "kind",
+        "file",
+        "read",
+        "accepted",
+        "flagged",
+        "quarant",
+        "new",
+        "unchanged",
+        "updated",
+        "superseded"
     );
     for s in &manifest.sources {
         let name = Path::new(&s.path)

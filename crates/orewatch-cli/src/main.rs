@@ -23,7 +23,12 @@ use clap::{Parser, Subcommand};
 )]
 struct Cli {
     /// Store directory (GeoParquet/Parquet tables plus manifest.json).
-    #[arg(long, global = true, env = "OREWATCH_STORE", default_value = "orewatch-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "OREWATCH_STORE",
+        default_value = "orewatch-data"
+    )]
     store: PathBuf,
 
     /// No progress bars or summaries on stderr.

@@ -11,7 +11,10 @@ use orewatch_store::Store;
 #[test]
 fn usage_error_exits_2_and_help_works_everywhere() {
     let dir = tempfile::tempdir().unwrap();
-    let out = orewatch(dir.path()).arg("no-such-command").output().unwrap();
+    let out = orewatch(dir.path())
+        .arg("no-such-command")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     for sub in ["ingest", "datasets", "brief"] {
         let out = orewatch(dir.path()).args([sub, "--help"]).output().unwrap();
@@ -33,7 +36,10 @@ fn unknown_layout_is_an_error_naming_the_file() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("mystery.csv"), "{err}");
-    assert!(err.contains("no orewatch reader recognises this file"), "{err}");
+    assert!(
+        err.contains("no orewatch reader recognises this file"),
+        "{err}"
+    );
     // Nothing was written.
     assert!(Store::open(dir.path().join("store")).is_empty());
 }

@@ -38,14 +38,20 @@ fn abort_at_each_step_of_a_write_keeps_a_whole_store() {
             .env("OREWATCH_FAULT_POINT", point)
             .output()
             .unwrap();
-        assert!(!out.status.success(), "{point}: the fault point was not reached");
+        assert!(
+            !out.status.success(),
+            "{point}: the fault point was not reached"
+        );
 
         let (after, after_manifest) = Store::open(&store_dir).load().unwrap();
         if swapped {
             assert_eq!(after_manifest.generation, 2, "{point}");
             assert_eq!(after.actors.len(), 1_725, "{point}");
         } else {
-            assert_eq!(after_manifest.generation, before_manifest.generation, "{point}");
+            assert_eq!(
+                after_manifest.generation, before_manifest.generation,
+                "{point}"
+            );
             assert_eq!(after, before, "{point}");
         }
         assert_eq!(after.governance.len(), 5_350, "{point}");
@@ -71,7 +77,11 @@ fn sigkill_during_ingest_keeps_a_whole_store() {
     let (before, _) = Store::open(&store_dir).load().unwrap();
     let big = data_dir().join("conflict/ucdp_ged_v21_1_precise_global_1989_2019.csv");
     for delay_ms in [20, 150, 600, 1500, 3000] {
-        let mut child = orewatch(&store_dir).arg("ingest").arg(&big).spawn().unwrap();
+        let mut child = orewatch(&store_dir)
+            .arg("ingest")
+            .arg(&big)
+            .spawn()
+            .unwrap();
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill();
         let status = child.wait().unwrap();

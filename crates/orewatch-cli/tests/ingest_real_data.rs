@@ -39,9 +39,18 @@ fn ingest_the_shipped_data_then_a_newer_release() {
     let facilities = source(&m, "usgs_africa_mineral_facilities.geojson");
     assert_eq!(facilities["rows_read"], 2_408);
     assert_eq!(facilities["accepted"], 1_866);
-    assert_eq!(source(&m, "usgs_africa_mineral_deposits.geojson")["accepted"], 1_190);
-    assert_eq!(source(&m, "usgs_africa_mineral_exploration.geojson")["accepted"], 1_093);
-    assert_eq!(source(&m, "mine_sites_mali_and_neighbours.csv")["accepted"], 21);
+    assert_eq!(
+        source(&m, "usgs_africa_mineral_deposits.geojson")["accepted"],
+        1_190
+    );
+    assert_eq!(
+        source(&m, "usgs_africa_mineral_exploration.geojson")["accepted"],
+        1_093
+    );
+    assert_eq!(
+        source(&m, "mine_sites_mali_and_neighbours.csv")["accepted"],
+        21
+    );
     assert_eq!(source(&m, "wgi_all_countries_1996_2023.csv")["new"], 5_350);
     // The long USGS file is derived from the MCS originals: all its figures are already there.
     let long = source(&m, "usgs_mcs_world_production_2020_2025.csv");
@@ -81,9 +90,17 @@ fn ingest_the_shipped_data_then_a_newer_release() {
     assert!(data.events.iter().all(|e| e.source == EventSource::UcdpGed));
     // Sites: USGS facility rows grouped; a hand-tabulated mine citing a USGS FeatureUID is one
     // site with both records, so the USGS record does not appear on its own.
-    let intahaka = data.sites.iter().find(|s| s.site_id == "MLI-HT-14").unwrap();
+    let intahaka = data
+        .sites
+        .iter()
+        .find(|s| s.site_id == "MLI-HT-14")
+        .unwrap();
     assert!(!intahaka.has_coordinates());
-    let loulo = data.sites.iter().find(|s| s.site_id == "MLI-HT-01").unwrap();
+    let loulo = data
+        .sites
+        .iter()
+        .find(|s| s.site_id == "MLI-HT-01")
+        .unwrap();
     assert!(loulo.records.iter().any(|r| r.record_id == "MLI004"));
     assert!(!loulo.products.is_empty());
     assert!(!data.sites.iter().any(|s| s.site_id == "MLI004"));
@@ -95,16 +112,31 @@ fn ingest_the_shipped_data_then_a_newer_release() {
     let record_count: usize = data.sites.iter().map(|s| s.records.len()).sum();
     assert_eq!(usgs_ids.len(), record_count, "a source record in two sites");
     assert_eq!(
-        data.sites.iter().filter(|s| s.kind == SiteKind::Tabulated).count(),
+        data.sites
+            .iter()
+            .filter(|s| s.kind == SiteKind::Tabulated)
+            .count(),
         21
     );
 
     // Re-ingesting the same data is idempotent: byte-identical tables.
     let before = m["tables"].clone();
-    run_ok(orewatch(&store_dir).arg("ingest"));
+    run_ok(
+        orewatch(&store_dir)
+            .arg("ingest")
+            .env("OREWATCH_DATA", data_dir()),
+    );
     let again = manifest(&store_dir);
     assert_eq!(again["generation"], 2);
-    for table in ["events", "sites", "regions", "actors", "production", "governance", "quarantine"] {
+    for table in [
+        "events",
+        "sites",
+        "regions",
+        "actors",
+        "production",
+        "governance",
+        "quarantine",
+    ] {
         assert_eq!(
             again["tables"][table]["sha256"], before[table]["sha256"],
             "{table} changed on re-ingest"

@@ -37,7 +37,11 @@ fn geoparquet_opens_in_geopandas_and_duckdb() {
     let (data, _) = Store::open(&store_dir).load().unwrap();
 
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/read_store.py");
-    let out = Command::new(&python).arg(script).arg(&store_dir).output().unwrap();
+    let out = Command::new(&python)
+        .arg(script)
+        .arg(&store_dir)
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "{}",

@@ -16,7 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out_path = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "/tmp/brief.html".to_string());
-    let (files, _others) = plan::discover(&data)?;
+    let files = plan::discover(&data)?.sources;
     let output = plan::ingest(&files, &mut |_| {})?;
     let html = render_brief(&BriefInput {
         dataset: &output.dataset,

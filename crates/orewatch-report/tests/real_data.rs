@@ -13,7 +13,7 @@ fn data_dir() -> PathBuf {
 
 #[test]
 fn brief_on_the_real_data() {
-    let (files, _) = plan::discover(&data_dir()).expect("discover");
+    let files = plan::discover(&data_dir()).expect("discover").sources;
     let out = plan::ingest(&files, &mut |_| {}).expect("ingest");
     let input = BriefInput {
         dataset: &out.dataset,

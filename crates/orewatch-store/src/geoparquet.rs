@@ -55,7 +55,9 @@ impl Extent {
 
 /// A WKB point column from optional (lon, lat) pairs (None -> null geometry), and the `geo`
 /// metadata JSON describing it.
-pub fn point_column(coords: impl Iterator<Item = Option<(f64, f64)>>) -> Result<(ArrayRef, String), String> {
+pub fn point_column(
+    coords: impl Iterator<Item = Option<(f64, f64)>>,
+) -> Result<(ArrayRef, String), String> {
     let mut builder = BinaryBuilder::new();
     let mut extent = Extent::default();
     for c in coords {
@@ -109,7 +111,8 @@ pub fn read_polygons(column: &dyn Array) -> Result<Vec<MultiPolygon<f64>>, Strin
             out.push(MultiPolygon(Vec::new()));
             continue;
         }
-        let wkb = wkb::reader::read_wkb(binary.value(i)).map_err(|e| format!("bad WKB in row {i}: {e}"))?;
+        let wkb = wkb::reader::read_wkb(binary.value(i))
+            .map_err(|e| format!("bad WKB in row {i}: {e}"))?;
         match wkb.to_geometry() {
             Geometry::Polygon(p) => out.push(MultiPolygon(vec![p])),
             Geometry::MultiPolygon(mp) => out.push(mp),
@@ -139,7 +142,10 @@ mod tests {
         assert_eq!(m["primary_column"], "geometry");
         assert_eq!(m["columns"]["geometry"]["encoding"], "WKB");
         assert_eq!(m["columns"]["geometry"]["geometry_types"], json!(["Point"]));
-        assert_eq!(m["columns"]["geometry"]["bbox"], json!([2.0, 4.0, 2.0, 4.0]));
+        assert_eq!(
+            m["columns"]["geometry"]["bbox"],
+            json!([2.0, 4.0, 2.0, 4.0])
+        );
         assert!(m["columns"]["geometry"].get("crs").is_none());
     }
 
@@ -151,7 +157,13 @@ mod tests {
         let (col, meta) = polygon_column(shapes.iter()).unwrap();
         assert_eq!(read_polygons(col.as_ref()).unwrap(), shapes);
         let m: serde_json::Value = serde_json::from_str(&meta).unwrap();
-        assert_eq!(m["columns"]["geometry"]["geometry_types"], json!(["MultiPolygon", "Polygon"]));
-        assert_eq!(m["columns"]["geometry"]["bbox"], json!([0.0, 0.0, 6.0, 7.0]));
+        assert_eq!(
+            m["columns"]["geometry"]["geometry_types"],
+            json!(["MultiPolygon", "Polygon"])
+        );
+        assert_eq!(
+            m["columns"]["geometry"]["bbox"],
+            json!([0.0, 0.0, 6.0, 7.0])
+        );
     }
 }

@@ -93,7 +93,8 @@ impl Store {
             production: tables::read_table::<ProductionRecord>(&dir.join("production.parquet"))
                 .map_err(damaged)?
                 .0,
-            governance: tables::read_governance(&dir.join("governance.parquet")).map_err(damaged)?,
+            governance: tables::read_governance(&dir.join("governance.parquet"))
+                .map_err(damaged)?,
             quarantine: tables::read_table::<QuarantineRecord>(&dir.join("quarantine.parquet"))
                 .map_err(damaged)?
                 .0,
@@ -122,10 +123,22 @@ impl Store {
             message: e,
         };
         let entries = [
-            ("events", tables::write_events(&tmp.join("events.parquet"), &data.events)),
-            ("sites", tables::write_sites(&tmp.join("sites.parquet"), &data.sites)),
-            ("regions", tables::write_regions(&tmp.join("regions.parquet"), &data.regions)),
-            ("actors", write_plain(&tmp.join("actors.parquet"), &data.actors)),
+            (
+                "events",
+                tables::write_events(&tmp.join("events.parquet"), &data.events),
+            ),
+            (
+                "sites",
+                tables::write_sites(&tmp.join("sites.parquet"), &data.sites),
+            ),
+            (
+                "regions",
+                tables::write_regions(&tmp.join("regions.parquet"), &data.regions),
+            ),
+            (
+                "actors",
+                write_plain(&tmp.join("actors.parquet"), &data.actors),
+            ),
             (
                 "production",
                 write_plain(&tmp.join("production.parquet"), &data.production),
@@ -140,13 +153,16 @@ impl Store {
             ),
         ];
         for (i, (table, entry)) in entries.into_iter().enumerate() {
-            manifest.tables.insert(table.to_string(), entry.map_err(write_err)?);
+            manifest
+                .tables
+                .insert(table.to_string(), entry.map_err(write_err)?);
             if i == 0 {
                 fault::point("after-first-table");
             }
         }
         let manifest_path = tmp.join(MANIFEST);
-        let json = serde_json::to_string_pretty(&manifest).map_err(|e| io_err(&manifest_path, e))?;
+        let json =
+            serde_json::to_string_pretty(&manifest).map_err(|e| io_err(&manifest_path, e))?;
         write_synced(&manifest_path, json.as_bytes())?;
         sync_dir(&tmp)?;
         fault::point("before-rename");
@@ -158,7 +174,9 @@ impl Store {
 
         // Swap the `current` symlink: make the new link under a temporary name, then rename
         // it over the old one (atomic replace).
-        let link_tmp = self.root.join(format!(".{CURRENT}.tmp-{}", std::process::id()));
+        let link_tmp = self
+            .root
+            .join(format!(".{CURRENT}.tmp-{}", std::process::id()));
         let _ = fs::remove_file(&link_tmp);
         std::os::unix::fs::symlink(Path::new(GENERATIONS).join(&name), &link_tmp)
             .map_err(|e| io_err(&link_tmp, e))?;
@@ -209,7 +227,10 @@ impl Store {
         for name in complete {
             let _ = fs::remove_dir_all(generations.join(name));
         }
-        let _ = fs::remove_file(self.root.join(format!(".{CURRENT}.tmp-{}", std::process::id())));
+        let _ = fs::remove_file(
+            self.root
+                .join(format!(".{CURRENT}.tmp-{}", std::process::id())),
+        );
         Ok(())
     }
 }

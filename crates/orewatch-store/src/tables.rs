@@ -13,8 +13,8 @@ use std::sync::Arc;
 use arrow::array::{ArrayRef, RecordBatch};
 use arrow::datatypes::{DataType, Field, FieldRef, Schema};
 use orewatch_core::model::{
-    Event, EventFlag, EventSource, GovernanceRecord, ViolenceType, Ownership, Region, Site, SiteKind, SiteProduct, SourceRecord,
-    WgiValues,
+    Event, EventFlag, EventSource, GovernanceRecord, Ownership, Region, Site, SiteKind,
+    SiteProduct, SourceRecord, ViolenceType, WgiValues,
 };
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
@@ -70,7 +70,11 @@ pub(crate) fn write_table<T: Serialize>(
     let mut schema_fields: Vec<FieldRef> = fields.to_vec();
     let mut metadata = Vec::new();
     if let Some((_, geo)) = &geometry {
-        schema_fields.push(Arc::new(Field::new(GEOMETRY_COLUMN, DataType::Binary, true)));
+        schema_fields.push(Arc::new(Field::new(
+            GEOMETRY_COLUMN,
+            DataType::Binary,
+            true,
+        )));
         metadata.push(KeyValue::new("geo".to_string(), geo.clone()));
     }
     let schema = Arc::new(Schema::new(schema_fields));
@@ -94,7 +98,9 @@ pub(crate) fn write_table<T: Serialize>(
         }
         let batch = RecordBatch::try_new(schema.clone(), columns)
             .map_err(|e| format!("{}: {e}", path.display()))?;
-        writer.write(&batch).map_err(|e| format!("{}: {e}", path.display()))?;
+        writer
+            .write(&batch)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         start = end;
         if start >= items.len() {
             break;
@@ -103,7 +109,8 @@ pub(crate) fn write_table<T: Serialize>(
     let file = writer
         .into_inner()
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    file.sync_all().map_err(|e| format!("{}: {e}", path.display()))?;
+    file.sync_all()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     drop(file);
     Ok(TableEntry {
         file: path
@@ -302,7 +309,10 @@ impl SiteRow {
 }
 
 pub(crate) fn write_sites(path: &Path, sites: &[Site]) -> Result<TableEntry, String> {
-    let rows: Vec<SiteRow> = sites.iter().map(SiteRow::from_site).collect::<Result<_, _>>()?;
+    let rows: Vec<SiteRow> = sites
+        .iter()
+        .map(SiteRow::from_site)
+        .collect::<Result<_, _>>()?;
     let fields = fields_of::<SiteRow>()?;
     let geometry = geoparquet::point_column(sites.iter().map(|s| match (s.lon, s.lat) {
         (Some(lon), Some(lat)) => Some((lon, lat)),
@@ -362,8 +372,16 @@ fn governance_fields() -> Result<Vec<FieldRef>, String> {
         f.push(Field::new(format!("{c}_se"), DataType::Float64, true));
         f.push(Field::new(format!("{c}_nsource"), DataType::UInt32, true));
         f.push(Field::new(format!("{c}_pctrank"), DataType::Float64, true));
-        f.push(Field::new(format!("{c}_pctrank_lower"), DataType::Float64, true));
-        f.push(Field::new(format!("{c}_pctrank_upper"), DataType::Float64, true));
+        f.push(Field::new(
+            format!("{c}_pctrank_lower"),
+            DataType::Float64,
+            true,
+        ));
+        f.push(Field::new(
+            format!("{c}_pctrank_upper"),
+            DataType::Float64,
+            true,
+        ));
     }
     let mut fields: Vec<FieldRef> = f.into_iter().map(Arc::new).collect();
     fields.extend(fields_of::<GovernanceTail>()?);
@@ -383,7 +401,10 @@ fn governance_row(r: &GovernanceRecord) -> serde_json::Value {
     m.insert("iso3".into(), r.iso3.clone().into());
     m.insert("wgi_code".into(), r.wgi_code.clone().into());
     m.insert("year".into(), r.year.into());
-    for (ind, v) in orewatch_core::model::WGI_INDICATORS.iter().zip(r.indicators.iter()) {
+    for (ind, v) in orewatch_core::model::WGI_INDICATORS
+        .iter()
+        .zip(r.indicators.iter())
+    {
         let c = ind.code();
         m.insert(format!("{c}_est"), v.estimate.into());
         m.insert(format!("{c}_se"), v.std_error.into());
@@ -397,7 +418,9 @@ fn governance_row(r: &GovernanceRecord) -> serde_json::Value {
     serde_json::Value::Object(m)
 }
 
-fn governance_from_row(m: &serde_json::Map<String, serde_json::Value>) -> Result<GovernanceRecord, String> {
+fn governance_from_row(
+    m: &serde_json::Map<String, serde_json::Value>,
+) -> Result<GovernanceRecord, String> {
     let text = |k: &str| -> Result<String, String> {
         m.get(k)
             .and_then(|v| v.as_str())
@@ -406,7 +429,10 @@ fn governance_from_row(m: &serde_json::Map<String, serde_json::Value>) -> Result
     };
     let num = |k: String| m.get(&k).and_then(|v| v.as_f64());
     let mut indicators = [WgiValues::default(); 6];
-    for (ind, v) in orewatch_core::model::WGI_INDICATORS.iter().zip(indicators.iter_mut()) {
+    for (ind, v) in orewatch_core::model::WGI_INDICATORS
+        .iter()
+        .zip(indicators.iter_mut())
+    {
         let c = ind.code();
         v.estimate = num(format!("{c}_est"));
         v.std_error = num(format!("{c}_se"));
@@ -439,7 +465,10 @@ fn governance_from_row(m: &serde_json::Map<String, serde_json::Value>) -> Result
     })
 }
 
-pub(crate) fn write_governance(path: &Path, records: &[GovernanceRecord]) -> Result<TableEntry, String> {
+pub(crate) fn write_governance(
+    path: &Path,
+    records: &[GovernanceRecord],
+) -> Result<TableEntry, String> {
     let rows: Vec<serde_json::Value> = records.iter().map(governance_row).collect();
     write_table(path, &governance_fields()?, &rows, None)
 }

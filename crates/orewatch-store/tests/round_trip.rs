@@ -95,7 +95,9 @@ fn sample() -> Dataset {
         country_iso3: Some("MLI".into()),
         country_name: Some("Mali".into()),
         iso_3166_2: Some("ML-1".into()),
-        geometry: MultiPolygon(vec![polygon![(x: -12.0, y: 12.0), (x: -9.0, y: 12.0), (x: -9.0, y: 15.0), (x: -12.0, y: 12.0)]]),
+        geometry: MultiPolygon(vec![
+            polygon![(x: -12.0, y: 12.0), (x: -9.0, y: 12.0), (x: -9.0, y: 15.0), (x: -12.0, y: 12.0)],
+        ]),
         source: "mli_admin1_ne10m.geojson".into(),
         extra: BTreeMap::new(),
     };

@@ -27,8 +27,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{
-    acled, boundaries, ged, link, production_dedup, production_long, tabulated_sites,
-    ucdp_actors, usgs_mcs, usgs_sites, wgi, IngestError, ReadOutcome,
+    acled, boundaries, ged, link, production_dedup, production_long, tabulated_sites, ucdp_actors,
+    usgs_mcs, usgs_sites, wgi, IngestError, ReadOutcome,
 };
 use crate::model::{Dataset, Event, EventSource, Region, Site};
 
@@ -163,21 +163,29 @@ pub fn detect(path: &Path) -> Result<Option<SourceKind>, IngestError> {
     Ok(SourceKind::ALL.into_iter().find(|k| k.sniff(&head, &name)))
 }
 
-/// Every file below `dir` (recursively, hidden files and directories skipped), sorted by path,
-/// split into the files a reader takes and the others (README, metadata XML, …).
-pub fn discover(dir: &Path) -> Result<(Vec<(PathBuf, SourceKind)>, Vec<PathBuf>), IngestError> {
+/// The files found below a directory.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Discovered {
+    /// Files a reader takes, with the reader's kind, sorted by path.
+    pub sources: Vec<(PathBuf, SourceKind)>,
+    /// Files no reader takes (README, metadata XML, …), sorted by path.
+    pub others: Vec<PathBuf>,
+}
+
+/// Every file below `dir` (recursively, hidden files and directories skipped), split into the
+/// files a reader takes and the others.
+pub fn discover(dir: &Path) -> Result<Discovered, IngestError> {
     let mut files = Vec::new();
     walk(dir, &mut files)?;
     files.sort();
-    let mut taken = Vec::new();
-    let mut others = Vec::new();
+    let mut found = Discovered::default();
     for f in files {
         match detect(&f)? {
-            Some(kind) => taken.push((f, kind)),
-            None => others.push(f),
+            Some(kind) => found.sources.push((f, kind)),
+            None => found.others.push(f),
         }
     }
-    Ok((taken, others))
+    Ok(found)
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
@@ -220,7 +228,11 @@ fn sha256_and_size(path: &Path) -> Result<(String, u64), IngestError> {
     Ok((hex::encode(hasher.finalize()), size))
 }
 
-fn report_of<T>(path: &Path, kind: SourceKind, outcome: &ReadOutcome<T>) -> Result<SourceReport, IngestError> {
+fn report_of<T>(
+    path: &Path,
+    kind: SourceKind,
+    outcome: &ReadOutcome<T>,
+) -> Result<SourceReport, IngestError> {
     let (sha256, size_bytes) = sha256_and_size(path)?;
     Ok(SourceReport {
         path: absolute(path),
@@ -261,7 +273,10 @@ pub fn ingest(
     let mut regions = Vec::new();
 
     // Company tables first: the site tables take owners' home countries from them.
-    for (path, kind) in files.iter().filter(|(_, k)| *k == SourceKind::CompanyHomeCountries) {
+    for (path, kind) in files
+        .iter()
+        .filter(|(_, k)| *k == SourceKind::CompanyHomeCountries)
+    {
         progress(path);
         let mut outcome = tabulated_sites::read_company_home_countries_path(path)?;
         let mut report = report_of(path, *kind, &outcome)?;
@@ -284,7 +299,8 @@ pub fn ingest(
                 let mut report = report_of(path, *kind, &outcome)?;
                 report.release = outcome.records.first().and_then(|e| e.release.clone());
                 report.coverage = event_coverage(&outcome.records);
-                report.countries = distinct(outcome.records.iter().map(|e| Some(e.country.as_str())));
+                report.countries =
+                    distinct(outcome.records.iter().map(|e| Some(e.country.as_str())));
                 out.sources.push(report);
                 let release = out.sources[index].release.clone();
                 event_files.push((index, outcome, release));
@@ -324,7 +340,11 @@ pub fn ingest(
                     usgs_mcs::read_path(path)?
                 };
                 let mut report = report_of(path, *kind, &outcome)?;
-                report.release = outcome.records.iter().filter_map(|r| r.edition.clone()).max();
+                report.release = outcome
+                    .records
+                    .iter()
+                    .filter_map(|r| r.edition.clone())
+                    .max();
                 report.coverage = year_coverage(outcome.records.iter().map(|r| r.year));
                 report.countries = distinct(outcome.records.iter().map(|r| r.iso3.as_deref()));
                 out.dataset.quarantine.append(&mut outcome.quarantined);
@@ -365,7 +385,8 @@ pub fn ingest(
             SourceKind::UsgsSites => {
                 let mut outcome = usgs_sites::read_path(path)?;
                 let mut report = report_of(path, *kind, &outcome)?;
-                report.countries = distinct(outcome.records.iter().map(|s| s.country_iso3.as_deref()));
+                report.countries =
+                    distinct(outcome.records.iter().map(|s| s.country_iso3.as_deref()));
                 out.dataset.quarantine.append(&mut outcome.quarantined);
                 usgs.push((index, outcome.records));
                 out.sources.push(report);
@@ -382,7 +403,8 @@ pub fn ingest(
             SourceKind::Boundaries => {
                 let mut outcome = boundaries::read_path(path)?;
                 let mut report = report_of(path, *kind, &outcome)?;
-                report.countries = distinct(outcome.records.iter().map(|r| r.country_iso3.as_deref()));
+                report.countries =
+                    distinct(outcome.records.iter().map(|r| r.country_iso3.as_deref()));
                 out.dataset.quarantine.append(&mut outcome.quarantined);
                 regions.push((index, outcome.records));
                 out.sources.push(report);
@@ -439,7 +461,10 @@ fn same_event(a: &Event, b: &Event) -> bool {
         && a.fatalities_high == b.fatalities_high
 }
 
-fn merge_events(out: &mut IngestOutput, mut files: Vec<(usize, ReadOutcome<Event>, Option<String>)>) {
+fn merge_events(
+    out: &mut IngestOutput,
+    mut files: Vec<(usize, ReadOutcome<Event>, Option<String>)>,
+) {
     // Oldest release first; the sort is stable, so equal releases keep the order given.
     files.sort_by_key(|(_, _, release)| release_order(release));
     let mut index: HashMap<(EventSource, String), usize> = HashMap::new();
@@ -468,7 +493,11 @@ fn merge_events(out: &mut IngestOutput, mut files: Vec<(usize, ReadOutcome<Event
     }
 }
 
-fn merge_production(out: &mut IngestOutput, records: Vec<crate::model::ProductionRecord>, files: &[usize]) {
+fn merge_production(
+    out: &mut IngestOutput,
+    records: Vec<crate::model::ProductionRecord>,
+    files: &[usize],
+) {
     if records.is_empty() {
         return;
     }
@@ -503,7 +532,11 @@ fn merge_production(out: &mut IngestOutput, records: Vec<crate::model::Productio
 }
 
 /// Links hand-tabulated sites to the USGS records they cite; one site per (kind, id).
-fn merge_sites(out: &mut IngestOutput, usgs: Vec<(usize, Vec<Site>)>, tabulated: Vec<(usize, Vec<Site>)>) {
+fn merge_sites(
+    out: &mut IngestOutput,
+    usgs: Vec<(usize, Vec<Site>)>,
+    tabulated: Vec<(usize, Vec<Site>)>,
+) {
     if usgs.is_empty() && tabulated.is_empty() {
         return;
     }

@@ -28,8 +28,22 @@ impl Dataset {
         self.regions
             .sort_by(|a, b| (a.level, &a.region_id).cmp(&(b.level, &b.region_id)));
         self.production.sort_by(|a, b| {
-            (a.series, &a.commodity, &a.stage, &a.country, a.year, &a.unit)
-                .cmp(&(b.series, &b.commodity, &b.stage, &b.country, b.year, &b.unit))
+            (
+                a.series,
+                &a.commodity,
+                &a.stage,
+                &a.country,
+                a.year,
+                &a.unit,
+            )
+                .cmp(&(
+                    b.series,
+                    &b.commodity,
+                    &b.stage,
+                    &b.country,
+                    b.year,
+                    &b.unit,
+                ))
         });
         self.governance
             .sort_by(|a, b| (&a.iso3, a.year).cmp(&(&b.iso3, b.year)));
