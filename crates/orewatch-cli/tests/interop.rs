@@ -79,6 +79,10 @@ fn geoparquet_opens_in_geopandas_and_duckdb() {
     match seen.get("duckdb_events") {
         Some(d) => {
             assert_eq!(d["rows"], 6_965);
+            assert_eq!(
+                d["geometry_type"], "GEOMETRY",
+                "DuckDB did not recognise GeoParquet"
+            );
             assert!(close(d["sum_x"].as_f64().unwrap(), sum_x));
             assert!(close(d["sum_y"].as_f64().unwrap(), sum_y));
         }
