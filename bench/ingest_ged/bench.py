@@ -222,6 +222,7 @@ def versions(orewatch):
     import shapely
 
     v = subprocess.run([orewatch, "--version"], capture_output=True, text=True).stdout.strip()
+    v = v.removeprefix("orewatch ")  # clap prints "orewatch 0.1.0"
     try:
         rev = subprocess.run(
             ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True

@@ -20,9 +20,9 @@ impl Dataset {
     /// and regions by id, production by (series, commodity, stage, country, year), governance
     /// by (iso3, year), quarantine by (file, line, column).
     pub fn sort(&mut self) {
-        self.events.sort_by(|a, b| {
-            (a.source, id_sort_key(&a.event_id)).cmp(&(b.source, id_sort_key(&b.event_id)))
-        });
+        // Keys computed once per event (not per comparison): ids are parsed a single time.
+        self.events
+            .sort_by_cached_key(|e| (e.source, id_sort_key(&e.event_id)));
         self.actors.sort_by_key(|a| a.actor_id);
         self.sites.sort_by(|a, b| a.site_id.cmp(&b.site_id));
         self.regions
@@ -52,9 +52,9 @@ impl Dataset {
 }
 
 /// Sorts numeric ids numerically (GED `9` before `10`) and others as text after them.
-fn id_sort_key(id: &str) -> (u8, u64, &str) {
+fn id_sort_key(id: &str) -> (u8, u64, Option<String>) {
     match id.parse::<u64>() {
-        Ok(n) => (0, n, ""),
-        Err(_) => (1, 0, id),
+        Ok(n) => (0, n, None),
+        Err(_) => (1, 0, Some(id.to_string())),
     }
 }
