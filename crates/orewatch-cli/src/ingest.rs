@@ -65,11 +65,16 @@ pub fn ingest_into(
                     source.kind
                 );
             }
-            if let Some(kind) = plan::detect(&path)? {
-                let path = canonical(&path)?;
-                if seen.insert(path.clone()) {
-                    files.push((path, kind));
-                }
+            let Some(kind) = plan::detect(&path)? else {
+                bail!(
+                    "the store lists the source {} ({}), but no reader recognises the file any more (was it replaced?). Restore it, or rebuild the store from the files you have with `orewatch ingest --replace PATHS…`.",
+                    source.path,
+                    source.kind
+                );
+            };
+            let path = canonical(&path)?;
+            if seen.insert(path.clone()) {
+                files.push((path, kind));
             }
         }
     }
