@@ -81,14 +81,14 @@ fn banner(sources: &[SourceReport]) -> String {
             r#"<p class="warn"><strong>No conflict event data were ingested.</strong> The map and chart show no events.</p>"#,
         ),
     }
-    s.push_str(r#"<table class="sources"><thead><tr><th>kind</th><th>file</th><th>time coverage</th><th>release</th><th>records</th></tr></thead><tbody>"#);
+    s.push_str(r#"<table class="sources"><thead><tr><th>kind</th><th>file</th><th>time coverage</th><th>release</th><th>records</th><th>new to the store</th></tr></thead><tbody>"#);
     let mut by_kind: BTreeMap<&str, Vec<&SourceReport>> = BTreeMap::new();
     for src in sources {
         by_kind.entry(src.kind.as_str()).or_default().push(src);
     }
     for (kind, mut files) in by_kind {
         files.sort_by(|a, b| (file_name(&a.path), &a.path).cmp(&(file_name(&b.path), &b.path)));
-        let rows: Vec<(String, String, String, u64)> = if files.len() <= 3 {
+        let rows: Vec<(String, String, String, u64, u64)> = if files.len() <= 3 {
             files
                 .iter()
                 .map(|f| {
@@ -97,6 +97,7 @@ fn banner(sources: &[SourceReport]) -> String {
                         coverage_text(f),
                         f.release.clone().unwrap_or_else(|| "—".to_string()),
                         f.accepted,
+                        f.new,
                     )
                 })
                 .collect()
@@ -121,21 +122,25 @@ fn banner(sources: &[SourceReport]) -> String {
                 coverage,
                 release,
                 files.iter().map(|f| f.accepted).sum(),
+                files.iter().map(|f| f.new).sum(),
             )]
         };
-        for (name, coverage, release, accepted) in rows {
+        for (name, coverage, release, accepted, new) in rows {
             let _ = write!(
                 s,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
                 escape(kind),
                 escape(&name),
                 escape(&coverage),
                 escape(&release),
-                accepted
+                accepted,
+                new
             );
         }
     }
-    s.push_str("</tbody></table></section>");
+    s.push_str("</tbody></table>");
+    s.push_str(r#"<p class="caption">records: accepted from the file; new to the store: not already present from another file. The same fact in two files (a GED event in two releases or files, a production figure in two USGS editions) is stored once, the newest release or edition winning.</p>"#);
+    s.push_str("</section>");
     s
 }
 
