@@ -471,6 +471,21 @@ fn merge_events(
     let events = &mut out.dataset.events;
     for (source_index, mut outcome, _) in files {
         let report = &mut out.sources[source_index];
+        if events.is_empty() {
+            // The first file: every record is new (readers quarantine ids repeated within a
+            // file), so its vector becomes the table as it is. The id index is built only if
+            // another file follows.
+            report.new = outcome.records.len() as u64;
+            *events = std::mem::take(&mut outcome.records);
+            out.dataset.quarantine.append(&mut outcome.quarantined);
+            continue;
+        }
+        if index.is_empty() {
+            index.reserve(events.len() + outcome.records.len());
+            for (i, e) in events.iter().enumerate() {
+                index.insert((e.source, e.event_id.clone()), i);
+            }
+        }
         for event in outcome.records.drain(..) {
             let key = (event.source, event.event_id.clone());
             match index.get(&key) {
