@@ -58,6 +58,25 @@ fn ingest_the_shipped_data_then_a_newer_release() {
     assert_eq!(long["new"], 0);
     assert_eq!(long["superseded"], 658);
 
+    // Boundaries: Mali's 9 regions are in two files; the more detailed copy is stored.
+    let mali = source(&m, "mli_admin1_ne10m.geojson");
+    let west_admin1 = source(&m, "west_africa_admin1_ne10m.geojson");
+    assert_eq!(mali["new"], 9);
+    assert_eq!(west_admin1["rows_read"], 310);
+    assert_eq!(west_admin1["new"], 301);
+    assert_eq!(west_admin1["superseded"], 9);
+    let boundary_new: u64 = m["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "boundaries")
+        .map(|s| s["new"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        boundary_new,
+        m["tables"]["regions"]["rows"].as_u64().unwrap()
+    );
+
     assert_eq!(m["tables"]["events"]["rows"], 167_543);
     assert_eq!(m["tables"]["actors"]["rows"], 1_725);
     assert_eq!(m["tables"]["governance"]["rows"], 5_350);

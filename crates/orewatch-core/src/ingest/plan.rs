@@ -594,12 +594,21 @@ fn merge_regions(out: &mut IngestOutput, regions: Vec<(usize, Vec<Region>)>) {
         return;
     }
     let mut all = Vec::new();
+    let mut files: Vec<(usize, String, u64)> = Vec::new();
     for (index, r) in regions {
-        out.sources[index].new = r.len() as u64;
+        // Every region of a file names that file as its source.
+        let file = r.first().map(|x| x.source.clone()).unwrap_or_default();
+        files.push((index, file, r.len() as u64));
         all.extend(r);
     }
     let before = all.len();
     let (kept, notes) = boundaries::dedup_regions(all);
+    // A region in two files is stored once, from the file whose geometry won.
+    for (index, file, read) in files {
+        let stored = kept.iter().filter(|r| r.source == file).count() as u64;
+        out.sources[index].new = stored;
+        out.sources[index].superseded = read.saturating_sub(stored);
+    }
     out.dedup_notes.push(format!(
         "regions: {before} read, {} stored (one per code; the geometry with more vertices wins)",
         kept.len()
