@@ -213,17 +213,7 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestE
             REQUIRED.join(",")
         )
     };
-    let Some(first) = rows.next_row()? else {
-        return Err(IngestError::UnknownLayout {
-            path: file.into(),
-            detail: "the file is empty".into(),
-            expected: expected(),
-        });
-    };
-    let header = Header::new(match first {
-        Ok(row) => row.fields,
-        Err(bad) => bad.fields_lossy,
-    });
+    let header = rows.header_expecting(expected())?;
     let Some(layout) = Layout::detect(&header) else {
         return Err(IngestError::UnknownLayout {
             path: file.into(),

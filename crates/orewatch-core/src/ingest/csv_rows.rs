@@ -393,6 +393,19 @@ impl<R: Read> CsvRows<R> {
         }
     }
 
+    /// Like [`CsvRows::header`], with `expected` (the layouts the reader takes, in words) in
+    /// the error for an empty input.
+    pub(crate) fn header_expecting(&mut self, expected: String) -> Result<Header, IngestError> {
+        self.header().map_err(|e| match e {
+            IngestError::UnknownLayout { path, detail, .. } => IngestError::UnknownLayout {
+                path,
+                detail,
+                expected,
+            },
+            other => other,
+        })
+    }
+
     /// A note about skipped blank rows, if any.
     pub(crate) fn blank_note(&self) -> Option<String> {
         (self.blank > 0).then(|| {
