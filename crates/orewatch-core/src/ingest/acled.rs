@@ -1001,18 +1001,7 @@ mod tests {
         let out = read_text(HDX, &lines);
         assert_eq!(out.rows_read, 8);
         assert_eq!(out.records.len(), 1);
-        let got: Vec<(u64, Option<&str>, &str, &str)> = out
-            .quarantined
-            .iter()
-            .map(|q| {
-                (
-                    q.line,
-                    q.column.as_deref(),
-                    q.value.as_str(),
-                    q.reason.as_str(),
-                )
-            })
-            .collect();
+        let got = out.quarantine_summary();
         assert_eq!(
             got,
             vec![
@@ -1069,18 +1058,7 @@ mod tests {
             out.records[0].extra.get("notes").map(String::as_str),
             Some("Invented.\r\nSecond line, after a CRLF.")
         );
-        let got: Vec<(u64, Option<&str>, &str, &str)> = out
-            .quarantined
-            .iter()
-            .map(|q| {
-                (
-                    q.line,
-                    q.column.as_deref(),
-                    q.value.as_str(),
-                    q.reason.as_str(),
-                )
-            })
-            .collect();
+        let got = out.quarantine_summary();
         assert_eq!(
             got,
             vec![

@@ -38,7 +38,6 @@
 //! It does not reproject, repair or simplify geometry, and it does not compute areas.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -72,11 +71,10 @@ pub fn sniff(head: &[u8], _file_name: &str) -> bool {
 
 /// Reads a boundary file.
 pub fn read_path(path: &Path) -> Result<ReadOutcome<Region>, IngestError> {
-    let file = File::open(path).map_err(|source| IngestError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    read(BufReader::new(file), &path.to_string_lossy())
+    read(
+        BufReader::new(super::open_source(path)?),
+        &path.to_string_lossy(),
+    )
 }
 
 /// Reads a boundary file; `file` names it in quarantine records, errors and `Region::source`.

@@ -42,10 +42,7 @@ use crate::model::{Extra, QuarantineRecord};
 
 /// Opens a file for a reader; a failure is [`IngestError::Io`] naming the path.
 pub(crate) fn open(path: &Path) -> Result<File, IngestError> {
-    File::open(path).map_err(|source| IngestError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    super::open_source(path)
 }
 
 /// The fields of the first record of `head` as read (BOM removed, not trimmed), or None when

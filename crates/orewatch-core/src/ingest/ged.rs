@@ -686,18 +686,7 @@ mod tests {
         ));
         assert_eq!(out.rows_read, 10);
         assert_eq!(out.records.len(), 1);
-        let q: Vec<(u64, Option<&str>, &str, &str)> = out
-            .quarantined
-            .iter()
-            .map(|q| {
-                (
-                    q.line,
-                    q.column.as_deref(),
-                    q.value.as_str(),
-                    q.reason.as_str(),
-                )
-            })
-            .collect();
+        let q = out.quarantine_summary();
         assert_eq!(
             q,
             vec![
@@ -800,18 +789,7 @@ mod tests {
         let out = read(bytes.as_slice(), "GEDEvent_v23_1.csv").expect("reads");
         assert_eq!(out.rows_read, 4);
         assert_eq!(out.records.len(), 1);
-        let q: Vec<(u64, Option<&str>, &str, &str)> = out
-            .quarantined
-            .iter()
-            .map(|q| {
-                (
-                    q.line,
-                    q.column.as_deref(),
-                    q.value.as_str(),
-                    q.reason.as_str(),
-                )
-            })
-            .collect();
+        let q = out.quarantine_summary();
         assert_eq!(
             q,
             vec![

@@ -57,6 +57,32 @@ impl<T> ReadOutcome<T> {
     }
 }
 
+/// Opens a source file; a failure is [`IngestError::Io`] naming the path.
+pub(crate) fn open_source(path: &std::path::Path) -> Result<std::fs::File, IngestError> {
+    std::fs::File::open(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// `(line, column, value, reason)` of each quarantined row, for tests to compare in one go.
+#[cfg(test)]
+impl<T> ReadOutcome<T> {
+    pub(crate) fn quarantine_summary(&self) -> Vec<(u64, Option<&str>, &str, &str)> {
+        self.quarantined
+            .iter()
+            .map(|q| {
+                (
+                    q.line,
+                    q.column.as_deref(),
+                    q.value.as_str(),
+                    q.reason.as_str(),
+                )
+            })
+            .collect()
+    }
+}
+
 /// A file that cannot be ingested at all. Each message says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {

@@ -413,10 +413,7 @@ pub fn ingest(
     }
     let mut tabulated_sites = Vec::new();
     for (index, path) in tabulated {
-        let file = File::open(path).map_err(|source| IngestError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let file = super::open_source(path)?;
         let mut outcome =
             tabulated_sites::read_with_companies(file, &path.to_string_lossy(), &companies)?;
         let mut report = report_of(path, SourceKind::TabulatedSites, &outcome)?;

@@ -313,18 +313,7 @@ mod tests {
         ]);
         assert_eq!(out.rows_read, 5);
         assert_eq!(out.records.len(), 1);
-        let got: Vec<(u64, Option<&str>, &str, &str)> = out
-            .quarantined
-            .iter()
-            .map(|q| {
-                (
-                    q.line,
-                    q.column.as_deref(),
-                    q.value.as_str(),
-                    q.reason.as_str(),
-                )
-            })
-            .collect();
+        let got = out.quarantine_summary();
         assert_eq!(
             got,
             vec![

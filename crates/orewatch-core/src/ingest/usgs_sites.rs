@@ -56,7 +56,6 @@
 //! its own, so one malformed feature is quarantined instead of failing the file.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -159,11 +158,10 @@ pub fn sniff(head: &[u8], _file_name: &str) -> bool {
 
 /// Reads a USGS layer from a file.
 pub fn read_path(path: &Path) -> Result<ReadOutcome<Site>, IngestError> {
-    let file = File::open(path).map_err(|source| IngestError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    read(BufReader::new(file), &path.to_string_lossy())
+    read(
+        BufReader::new(super::open_source(path)?),
+        &path.to_string_lossy(),
+    )
 }
 
 /// Reads a USGS layer; `file` names the input in quarantine records and errors.
