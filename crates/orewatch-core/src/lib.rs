@@ -11,3 +11,4 @@
 pub mod geodesy;
 pub mod ingest;
 pub mod model;
+pub mod spatial;

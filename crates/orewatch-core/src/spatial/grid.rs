@@ -1,0 +1,352 @@
+//! The regular latitude/longitude grid under both indexes, and the cells a spherical cap
+//! covers.
+//!
+//! Cells are `cell_deg` degrees square; columns count eastward from −180°, rows northward from
+//! −90°. `cell_deg` divides 360 exactly so that column numbers wrap at the antimeridian; the
+//! last row may be cut short at the north pole (a point at exactly 90° belongs to it).
+//!
+//! A cap of angular radius δ around (φ0, λ0) lies within latitudes φ0 ± δ and, unless it holds
+//! a pole (|φ0| + δ ≥ 90°), within longitudes λ0 ± asin(sin δ / cos φ0) (Bounding box of a
+//! spherical cap; J. P. Matuschek, "Finding Points Within a Distance of a Latitude/Longitude
+//! Using Bounding Coordinates"). A cap that holds a pole spans every longitude. Each bound is
+//! widened by [`MARGIN_DEG`] so that rounding never leaves a point just inside R outside the
+//! cells visited.
+
+use crate::geodesy::EARTH_RADIUS_KM;
+
+/// Widening of every cap bound, in degrees (about 1 cm): far above the rounding of the bound
+/// arithmetic (~1e-13°), far below any radius of interest.
+pub(crate) const MARGIN_DEG: f64 = 1e-7;
+
+/// Smallest and largest cell sizes used, degrees: bounds the memory of a dense grid
+/// (0.1° → 3,600 × 1,800 cells at most) and keeps huge radii from making one cell.
+const MIN_CELL_DEG: f64 = 0.1;
+const MAX_CELL_DEG: f64 = 30.0;
+
+/// At most this many cells per indexed point in the points' bounding box (but always allow
+/// [`MIN_CELL_BUDGET`] cells): keeps the dense grid proportional to the data.
+const MAX_CELLS_PER_POINT: f64 = 128.0;
+const MIN_CELL_BUDGET: f64 = 4096.0;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct GridSpec {
+    pub cell_deg: f64,
+    pub ncols: u32,
+    pub nrows: u32,
+}
+
+/// The columns a cap covers: all of them, or `len` columns from `start` going east, wrapping
+/// past the antimeridian when `start + len > ncols`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum ColSpan {
+    All,
+    Range { start: u32, len: u32 },
+}
+
+/// The cells under a cap's bounding box: rows `row_lo..=row_hi` × `cols`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct CapCells {
+    pub row_lo: u32,
+    pub row_hi: u32,
+    pub cols: ColSpan,
+}
+
+impl GridSpec {
+    /// A grid whose cells are about `radius_km / cells_per_radius` across (in latitude), but
+    /// never so fine that the bounding box of the points (`lats`, `lons`, widened by
+    /// `radius_km` when caps are indexed) holds more than [`MAX_CELLS_PER_POINT`] cells per
+    /// point: few points get a coarse grid, so building it costs no more than the points.
+    pub fn for_points(
+        radius_km: f64,
+        cells_per_radius: f64,
+        lats: &[f64],
+        lons: &[f64],
+        widen_km: f64,
+    ) -> GridSpec {
+        let radius_deg = (radius_km / EARTH_RADIUS_KM).to_degrees();
+        let mut hint = radius_deg / cells_per_radius;
+        let widen_deg = (widen_km / EARTH_RADIUS_KM).to_degrees();
+        let (mut lat_lo, mut lat_hi, mut lon_lo, mut lon_hi) =
+            (90.0f64, -90.0f64, 180.0f64, -180.0f64);
+        let mut n = 0usize;
+        for (&lat, &lon) in lats.iter().zip(lons) {
+            if lat.is_finite() && lon.is_finite() {
+                n += 1;
+                (lat_lo, lat_hi) = (lat_lo.min(lat), lat_hi.max(lat));
+                (lon_lo, lon_hi) = (lon_lo.min(lon), lon_hi.max(lon));
+            }
+        }
+        if n > 0 {
+            let height = (lat_hi - lat_lo + 2.0 * widen_deg).min(180.0);
+            let width = (lon_hi - lon_lo + 2.0 * widen_deg * 3.0).min(360.0);
+            let max_cells = (n as f64 * MAX_CELLS_PER_POINT).max(MIN_CELL_BUDGET);
+            hint = hint.max((height * width / max_cells).sqrt());
+        }
+        GridSpec::with_cell(hint)
+    }
+
+    /// A grid with cells of about `hint_deg` (clamped to 0.1°–30°, adjusted to divide 360).
+    pub fn with_cell(hint_deg: f64) -> GridSpec {
+        let hint = if hint_deg.is_finite() {
+            hint_deg.clamp(MIN_CELL_DEG, MAX_CELL_DEG)
+        } else {
+            MAX_CELL_DEG
+        };
+        let ncols = ((360.0 / hint).floor() as u32).max(1);
+        let cell_deg = 360.0 / ncols as f64;
+        let nrows = ((180.0 / cell_deg).ceil() as u32).max(1);
+        GridSpec {
+            cell_deg,
+            ncols,
+            nrows,
+        }
+    }
+
+    /// The cell of a point, or None when a coordinate is not a finite number.
+    #[inline]
+    pub fn cell_of(&self, lat: f64, lon: f64) -> Option<(u32, u32)> {
+        if !lat.is_finite() || !lon.is_finite() {
+            return None;
+        }
+        Some((self.row_of(lat), self.col_of(lon)))
+    }
+
+    #[inline]
+    fn row_of(&self, lat: f64) -> u32 {
+        let r = ((lat + 90.0) / self.cell_deg).floor();
+        r.clamp(0.0, (self.nrows - 1) as f64) as u32
+    }
+
+    #[inline]
+    fn col_of(&self, lon: f64) -> u32 {
+        let c = ((lon + 180.0) / self.cell_deg).floor() as i64;
+        c.rem_euclid(self.ncols as i64) as u32
+    }
+
+    /// The cells a cap of `radius_km` around (lat, lon) may touch. None for non-finite input.
+    pub fn cap_cells(&self, lat: f64, lon: f64, radius_km: f64) -> Option<CapCells> {
+        if !lat.is_finite() || !lon.is_finite() {
+            return None;
+        }
+        let delta_deg = (radius_km / EARTH_RADIUS_KM).to_degrees();
+        let lat_lo = lat - delta_deg - MARGIN_DEG;
+        let lat_hi = lat + delta_deg + MARGIN_DEG;
+        let row_lo = self.row_of(lat_lo.max(-90.0));
+        let row_hi = self.row_of(lat_hi.min(90.0));
+        let holds_pole = lat_hi >= 90.0 || lat_lo <= -90.0;
+        let cols = if holds_pole {
+            ColSpan::All
+        } else {
+            let ratio = (radius_km / EARTH_RADIUS_KM).sin() / lat.to_radians().cos();
+            if ratio.is_nan() || ratio >= 1.0 - 1e-12 {
+                ColSpan::All
+            } else {
+                let half_width = ratio.asin().to_degrees() + MARGIN_DEG;
+                let c_lo = ((lon - half_width + 180.0) / self.cell_deg).floor() as i64;
+                let c_hi = ((lon + half_width + 180.0) / self.cell_deg).floor() as i64;
+                let len = c_hi - c_lo + 1;
+                if len >= self.ncols as i64 {
+                    ColSpan::All
+                } else {
+                    ColSpan::Range {
+                        start: c_lo.rem_euclid(self.ncols as i64) as u32,
+                        len: len as u32,
+                    }
+                }
+            }
+        };
+        Some(CapCells {
+            row_lo,
+            row_hi,
+            cols,
+        })
+    }
+}
+
+/// A window of the grid (rows `row0..row0+nrows`, columns `col0..col0+ncols`, never wrapping)
+/// holding, per cell, a list of u32 item ids in compressed sparse row form.
+#[derive(Debug, Clone)]
+pub(crate) struct Buckets {
+    pub spec: GridSpec,
+    row0: u32,
+    nrows: u32,
+    col0: u32,
+    ncols: u32,
+    offsets: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Buckets {
+    /// Builds the buckets from a function that reports, for each item, the cells it belongs to
+    /// (called twice: once to count, once to fill). `window` is the (row_lo, row_hi, col_lo,
+    /// col_hi) range, inclusive, that holds every reported cell.
+    pub fn build<F>(spec: GridSpec, window: Option<(u32, u32, u32, u32)>, mut each: F) -> Buckets
+    where
+        F: FnMut(&mut dyn FnMut(u32, u32, u32)),
+    {
+        let Some((r_lo, r_hi, c_lo, c_hi)) = window else {
+            return Buckets {
+                spec,
+                row0: 0,
+                nrows: 0,
+                col0: 0,
+                ncols: 0,
+                offsets: vec![0],
+                items: Vec::new(),
+            };
+        };
+        let (nrows, ncols) = (r_hi - r_lo + 1, c_hi - c_lo + 1);
+        let ncells = nrows as usize * ncols as usize;
+        let local =
+            |row: u32, col: u32| (row - r_lo) as usize * ncols as usize + (col - c_lo) as usize;
+        let mut counts = vec![0u32; ncells + 1];
+        each(&mut |_item, row, col| counts[local(row, col) + 1] += 1);
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let offsets = counts;
+        let mut next = offsets.clone();
+        let mut items = vec![0u32; offsets[ncells] as usize];
+        each(&mut |item, row, col| {
+            let cell = local(row, col);
+            items[next[cell] as usize] = item;
+            next[cell] += 1;
+        });
+        Buckets {
+            spec,
+            row0: r_lo,
+            nrows,
+            col0: c_lo,
+            ncols,
+            offsets,
+            items,
+        }
+    }
+
+    /// The items of a cell (empty outside the window).
+    #[inline]
+    pub fn cell(&self, row: u32, col: u32) -> &[u32] {
+        let (r, c) = (row.wrapping_sub(self.row0), col.wrapping_sub(self.col0));
+        if r >= self.nrows || c >= self.ncols {
+            return &[];
+        }
+        let i = r as usize * self.ncols as usize + c as usize;
+        &self.items[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+
+    /// Total number of (item, cell) entries.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Calls `f` with every (row, col) of a cap's cells that lies in the window (columns
+    /// wrap at the antimeridian). Cells outside the window hold nothing and are skipped, so a
+    /// huge cap costs no more than the window.
+    pub fn for_each_cap_cell(&self, cells: &CapCells, mut f: impl FnMut(u32, u32)) {
+        self.for_each_cap_row_span(cells, |row, a, b| (a..b).for_each(|col| f(row, col)));
+    }
+
+    /// How many cells [`Buckets::for_each_cap_cell`] would visit.
+    pub fn cap_cell_count(&self, cells: &CapCells) -> usize {
+        let mut count = 0usize;
+        self.for_each_cap_row_span(cells, |_, a, b| count += (b - a) as usize);
+        count
+    }
+
+    fn for_each_cap_row_span(&self, cells: &CapCells, mut f: impl FnMut(u32, u32, u32)) {
+        if self.nrows == 0 {
+            return;
+        }
+        let row_lo = cells.row_lo.max(self.row0);
+        let row_hi = cells.row_hi.min(self.row0 + self.nrows - 1);
+        if row_lo > row_hi {
+            return;
+        }
+        let n = self.spec.ncols;
+        // The cap's columns as at most two non-wrapping half-open intervals.
+        let intervals = match cells.cols {
+            ColSpan::All => [(0, n), (0, 0)],
+            ColSpan::Range { start, len } if start + len <= n => [(start, start + len), (0, 0)],
+            ColSpan::Range { start, len } => [(start, n), (0, start + len - n)],
+        };
+        let (w_lo, w_hi) = (self.col0, self.col0 + self.ncols);
+        for row in row_lo..=row_hi {
+            for &(a, b) in &intervals {
+                let (a, b) = (a.max(w_lo), b.min(w_hi));
+                if a < b {
+                    f(row, a, b);
+                }
+            }
+        }
+    }
+
+    /// Calls `f` with every (row, col) of a cap's cells on the whole grid (columns wrap).
+    pub fn for_each_grid_cell(spec: &GridSpec, cells: &CapCells, mut f: impl FnMut(u32, u32)) {
+        for row in cells.row_lo..=cells.row_hi {
+            match cells.cols {
+                ColSpan::All => (0..spec.ncols).for_each(|col| f(row, col)),
+                ColSpan::Range { start, len } => {
+                    (0..len).for_each(|k| f(row, (start + k) % spec.ncols))
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_size_divides_360() {
+        let (lats, lons): (Vec<f64>, Vec<f64>) = (0..100_000)
+            .map(|i| ((i % 300) as f64 / 10.0, (i / 300) as f64 / 10.0))
+            .unzip();
+        let g = GridSpec::for_points(25.0, 2.0, &lats, &lons, 25.0);
+        assert!((g.cell_deg * g.ncols as f64 - 360.0).abs() < 1e-9);
+        // 25 km is 0.2248° of latitude; half of it is 0.1124°: 3,202 columns.
+        assert_eq!(g.ncols, 3202);
+        assert!(g.nrows as f64 * g.cell_deg >= 180.0);
+        // Three points in a 10° box may use 4,096 cells: 10 / 64 = 0.156° at least.
+        let g = GridSpec::for_points(25.0, 2.0, &[0.0, 10.0, 5.0], &[0.0, 10.0, 5.0], 0.0);
+        assert_eq!(g.ncols, 2304);
+    }
+
+    #[test]
+    fn edges_belong_north_and_east_and_poles_and_antimeridian_clamp_or_wrap() {
+        let g = GridSpec {
+            cell_deg: 1.0,
+            ncols: 360,
+            nrows: 180,
+        };
+        assert_eq!(g.cell_of(0.0, 0.0), Some((90, 180)));
+        assert_eq!(g.cell_of(90.0, 180.0), Some((179, 0)));
+        assert_eq!(g.cell_of(-90.0, -180.0), Some((0, 0)));
+        assert_eq!(g.cell_of(f64::NAN, 0.0), None);
+    }
+
+    #[test]
+    fn cap_across_the_antimeridian_wraps() {
+        let g = GridSpec {
+            cell_deg: 1.0,
+            ncols: 360,
+            nrows: 180,
+        };
+        // 100 km around (0°, 179.9°E): ±0.899° of longitude → columns 359 and 0, wrapping.
+        let cells = g.cap_cells(0.0, 179.9, 100.0).unwrap();
+        assert_eq!(cells.cols, ColSpan::Range { start: 359, len: 2 });
+        assert_eq!((cells.row_lo, cells.row_hi), (89, 90));
+    }
+
+    #[test]
+    fn cap_holding_a_pole_spans_all_columns() {
+        let g = GridSpec {
+            cell_deg: 1.0,
+            ncols: 360,
+            nrows: 180,
+        };
+        let cells = g.cap_cells(89.9, 10.0, 50.0).unwrap();
+        assert_eq!(cells.cols, ColSpan::All);
+        assert_eq!(cells.row_hi, 179);
+    }
+}
