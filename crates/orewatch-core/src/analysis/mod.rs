@@ -3,8 +3,14 @@
 //!
 //! - [`events`]: which events an analysis uses (one source at a time, precision and violence
 //!   filters) and the period a source states it covers.
+//! - [`exposure`]: armed violence around mine sites.
+//! - [`sites`]: choosing sites (`--sites` filters).
+//! - [`stats`]: exact tests shared by the analyses.
 
 pub mod events;
+pub mod exposure;
+pub mod sites;
+pub mod stats;
 
 use thiserror::Error;
 
