@@ -22,6 +22,7 @@
 //!   binomtest);
 //! - the nearest event in the window and the nearest ever (up to as_of), at any distance:
 //!   distance, month, sides.
+//!
 //! A site without coordinates is reported as not assessed, never placed.
 //!
 //! "Last seen" and event dates are given to the month: no product shows a day-level trail.
