@@ -7,6 +7,7 @@
 mod brief;
 mod data_dir;
 mod datasets;
+mod exposure;
 mod ingest;
 
 use std::path::PathBuf;
@@ -45,6 +46,8 @@ enum Command {
     Ingest(ingest::Args),
     /// List what the store holds: per source its rows, coverage, countries, provenance.
     Datasets(datasets::Args),
+    /// Armed violence around mine sites: one row per site and radius.
+    Exposure(Box<exposure::Args>),
     /// Write the one-page HTML brief (ingests the default data first if the store is empty).
     Brief(brief::Args),
 }
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Ingest(args) => ingest::run(&cli.store, cli.quiet, args),
         Command::Datasets(args) => datasets::run(&cli.store, args),
+        Command::Exposure(args) => exposure::run(&cli.store, *args),
         Command::Brief(args) => brief::run(&cli.store, cli.quiet, args),
     };
     match result {

@@ -27,12 +27,14 @@
 //! What it is not: it does not parse sources or compute anything; it stores a
 //! [`orewatch_core::model::Dataset`] and its [`Manifest`] and loads them back.
 
+mod export;
 mod fault;
 mod geoparquet;
 mod manifest;
 mod store;
 mod tables;
 
+pub use export::write_parquet_export;
 pub use manifest::{Manifest, TableEntry};
 pub use store::{Store, StoreError};
 pub use tables::TABLE_NAMES;

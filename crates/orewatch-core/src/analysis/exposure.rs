@@ -221,7 +221,9 @@ pub struct ActorNear {
 /// The nearest event to a site.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NearestEvent {
-    pub event_id: String,
+    /// The source's event id for UCDP GED (public, citable); None for ACLED, whose terms
+    /// allow aggregates only.
+    pub event_id: Option<String>,
     pub distance_km: f64,
     /// `YYYY-MM`.
     pub month: String,
@@ -369,7 +371,8 @@ fn month(date: NaiveDate) -> String {
 
 fn nearest_event(event: &Event, distance_km: f64) -> NearestEvent {
     NearestEvent {
-        event_id: event.event_id.clone(),
+        event_id: (event.source == crate::model::EventSource::UcdpGed)
+            .then(|| event.event_id.clone()),
         distance_km,
         month: month(event.date_start),
         side_a: event.side_a.clone(),
