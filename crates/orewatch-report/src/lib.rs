@@ -17,6 +17,7 @@
 //! footer).
 
 pub mod chart;
+pub mod exposure;
 pub mod html;
 pub mod map;
 pub mod svg;

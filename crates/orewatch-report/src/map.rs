@@ -61,7 +61,7 @@ pub fn violence_colour(v: Option<ViolenceType>) -> &'static str {
     }
 }
 
-fn violence_class(v: Option<ViolenceType>) -> &'static str {
+pub fn violence_class(v: Option<ViolenceType>) -> &'static str {
     match v {
         Some(ViolenceType::StateBased) => "vs",
         Some(ViolenceType::NonState) => "vn",
@@ -289,7 +289,7 @@ const LABEL_CHAR_PX: f64 = 6.0;
 /// Places each label greedily: the first of several positions around its point (nearest
 /// first) that overlaps no other label or labelled symbol and stays inside the drawing;
 /// positions away from the point get a leader line.
-fn place_labels(points: &[(f64, f64, String)], width: f64, height: f64) -> String {
+pub fn place_labels(points: &[(f64, f64, String)], width: f64, height: f64) -> String {
     let symbols: Vec<Rect> = points
         .iter()
         .map(|(x, y, _)| Rect {
@@ -405,23 +405,31 @@ fn diamond(x: f64, y: f64, r: f64) -> String {
     )
 }
 
-/// Draws the map. See the module docs for what is on it.
-pub fn render_map(dataset: &Dataset) -> MapOutput {
-    let frame = map_frame(&dataset.regions);
-    let proj = Projection::new(frame, MAP_WIDTH_PX);
+/// Opens a map's `<svg>` element and draws the basemap: sea, admin-0 fills (Mali shaded),
+/// admin-1 lines, admin-0 outlines, inside an open `<g clip-path>` group that the caller
+/// closes (`</g>`) before drawing what must not be clipped, then closes the `<svg>`.
+pub fn open_basemap(
+    dataset: &Dataset,
+    frame: &Frame,
+    proj: &Projection,
+    id: &str,
+    aria_label: &str,
+) -> String {
+    let frame = *frame;
     let (w, h) = (proj.width_px, proj.height_px);
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="Map of Mali and its neighbours with UCDP GED events and mine sites">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="{}">"#,
         fmt1(w),
         fmt1(h),
         fmt1(w),
-        fmt1(h)
+        fmt1(h),
+        escape(aria_label)
     );
     let _ = write!(
         svg,
-        r#"<defs><clipPath id="frame"><rect width="{}" height="{}"/></clipPath></defs><rect class="sea" width="{}" height="{}"/><g clip-path="url(#frame)">"#,
+        r#"<defs><clipPath id="clip-{id}"><rect width="{}" height="{}"/></clipPath></defs><rect class="sea" width="{}" height="{}"/><g clip-path="url(#clip-{id})">"#,
         fmt1(w),
         fmt1(h),
         fmt1(w),
@@ -468,6 +476,22 @@ pub fn render_map(dataset: &Dataset) -> MapOutput {
         let _ = write!(svg, r#"<path d="{d}"/>"#);
     }
     svg.push_str("</g>");
+
+    svg
+}
+
+/// Draws the map. See the module docs for what is on it.
+pub fn render_map(dataset: &Dataset) -> MapOutput {
+    let frame = map_frame(&dataset.regions);
+    let proj = Projection::new(frame, MAP_WIDTH_PX);
+    let (w, h) = (proj.width_px, proj.height_px);
+    let mut svg = open_basemap(
+        dataset,
+        &frame,
+        &proj,
+        "events",
+        "Map of Mali and its neighbours with UCDP GED events and mine sites",
+    );
 
     // Events: largest first so that small ones are drawn on top.
     let mut events: Vec<&Event> = dataset

@@ -257,3 +257,36 @@ fn output_is_deterministic() {
     let b = render(&dataset(), &sources());
     assert_eq!(a, b);
 }
+
+#[test]
+fn exposure_section_ranks_the_exposed_site_and_explains_the_data() {
+    let mut d = dataset();
+    // 0.1° of longitude east of event 3 (100 deaths, 2019-06-01): ≈ 10.7 km at 15° N.
+    d.sites
+        .push(site("MLI-HT-99", "Test mine", Some((0.6, 15.0)), "gold"));
+    d.sort();
+    let mut s = sources();
+    s[0].path = "/data/conflict/ged_test_1989_2019.csv".to_string();
+    let html = render(&d, &s);
+    let section = &html[html.find("Exposure: armed violence").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(
+        section.contains("from 2019-01-01 to 2019-12-31"),
+        "window from the stated coverage"
+    );
+    let row = &section[section.find("<td>Test mine</td>").expect("ranked")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    // Events within 25/50/100 km, deaths, index = 100 · 0.5^(213/90) (2019-06-01 → 2019-12-31).
+    let index = 100.0 * 0.5f64.powf(213.0 / 90.0);
+    assert!(row.contains(r#"<td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">100</td>"#), "{row}");
+    assert!(row.contains(&format!("{index:.1}")), "{row}");
+    assert!(row.contains("new (1 vs 0"), "{row}");
+    assert!(row.contains("25 km (nearest 11 km)"), "{row}");
+    assert!(row.contains("Side A (a, 2019-06)"), "{row}");
+    assert!(
+        section.contains("Of the 2 located hand-tabulated Mali mines"),
+        "{section}"
+    );
+    assert!(section.contains("1 within 25 km"));
+    assert!(section.contains("the event data stop at 2019-12-31"));
+}
