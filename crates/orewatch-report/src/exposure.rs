@@ -339,7 +339,7 @@ fn top_table(report: &ExposureReport) -> String {
                 let ratio = t.ratio.map(|r| format!(", ×{r:.1}")).unwrap_or_default();
                 let p = t
                     .p_value
-                    .map(|p| format!(", p = {p:.2}"))
+                    .map(|p| format!(", p {}", p_text(p)))
                     .unwrap_or_default();
                 format!(
                     "{} ({} vs {}{ratio}{p})",

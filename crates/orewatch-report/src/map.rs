@@ -455,7 +455,7 @@ pub fn open_basemap(
         .map(|r| {
             (
                 r.country_iso3.as_deref() == Some(MALI_ISO3),
-                region_path(r, &proj),
+                region_path(r, proj),
             )
         })
         .filter(|(_, d)| !d.is_empty())
@@ -466,7 +466,7 @@ pub fn open_basemap(
     }
     svg.push_str(r#"<g class="adm1">"#);
     for r in &admin1 {
-        let d = region_path(r, &proj);
+        let d = region_path(r, proj);
         if !d.is_empty() {
             let _ = write!(svg, r#"<path d="{d}"/>"#);
         }
