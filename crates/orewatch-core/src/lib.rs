@@ -12,4 +12,5 @@ pub mod analysis;
 pub mod geodesy;
 pub mod ingest;
 pub mod model;
+pub mod scenario;
 pub mod spatial;
