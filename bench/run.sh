@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # bench/run.sh [BENCHMARK…] — run orewatch's benchmarks against their peers (see bench/README.md).
 #
-# Benchmarks: ingest_ged (default: all). Creates bench/.venv with the Python peers' packages
-# (from PyPI) on first use, builds orewatch in release, runs each benchmark and appends a row to
-# bench/RESULTS.md. Data: $OREWATCH_DATA, else <repo>/../shared/data.
+# Benchmarks: ingest_ged, exposure_join (default: all). Creates bench/.venv with the Python peers'
+# packages (from PyPI) on first use, builds orewatch in release (and the join_bench example for
+# exposure_join), runs each benchmark and appends a row to bench/RESULTS.md. Data: $OREWATCH_DATA, else <repo>/../shared/data.
 # Extra options for bench.py go in $BENCH_ARGS (e.g. BENCH_ARGS="--runs 9 --no-record").
 set -euo pipefail
 
@@ -11,7 +11,7 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH_DIR/.." && pwd)"
 DATA="${OREWATCH_DATA:-$REPO/../shared/data}"
 VENV="$BENCH_DIR/.venv"
-ALL=(ingest_ged)
+ALL=(ingest_ged exposure_join)
 
 if [ "$#" -eq 0 ]; then set -- "${ALL[@]}"; fi
 for b in "$@"; do
@@ -34,9 +34,25 @@ if ! "$VENV/bin/python" -c 'import pandas, geopandas, pyarrow, shapely' 2>/dev/n
   "$VENV/bin/python" -m pip install --quiet --upgrade pip
   "$VENV/bin/python" -m pip install --quiet pandas geopandas pyarrow shapely
 fi
+case " $* " in
+  *" exposure_join "*)
+    # exposure_join's peers: SedonaDB, and DuckDB with the spatial extension from its PyPI wheel
+    # (loaded from the wheel's files, offline; see exposure_join/peer_duckdb.py).
+    if ! "$VENV/bin/python" -c 'import sedonadb, geoarrow.pyarrow, duckdb, duckdb_ext' 2>/dev/null \
+       || [ "$("$VENV/bin/python" -c 'import duckdb; print(duckdb.__version__)')" != "1.4.4" ]; then
+      echo "== installing sedonadb geoarrow-pyarrow duckdb==1.4.4 duckdb-ext-spatial==1.4.4.* into $VENV"
+      "$VENV/bin/python" -m pip install --quiet sedonadb geoarrow-pyarrow "duckdb==1.4.4" "duckdb-ext-spatial==1.4.4.*"
+    fi
+    ;;
+esac
 
 echo "== building orewatch (release)"
 (cd "$REPO" && cargo build --release -p orewatch-cli)
+case " $* " in
+  *" exposure_join "*)
+    echo "== building the join_bench example (release)"
+    (cd "$REPO" && cargo build --release -p orewatch-store --example join_bench) ;;
+esac
 OREWATCH="$REPO/target/release/orewatch"
 
 for b in "$@"; do
