@@ -4,6 +4,8 @@
 //! - [`events`]: which events an analysis uses (one source at a time, precision and violence
 //!   filters) and the period a source states it covers.
 
+pub mod admin;
+pub mod cahra;
 pub mod events;
 
 use thiserror::Error;
