@@ -119,7 +119,10 @@ impl<'a> AdminIndex<'a> {
 
     /// Indexes the level-1 regions among `regions`; `snap_km` ≥ 0 (0: no snapping, at most
     /// 100 km: snapping is for coastline simplification, not for assigning distant points).
-    pub fn with_snap_km(regions: &'a [Region], snap_km: f64) -> Result<AdminIndex<'a>, AnalysisError> {
+    pub fn with_snap_km(
+        regions: &'a [Region],
+        snap_km: f64,
+    ) -> Result<AdminIndex<'a>, AnalysisError> {
         if !(snap_km.is_finite() && (0.0..=100.0).contains(&snap_km)) {
             return Err(AnalysisError::bad(
                 "snap_km",
@@ -267,19 +270,44 @@ impl<'a> AdminIndex<'a> {
 
     /// Places events by their coordinates (whatever their precision: the caller decides what
     /// an imprecise location means).
-    pub fn assign_events<'e>(&self, events: impl IntoIterator<Item = &'e Event>) -> AdminAssignment {
+    pub fn assign_events<'e>(
+        &self,
+        events: impl IntoIterator<Item = &'e Event>,
+    ) -> AdminAssignment {
         self.assign_points(events.into_iter().map(|e| (e.lat, e.lon)))
     }
 
     /// Places sites; a site without coordinates counts as `no_coordinates`.
     pub fn assign_sites<'s>(&self, sites: impl IntoIterator<Item = &'s Site>) -> AdminAssignment {
-        self.assign_points(sites.into_iter().map(|s| {
-            (
-                s.lat.unwrap_or(f64::NAN),
-                s.lon.unwrap_or(f64::NAN),
-            )
-        }))
+        self.assign_points(
+            sites
+                .into_iter()
+                .map(|s| (s.lat.unwrap_or(f64::NAN), s.lon.unwrap_or(f64::NAN))),
+        )
     }
+}
+
+/// The ISO3 code of an event's country as UCDP GED spells it: the shared country table
+/// ([`crate::ingest::countries::iso3`]) first, then GED's own spellings that table lacks
+/// (`Ivory Coast`, `DR Congo (Zaire)`, `Bosnia-Herzegovina`; a parenthesised former name such
+/// as `Myanmar (Burma)` is dropped). None when still unknown. Used to report events placed in a
+/// region of another country (simplified borders, cross-border events).
+pub fn event_country_iso3(name: &str) -> Option<&'static str> {
+    if let Some(code) = crate::ingest::countries::iso3(name) {
+        return Some(code);
+    }
+    let base = name.split(" (").next().unwrap_or(name).trim();
+    const GED_NAMES: &[(&str, &str)] = &[
+        ("Bosnia-Herzegovina", "BIH"),
+        ("DR Congo", "COD"),
+        ("Ivory Coast", "CIV"),
+        ("Kingdom of eSwatini", "SWZ"),
+    ];
+    GED_NAMES
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(base))
+        .map(|(_, c)| *c)
+        .or_else(|| crate::ingest::countries::iso3(base))
 }
 
 /// The box widened by `km` on every side (1 % extra margin); longitude margin grows with the
@@ -380,9 +408,18 @@ mod tests {
     fn batch_counts_and_bad_tolerance() {
         let regions = two_squares();
         let index = AdminIndex::new(&regions);
-        let a = index.assign_points([(0.5, 0.5), (0.5, 1.5), (-0.03, 0.5), (5.0, 5.0), (f64::NAN, 0.0)]);
+        let a = index.assign_points([
+            (0.5, 0.5),
+            (0.5, 1.5),
+            (-0.03, 0.5),
+            (5.0, 5.0),
+            (f64::NAN, 0.0),
+        ]);
         assert_eq!(a.region_of, vec![Some(1), Some(0), Some(1), None, None]);
-        assert_eq!((a.inside, a.snapped, a.outside, a.no_coordinates), (2, 1, 1, 1));
+        assert_eq!(
+            (a.inside, a.snapped, a.outside, a.no_coordinates),
+            (2, 1, 1, 1)
+        );
         for bad in [-1.0, f64::NAN, 500.0] {
             let err = AdminIndex::with_snap_km(&regions, bad).unwrap_err();
             assert!(err.to_string().contains("snap_km"), "{err}");
