@@ -117,3 +117,151 @@ fn region_areas_match_pyproj() {
         );
     }
 }
+
+/// The 2019 screen of the 310 regions with the global GED file (the events a default store
+/// holds: the West Africa file's rows are the same GED ids), default rules.
+///
+/// Independent check (shapely/pyproj, same placement as above, GED rows of 2016–2019, the
+/// default thresholds written out in Python): 19 conflict-affected, 2 high-risk, 289 neither
+/// (GED 21.1 as shipped states 1989–2019 and holds only where_prec 1–2 events, so no
+/// insufficient data in 2019). Mali: Timbuktu, Gao, Mopti conflict-affected; Kidal high-risk
+/// (persistence only: armed conflict in 2017 and 2018, 15 state-based deaths in 2019);
+/// Bamako, Kayes, Sikasso, Ségou, Koulikoro neither. Burkina Faso 5 / 1 / 39, Niger 2 / 0 / 6.
+#[test]
+fn cahra_2019_with_ged() {
+    use orewatch_core::analysis::cahra::{screen, CahraRules, Verdict};
+    use orewatch_core::analysis::events::{stated_coverage, EventFilter};
+    use orewatch_core::ingest::plan::SourceReport;
+    use orewatch_core::model::{Dataset, EventSource};
+
+    let file = data_dir().join("conflict/ucdp_ged_v21_1_precise_global_1989_2019.csv");
+    let dataset = Dataset {
+        regions: admin1_regions(),
+        events: ged::read_path(&file).unwrap().records,
+        ..Default::default()
+    };
+    let sources = [SourceReport {
+        path: file.to_string_lossy().into_owned(),
+        kind: "ucdp_ged".into(),
+        ..Default::default()
+    }];
+    let coverage = stated_coverage(&sources, EventSource::UcdpGed).unwrap();
+    let report = screen(
+        &dataset,
+        &EventFilter::all(EventSource::UcdpGed),
+        &coverage,
+        &CahraRules::default_rules(),
+        &[2019],
+        50.0,
+    )
+    .unwrap();
+    assert_eq!(report.regions.len(), 310);
+    let count = |prefix: &str, v: Verdict| {
+        report
+            .regions
+            .iter()
+            .filter(|r| r.region_id.starts_with(prefix) && r.result.verdict == v)
+            .count()
+    };
+    assert_eq!(
+        [
+            count("", Verdict::ConflictAffected),
+            count("", Verdict::HighRisk),
+            count("", Verdict::Neither),
+            count("", Verdict::InsufficientData)
+        ],
+        [19, 2, 289, 0]
+    );
+    assert_eq!(
+        [
+            count("BFA", Verdict::ConflictAffected),
+            count("BFA", Verdict::HighRisk),
+            count("BFA", Verdict::Neither)
+        ],
+        [5, 1, 39]
+    );
+    assert_eq!(
+        [
+            count("NER", Verdict::ConflictAffected),
+            count("NER", Verdict::HighRisk),
+            count("NER", Verdict::Neither)
+        ],
+        [2, 0, 6]
+    );
+    let mali: Vec<(&str, Verdict, Vec<&str>)> = report
+        .regions
+        .iter()
+        .filter(|r| r.region_id.starts_with("MLI"))
+        .map(|r| {
+            (
+                r.name.as_str(),
+                r.result.verdict,
+                r.result.fired().map(|c| c.rule.as_str()).collect(),
+            )
+        })
+        .collect();
+    use Verdict::*;
+    assert_eq!(
+        mali,
+        vec![
+            (
+                "Timbuktu",
+                ConflictAffected,
+                vec!["armed_conflict.fatalities", "persistence"]
+            ),
+            ("Kidal", HighRisk, vec!["persistence"]),
+            (
+                "Gao",
+                ConflictAffected,
+                vec![
+                    "armed_conflict.fatalities",
+                    "widespread_violence.one_sided_fatalities",
+                    "persistence"
+                ]
+            ),
+            ("Bamako", Neither, vec![]),
+            ("Kayes", Neither, vec![]),
+            ("Sikasso", Neither, vec![]),
+            (
+                "Mopti",
+                ConflictAffected,
+                vec![
+                    "armed_conflict.fatalities",
+                    "armed_conflict.density",
+                    "widespread_violence.one_sided_fatalities",
+                    "widespread_violence.one_sided_density",
+                    "widespread_violence.civilian_targeting_events",
+                    "persistence"
+                ]
+            ),
+            ("Ségou", Neither, vec![]),
+            ("Koulikoro", Neither, vec![]),
+        ]
+    );
+    // Mopti's numbers (Python): 94 events; state-based 253, non-state 64, one-sided 380
+    // deaths in 40 civilian-targeting events; armed conflict in 2 of 2016–2018.
+    let mopti = report
+        .regions
+        .iter()
+        .find(|r| r.region_id == "MLI-2809")
+        .unwrap();
+    let c = &mopti.result.counts;
+    assert_eq!(
+        (
+            c.events,
+            c.fatalities_state_based,
+            c.fatalities_non_state,
+            c.fatalities_one_sided,
+            c.civilian_targeting_events
+        ),
+        (94, 253, 64, 380, 40)
+    );
+    assert_eq!(mopti.result.conflict_years_before.len(), 2);
+    let kidal = report
+        .regions
+        .iter()
+        .find(|r| r.region_id == "MLI-2689")
+        .unwrap();
+    assert_eq!(kidal.result.conflict_years_before.len(), 2);
+    assert_eq!(kidal.result.counts.fatalities_state_based, 15);
+}
