@@ -5,6 +5,7 @@
 //! Exit codes: 0 success, 1 error, 2 usage error.
 
 mod brief;
+mod cahra;
 mod data_dir;
 mod datasets;
 mod ingest;
@@ -47,6 +48,8 @@ enum Command {
     Datasets(datasets::Args),
     /// Write the one-page HTML brief (ingests the default data first if the store is empty).
     Brief(brief::Args),
+    /// CAHRA screening per admin-1 region or site: conflict-affected, high-risk, neither, insufficient data.
+    Cahra(cahra::Args),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => ingest::run(&cli.store, cli.quiet, args),
         Command::Datasets(args) => datasets::run(&cli.store, args),
         Command::Brief(args) => brief::run(&cli.store, cli.quiet, args),
+        Command::Cahra(args) => cahra::run(&cli.store, cli.quiet, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
