@@ -5,6 +5,7 @@
 //! Exit codes: 0 success, 1 error, 2 usage error.
 
 mod brief;
+mod cahra;
 mod data_dir;
 mod datasets;
 mod exposure;
@@ -50,6 +51,8 @@ enum Command {
     Exposure(Box<exposure::Args>),
     /// Write the one-page HTML brief (ingests the default data first if the store is empty).
     Brief(brief::Args),
+    /// CAHRA screening per admin-1 region or site: conflict-affected, high-risk, neither, insufficient data.
+    Cahra(cahra::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Datasets(args) => datasets::run(&cli.store, args),
         Command::Exposure(args) => exposure::run(&cli.store, *args),
         Command::Brief(args) => brief::run(&cli.store, cli.quiet, args),
+        Command::Cahra(args) => cahra::run(&cli.store, cli.quiet, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

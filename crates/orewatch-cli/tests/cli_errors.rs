@@ -16,7 +16,7 @@ fn usage_error_exits_2_and_help_works_everywhere() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    for sub in ["ingest", "datasets", "exposure", "brief"] {
+    for sub in ["ingest", "datasets", "exposure", "cahra", "brief"] {
         let out = orewatch(dir.path()).args([sub, "--help"]).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{sub} --help");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"));

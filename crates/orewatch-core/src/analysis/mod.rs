@@ -1,12 +1,16 @@
 //! Analyses: pure functions from the model (and parameters) to result tables. No I/O, no
 //! printing. One module per question.
 //!
+//! - [`admin`]: which admin-1 region a point lies in (point-in-polygon), region areas.
+//! - [`cahra`]: conflict-affected and high-risk areas by explicit, cited rules.
 //! - [`events`]: which events an analysis uses (one source at a time, precision and violence
 //!   filters) and the period a source states it covers.
 //! - [`exposure`]: armed violence around mine sites.
 //! - [`sites`]: choosing sites (`--sites` filters).
 //! - [`stats`]: exact tests shared by the analyses.
 
+pub mod admin;
+pub mod cahra;
 pub mod events;
 pub mod exposure;
 pub mod sites;
