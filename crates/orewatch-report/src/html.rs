@@ -416,6 +416,7 @@ pub fn render_page(input: &BriefInput) -> String {
     s.push_str(&banner(input.sources));
     s.push_str(&map_section(input));
     s.push_str(&crate::exposure::exposure_section(input));
+    s.push_str(&crate::cahra::cahra_section(input));
     s.push_str(&chart_section(input));
     s.push_str(&footer(input.sources));
     s.push_str("</main></body></html>\n");

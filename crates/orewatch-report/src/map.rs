@@ -235,7 +235,7 @@ pub fn map_frame(regions: &[Region]) -> Frame {
     }
 }
 
-fn region_path(region: &Region, proj: &Projection) -> String {
+pub fn region_path(region: &Region, proj: &Projection) -> String {
     let mut d = String::new();
     for polygon in &region.geometry.0 {
         let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
