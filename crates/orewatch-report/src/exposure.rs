@@ -459,7 +459,7 @@ fn reader_note(
     if end_year < 2024 {
         let _ = write!(
             s,
-            "<p>What this cannot show: the event data stop at {end}. The shipped GED files hold only precisely located events (about half of all events), so they miss much of the violence after 2019 — its spread south and west, the Wagner / Africa Corps period, and the years around the lithium mines opened in 2024. Judging exposure today needs the full current GED (with its less precisely located events) or ACLED for 2020 onwards: ingest them and this section recomputes.</p>"
+            "<p>What this cannot show: the event data stop at {end}, so nothing after that date is here — not the spread of violence south and west since 2020, the Wagner / Africa Corps period, or the years around the lithium mines opened in 2024 — and the shipped GED files hold only precisely located events (about half of all events). Judging exposure today needs the full current GED (with its less precisely located events) or ACLED for 2020 onwards: ingest them and this section recomputes.</p>"
         );
     }
     s.push_str("</div>");

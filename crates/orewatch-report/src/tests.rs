@@ -294,7 +294,9 @@ fn exposure_section_ranks_the_exposed_site_and_explains_the_data() {
 #[test]
 fn cahra_section_says_why_there_is_no_screening_without_admin1_regions() {
     let html = render(&dataset(), &sources());
-    let section = &html[html.find("CAHRA screening").unwrap()..];
+    let section = &html[html
+        .find("<h2>Conflict-affected and high-risk areas")
+        .unwrap()..];
     let section = &section[..section.find("</section>").unwrap()];
     // The test dataset has an admin-0 square only; its GED coverage (release 21.1) ends 2020.
     assert!(
