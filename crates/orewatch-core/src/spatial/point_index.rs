@@ -14,7 +14,7 @@ pub struct PointIndex {
     lat: Vec<f64>,
     lon: Vec<f64>,
     unit: Vec<[f64; 3]>,
-    buckets: Buckets,
+    buckets: Buckets<u32>,
     /// Cell size in km along a meridian: the first radius of a nearest-point search.
     cell_km: f64,
 }
