@@ -139,7 +139,7 @@ pub fn ingest_into(
         );
         bar.inc(1);
     };
-    let output = plan::ingest(&files, &mut progress)?;
+    let (output, events) = plan::ingest_compact(&files, &mut progress)?;
     bar.set_message("writing the store");
 
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -165,7 +165,7 @@ pub fn ingest_into(
         dedup_notes: output.dedup_notes,
     };
     store
-        .write(&output.dataset, &manifest)
+        .write_with_events(&output.dataset, &events, &manifest)
         .with_context(|| format!("writing the store at {}", store.root().display()))?;
     bar.finish_and_clear();
     let manifest = store.manifest()?.unwrap_or(manifest);

@@ -53,6 +53,28 @@ impl Extent {
     }
 }
 
+/// The WKB of a point: little-endian byte order mark, type 1 (Point), x, y; what the `wkb`
+/// crate writes for a 2D point, without its per-point allocation.
+pub fn point_wkb(lon: f64, lat: f64) -> [u8; 21] {
+    let mut out = [0u8; 21];
+    out[0] = 1;
+    out[1] = 1;
+    out[5..13].copy_from_slice(&lon.to_le_bytes());
+    out[13..21].copy_from_slice(&lat.to_le_bytes());
+    out
+}
+
+/// The `geo` metadata JSON of a column holding the points `coords` (all present), as
+/// [`point_column`] gives it.
+pub fn points_metadata(coords: impl Iterator<Item = (f64, f64)>) -> String {
+    let mut extent = Extent::default();
+    for (lon, lat) in coords {
+        extent.add_point(lon, lat);
+        extent.types.insert("Point");
+    }
+    extent.metadata()
+}
+
 /// A WKB point column from optional (lon, lat) pairs (None -> null geometry), and the `geo`
 /// metadata JSON describing it.
 pub fn point_column(
@@ -147,6 +169,22 @@ mod tests {
             json!([2.0, 4.0, 2.0, 4.0])
         );
         assert!(m["columns"]["geometry"].get("crs").is_none());
+    }
+
+    #[test]
+    fn point_wkb_is_what_the_wkb_crate_writes() {
+        for (x, y) in [
+            (2.0, 4.0),
+            (-0.0, 0.0),
+            (-179.999_999, 89.5),
+            (13.884_89, -7.1),
+        ] {
+            let expected = wkb_of(&Geometry::Point(Point::new(x, y))).unwrap();
+            assert_eq!(point_wkb(x, y).as_slice(), expected.as_slice());
+        }
+        let coords = [(2.0, 4.0), (-3.0, 5.5)];
+        let (_, meta) = point_column(coords.iter().map(|c| Some(*c))).unwrap();
+        assert_eq!(points_metadata(coords.into_iter()), meta);
     }
 
     #[test]

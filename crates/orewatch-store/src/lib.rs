@@ -27,6 +27,7 @@
 //! What it is not: it does not parse sources or compute anything; it stores a
 //! [`orewatch_core::model::Dataset`] and its [`Manifest`] and loads them back.
 
+mod event_writer;
 mod export;
 mod fault;
 mod geoparquet;

@@ -3,7 +3,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use orewatch_core::model::{Actor, Dataset, Event, ProductionRecord, QuarantineRecord};
+use orewatch_core::model::{Actor, Dataset, Event, EventTable, ProductionRecord, QuarantineRecord};
+
+use crate::event_writer::EventRows;
 
 use crate::fault;
 use crate::manifest::Manifest;
@@ -105,6 +107,27 @@ impl Store {
     /// Writes `data` as a new generation and makes it current, atomically. The manifest's
     /// `generation` and `tables` are filled in here. Returns the new generation's directory.
     pub fn write(&self, data: &Dataset, manifest: &Manifest) -> Result<PathBuf, StoreError> {
+        self.write_generation(data, EventRows::Events(&data.events), manifest)
+    }
+
+    /// Like [`Store::write`], with the events taken from `events` (the ingest's compact
+    /// table, already sorted); `data.events` is not written and should be empty.
+    pub fn write_with_events(
+        &self,
+        data: &Dataset,
+        events: &EventTable,
+        manifest: &Manifest,
+    ) -> Result<PathBuf, StoreError> {
+        debug_assert!(data.events.is_empty());
+        self.write_generation(data, EventRows::Table(events), manifest)
+    }
+
+    fn write_generation(
+        &self,
+        data: &Dataset,
+        events: EventRows<'_>,
+        manifest: &Manifest,
+    ) -> Result<PathBuf, StoreError> {
         let generations = self.root.join(GENERATIONS);
         fs::create_dir_all(&generations).map_err(|e| io_err(&generations, e))?;
         let number = self.next_generation_number()?;
@@ -125,7 +148,7 @@ impl Store {
         let entries = [
             (
                 "events",
-                tables::write_events(&tmp.join("events.parquet"), &data.events),
+                tables::write_events(&tmp.join("events.parquet"), events),
             ),
             (
                 "sites",

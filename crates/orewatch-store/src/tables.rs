@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use serde_arrow::schema::{SchemaLike, TracingOptions};
 use sha2::{Digest, Sha256};
 
+use crate::event_writer::EventRows;
 use crate::geoparquet::{self, GEOMETRY_COLUMN};
 use crate::manifest::TableEntry;
 
@@ -41,7 +42,7 @@ pub const TABLE_NAMES: [&str; 7] = [
 ];
 
 /// Rows per Parquet row group: big enough for fast scans, small enough to bound memory.
-const ROW_GROUP_ROWS: usize = 65_536;
+pub(crate) const ROW_GROUP_ROWS: usize = 65_536;
 
 fn tracing_options() -> TracingOptions {
     TracingOptions::default()
@@ -178,7 +179,7 @@ impl Write for HashWriter<'_> {
 /// from one fully populated sample event (every option set, every list and map non-empty, so
 /// the schema never depends on the data), and the two date columns are then stored as Date32
 /// (dates serialise as `YYYY-MM-DD` text, which Date32 columns accept).
-fn event_fields() -> Result<Vec<FieldRef>, String> {
+pub(crate) fn event_fields() -> Result<Vec<FieldRef>, String> {
     let date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
     let text = || Some(String::from("x"));
     let sample = Event {
@@ -226,10 +227,9 @@ fn event_fields() -> Result<Vec<FieldRef>, String> {
         .collect())
 }
 
-pub(crate) fn write_events(path: &Path, events: &[Event]) -> Result<TableEntry, String> {
-    let fields = event_fields()?;
-    let geometry = geoparquet::point_column(events.iter().map(|e| Some((e.lon, e.lat))))?;
-    write_table(path, &fields, events, Some(geometry))
+/// Writes the events table (see `event_writer`).
+pub(crate) fn write_events(path: &Path, events: EventRows<'_>) -> Result<TableEntry, String> {
+    crate::event_writer::write_events(path, &event_fields()?, events)
 }
 
 // ---- sites ----------------------------------------------------------------------------------

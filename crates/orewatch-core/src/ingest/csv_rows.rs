@@ -34,7 +34,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use csv::ByteRecord;
+use csv::{ByteRecord, StringRecord};
 
 use crate::ingest::text::strip_bom;
 use crate::ingest::IngestError;
@@ -228,6 +228,30 @@ fn raw_text<'a>(fields: impl Iterator<Item = &'a str>) -> String {
     out
 }
 
+/// A record lent by [`CsvRows::next_record`]: text fields and the 1-based line where it
+/// starts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TextRecord<'a> {
+    pub(crate) line: u64,
+    pub(crate) record: &'a StringRecord,
+}
+
+impl TextRecord<'_> {
+    /// Field `i` as read; empty when the record is shorter.
+    pub(crate) fn get(&self, i: usize) -> &str {
+        self.record.get(i).unwrap_or("")
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.record.len()
+    }
+
+    /// The whole row as CSV text, as [`Row::raw`].
+    pub(crate) fn raw(&self) -> String {
+        raw_text(self.record.iter())
+    }
+}
+
 /// One item of the stream: a text row, or a row with a field that is not UTF-8.
 pub(crate) type RowResult = Result<Row, NotUtf8Row>;
 
@@ -236,6 +260,8 @@ pub(crate) type RowResult = Result<Row, NotUtf8Row>;
 pub(crate) struct CsvRows<R: Read> {
     reader: csv::Reader<LineEndRecorder<R>>,
     record: ByteRecord,
+    /// The record lent by [`CsvRows::next_record`] (its buffers are reused for the next one).
+    text: StringRecord,
     file: String,
     line_ends: Rc<RefCell<VecDeque<(u64, u8)>>>,
     /// Line ends before the last record's first byte.
@@ -282,6 +308,7 @@ impl<R: Read> CsvRows<R> {
         CsvRows {
             reader,
             record: ByteRecord::new(),
+            text: StringRecord::new(),
             file: file.to_string(),
             line_ends,
             lines_passed: 0,
@@ -318,9 +345,10 @@ impl<R: Read> CsvRows<R> {
         self.lines_passed + 1
     }
 
-    /// The next record: `Ok(None)` at the end; a record with a field that is not UTF-8 is
-    /// `Ok(Some(Err(_)))`. Only an I/O failure is an error.
-    pub(crate) fn next_row(&mut self) -> Result<Option<RowResult>, IngestError> {
+    /// Reads the next record into `self.record`; returns its line and whether it is the
+    /// first record of the input, or None at the end. Only an I/O failure or unparseable CSV
+    /// is an error.
+    fn read_next(&mut self) -> Result<Option<(u64, bool)>, IngestError> {
         let more = match self.reader.read_byte_record(&mut self.record) {
             Ok(more) => more,
             Err(e) => {
@@ -347,6 +375,12 @@ impl<R: Read> CsvRows<R> {
         let offset = self.record.position().map_or(0, |p| p.byte());
         let line = self.line_at(offset);
         let first_record = std::mem::take(&mut self.at_start);
+        Ok(Some((line, first_record)))
+    }
+
+    /// `self.record` decoded to owned text (BOM removed from the first field of the first
+    /// record), or the row with the first field that is not UTF-8.
+    fn decode(&self, line: u64, first_record: bool) -> RowResult {
         let mut fields = Vec::with_capacity(self.record.len());
         let mut bad_field = None;
         for (i, bytes) in self.record.iter().enumerate() {
@@ -362,14 +396,60 @@ impl<R: Read> CsvRows<R> {
                 }
             }
         }
-        Ok(Some(match bad_field {
+        match bad_field {
             None => Ok(Row { line, fields }),
             Some(field) => Err(NotUtf8Row {
                 line,
                 field,
                 fields_lossy: fields,
             }),
-        }))
+        }
+    }
+
+    /// The next record: `Ok(None)` at the end; a record with a field that is not UTF-8 is
+    /// `Ok(Some(Err(_)))`. Only an I/O failure is an error.
+    pub(crate) fn next_row(&mut self) -> Result<Option<RowResult>, IngestError> {
+        Ok(self
+            .read_next()?
+            .map(|(line, first_record)| self.decode(line, first_record)))
+    }
+
+    /// Like [`CsvRows::next_row`], but the fields are lent from a record the stream reuses,
+    /// so reading a row allocates nothing (for readers of large files). A record with a field
+    /// that is not UTF-8 is `Ok(Some(Err(_)))`, as for `next_row`.
+    pub(crate) fn next_record(
+        &mut self,
+    ) -> Result<Option<Result<TextRecord<'_>, NotUtf8Row>>, IngestError> {
+        // Hand the previous record's buffers back to the byte record the csv reader fills.
+        self.record = std::mem::take(&mut self.text).into_byte_record();
+        let Some((line, first_record)) = self.read_next()? else {
+            return Ok(None);
+        };
+        match StringRecord::from_byte_record(std::mem::take(&mut self.record)) {
+            Ok(text) => {
+                self.text = text;
+                if first_record && self.text.get(0).is_some_and(|f| f.starts_with('\u{feff}')) {
+                    let fields: Vec<&str> = self
+                        .text
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| if i == 0 { strip_bom(f) } else { f })
+                        .collect();
+                    self.text = StringRecord::from(fields);
+                }
+            }
+            Err(not_text) => {
+                self.record = not_text.into_byte_record();
+                match self.decode(line, first_record) {
+                    Err(bad) => return Ok(Some(Err(bad))),
+                    Ok(row) => self.text = StringRecord::from(row.fields),
+                }
+            }
+        }
+        Ok(Some(Ok(TextRecord {
+            line,
+            record: &self.text,
+        })))
     }
 
     /// Reads the first record as the header. An empty input is `UnknownLayout`; a header that

@@ -48,11 +48,12 @@ use std::io::Read;
 use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
+use csv::StringRecord;
 
 use super::{IngestError, ReadOutcome};
 use crate::model::{Event, EventFlag, EventSource, Extra, QuarantineRecord, ViolenceType};
 
-use super::csv_rows::{self, CsvRows, Header, Row, RowResult};
+use super::csv_rows::{self, CsvRows, Header, NotUtf8Row, TextRecord};
 use super::text::parse_coordinate;
 
 /// The column order of the full GED 23.1 release, used for header-less candidate files.
@@ -263,6 +264,20 @@ pub fn read_path(path: &Path) -> Result<ReadOutcome<Event>, IngestError> {
 /// Reads GED rows from `input`; `file` names the file in quarantine records and errors, and
 /// its name gives the release.
 pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestError> {
+    let mut events = Vec::new();
+    let mut out = read_each(input, file, &mut |e| events.push(e))?;
+    out.records = events;
+    Ok(out)
+}
+
+/// Like [`read`], but hands each accepted event to `each` as soon as it is read instead of
+/// keeping it: the returned outcome's `records` is empty (everything else is as for `read`).
+/// For the ingest of large files, which stores events more compactly than a `Vec<Event>`.
+pub fn read_each<R: Read>(
+    input: R,
+    file: &str,
+    each: &mut dyn FnMut(Event),
+) -> Result<ReadOutcome<Event>, IngestError> {
     let mut rows = CsvRows::new(input, file);
     let Some(first) = rows.next_row()? else {
         return Err(IngestError::UnknownLayout {
@@ -318,12 +333,26 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestE
         header: &header,
         columns: &columns,
         release,
-        seen: HashMap::new(),
+        seen_numbers: HashMap::default(),
+        seen_texts: HashMap::default(),
+        each,
     };
     if first_is_data {
-        reader.take(first, &mut out);
+        match first {
+            Ok(row) => {
+                let record = StringRecord::from(row.fields);
+                reader.take(
+                    Ok(TextRecord {
+                        line: row.line,
+                        record: &record,
+                    }),
+                    &mut out,
+                );
+            }
+            Err(bad) => reader.take(Err(bad), &mut out),
+        }
     }
-    while let Some(row) = rows.next_row()? {
+    while let Some(row) = rows.next_record()? {
         reader.take(row, &mut out);
     }
     Ok(out)
@@ -388,14 +417,27 @@ pub fn release_from_file_name(file: &str) -> Option<String> {
     None
 }
 
-/// Turns rows into events or quarantine records.
+/// Turns rows into events (handed to `each`) or quarantine records.
 struct RowReader<'a> {
     file: &'a str,
     header: &'a Header,
     columns: &'a Columns,
     release: Option<String>,
-    /// id → line where it was first seen.
-    seen: HashMap<String, u64>,
+    /// id → line where it was first seen, for ids written as plain numbers (`132154`: no sign,
+    /// no leading zero), kept as numbers: cheaper to hash and store than text.
+    seen_numbers: HashMap<u64, u64, ahash::RandomState>,
+    /// The same for every other id (`007`, `MLI-1`).
+    seen_texts: HashMap<String, u64, ahash::RandomState>,
+    each: &'a mut dyn FnMut(Event),
+}
+
+/// An id as a number when it is written as one without leading zeros, so that equal
+/// numbers are equal texts.
+fn plain_number(id: &str) -> Option<u64> {
+    if (id.len() > 1 && id.starts_with('0')) || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    id.parse().ok()
 }
 
 /// Why a row was refused: the column, its value, and what was expected.
@@ -406,7 +448,22 @@ struct Refusal {
 }
 
 impl<'a> RowReader<'a> {
-    fn take(&mut self, row: RowResult, out: &mut ReadOutcome<Event>) {
+    /// The line where `id` was first seen in this file.
+    fn first_seen(&self, id: &str) -> Option<u64> {
+        match plain_number(id) {
+            Some(n) => self.seen_numbers.get(&n).copied(),
+            None => self.seen_texts.get(id).copied(),
+        }
+    }
+
+    fn remember(&mut self, id: &str, line: u64) {
+        match plain_number(id) {
+            Some(n) => self.seen_numbers.insert(n, line),
+            None => self.seen_texts.insert(id.to_string(), line),
+        };
+    }
+
+    fn take(&mut self, row: Result<TextRecord<'_>, NotUtf8Row>, out: &mut ReadOutcome<Event>) {
         out.rows_read += 1;
         let row = match row {
             Ok(row) => row,
@@ -421,8 +478,8 @@ impl<'a> RowReader<'a> {
                 if !event.flags.is_empty() {
                     out.flagged += 1;
                 }
-                self.seen.insert(event.event_id.clone(), row.line);
-                out.records.push(event);
+                self.remember(&event.event_id, row.line);
+                (self.each)(event);
             }
             Err(r) => out.quarantined.push(QuarantineRecord {
                 file: self.file.to_string(),
@@ -443,28 +500,27 @@ impl<'a> RowReader<'a> {
         }
     }
 
-    fn event(&self, row: &Row) -> Result<Event, Refusal> {
-        let fields = &row.fields;
-        if fields.len() != self.header.len() {
+    fn event(&self, row: &TextRecord<'_>) -> Result<Event, Refusal> {
+        if row.len() != self.header.len() {
             return Err(Refusal {
                 column: None,
                 value: String::new(),
                 reason: format!(
                     "{} fields as in the header, found {}",
                     self.header.len(),
-                    fields.len()
+                    row.len()
                 ),
             });
         }
         let c = self.columns;
-        let field = |i: usize| fields.get(i).map(|s| s.trim()).unwrap_or("");
+        let field = |i: usize| row.get(i).trim();
         let opt = |i: Option<usize>| i.map(field).filter(|s| !s.is_empty());
 
         let id = field(c.id);
         if id.is_empty() {
             return Err(self.refuse(c.id, id, "a non-empty event id"));
         }
-        if let Some(first_line) = self.seen.get(id) {
+        if let Some(first_line) = self.first_seen(id) {
             return Err(self.refuse(
                 c.id,
                 id,
@@ -562,9 +618,9 @@ impl<'a> RowReader<'a> {
         }
 
         let mut extra = Extra::new();
-        for (i, value) in fields.iter().enumerate() {
+        for (i, value) in row.record.iter().enumerate() {
             if !c.typed[i] && !value.trim().is_empty() {
-                extra.insert(self.header.name(i).to_string(), value.clone());
+                extra.insert(self.header.name(i).to_string(), value.to_string());
             }
         }
 

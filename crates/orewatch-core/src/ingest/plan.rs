@@ -30,7 +30,7 @@ use super::{
     acled, boundaries, ged, link, production_dedup, production_long, tabulated_sites, ucdp_actors,
     usgs_mcs, usgs_sites, wgi, IngestError, ReadOutcome,
 };
-use crate::model::{Dataset, Event, EventSource, Region, Site};
+use crate::model::{Dataset, Event, EventSource, EventTable, EventView, Region, Site};
 
 /// How many bytes of a file the readers' `sniff` functions see.
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -228,13 +228,45 @@ fn sha256_and_size(path: &Path) -> Result<(String, u64), IngestError> {
     Ok((hex::encode(hasher.finalize()), size))
 }
 
+/// Runs `read` while another thread computes the SHA-256 and size of `path` (the second core
+/// is otherwise idle while a large file is parsed).
+fn read_hashing<T>(
+    path: &Path,
+    read: impl FnOnce() -> Result<T, IngestError>,
+) -> Result<(T, (String, u64)), IngestError> {
+    std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| sha256_and_size(path));
+        let outcome = read();
+        let digest = hashing.join().unwrap_or_else(|_| {
+            Err(IngestError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other("the thread hashing the file failed"),
+            })
+        });
+        Ok((outcome?, digest?))
+    })
+}
+
 fn report_of<T>(
     path: &Path,
     kind: SourceKind,
     outcome: &ReadOutcome<T>,
 ) -> Result<SourceReport, IngestError> {
-    let (sha256, size_bytes) = sha256_and_size(path)?;
-    Ok(SourceReport {
+    Ok(report_with_digest(
+        path,
+        kind,
+        outcome,
+        sha256_and_size(path)?,
+    ))
+}
+
+fn report_with_digest<T>(
+    path: &Path,
+    kind: SourceKind,
+    outcome: &ReadOutcome<T>,
+    (sha256, size_bytes): (String, u64),
+) -> SourceReport {
+    SourceReport {
         path: absolute(path),
         sha256,
         size_bytes,
@@ -247,7 +279,7 @@ fn report_of<T>(
         quarantined: outcome.quarantined.len() as u64,
         notes: outcome.notes.clone(),
         ..SourceReport::default()
-    })
+    }
 }
 
 fn absolute(path: &Path) -> String {
@@ -263,8 +295,21 @@ pub fn ingest(
     files: &[(PathBuf, SourceKind)],
     progress: &mut dyn FnMut(&Path),
 ) -> Result<IngestOutput, IngestError> {
+    let (mut out, events) = ingest_compact(files, progress)?;
+    out.dataset.events = events.into_events();
+    Ok(out)
+}
+
+/// Like [`ingest`], but the events are returned in an [`EventTable`] (sorted as
+/// [`Dataset::sort`] sorts them; about a fifth of the memory of `Vec<Event>`) and
+/// `dataset.events` is left empty. Event files are streamed into the table row by row, so a
+/// file's events are never all held as `Event`s.
+pub fn ingest_compact(
+    files: &[(PathBuf, SourceKind)],
+    progress: &mut dyn FnMut(&Path),
+) -> Result<(IngestOutput, EventTable), IngestError> {
     let mut out = IngestOutput::default();
-    let mut event_files: Vec<(usize, ReadOutcome<Event>, Option<String>)> = Vec::new();
+    let mut event_files: Vec<(usize, &Path, SourceKind)> = Vec::new();
     let mut production = Vec::new();
     let mut production_files: Vec<usize> = Vec::new();
     let mut usgs = Vec::new();
@@ -287,24 +332,16 @@ pub fn ingest(
     }
 
     for (path, kind) in files {
-        progress(path);
         let index = out.sources.len();
+        if matches!(kind, SourceKind::UcdpGed | SourceKind::Acled) {
+            // Read after the loop, oldest release first (`read_events`).
+            event_files.push((index, path, *kind));
+            out.sources.push(SourceReport::default());
+            continue;
+        }
+        progress(path);
         match kind {
-            SourceKind::UcdpGed | SourceKind::Acled => {
-                let outcome = if *kind == SourceKind::UcdpGed {
-                    ged::read_path(path)?
-                } else {
-                    acled::read_path(path)?
-                };
-                let mut report = report_of(path, *kind, &outcome)?;
-                report.release = outcome.records.first().and_then(|e| e.release.clone());
-                report.coverage = event_coverage(&outcome.records);
-                report.countries =
-                    distinct(outcome.records.iter().map(|e| Some(e.country.as_str())));
-                out.sources.push(report);
-                let release = out.sources[index].release.clone();
-                event_files.push((index, outcome, release));
-            }
+            SourceKind::UcdpGed | SourceKind::Acled => {}
             SourceKind::UcdpActors => {
                 let mut outcome = ucdp_actors::read_path(path)?;
                 let mut report = report_of(path, *kind, &outcome)?;
@@ -429,10 +466,11 @@ pub fn ingest(
 
     merge_sites(&mut out, usgs, tabulated_sites);
     merge_regions(&mut out, regions);
-    merge_events(&mut out, event_files);
+    let mut events = read_events(&mut out, event_files, progress)?;
     merge_production(&mut out, production, &production_files);
     out.dataset.sort();
-    Ok(out)
+    events.sort();
+    Ok((out, events))
 }
 
 /// A release string as numbers for ordering (`"23.1"` -> [23, 1]); None sorts last (newest).
@@ -444,7 +482,7 @@ fn release_order(release: &Option<String>) -> (u8, Vec<u32>) {
 }
 
 /// True when two records of the same event agree on every field all GED layouts carry.
-fn same_event(a: &Event, b: &Event) -> bool {
+fn same_event(a: &EventView<'_>, b: &EventView<'_>) -> bool {
     a.date_start == b.date_start
         && a.country == b.country
         && a.violence_type == b.violence_type
@@ -458,51 +496,119 @@ fn same_event(a: &Event, b: &Event) -> bool {
         && a.fatalities_high == b.fatalities_high
 }
 
-fn merge_events(
-    out: &mut IngestOutput,
-    mut files: Vec<(usize, ReadOutcome<Event>, Option<String>)>,
-) {
-    // Oldest release first; the sort is stable, so equal releases keep the order given.
-    files.sort_by_key(|(_, _, release)| release_order(release));
-    let mut index: HashMap<(EventSource, String), usize> = HashMap::new();
-    let events = &mut out.dataset.events;
-    for (source_index, mut outcome, _) in files {
-        let report = &mut out.sources[source_index];
-        if events.is_empty() {
-            // The first file: every record is new (readers quarantine ids repeated within a
-            // file), so its vector becomes the table as it is. The id index is built only if
-            // another file follows.
-            report.new = outcome.records.len() as u64;
-            *events = std::mem::take(&mut outcome.records);
-            out.dataset.quarantine.append(&mut outcome.quarantined);
-            continue;
+/// The release of an event file as known before reading it (GED: from the file name; ACLED:
+/// none), for the merge order. Equal to the release its events carry.
+fn file_release(path: &Path, kind: SourceKind) -> Option<String> {
+    match kind {
+        SourceKind::UcdpGed => ged::release_from_file_name(&path.to_string_lossy()),
+        _ => None,
+    }
+}
+
+/// What the events of one file add up to, gathered as they stream past.
+#[derive(Default)]
+struct EventFileStats {
+    accepted: u64,
+    new: u64,
+    unchanged: u64,
+    updated: u64,
+    /// The first event's release.
+    release: Option<Option<String>>,
+    first: Option<chrono::NaiveDate>,
+    last: Option<chrono::NaiveDate>,
+    countries: std::collections::BTreeSet<String>,
+}
+
+impl EventFileStats {
+    fn count(&mut self, e: &Event) {
+        self.accepted += 1;
+        self.release.get_or_insert_with(|| e.release.clone());
+        let end = e.date_end.unwrap_or(e.date_start).max(e.date_start);
+        self.first = Some(self.first.map_or(e.date_start, |d| d.min(e.date_start)));
+        self.last = Some(self.last.map_or(end, |d| d.max(end)));
+        if !self.countries.contains(e.country.as_str()) {
+            self.countries.insert(e.country.clone());
         }
-        if index.is_empty() {
-            index.reserve(events.len() + outcome.records.len());
-            for (i, e) in events.iter().enumerate() {
-                index.insert((e.source, e.event_id.clone()), i);
+    }
+}
+
+/// Reads the event files into one table, one event per (source, id). Files are merged oldest
+/// release first (the sort is stable, so equal releases keep the order given); a file's
+/// event replaces an earlier file's event with the same id (`unchanged` when the fields every
+/// GED layout carries are equal, `updated` otherwise). Fills each file's report.
+fn read_events(
+    out: &mut IngestOutput,
+    mut files: Vec<(usize, &Path, SourceKind)>,
+    progress: &mut dyn FnMut(&Path),
+) -> Result<EventTable, IngestError> {
+    files.sort_by_key(|(_, path, kind)| release_order(&file_release(path, *kind)));
+    let mut table = EventTable::new();
+    // (source, id) -> row; built only when a file adds to a non-empty table.
+    let mut index: HashMap<(EventSource, String), usize, ahash::RandomState> = HashMap::default();
+    for (slot, path, kind) in files {
+        progress(path);
+        // The first file with events: every record is new (readers quarantine ids repeated
+        // within a file), so its events are appended without an index.
+        let fresh = table.is_empty();
+        if !fresh && index.is_empty() {
+            index.reserve(table.len());
+            for (i, e) in table.iter().enumerate() {
+                index.insert((e.source, e.event_id.to_string()), i);
             }
         }
-        for event in outcome.records.drain(..) {
+        let mut stats = EventFileStats::default();
+        let mut add = |event: Event| {
+            stats.count(&event);
+            if fresh {
+                stats.new += 1;
+                table.push(&event.view());
+                return;
+            }
             let key = (event.source, event.event_id.clone());
             match index.get(&key) {
                 Some(&i) => {
-                    if same_event(&events[i], &event) {
-                        report.unchanged += 1;
-                    } else {
-                        report.updated += 1;
+                    match table.view(i) {
+                        Some(old) if same_event(&old, &event.view()) => stats.unchanged += 1,
+                        _ => stats.updated += 1,
                     }
-                    events[i] = event;
+                    table.set(i, &event.view());
                 }
                 None => {
-                    report.new += 1;
-                    index.insert(key, events.len());
-                    events.push(event);
+                    stats.new += 1;
+                    index.insert(key, table.push(&event.view()));
                 }
             }
-        }
+        };
+        let name = path.to_string_lossy();
+        let (mut outcome, digest) = read_hashing(path, || {
+            if kind == SourceKind::UcdpGed {
+                ged::read_each(super::open_source(path)?, &name, &mut add)
+            } else {
+                let mut outcome = acled::read_path(path)?;
+                for event in outcome.records.drain(..) {
+                    add(event);
+                }
+                Ok(outcome)
+            }
+        })?;
+        let mut report = report_with_digest(path, kind, &outcome, digest);
+        report.accepted = stats.accepted;
+        report.new = stats.new;
+        report.unchanged = stats.unchanged;
+        report.updated = stats.updated;
+        report.release = stats.release.flatten();
+        report.coverage = match (stats.first, stats.last) {
+            (Some(start), Some(end)) => Some(Coverage {
+                start: start.to_string(),
+                end: end.to_string(),
+            }),
+            _ => None,
+        };
+        report.countries = stats.countries.into_iter().collect();
+        out.sources[slot] = report;
         out.dataset.quarantine.append(&mut outcome.quarantined);
     }
+    Ok(table)
 }
 
 fn merge_production(
@@ -613,18 +719,6 @@ fn merge_regions(out: &mut IngestOutput, regions: Vec<(usize, Vec<Region>)>) {
     out.dedup_notes
         .extend(notes.into_iter().map(|n| format!("regions: {n}")));
     out.dataset.regions = kept;
-}
-
-fn event_coverage(events: &[Event]) -> Option<Coverage> {
-    let start = events.iter().map(|e| e.date_start).min()?;
-    let end = events
-        .iter()
-        .map(|e| e.date_end.unwrap_or(e.date_start).max(e.date_start))
-        .max()?;
-    Some(Coverage {
-        start: start.to_string(),
-        end: end.to_string(),
-    })
 }
 
 fn year_coverage(years: impl Iterator<Item = i32>) -> Option<Coverage> {

@@ -52,7 +52,7 @@ impl Dataset {
 }
 
 /// Sorts numeric ids numerically (GED `9` before `10`) and others as text after them.
-fn id_sort_key(id: &str) -> (u8, u64, Option<String>) {
+pub(crate) fn id_sort_key(id: &str) -> (u8, u64, Option<String>) {
     match id.parse::<u64>() {
         Ok(n) => (0, n, None),
         Err(_) => (1, 0, Some(id.to_string())),

@@ -15,6 +15,7 @@
 mod actor;
 mod dataset;
 mod event;
+mod event_table;
 mod governance;
 mod production;
 mod quarantine;
@@ -24,6 +25,7 @@ mod site;
 pub use actor::Actor;
 pub use dataset::Dataset;
 pub use event::{Event, EventFlag, EventSource, ViolenceType};
+pub use event_table::{EventTable, EventView};
 pub use governance::{GovernanceRecord, WgiIndicator, WgiValues, WGI_INDICATORS};
 pub use production::{ProductionRecord, ProductionSeries, ValueType};
 pub use quarantine::QuarantineRecord;
