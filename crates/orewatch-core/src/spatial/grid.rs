@@ -28,6 +28,19 @@ const MAX_CELL_DEG: f64 = 30.0;
 const MAX_CELLS_PER_POINT: f64 = 128.0;
 const MIN_CELL_BUDGET: f64 = 4096.0;
 
+/// ⌊x⌋ for finite x of moderate size, without a libm call (x86-64's baseline has no rounding
+/// instruction, and this sits on the hot path of every lookup): truncate, then step down for
+/// negative non-integers. Equal to `x.floor() as i64` for |x| < 2^53.
+#[inline]
+fn floor_i64(x: f64) -> i64 {
+    let t = x as i64;
+    if (t as f64) > x {
+        t - 1
+    } else {
+        t
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct GridSpec {
     pub cell_deg: f64,
@@ -113,14 +126,13 @@ impl GridSpec {
 
     #[inline]
     fn row_of(&self, lat: f64) -> u32 {
-        let r = ((lat + 90.0) / self.cell_deg).floor();
-        r.clamp(0.0, (self.nrows - 1) as f64) as u32
+        let r = floor_i64((lat + 90.0) / self.cell_deg);
+        r.clamp(0, self.nrows as i64 - 1) as u32
     }
 
     #[inline]
     fn col_of(&self, lon: f64) -> u32 {
-        let c = ((lon + 180.0) / self.cell_deg).floor() as i64;
-        c.rem_euclid(self.ncols as i64) as u32
+        floor_i64((lon + 180.0) / self.cell_deg).rem_euclid(self.ncols as i64) as u32
     }
 
     /// The cells a cap of `radius_km` around (lat, lon) may touch. None for non-finite input.
@@ -142,8 +154,8 @@ impl GridSpec {
                 ColSpan::All
             } else {
                 let half_width = ratio.asin().to_degrees() + MARGIN_DEG;
-                let c_lo = ((lon - half_width + 180.0) / self.cell_deg).floor() as i64;
-                let c_hi = ((lon + half_width + 180.0) / self.cell_deg).floor() as i64;
+                let c_lo = floor_i64((lon - half_width + 180.0) / self.cell_deg);
+                let c_hi = floor_i64((lon + half_width + 180.0) / self.cell_deg);
                 let len = c_hi - c_lo + 1;
                 if len >= self.ncols as i64 {
                     ColSpan::All
@@ -314,6 +326,25 @@ impl<T: Copy + Default> Buckets<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn floor_without_libm_equals_floor() {
+        for x in [
+            0.0,
+            0.5,
+            1.0,
+            -0.0,
+            -0.5,
+            -1.0,
+            -1.5,
+            2.999_999_999,
+            -2.000_000_001,
+            1e15,
+            -1e15,
+        ] {
+            assert_eq!(floor_i64(x), x.floor() as i64, "{x}");
+        }
+    }
 
     #[test]
     fn cell_size_divides_360() {
