@@ -180,7 +180,8 @@ pub fn join_within(
     );
     let nsites = index.len();
     let n = ev_lat.len();
-    let chunk = (n / (4 * rayon::current_num_threads()).max(1)).clamp(1 << 16, 1 << 20);
+    // Several chunks per thread balance the load; chunks of at most 2^20 bound the copies.
+    let chunk = (n / (4 * rayon::current_num_threads()).max(1)).clamp(1 << 12, 1 << 20);
     let tasks = n.div_ceil(chunk);
     (0..tasks)
         .into_par_iter()
