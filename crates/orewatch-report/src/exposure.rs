@@ -21,8 +21,8 @@ use orewatch_core::analysis::exposure::{assess, ExposureParams, ExposureReport, 
 use orewatch_core::model::{EventSource, Site, SiteKind};
 
 use crate::map::{
-    is_mapped_kind, map_frame, open_basemap, place_labels, radius_px, short_name, violence_class,
-    MALI_ISO3, MALI_NEIGHBOURS, MAP_WIDTH_PX,
+    event_circles, is_mapped_kind, map_frame, open_basemap, place_labels, short_name, MALI_ISO3,
+    MALI_NEIGHBOURS, MAP_WIDTH_PX,
 };
 use crate::svg::{escape, fmt1, Projection};
 use crate::BriefInput;
@@ -177,24 +177,8 @@ fn exposure_map(input: &BriefInput, report: &ExposureReport, outer_km: f64) -> S
             near
         })
         .collect();
-    events.sort_by(|a, b| {
-        b.fatalities_best
-            .cmp(&a.fatalities_best)
-            .then(a.event_id.cmp(&b.event_id))
-    });
-    svg.push_str(r#"<g class="events">"#);
-    for e in &events {
-        let (x, y) = proj.project(e.lon, e.lat);
-        let _ = write!(
-            svg,
-            r#"<circle class="{}" cx="{}" cy="{}" r="{}"/>"#,
-            violence_class(e.violence_type),
-            fmt1(x),
-            fmt1(y),
-            fmt1(radius_px(e.fatalities_best))
-        );
-    }
-    svg.push_str("</g></g>");
+    svg.push_str(&event_circles(&mut events, &proj));
+    svg.push_str("</g>");
     // Sites, least exposed first so the exposed ones are on top.
     let mut drawn: Vec<&&ExposureRow> = outer_rows.iter().filter(|r| r.lat.is_some()).collect();
     drawn.sort_by(|a, b| {

@@ -480,6 +480,31 @@ pub fn open_basemap(
     svg
 }
 
+/// The `<g class="events">` group of event circles (area ∝ deaths, coloured by type of
+/// violence), largest first so that small events stay visible; sorts `events` to do so.
+pub fn event_circles(events: &mut [&Event], proj: &Projection) -> String {
+    events.sort_by(|a, b| {
+        b.fatalities_best
+            .cmp(&a.fatalities_best)
+            .then_with(|| a.date_start.cmp(&b.date_start))
+            .then_with(|| a.event_id.cmp(&b.event_id))
+    });
+    let mut svg = String::from(r#"<g class="events">"#);
+    for e in events.iter() {
+        let (x, y) = proj.project(e.lon, e.lat);
+        let _ = write!(
+            svg,
+            r#"<circle class="{}" cx="{}" cy="{}" r="{}"/>"#,
+            violence_class(e.violence_type),
+            fmt1(x),
+            fmt1(y),
+            fmt1(radius_px(e.fatalities_best))
+        );
+    }
+    svg.push_str("</g>");
+    svg
+}
+
 /// Draws the map. See the module docs for what is on it.
 pub fn render_map(dataset: &Dataset) -> MapOutput {
     let frame = map_frame(&dataset.regions);
@@ -499,25 +524,7 @@ pub fn render_map(dataset: &Dataset) -> MapOutput {
         .iter()
         .filter(|e| e.source == EventSource::UcdpGed && frame.contains(e.lon, e.lat))
         .collect();
-    events.sort_by(|a, b| {
-        b.fatalities_best
-            .cmp(&a.fatalities_best)
-            .then_with(|| a.date_start.cmp(&b.date_start))
-            .then_with(|| a.event_id.cmp(&b.event_id))
-    });
-    svg.push_str(r#"<g class="events">"#);
-    for e in &events {
-        let (x, y) = proj.project(e.lon, e.lat);
-        let _ = write!(
-            svg,
-            r#"<circle class="{}" cx="{}" cy="{}" r="{}"/>"#,
-            violence_class(e.violence_type),
-            fmt1(x),
-            fmt1(y),
-            fmt1(radius_px(e.fatalities_best))
-        );
-    }
-    svg.push_str("</g>");
+    svg.push_str(&event_circles(&mut events, &proj));
     svg.push_str("</g>");
 
     // Sites: USGS mines first, hand-tabulated on top.
