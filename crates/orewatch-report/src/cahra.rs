@@ -10,8 +10,8 @@ use orewatch_core::analysis::cahra::{last_full_year, screen, CahraRules, RegionV
 use orewatch_core::analysis::events::{stated_coverage, EventFilter};
 use orewatch_core::model::EventSource;
 
-use crate::map::{map_frame, open_basemap, region_path, MALI_ISO3, MALI_NEIGHBOURS, MAP_WIDTH_PX};
-use crate::svg::{escape, fmt1, Projection};
+use crate::map::{region_path, start_map, MALI_ISO3, MALI_NEIGHBOURS};
+use crate::svg::{escape, fmt1};
 use crate::BriefInput;
 
 /// Site radius used for site verdicts (km): the rules' default in `orewatch cahra`.
@@ -103,16 +103,12 @@ pub fn cahra_section(input: &BriefInput) -> String {
 
 fn verdict_map(input: &BriefInput, verdicts: &[RegionVerdict]) -> String {
     let dataset = input.dataset;
-    let frame = map_frame(&dataset.regions);
-    let proj = Projection::new(frame, MAP_WIDTH_PX);
-    let (w, h) = (proj.width_px, proj.height_px);
-    let mut svg = open_basemap(
+    let (_, proj, mut svg) = start_map(
         dataset,
-        &frame,
-        &proj,
         "cahra",
         "Admin-1 regions coloured by CAHRA verdict",
     );
+    let (w, h) = (proj.width_px, proj.height_px);
     let by_id: BTreeMap<&str, Verdict> = verdicts
         .iter()
         .map(|v| (v.region_id.as_str(), v.result.verdict))

@@ -21,10 +21,9 @@ use orewatch_core::analysis::exposure::{assess, ExposureParams, ExposureReport, 
 use orewatch_core::model::{EventSource, Site, SiteKind};
 
 use crate::map::{
-    event_circles, is_mapped_kind, map_frame, open_basemap, place_labels, short_name, MALI_ISO3,
-    MALI_NEIGHBOURS, MAP_WIDTH_PX,
+    event_circles, is_mapped_kind, place_labels, short_name, start_map, MALI_ISO3, MALI_NEIGHBOURS,
 };
-use crate::svg::{escape, fmt1, Projection};
+use crate::svg::{escape, fmt1};
 use crate::BriefInput;
 
 /// Exposure-index classes (upper bounds, weighted deaths) and their colours (ColorBrewer
@@ -145,16 +144,12 @@ pub fn exposure_section(input: &BriefInput) -> String {
 
 fn exposure_map(input: &BriefInput, report: &ExposureReport, outer_km: f64) -> String {
     let dataset = input.dataset;
-    let frame = map_frame(&dataset.regions);
-    let proj = Projection::new(frame, MAP_WIDTH_PX);
-    let (w, h) = (proj.width_px, proj.height_px);
-    let mut svg = open_basemap(
+    let (frame, proj, mut svg) = start_map(
         dataset,
-        &frame,
-        &proj,
         "exposure",
         "Mine sites of Mali and its neighbours coloured by exposure to armed violence, with the events near them",
     );
+    let (w, h) = (proj.width_px, proj.height_px);
     // Events of the window within the outer radius of any assessed site.
     let outer_rows = rows_at(report, outer_km);
     let site_points: Vec<(f64, f64)> = outer_rows

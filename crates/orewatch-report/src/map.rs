@@ -505,18 +505,23 @@ pub fn event_circles(events: &mut [&Event], proj: &Projection) -> String {
     svg
 }
 
-/// Draws the map. See the module docs for what is on it.
-pub fn render_map(dataset: &Dataset) -> MapOutput {
+/// Starts one of the brief's maps of Mali and its neighbours: the frame, its projection, and
+/// the `<svg>` with the basemap drawn (see [`open_basemap`] for what the caller closes).
+pub fn start_map(dataset: &Dataset, id: &str, aria_label: &str) -> (Frame, Projection, String) {
     let frame = map_frame(&dataset.regions);
     let proj = Projection::new(frame, MAP_WIDTH_PX);
-    let (w, h) = (proj.width_px, proj.height_px);
-    let mut svg = open_basemap(
+    let svg = open_basemap(dataset, &frame, &proj, id, aria_label);
+    (frame, proj, svg)
+}
+
+/// Draws the map. See the module docs for what is on it.
+pub fn render_map(dataset: &Dataset) -> MapOutput {
+    let (frame, proj, mut svg) = start_map(
         dataset,
-        &frame,
-        &proj,
         "events",
         "Map of Mali and its neighbours with UCDP GED events and mine sites",
     );
+    let (w, h) = (proj.width_px, proj.height_px);
 
     // Events: largest first so that small ones are drawn on top.
     let mut events: Vec<&Event> = dataset
