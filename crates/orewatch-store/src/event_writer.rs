@@ -317,18 +317,38 @@ pub(crate) fn write_events(
     let file = File::create(path).map_err(|e| at(&e))?;
     let mut writer =
         ArrowWriter::try_new(file, schema.clone(), Some(props.build())).map_err(|e| at(&e))?;
-    let mut columns = Columns::new(fields)?;
-    for event in rows.iter() {
-        columns.append(&event).map_err(|e| at(&e))?;
-        if columns.rows == ROW_GROUP_ROWS {
-            let batch = columns.finish(&schema).map_err(|e| at(&e))?;
-            writer.write(&batch).map_err(|e| at(&e))?;
-        }
-    }
-    if columns.rows > 0 || rows.len() == 0 {
-        let batch = columns.finish(&schema).map_err(|e| at(&e))?;
-        writer.write(&batch).map_err(|e| at(&e))?;
-    }
+    // Two stages on two threads: one builds the Arrow columns of a row group while this one
+    // encodes and compresses the previous one (each stage is about half the work).
+    let (send, receive) = std::sync::mpsc::sync_channel::<RecordBatch>(1);
+    std::thread::scope(|scope| {
+        let building = scope.spawn(|| -> Result<(), String> {
+            let send = send;
+            let mut columns = Columns::new(fields)?;
+            let mut batches = 0;
+            for event in rows.iter() {
+                columns.append(&event)?;
+                if columns.rows == ROW_GROUP_ROWS {
+                    batches += 1;
+                    if send.send(columns.finish(&schema)?).is_err() {
+                        return Ok(()); // the writer stopped; its error is reported
+                    }
+                }
+            }
+            if columns.rows > 0 || batches == 0 {
+                // An empty table still gets one (empty) row group.
+                let _ = send.send(columns.finish(&schema)?);
+            }
+            Ok(())
+        });
+        let written = receive
+            .iter()
+            .try_for_each(|batch| writer.write(&batch).map_err(|e| at(&e)));
+        drop(receive);
+        let built = building
+            .join()
+            .unwrap_or_else(|_| Err("the thread building the columns failed".to_string()));
+        written.and(built.map_err(|e| at(&e)))
+    })?;
     let file = writer.into_inner().map_err(|e| at(&e))?;
     file.sync_all().map_err(|e| at(&e))?;
     drop(file);

@@ -271,6 +271,9 @@ pub(crate) struct CsvRows<R: Read> {
     pub(crate) blank: u64,
 }
 
+/// The csv reader's buffer: large reads (the default is 8 KiB) keep the system calls few.
+const READ_BUFFER_BYTES: usize = 1 << 20;
+
 /// Passes the input on, remembering the offset of every `\r` and `\n` byte.
 struct LineEndRecorder<R> {
     inner: R,
@@ -282,10 +285,8 @@ impl<R: Read> Read for LineEndRecorder<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let mut line_ends = self.line_ends.borrow_mut();
-        for (i, &byte) in buf[..n].iter().enumerate() {
-            if byte == b'\n' || byte == b'\r' {
-                line_ends.push_back((self.offset + i as u64, byte));
-            }
+        for i in memchr::memchr2_iter(b'\n', b'\r', &buf[..n]) {
+            line_ends.push_back((self.offset + i as u64, buf[i]));
         }
         self.offset += n as u64;
         Ok(n)
@@ -302,6 +303,7 @@ impl<R: Read> CsvRows<R> {
             line_ends: Rc::clone(&line_ends),
         };
         let reader = csv::ReaderBuilder::new()
+            .buffer_capacity(READ_BUFFER_BYTES)
             .has_headers(false)
             .flexible(true)
             .from_reader(recorder);

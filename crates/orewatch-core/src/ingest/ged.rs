@@ -51,7 +51,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use csv::StringRecord;
 
 use super::{IngestError, ReadOutcome};
-use crate::model::{Event, EventFlag, EventSource, Extra, QuarantineRecord, ViolenceType};
+use crate::model::{
+    Event, EventFlag, EventSource, EventView, Extra, QuarantineRecord, ViolenceType,
+};
 
 use super::csv_rows::{self, CsvRows, Header, NotUtf8Row, TextRecord};
 use super::text::parse_coordinate;
@@ -265,7 +267,7 @@ pub fn read_path(path: &Path) -> Result<ReadOutcome<Event>, IngestError> {
 /// its name gives the release.
 pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestError> {
     let mut events = Vec::new();
-    let mut out = read_each(input, file, &mut |e| events.push(e))?;
+    let mut out = read_each(input, file, &mut |e| events.push(e.to_event()))?;
     out.records = events;
     Ok(out)
 }
@@ -276,7 +278,7 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestE
 pub fn read_each<R: Read>(
     input: R,
     file: &str,
-    each: &mut dyn FnMut(Event),
+    each: &mut dyn FnMut(&EventView<'_>),
 ) -> Result<ReadOutcome<Event>, IngestError> {
     let mut rows = CsvRows::new(input, file);
     let Some(first) = rows.next_row()? else {
@@ -332,7 +334,7 @@ pub fn read_each<R: Read>(
         file,
         header: &header,
         columns: &columns,
-        release,
+        release: release.as_deref(),
         seen_numbers: HashMap::default(),
         seen_texts: HashMap::default(),
         each,
@@ -422,13 +424,13 @@ struct RowReader<'a> {
     file: &'a str,
     header: &'a Header,
     columns: &'a Columns,
-    release: Option<String>,
+    release: Option<&'a str>,
     /// id → line where it was first seen, for ids written as plain numbers (`132154`: no sign,
     /// no leading zero), kept as numbers: cheaper to hash and store than text.
     seen_numbers: HashMap<u64, u64, ahash::RandomState>,
     /// The same for every other id (`007`, `MLI-1`).
     seen_texts: HashMap<String, u64, ahash::RandomState>,
-    each: &'a mut dyn FnMut(Event),
+    each: &'a mut dyn FnMut(&EventView<'_>),
 }
 
 /// An id as a number when it is written as one without leading zeros, so that equal
@@ -473,13 +475,17 @@ impl<'a> RowReader<'a> {
                 return;
             }
         };
-        match self.event(&row) {
+        // The event borrows its texts from the row and these (empty ones do not allocate).
+        let mut flags = Vec::new();
+        let mut extra = Extra::new();
+        match self.event(&row, &mut flags, &mut extra) {
             Ok(event) => {
                 if !event.flags.is_empty() {
                     out.flagged += 1;
                 }
-                self.remember(&event.event_id, row.line);
-                (self.each)(event);
+                let id = event.event_id;
+                (self.each)(&event);
+                self.remember(id, row.line);
             }
             Err(r) => out.quarantined.push(QuarantineRecord {
                 file: self.file.to_string(),
@@ -500,7 +506,15 @@ impl<'a> RowReader<'a> {
         }
     }
 
-    fn event(&self, row: &TextRecord<'_>) -> Result<Event, Refusal> {
+    fn event<'r>(
+        &self,
+        row: &'r TextRecord<'_>,
+        flags: &'r mut Vec<EventFlag>,
+        extra: &'r mut Extra,
+    ) -> Result<EventView<'r>, Refusal>
+    where
+        'a: 'r,
+    {
         if row.len() != self.header.len() {
             return Err(Refusal {
                 column: None,
@@ -604,7 +618,6 @@ impl<'a> RowReader<'a> {
             return Err(self.refuse(c.side_a, side_a, "a non-empty side_a"));
         }
 
-        let mut flags = Vec::new();
         let low_ok = low.is_none_or(|l| l <= best);
         let high_ok = high.is_none_or(|h| best <= h);
         if !(low_ok && high_ok) {
@@ -617,34 +630,33 @@ impl<'a> RowReader<'a> {
             flags.push(EventFlag::DateOrder);
         }
 
-        let mut extra = Extra::new();
         for (i, value) in row.record.iter().enumerate() {
             if !c.typed[i] && !value.trim().is_empty() {
                 extra.insert(self.header.name(i).to_string(), value.to_string());
             }
         }
 
-        Ok(Event {
+        Ok(EventView {
             source: EventSource::UcdpGed,
-            event_id: id.to_string(),
-            release: self.release.clone(),
+            event_id: id,
+            release: self.release,
             date_start,
             date_end,
             date_precision,
-            country: country.to_string(),
-            admin1: opt(c.adm_1).map(str::to_string),
-            admin2: opt(c.adm_2).map(str::to_string),
+            country,
+            admin1: opt(c.adm_1),
+            admin2: opt(c.adm_2),
             lat,
             lon,
             location_precision,
             violence_type: Some(violence),
             event_type: None,
             sub_event_type: None,
-            conflict_name: opt(c.conflict_name).map(str::to_string),
-            side_a: side_a.to_string(),
-            side_b: opt(Some(c.side_b)).map(str::to_string),
-            side_a_associates: Vec::new(),
-            side_b_associates: Vec::new(),
+            conflict_name: opt(c.conflict_name),
+            side_a,
+            side_b: opt(Some(c.side_b)),
+            side_a_associates: &[],
+            side_b_associates: &[],
             fatalities_low: low,
             fatalities_best: best,
             fatalities_high: high,

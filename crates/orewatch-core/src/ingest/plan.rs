@@ -30,7 +30,7 @@ use super::{
     acled, boundaries, ged, link, production_dedup, production_long, tabulated_sites, ucdp_actors,
     usgs_mcs, usgs_sites, wgi, IngestError, ReadOutcome,
 };
-use crate::model::{Dataset, Event, EventSource, EventTable, EventView, Region, Site};
+use crate::model::{Dataset, EventSource, EventTable, EventView, Region, Site};
 
 /// How many bytes of a file the readers' `sniff` functions see.
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -516,18 +516,24 @@ struct EventFileStats {
     release: Option<Option<String>>,
     first: Option<chrono::NaiveDate>,
     last: Option<chrono::NaiveDate>,
-    countries: std::collections::BTreeSet<String>,
+    countries: std::collections::HashSet<String, ahash::RandomState>,
+    last_country: Option<String>,
 }
 
 impl EventFileStats {
-    fn count(&mut self, e: &Event) {
+    fn count(&mut self, e: &EventView<'_>) {
         self.accepted += 1;
-        self.release.get_or_insert_with(|| e.release.clone());
+        self.release
+            .get_or_insert_with(|| e.release.map(str::to_string));
         let end = e.date_end.unwrap_or(e.date_start).max(e.date_start);
         self.first = Some(self.first.map_or(e.date_start, |d| d.min(e.date_start)));
         self.last = Some(self.last.map_or(end, |d| d.max(end)));
-        if !self.countries.contains(e.country.as_str()) {
-            self.countries.insert(e.country.clone());
+        // Events come in runs of one country: compare with the last before hashing.
+        if self.last_country.as_deref() != Some(e.country) {
+            if !self.countries.contains(e.country) {
+                self.countries.insert(e.country.to_string());
+            }
+            self.last_country = Some(e.country.to_string());
         }
     }
 }
@@ -557,25 +563,25 @@ fn read_events(
             }
         }
         let mut stats = EventFileStats::default();
-        let mut add = |event: Event| {
-            stats.count(&event);
+        let mut add = |event: &EventView<'_>| {
+            stats.count(event);
             if fresh {
                 stats.new += 1;
-                table.push(&event.view());
+                table.push(event);
                 return;
             }
-            let key = (event.source, event.event_id.clone());
+            let key = (event.source, event.event_id.to_string());
             match index.get(&key) {
                 Some(&i) => {
                     match table.view(i) {
-                        Some(old) if same_event(&old, &event.view()) => stats.unchanged += 1,
+                        Some(old) if same_event(&old, event) => stats.unchanged += 1,
                         _ => stats.updated += 1,
                     }
-                    table.set(i, &event.view());
+                    table.set(i, event);
                 }
                 None => {
                     stats.new += 1;
-                    index.insert(key, table.push(&event.view()));
+                    index.insert(key, table.push(event));
                 }
             }
         };
@@ -586,7 +592,7 @@ fn read_events(
             } else {
                 let mut outcome = acled::read_path(path)?;
                 for event in outcome.records.drain(..) {
-                    add(event);
+                    add(&event.view());
                 }
                 Ok(outcome)
             }
@@ -605,6 +611,7 @@ fn read_events(
             _ => None,
         };
         report.countries = stats.countries.into_iter().collect();
+        report.countries.sort_unstable();
         out.sources[slot] = report;
         out.dataset.quarantine.append(&mut outcome.quarantined);
     }

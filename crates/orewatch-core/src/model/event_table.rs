@@ -205,7 +205,10 @@ struct Row {
 /// [`EventTable::sort`].
 #[derive(Debug, Default)]
 pub struct EventTable {
+    /// The rows as pushed; [`EventTable::sort`] reorders `order`, not the rows.
     rows: Vec<Row>,
+    /// Table position -> index in `rows`.
+    order: Vec<usize>,
     /// Every event id, one after the other.
     ids: String,
     texts: Texts,
@@ -229,16 +232,18 @@ impl EventTable {
         let start = self.ids.len();
         self.ids.push_str(event.event_id);
         let row = self.row_of(event, (start, self.ids.len()));
+        self.order.push(self.rows.len());
         self.rows.push(row);
-        self.rows.len() - 1
+        self.order.len() - 1
     }
 
     /// Replaces row `i` with `event` (the ingest plan's newer record of the same event).
     /// Nothing happens when `i` is not a row.
     pub fn set(&mut self, i: usize, event: &EventView<'_>) {
-        let Some(old) = self.rows.get(i) else {
+        let Some(&slot) = self.order.get(i) else {
             return;
         };
+        let old = &self.rows[slot];
         let id = if &self.ids[old.id.0..old.id.1] == event.event_id {
             old.id
         } else {
@@ -247,7 +252,7 @@ impl EventTable {
             (start, self.ids.len())
         };
         let row = self.row_of(event, id);
-        self.rows[i] = row;
+        self.rows[slot] = row;
     }
 
     fn row_of(&mut self, e: &EventView<'_>, id: (usize, usize)) -> Row {
@@ -293,7 +298,7 @@ impl EventTable {
 
     /// Row `i`'s fields, or None when `i` is not a row.
     pub fn view(&self, i: usize) -> Option<EventView<'_>> {
-        let r = self.rows.get(i)?;
+        let r = &self.rows[*self.order.get(i)?];
         let t = &self.texts;
         let rare = r.rare.as_deref();
         Some(EventView {
@@ -328,15 +333,35 @@ impl EventTable {
 
     /// Every row's fields, in table order.
     pub fn iter(&self) -> impl Iterator<Item = EventView<'_>> + '_ {
-        (0..self.rows.len()).filter_map(|i| self.view(i))
+        (0..self.order.len()).filter_map(|i| self.view(i))
     }
 
     /// Sorts the rows as [`super::Dataset::sort`] sorts events: by (source, id), numeric ids
-    /// numerically; stable.
+    /// numerically; stable. Only the table order changes (no row moves).
     pub fn sort(&mut self) {
-        let ids = &self.ids;
-        self.rows
-            .sort_by_cached_key(|r| (r.source, id_sort_key(ids.get(r.id.0..r.id.1).unwrap_or(""))));
+        let (rows, ids) = (&self.rows, &self.ids);
+        let id_of = |slot: usize| ids.get(rows[slot].id.0..rows[slot].id.1).unwrap_or("");
+        // The common case, every id a number (GED), sorts small integer keys; the table
+        // position as the last key part keeps the sort stable.
+        let numeric: Option<Vec<(EventSource, u64, usize)>> = self
+            .order
+            .iter()
+            .enumerate()
+            .map(|(i, &slot)| Some((rows[slot].source, id_of(slot).parse::<u64>().ok()?, i)))
+            .collect();
+        match numeric {
+            Some(mut keys) => {
+                if keys.is_sorted() {
+                    return;
+                }
+                keys.sort_unstable();
+                let old = std::mem::take(&mut self.order);
+                self.order = keys.iter().map(|&(_, _, i)| old[i]).collect();
+            }
+            None => self
+                .order
+                .sort_by_cached_key(|&slot| (rows[slot].source, id_sort_key(id_of(slot)))),
+        }
     }
 
     /// The events as owned [`Event`]s, in table order.
@@ -415,5 +440,26 @@ mod tests {
         table.set(5, &newer.view());
         assert_eq!(table.len(), 1);
         assert_eq!(table.into_events(), vec![newer]);
+    }
+
+    #[test]
+    fn sorts_numeric_ids_as_numbers_and_sets_by_table_position() {
+        let mut table = EventTable::new();
+        for id in ["30", "4", "100", "7"] {
+            table.push(&event(id, "Mali").view());
+        }
+        table.sort();
+        let ids: Vec<&str> = table.iter().map(|v| v.event_id).collect();
+        assert_eq!(ids, ["4", "7", "30", "100"]);
+        // Position 2 is now "30" (pushed first): set replaces that one.
+        table.set(2, &event("30", "Niger").view());
+        assert_eq!(table.view(2).unwrap().country, "Niger");
+        assert_eq!(table.view(0).unwrap().country, "Mali");
+        // A push after sorting appends at the end, as before.
+        assert_eq!(table.push(&event("1", "Chad").view()), 4);
+        table.sort();
+        let ids: Vec<&str> = table.iter().map(|v| v.event_id).collect();
+        assert_eq!(ids, ["1", "4", "7", "30", "100"]);
+        assert_eq!(table.view(3).unwrap().country, "Niger");
     }
 }
