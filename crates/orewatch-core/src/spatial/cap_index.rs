@@ -207,9 +207,9 @@ pub fn join_within(
         .reduce(|| JoinTotals::empty(nsites), JoinTotals::merge)
 }
 
-/// Cells per side of the tiles events are grouped by: 16 × 16 cells' offsets and entries
+/// Tiles events are grouped by are 2^4 = 16 cells a side: 16 × 16 cells' offsets and entries
 /// (a few tens of KiB) stay in cache while a tile's events are tested.
-const TILE_CELLS: u32 = 16;
+const TILE_SHIFT: u32 = 4;
 
 /// A chunk of events copied tile by tile (a counting sort; input order within a tile). Events
 /// outside the index's window can meet no site and are left out. Looking events up in this
@@ -224,11 +224,12 @@ struct TileSorted {
 impl TileSorted {
     fn of(index: &CapIndex, lat: &[f64], lon: &[f64], fatalities: &[u32]) -> TileSorted {
         let buckets = &index.buckets;
-        let ntiles = buckets.tile_count(TILE_CELLS);
+        let tiling = buckets.tiling(TILE_SHIFT);
+        let ntiles = tiling.count;
         let keys: Vec<u32> = lat
             .iter()
             .zip(lon)
-            .map(|(&la, &lo)| buckets.tile_of(la, lo, TILE_CELLS).unwrap_or(u32::MAX))
+            .map(|(&la, &lo)| buckets.tile_of(la, lo, tiling).unwrap_or(u32::MAX))
             .collect();
         let mut starts = vec![0u32; ntiles + 1];
         for &k in &keys {

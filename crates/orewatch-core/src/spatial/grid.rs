@@ -132,7 +132,18 @@ impl GridSpec {
 
     #[inline]
     fn col_of(&self, lon: f64) -> u32 {
-        floor_i64((lon + 180.0) / self.cell_deg).rem_euclid(self.ncols as i64) as u32
+        let c = floor_i64((lon + 180.0) / self.cell_deg);
+        let n = self.ncols as i64;
+        // Longitudes in [-180, 180] need at most one wrap (180° itself is column 0); the
+        // division of the general case is slow on the lookup path.
+        let c = if c < 0 {
+            c + n
+        } else if c >= n {
+            c - n
+        } else {
+            c
+        };
+        c.rem_euclid(n) as u32
     }
 
     /// The cells a cap of `radius_km` around (lat, lon) may touch. None for non-finite input.
@@ -173,6 +184,15 @@ impl GridSpec {
             cols,
         })
     }
+}
+
+/// Square tiles of cells over a [`Buckets`] window (see [`Buckets::tile_of`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tiling {
+    shift: u32,
+    per_row: u32,
+    /// Number of tiles.
+    pub count: usize,
 }
 
 /// A window of the grid (rows `row0..row0+nrows`, columns `col0..col0+ncols`, never wrapping)
@@ -251,17 +271,23 @@ impl<T: Copy + Default> Buckets<T> {
     /// row-major from 0 to [`Buckets::tile_count`]; None outside the window. Visiting points
     /// tile by tile keeps the cells they look up in cache.
     #[inline]
-    pub fn tile_of(&self, lat: f64, lon: f64, tile: u32) -> Option<u32> {
+    pub fn tile_of(&self, lat: f64, lon: f64, tiling: Tiling) -> Option<u32> {
         let (row, col) = self.spec.cell_of(lat, lon)?;
         let (r, c) = (row.wrapping_sub(self.row0), col.wrapping_sub(self.col0));
         if r >= self.nrows || c >= self.ncols {
             return None;
         }
-        Some((r / tile) * self.ncols.div_ceil(tile) + c / tile)
+        Some((r >> tiling.shift) * tiling.per_row + (c >> tiling.shift))
     }
 
-    pub fn tile_count(&self, tile: u32) -> usize {
-        self.nrows.div_ceil(tile) as usize * self.ncols.div_ceil(tile) as usize
+    /// Tiles of 2^`shift` × 2^`shift` cells over this window.
+    pub fn tiling(&self, shift: u32) -> Tiling {
+        let side = 1u32 << shift;
+        Tiling {
+            shift,
+            per_row: self.ncols.div_ceil(side),
+            count: self.nrows.div_ceil(side) as usize * self.ncols.div_ceil(side) as usize,
+        }
     }
 
     /// Total number of (item, cell) entries.
@@ -316,7 +342,10 @@ impl<T: Copy + Default> Buckets<T> {
             match cells.cols {
                 ColSpan::All => (0..spec.ncols).for_each(|col| f(row, col)),
                 ColSpan::Range { start, len } => {
-                    (0..len).for_each(|k| f(row, (start + k) % spec.ncols))
+                    // Columns east of the last one wrap to 0 (at most once: len < ncols).
+                    let east = len.min(spec.ncols.saturating_sub(start));
+                    (start..start + east).for_each(|col| f(row, col));
+                    (0..len - east).for_each(|col| f(row, col));
                 }
             }
         }
