@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
+use orewatch_core::analysis::admin::AdminIndex;
 use orewatch_core::analysis::events::{
     choose_source, parse_source, parse_violence, stated_coverage, EventFilter, SourceCoverage,
 };
@@ -187,7 +188,7 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
     let report = assess(&sites, &dataset.events, params)?;
     match &args.out {
         None => print_table(&report, &metadata),
-        Some(path) => write_report(path, &report, metadata),
+        Some(path) => write_report(path, &report, &dataset.regions, metadata),
     }
 }
 
@@ -234,6 +235,8 @@ struct FlatRow {
     commodities: String,
     lat: Option<f64>,
     lon: Option<f64>,
+    admin1_id: Option<String>,
+    admin1_name: Option<String>,
     status: String,
     radius_km: f64,
     events: Option<u64>,
@@ -277,7 +280,42 @@ fn actors_text(list: &[orewatch_core::analysis::exposure::ActorNear]) -> String 
         .join("; ")
 }
 
-fn flat(row: &ExposureRow) -> FlatRow {
+/// The admin-1 region (id, name) of each row's site: point-in-polygon on the store's Natural
+/// Earth admin-1 boundaries (snapped within 5 km off the simplified coastline); none outside
+/// them or without coordinates.
+type Admin1 = (Option<String>, Option<String>);
+
+fn admin1_of_rows(
+    report: &ExposureReport,
+    regions: &[orewatch_core::model::Region],
+) -> Vec<Admin1> {
+    let index = AdminIndex::new(regions);
+    report
+        .rows
+        .iter()
+        .map(|r| match (r.lat, r.lon) {
+            (Some(lat), Some(lon)) => match index.place(lat, lon).region() {
+                Some(i) => {
+                    let region = index.regions()[i as usize];
+                    (Some(region.region_id.clone()), Some(region.name.clone()))
+                }
+                None => (None, None),
+            },
+            _ => (None, None),
+        })
+        .collect()
+}
+
+/// A report row with its admin-1 region, for JSON and GeoJSON.
+#[derive(Serialize)]
+struct RowWithAdmin<'a> {
+    #[serde(flatten)]
+    row: &'a ExposureRow,
+    admin1_id: &'a Option<String>,
+    admin1_name: &'a Option<String>,
+}
+
+fn flat(row: &ExposureRow, admin1: &Admin1) -> FlatRow {
     let a = row.assessed;
     let n = |v: u64| a.then_some(v);
     let sides = |e: &orewatch_core::analysis::exposure::NearestEvent| match &e.side_b {
@@ -292,6 +330,8 @@ fn flat(row: &ExposureRow) -> FlatRow {
         commodities: row.commodities.join(";"),
         lat: row.lat,
         lon: row.lon,
+        admin1_id: admin1.0.clone(),
+        admin1_name: admin1.1.clone(),
         status: row.status.to_string(),
         radius_km: row.radius_km,
         events: n(row.events),
@@ -357,20 +397,34 @@ fn sidecar(path: &Path) -> PathBuf {
 fn write_report(
     path: &Path,
     report: &ExposureReport,
+    regions: &[orewatch_core::model::Region],
     mut metadata: serde_json::Value,
 ) -> Result<()> {
     metadata["events_considered"] = json!(report.events_considered);
+    metadata["admin1"] = json!(
+        "admin1_id/admin1_name: the store's admin-1 region holding the site (point-in-polygon on \
+         Natural Earth admin-1, snapped within 5 km of the simplified coastline); empty outside \
+         them or without coordinates"
+    );
+    let admin1 = admin1_of_rows(report, regions);
+    let flat_rows = || -> Vec<FlatRow> {
+        report
+            .rows
+            .iter()
+            .zip(&admin1)
+            .map(|(r, a)| flat(r, a))
+            .collect()
+    };
     match extension(path).as_str() {
         "csv" => {
-            let rows: Vec<FlatRow> = report.rows.iter().map(flat).collect();
-            write_atomic(path, &csv_bytes(&rows)?)?;
+            write_atomic(path, &csv_bytes(&flat_rows())?)?;
             write_atomic(
                 &sidecar(path),
                 serde_json::to_string_pretty(&metadata)?.as_bytes(),
             )
         }
         "parquet" => {
-            let rows: Vec<FlatRow> = report.rows.iter().map(flat).collect();
+            let rows = flat_rows();
             let points: Vec<Option<(f64, f64)>> =
                 report.rows.iter().map(|r| r.lon.zip(r.lat)).collect();
             orewatch_store::write_parquet_export(path, &rows, Some(&points), &metadata.to_string())
@@ -380,11 +434,12 @@ fn write_report(
             let features: Vec<serde_json::Value> = report
                 .rows
                 .iter()
-                .map(|r| {
+                .zip(&admin1)
+                .map(|(r, a)| {
                     json!({
                         "type": "Feature",
                         "geometry": r.lon.zip(r.lat).map(|(lon, lat)| json!({"type": "Point", "coordinates": [lon, lat]})),
-                        "properties": r,
+                        "properties": RowWithAdmin { row: r, admin1_id: &a.0, admin1_name: &a.1 },
                     })
                 })
                 .collect();
@@ -393,7 +448,17 @@ fn write_report(
             write_atomic(path, serde_json::to_string(&doc)?.as_bytes())
         }
         "json" => {
-            let doc = json!({"metadata": metadata, "rows": report.rows});
+            let rows: Vec<RowWithAdmin> = report
+                .rows
+                .iter()
+                .zip(&admin1)
+                .map(|(r, a)| RowWithAdmin {
+                    row: r,
+                    admin1_id: &a.0,
+                    admin1_name: &a.1,
+                })
+                .collect();
+            let doc = json!({"metadata": metadata, "rows": rows});
             write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())
         }
         other => bail!(

@@ -18,7 +18,8 @@ fn ingest_real(store: &Path) {
         orewatch(store)
             .arg("ingest")
             .arg(data.join("conflict/ucdp_ged_v21_1_precise_global_1989_2019.csv"))
-            .arg(data.join("mines")),
+            .arg(data.join("mines"))
+            .arg(data.join("boundaries/west_africa_admin1_ne10m.geojson")),
     );
 }
 
@@ -103,6 +104,12 @@ fn exposure_on_the_real_data() {
     assert!(tabulated_25
         .iter()
         .all(|p| p["events"] == 0 || p["assessed"] == false));
+    // Sites are placed in their admin-1 region by point-in-polygon: Loulo-Gounkoto in Kayes.
+    let loulo = tabulated_25
+        .iter()
+        .find(|p| p["site_id"] == "MLI-HT-01")
+        .unwrap();
+    assert_eq!(loulo["admin1_name"], "Kayes");
 
     // Parquet export is a GeoParquet file.
     let pq = tmp.path().join("mali.parquet");

@@ -8,6 +8,7 @@
 //! - [`exposure`]: armed violence around mine sites.
 //! - [`sites`]: choosing sites (`--sites` filters).
 //! - [`stats`]: exact tests shared by the analyses.
+//! - [`supply`]: concentration and governance exposure of world supply; disruptions.
 
 pub mod admin;
 pub mod cahra;
@@ -15,6 +16,7 @@ pub mod events;
 pub mod exposure;
 pub mod sites;
 pub mod stats;
+pub mod supply;
 
 use thiserror::Error;
 
