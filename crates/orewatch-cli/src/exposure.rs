@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use orewatch_core::analysis::admin::AdminIndex;
+
+use crate::output::{csv_bytes, extension, sidecar, write_atomic};
 use orewatch_core::analysis::events::{
     choose_source, parse_source, parse_violence, stated_coverage, EventFilter, SourceCoverage,
 };
@@ -362,36 +364,6 @@ fn flat(row: &ExposureRow, admin1: &Admin1) -> FlatRow {
         nearest_ever_month: row.nearest_ever.as_ref().map(|e| e.month.clone()),
         nearest_ever_sides: row.nearest_ever.as_ref().map(sides),
     }
-}
-
-fn extension(path: &Path) -> String {
-    path.extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default()
-}
-
-/// Writes bytes atomically: a temporary file next to `path`, renamed into place.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("moving {} to {}", tmp.display(), path.display()))
-}
-
-fn csv_bytes<T: Serialize>(rows: &[T]) -> Result<Vec<u8>> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    for r in rows {
-        out.serialize(r)?;
-    }
-    Ok(out.into_inner()?)
-}
-
-fn sidecar(path: &Path) -> PathBuf {
-    let mut p = path.as_os_str().to_owned();
-    p.push(".meta.json");
-    PathBuf::from(p)
 }
 
 fn write_report(

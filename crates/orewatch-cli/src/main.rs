@@ -10,6 +10,8 @@ mod data_dir;
 mod datasets;
 mod exposure;
 mod ingest;
+mod output;
+mod supply;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +55,8 @@ enum Command {
     Brief(brief::Args),
     /// CAHRA screening per admin-1 region or site: conflict-affected, high-risk, neither, insufficient data.
     Cahra(cahra::Args),
+    /// World supply of a mineral: shares by country, HHI, governance-weighted HHI, supply risk, disruptions.
+    Supply(supply::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +67,7 @@ fn main() -> ExitCode {
         Command::Exposure(args) => exposure::run(&cli.store, *args),
         Command::Brief(args) => brief::run(&cli.store, cli.quiet, args),
         Command::Cahra(args) => cahra::run(&cli.store, cli.quiet, args),
+        Command::Supply(args) => supply::run(&cli.store, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

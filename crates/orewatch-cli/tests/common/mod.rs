@@ -36,6 +36,18 @@ pub fn run_ok(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Runs and asserts exit status 1 (an error), returning stderr.
+pub fn run_err(cmd: &mut Command) -> String {
+    let out: Output = cmd.output().expect("orewatch runs");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected an error; stdout:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 pub fn manifest(store: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(store.join("current/manifest.json")).expect("manifest");
     serde_json::from_str(&text).expect("manifest json")
