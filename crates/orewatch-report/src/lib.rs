@@ -21,6 +21,7 @@ pub mod chart;
 pub mod exposure;
 pub mod html;
 pub mod map;
+pub mod supply;
 pub mod svg;
 
 use orewatch_core::ingest::plan::SourceReport;

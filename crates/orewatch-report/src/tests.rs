@@ -304,3 +304,68 @@ fn cahra_section_says_why_there_is_no_screening_without_admin1_regions() {
         "{section}"
     );
 }
+
+fn production(
+    country: &str,
+    iso3: Option<&str>,
+    year: i32,
+    commodity: &str,
+    q: f64,
+) -> orewatch_core::model::ProductionRecord {
+    orewatch_core::model::ProductionRecord {
+        series: orewatch_core::model::ProductionSeries::UsgsMcs,
+        country: country.into(),
+        iso3: iso3.map(str::to_string),
+        year,
+        commodity: commodity.into(),
+        stage: Some("mine".into()),
+        quantity: Some(q),
+        unit: "metric tons".into(),
+        value_type: orewatch_core::model::ValueType::Reported,
+        flag: None,
+        measure: None,
+        edition: None,
+        source_file: "test.csv".into(),
+        extra: Extra::new(),
+    }
+}
+
+#[test]
+fn supply_section_gives_mali_shares_hhi_and_the_disruption() {
+    let html = render(&dataset(), &sources());
+    assert!(html.contains("The store holds no production figures"));
+
+    let mut d = dataset();
+    // Gold 2023: Aland 60, Mali 30, Other countries 10 → Mali 30 %, HHI 0.36 + 0.09 = 4,500
+    // … + 0.01 = 4,600 (Other ≤ smallest listed: one producer of 0.1 at most).
+    // Lithium 2025: Aland 90, Mali 10 → Mali 10 %, HHI 8,200; half of Mali's 10 t = 5 t = 5 %.
+    d.production = vec![
+        production("Aland", Some("AAA"), 2023, "gold", 60.0),
+        production("Mali", Some("MLI"), 2023, "gold", 30.0),
+        production("Other countries", None, 2023, "gold", 10.0),
+        production("Aland", Some("AAA"), 2025, "lithium", 90.0),
+        production("Mali", Some("MLI"), 2025, "lithium", 10.0),
+    ];
+    let html = render(&d, &sources());
+    let section = &html[html.find("<section class=\"supply\">").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(
+        section.contains("Mali mined <strong>30.0%</strong> of the world's gold in 2023"),
+        "{section}"
+    );
+    assert!(
+        section.contains("<strong>10.0%</strong> of its lithium in 2025"),
+        "{section}"
+    );
+    assert!(section.contains("(HHI 4500–4600)"), "{section}");
+    // Stopping Mali's gold: 30 of 100 lost; Aland 60 + Other 10 of 70 → HHI 7,347–7,551.
+    assert!(
+        section.contains("lose 30.0% of its mined gold"),
+        "{section}"
+    );
+    assert!(
+        section.contains("would secure 5 metric tons for the buyer, 5.0% of world supply"),
+        "{section}"
+    );
+    assert!(section.contains(r#"class="bar mli""#));
+}
