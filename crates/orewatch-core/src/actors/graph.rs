@@ -1,7 +1,9 @@
 //! The actor–actor graph of a period, per-actor timelines, and armed actors around mine sites.
 //!
 //! Inputs: the events of ONE source, a [`Resolver`], a period (inclusive dates on the event's
-//! start date) and optionally countries (the event's country name, case-insensitive).
+//! start date) and optionally countries (the event's country name, case-insensitive). Events
+//! that are not political violence (ACLED protests, riots, strategic developments: flagged
+//! `not_political_violence` at ingest) are left out: protesters are not armed actors.
 //!
 //! Sides. An event's side is its main name plus its associates (ACLED `assoc_actor_*`), each
 //! resolved to actors; a comma-joined GED side that resolved by splitting is several actors.
@@ -36,7 +38,7 @@ use serde::{Serialize, Serializer};
 use super::registry::Relation;
 use super::resolve::{ActorKey, ResolutionReport, ResolvedEvents, Resolver};
 use crate::analysis::admin::AdminIndex;
-use crate::model::{Event, EventSource, Site, ViolenceType};
+use crate::model::{Event, EventFlag, EventSource, Site, ViolenceType};
 use crate::spatial::PointIndex;
 
 /// A calendar month.
@@ -82,6 +84,7 @@ pub struct GraphParams {
 impl GraphParams {
     pub fn accepts(&self, e: &Event) -> bool {
         e.source == self.source
+            && !e.has_flag(EventFlag::NotPoliticalViolence)
             && self.from.is_none_or(|d| e.date_start >= d)
             && self.to.is_none_or(|d| e.date_start <= d)
             && (self.countries.is_empty()
