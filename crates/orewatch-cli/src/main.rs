@@ -4,12 +4,14 @@
 //! `orewatch-store` (the embedded store) and `orewatch-report` (the brief).
 //! Exit codes: 0 success, 1 error, 2 usage error.
 
+mod actors;
 mod brief;
 mod cahra;
 mod data_dir;
 mod datasets;
 mod exposure;
 mod ingest;
+mod network;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +55,10 @@ enum Command {
     Brief(brief::Args),
     /// CAHRA screening per admin-1 region or site: conflict-affected, high-risk, neither, insufficient data.
     Cahra(cahra::Args),
+    /// Armed actors: the registry, resolution of event sides, unresolved names, one actor's record.
+    Actors(actors::Args),
+    /// The actor–actor network of a period with its metrics, as GraphML or JSON.
+    Network(network::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +69,8 @@ fn main() -> ExitCode {
         Command::Exposure(args) => exposure::run(&cli.store, *args),
         Command::Brief(args) => brief::run(&cli.store, cli.quiet, args),
         Command::Cahra(args) => cahra::run(&cli.store, cli.quiet, args),
+        Command::Actors(args) => actors::run(&cli.store, args),
+        Command::Network(args) => network::run(&cli.store, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
