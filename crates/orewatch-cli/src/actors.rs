@@ -20,6 +20,7 @@ use orewatch_core::actors::aliases::{self, default_aliases};
 use orewatch_core::actors::graph::{build_graph, ActorGraph, GraphParams};
 use orewatch_core::actors::registry::{former_names, Registry, JNIM_NOTE};
 use orewatch_core::actors::resolve::{ActorKey, Resolver};
+use orewatch_core::analysis::admin::AdminIndex;
 use orewatch_core::analysis::events::{choose_source, parse_source};
 use orewatch_core::model::Dataset;
 use orewatch_store::Store;
@@ -50,7 +51,16 @@ pub struct Args {
 }
 
 /// The store's dataset, the registry and the resolver's alias table (shared with `network`).
-pub fn load(store_dir: &Path, aliases_file: Option<&Path>) -> Result<(Dataset, orewatch_store::Manifest, Registry, Vec<aliases::Alias>, String)> {
+pub fn load(
+    store_dir: &Path,
+    aliases_file: Option<&Path>,
+) -> Result<(
+    Dataset,
+    orewatch_store::Manifest,
+    Registry,
+    Vec<aliases::Alias>,
+    String,
+)> {
     let store = Store::open(store_dir);
     if store.is_empty() {
         bail!(
@@ -66,7 +76,10 @@ pub fn load(store_dir: &Path, aliases_file: Option<&Path>) -> Result<(Dataset, o
     }
     let registry = Registry::new(&dataset.actors);
     let (table, name) = match aliases_file {
-        None => (default_aliases()?, "config/actor_aliases.toml (shipped)".to_string()),
+        None => (
+            default_aliases()?,
+            "config/actor_aliases.toml (shipped)".to_string(),
+        ),
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading the alias table {}", path.display()))?;
@@ -78,7 +91,8 @@ pub fn load(store_dir: &Path, aliases_file: Option<&Path>) -> Result<(Dataset, o
 }
 
 pub fn run(store_dir: &Path, args: Args) -> Result<()> {
-    let (dataset, _manifest, registry, table, table_name) = load(store_dir, args.aliases.as_deref())?;
+    let (dataset, _manifest, registry, table, table_name) =
+        load(store_dir, args.aliases.as_deref())?;
     let resolver = Resolver::new(&registry, table, &table_name)?;
     let requested = args.source.as_deref().map(parse_source).transpose()?;
     let source = choose_source(&dataset.events, requested)?;
@@ -88,7 +102,9 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         to: None,
         countries: args.countries.clone(),
     };
-    let graph = build_graph(&resolver, &dataset.events, &params, None);
+    // Admin-1 regions from the boundaries when the source carries none (reduced GED layout).
+    let admin = (!dataset.regions.is_empty()).then(|| AdminIndex::new(&dataset.regions));
+    let graph = build_graph(&resolver, &dataset.events, &params, admin.as_ref());
     let report = &graph.resolution;
     let rate = format!(
         "{}: {} of {} events resolved ({:.2}%), {} of {} distinct side names ({:.2}%); alias table {}",
@@ -103,7 +119,10 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
     );
     if args.unresolved {
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&json!({"resolution": report}))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json!({"resolution": report}))?
+            );
         } else {
             println!("# {rate}");
             println!("events\tname");
@@ -127,17 +146,26 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
 
 fn list(graph: &ActorGraph, rate: &str, as_json: bool) -> Result<()> {
     let mut order: Vec<usize> = (0..graph.nodes.len()).collect();
-    order.sort_by(|&a, &b| graph.nodes[b].events.cmp(&graph.nodes[a].events).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        graph.nodes[b]
+            .events
+            .cmp(&graph.nodes[a].events)
+            .then(a.cmp(&b))
+    });
     if as_json {
         let nodes: Vec<_> = order.iter().map(|&i| &graph.nodes[i]).collect();
         println!(
             "{}",
-            serde_json::to_string_pretty(&json!({"resolution": graph.resolution, "actors": nodes, "notes": graph.notes}))?
+            serde_json::to_string_pretty(
+                &json!({"resolution": graph.resolution, "actors": nodes, "notes": graph.notes})
+            )?
         );
         return Ok(());
     }
     println!("# {rate}");
-    println!("id\tname\tevents\tdeaths_best\tcivilian_events\tcivilian_deaths\tfirst_month\tlast_month");
+    println!(
+        "id\tname\tevents\tdeaths_best\tcivilian_events\tcivilian_deaths\tfirst_month\tlast_month"
+    );
     for i in order {
         let n = &graph.nodes[i];
         println!(
@@ -173,7 +201,10 @@ fn show(resolver: &Resolver, graph: &ActorGraph, query: &str, as_json: bool) -> 
         }
     };
     let listed = key.ucdp_id().and_then(|id| registry.get(id));
-    let relations = key.ucdp_id().map(|id| registry.relations_of(id)).unwrap_or_default();
+    let relations = key
+        .ucdp_id()
+        .map(|id| registry.relations_of(id))
+        .unwrap_or_default();
     let node = graph.node_index(&key).map(|i| &graph.nodes[i]);
     let mut counterparts: Vec<(String, u64, u64)> = graph
         .node_index(&key)
@@ -193,7 +224,13 @@ fn show(resolver: &Resolver, graph: &ActorGraph, query: &str, as_json: bool) -> 
     let rel_text: Vec<String> = relations
         .iter()
         .map(|r| {
-            let name = |id: u32| registry.get(id).map_or(format!("{id} (not in the list)"), |a| format!("{} ({id})", a.name.trim()));
+            let name = |id: u32| {
+                registry
+                    .get(id)
+                    .map_or(format!("{id} (not in the list)"), |a| {
+                        format!("{} ({id})", a.name.trim())
+                    })
+            };
             format!("{} {} {}", name(r.from), r.kind.as_str(), name(r.to))
         })
         .collect();
@@ -218,7 +255,12 @@ fn show(resolver: &Resolver, graph: &ActorGraph, query: &str, as_json: bool) -> 
     }
     println!("{} [{}]", resolver.display_name(&key), key.id());
     if let Some(a) = listed {
-        println!("  UCDP actor list: NameData {:?}, original {:?}, English {:?}", a.name.trim(), a.name_orig.as_deref().unwrap_or(""), a.name_orig_full_eng.as_deref().unwrap_or(""));
+        println!(
+            "  UCDP actor list: NameData {:?}, original {:?}, English {:?}",
+            a.name.trim(),
+            a.name_orig.as_deref().unwrap_or(""),
+            a.name_orig_full_eng.as_deref().unwrap_or("")
+        );
         let former = former_names(a);
         if !former.is_empty() {
             println!("  former/other names in the list: {}", former.join("; "));
@@ -229,7 +271,14 @@ fn show(resolver: &Resolver, graph: &ActorGraph, query: &str, as_json: bool) -> 
     } else {
         println!("  not in the UCDP actor list");
     }
-    println!("  relations in the UCDP list: {}", if rel_text.is_empty() { "none".into() } else { rel_text.join("; ") });
+    println!(
+        "  relations in the UCDP list: {}",
+        if rel_text.is_empty() {
+            "none".into()
+        } else {
+            rel_text.join("; ")
+        }
+    );
     match node {
         None => println!("  no events in the selection"),
         Some(n) => {
@@ -237,7 +286,10 @@ fn show(resolver: &Resolver, graph: &ActorGraph, query: &str, as_json: bool) -> 
                 "  events {} ({} to {}, {} active months), deaths in its events {}, caused {}, suffered {} ({} events without a per-side split)",
                 n.events, n.first_month, n.last_month, n.active_months, n.fatalities_best, n.fatalities_caused, n.fatalities_suffered, n.events_without_breakdown
             );
-            println!("  against civilians: {} events, {} deaths", n.civilian_events, n.civilian_deaths);
+            println!(
+                "  against civilians: {} events, {} deaths",
+                n.civilian_events, n.civilian_deaths
+            );
             if !n.admin1.is_empty() {
                 let r: Vec<String> = n.admin1.iter().map(|(r, c)| format!("{r} {c}")).collect();
                 println!("  admin-1 regions: {}", r.join(", "));

@@ -22,6 +22,7 @@ use orewatch_core::actors::export;
 use orewatch_core::actors::graph::{build_graph, GraphParams};
 use orewatch_core::actors::metrics;
 use orewatch_core::actors::resolve::Resolver;
+use orewatch_core::analysis::admin::AdminIndex;
 use orewatch_core::analysis::events::{choose_source, parse_source};
 use serde_json::json;
 
@@ -59,7 +60,9 @@ fn parse_date(name: &str, text: &str) -> Result<NaiveDate> {
 }
 
 fn parse_period(text: &str) -> Result<(NaiveDate, NaiveDate)> {
-    let bad = || format!("--period {text}: expected years as FIRST..LAST (2012..2019) or one year (2015)");
+    let bad = || {
+        format!("--period {text}: expected years as FIRST..LAST (2012..2019) or one year (2015)")
+    };
     let (a, b) = match text.split_once("..") {
         Some((a, b)) => (a.trim(), b.trim().trim_start_matches('=')),
         None => (text.trim(), text.trim()),
@@ -83,10 +86,15 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     if ext != "graphml" && ext != "json" {
-        bail!("--out {}: expected a file ending in .graphml or .json", args.out.display());
+        bail!(
+            "--out {}: expected a file ending in .graphml or .json",
+            args.out.display()
+        );
     }
     let (from, to) = match (&args.period, &args.from, &args.to) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => bail!("give --period or --from/--to, not both"),
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            bail!("give --period or --from/--to, not both")
+        }
         (Some(p), None, None) => {
             let (a, b) = parse_period(p)?;
             (Some(a), Some(b))
@@ -112,7 +120,9 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         to,
         countries: args.countries.clone(),
     };
-    let graph = build_graph(&resolver, &dataset.events, &params, None);
+    // Admin-1 regions from the boundaries when the source carries none (reduced GED layout).
+    let admin = (!dataset.regions.is_empty()).then(|| AdminIndex::new(&dataset.regions));
+    let graph = build_graph(&resolver, &dataset.events, &params, admin.as_ref());
     let m = metrics::compute(&graph, args.seed);
     let description = format!(
         "orewatch actor network: {} events of {} from {} to {}{}; alias table {}; {}",
@@ -120,7 +130,11 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         source.as_str(),
         from.map_or("the start".into(), |d| d.to_string()),
         to.map_or("the end".into(), |d| d.to_string()),
-        if args.countries.is_empty() { String::new() } else { format!(" in {}", args.countries.join(", ")) },
+        if args.countries.is_empty() {
+            String::new()
+        } else {
+            format!(" in {}", args.countries.join(", "))
+        },
         table_name,
         m.method
     );
@@ -171,5 +185,6 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);
     std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
 }

@@ -72,7 +72,10 @@ fn sahel_resolution_rate_and_global_report() {
         &global.unresolved[..10.min(global.unresolved.len())]
     );
     assert!(global.event_rate() > 0.9);
-    assert!(global.unresolved.iter().any(|(n, _)| n == "Hawar Kilis Operations Room"));
+    assert!(global
+        .unresolved
+        .iter()
+        .any(|(n, _)| n == "Hawar Kilis Operations Room"));
     assert!(!global.unresolved.iter().any(|(n, _)| n == "Civilians"));
 }
 
@@ -97,7 +100,9 @@ fn jnim_ansar_dine_flm_link_as_listed() {
         .iter()
         .any(|x| x.to == 1157 && x.kind == RelationKind::Splinter));
     // Not linked in 22.1: AQIM (539), al-Murabitun (4376).
-    assert!(!rel.iter().any(|x| [539, 4376].contains(&x.from) || [539, 4376].contains(&x.to)));
+    assert!(!rel
+        .iter()
+        .any(|x| [539, 4376].contains(&x.from) || [539, 4376].contains(&x.to)));
     assert!(reg
         .relations_of(4376)
         .iter()
@@ -109,8 +114,16 @@ fn renamed_group_keeps_its_history() {
     let reg = registry();
     let r = Resolver::new(&reg, aliases::default_aliases().unwrap(), "config").unwrap();
     // CMA (1158) was MNLA: both names, and ACLED's spellings, are one actor.
-    for name in ["CMA", "MNLA", "MNLA: National Movement for the Liberation of Azawad"] {
-        assert_eq!(r.resolve(name, None).actors, vec![ActorKey::Ucdp(1158)], "{name}");
+    for name in [
+        "CMA",
+        "MNLA",
+        "MNLA: National Movement for the Liberation of Azawad",
+    ] {
+        assert_eq!(
+            r.resolve(name, None).actors,
+            vec![ActorKey::Ucdp(1158)],
+            "{name}"
+        );
     }
     // GED 2012 events against the MNLA are coded as CMA: the node's history starts in 2012.
     let events = global_events();
@@ -158,11 +171,19 @@ actor = "Government of Exampleland"
 source = "invented ACLED fixture; ACLED state-forces naming"
 "#;
     let reg = registry();
-    let r = Resolver::new(&reg, aliases::parse(table, "user.toml").unwrap(), "user.toml").unwrap();
+    let r = Resolver::new(
+        &reg,
+        aliases::parse(table, "user.toml").unwrap(),
+        "user.toml",
+    )
+    .unwrap();
     let all: Vec<&Event> = events.iter().collect();
     let resolved = r.resolve_events(&all);
     let find = |n: &str| resolved.names.iter().find(|x| x.name == n).unwrap();
-    assert_eq!(find("Northern Example Front").resolution.method, Method::Alias);
+    assert_eq!(
+        find("Northern Example Front").resolution.method,
+        Method::Alias
+    );
     // "(2021-)" removed by the documented normalisation, then the alias.
     let forces = find("Military Forces of Exampleland (2021-)");
     assert_eq!(forces.resolution.method, Method::Normalised);
@@ -193,7 +214,9 @@ source = "invented ACLED fixture; ACLED state-forces naming"
     // The attacker of the civilians is unresolved and carries the civilian harm; the miners
     // (associates of the civilian side, and protesters in a protest) are not nodes.
     let attacker = &g.nodes[g
-        .node_index(&ActorKey::Unresolved("Unidentified Armed Group (Exampleland)".into()))
+        .node_index(&ActorKey::Unresolved(
+            "Unidentified Armed Group (Exampleland)".into(),
+        ))
         .unwrap()];
     assert_eq!((attacker.civilian_events, attacker.civilian_deaths), (1, 3));
     assert!(g.nodes.iter().all(|n| !n.name.starts_with("Miners")));

@@ -67,7 +67,10 @@ struct Entry {
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset.min(text.len())).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(before.len(), |p| before.len() - p - 1) + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before.len(), |p| before.len() - p - 1)
+        + 1;
     (line, column)
 }
 
@@ -97,7 +100,9 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Alias>, AliasError> {
         };
         let name = e.name.into_inner();
         if name.trim().is_empty() {
-            return Err(err("empty alias name: expected the spelling used in the events".into()));
+            return Err(err(
+                "empty alias name: expected the spelling used in the events".into(),
+            ));
         }
         let target = match (e.ucdp_id, e.actor) {
             (Some(id), None) => AliasTarget::Ucdp(id),

@@ -77,10 +77,7 @@ pub fn graphml(graph: &ActorGraph, metrics: &GraphMetrics, description: &str) ->
     let mut s = String::new();
     s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     s.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
-    s.push_str(&format!(
-        "  <desc>{}</desc>\n",
-        xml_escape(description)
-    ));
+    s.push_str(&format!("  <desc>{}</desc>\n", xml_escape(description)));
     for (name, ty) in NODE_KEYS {
         s.push_str(&format!(
             "  <key id=\"n_{name}\" for=\"node\" attr.name=\"{name}\" attr.type=\"{ty}\"/>\n"

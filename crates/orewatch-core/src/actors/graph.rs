@@ -212,7 +212,9 @@ pub fn build_graph(
 ) -> ActorGraph {
     let selected = params.select(events);
     let resolved = resolver.resolve_events(&selected);
-    let mut nodes: Vec<NodeAcc> = (0..resolved.keys.len()).map(|_| NodeAcc::default()).collect();
+    let mut nodes: Vec<NodeAcc> = (0..resolved.keys.len())
+        .map(|_| NodeAcc::default())
+        .collect();
     let mut edges: HashMap<(u32, u32), EdgeAcc> = HashMap::new();
     for (i, e) in selected.iter().enumerate() {
         let ((a, a_civ), (b, b_civ)) = sides(&resolved, i);
@@ -354,7 +356,12 @@ fn node(resolver: &Resolver, key: &ActorKey, acc: &NodeAcc) -> ActorNode {
     let listed = key.ucdp_id().and_then(|id| resolver.registry().get(id));
     let mut admin1: Vec<(String, u64)> = acc.admin1.iter().map(|(k, v)| (k.clone(), *v)).collect();
     admin1.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
-    let first = acc.months.keys().next().copied().unwrap_or(Month { year: 0, month: 1 });
+    let first = acc
+        .months
+        .keys()
+        .next()
+        .copied()
+        .unwrap_or(Month { year: 0, month: 1 });
     let last = acc.months.keys().next_back().copied().unwrap_or(first);
     ActorNode {
         key: key.clone(),

@@ -44,11 +44,12 @@ impl WeightedGraph {
     /// `edges` as (u, v, weight); a repeated pair adds its weights.
     pub fn new(n: usize, edges: &[(usize, usize, f64)]) -> WeightedGraph {
         let mut adj: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
-        let add = |u: usize, v: usize, w: f64, adj: &mut Vec<Vec<(usize, f64)>>| {
-            match adj[u].iter_mut().find(|(x, _)| *x == v) {
-                Some((_, old)) => *old += w,
-                None => adj[u].push((v, w)),
-            }
+        let add = |u: usize, v: usize, w: f64, adj: &mut Vec<Vec<(usize, f64)>>| match adj[u]
+            .iter_mut()
+            .find(|(x, _)| *x == v)
+        {
+            Some((_, old)) => *old += w,
+            None => adj[u].push((v, w)),
         };
         for &(u, v, w) in edges {
             if u >= n || v >= n {
@@ -166,7 +167,10 @@ pub fn betweenness(g: &WeightedGraph, length: impl Fn(f64) -> f64) -> Vec<f64> {
             node: s,
         });
         while let Some(Item {
-            dist: d, pred, node: v, ..
+            dist: d,
+            pred,
+            node: v,
+            ..
         }) = heap.pop()
         {
             if dist[v].is_some() {
@@ -222,7 +226,12 @@ pub fn betweenness(g: &WeightedGraph, length: impl Fn(f64) -> f64) -> Vec<f64> {
 
 /// PageRank on weights (networkx `pagerank(G, alpha, weight=…, tol)`); returns the scores and
 /// the iterations used, or None when it did not converge in `max_iter`.
-pub fn pagerank(g: &WeightedGraph, alpha: f64, tol: f64, max_iter: usize) -> Option<(Vec<f64>, usize)> {
+pub fn pagerank(
+    g: &WeightedGraph,
+    alpha: f64,
+    tol: f64,
+    max_iter: usize,
+) -> Option<(Vec<f64>, usize)> {
     let n = g.len();
     if n == 0 {
         return Some((Vec::new(), 0));
@@ -453,8 +462,9 @@ pub fn compute(graph: &ActorGraph, seed: u64) -> GraphMetrics {
         modularity: q,
         communities: community.iter().copied().max().map_or(0, |c| c + 1),
         seed,
-        method: "edge weight = events; betweenness edge length = 1/events (normalised, undirected); \
+        method:
+            "edge weight = events; betweenness edge length = 1/events (normalised, undirected); \
                  PageRank alpha 0.85 tol 1e-12 on events; Louvain resolution 1 on events, seeded"
-            .into(),
+                .into(),
     }
 }

@@ -223,7 +223,10 @@ impl<'r> Resolver<'r> {
                 };
             }
         }
-        Resolution::one(ActorKey::Unresolved(name.trim().to_string()), Method::Unresolved)
+        Resolution::one(
+            ActorKey::Unresolved(name.trim().to_string()),
+            Method::Unresolved,
+        )
     }
 
     fn civilians(&self, name: &str) -> Option<Resolution> {
@@ -260,7 +263,10 @@ impl<'r> Resolver<'r> {
     /// Steps 2–4 for one name (no split).
     fn single(&self, name: &str) -> Option<Resolution> {
         if let Some(a) = self.registry.by_exact_name(name) {
-            return Some(Resolution::one(ActorKey::Ucdp(a.actor_id), Method::ExactName));
+            return Some(Resolution::one(
+                ActorKey::Ucdp(a.actor_id),
+                Method::ExactName,
+            ));
         }
         if let Some(&i) = self
             .exact
@@ -270,14 +276,20 @@ impl<'r> Resolver<'r> {
             return Some(Resolution::one(self.alias_key(i), Method::Alias));
         }
         if let Some(a) = self.registry.by_former_name(name) {
-            return Some(Resolution::one(ActorKey::Ucdp(a.actor_id), Method::FormerName));
+            return Some(Resolution::one(
+                ActorKey::Ucdp(a.actor_id),
+                Method::FormerName,
+            ));
         }
         for candidate in normalised_candidates(name) {
             if let Some(&i) = self.normalised.get(&normalise(&candidate)) {
                 return Some(Resolution::one(self.alias_key(i), Method::Normalised));
             }
             if let Some(a) = self.registry.by_normalised_name(&candidate) {
-                return Some(Resolution::one(ActorKey::Ucdp(a.actor_id), Method::Normalised));
+                return Some(Resolution::one(
+                    ActorKey::Ucdp(a.actor_id),
+                    Method::Normalised,
+                ));
             }
         }
         None
@@ -481,7 +493,10 @@ impl ResolvedEvents {
             .count() as u64;
         let mut by_method: Vec<(Method, u64)> = Vec::new();
         for n in &self.names {
-            match by_method.iter_mut().find(|(m, _)| *m == n.resolution.method) {
+            match by_method
+                .iter_mut()
+                .find(|(m, _)| *m == n.resolution.method)
+            {
                 Some((_, c)) => *c += 1,
                 None => by_method.push((n.resolution.method, 1)),
             }

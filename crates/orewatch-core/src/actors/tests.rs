@@ -31,7 +31,10 @@ use crate::model::{Actor, Event, EventSource, Extra, ViolenceType};
 fn close(a: &[f64], b: &[f64], tol: f64) {
     assert_eq!(a.len(), b.len());
     for (i, (x, y)) in a.iter().zip(b).enumerate() {
-        assert!((x - y).abs() <= tol, "index {i}: {x} vs {y} (all: {a:?} vs {b:?})");
+        assert!(
+            (x - y).abs() <= tol,
+            "index {i}: {x} vs {y} (all: {a:?} vs {b:?})"
+        );
     }
 }
 
@@ -75,16 +78,41 @@ fn weighted() -> WeightedGraph {
 #[test]
 fn betweenness_matches_networkx() {
     let len = |w: f64| 1.0 / w;
-    close(&betweenness(&path5(), len), &[0.0, 0.5, 0.6666666666666666, 0.5, 0.0], 1e-12);
-    close(&betweenness(&star(), len), &[1.0, 0.0, 0.0, 0.0, 0.0], 1e-12);
+    close(
+        &betweenness(&path5(), len),
+        &[0.0, 0.5, 0.6666666666666666, 0.5, 0.0],
+        1e-12,
+    );
+    close(
+        &betweenness(&star(), len),
+        &[1.0, 0.0, 0.0, 0.0, 0.0],
+        1e-12,
+    );
     close(
         &betweenness(&cliques(), len),
-        &[0.0, 0.0, 0.0, 0.5714285714285714, 0.5714285714285714, 0.0, 0.0, 0.0],
+        &[
+            0.0,
+            0.0,
+            0.0,
+            0.5714285714285714,
+            0.5714285714285714,
+            0.0,
+            0.0,
+            0.0,
+        ],
         1e-12,
     );
     close(
         &betweenness(&weighted(), len),
-        &[0.0, 0.13333333333333333, 0.06666666666666667, 0.13333333333333333, 0.2, 0.0, 0.0],
+        &[
+            0.0,
+            0.13333333333333333,
+            0.06666666666666667,
+            0.13333333333333333,
+            0.2,
+            0.0,
+            0.0,
+        ],
         1e-12,
     );
 }
@@ -94,12 +122,24 @@ fn pagerank_matches_networkx() {
     let pr = |g: &WeightedGraph| pagerank(g, 0.85, 1e-12, 10_000).unwrap().0;
     close(
         &pr(&path5()),
-        &[0.13452702702676328, 0.24594594594647334, 0.23905405405352656, 0.24594594594647334, 0.13452702702676328],
+        &[
+            0.13452702702676328,
+            0.24594594594647334,
+            0.23905405405352656,
+            0.24594594594647334,
+            0.13452702702676328,
+        ],
         1e-9,
     );
     close(
         &pr(&star()),
-        &[0.4756756756746611, 0.14552123552152535, 0.08776061776076267, 0.08776061776076267, 0.203281853282288],
+        &[
+            0.4756756756746611,
+            0.14552123552152535,
+            0.08776061776076267,
+            0.08776061776076267,
+            0.203281853282288,
+        ],
         1e-9,
     );
     close(
@@ -122,7 +162,10 @@ fn pagerank_matches_networkx() {
 #[test]
 fn degrees_by_hand() {
     let g = weighted();
-    assert_eq!((0..7).map(|u| g.degree(u)).collect::<Vec<_>>(), [2, 3, 3, 3, 3, 2, 0]);
+    assert_eq!(
+        (0..7).map(|u| g.degree(u)).collect::<Vec<_>>(),
+        [2, 3, 3, 3, 3, 2, 0]
+    );
     assert_eq!(
         (0..7).map(|u| g.weighted_degree(u)).collect::<Vec<_>>(),
         [4.0, 5.0, 4.0, 8.0, 7.0, 2.0, 0.0]
@@ -219,7 +262,12 @@ source = "test"
 "#;
 
 fn resolver(reg: &Registry) -> Resolver<'_> {
-    Resolver::new(reg, aliases::parse(TEST_ALIASES, "t.toml").unwrap(), "t.toml").unwrap()
+    Resolver::new(
+        reg,
+        aliases::parse(TEST_ALIASES, "t.toml").unwrap(),
+        "t.toml",
+    )
+    .unwrap()
 }
 
 #[test]
@@ -232,14 +280,23 @@ fn resolution_order() {
     };
     assert_eq!(one("JNIM"), (vec![ActorKey::Ucdp(6716)], Method::ExactName));
     // A registry name with a comma is one actor, never split.
-    assert_eq!(one("Interahamwe, ex-FAR"), (vec![ActorKey::Ucdp(1)], Method::ExactName));
+    assert_eq!(
+        one("Interahamwe, ex-FAR"),
+        (vec![ActorKey::Ucdp(1)], Method::ExactName)
+    );
     assert_eq!(
         one("JNIM: Group for Support of Islam and Muslims"),
         (vec![ActorKey::Ucdp(6716)], Method::Alias)
     );
-    assert_eq!(one("MINUSMA"), (vec![ActorKey::Named("MINUSMA".into())], Method::Alias));
+    assert_eq!(
+        one("MINUSMA"),
+        (vec![ActorKey::Named("MINUSMA".into())], Method::Alias)
+    );
     // The renamed group keeps its history: MNLA is CMA's original name in the list.
-    assert_eq!(one("MNLA"), (vec![ActorKey::Ucdp(1158)], Method::FormerName));
+    assert_eq!(
+        one("MNLA"),
+        (vec![ActorKey::Ucdp(1158)], Method::FormerName)
+    );
     // Normalisation: trailing space in the list, ACLED state forces with a period.
     assert_eq!(one("MPGK"), (vec![ActorKey::Ucdp(715)], Method::Normalised));
     assert_eq!(
@@ -253,11 +310,17 @@ fn resolution_order() {
     // Split only when every part resolves.
     assert_eq!(
         one("GATIA, MSA"),
-        (vec![ActorKey::Ucdp(5880), ActorKey::Ucdp(6836)], Method::Split)
+        (
+            vec![ActorKey::Ucdp(5880), ActorKey::Ucdp(6836)],
+            Method::Split
+        )
     );
     assert_eq!(
         one("GATIA, Unknown Front"),
-        (vec![ActorKey::Unresolved("GATIA, Unknown Front".into())], Method::Unresolved)
+        (
+            vec![ActorKey::Unresolved("GATIA, Unknown Front".into())],
+            Method::Unresolved
+        )
     );
     // Ids first.
     let by_id = r.resolve("whatever", Some("5880, 6836"));
@@ -272,9 +335,16 @@ fn resolution_order() {
 fn registry_relations_as_listed() {
     let reg = registry();
     let rel = reg.relations_of(6716);
-    assert!(rel.iter().any(|r| r.from == 1157 && r.kind == RelationKind::Alliance));
-    assert!(rel.iter().any(|r| r.from == 6267 && r.kind == RelationKind::Member));
-    assert!(!rel.iter().any(|r| r.from == 539 || r.to == 539), "AQIM is not linked to JNIM");
+    assert!(rel
+        .iter()
+        .any(|r| r.from == 1157 && r.kind == RelationKind::Alliance));
+    assert!(rel
+        .iter()
+        .any(|r| r.from == 6267 && r.kind == RelationKind::Member));
+    assert!(
+        !rel.iter().any(|r| r.from == 539 || r.to == 539),
+        "AQIM is not linked to JNIM"
+    );
 }
 
 #[test]
@@ -283,7 +353,8 @@ fn malformed_alias_files_name_the_line() {
     let e = aliases::parse(bad_key, "a.toml").unwrap_err();
     assert_eq!(e.line, 5, "{e}");
     assert!(e.to_string().starts_with("a.toml:5:"), "{e}");
-    let no_source = "[[alias]]\nname = \"X\"\nucdp_id = 1\n\n[[alias]]\nname = \"Y\"\nucdp_id = 2\n";
+    let no_source =
+        "[[alias]]\nname = \"X\"\nucdp_id = 1\n\n[[alias]]\nname = \"Y\"\nucdp_id = 2\n";
     let e = aliases::parse(no_source, "a.toml").unwrap_err();
     assert_eq!(e.line, 2, "{e}");
     assert!(e.message.contains("no source"));
@@ -294,7 +365,11 @@ fn malformed_alias_files_name_the_line() {
     assert_eq!(aliases::parse(syntax, "a.toml").unwrap_err().line, 2);
     // An id the list lacks is refused with the entry's line.
     let reg = registry();
-    let unknown = aliases::parse("\n[[alias]]\nname = \"Z\"\nucdp_id = 99999\nsource = \"s\"\n", "u.toml").unwrap();
+    let unknown = aliases::parse(
+        "\n[[alias]]\nname = \"Z\"\nucdp_id = 99999\nsource = \"s\"\n",
+        "u.toml",
+    )
+    .unwrap();
     let e = Resolver::new(&reg, unknown, "u.toml").unwrap_err();
     assert_eq!(e.line, 3);
     assert!(e.message.contains("99999"));
@@ -346,12 +421,54 @@ fn graph_by_hand() {
     let reg = registry();
     let r = resolver(&reg);
     let events = vec![
-        event("1", "2018-01-05", "Government of Mali", "JNIM", ViolenceType::StateBased, 5),
-        event("2", "2018-03-02", "Government of Mali", "JNIM", ViolenceType::StateBased, 2),
-        event("3", "2018-03-09", "JNIM", "Civilians", ViolenceType::OneSided, 7),
-        event("4", "2018-04-01", "GATIA, MSA", "JNIM", ViolenceType::NonState, 3),
-        event("5", "2019-06-01", "Government of Mali", "Civilians", ViolenceType::OneSided, 4),
-        event("6", "2017-06-01", "Government of Mali", "CMA", ViolenceType::StateBased, 1),
+        event(
+            "1",
+            "2018-01-05",
+            "Government of Mali",
+            "JNIM",
+            ViolenceType::StateBased,
+            5,
+        ),
+        event(
+            "2",
+            "2018-03-02",
+            "Government of Mali",
+            "JNIM",
+            ViolenceType::StateBased,
+            2,
+        ),
+        event(
+            "3",
+            "2018-03-09",
+            "JNIM",
+            "Civilians",
+            ViolenceType::OneSided,
+            7,
+        ),
+        event(
+            "4",
+            "2018-04-01",
+            "GATIA, MSA",
+            "JNIM",
+            ViolenceType::NonState,
+            3,
+        ),
+        event(
+            "5",
+            "2019-06-01",
+            "Government of Mali",
+            "Civilians",
+            ViolenceType::OneSided,
+            4,
+        ),
+        event(
+            "6",
+            "2017-06-01",
+            "Government of Mali",
+            "CMA",
+            ViolenceType::StateBased,
+            1,
+        ),
     ];
     let params = GraphParams {
         source: EventSource::UcdpGed,
@@ -365,11 +482,17 @@ fn graph_by_hand() {
     assert_eq!(names, ["Government of Mali", "GATIA", "JNIM", "MSA"]);
     assert!(!names.contains(&"Civilians"));
     let mali = &g.nodes[0];
-    assert_eq!((mali.events, mali.civilian_events, mali.civilian_deaths), (3, 1, 4));
+    assert_eq!(
+        (mali.events, mali.civilian_events, mali.civilian_deaths),
+        (3, 1, 4)
+    );
     assert_eq!(mali.active_months, 3);
     assert_eq!(mali.first_month.to_string(), "2018-01");
     let jnim = &g.nodes[2];
-    assert_eq!((jnim.events, jnim.fatalities_best, jnim.civilian_deaths), (4, 17, 7));
+    assert_eq!(
+        (jnim.events, jnim.fatalities_best, jnim.civilian_deaths),
+        (4, 17, 7)
+    );
     assert_eq!(jnim.fatalities_caused, 7);
     assert_eq!(jnim.events_without_breakdown, 3);
     assert_eq!(jnim.admin1, vec![("Mopti".to_string(), 4)]);
@@ -390,7 +513,11 @@ fn graph_by_hand() {
     assert!((m.nodes[2].betweenness - 1.0).abs() < 1e-12);
     // Deterministic exports.
     let a = export::json(&g, &m, serde_json::json!({}));
-    let b = export::json(&g, &metrics::compute(&build_graph(&r, &events, &params, None), 42), serde_json::json!({}));
+    let b = export::json(
+        &g,
+        &metrics::compute(&build_graph(&r, &events, &params, None), 42),
+        serde_json::json!({}),
+    );
     assert_eq!(a.to_string(), b.to_string());
     let xml = export::graphml(&g, &m, "test");
     assert!(xml.contains("attr.name=\"betweenness\" attr.type=\"double\""));
