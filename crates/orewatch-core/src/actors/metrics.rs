@@ -102,9 +102,7 @@ impl WeightedGraph {
         let mut m = 0.0;
         for (u, list) in self.adj.iter().enumerate() {
             for &(v, w) in list {
-                if v > u {
-                    m += w;
-                } else if v == u {
+                if v >= u {
                     m += w;
                 }
             }
