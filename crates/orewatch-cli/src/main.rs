@@ -4,6 +4,7 @@
 //! `orewatch-store` (the embedded store) and `orewatch-report` (the brief).
 //! Exit codes: 0 success, 1 error, 2 usage error.
 
+mod actors;
 mod brief;
 mod cahra;
 mod data_dir;
@@ -12,6 +13,7 @@ mod exposure;
 mod ingest;
 mod output;
 mod supply;
+mod network;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,6 +59,10 @@ enum Command {
     Cahra(cahra::Args),
     /// World supply of a mineral: shares by country, HHI, governance-weighted HHI, supply risk, disruptions.
     Supply(supply::Args),
+    /// Armed actors: the registry, resolution of event sides, unresolved names, one actor's record.
+    Actors(actors::Args),
+    /// The actor–actor network of a period with its metrics, as GraphML or JSON.
+    Network(network::Args),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +74,8 @@ fn main() -> ExitCode {
         Command::Brief(args) => brief::run(&cli.store, cli.quiet, args),
         Command::Cahra(args) => cahra::run(&cli.store, cli.quiet, args),
         Command::Supply(args) => supply::run(&cli.store, args),
+        Command::Actors(args) => actors::run(&cli.store, args),
+        Command::Network(args) => network::run(&cli.store, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

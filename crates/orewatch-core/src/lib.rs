@@ -8,6 +8,7 @@
 //! What it is not: a store (see `orewatch-store`), a report (`orewatch-report`) or a user
 //! interface (`orewatch-cli`). Nothing here prints to a terminal or writes files.
 
+pub mod actors;
 pub mod analysis;
 pub mod geodesy;
 pub mod ingest;
