@@ -250,7 +250,7 @@ pub fn tornado_bars(target: &[f64], inputs: &BTreeMap<String, Vec<f64>>) -> Vec<
             quantile_sorted(&sorted, TAIL),
             quantile_sorted(&sorted, 1.0 - TAIL),
         );
-        if !(q_hi > q_lo) {
+        if q_hi.partial_cmp(&q_lo) != Some(std::cmp::Ordering::Greater) {
             continue;
         }
         let pick = |keep: &dyn Fn(f64) -> bool| -> Vec<f64> {
@@ -276,6 +276,9 @@ pub fn tornado_bars(target: &[f64], inputs: &BTreeMap<String, Vec<f64>>) -> Vec<
             .total_cmp(&(a.high - a.low).abs())
             .then(a.input.cmp(&b.input))
     });
+    // Bars too short to see (under 1 % of the longest) say nothing: left out.
+    let longest = bars.first().map(|b| (b.high - b.low).abs()).unwrap_or(0.0);
+    bars.retain(|b| (b.high - b.low).abs() >= 0.01 * longest);
     bars.truncate(TORNADO_BARS);
     bars
 }
@@ -372,7 +375,7 @@ pub fn build_deal_input(
                 plot_range: (lo, hi),
             });
         }
-        rows.sort_by(|a, b| a.aspect.cmp(&b.aspect));
+        rows.sort_by_key(|r| r.aspect);
     }
 
     let mut tornadoes = Vec::new();
@@ -649,64 +652,57 @@ fn table(deal: &DealInput) -> String {
 }
 
 fn conclusions(deal: &DealInput) -> String {
-    let mut holds: Vec<String> = Vec::new();
-    let mut flips: Vec<String> = Vec::new();
-    let mut same: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for c in &deal.comparisons {
-        let out = c.output.replace('_', " ");
-        match c.verdict() {
-            "better" => holds.push(format!(
-                "{} is better than the status quo on {} (in {} of draws)",
-                c.scenario,
-                out,
-                pct(c.p_better)
-            )),
-            "worse" => holds.push(format!(
-                "{} is worse than the status quo on {} (in {} of draws)",
-                c.scenario,
-                out,
-                pct(c.p_worse)
-            )),
-            "unchanged" => same.entry(&c.output).or_default().push(&c.scenario),
-            _ => flips.push(format!(
-                "{} on {} (better in {}, worse in {})",
-                c.scenario,
-                out,
-                pct(c.p_better),
-                pct(c.p_worse)
-            )),
-        }
+    let mut s = String::from(
+        r#"<div class="note"><p><strong>Which conclusions hold across the whole range, and which flip.</strong> A comparison with the status quo <em>holds</em> when the scenario is on the same side in at least "#,
+    );
+    let _ = write!(
+        s,
+        "{} of paired draws (the 90 % interval of the difference excludes zero); otherwise it <em>flips</em> within the range — the answer depends on where in the inputs' ranges the truth lies (P(better) in brackets).</p><ul>",
+        pct(HOLDS_PROBABILITY)
+    );
+    let mut unchanged_everywhere: Option<Vec<String>> = None;
+    for c in deal.scenarios.iter().skip(1).filter(|c| c.error.is_none()) {
+        let mine: Vec<&Comparison> = deal
+            .comparisons
+            .iter()
+            .filter(|k| k.scenario == c.name)
+            .collect();
+        let list = |verdict: &str, p: &dyn Fn(&Comparison) -> f64| -> String {
+            let items: Vec<String> = mine
+                .iter()
+                .filter(|k| k.verdict() == verdict)
+                .map(|k| format!("{} ({})", k.output.replace('_', " "), pct(p(k))))
+                .collect();
+            if items.is_empty() {
+                "—".to_string()
+            } else {
+                items.join(", ")
+            }
+        };
+        let unchanged: Vec<String> = mine
+            .iter()
+            .filter(|k| k.verdict() == "unchanged")
+            .map(|k| k.output.replace('_', " "))
+            .collect();
+        unchanged_everywhere = Some(match unchanged_everywhere {
+            None => unchanged,
+            Some(prev) => prev.into_iter().filter(|o| unchanged.contains(o)).collect(),
+        });
+        let _ = write!(
+            s,
+            r#"<li><strong>{}</strong> — <span class="hb">holds better:</span> {}; <span class="hw">holds worse:</span> {}; <span class="fl">flips:</span> {}.</li>"#,
+            escape(&c.name),
+            escape(&list("better", &|k| k.p_better)),
+            escape(&list("worse", &|k| k.p_better)),
+            escape(&list("flips", &|k| k.p_better)),
+        );
     }
-    let mut s = String::from(r#"<div class="note">"#);
-    let _ = write!(
-        s,
-        "<p><strong>Holds across the whole range</strong> (same sign in at least {} of paired draws): {}.</p>",
-        pct(HOLDS_PROBABILITY),
-        if holds.is_empty() {
-            "no comparison".to_string()
-        } else {
-            escape(&holds.join("; "))
-        }
-    );
-    let _ = write!(
-        s,
-        "<p><strong>Flips within the range</strong> (the answer depends on where in the inputs' ranges the truth lies): {}.</p>",
-        if flips.is_empty() {
-            "none".to_string()
-        } else {
-            escape(&flips.join("; "))
-        }
-    );
-    let unchanged: Vec<String> = same
-        .iter()
-        .filter(|(_, v)| v.len() + 1 == deal.scenarios.iter().filter(|c| c.error.is_none()).count())
-        .map(|(o, _)| o.replace('_', " "))
-        .collect();
-    if !unchanged.is_empty() {
+    s.push_str("</ul>");
+    if let Some(u) = unchanged_everywhere.filter(|u| !u.is_empty()) {
         let _ = write!(
             s,
             "<p><strong>Untouched by every option:</strong> {} — no term of any scenario acts on it.</p>",
-            escape(&unchanged.join(", "))
+            escape(&u.join(", "))
         );
     }
     s.push_str("</div>");
@@ -760,10 +756,9 @@ fn plots(deal: &DealInput) -> String {
         }
         let _ = write!(
             s,
-            r#"<line class="axis" x1="0" x2="{w}" y1="{y}" y2="{y}"/><text class="tick" x="1" y="{t}">{}</text><text class="tick" x="{w}" y="{t}" text-anchor="end">{}</text><text class="tick" x="{m}" y="{t}" text-anchor="middle">{}</text></svg><div class="u">{}</div></figure>"#,
+            r#"<line class="axis" x1="0" x2="{w}" y1="{y}" y2="{y}"/><text class="tick" x="1" y="{t}">{}</text><text class="tick" x="{w}" y="{t}" text-anchor="end">{}</text><text class="tick" x="{m}" y="{t}" text-anchor="middle">{}</text></svg></figure>"#,
             fmt_value(lo),
             fmt_value(hi),
-            escape(&row.unit),
             escape(&row.unit),
             w = fmt1(W),
             y = fmt1(H - PAD_B),
@@ -931,6 +926,8 @@ svg.dplot,svg.tornado{display:block;max-width:100%;height:auto}\
 .tornado .lab{font-size:11px;fill:#222}.tornado .centre{stroke:#222;stroke-width:1.2}\
 .tornado .zero{stroke:#888;stroke-width:1;stroke-dasharray:3 3}\
 .torn{display:grid;grid-template-columns:repeat(2,1fr);gap:10px 20px}\
+.note ul{margin:4px 0;padding-left:18px}.note li{margin:3px 0}\
+.hb{color:#1b7837;font-weight:600}.hw{color:#b2182b;font-weight:600}.fl{color:#555;font-weight:600}\
 table.inputs td{font-size:11.5px}table.inputs tr.assumption td:nth-child(2){color:#b35806;font-weight:600}\
 table.inputs tr.source td:nth-child(2){color:#1b7837;font-weight:600}";
 
