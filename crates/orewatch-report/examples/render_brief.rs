@@ -27,6 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             data.display(),
             env!("CARGO_PKG_VERSION")
         ),
+        deal: None,
     });
     std::fs::write(&out_path, &html)?;
     eprintln!("wrote {out_path} ({} bytes)", html.len());

@@ -407,6 +407,7 @@ pub fn render_page(input: &BriefInput) -> String {
     s.push_str(CHART_CSS);
     s.push_str(crate::exposure::EXPOSURE_CSS);
     s.push_str(crate::supply::SUPPLY_CSS);
+    s.push_str(crate::deal::DEAL_CSS);
     s.push_str("</style></head><body><main>");
     let _ = write!(
         s,
@@ -420,6 +421,7 @@ pub fn render_page(input: &BriefInput) -> String {
     s.push_str(&crate::cahra::cahra_section(input));
     s.push_str(&crate::supply::supply_section(input));
     s.push_str(&chart_section(input));
+    s.push_str(&crate::deal::deal_section(input));
     s.push_str(&footer(input.sources));
     s.push_str("</main></body></html>\n");
     s

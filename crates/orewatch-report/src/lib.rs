@@ -18,6 +18,7 @@
 
 pub mod cahra;
 pub mod chart;
+pub mod deal;
 pub mod exposure;
 pub mod html;
 pub mod map;
@@ -33,6 +34,9 @@ pub struct BriefInput<'a> {
     pub sources: &'a [SourceReport],
     /// e.g. "store generation 3, written 2026-11-28T07:00:00Z by orewatch 0.1.0"
     pub provenance: String,
+    /// The partnership scenarios' runs for "The deal" section; None: the section says they
+    /// were not run.
+    pub deal: Option<&'a deal::DealInput>,
 }
 
 /// Renders the brief as one HTML document.

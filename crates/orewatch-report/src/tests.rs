@@ -143,6 +143,7 @@ fn render(d: &Dataset, s: &[SourceReport]) -> String {
         dataset: d,
         sources: s,
         provenance: "test <run> & 1".to_string(),
+        deal: None,
     })
 }
 

@@ -19,6 +19,7 @@ fn brief_on_the_real_data() {
         dataset: &out.dataset,
         sources: &out.sources,
         provenance: "integration test".to_string(),
+        deal: None,
     };
     let html = render_brief(&input);
     assert_eq!(html, render_brief(&input), "deterministic");

@@ -11,6 +11,7 @@
 //! Not yet here (see the issue): data links resolved from the store, rank correlations
 //! between inputs (Iman–Conover), sensitivity (tornado), scenario comparison.
 
+pub mod bundled;
 pub mod dist;
 pub mod engine;
 pub mod expr;
