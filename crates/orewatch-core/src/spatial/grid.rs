@@ -295,6 +295,12 @@ impl<T: Copy + Default> Buckets<T> {
         self.items.len()
     }
 
+    /// Bytes held by the offsets and the entries.
+    pub fn bytes(&self) -> usize {
+        self.offsets.len() * std::mem::size_of::<u32>()
+            + self.items.len() * std::mem::size_of::<T>()
+    }
+
     /// Calls `f` with every (row, col) of a cap's cells that lies in the window (columns
     /// wrap at the antimeridian). Cells outside the window hold nothing and are skipped, so a
     /// huge cap costs no more than the window.

@@ -124,6 +124,11 @@ proptest! {
         let fatalities: Vec<u32> = (0..events.len() as u32).map(|i| (i * 7 + seed) % 11).collect();
         let index = CapIndex::new(&slat, &slon, r).unwrap();
         let totals = join_within(&index, &elat, &elon, &fatalities);
+        // Both event orders (tile by tile, as given) give the same totals.
+        let tiled = super::cap_index::join_within_ordered(&index, &elat, &elon, &fatalities, true);
+        let plain = super::cap_index::join_within_ordered(&index, &elat, &elon, &fatalities, false);
+        prop_assert_eq!(&tiled, &totals);
+        prop_assert_eq!(&plain, &totals);
         let brute = brute_pairs(&sites, &events, r);
         let mut per_site = vec![0u32; sites.len()];
         let mut deaths = 0u64;
