@@ -10,6 +10,7 @@ mod data_dir;
 mod datasets;
 mod exposure;
 mod ingest;
+mod scenario;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +54,8 @@ enum Command {
     Brief(brief::Args),
     /// CAHRA screening per admin-1 region or site: conflict-affected, high-risk, neither, insufficient data.
     Cahra(cahra::Args),
+    /// Partnership scenarios: run, compare, check, schema (risks and rewards as distributions).
+    Scenario(scenario::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Exposure(args) => exposure::run(&cli.store, *args),
         Command::Brief(args) => brief::run(&cli.store, cli.quiet, args),
         Command::Cahra(args) => cahra::run(&cli.store, cli.quiet, args),
+        Command::Scenario(args) => scenario::run(&cli.store, cli.quiet, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
