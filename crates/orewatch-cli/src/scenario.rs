@@ -190,6 +190,14 @@ fn check(store_dir: &Path, file: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The file-format spelling of an enum value (`resource_management`, `higher_is_better`).
+fn word<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 fn fmt(x: f64) -> String {
     if !x.is_finite() {
         return x.to_string();
@@ -314,21 +322,23 @@ fn print_results(
     sens: &[Sensitivity],
 ) {
     println!(
-        "{} — perspective {:?}, {} years, {draws} draws, seed {seed}",
-        model.meta.name, model.meta.perspective, model.meta.duration_years
+        "{} — perspective {}, {} years, {draws} draws, seed {seed}",
+        model.meta.name,
+        word(&model.meta.perspective),
+        model.meta.duration_years
     );
     let mut aspect = None;
     for r in res {
         if aspect != Some(r.aspect) {
             aspect = Some(r.aspect);
-            println!("\n[{:?}]", r.aspect);
+            println!("\n[{}]", word(&r.aspect));
         }
         let s = &r.summary;
         println!(
-            "  {} ({}, {:?}): mean {}, median {}, 5–95 % [{}, {}]{}",
+            "  {} ({}, {}): mean {}, median {}, 5–95 % [{}, {}]{}",
             r.name,
             r.unit,
-            r.direction,
+            word(&r.direction),
             fmt(s.mean),
             fmt(s.median),
             fmt(s.p5),
@@ -435,9 +445,9 @@ fn print_pairs(pairs: &[PairComparison]) {
                 .p_a_better
                 .map_or("n/a".to_string(), |p| format!("{p:.3}"));
             println!(
-                "  {} ({:?}): P(A better) {prob}; A − B median {} [{}, {}] {}{}",
+                "  {} ({}): P(A better) {prob}; A − B median {} [{}, {}] {}{}",
                 o.output,
-                o.direction,
+                word(&o.direction),
                 fmt(o.difference.median),
                 fmt(o.difference.p5),
                 fmt(o.difference.p95),
