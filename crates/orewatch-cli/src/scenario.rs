@@ -172,7 +172,8 @@ fn check(store_dir: &Path, file: &Path) -> Result<()> {
         let links = StoreLinks::new(&data.dataset, &data.manifest.sources);
         resolved = resolve_links(m, &links)?;
     }
-    let count = |f: fn(&Provenance) -> bool| m.variables.iter().filter(|v| f(&v.provenance)).count();
+    let count =
+        |f: fn(&Provenance) -> bool| m.variables.iter().filter(|v| f(&v.provenance)).count();
     println!(
         "ok: {} — {} variables ({} sourced, {} assumed, {} data-linked, {} derived), {} outputs, {} correlations",
         m.meta.name,

@@ -101,7 +101,11 @@ fn run_prints_summaries_and_writes_json_with_metadata() {
 #[test]
 fn compare_pairs_scenarios_on_common_random_numbers() {
     let dir = tempfile::tempdir().unwrap();
-    let a = write(dir.path(), "a", &BODY.replace("x * duration + y", "x * duration + y + 1"));
+    let a = write(
+        dir.path(),
+        "a",
+        &BODY.replace("x * duration + y", "x * duration + y + 1"),
+    );
     let b = write(dir.path(), "b", BODY);
     let out_json = dir.path().join("c.json");
     let stdout = run_ok(
@@ -142,13 +146,23 @@ fn check_reports_counts_and_errors_with_line_column_field() {
     );
     let err = fail(orewatch(&store).args(["scenario", "check"]).arg(&bad));
     assert!(err.contains("bad.toml:13:"), "{err}");
-    assert!(err.contains("variables.y: a distribution needs `source"), "{err}");
+    assert!(
+        err.contains("variables.y: a distribution needs `source"),
+        "{err}"
+    );
 
     // An unknown aspect: serde's message lists what is allowed.
-    let bad = write(dir.path(), "aspect", &BODY.replace("resource_management", "money"));
+    let bad = write(
+        dir.path(),
+        "aspect",
+        &BODY.replace("resource_management", "money"),
+    );
     let err = fail(orewatch(&store).args(["scenario", "check"]).arg(&bad));
     assert!(err.contains("aspect.toml:21:"), "{err}");
-    assert!(err.contains("governance") && err.contains("`money`"), "{err}");
+    assert!(
+        err.contains("governance") && err.contains("`money`"),
+        "{err}"
+    );
 
     // A correlation with an expression.
     let body = format!("{BODY}\n[variables.z]\nexpr = \"x + 1\"\n[[correlations]]\na = \"z\"\nb = \"y\"\nrank = 0.1\n");
@@ -164,14 +178,20 @@ fn check_reports_counts_and_errors_with_line_column_field() {
     );
     let bad = write(dir.path(), "pd", &body);
     let err = fail(orewatch(&store).args(["scenario", "check"]).arg(&bad));
-    assert!(err.contains("correlations[2]") && err.contains("not positive definite"), "{err}");
+    assert!(
+        err.contains("correlations[2]") && err.contains("not positive definite"),
+        "{err}"
+    );
     assert!(err.contains("`x`–`w` = -0.9"), "{err}");
 
     // A data link with an empty store: says what to do.
     let body = format!("{BODY}\n[variables.d]\ndata = \"wgi(MLI, CC, latest)\"\n");
     let linked = write(dir.path(), "linked", &body);
     let err = fail(orewatch(&store).args(["scenario", "check"]).arg(&linked));
-    assert!(err.contains("store") && err.contains("orewatch ingest"), "{err}");
+    assert!(
+        err.contains("store") && err.contains("orewatch ingest"),
+        "{err}"
+    );
 }
 
 /// The printed schema accepts the test files and rejects bad ones (python3's jsonschema and
@@ -190,20 +210,31 @@ fn schema_accepts_good_files_and_rejects_bad_ones() {
         .status()
         .is_ok_and(|s| s.success());
     if !has_python {
-        eprintln!("note: python3 with jsonschema and tomllib not available; schema validation skipped");
+        eprintln!(
+            "note: python3 with jsonschema and tomllib not available; schema validation skipped"
+        );
         return;
     }
     let schema_path = dir.path().join("schema.json");
     std::fs::write(&schema_path, &schema).unwrap();
     let good = write(dir.path(), "good", BODY);
-    let bench_model = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/scenario_mc/model.toml");
+    let bench_model =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/scenario_mc/model.toml");
     let no_source = write(
         dir.path(),
         "nosource",
         &BODY.replace("source = \"test: a stated range\"\n", ""),
     );
-    let bad_dir = write(dir.path(), "baddir", &BODY.replace("higher_is_better", "up"));
-    let bad_key = write(dir.path(), "badkey", &BODY.replace("rank = 0.5", "rank = 0.5\nweight = 2"));
+    let bad_dir = write(
+        dir.path(),
+        "baddir",
+        &BODY.replace("higher_is_better", "up"),
+    );
+    let bad_key = write(
+        dir.path(),
+        "badkey",
+        &BODY.replace("rank = 0.5", "rank = 0.5\nweight = 2"),
+    );
     let script = r#"
 import json, sys, tomllib, jsonschema
 schema = json.load(open(sys.argv[1]))
@@ -224,7 +255,11 @@ for path in sys.argv[2:]:
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         text.lines().collect::<Vec<_>>(),
         [

@@ -65,10 +65,8 @@ pub fn compare_draws(
         let Some(ob) = b.outputs.iter().find(|o| o.name == oa.name) else {
             continue;
         };
-        let (Some(xa), Some(xb)) = (
-            a_draws.outputs.get(&oa.name),
-            b_draws.outputs.get(&ob.name),
-        ) else {
+        let (Some(xa), Some(xb)) = (a_draws.outputs.get(&oa.name), b_draws.outputs.get(&ob.name))
+        else {
             continue;
         };
         let difference: Vec<f64> = xa.iter().zip(xb).map(|(x, y)| x - y).collect();
@@ -126,14 +124,15 @@ pub fn compare(
     let mut pairs = Vec::new();
     for i in 0..models.len() {
         for j in i + 1..models.len() {
-            let outputs = compare_draws(&models[i], &draws[i], &models[j], &draws[j]).map_err(
-                |message| RunError {
-                    file: models[j].file.clone(),
-                    line: 0,
-                    name: "compare".into(),
-                    message,
-                },
-            )?;
+            let outputs =
+                compare_draws(&models[i], &draws[i], &models[j], &draws[j]).map_err(|message| {
+                    RunError {
+                        file: models[j].file.clone(),
+                        line: 0,
+                        name: "compare".into(),
+                        message,
+                    }
+                })?;
             pairs.push(PairComparison {
                 a: models[i].meta.name.clone(),
                 b: models[j].meta.name.clone(),

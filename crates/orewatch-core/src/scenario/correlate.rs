@@ -54,10 +54,7 @@ pub fn plan(correlations: &[Correlation]) -> Result<Option<Plan>, InfeasibleErro
         return Ok(None);
     }
     let mut names: Vec<String> = Vec::new();
-    let index = |name: &str, names: &mut Vec<String>| match names
-        .iter()
-        .position(|n| n == name)
-    {
+    let index = |name: &str, names: &mut Vec<String>| match names.iter().position(|n| n == name) {
         Some(i) => i,
         None => {
             names.push(name.to_string());
@@ -220,7 +217,9 @@ pub fn impose(plan: &Plan, columns: &mut [Vec<f64>], seed: u64) -> Result<(), St
     let mut m = vec![0.0; k * k];
     for i in 0..k {
         for j in 0..k {
-            m[i * k + j] = (0..k).map(|p| plan.chol[i * k + p] * q_inv[p * k + j]).sum();
+            m[i * k + j] = (0..k)
+                .map(|p| plan.chol[i * k + p] * q_inv[p * k + j])
+                .sum();
         }
     }
     // 3. Place each input's sorted draws in the rank order of its column of T.
@@ -389,7 +388,11 @@ mod tests {
     #[test]
     fn reaches_target_rank_correlations_and_keeps_marginals() {
         let n = 100_000;
-        let pairs = [pair("x", "y", 0.6), pair("y", "z", -0.4), pair("x", "z", 0.1)];
+        let pairs = [
+            pair("x", "y", 0.6),
+            pair("y", "z", -0.4),
+            pair("x", "z", 0.1),
+        ];
         let plan = plan(&pairs).unwrap().unwrap();
         assert_eq!(plan.names, ["x", "y", "z"]);
         let mut rng = ChaCha8Rng::seed_from_u64(7);
@@ -430,7 +433,11 @@ mod tests {
     #[test]
     fn infeasible_matrix_names_the_pair() {
         // x~y 0.9, y~z 0.9, x~z −0.9 cannot hold together.
-        let pairs = [pair("x", "y", 0.9), pair("y", "z", 0.9), pair("x", "z", -0.9)];
+        let pairs = [
+            pair("x", "y", 0.9),
+            pair("y", "z", 0.9),
+            pair("x", "z", -0.9),
+        ];
         let e = plan(&pairs).unwrap_err();
         assert_eq!(e.pair, 2);
         assert!(e.message.contains("`x`–`z` = -0.9"), "{}", e.message);

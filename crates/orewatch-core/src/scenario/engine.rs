@@ -107,8 +107,8 @@ pub fn simulate(
         })
         .collect::<Result<_, _>>()?;
     let mut values: BTreeMap<String, Vec<f64>> = random.into_iter().collect();
-    if let Some(plan) =
-        correlate::plan(&model.correlations).map_err(|e| fail(model.correlations[e.pair].line, "correlations", e.message))?
+    if let Some(plan) = correlate::plan(&model.correlations)
+        .map_err(|e| fail(model.correlations[e.pair].line, "correlations", e.message))?
     {
         let mut columns: Vec<Vec<f64>> = plan
             .names

@@ -46,8 +46,7 @@ use crate::analysis::events::stated_coverage;
 use crate::geodesy::haversine_km;
 use crate::ingest::plan::SourceReport;
 use crate::model::{
-    Dataset, EventSource, Ownership, ProductionSeries, Site, SiteKind, WgiIndicator,
-    WGI_INDICATORS,
+    Dataset, EventSource, Ownership, ProductionSeries, Site, SiteKind, WgiIndicator, WGI_INDICATORS,
 };
 
 /// The links that exist, for error messages.
@@ -117,7 +116,10 @@ pub fn parse_link(text: &str) -> Result<LinkCall, String> {
                     _ => {
                         let v = word(i, &['.', '-', '+']);
                         if v.is_empty() {
-                            Err(at(*i, "expected a value (a word, a number or 'quoted text')"))
+                            Err(at(
+                                *i,
+                                "expected a value (a word, a number or 'quoted text')",
+                            ))
                         } else {
                             Ok(v)
                         }
@@ -132,7 +134,10 @@ pub fn parse_link(text: &str) -> Result<LinkCall, String> {
                 call.keyed.push((first, v));
             } else {
                 if !call.keyed.is_empty() {
-                    return Err(at(i, "a positional argument cannot follow a key = value one"));
+                    return Err(at(
+                        i,
+                        "a positional argument cannot follow a key = value one",
+                    ));
                 }
                 call.positional.push(first);
             }
@@ -211,11 +216,21 @@ impl LinkCall {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LinkDist {
-    Point { value: f64 },
-    Normal { mean: f64, sd: f64 },
-    Uniform { min: f64, max: f64 },
+    Point {
+        value: f64,
+    },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
     /// Sum of independent Triangular(low, best, high) terms, one per event.
-    TriangularSum { terms: Vec<[f64; 3]> },
+    TriangularSum {
+        terms: Vec<[f64; 3]>,
+    },
 }
 
 /// A resolved link: its distribution and where it came from.
@@ -247,11 +262,7 @@ impl LinkDist {
                 .map(|_| min + (max - min) * rng.random::<f64>())
                 .collect(),
             LinkDist::TriangularSum { terms } => {
-                let fixed: f64 = terms
-                    .iter()
-                    .filter(|t| t[0] == t[2])
-                    .map(|t| t[1])
-                    .sum();
+                let fixed: f64 = terms.iter().filter(|t| t[0] == t[2]).map(|t| t[1]).sum();
                 let varying: Vec<[f64; 3]> =
                     terms.iter().filter(|t| t[0] < t[2]).copied().collect();
                 (0..n)
@@ -319,7 +330,11 @@ impl<'a> StoreLinks<'a> {
     }
 
     fn wgi(&self, call: &LinkCall) -> Result<(LinkDist, String), String> {
-        let a = call.bind(&[("country", None), ("indicator", None), ("year", Some("latest"))])?;
+        let a = call.bind(&[
+            ("country", None),
+            ("indicator", None),
+            ("year", Some("latest")),
+        ])?;
         let iso3 = a["country"].to_ascii_uppercase();
         let code = a["indicator"].to_ascii_uppercase();
         let indicator = WGI_INDICATORS
@@ -391,7 +406,11 @@ impl<'a> StoreLinks<'a> {
     }
 
     fn ownership_share(&self, call: &LinkCall) -> Result<(LinkDist, String), String> {
-        let a = call.bind(&[("home", None), ("commodity", None), ("country", Some("all"))])?;
+        let a = call.bind(&[
+            ("home", None),
+            ("commodity", None),
+            ("country", Some("all")),
+        ])?;
         let home = a["home"].as_str();
         let commodity = a["commodity"].to_lowercase();
         let sites: Vec<&Site> = self
@@ -456,7 +475,11 @@ impl<'a> StoreLinks<'a> {
     }
 
     fn supply_share(&self, call: &LinkCall) -> Result<(LinkDist, String), String> {
-        let a = call.bind(&[("country", None), ("commodity", None), ("year", Some("latest"))])?;
+        let a = call.bind(&[
+            ("country", None),
+            ("commodity", None),
+            ("year", Some("latest")),
+        ])?;
         let iso3 = a["country"].to_ascii_uppercase();
         let commodity = a["commodity"].to_lowercase();
         let rows: Vec<_> = self
@@ -508,7 +531,11 @@ impl<'a> StoreLinks<'a> {
             .filter_map(|p| p.quantity)
             .sum();
         let withheld = same_year.iter().filter(|p| p.quantity.is_none()).count();
-        let totals: Vec<f64> = world.into_iter().chain([listed]).filter(|t| *t > 0.0).collect();
+        let totals: Vec<f64> = world
+            .into_iter()
+            .chain([listed])
+            .filter(|t| *t > 0.0)
+            .collect();
         let (min_t, max_t) = totals
             .iter()
             .fold((f64::INFINITY, 0.0f64), |(a, b), &t| (a.min(t), b.max(t)));
@@ -685,33 +712,48 @@ mod tests {
 
     #[test]
     fn parses_the_link_grammar_strictly() {
-        let c = parse_link("exposure.fatalities(radius_km = 50, window_days=365, commodity = 'gold')")
-            .unwrap();
+        let c =
+            parse_link("exposure.fatalities(radius_km = 50, window_days=365, commodity = 'gold')")
+                .unwrap();
         assert_eq!(c.name, "exposure.fatalities");
         assert!(c.positional.is_empty());
         assert_eq!(c.keyed[2], ("commodity".into(), "gold".into()));
         let c = parse_link("supply.share(MLI, lithium, latest)").unwrap();
         assert_eq!(c.positional, ["MLI", "lithium", "latest"]);
-        let c = parse_link("sites.ownership_share(home = 'United Kingdom', commodity = \"lithium\")")
-            .unwrap();
+        let c =
+            parse_link("sites.ownership_share(home = 'United Kingdom', commodity = \"lithium\")")
+                .unwrap();
         assert_eq!(c.keyed[0].1, "United Kingdom");
-        assert!(parse_link("wgi(MLI, CC").unwrap_err().contains("expected `,` or `)`"));
+        assert!(parse_link("wgi(MLI, CC")
+            .unwrap_err()
+            .contains("expected `,` or `)`"));
         assert!(parse_link("wgi MLI").unwrap_err().contains("expected `(`"));
         assert!(parse_link("wgi(a = 1, MLI)")
             .unwrap_err()
             .contains("positional argument cannot follow"));
-        assert!(parse_link("wgi('MLI)").unwrap_err().contains("unterminated"));
+        assert!(parse_link("wgi('MLI)")
+            .unwrap_err()
+            .contains("unterminated"));
     }
 
     #[test]
     fn binding_names_unknown_and_missing_arguments() {
         let c = parse_link("wgi(MLI, CC, colour = red)").unwrap();
         let e = c
-            .bind(&[("country", None), ("indicator", None), ("year", Some("latest"))])
+            .bind(&[
+                ("country", None),
+                ("indicator", None),
+                ("year", Some("latest")),
+            ])
             .unwrap_err();
-        assert!(e.contains("no argument `colour`") && e.contains("year (default latest)"), "{e}");
+        assert!(
+            e.contains("no argument `colour`") && e.contains("year (default latest)"),
+            "{e}"
+        );
         let c = parse_link("wgi(MLI)").unwrap();
-        let e = c.bind(&[("country", None), ("indicator", None)]).unwrap_err();
+        let e = c
+            .bind(&[("country", None), ("indicator", None)])
+            .unwrap_err();
         assert!(e.contains("needs the argument `indicator`"), "{e}");
     }
 
@@ -747,9 +789,17 @@ mod tests {
         let data = Dataset::default();
         let links = StoreLinks::new(&data, &[]);
         let e = links.resolve("weather(MLI)").unwrap_err();
-        assert!(e.contains("unknown data link `weather`") && e.contains("supply.share"), "{e}");
-        let e = links.resolve("forecast.fatalities(months = 36)").unwrap_err();
-        assert!(e.contains("needs the forecast capability (issue 5), not built yet"), "{e}");
+        assert!(
+            e.contains("unknown data link `weather`") && e.contains("supply.share"),
+            "{e}"
+        );
+        let e = links
+            .resolve("forecast.fatalities(months = 36)")
+            .unwrap_err();
+        assert!(
+            e.contains("needs the forecast capability (issue 5), not built yet"),
+            "{e}"
+        );
         let e = links.resolve("wgi(MLI, XX)").unwrap_err();
         assert!(e.contains("allowed: VA, PV, GE, RQ, RL, CC"), "{e}");
     }

@@ -418,7 +418,10 @@ fn check_correlations(
             return Err(err(
                 c.b.span().start,
                 field("b"),
-                format!("a variable cannot be correlated with itself (`{}`)", c.a.get_ref()),
+                format!(
+                    "a variable cannot be correlated with itself (`{}`)",
+                    c.a.get_ref()
+                ),
             ));
         }
         let rank = *c.rank.get_ref();
@@ -461,8 +464,6 @@ fn check_correlations(
     }
     Ok(out)
 }
-
-
 
 fn build_dist(name: &str, v: &VariableToml) -> Result<Dist, String> {
     let need =
