@@ -129,6 +129,9 @@ pub fn simulate(
     })
 }
 
+/// Draws by name.
+pub type Columns = BTreeMap<String, Vec<f64>>;
+
 /// Evaluates the expressions (variables in dependency order, then outputs) over `n` rows,
 /// given every input's values (`inputs`: each sampled variable's `n` values). Returns all
 /// variables' values and the outputs'. Used by [`simulate`] and by the one-at-a-time
@@ -137,7 +140,7 @@ pub fn evaluate(
     model: &Model,
     inputs: BTreeMap<String, Vec<f64>>,
     n: usize,
-) -> Result<(BTreeMap<String, Vec<f64>>, BTreeMap<String, Vec<f64>>), RunError> {
+) -> Result<(Columns, Columns), RunError> {
     let fail = |line: usize, name: &str, message: String| RunError {
         file: model.file.clone(),
         line,
