@@ -617,7 +617,7 @@ impl<'a> StoreLinks<'a> {
         }
         let sum = |i: usize| terms.iter().map(|t| t[i]).sum::<f64>();
         let provenance = format!(
-            "UCDP GED events (release {}) within {radius_km} km of {} {commodity} site(s){} with coordinates, {} days ending {} ({}-{:02}-{:02} excluded): {} events, deaths low {} / best {} / high {}; each event Triangular(low, best, high), summed. Sundberg & Melander (2013); Davies, Pettersson & Öberg (2021)",
+            "UCDP GED events (file {}) within {radius_km} km of {} {commodity} site(s){} with coordinates, {} days ending {} ({}-{:02}-{:02} excluded): {} events, deaths low {} / best {} / high {}; each event Triangular(low, best, high), summed. Sundberg & Melander (2013); Davies, Pettersson & Öberg (2021)",
             coverage.files.first().map_or("?".to_string(), |f| f.path.clone()),
             sites.len(),
             if a["country"] == "all" { String::new() } else { format!(" in {}", a["country"]) },
