@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh [BENCHMARK…] — run orewatch's benchmarks against their peers (see bench/README.md).
 #
-# Benchmarks: ingest_ged, exposure_join (default: all). Creates bench/.venv with the Python peers'
+# Benchmarks: ingest_ged, exposure_join, scenario_mc (default: all). Creates bench/.venv with the Python peers'
 # packages (from PyPI) on first use, builds orewatch in release (and the join_bench example for
 # exposure_join), runs each benchmark and appends a row to bench/RESULTS.md. Data: $OREWATCH_DATA, else <repo>/../shared/data.
 # Extra options for bench.py go in $BENCH_ARGS (e.g. BENCH_ARGS="--runs 9 --no-record").
@@ -11,7 +11,7 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH_DIR/.." && pwd)"
 DATA="${OREWATCH_DATA:-$REPO/../shared/data}"
 VENV="$BENCH_DIR/.venv"
-ALL=(ingest_ged exposure_join)
+ALL=(ingest_ged exposure_join scenario_mc)
 
 if [ "$#" -eq 0 ]; then set -- "${ALL[@]}"; fi
 for b in "$@"; do

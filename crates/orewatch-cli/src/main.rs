@@ -13,6 +13,7 @@ mod exposure;
 mod ingest;
 mod network;
 mod output;
+mod scenario;
 mod supply;
 
 use std::path::PathBuf;
@@ -63,6 +64,8 @@ enum Command {
     Actors(actors::Args),
     /// The actor–actor network of a period with its metrics, as GraphML or JSON.
     Network(network::Args),
+    /// Partnership scenarios: run, compare, check, schema (risks and rewards as distributions).
+    Scenario(scenario::Args),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
         Command::Supply(args) => supply::run(&cli.store, args),
         Command::Actors(args) => actors::run(&cli.store, args),
         Command::Network(args) => network::run(&cli.store, args),
+        Command::Scenario(args) => scenario::run(&cli.store, cli.quiet, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,6 +6,9 @@
 //! draws unchanged, and two scenarios run with the same seed share common random numbers for
 //! the inputs they have in common — so comparisons between scenarios are paired.
 //!
+//! Rank correlations between inputs (`[[correlations]]`) are then imposed by Iman–Conover
+//! ([`super::correlate`]): the inputs' draws are reordered, never changed.
+//!
 //! Inputs are sampled in parallel (rayon, one task per variable: results do not depend on the
 //! number of threads); expressions are then evaluated in dependency order, vectorised over
 //! all draws.
@@ -17,6 +20,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::correlate;
 use super::model::{Aspect, Direction, Kind, Model};
 
 /// Turns a data-linked input (`data = "exposure.fatalities(…)"`) into draws.
@@ -103,6 +107,47 @@ pub fn simulate(
         })
         .collect::<Result<_, _>>()?;
     let mut values: BTreeMap<String, Vec<f64>> = random.into_iter().collect();
+    if let Some(plan) = correlate::plan(&model.correlations)
+        .map_err(|e| fail(model.correlations[e.pair].line, "correlations", e.message))?
+    {
+        let mut columns: Vec<Vec<f64>> = plan
+            .names
+            .iter()
+            .map(|name| values.remove(name).unwrap_or_default())
+            .collect();
+        correlate::impose(&plan, &mut columns, seed).map_err(|m| fail(0, "correlations", m))?;
+        for (name, column) in plan.names.iter().zip(columns) {
+            values.insert(name.clone(), column);
+        }
+    }
+    let (variables, outputs) = evaluate(model, values, n)?;
+    Ok(Draws {
+        n,
+        seed,
+        variables,
+        outputs,
+    })
+}
+
+/// Draws by name.
+pub type Columns = BTreeMap<String, Vec<f64>>;
+
+/// Evaluates the expressions (variables in dependency order, then outputs) over `n` rows,
+/// given every input's values (`inputs`: each sampled variable's `n` values). Returns all
+/// variables' values and the outputs'. Used by [`simulate`] and by the one-at-a-time
+/// sensitivity, which sets inputs to chosen percentiles.
+pub fn evaluate(
+    model: &Model,
+    inputs: BTreeMap<String, Vec<f64>>,
+    n: usize,
+) -> Result<(Columns, Columns), RunError> {
+    let fail = |line: usize, name: &str, message: String| RunError {
+        file: model.file.clone(),
+        line,
+        name: name.to_string(),
+        message,
+    };
+    let mut values = inputs;
     values.insert("duration".into(), vec![model.meta.duration_years; n]);
     for v in &model.variables {
         if let Kind::Expr(e) = &v.kind {
@@ -121,12 +166,7 @@ pub fn simulate(
         outputs.insert(o.name.clone(), out);
     }
     values.remove("duration");
-    Ok(Draws {
-        n,
-        seed,
-        variables: values,
-        outputs,
-    })
+    Ok((values, outputs))
 }
 
 /// Summary statistics of one set of draws.

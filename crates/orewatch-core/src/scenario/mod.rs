@@ -8,14 +8,22 @@
 //! median, 5–95 % interval, threshold probabilities). Outputs are distributions, never single
 //! numbers.
 //!
-//! Not yet here (see the issue): data links resolved from the store, rank correlations
-//! between inputs (Iman–Conover), sensitivity (tornado), scenario comparison.
+//! Rank correlations between inputs are imposed by Iman–Conover ([`correlate`]); data-linked
+//! inputs are resolved from the loaded store ([`links::StoreLinks`]); [`sensitivity`] ranks
+//! the inputs behind each output (rank correlation and one-at-a-time swings: a tornado);
+//! [`compare`] sets scenarios side by side on common random numbers; [`schema`] is the file
+//! format's JSON Schema.
 
 pub mod bundled;
+pub mod compare;
+pub mod correlate;
 pub mod dist;
 pub mod engine;
 pub mod expr;
+pub mod links;
 pub mod model;
+pub mod schema;
+pub mod sensitivity;
 
 #[cfg(test)]
 mod tests;

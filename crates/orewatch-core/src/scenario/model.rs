@@ -28,7 +28,17 @@
 //! unit = "million USD"
 //! direction = "higher_is_better"    # or higher_is_worse, for the stated perspective
 //! thresholds = [100.0]              # report P(output > threshold)
+//!
+//! [[correlations]]                  # rank (Spearman) correlation between two inputs
+//! a = "gold_output_t"
+//! b = "gold_price_musd_per_t"
+//! rank = -0.3                       # in [-1, 1]
 //! ```
+//! Correlations join two inputs drawn from distributions or data links (not expressions:
+//! those follow from their inputs). They are imposed after sampling by Iman–Conover
+//! ([`super::correlate`]), which reorders each input's draws and never changes them; the set
+//! of pairs must be jointly possible (a positive-definite matrix), else an error names the
+//! pair where it fails. Pairs not listed are left uncorrelated.
 //! Errors name the file, the line and column, the field, and what is allowed.
 
 use std::collections::BTreeMap;
@@ -134,12 +144,38 @@ struct OutputToml {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct CorrelationToml {
+    a: Spanned<String>,
+    b: Spanned<String>,
+    rank: Spanned<f64>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    assumption: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct FileToml {
     scenario: Meta,
     #[serde(default)]
     variables: BTreeMap<String, Spanned<VariableToml>>,
     #[serde(default)]
     outputs: BTreeMap<String, Spanned<OutputToml>>,
+    #[serde(default)]
+    correlations: Vec<Spanned<CorrelationToml>>,
+}
+
+/// A target rank (Spearman) correlation between two sampled inputs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Correlation {
+    pub a: String,
+    pub b: String,
+    /// Target Spearman rank correlation, in [-1, 1].
+    pub rank: f64,
+    /// Where the correlation comes from, or why it is assumed (optional).
+    pub provenance: Option<Provenance>,
+    pub line: usize,
 }
 
 /// How a variable gets its draws.
@@ -193,6 +229,8 @@ pub struct Model {
     pub meta: Meta,
     pub variables: Vec<Variable>,
     pub outputs: Vec<Output>,
+    /// Target rank correlations between inputs, in file order.
+    pub correlations: Vec<Correlation>,
 }
 
 /// Names every expression may use without defining them.
@@ -323,12 +361,108 @@ pub fn parse_model(text: &str, file: &str) -> Result<Model, ScenarioError> {
     }
 
     let variables = order(variables, &outputs, file)?;
+    let correlations = check_correlations(&parsed.correlations, &variables, text, &err)?;
+    if let Err(e) = super::correlate::plan(&correlations) {
+        return Err(err(
+            parsed.correlations[e.pair].span().start,
+            format!("correlations[{}]", e.pair),
+            e.message,
+        ));
+    }
     Ok(Model {
         file: file.to_string(),
         meta: parsed.scenario,
         variables,
         outputs,
+        correlations,
     })
+}
+
+/// Each pair joins two different sampled inputs once, with a rank in [-1, 1]. Joint
+/// feasibility (positive definiteness) is checked in [`super::correlate::target_matrix`].
+fn check_correlations(
+    pairs: &[Spanned<CorrelationToml>],
+    variables: &[Variable],
+    text: &str,
+    err: &dyn Fn(usize, String, String) -> ScenarioError,
+) -> Result<Vec<Correlation>, ScenarioError> {
+    let sampled: Vec<&str> = variables
+        .iter()
+        .filter(|v| !matches!(v.kind, Kind::Expr(_)))
+        .map(|v| v.name.as_str())
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, spanned) in pairs.iter().enumerate() {
+        let c = spanned.get_ref();
+        let field = |f: &str| format!("correlations[{i}].{f}");
+        for (key, name) in [("a", &c.a), ("b", &c.b)] {
+            let n = name.get_ref().as_str();
+            if !sampled.contains(&n) {
+                let what = if variables.iter().any(|v| v.name == n) {
+                    format!("`{n}` is an expression; correlate the inputs it is computed from")
+                } else {
+                    format!("unknown variable `{n}`")
+                };
+                return Err(err(
+                    name.span().start,
+                    field(key),
+                    format!(
+                        "{what}; allowed: an input drawn from a distribution or data link ({})",
+                        sampled.join(", ")
+                    ),
+                ));
+            }
+        }
+        if c.a.get_ref() == c.b.get_ref() {
+            return Err(err(
+                c.b.span().start,
+                field("b"),
+                format!(
+                    "a variable cannot be correlated with itself (`{}`)",
+                    c.a.get_ref()
+                ),
+            ));
+        }
+        let rank = *c.rank.get_ref();
+        if !(rank.is_finite() && (-1.0..=1.0).contains(&rank)) {
+            return Err(err(
+                c.rank.span().start,
+                field("rank"),
+                format!("rank correlation must lie in [-1, 1], got {rank}"),
+            ));
+        }
+        let key = if c.a.get_ref() < c.b.get_ref() {
+            (c.a.get_ref().clone(), c.b.get_ref().clone())
+        } else {
+            (c.b.get_ref().clone(), c.a.get_ref().clone())
+        };
+        if !seen.insert(key) {
+            return Err(err(
+                spanned.span().start,
+                format!("correlations[{i}]"),
+                format!(
+                    "the pair `{}`–`{}` is given twice; keep one",
+                    c.a.get_ref(),
+                    c.b.get_ref()
+                ),
+            ));
+        }
+        let provenance = match (&c.source, &c.assumption) {
+            (Some(s), _) if !s.trim().is_empty() => Some(Provenance::Source(s.clone())),
+            (_, Some(a)) if !a.trim().is_empty() => Some(Provenance::Assumption(a.clone())),
+            _ => None,
+        };
+        let (line, _) = line_col(text, spanned.span().start);
+        out.push(Correlation {
+            a: c.a.get_ref().clone(),
+            b: c.b.get_ref().clone(),
+            rank,
+            provenance,
+            line,
+        });
+    }
+    Ok(out)
 }
 
 fn build_dist(name: &str, v: &VariableToml) -> Result<Dist, String> {
