@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use orewatch_core::scenario::bundled::{bundled, bundled_path};
-use orewatch_core::scenario::engine::{simulate, DataLinks, NoData};
+use orewatch_core::scenario::engine::{simulate, DataLinks};
+use orewatch_core::scenario::links::StoreLinks;
 use orewatch_core::scenario::model::parse_model;
 use orewatch_report::deal::{build_deal_input, DealInput, ScenarioRun};
 use orewatch_report::{render_brief, BriefInput};
@@ -42,8 +43,8 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         manifest.written_at,
         manifest.orewatch_version
     );
-    // The store's data links are not wired in yet: scenarios that need them say so.
-    let deal = run_bundled_scenarios(&NoData);
+    // The scenarios' data links (WGI, exposure, ownership, supply) come from this store.
+    let deal = run_bundled_scenarios(&StoreLinks::new(&dataset, &manifest.sources));
     let html = render_brief(&BriefInput {
         dataset: &dataset,
         sources: &manifest.sources,

@@ -16,8 +16,8 @@
 //! with the same formulas, so that runs with one seed are paired draw by draw (common random
 //! numbers) and a difference between two scenarios comes only from their levers. Every
 //! distribution has a `source` or an `assumption`; three inputs are data links
-//! (`wgi(MLI, CC, latest)`, `exposure.fatalities(radius_km = 50, window_days = 365,
-//! commodity = 'gold')`, `sites.ownership_share(home = 'China', commodity = 'lithium')`).
+//! (`wgi(MLI, CC, latest)`, `exposure.fatalities(radius_km = 100, window_days = 1825,
+//! commodity = 'gold', country = 'MLI')`, `sites.ownership_share(home = 'China', commodity = 'lithium', country = 'MLI')`).
 //!
 //! What it does NOT do: run anything. Without a [`super::engine::DataLinks`] that resolves the
 //! three links, `simulate` reports the first unresolved link as an error.
@@ -64,7 +64,7 @@ mod tests {
     /// documented range so that the bundled files can run in unit tests without a store:
     /// - `wgi(MLI, CC, latest)`: normal, mean −0.86, sd 0.2 (WGI 2023 estimate for Mali; the sd
     ///   is of the order of WGI's standard errors);
-    /// - `exposure.fatalities(…gold…)`: uniform 20–300 deaths a year (a guess of the order of
+    /// - `exposure.fatalities(…gold…)`: uniform 20–300 deaths in five years (a guess of the order of
     ///   GED deaths near Mali's gold sites in 2019);
     /// - `sites.ownership_share(home = 'China', commodity = 'lithium')`: uniform 0.45–0.70
     ///   (Goulamina 65 %, Bougouni ≈ 33 %, capacity-weighted ≈ 0.58);
@@ -78,13 +78,13 @@ mod tests {
                     mean: -0.86,
                     sd: 0.2,
                 },
-                "exposure.fatalities(radius_km = 50, window_days = 365, commodity = 'gold')" => {
+                "exposure.fatalities(radius_km = 100, window_days = 1825, commodity = 'gold', country = 'MLI')" => {
                     Dist::Uniform {
                         min: 20.0,
                         max: 300.0,
                     }
                 }
-                "sites.ownership_share(home = 'China', commodity = 'lithium')" => Dist::Uniform {
+                "sites.ownership_share(home = 'China', commodity = 'lithium', country = 'MLI')" => Dist::Uniform {
                     min: 0.45,
                     max: 0.70,
                 },

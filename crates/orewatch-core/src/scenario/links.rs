@@ -615,7 +615,8 @@ impl<'a> StoreLinks<'a> {
                 terms.push([low, best, high]);
             }
         }
-        let sum = |i: usize| terms.iter().map(|t| t[i]).sum::<f64>();
+        // `+ 0.0`: an empty sum is −0.0.
+        let sum = |i: usize| terms.iter().map(|t| t[i]).sum::<f64>() + 0.0;
         let provenance = format!(
             "UCDP GED events (file {}) within {radius_km} km of {} {commodity} site(s){} with coordinates, {} days ending {} ({}-{:02}-{:02} excluded): {} events, deaths low {} / best {} / high {}; each event Triangular(low, best, high), summed. Sundberg & Melander (2013); Davies, Pettersson & Öberg (2021)",
             coverage.files.first().map_or("?".to_string(), |f| f.path.clone()),
