@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh [BENCHMARK…] — run orewatch's benchmarks against their peers (see bench/README.md).
 #
-# Benchmarks: ingest_ged, exposure_join, scenario_mc (default: all). Creates bench/.venv with the Python peers'
+# Benchmarks: ingest_ged, exposure_join, scenario_mc, actors_network (default: all). Creates bench/.venv with the Python peers'
 # packages (from PyPI) on first use, builds orewatch in release (and the join_bench example for
 # exposure_join), runs each benchmark and appends a row to bench/RESULTS.md. Data: $OREWATCH_DATA, else <repo>/../shared/data.
 # Extra options for bench.py go in $BENCH_ARGS (e.g. BENCH_ARGS="--runs 9 --no-record").
@@ -11,7 +11,7 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH_DIR/.." && pwd)"
 DATA="${OREWATCH_DATA:-$REPO/../shared/data}"
 VENV="$BENCH_DIR/.venv"
-ALL=(ingest_ged exposure_join scenario_mc)
+ALL=(ingest_ged exposure_join scenario_mc actors_network)
 
 if [ "$#" -eq 0 ]; then set -- "${ALL[@]}"; fi
 for b in "$@"; do
@@ -45,13 +45,30 @@ case " $* " in
     fi
     ;;
 esac
+case " $* " in
+  *" actors_network "*)
+    # actors_network's peer: networkx (scipy for its pagerank).
+    if ! "$VENV/bin/python" -c 'import networkx, scipy' 2>/dev/null; then
+      echo "== installing networkx scipy into $VENV"
+      "$VENV/bin/python" -m pip install --quiet networkx scipy
+    fi
+    ;;
+esac
 
-echo "== building orewatch (release)"
-(cd "$REPO" && cargo build --release -p orewatch-cli)
+case " $* " in
+  *" ingest_ged "*|*" exposure_join "*|*" scenario_mc "*)
+    echo "== building orewatch (release)"
+    (cd "$REPO" && cargo build --release -p orewatch-cli) ;;
+esac
 case " $* " in
   *" exposure_join "*)
     echo "== building the join_bench example (release)"
     (cd "$REPO" && cargo build --release -p orewatch-store --example join_bench) ;;
+esac
+case " $* " in
+  *" actors_network "*)
+    echo "== building the network_bench example (release)"
+    (cd "$REPO" && cargo build --release -p orewatch-core --example network_bench) ;;
 esac
 OREWATCH="$REPO/target/release/orewatch"
 
