@@ -14,10 +14,15 @@
 //! - civilian harm by perpetrator: GED one-sided violence events and best deaths per
 //!   organisation, state forces included, as a bar table.
 //!
-//! Layout: Fruchterman–Reingold (1991) with a weak pull to the centre (keeps components in the
-//! frame), [`LAYOUT_ITERATIONS`] iterations, linear cooling, initial positions from a seeded
-//! SplitMix64 generator: the same graph gives byte-identical SVG (coordinates written with one
-//! decimal). Positions carry no meaning beyond "tied actors are drawn close".
+//! Layout: each connected component is laid out by Fruchterman–Reingold (1991) with a weak
+//! pull to the centre, [`LAYOUT_ITERATIONS`] iterations, linear cooling, initial positions from
+//! a seeded SplitMix64 generator; the largest component fills the left of the drawing, the
+//! others sit in a grid on the right; overlapping circles are then pushed apart. The same graph
+//! gives byte-identical SVG (coordinates written with one decimal). Positions carry no meaning
+//! beyond "tied actors are drawn close".
+//!
+//! Names are resolved with the shipped alias table; aliases to UCDP ids missing from the
+//! store's actor list (a partial list) are left out.
 //!
 //! What it does NOT do: show people, days, places finer than a site, event notes, or any
 //! prediction. A community is not an alliance: it groups actors that fight each other (or the
@@ -206,10 +211,9 @@ fn edge_width(events: u64) -> f64 {
 /// A short label: UCDP's names can be long ("Government of Burkina Faso").
 fn short_label(name: &str) -> String {
     let name = name.trim();
-    let name = name.strip_prefix("Government of ").map_or_else(
-        || name.to_string(),
-        |country| format!("Gov. of {country}"),
-    );
+    let name = name
+        .strip_prefix("Government of ")
+        .map_or_else(|| name.to_string(), |country| format!("Gov. of {country}"));
     if name.chars().count() > 34 {
         let cut: String = name.chars().take(32).collect();
         format!("{}…", cut.trim_end())
@@ -230,7 +234,12 @@ fn community_colours(graph: &ActorGraph, m: &GraphMetrics) -> BTreeMap<usize, &'
     ranked
         .iter()
         .enumerate()
-        .map(|(i, (c, _))| (*c, COMMUNITY_COLOURS.get(i).copied().unwrap_or(OTHER_COMMUNITY)))
+        .map(|(i, (c, _))| {
+            (
+                *c,
+                COMMUNITY_COLOURS.get(i).copied().unwrap_or(OTHER_COMMUNITY),
+            )
+        })
         .collect()
 }
 
@@ -241,6 +250,147 @@ fn overlaps(a: &Bbox, b: &Bbox) -> bool {
     a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
 }
 
+/// Connected components (node lists in index order), largest first (ties: lowest node).
+fn components(n: usize, edges: &[(usize, usize, f64)]) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], mut u: usize) -> usize {
+        while parent[u] != u {
+            parent[u] = parent[parent[u]];
+            u = parent[u];
+        }
+        u
+    }
+    for &(a, b, _) in edges {
+        if a < n && b < n {
+            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+            if ra != rb {
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for u in 0..n {
+        let r = find(&mut parent, u);
+        groups.entry(r).or_default().push(u);
+    }
+    let mut out: Vec<Vec<usize>> = groups.into_values().collect();
+    out.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
+    out
+}
+
+/// Lays out one component in the box (x0, y0, x1, y1), px.
+fn place_component(
+    members: &[usize],
+    edges: &[(usize, usize, f64)],
+    area: Bbox,
+    pos: &mut [(f64, f64)],
+) {
+    let local: BTreeMap<usize, usize> = members.iter().enumerate().map(|(i, &u)| (u, i)).collect();
+    let sub: Vec<(usize, usize, f64)> = edges
+        .iter()
+        .filter_map(|&(a, b, w)| Some((*local.get(&a)?, *local.get(&b)?, w)))
+        .collect();
+    let unit = force_layout(members.len(), &sub, LOUVAIN_SEED, LAYOUT_ITERATIONS);
+    for (i, &u) in members.iter().enumerate() {
+        pos[u] = (
+            area.0 + unit[i].0 * (area.2 - area.0),
+            area.1 + unit[i].1 * (area.3 - area.1),
+        );
+    }
+}
+
+/// Pushes overlapping circles apart (pairs within `gap` px), a fixed number of rounds, then
+/// clamps every circle into the drawing.
+fn separate(pos: &mut [(f64, f64)], radius: &[f64], gap: f64) {
+    let n = pos.len();
+    for _ in 0..200 {
+        let mut moved = false;
+        for u in 0..n {
+            for v in (u + 1)..n {
+                let dx = pos[v].0 - pos[u].0;
+                let dy = pos[v].1 - pos[u].1;
+                let dist = (dx * dx + dy * dy).sqrt();
+                let need = radius[u] + radius[v] + gap;
+                if dist < need {
+                    let (ux, uy) = if dist > 1e-9 {
+                        (dx / dist, dy / dist)
+                    } else {
+                        (1.0, 0.0)
+                    };
+                    let push = (need - dist) / 2.0;
+                    pos[u].0 -= ux * push;
+                    pos[u].1 -= uy * push;
+                    pos[v].0 += ux * push;
+                    pos[v].1 += uy * push;
+                    moved = true;
+                }
+            }
+        }
+        for (p, r) in pos.iter_mut().zip(radius) {
+            p.0 = p.0.clamp(r + 4.0, NET_W - r - 4.0);
+            p.1 = p.1.clamp(r + 4.0, NET_H - r - 4.0);
+        }
+        if !moved {
+            break;
+        }
+    }
+}
+
+/// Node positions, px: the largest connected component fills the left of the drawing; the
+/// other components sit in a grid of cells on the right, largest first; overlapping circles
+/// are then pushed apart.
+fn network_positions(graph: &ActorGraph, edges: &[(usize, usize, f64)]) -> Vec<(f64, f64)> {
+    let n = graph.nodes.len();
+    let mut pos = vec![(NET_W / 2.0, NET_H / 2.0); n];
+    let comps = components(n, edges);
+    let split = if comps.len() > 1 { NET_W * 0.70 } else { NET_W };
+    if let Some(main) = comps.first() {
+        place_component(
+            main,
+            edges,
+            (
+                MARGIN + 110.0,
+                MARGIN,
+                split - MARGIN - 110.0,
+                NET_H - MARGIN,
+            ),
+            &mut pos,
+        );
+    }
+    let rest = &comps[comps.len().min(1)..];
+    if !rest.is_empty() {
+        let cols = 2usize;
+        let rows = rest.len().div_ceil(cols);
+        let cell_w = (NET_W - split - MARGIN) / cols as f64;
+        let cell_h = (NET_H - 2.0 * MARGIN) / rows.max(1) as f64;
+        for (i, comp) in rest.iter().enumerate() {
+            let (c, r) = (i % cols, i / cols);
+            let x0 = split + c as f64 * cell_w;
+            let y0 = MARGIN + r as f64 * cell_h;
+            let pad_x = (cell_w * 0.3).min(40.0);
+            let pad_y = (cell_h * 0.3).min(30.0);
+            place_component(
+                comp,
+                edges,
+                (
+                    x0 + pad_x,
+                    y0 + pad_y,
+                    x0 + cell_w - pad_x,
+                    y0 + cell_h - pad_y,
+                ),
+                &mut pos,
+            );
+        }
+    }
+    let radius: Vec<f64> = graph
+        .nodes
+        .iter()
+        .map(|nd| node_radius(nd.fatalities_best))
+        .collect();
+    separate(&mut pos, &radius, 3.0);
+    pos
+}
+
 /// The network figure (inline SVG).
 pub fn network_svg(graph: &ActorGraph, m: &GraphMetrics) -> String {
     let n = graph.nodes.len();
@@ -249,16 +399,7 @@ pub fn network_svg(graph: &ActorGraph, m: &GraphMetrics) -> String {
         .iter()
         .map(|e| (e.a, e.b, 1.0 + (e.events as f64).ln()))
         .collect();
-    let unit = force_layout(n, &edges, LOUVAIN_SEED, LAYOUT_ITERATIONS);
-    let pos: Vec<(f64, f64)> = unit
-        .iter()
-        .map(|&(x, y)| {
-            (
-                MARGIN + 90.0 + x * (NET_W - 2.0 * MARGIN - 180.0),
-                MARGIN + y * (NET_H - 2.0 * MARGIN),
-            )
-        })
-        .collect();
+    let pos = network_positions(graph, &edges);
     let colours = community_colours(graph, m);
     let mut svg = String::new();
     let _ = write!(
@@ -468,7 +609,14 @@ pub fn civilian_harm(graph: &ActorGraph) -> Vec<(String, Option<u8>, u64, u64)> 
         .nodes
         .iter()
         .filter(|n| n.civilian_events > 0)
-        .map(|n| (n.name.clone(), n.org_type, n.civilian_events, n.civilian_deaths))
+        .map(|n| {
+            (
+                n.name.clone(),
+                n.org_type,
+                n.civilian_events,
+                n.civilian_deaths,
+            )
+        })
         .collect();
     rows.sort_by(|a, b| {
         b.3.cmp(&a.3)
@@ -481,10 +629,9 @@ pub fn civilian_harm(graph: &ActorGraph) -> Vec<(String, Option<u8>, u64, u64)> 
 fn org_label(org: Option<u8>, name: &str) -> &'static str {
     match org {
         Some(4) => "state",
-        Some(1) => "rebel / armed group",
-        Some(2) | Some(3) => "armed group (informal)",
-        _ if name.starts_with("Government of") => "state",
-        _ => "—",
+        Some(_) => "non-state",
+        None if name.starts_with("Government of") => "state",
+        None => "—",
     }
 }
 
@@ -606,10 +753,11 @@ pub fn actors_section(input: &BriefInput) -> String {
             .collect();
         let _ = write!(
             s,
-            r#"<li><span class="sw" style="background:{colour}"></span>{}{} ({} actors)</li>"#,
+            r#"<li><span class="sw" style="background:{colour}"></span>{}{} ({} actor{})</li>"#,
             names.join(", "),
             if members.len() > 3 { ", …" } else { "" },
-            members.len()
+            members.len(),
+            if members.len() == 1 { "" } else { "s" }
         );
     }
     let _ = write!(
@@ -618,7 +766,7 @@ pub fn actors_section(input: &BriefInput) -> String {
     );
     let _ = write!(
         s,
-        r#"<div class="lg"><p class="small">Node AREA ∝ deaths (best estimate) in the events the organisation took part in (radius {} px × √deaths, at least {} px); edge width ∝ √events of the pair. Colours: Louvain communities on event counts, modularity {:.3} — a community groups actors that fight each other or the same opponents; it is not an alliance. Civilians are never a node: one-sided violence is counted on the attacker (table below). Layout: Fruchterman–Reingold, {} iterations, seed {}; position carries no geographic meaning.</p></div></div>"#,
+        r#"<div class="lg"><p class="small">Node AREA ∝ deaths (best estimate) in the events the organisation took part in (radius {} px × √deaths, at least {} px); edge width ∝ √events of the pair. Colours: Louvain communities on event counts, modularity {:.3} — a community groups actors that fight each other or the same opponents; it is not an alliance. Civilians are never a node: one-sided violence is counted on the attacker (table below). Layout: Fruchterman–Reingold per connected component ({} iterations, seed {}), the largest component on the left, the others on the right; position carries no geographic meaning.</p></div></div>"#,
         R_PER_SQRT_DEATH, R_MIN, m.modularity, LAYOUT_ITERATIONS, LOUVAIN_SEED
     );
 
@@ -636,7 +784,8 @@ fn sites_table(
     params: &GraphParams,
     period: &str,
 ) -> String {
-    let mut s = format!("<h3>Armed organisations within {SITE_RADIUS_KM} km of the mines, {period}</h3>");
+    let mut s =
+        format!("<h3>Armed organisations within {SITE_RADIUS_KM} km of the mines, {period}</h3>");
     // Events near a site may lie across a border: every country's events count here.
     let mut near = params.clone();
     near.countries.clear();

@@ -434,13 +434,53 @@ fn actors_dataset() -> Dataset {
         listed_actor(3, "ISGS", 1),
     ];
     d.events = vec![
-        dyad_event("10", "Mali", -11.29, 12.88, 2018, 3, "Government of Mali", "JNIM", 5),
-        dyad_event("11", "Mali", -11.39, 12.98, 2019, 7, "Government of Mali", "JNIM", 2),
+        dyad_event(
+            "10",
+            "Mali",
+            -11.29,
+            12.88,
+            2018,
+            3,
+            "Government of Mali",
+            "JNIM",
+            5,
+        ),
+        dyad_event(
+            "11",
+            "Mali",
+            -11.39,
+            12.98,
+            2019,
+            7,
+            "Government of Mali",
+            "JNIM",
+            2,
+        ),
         dyad_event("12", "Mali", -11.39, 12.78, 2019, 2, "JNIM", "Civilians", 4),
         dyad_event("13", "Mali", -10.69, 12.88, 2019, 11, "ISGS", "JNIM", 30),
-        dyad_event("14", "Mali", -4.0, 14.5, 2017, 1, "Government of Mali", "Civilians", 9),
-        // Before the period (2012–2019): left out.
-        dyad_event("15", "Mali", -11.39, 12.88, 2011, 5, "ISGS", "Civilians", 50),
+        dyad_event(
+            "14",
+            "Mali",
+            -4.0,
+            14.5,
+            2017,
+            1,
+            "Government of Mali",
+            "Civilians",
+            9,
+        ),
+        // Before the period (2013–2020 in the section, 2012–2019 in the site test): left out.
+        dyad_event(
+            "15",
+            "Mali",
+            -11.39,
+            12.88,
+            2011,
+            5,
+            "ISGS",
+            "Civilians",
+            50,
+        ),
     ];
     d.sort();
     d
@@ -463,7 +503,8 @@ fn actors_section_is_deterministic_and_civilians_are_not_a_node() {
     // Three organisations are nodes; "Civilians" is not.
     assert_eq!(a.matches(r#"<circle class="node""#).count(), 3, "{a}");
     assert!(!a.contains("<title>Civilians"), "{a}");
-    assert!(a.contains("2012–2019"));
+    // The test source states GED release 21.1, which covers to 2020-12-31: the last 8 years.
+    assert!(a.contains("2013–2020"), "{a}");
     // Edges: Mali–JNIM and ISGS–JNIM; none to civilians.
     assert_eq!(a.matches(r#"<line class="edge""#).count(), 2);
     assert!(a.contains("Government of Mali – JNIM: 2 events, 7 deaths, 2018-03 to 2019-07"));
@@ -497,23 +538,38 @@ fn actors_site_table_has_the_expected_rows() {
         loulo.actors,
         vec![
             ("JNIM".to_string(), 3, 11, "2019-07".to_string()),
-            ("Government of Mali".to_string(), 2, 7, "2019-07".to_string()),
+            (
+                "Government of Mali".to_string(),
+                2,
+                7,
+                "2019-07".to_string()
+            ),
         ]
     );
     assert_eq!(loulo.more, 0);
     let html = actors_html(&d);
-    assert!(html.contains(r#"<td>JNIM</td><td class="num">3</td><td class="num">11</td><td>2019-07</td>"#), "{html}");
+    assert!(
+        html.contains(
+            r#"<td>JNIM</td><td class="num">3</td><td class="num">11</td><td>2019-07</td>"#
+        ),
+        "{html}"
+    );
 }
 
 #[test]
 fn actors_civilian_harm_includes_state_forces() {
     let d = actors_dataset();
     let html = actors_html(&d);
-    let harm = &html[html.find("Civilian harm by perpetrator").expect("harm table")..];
+    let harm = &html[html
+        .find("Civilian harm by perpetrator")
+        .expect("harm table")..];
     // Government of Mali: 1 event, 9 deaths (2017); JNIM: 1 event, 4 deaths; ISGS's 2011
     // event is outside the period.
-    let gov = harm.find("<td>Government of Mali</td><td>state</td><td class=\"num\">1</td><td class=\"num\">9</td>");
-    let jnim = harm.find("<td>JNIM</td><td>rebel / armed group</td><td class=\"num\">1</td><td class=\"num\">4</td>");
+    let gov = harm.find(
+        "<td>Government of Mali</td><td>state</td><td class=\"num\">1</td><td class=\"num\">9</td>",
+    );
+    let jnim = harm
+        .find("<td>JNIM</td><td>non-state</td><td class=\"num\">1</td><td class=\"num\">4</td>");
     assert!(gov.is_some() && jnim.is_some(), "{harm}");
     assert!(gov < jnim, "most deaths first");
     assert!(!harm.contains("<td>ISGS</td>"));
@@ -537,7 +593,9 @@ fn force_layout_is_seeded_and_fills_the_unit_square() {
     let a = force_layout(6, &edges, 7, 200);
     assert_eq!(a, force_layout(6, &edges, 7, 200));
     assert_ne!(a, force_layout(6, &edges, 8, 200));
-    assert!(a.iter().all(|&(x, y)| (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y)));
+    assert!(a
+        .iter()
+        .all(|&(x, y)| (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y)));
     let dist = |p: (f64, f64), q: (f64, f64)| ((p.0 - q.0).powi(2) + (p.1 - q.1).powi(2)).sqrt();
     // Tied nodes end closer than the mean pair distance.
     let mut sum = 0.0;
