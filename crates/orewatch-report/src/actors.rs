@@ -7,7 +7,7 @@
 //!   per organisation (`orewatch_core::actors::graph::build_graph`), one edge per dyad;
 //!   node AREA ∝ best deaths of the events it took part in, edge WIDTH ∝ √events, colour =
 //!   Louvain community (seed [`LOUVAIN_SEED`]; the largest communities by deaths get colours,
-//!   the rest grey), labels on the largest nodes. "Civilians" is never a node.
+//!   the rest grey), labels on the largest nodes where they fit. "Civilians" is never a node.
 //! - a table of the organisations active within [`SITE_RADIUS_KM`] km (great-circle) of each
 //!   hand-tabulated mine of Mali and its neighbours (events in any country), for the sites with
 //!   the most events: events, best deaths, last month seen (month only).
@@ -58,8 +58,8 @@ pub const SITE_RADIUS_KM: f64 = 50.0;
 /// Sites shown in the table (most events first) and actors per site.
 const TOP_SITES: usize = 8;
 const ACTORS_PER_SITE: usize = 5;
-/// Labelled nodes (largest by deaths).
-const LABELLED_NODES: usize = 14;
+/// Labelled nodes at most (largest by deaths first; a label that would overlap is left out).
+const LABELLED_NODES: usize = 40;
 /// Perpetrators shown in the civilian-harm table.
 const TOP_PERPETRATORS: usize = 12;
 /// Network drawing size, px.
@@ -464,7 +464,7 @@ pub fn network_svg(graph: &ActorGraph, m: &GraphMetrics) -> String {
         );
     }
     svg.push_str("</g><g>");
-    // Labels: largest nodes first; a label goes right, left, above or below its node, the
+    // Labels: largest nodes first; a label goes right, left, above, below or diagonally off its node, the
     // first place that overlaps no placed label and no other node's circle; else none.
     let circles: Vec<Bbox> = (0..n)
         .map(|u| {
@@ -484,6 +484,10 @@ pub fn network_svg(graph: &ActorGraph, m: &GraphMetrics) -> String {
             (x - r - 3.0, y + 4.0, "end"),
             (x, y - r - 4.0, "middle"),
             (x, y + r + 13.0, "middle"),
+            (x + r * 0.7 + 2.0, y - r * 0.7 - 2.0, "start"),
+            (x - r * 0.7 - 2.0, y - r * 0.7 - 2.0, "end"),
+            (x + r * 0.7 + 2.0, y + r * 0.7 + 11.0, "start"),
+            (x - r * 0.7 - 2.0, y + r * 0.7 + 11.0, "end"),
         ];
         for (lx, ly, anchor) in candidates {
             let x0 = match anchor {
