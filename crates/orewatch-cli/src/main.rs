@@ -11,9 +11,9 @@ mod data_dir;
 mod datasets;
 mod exposure;
 mod ingest;
-mod network;
 mod output;
 mod supply;
+mod network;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
