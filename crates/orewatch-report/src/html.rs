@@ -406,6 +406,7 @@ pub fn render_page(input: &BriefInput) -> String {
     s.push_str(MAP_CSS);
     s.push_str(CHART_CSS);
     s.push_str(crate::exposure::EXPOSURE_CSS);
+    s.push_str(crate::actors::ACTORS_CSS);
     s.push_str(crate::supply::SUPPLY_CSS);
     s.push_str(crate::deal::DEAL_CSS);
     s.push_str("</style></head><body><main>");
@@ -418,6 +419,7 @@ pub fn render_page(input: &BriefInput) -> String {
     s.push_str(&banner(input.sources));
     s.push_str(&map_section(input));
     s.push_str(&crate::exposure::exposure_section(input));
+    s.push_str(&crate::actors::actors_section(input));
     s.push_str(&crate::cahra::cahra_section(input));
     s.push_str(&crate::supply::supply_section(input));
     s.push_str(&chart_section(input));

@@ -16,6 +16,7 @@
 //! Modules: [`svg`] (projection, paths, escaping), [`map`], [`chart`], [`html`] (page, banner,
 //! footer).
 
+pub mod actors;
 pub mod cahra;
 pub mod chart;
 pub mod deal;

@@ -370,3 +370,251 @@ fn supply_section_gives_mali_shares_hhi_and_the_disruption() {
     );
     assert!(section.contains(r#"class="bar mli""#));
 }
+
+// ---- Armed actors section ----
+
+fn listed_actor(id: u32, name: &str, org: u8) -> orewatch_core::model::Actor {
+    orewatch_core::model::Actor {
+        actor_id: id,
+        name: name.to_string(),
+        name_orig: None,
+        name_orig_full: None,
+        name_orig_full_eng: None,
+        org_type: Some(org),
+        new_name: None,
+        splinter_of_ids: vec![],
+        splinter_of_names: None,
+        alliance_ids: vec![],
+        alliance_names: None,
+        joined_group_ids: vec![],
+        joined_group_names: None,
+        location: None,
+        region: None,
+        version: Some("22.1".to_string()),
+        unparsed_columns: vec![],
+        extra: Extra::new(),
+    }
+}
+
+/// A GED event between two sides on a given month.
+#[allow(clippy::too_many_arguments)]
+fn dyad_event(
+    id: &str,
+    country: &str,
+    lon: f64,
+    lat: f64,
+    year: i32,
+    month: u32,
+    a: &str,
+    b: &str,
+    deaths: u32,
+) -> Event {
+    let mut e = event(id, EventSource::UcdpGed, lon, lat, deaths, year);
+    e.date_start = NaiveDate::from_ymd_opt(year, month, 9).unwrap_or_default();
+    e.country = country.to_string();
+    e.side_a = a.to_string();
+    e.side_b = Some(b.to_string());
+    let civilians = b == "Civilians";
+    e.civilian_targeting = civilians;
+    e.violence_type = Some(if civilians {
+        ViolenceType::OneSided
+    } else if a.starts_with("Government of") {
+        ViolenceType::StateBased
+    } else {
+        ViolenceType::NonState
+    });
+    e
+}
+
+/// Site "Loulo" at (-11.39, 12.88); events at 0.1° (≈11 km) and 0.7° (≈76 km) from it.
+fn actors_dataset() -> Dataset {
+    let mut d = dataset();
+    d.actors = vec![
+        listed_actor(1, "Government of Mali", 4),
+        listed_actor(2, "JNIM", 1),
+        listed_actor(3, "ISGS", 1),
+    ];
+    d.events = vec![
+        dyad_event(
+            "10",
+            "Mali",
+            -11.29,
+            12.88,
+            2018,
+            3,
+            "Government of Mali",
+            "JNIM",
+            5,
+        ),
+        dyad_event(
+            "11",
+            "Mali",
+            -11.39,
+            12.98,
+            2019,
+            7,
+            "Government of Mali",
+            "JNIM",
+            2,
+        ),
+        dyad_event("12", "Mali", -11.39, 12.78, 2019, 2, "JNIM", "Civilians", 4),
+        dyad_event("13", "Mali", -10.69, 12.88, 2019, 11, "ISGS", "JNIM", 30),
+        dyad_event(
+            "14",
+            "Mali",
+            -4.0,
+            14.5,
+            2017,
+            1,
+            "Government of Mali",
+            "Civilians",
+            9,
+        ),
+        // Before the period (2013–2020 in the section, 2012–2019 in the site test): left out.
+        dyad_event(
+            "15",
+            "Mali",
+            -11.39,
+            12.88,
+            2011,
+            5,
+            "ISGS",
+            "Civilians",
+            50,
+        ),
+    ];
+    d.sort();
+    d
+}
+
+fn actors_html(d: &Dataset) -> String {
+    let html = render(d, &sources());
+    let start = html
+        .find("<h2>Armed actors around the mines</h2>")
+        .expect("actors section");
+    let end = start + html[start..].find("</section>").expect("section end");
+    html[start..end].to_string()
+}
+
+#[test]
+fn actors_section_is_deterministic_and_civilians_are_not_a_node() {
+    let d = actors_dataset();
+    let a = actors_html(&d);
+    assert_eq!(a, actors_html(&d));
+    // Three organisations are nodes; "Civilians" is not.
+    assert_eq!(a.matches(r#"<circle class="node""#).count(), 3, "{a}");
+    assert!(!a.contains("<title>Civilians"), "{a}");
+    // The test source states GED release 21.1, which covers to 2020-12-31: the last 8 years.
+    assert!(a.contains("2013–2020"), "{a}");
+    // Edges: Mali–JNIM and ISGS–JNIM; none to civilians.
+    assert_eq!(a.matches(r#"<line class="edge""#).count(), 2);
+    assert!(a.contains("Government of Mali – JNIM: 2 events, 7 deaths, 2018-03 to 2019-07"));
+    // No day anywhere: months only.
+    assert!(!a.contains("2018-03-09") && !a.contains("2019-07-09"));
+    assert!(!a.contains(SENTINEL_NOTES) && !a.contains(SENTINEL_EXTRA));
+}
+
+#[test]
+fn actors_site_table_has_the_expected_rows() {
+    use orewatch_core::actors::graph::GraphParams;
+    use orewatch_core::actors::registry::Registry;
+    use orewatch_core::actors::resolve::Resolver;
+    let d = actors_dataset();
+    let registry = Registry::new(&d.actors);
+    let resolver = Resolver::new(&registry, Vec::new(), "none").expect("resolver");
+    let params = GraphParams {
+        source: EventSource::UcdpGed,
+        from: NaiveDate::from_ymd_opt(2012, 1, 1),
+        to: NaiveDate::from_ymd_opt(2019, 12, 31),
+        countries: Vec::new(),
+    };
+    let rows = crate::actors::site_rows(&resolver, &d.events, &params, &d.sites).expect("rows");
+    // Only Loulo has coordinates; events 10, 11, 12 are within 50 km, 13 (76 km) and 14 not,
+    // 15 is before the period.
+    assert_eq!(rows.len(), 1);
+    let loulo = &rows[0];
+    assert_eq!(loulo.site_id, "MLI-HT-01");
+    assert_eq!(loulo.events, 3);
+    assert_eq!(
+        loulo.actors,
+        vec![
+            ("JNIM".to_string(), 3, 11, "2019-07".to_string()),
+            (
+                "Government of Mali".to_string(),
+                2,
+                7,
+                "2019-07".to_string()
+            ),
+        ]
+    );
+    assert_eq!(loulo.more, 0);
+    let html = actors_html(&d);
+    assert!(
+        html.contains(
+            r#"<td>JNIM</td><td class="num">3</td><td class="num">11</td><td>2019-07</td>"#
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn actors_civilian_harm_includes_state_forces() {
+    let d = actors_dataset();
+    let html = actors_html(&d);
+    let harm = &html[html
+        .find("Civilian harm by perpetrator")
+        .expect("harm table")..];
+    // Government of Mali: 1 event, 9 deaths (2017); JNIM: 1 event, 4 deaths; ISGS's 2011
+    // event is outside the period.
+    let gov = harm.find(
+        "<td>Government of Mali</td><td>state</td><td class=\"num\">1</td><td class=\"num\">9</td>",
+    );
+    let jnim = harm
+        .find("<td>JNIM</td><td>non-state</td><td class=\"num\">1</td><td class=\"num\">4</td>");
+    assert!(gov.is_some() && jnim.is_some(), "{harm}");
+    assert!(gov < jnim, "most deaths first");
+    assert!(!harm.contains("<td>ISGS</td>"));
+    assert!(harm.contains("In all, 2 events and 13 deaths by 2 perpetrators"));
+}
+
+#[test]
+fn actors_section_says_why_without_actor_list_or_events() {
+    let mut d = actors_dataset();
+    d.actors.clear();
+    assert!(actors_html(&d).contains("No UCDP actor list was ingested"));
+    let mut d = actors_dataset();
+    d.events.retain(|e| e.source != EventSource::UcdpGed);
+    assert!(actors_html(&d).contains("No UCDP GED events were ingested"));
+}
+
+#[test]
+fn force_layout_is_seeded_and_fills_the_unit_square() {
+    use crate::actors::force_layout;
+    let edges = [(0, 1, 1.0), (1, 2, 1.0), (3, 4, 2.0)];
+    let a = force_layout(6, &edges, 7, 200);
+    assert_eq!(a, force_layout(6, &edges, 7, 200));
+    assert_ne!(a, force_layout(6, &edges, 8, 200));
+    assert!(a
+        .iter()
+        .all(|&(x, y)| (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y)));
+    let dist = |p: (f64, f64), q: (f64, f64)| ((p.0 - q.0).powi(2) + (p.1 - q.1).powi(2)).sqrt();
+    // Tied nodes end closer than the mean pair distance.
+    let mut sum = 0.0;
+    let mut pairs = 0.0;
+    for u in 0..6 {
+        for v in (u + 1)..6 {
+            sum += dist(a[u], a[v]);
+            pairs += 1.0;
+        }
+    }
+    assert!(dist(a[3], a[4]) < sum / pairs);
+    assert!(dist(a[0], a[1]) < sum / pairs);
+}
+
+#[test]
+fn actors_period_is_the_last_eight_covered_years() {
+    use crate::actors::period_of;
+    let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default();
+    assert_eq!(period_of(d(2019, 12, 31)), (d(2012, 1, 1), d(2019, 12, 31)));
+    assert_eq!(period_of(d(2020, 6, 30)), (d(2012, 1, 1), d(2019, 12, 31)));
+}
