@@ -79,6 +79,7 @@ const OTHER_COMMUNITY: &str = "#9a9a9a";
 /// CSS of the section.
 pub const ACTORS_CSS: &str = "\
 .net .edge{stroke:#555;stroke-opacity:.35;stroke-linecap:round}\
+.net{max-width:100%;height:auto}\
 .net .node{stroke:#222;stroke-width:.7;fill-opacity:.85}\
 .net .lbl{font-size:12px;fill:#111;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}\
 .net .frame{fill:none;stroke:#bbb}\
