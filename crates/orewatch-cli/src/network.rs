@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use orewatch_core::actors::export;
-use orewatch_core::actors::graph::{build_graph, GraphParams};
+use orewatch_core::actors::graph::{actors_near_sites, build_graph, GraphParams};
 use orewatch_core::actors::metrics;
 use orewatch_core::actors::resolve::Resolver;
 use orewatch_core::analysis::admin::AdminIndex;
@@ -49,6 +49,10 @@ pub struct Args {
     /// Alias table (TOML, as config/actor_aliases.toml); default: the shipped table.
     #[arg(long)]
     pub aliases: Option<PathBuf>,
+    /// Also link actors to mine sites: the actors of the events within this radius (km) of
+    /// each site with coordinates, as `site_links` in the JSON output.
+    #[arg(long)]
+    pub sites_radius_km: Option<f64>,
     /// Output: .graphml (Gephi) or .json ({nodes, links}).
     #[arg(long, short)]
     pub out: PathBuf,
@@ -109,6 +113,14 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             bail!("--from {a} is after --to {b}");
         }
     }
+    if args.sites_radius_km.is_some() && ext != "json" {
+        bail!("--sites-radius-km: the actor–site links are written to .json output only");
+    }
+    if let Some(r) = args.sites_radius_km {
+        if !(r.is_finite() && r > 0.0) {
+            bail!("--sites-radius-km {r}: expected a positive number of km");
+        }
+    }
     let (dataset, manifest, registry, table, table_name) =
         crate::actors::load(store_dir, args.aliases.as_deref())?;
     let resolver = Resolver::new(&registry, table, &table_name)?;
@@ -159,7 +171,22 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             },
             "sources": sources,
         });
-        let mut t = serde_json::to_string_pretty(&export::json(&graph, &m, metadata))?;
+        let mut doc = export::json(&graph, &m, metadata);
+        if let Some(radius_km) = args.sites_radius_km {
+            let links = actors_near_sites(
+                &resolver,
+                &dataset.events,
+                &params,
+                &dataset.sites,
+                radius_km,
+            )?;
+            doc["site_links"] = serde_json::to_value(&links)?;
+            doc["metadata"]["site_links"] = json!(format!(
+                "armed actors of the period's events within {radius_km} km (great-circle) of each \
+                 site with coordinates; an event counts for every site it is near"
+            ));
+        }
+        let mut t = serde_json::to_string_pretty(&doc)?;
         t.push('\n');
         t
     };

@@ -14,7 +14,9 @@ fn ingest(store: &Path) {
         orewatch(store)
             .arg("ingest")
             .arg(d.join("conflict/ucdp_ged_v21_1_precise_global_1989_2019.csv"))
-            .arg(d.join("conflict/ucdp_actor_v22_1.csv")),
+            .arg(d.join("conflict/ucdp_actor_v22_1.csv"))
+            .arg(d.join("mines/company_home_country.csv"))
+            .arg(d.join("mines/mine_sites_mali_and_neighbours.csv")),
     );
 }
 
@@ -91,6 +93,29 @@ fn actors_and_network_on_the_real_data() {
         "<key id=\"n_pagerank\" for=\"node\" attr.name=\"pagerank\" attr.type=\"double\"/>"
     ));
     assert!(text.contains("edgedefault=\"undirected\""));
+
+    // Actor–site links: Tilemsi phosphate (MLI-HT-15, 17.544264 N, 0.118249 W), Mali's events
+    // 2012–2019 within 50 km: the Government of Mali in 10 of them, 55 deaths, last 2019-01
+    // (python: haversine over the GED CSV, side_a or side_b).
+    let sites = tmp.path().join("sites.json");
+    run_ok(
+        orewatch(&store)
+            .args(["network", "--period", "2012..2019", "--countries", "Mali"])
+            .args(["--sites-radius-km", "50", "--out"])
+            .arg(&sites),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&sites).unwrap()).unwrap();
+    let gov = v["site_links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["site_id"] == "MLI-HT-15" && l["actor_name"] == "Government of Mali")
+        .unwrap();
+    assert_eq!(
+        (gov["events"].as_u64(), gov["fatalities_best"].as_u64()),
+        (Some(10), Some(55))
+    );
+    assert_eq!(gov["last_month"], "2019-01");
 }
 
 #[test]
