@@ -590,14 +590,5 @@ fn sidecar(out: &Path) -> PathBuf {
 }
 
 fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let mut tmp_name = path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    tmp_name.push(".tmp");
-    let tmp = path.with_file_name(tmp_name);
-    std::fs::write(&tmp, text.as_bytes()).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("moving {} to {}", tmp.display(), path.display()))?;
-    Ok(())
+    crate::output::write_atomic(path, text.as_bytes())
 }

@@ -26,6 +26,8 @@ use orewatch_core::analysis::admin::AdminIndex;
 use orewatch_core::analysis::events::{choose_source, parse_source};
 use serde_json::json;
 
+use crate::output::write_atomic;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Years, inclusive: `2012..2019` (or one year `2015`).
@@ -204,14 +206,4 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         graph.resolution.events
     );
     Ok(())
-}
-
-/// Writes bytes atomically: a temporary file next to `path`, renamed into place.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
 }
