@@ -37,7 +37,6 @@ use orewatch_core::actors::graph::{actors_near_sites, build_graph, ActorGraph, G
 use orewatch_core::actors::metrics::{self, GraphMetrics};
 use orewatch_core::actors::registry::Registry;
 use orewatch_core::actors::resolve::Resolver;
-use orewatch_core::analysis::events::stated_coverage;
 use orewatch_core::geodesy::haversine_km;
 use orewatch_core::model::{Event, EventSource, Site, SiteKind};
 
@@ -644,12 +643,7 @@ fn org_label(org: Option<u8>, name: &str) -> &'static str {
 pub fn actors_section(input: &BriefInput) -> String {
     let mut s = String::from(r#"<section><h2>Armed actors around the mines</h2>"#);
     let dataset = input.dataset;
-    let has_ged = dataset
-        .events
-        .iter()
-        .any(|e| e.source == EventSource::UcdpGed);
-    let coverage = stated_coverage(input.sources, EventSource::UcdpGed);
-    let (true, Some(coverage)) = (has_ged, coverage) else {
+    let Some(coverage) = crate::ged_coverage(input) else {
         s.push_str("<p>No UCDP GED events were ingested: the actors of the conflict cannot be shown.</p></section>");
         return s;
     };

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use orewatch_core::analysis::cahra::{last_full_year, screen, CahraRules, RegionVerdict, Verdict};
-use orewatch_core::analysis::events::{stated_coverage, EventFilter};
+use orewatch_core::analysis::events::EventFilter;
 use orewatch_core::model::EventSource;
 
 use crate::map::{region_path, start_map, MALI_ISO3, MALI_NEIGHBOURS};
@@ -38,13 +38,7 @@ pub fn cahra_section(input: &BriefInput) -> String {
         r#"<section><h2>Conflict-affected and high-risk areas (CAHRA screening)</h2>"#,
     );
     let dataset = input.dataset;
-    let coverage = stated_coverage(input.sources, EventSource::UcdpGed).filter(|_| {
-        dataset
-            .events
-            .iter()
-            .any(|e| e.source == EventSource::UcdpGed)
-    });
-    let Some(coverage) = coverage else {
+    let Some(coverage) = crate::ged_coverage(input) else {
         s.push_str("<p>No UCDP GED events were ingested: no screening.</p></section>");
         return s;
     };

@@ -16,7 +16,7 @@
 
 use std::fmt::Write;
 
-use orewatch_core::analysis::events::{stated_coverage, EventFilter};
+use orewatch_core::analysis::events::EventFilter;
 use orewatch_core::analysis::exposure::{assess, ExposureParams, ExposureReport, ExposureRow};
 use orewatch_core::model::{EventSource, Site, SiteKind};
 
@@ -87,12 +87,7 @@ fn row_of<'a>(
 pub fn exposure_section(input: &BriefInput) -> String {
     let mut s = String::from(r#"<section><h2>Exposure: armed violence around the mines</h2>"#);
     let dataset = input.dataset;
-    let has_ged = dataset
-        .events
-        .iter()
-        .any(|e| e.source == EventSource::UcdpGed);
-    let coverage = stated_coverage(input.sources, EventSource::UcdpGed);
-    let (true, Some(coverage)) = (has_ged, coverage) else {
+    let Some(coverage) = crate::ged_coverage(input) else {
         s.push_str(
             "<p>No UCDP GED events were ingested: exposure cannot be assessed.</p></section>",
         );

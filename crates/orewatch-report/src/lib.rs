@@ -40,6 +40,23 @@ pub struct BriefInput<'a> {
     pub deal: Option<&'a deal::DealInput>,
 }
 
+/// The UCDP GED coverage the sources state, when the store holds GED events (the event
+/// sections draw from GED only).
+pub(crate) fn ged_coverage(
+    input: &BriefInput,
+) -> Option<orewatch_core::analysis::events::SourceCoverage> {
+    use orewatch_core::model::EventSource;
+    input
+        .dataset
+        .events
+        .iter()
+        .any(|e| e.source == EventSource::UcdpGed)
+        .then(|| {
+            orewatch_core::analysis::events::stated_coverage(input.sources, EventSource::UcdpGed)
+        })
+        .flatten()
+}
+
 /// Renders the brief as one HTML document.
 pub fn render_brief(input: &BriefInput) -> String {
     html::render_page(input)
