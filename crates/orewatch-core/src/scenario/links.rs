@@ -43,11 +43,11 @@ use serde::Serialize;
 
 use super::engine::DataLinks;
 use crate::analysis::events::stated_coverage;
-use crate::geodesy::haversine_km;
 use crate::ingest::plan::SourceReport;
 use crate::model::{
     Dataset, EventSource, Ownership, ProductionSeries, Site, SiteKind, WgiIndicator, WGI_INDICATORS,
 };
+use crate::spatial::CapIndex;
 
 /// The links that exist, for error messages.
 pub const LINKS: &str = "wgi(country, indicator, year), sites.ownership_share(home, commodity, country), supply.share(country, commodity, year), exposure.fatalities(radius_km, window_days, commodity, country)";
@@ -600,15 +600,17 @@ impl<'a> StoreLinks<'a> {
                 if a["country"] == "all" { String::new() } else { format!(" in {}", a["country"]) }
             ));
         }
+        // The spatial index's test is exact (haversine ≤ R, as a scan over the sites would be).
+        let (lons, lats): (Vec<f64>, Vec<f64>) = sites.iter().copied().unzip();
+        let index = CapIndex::new(&lats, &lons, radius_km).map_err(|e| e.to_string())?;
         let mut terms = Vec::new();
         for e in &self.dataset.events {
             if e.source != EventSource::UcdpGed || e.date_start <= start || e.date_start > end {
                 continue;
             }
-            if sites
-                .iter()
-                .any(|&(lon, lat)| haversine_km(lon, lat, e.lon, e.lat) <= radius_km)
-            {
+            let mut near = false;
+            index.for_each_site_near(e.lat, e.lon, |_| near = true);
+            if near {
                 let best = f64::from(e.fatalities_best);
                 let low = e.fatalities_low.map_or(best, f64::from).min(best);
                 let high = e.fatalities_high.map_or(best, f64::from).max(best);
