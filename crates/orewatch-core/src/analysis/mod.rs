@@ -6,6 +6,7 @@
 //! - [`events`]: which events an analysis uses (one source at a time, precision and violence
 //!   filters) and the period a source states it covers.
 //! - [`exposure`]: armed violence around mine sites.
+//! - [`forecast`]: probabilistic fatality forecasts; [`forecast::score`] scores them.
 //! - [`sites`]: choosing sites (`--sites` filters).
 //! - [`stats`]: exact tests shared by the analyses.
 //! - [`supply`]: concentration and governance exposure of world supply; disruptions.
@@ -14,6 +15,7 @@ pub mod admin;
 pub mod cahra;
 pub mod events;
 pub mod exposure;
+pub mod forecast;
 pub mod sites;
 pub mod stats;
 pub mod supply;

@@ -1,0 +1,3 @@
+//! Probabilistic conflict forecasts (fatalities per PRIO-GRID cell-month) and their evaluation.
+
+pub mod score;
