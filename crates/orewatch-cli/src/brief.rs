@@ -45,11 +45,19 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
     );
     // The scenarios' data links (WGI, exposure, ownership, supply) come from this store.
     let deal = run_bundled_scenarios(&StoreLinks::new(&dataset, &manifest.sources));
+    // The Outlook: the Sahel forecast from the last month of the data and its evaluation.
+    let outlook = orewatch_report::outlook::build_outlook_input(&dataset, &manifest.sources, true);
+    if let Err(why) = &outlook {
+        if !quiet {
+            eprintln!("the Outlook section is left out: {why}");
+        }
+    }
     let html = render_brief(&BriefInput {
         dataset: &dataset,
         sources: &manifest.sources,
         provenance,
         deal: Some(&deal),
+        outlook: outlook.as_ref().ok(),
     });
     let tmp = args.out.with_extension("html.tmp");
     std::fs::write(&tmp, html.as_bytes()).with_context(|| format!("writing {}", tmp.display()))?;

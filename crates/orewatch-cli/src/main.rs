@@ -10,6 +10,7 @@ mod cahra;
 mod data_dir;
 mod datasets;
 mod exposure;
+mod forecast;
 mod ingest;
 mod network;
 mod output;
@@ -64,6 +65,10 @@ enum Command {
     Actors(actors::Args),
     /// The actor–actor network of a period with its metrics, as GraphML or JSON.
     Network(network::Args),
+    /// Probabilistic forecasts of fatalities per PRIO-GRID cell-month (or country-month).
+    Forecast(Box<forecast::ForecastArgs>),
+    /// Rolling-origin evaluation of the forecast models against the VIEWS baselines.
+    Evaluate(Box<forecast::EvaluateArgs>),
     /// Partnership scenarios: run, compare, check, schema (risks and rewards as distributions).
     Scenario(scenario::Args),
 }
@@ -77,6 +82,8 @@ fn main() -> ExitCode {
         Command::Brief(args) => brief::run(&cli.store, cli.quiet, args),
         Command::Cahra(args) => cahra::run(&cli.store, cli.quiet, args),
         Command::Supply(args) => supply::run(&cli.store, args),
+        Command::Forecast(args) => forecast::run_forecast(&cli.store, cli.quiet, *args),
+        Command::Evaluate(args) => forecast::run_evaluate(&cli.store, cli.quiet, *args),
         Command::Actors(args) => actors::run(&cli.store, args),
         Command::Network(args) => network::run(&cli.store, args),
         Command::Scenario(args) => scenario::run(&cli.store, cli.quiet, args),

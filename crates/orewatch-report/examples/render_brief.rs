@@ -28,6 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             env!("CARGO_PKG_VERSION")
         ),
         deal: None,
+        outlook: None,
     });
     std::fs::write(&out_path, &html)?;
     eprintln!("wrote {out_path} ({} bytes)", html.len());

@@ -76,6 +76,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         sources: &[],
         provenance: "LAYOUT PREVIEW: the data links are ILLUSTRATIVE STAND-INS, not data".into(),
         deal: Some(&deal),
+        outlook: None,
     });
     std::fs::write(&out_path, &html)?;
     eprintln!("wrote {out_path} ({} bytes)", html.len());

@@ -1071,6 +1071,7 @@ direction = "higher_is_worse"
             sources: &[],
             provenance: String::new(),
             deal,
+            outlook: None,
         })
     }
 

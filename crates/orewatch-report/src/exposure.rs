@@ -83,6 +83,33 @@ fn row_of<'a>(
         .find(|r| r.site_id == site_id && r.radius_km == radius_km)
 }
 
+/// The `n` assessed sites with the highest 100 km exposure index over the section's window
+/// (index > 0 only), most exposed first: (name, lat, lon).
+pub(crate) fn most_exposed_sites(input: &BriefInput, n: usize) -> Vec<(String, f64, f64)> {
+    let Some(coverage) = crate::ged_coverage(input) else {
+        return Vec::new();
+    };
+    let sites = brief_sites(&input.dataset.sites);
+    let params = ExposureParams::new(EventFilter::all(EventSource::UcdpGed), coverage.end);
+    let outer = *params.radii_km.last().unwrap_or(&100.0);
+    let Ok(report) = assess(&sites, &input.dataset.events, params) else {
+        return Vec::new();
+    };
+    let mut rows: Vec<&ExposureRow> = rows_at(&report, outer)
+        .into_iter()
+        .filter(|r| r.exposure_index > 0.0 && r.lat.is_some() && r.lon.is_some())
+        .collect();
+    rows.sort_by(|a, b| {
+        b.exposure_index
+            .total_cmp(&a.exposure_index)
+            .then(a.site_id.cmp(&b.site_id))
+    });
+    rows.into_iter()
+        .take(n)
+        .filter_map(|r| Some((r.site_name.clone(), r.lat?, r.lon?)))
+        .collect()
+}
+
 /// The whole section.
 pub fn exposure_section(input: &BriefInput) -> String {
     let mut s = String::from(r#"<section><h2>Exposure: armed violence around the mines</h2>"#);

@@ -409,6 +409,7 @@ pub fn render_page(input: &BriefInput) -> String {
     s.push_str(crate::actors::ACTORS_CSS);
     s.push_str(crate::supply::SUPPLY_CSS);
     s.push_str(crate::deal::DEAL_CSS);
+    s.push_str(crate::outlook::OUTLOOK_CSS);
     s.push_str("</style></head><body><main>");
     let _ = write!(
         s,
@@ -421,6 +422,7 @@ pub fn render_page(input: &BriefInput) -> String {
     s.push_str(&crate::exposure::exposure_section(input));
     s.push_str(&crate::actors::actors_section(input));
     s.push_str(&crate::cahra::cahra_section(input));
+    s.push_str(&crate::outlook::outlook_section(input));
     s.push_str(&crate::supply::supply_section(input));
     s.push_str(&chart_section(input));
     s.push_str(&crate::deal::deal_section(input));

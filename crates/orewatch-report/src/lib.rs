@@ -23,6 +23,7 @@ pub mod deal;
 pub mod exposure;
 pub mod html;
 pub mod map;
+pub mod outlook;
 pub mod supply;
 pub mod svg;
 
@@ -38,6 +39,8 @@ pub struct BriefInput<'a> {
     /// The partnership scenarios' runs for "The deal" section; None: the section says they
     /// were not run.
     pub deal: Option<&'a deal::DealInput>,
+    /// The Outlook section's forecast and evaluation; None: the section says it was not run.
+    pub outlook: Option<&'a outlook::OutlookInput>,
 }
 
 /// The UCDP GED coverage the sources state, when the store holds GED events (the event

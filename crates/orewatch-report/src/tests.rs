@@ -144,6 +144,7 @@ fn render(d: &Dataset, s: &[SourceReport]) -> String {
         sources: s,
         provenance: "test <run> & 1".to_string(),
         deal: None,
+        outlook: None,
     })
 }
 

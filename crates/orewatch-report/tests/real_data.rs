@@ -20,6 +20,7 @@ fn brief_on_the_real_data() {
         sources: &out.sources,
         provenance: "integration test".to_string(),
         deal: None,
+        outlook: None,
     };
     let html = render_brief(&input);
     assert_eq!(html, render_brief(&input), "deterministic");

@@ -79,3 +79,86 @@ pub fn write_parquet_export<T: Serialize + for<'de> Deserialize<'de>>(
     std::fs::rename(&tmp, path)
         .map_err(|e| format!("moving {} to {}: {e}", tmp.display(), path.display()))
 }
+
+/// Forecast draws in long format, one row per unit, month and draw.
+pub struct SampleColumns<'a> {
+    /// Name of the unit column (`priogrid_gid`, or `country` rows use the gid column for the
+    /// panel position).
+    pub unit_column: &'a str,
+    pub unit: Vec<u32>,
+    /// The months' labels (`YYYY-MM`), indexed by `month`.
+    pub month_labels: Vec<String>,
+    /// Index into `month_labels`, per row.
+    pub month: Vec<u16>,
+    pub draw: Vec<u32>,
+    pub fatalities: Vec<f64>,
+}
+
+/// Writes forecast draws (`unit, month, draw, fatalities`) to Parquet atomically, in row
+/// groups of 1,048,576 rows, with `metadata_json` under the `orewatch` key.
+pub fn write_samples_parquet(
+    path: &Path,
+    columns: &SampleColumns<'_>,
+    metadata_json: &str,
+) -> Result<(), String> {
+    use arrow::array::{Float64Array, StringArray, UInt32Array};
+    let n = columns.unit.len();
+    if columns.month.len() != n || columns.draw.len() != n || columns.fatalities.len() != n {
+        return Err("sample columns of different lengths".into());
+    }
+    if columns
+        .month
+        .iter()
+        .any(|&i| i as usize >= columns.month_labels.len())
+    {
+        return Err("a sample row's month index has no label".into());
+    }
+    let schema = Arc::new(Schema::new(vec![
+        Field::new(columns.unit_column, DataType::UInt32, false),
+        Field::new("month", DataType::Utf8, false),
+        Field::new("draw", DataType::UInt32, false),
+        Field::new("fatalities", DataType::Float64, false),
+    ]));
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_key_value_metadata(Some(vec![KeyValue::new(
+            "orewatch".to_string(),
+            metadata_json.to_string(),
+        )]))
+        .set_created_by(format!("orewatch {}", env!("CARGO_PKG_VERSION")))
+        .build();
+    let tmp = path.with_extension("parquet.tmp");
+    let err = |e: &dyn std::fmt::Display| format!("{}: {e}", tmp.display());
+    let file = File::create(&tmp).map_err(|e| err(&e))?;
+    let mut writer =
+        ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| err(&e))?;
+    const GROUP: usize = 1 << 20;
+    let mut start = 0;
+    while start < n.max(1) {
+        let end = (start + GROUP).min(n);
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(UInt32Array::from(columns.unit[start..end].to_vec())) as ArrayRef,
+                Arc::new(StringArray::from_iter_values(
+                    columns.month[start..end]
+                        .iter()
+                        .map(|&i| columns.month_labels[i as usize].as_str()),
+                )),
+                Arc::new(UInt32Array::from(columns.draw[start..end].to_vec())),
+                Arc::new(Float64Array::from(columns.fatalities[start..end].to_vec())),
+            ],
+        )
+        .map_err(|e| err(&e))?;
+        writer.write(&batch).map_err(|e| err(&e))?;
+        writer.flush().map_err(|e| err(&e))?;
+        if n == 0 {
+            break;
+        }
+        start = end;
+    }
+    let file = writer.into_inner().map_err(|e| err(&e))?;
+    file.sync_all().map_err(|e| err(&e))?;
+    std::fs::rename(&tmp, path)
+        .map_err(|e| format!("moving {} to {}: {e}", tmp.display(), path.display()))
+}

@@ -35,7 +35,7 @@ mod manifest;
 mod store;
 mod tables;
 
-pub use export::write_parquet_export;
+pub use export::{write_parquet_export, write_samples_parquet, SampleColumns};
 pub use manifest::{Manifest, TableEntry};
 pub use store::{Store, StoreError};
 pub use tables::TABLE_NAMES;

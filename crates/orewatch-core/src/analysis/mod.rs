@@ -6,7 +6,7 @@
 //! - [`events`]: which events an analysis uses (one source at a time, precision and violence
 //!   filters) and the period a source states it covers.
 //! - [`exposure`]: armed violence around mine sites.
-//! - [`forecast`]: probabilistic fatality forecasts; [`forecast::score`] scores them.
+//! - [`forecast`]: probabilistic forecasts of fatalities per cell-month and their evaluation.
 //! - [`sites`]: choosing sites (`--sites` filters).
 //! - [`stats`]: exact tests shared by the analyses.
 //! - [`supply`]: concentration and governance exposure of world supply; disruptions.

@@ -1,0 +1,163 @@
+//! `orewatch forecast` and `orewatch evaluate` on the real data: GED West Africa, West African
+//! admin-0 boundaries, mine sites and WGI. Panel numbers are checked against shapely in the
+//! core crate's tests/forecast.rs; here: the files, their columns and the errors.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{data_dir, orewatch, run_ok};
+
+fn ingest(store: &Path) {
+    let data = data_dir();
+    run_ok(
+        orewatch(store)
+            .arg("ingest")
+            .arg(data.join("conflict/ucdp_ged_v21_1_precise_west_africa_1989_2019.csv"))
+            .arg(data.join("boundaries/west_africa_admin0_ne50m.geojson"))
+            .arg(data.join("mines/mine_sites_mali_and_neighbours.csv"))
+            .arg(data.join("governance/wgi_all_countries_1996_2023.csv")),
+    );
+}
+
+fn fails_with(cmd: &mut Command, needles: &[&str]) {
+    let out = cmd.output().expect("orewatch runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "{n:?} not in: {stderr}");
+    }
+}
+
+#[test]
+fn forecast_and_evaluate_on_the_real_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    ingest(&store);
+
+    let fc = tmp.path().join("fc.csv");
+    let samples = tmp.path().join("fc_samples.parquet");
+    run_ok(
+        orewatch(&store)
+            .args([
+                "forecast",
+                "--countries",
+                "MLI,BFA,NER",
+                "--origin",
+                "2019-12",
+                "--horizon",
+                "2",
+                "--draws",
+                "50",
+            ])
+            .arg("--out")
+            .arg(&fc)
+            .arg("--samples")
+            .arg(&samples),
+    );
+    let text = std::fs::read_to_string(&fc).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "priogrid_gid,country,month,mean,p_any,p_25,q05,q25,q50,q75,q95"
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 922 * 2);
+    assert!(rows.iter().any(|r| r[0] == "147945" && r[2] == "2020-01"));
+    assert!(rows.iter().all(|r| r[2] == "2020-01" || r[2] == "2020-02"));
+    for r in &rows {
+        let v: Vec<f64> = r[3..].iter().map(|x| x.parse().unwrap()).collect();
+        assert!((0.0..=1.0).contains(&v[1]) && v[2] <= v[1], "{r:?}");
+        assert!(
+            v[3] <= v[4] && v[4] <= v[5] && v[5] <= v[6] && v[6] <= v[7],
+            "{r:?}"
+        );
+    }
+    let meta = std::fs::read_to_string(tmp.path().join("fc.csv.meta.json")).unwrap();
+    assert!(meta.contains("\"origin\": \"2019-12\"") && meta.contains("\"model\": \"hurdle\""));
+    // The samples file: 922 cells × 2 months × 50 draws.
+    let bytes = std::fs::read(&samples).unwrap();
+    assert_eq!(&bytes[..4], b"PAR1");
+
+    // Same seed, same file.
+    let again = tmp.path().join("again.csv");
+    run_ok(
+        orewatch(&store)
+            .args(["forecast", "--horizon", "2", "--draws", "50"])
+            .arg("--out")
+            .arg(&again),
+    );
+    assert_eq!(text, std::fs::read_to_string(&again).unwrap());
+
+    // A short evaluation with every model.
+    let eval = tmp.path().join("eval.json");
+    let out = run_ok(
+        orewatch(&store)
+            .args([
+                "evaluate",
+                "--from",
+                "2013-12",
+                "--to",
+                "2014-01",
+                "--horizon",
+                "2",
+                "--draws",
+                "50",
+                "--bootstrap",
+                "20",
+                "--block-len",
+                "1",
+            ])
+            .arg("--out")
+            .arg(&eval),
+    );
+    for model in [
+        "zero",
+        "last",
+        "mean12",
+        "conflictology12",
+        "conflictology36",
+        "hurdle",
+    ] {
+        assert!(out.contains(model), "{model} not in {out}");
+    }
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&eval).unwrap()).unwrap();
+    assert_eq!(doc["evaluation"]["unit_months"], 922 * 2 * 2);
+    assert_eq!(doc["evaluation"]["scores"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        doc["evaluation"]["differences"].as_array().unwrap().len(),
+        3
+    );
+
+    // Errors name what was wrong.
+    fails_with(
+        orewatch(&store).args(["forecast", "--model", "prophet"]),
+        &["prophet", "conflictology"],
+    );
+    fails_with(
+        orewatch(&store).args(["forecast", "--origin", "2024-01"]),
+        &["2024-01", "2019-12"],
+    );
+    fails_with(
+        orewatch(&store).args(["forecast", "--horizon", "40"]),
+        &["horizon", "36"],
+    );
+    fails_with(
+        orewatch(&store).args(["forecast", "--countries", "MLI,XYZ"]),
+        &["XYZ"],
+    );
+    fails_with(
+        orewatch(&store).args(["forecast", "--out", "fc.txt"]),
+        &["fc.txt", ".csv"],
+    );
+    fails_with(
+        orewatch(&store).args(["evaluate", "--from", "2019-01", "--to", "2019-06"]),
+        &["2019-06", "horizon"],
+    );
+    fails_with(
+        orewatch(&store).args(["evaluate", "--from", "2014-13"]),
+        &["2014-13", "YYYY-MM"],
+    );
+}

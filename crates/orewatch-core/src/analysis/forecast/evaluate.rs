@@ -1,0 +1,443 @@
+//! Evaluation: rolling-origin forecasts scored against what happened, with the VIEWS
+//! baselines in the same table.
+//!
+//! For every origin month o in `first_origin ..= last_origin` and horizon h in 1 ..= H, each
+//! model draws `samples` values for every unit's target in month o + h (which must lie inside
+//! the data). The hurdle model is refitted once per calendar year of origins (at the year's
+//! first origin, on outcomes up to that origin; an evaluation starting mid-year refits at its
+//! first origin), never with data after the origin it forecasts from.
+//!
+//! Scores (see [`super::score`]): CRPS (NRG sample estimator), MSE of the sample mean, MSLE of
+//! ln(1 + mean), Brier for P(y ≥ 1) and P(y ≥ 25), average precision of P(y ≥ 1), coverage of
+//! the central 50% and 90% intervals (type-7 quantiles) and the PIT histogram — over all
+//! unit-months (pooled) and over those with y > 0 (active). For CRPS (pooled and active) and
+//! Brier(≥ 1) each non-baseline model is compared with the best baseline on that score: the
+//! mean paired difference (model − baseline; negative is better) with a 90% moving-block
+//! bootstrap interval, blocks of `block_len` consecutive origins.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::features::FeatureSource;
+use super::model::{draw, fit_hurdle, FeatureMatrix, Fitted, HurdleFit, ModelSpec};
+use super::panel::{Month, Target};
+use super::score::{average_precision, block_bootstrap_interval, score_sorted, ScoreSummary};
+use crate::analysis::AnalysisError;
+
+/// What to evaluate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvalSpec {
+    pub first_origin: Month,
+    pub last_origin: Month,
+    /// Largest horizon, months (1 ..= 36).
+    pub horizon: usize,
+    /// Draws per unit-month.
+    pub samples: usize,
+    pub seed: u64,
+    pub target: Target,
+    pub models: Vec<ModelSpec>,
+    pub bootstrap_replicates: usize,
+    /// Consecutive origins per bootstrap block.
+    pub block_len: u32,
+}
+
+impl EvalSpec {
+    /// The baselines and the frozen hurdle, 1,000 draws, seed 1, 1,000 bootstrap replicates
+    /// in blocks of 12 origins.
+    pub fn new(first_origin: Month, last_origin: Month, horizon: usize) -> EvalSpec {
+        let mut models = ModelSpec::baselines();
+        models.push(ModelSpec::parse("hurdle").expect("hurdle is a model name"));
+        EvalSpec {
+            first_origin,
+            last_origin,
+            horizon,
+            samples: 1000,
+            seed: 1,
+            target: Target::All,
+            models,
+            bootstrap_replicates: 1000,
+            block_len: 12,
+        }
+    }
+}
+
+/// One model's scores.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelScores {
+    pub model: String,
+    pub baseline: bool,
+    pub pooled: ScoreSummary,
+    pub active: ScoreSummary,
+}
+
+/// A model compared with the best baseline on one score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Difference {
+    pub model: String,
+    /// `crps` or `brier_1`.
+    pub score: &'static str,
+    /// `pooled` or `active`.
+    pub subset: &'static str,
+    pub best_baseline: String,
+    pub model_value: f64,
+    pub baseline_value: f64,
+    /// Mean of model − baseline (negative: the model is better).
+    pub difference: f64,
+    pub lower90: f64,
+    pub upper90: f64,
+}
+
+/// One refit of the hurdle model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RefitInfo {
+    /// The last month whose outcome the fit saw.
+    pub cutoff: String,
+    pub training_rows_h1: usize,
+    pub positive_share_h1: f64,
+}
+
+/// The evaluation's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    pub spec: EvalSpec,
+    pub units: usize,
+    pub origins: usize,
+    /// Scored unit-months per model.
+    pub unit_months: usize,
+    /// Share of scored unit-months with y > 0.
+    pub active_share: f64,
+    pub scores: Vec<ModelScores>,
+    pub differences: Vec<Difference>,
+    pub refits: Vec<RefitInfo>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Sums {
+    n: usize,
+    crps: f64,
+    sq_err: f64,
+    sq_log_err: f64,
+    brier_1: f64,
+    brier_25: f64,
+    in50: usize,
+    in90: usize,
+    pit: [f64; 10],
+}
+
+impl Sums {
+    fn add(&mut self, s: &super::score::UnitScore) {
+        self.n += 1;
+        self.crps += s.crps;
+        self.sq_err += s.sq_err;
+        self.sq_log_err += s.sq_log_err;
+        self.brier_1 += s.brier_1;
+        self.brier_25 += s.brier_25;
+        self.in50 += s.in50 as usize;
+        self.in90 += s.in90 as usize;
+        for (a, b) in self.pit.iter_mut().zip(&s.pit) {
+            *a += b;
+        }
+    }
+    fn merge(&mut self, o: &Sums) {
+        self.n += o.n;
+        self.crps += o.crps;
+        self.sq_err += o.sq_err;
+        self.sq_log_err += o.sq_log_err;
+        self.brier_1 += o.brier_1;
+        self.brier_25 += o.brier_25;
+        self.in50 += o.in50;
+        self.in90 += o.in90;
+        for (a, b) in self.pit.iter_mut().zip(&o.pit) {
+            *a += b;
+        }
+    }
+    fn summary(&self, average_precision: Option<f64>) -> ScoreSummary {
+        let n = self.n.max(1) as f64;
+        let pit_total: f64 = self.pit.iter().sum();
+        ScoreSummary {
+            n: self.n,
+            crps: self.crps / n,
+            mse: self.sq_err / n,
+            msle: self.sq_log_err / n,
+            brier_1: self.brier_1 / n,
+            brier_25: self.brier_25 / n,
+            average_precision,
+            coverage50: self.in50 as f64 / n,
+            coverage90: self.in90 as f64 / n,
+            pit: self
+                .pit
+                .map(|v| if pit_total > 0.0 { v / pit_total } else { 0.0 }),
+        }
+    }
+}
+
+/// Per unit-month values kept for the bootstrap and average precision.
+#[derive(Debug, Clone, Copy)]
+struct Kept {
+    crps: f64,
+    brier_1: f64,
+    p_any: f32,
+}
+
+/// One origin's scores: per model sums (pooled, active) and kept values in (h, unit) order.
+struct OriginScores {
+    pooled: Vec<Sums>,
+    active: Vec<Sums>,
+    kept: Vec<Vec<Kept>>,
+    outcomes: Vec<u32>,
+}
+
+/// Runs the evaluation. `src` and `matrix` must be built from the same panel and target.
+pub fn evaluate(
+    spec: &EvalSpec,
+    src: &FeatureSource,
+    matrix: &FeatureMatrix,
+) -> Result<Evaluation, AnalysisError> {
+    let panel = src.panel();
+    if !(1..=36).contains(&spec.horizon) {
+        return Err(AnalysisError::bad(
+            "horizon",
+            spec.horizon,
+            "1 to 36 months",
+        ));
+    }
+    if spec.samples == 0 {
+        return Err(AnalysisError::bad("samples", 0, "at least 1 draw"));
+    }
+    if spec.models.is_empty() {
+        return Err(AnalysisError::bad("models", "", "at least one model"));
+    }
+    let first = panel.month_index(spec.first_origin).ok_or_else(|| {
+        AnalysisError::bad(
+            "from",
+            spec.first_origin,
+            format!(
+                "an origin inside the data ({} to {})",
+                panel.first_month,
+                panel.last_month()
+            ),
+        )
+    })?;
+    let last = panel.month_index(spec.last_origin).ok_or_else(|| {
+        AnalysisError::bad(
+            "to",
+            spec.last_origin,
+            format!(
+                "an origin inside the data ({} to {})",
+                panel.first_month,
+                panel.last_month()
+            ),
+        )
+    })?;
+    if last < first {
+        return Err(AnalysisError::bad(
+            "to",
+            spec.last_origin,
+            "no earlier than --from",
+        ));
+    }
+    if last + spec.horizon >= panel.n_months {
+        return Err(AnalysisError::bad(
+            "to",
+            spec.last_origin,
+            format!(
+                "an origin whose {}-month horizon ends inside the data (last month {}): at most {}",
+                spec.horizon,
+                panel.last_month(),
+                panel.month_at(panel.n_months - 1 - spec.horizon)
+            ),
+        ));
+    }
+
+    // Refit points: the first origin and every January after it.
+    let mut refit_at: Vec<usize> = vec![first];
+    refit_at.extend((first + 1..=last).filter(|&t| panel.month_at(t).month() == 1));
+    let mut fits: Vec<(usize, Vec<Option<HurdleFit>>)> = Vec::new();
+    for &cutoff in &refit_at {
+        let per_model = spec
+            .models
+            .iter()
+            .map(|m| match m {
+                ModelSpec::Hurdle(config) => {
+                    fit_hurdle(config, src, matrix, spec.target, cutoff, spec.horizon).map(Some)
+                }
+                _ => Ok(None),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        fits.push((cutoff, per_model));
+    }
+    let refits = fits
+        .iter()
+        .filter_map(|(cutoff, per_model)| {
+            per_model.iter().flatten().next().map(|f| RefitInfo {
+                cutoff: panel.month_at(*cutoff).to_string(),
+                training_rows_h1: f.rows_h1,
+                positive_share_h1: f.positive_share_h1,
+            })
+        })
+        .collect();
+
+    let units = panel.units.len();
+    let n_models = spec.models.len();
+    let per_origin: Vec<OriginScores> = (first..=last)
+        .into_par_iter()
+        .map(|t| {
+            let (_, fitted) = fits
+                .iter()
+                .rev()
+                .find(|(cutoff, _)| *cutoff <= t)
+                .expect("the first origin is a refit point");
+            let models: Vec<Fitted> = spec
+                .models
+                .iter()
+                .zip(fitted)
+                .map(|(m, f)| match f {
+                    Some(fit) => Fitted::Hurdle(fit),
+                    None => Fitted::Baseline(m),
+                })
+                .collect();
+            let mut out = OriginScores {
+                pooled: vec![Sums::default(); n_models],
+                active: vec![Sums::default(); n_models],
+                kept: vec![Vec::with_capacity(spec.horizon * units); n_models],
+                outcomes: Vec::with_capacity(spec.horizon * units),
+            };
+            let mut buf = Vec::with_capacity(spec.samples);
+            for h in 1..=spec.horizon {
+                for u in 0..units {
+                    let series = panel.series(spec.target, u);
+                    let y = series[t + h];
+                    out.outcomes.push(y);
+                    let features = matrix.row(u, t);
+                    for (mi, model) in models.iter().enumerate() {
+                        let seed = super::model::stream_seed(
+                            spec.seed,
+                            mi as u64,
+                            panel.month_at(t).0 as usize,
+                            h,
+                            panel.units[u].id as usize,
+                        );
+                        draw(model, series, features, t, h, spec.samples, seed, &mut buf);
+                        let s = score_sorted(&buf, y as f64);
+                        out.pooled[mi].add(&s);
+                        if y > 0 {
+                            out.active[mi].add(&s);
+                        }
+                        out.kept[mi].push(Kept {
+                            crps: s.crps,
+                            brier_1: s.brier_1,
+                            p_any: s.p_any as f32,
+                        });
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+
+    // Per model: totals, kept values in (origin, h, unit) order.
+    let outcomes: Vec<u32> = per_origin
+        .iter()
+        .flat_map(|o| o.outcomes.iter().copied())
+        .collect();
+    let time: Vec<u32> = per_origin
+        .iter()
+        .enumerate()
+        .flat_map(|(i, o)| std::iter::repeat_n(i as u32, o.outcomes.len()))
+        .collect();
+    let active_mask: Vec<bool> = outcomes.iter().map(|&y| y > 0).collect();
+    let positives: Vec<bool> = active_mask.clone();
+    let mut scores = Vec::with_capacity(n_models);
+    let mut kept: Vec<Vec<Kept>> = Vec::with_capacity(n_models);
+    for (mi, model) in spec.models.iter().enumerate() {
+        let mut pooled = Sums::default();
+        let mut active = Sums::default();
+        for o in &per_origin {
+            pooled.merge(&o.pooled[mi]);
+            active.merge(&o.active[mi]);
+        }
+        let values: Vec<Kept> = per_origin
+            .iter()
+            .flat_map(|o| o.kept[mi].iter().copied())
+            .collect();
+        let p_any: Vec<f64> = values.iter().map(|k| k.p_any as f64).collect();
+        let ap = average_precision(&p_any, &positives);
+        scores.push(ModelScores {
+            model: model.name(),
+            baseline: model.is_baseline(),
+            pooled: pooled.summary(ap),
+            active: active.summary(None),
+        });
+        kept.push(values);
+    }
+
+    // Differences against the best baseline on each headline score.
+    let mut differences = Vec::new();
+    type Pick = fn(&Kept) -> f64;
+    let headline: [(&'static str, &'static str, Pick, fn(&ScoreSummary) -> f64); 3] = [
+        ("crps", "pooled", |k| k.crps, |s| s.crps),
+        ("crps", "active", |k| k.crps, |s| s.crps),
+        ("brier_1", "pooled", |k| k.brier_1, |s| s.brier_1),
+    ];
+    for (score, subset, pick, value) in headline {
+        let summary = |ms: &ModelScores| -> f64 {
+            if subset == "active" {
+                value(&ms.active)
+            } else {
+                value(&ms.pooled)
+            }
+        };
+        let Some(best) = (0..n_models)
+            .filter(|&i| scores[i].baseline)
+            .min_by(|&a, &b| summary(&scores[a]).total_cmp(&summary(&scores[b])))
+        else {
+            continue;
+        };
+        for mi in (0..n_models).filter(|&i| !scores[i].baseline) {
+            let (diffs, times): (Vec<f64>, Vec<u32>) = kept[mi]
+                .iter()
+                .zip(&kept[best])
+                .zip(&time)
+                .zip(&active_mask)
+                .filter(|(_, &a)| subset == "pooled" || a)
+                .map(|(((m, b), &t), _)| (pick(m) - pick(b), t))
+                .unzip();
+            let (lo, hi) = if diffs.is_empty() {
+                (f64::NAN, f64::NAN)
+            } else {
+                block_bootstrap_interval(
+                    &diffs,
+                    &times,
+                    spec.block_len,
+                    spec.bootstrap_replicates,
+                    spec.seed,
+                )
+            };
+            let model_value = summary(&scores[mi]);
+            let baseline_value = summary(&scores[best]);
+            differences.push(Difference {
+                model: scores[mi].model.clone(),
+                score,
+                subset,
+                best_baseline: scores[best].model.clone(),
+                model_value,
+                baseline_value,
+                difference: diffs.iter().sum::<f64>() / diffs.len().max(1) as f64,
+                lower90: lo,
+                upper90: hi,
+            });
+        }
+    }
+
+    let unit_months = outcomes.len();
+    Ok(Evaluation {
+        spec: spec.clone(),
+        units,
+        origins: last + 1 - first,
+        unit_months,
+        active_share: active_mask.iter().filter(|&&a| a).count() as f64 / unit_months.max(1) as f64,
+        scores,
+        differences,
+        refits,
+    })
+}

@@ -1,0 +1,458 @@
+//! Forecast models: the VIEWS baselines and orewatch's hurdle model. Each gives, for a unit,
+//! an origin month t (the last observed month) and a horizon h (months ahead), `m` draws of the
+//! fatalities in month t + h, sorted ascending.
+//!
+//! Baselines (VIEWS): `zero` (all draws 0), `last` (point mass at the origin month's value),
+//! `mean12` (point mass at the mean of the last 12 months), `conflictology12` /
+//! `conflictology36` (each draw one of the unit's last 12 / 36 monthly values, uniformly with
+//! replacement; fewer at the start of the data).
+//!
+//! `hurdle`: P(y > 0) from a ridge logistic regression on the features at the origin, one
+//! model per horizon; given y > 0, ln y = x·γ + ε by ridge least squares on the training rows
+//! with y > 0, draws exp(x·γ + ε*) with ε* resampled from that fit's residuals, rounded to
+//! whole people (at least 1). Mixed with the unit's own history: each draw comes, with
+//! probability `history_mix` (when the unit saw deaths in its last `history_window` months),
+//! from those months as in `conflictology`, else from the regression (positive with
+//! probability p). Fitted on every observed (unit, origin t) (`Panel::first_observed`) with
+//! t + h ≤ the fit's cutoff month and at least 36 months of history before t; refitted at most
+//! once a year (see `evaluate`).
+//!
+//! Compressed draws: when all m draws are equal the output holds ONE value standing for all
+//! of them; every score (CRPS, quantiles, probabilities, PIT) is then exactly that of the m
+//! equal draws. [`expand`] writes out the m draws.
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Binomial, Distribution};
+use serde::Serialize;
+
+use super::features::{FeatureSource, FEATURE_NAMES, N_FEATURES};
+use super::fit::{dot, logistic, ridge, sigmoid, Design, Standardiser};
+use super::panel::Target;
+use crate::analysis::AnalysisError;
+
+/// A model to run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "model", rename_all = "snake_case")]
+pub enum ModelSpec {
+    Zero,
+    Last,
+    RollingMean { window: usize },
+    Conflictology { window: usize },
+    Hurdle(HurdleConfig),
+}
+
+impl ModelSpec {
+    /// The baselines, in table order.
+    pub fn baselines() -> Vec<ModelSpec> {
+        vec![
+            ModelSpec::Zero,
+            ModelSpec::Last,
+            ModelSpec::RollingMean { window: 12 },
+            ModelSpec::Conflictology { window: 12 },
+            ModelSpec::Conflictology { window: 36 },
+        ]
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            ModelSpec::Zero => "zero".into(),
+            ModelSpec::Last => "last".into(),
+            ModelSpec::RollingMean { window } => format!("mean{window}"),
+            ModelSpec::Conflictology { window } => format!("conflictology{window}"),
+            ModelSpec::Hurdle(_) => "hurdle".into(),
+        }
+    }
+
+    pub fn is_baseline(&self) -> bool {
+        !matches!(self, ModelSpec::Hurdle(_))
+    }
+
+    /// By name: zero, last, meanW, conflictologyW, hurdle (the frozen configuration).
+    pub fn parse(name: &str) -> Result<ModelSpec, AnalysisError> {
+        let n = name.trim().to_ascii_lowercase();
+        let window = |prefix: &str| -> Option<usize> {
+            n.strip_prefix(prefix)?.parse().ok().filter(|&w| w > 0)
+        };
+        match n.as_str() {
+            "zero" => Ok(ModelSpec::Zero),
+            "last" => Ok(ModelSpec::Last),
+            "hurdle" => Ok(ModelSpec::Hurdle(HurdleConfig::default())),
+            _ => {
+                if let Some(w) = window("conflictology") {
+                    Ok(ModelSpec::Conflictology { window: w })
+                } else if let Some(w) = window("mean") {
+                    Ok(ModelSpec::RollingMean { window: w })
+                } else {
+                    Err(AnalysisError::bad(
+                        "model",
+                        name,
+                        "zero, last, meanW (e.g. mean12), conflictologyW (e.g. conflictology12, conflictology36) or hurdle",
+                    ))
+                }
+            }
+        }
+    }
+}
+
+/// The hurdle model's configuration. `Default` is the configuration frozen after the tuning
+/// run on origins up to 2012-12 (targets ≤ 2013-12); see `bench/forecast_eval`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HurdleConfig {
+    /// Names from [`FEATURE_NAMES`].
+    pub features: Vec<String>,
+    /// Ridge penalty of the occurrence (logistic) model, on standardised features.
+    pub lambda_occurrence: f64,
+    /// Ridge penalty of the magnitude model.
+    pub lambda_magnitude: f64,
+    /// Months of history required before a training origin.
+    pub min_history_months: usize,
+    /// Share of draws taken from the unit's own recent months (as `conflictology`) instead of
+    /// the regression: a mixture that keeps a unit's recent violence in its forecast.
+    pub history_mix: f64,
+    /// Months of the unit's history the mixture draws from.
+    pub history_window: usize,
+}
+
+impl Default for HurdleConfig {
+    /// Frozen after the tuning run (bench/RESULTS.md, forecast_eval "tuning"): on origins
+    /// 2008-01..2012-12 (targets ≤ 2013-12) this set of five features, these penalties and a
+    /// 30% history mixture gave the lowest sum of relative differences to the best baseline
+    /// over pooled CRPS, active CRPS and Brier(≥ 1) among the configurations tried.
+    fn default() -> Self {
+        HurdleConfig {
+            features: [
+                "decay_last_event",
+                "y_sum12",
+                "ring1_sum12",
+                "ring1_decay_last_event",
+                "country_decay_last_event",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+            lambda_occurrence: 1.0,
+            lambda_magnitude: 10.0,
+            min_history_months: 36,
+            history_mix: 0.3,
+            history_window: 12,
+        }
+    }
+}
+
+impl HurdleConfig {
+    pub fn columns(&self) -> Result<Vec<usize>, AnalysisError> {
+        self.features
+            .iter()
+            .map(|f| {
+                FEATURE_NAMES.iter().position(|n| n == f).ok_or_else(|| {
+                    AnalysisError::bad("feature", f, format!("one of {}", FEATURE_NAMES.join(", ")))
+                })
+            })
+            .collect()
+    }
+}
+
+/// One horizon's fitted hurdle.
+#[derive(Debug, Clone)]
+struct HorizonFit {
+    occurrence: Vec<f64>,
+    magnitude: Vec<f64>,
+    residuals: Vec<f64>,
+}
+
+/// A hurdle model fitted with data up to a cutoff month.
+#[derive(Debug, Clone)]
+pub struct HurdleFit {
+    columns: Vec<usize>,
+    history_mix: f64,
+    history_window: usize,
+    standardiser: Standardiser,
+    horizons: Vec<HorizonFit>,
+    /// Month index of the cutoff (the last month whose outcome the fit saw).
+    pub cutoff: usize,
+    /// Training rows of horizon 1 and their share with y > 0.
+    pub rows_h1: usize,
+    pub positive_share_h1: f64,
+}
+
+/// The full feature matrix of a panel (all origins), rows by origin then unit.
+pub struct FeatureMatrix {
+    pub values: Vec<f64>,
+    pub units: usize,
+}
+
+impl FeatureMatrix {
+    pub fn new(src: &FeatureSource) -> FeatureMatrix {
+        let units = src.panel().units.len();
+        let last = src.panel().n_months - 1;
+        FeatureMatrix {
+            values: src.matrix(0, last),
+            units,
+        }
+    }
+    /// Features of unit `u` at origin `t`.
+    pub fn row(&self, u: usize, t: usize) -> &[f64] {
+        let i = t * self.units + u;
+        &self.values[i * N_FEATURES..(i + 1) * N_FEATURES]
+    }
+    /// Rows of origins `first ..= last`.
+    pub fn rows(&self, first: usize, last: usize) -> &[f64] {
+        &self.values[first * self.units * N_FEATURES..(last + 1) * self.units * N_FEATURES]
+    }
+}
+
+/// Fits the hurdle for horizons 1 ..= `horizon` on outcomes up to month index `cutoff`.
+pub fn fit_hurdle(
+    config: &HurdleConfig,
+    src: &FeatureSource,
+    matrix: &FeatureMatrix,
+    target: Target,
+    cutoff: usize,
+    horizon: usize,
+) -> Result<HurdleFit, AnalysisError> {
+    let panel = src.panel();
+    let columns = config.columns()?;
+    let t0 = config.min_history_months;
+    if cutoff < t0 + horizon {
+        return Err(AnalysisError::Data(format!(
+            "too little history to fit the hurdle model: the cutoff {} leaves fewer than {} \
+             months after the first {} months of data",
+            panel.month_at(cutoff),
+            horizon,
+            t0
+        )));
+    }
+    let units = panel.units.len();
+    let last_origin = cutoff - 1;
+    // Training rows: observed unit-months (see `Panel::first_observed`), by origin then unit, so
+    // that the rows of origins ≤ cutoff − h are a prefix.
+    let observed: Vec<usize> = (0..units).map(|u| panel.first_observed(u)).collect();
+    let mut keys: Vec<(usize, usize)> = Vec::new();
+    let mut rows_through: Vec<usize> = Vec::with_capacity(last_origin + 1 - t0);
+    for t in t0..=last_origin {
+        for (u, &from) in observed.iter().enumerate() {
+            if from <= t {
+                keys.push((t, u));
+            }
+        }
+        rows_through.push(keys.len());
+    }
+    let mut raw = Vec::with_capacity(keys.len() * N_FEATURES);
+    for &(t, u) in &keys {
+        raw.extend_from_slice(matrix.row(u, t));
+    }
+    let standardiser = Standardiser::fit(&raw, N_FEATURES, &columns);
+    let k = columns.len() + 1;
+    let mut rows = Vec::with_capacity(keys.len() * k);
+    let mut buf = Vec::with_capacity(k);
+    for row in raw.chunks_exact(N_FEATURES) {
+        standardiser.design(row, &columns, &mut buf);
+        rows.extend_from_slice(&buf);
+    }
+    drop(raw);
+    let series: Vec<&[u32]> = (0..units).map(|u| panel.series(target, u)).collect();
+    let mut horizons = Vec::with_capacity(horizon);
+    let mut start: Option<Vec<f64>> = None;
+    let mut rows_h1 = 0;
+    let mut positive_share_h1 = 0.0;
+    for h in 1..=horizon {
+        // Origins t0 ..= cutoff − h.
+        let n = rows_through[cutoff - h - t0];
+        let design = Design {
+            rows: rows[..n * k].to_vec(),
+            k,
+        };
+        let y: Vec<u32> = keys[..n].iter().map(|&(t, u)| series[u][t + h]).collect();
+        let any: Vec<bool> = y.iter().map(|&v| v > 0).collect();
+        let occurrence = logistic(&design, &any, config.lambda_occurrence, start.as_deref());
+        start = Some(occurrence.clone());
+        let positives: Vec<usize> = (0..n).filter(|&i| any[i]).collect();
+        let pos_design = Design {
+            rows: positives
+                .iter()
+                .flat_map(|&i| design.rows[i * k..(i + 1) * k].iter().copied())
+                .collect(),
+            k,
+        };
+        let log_y: Vec<f64> = positives.iter().map(|&i| (y[i] as f64).ln()).collect();
+        let magnitude = ridge(&pos_design, &log_y, config.lambda_magnitude);
+        let residuals: Vec<f64> = pos_design
+            .rows
+            .chunks_exact(k)
+            .zip(&log_y)
+            .map(|(x, ly)| ly - dot(&magnitude, x))
+            .collect();
+        if h == 1 {
+            rows_h1 = n;
+            positive_share_h1 = positives.len() as f64 / n.max(1) as f64;
+        }
+        horizons.push(HorizonFit {
+            occurrence,
+            magnitude,
+            residuals,
+        });
+    }
+    Ok(HurdleFit {
+        columns,
+        history_mix: config.history_mix,
+        history_window: config.history_window.max(1),
+        standardiser,
+        horizons,
+        cutoff,
+        rows_h1,
+        positive_share_h1,
+    })
+}
+
+impl HurdleFit {
+    /// The occurrence model's coefficients at horizon `h` (intercept first, then the
+    /// configuration's features, on standardised scale).
+    pub fn occurrence_coefficients(&self, h: usize) -> &[f64] {
+        &self.horizons[h - 1].occurrence
+    }
+
+    /// The magnitude model's coefficients at horizon `h` and its residual count.
+    pub fn magnitude_coefficients(&self, h: usize) -> (&[f64], usize) {
+        let fit = &self.horizons[h - 1];
+        (&fit.magnitude, fit.residuals.len())
+    }
+
+    /// P(y > 0) and the magnitude's location for a unit's features at horizon `h`.
+    pub fn occurrence_probability(&self, features: &[f64], h: usize) -> f64 {
+        let mut x = Vec::with_capacity(self.columns.len() + 1);
+        self.standardiser.design(features, &self.columns, &mut x);
+        sigmoid(dot(&self.horizons[h - 1].occurrence, &x))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn draw(
+        &self,
+        features: &[f64],
+        history: &[u32],
+        h: usize,
+        m: usize,
+        rng: &mut ChaCha8Rng,
+        out: &mut Vec<f64>,
+    ) {
+        let fit = &self.horizons[h - 1];
+        let mut x = Vec::with_capacity(self.columns.len() + 1);
+        self.standardiser.design(features, &self.columns, &mut x);
+        let p = sigmoid(dot(&fit.occurrence, &x));
+        // Draws from the unit's history (mixture), then from the regression.
+        let from_history = if self.history_mix > 0.0 && history.iter().any(|&v| v > 0) {
+            Binomial::new(m as u64, self.history_mix)
+                .map(|b| b.sample(rng) as usize)
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        let rest = m - from_history;
+        let k = match Binomial::new(rest as u64, p) {
+            Ok(b) => b.sample(rng) as usize,
+            Err(_) => 0,
+        };
+        out.clear();
+        let k = if fit.residuals.is_empty() { 0 } else { k };
+        let mu = dot(&fit.magnitude, &x);
+        for _ in 0..k {
+            let r = fit.residuals[rng.random_range(0..fit.residuals.len())];
+            out.push((mu + r).exp().round().max(1.0));
+        }
+        for _ in 0..from_history {
+            out.push(history[rng.random_range(0..history.len())] as f64);
+        }
+        if out.iter().all(|&v| v == 0.0) {
+            out.clear();
+            out.push(0.0);
+            return;
+        }
+        out.resize(m, 0.0);
+        out.sort_unstable_by(f64::total_cmp);
+        if out[0] == out[m - 1] {
+            out.truncate(1);
+        }
+    }
+}
+
+/// A model ready to draw: a baseline, or a fitted hurdle.
+pub enum Fitted<'a> {
+    Baseline(&'a ModelSpec),
+    Hurdle(&'a HurdleFit),
+}
+
+/// Seed of one unit-month's stream: a SplitMix64 mix of the run seed, the model, the origin
+/// month (`Month.0`), the horizon and the unit's id (gid), so results depend neither on thread
+/// scheduling nor on which other units the panel holds.
+pub fn stream_seed(seed: u64, model: u64, origin: usize, horizon: usize, unit: usize) -> u64 {
+    let mut z = seed;
+    for v in [model, origin as u64, horizon as u64, unit as u64] {
+        z = splitmix(z ^ splitmix(v.wrapping_add(0x9E37_79B9_7F4A_7C15)));
+    }
+    z
+}
+
+fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Sorted draws (compressed when all equal) of unit `u`'s target at origin `t` + `h`.
+#[allow(clippy::too_many_arguments)]
+pub fn draw(
+    model: &Fitted,
+    series: &[u32],
+    features: &[f64],
+    t: usize,
+    h: usize,
+    m: usize,
+    seed: u64,
+    out: &mut Vec<f64>,
+) {
+    out.clear();
+    match model {
+        Fitted::Baseline(ModelSpec::Zero) => out.push(0.0),
+        Fitted::Baseline(ModelSpec::Last) => out.push(series[t] as f64),
+        Fitted::Baseline(ModelSpec::RollingMean { window }) => {
+            let from = (t + 1).saturating_sub(*window);
+            let sum: u64 = series[from..=t].iter().map(|&v| v as u64).sum();
+            out.push(sum as f64 / (t + 1 - from) as f64);
+        }
+        Fitted::Baseline(ModelSpec::Conflictology { window }) => {
+            let from = (t + 1).saturating_sub(*window);
+            let mut atoms: Vec<u32> = series[from..=t].to_vec();
+            atoms.sort_unstable();
+            if atoms[0] == atoms[atoms.len() - 1] {
+                out.push(atoms[0] as f64);
+                return;
+            }
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mut counts = vec![0usize; atoms.len()];
+            for _ in 0..m {
+                counts[rng.random_range(0..atoms.len())] += 1;
+            }
+            for (a, c) in atoms.iter().zip(counts) {
+                out.extend(std::iter::repeat_n(*a as f64, c));
+            }
+        }
+        Fitted::Baseline(ModelSpec::Hurdle(_)) => {
+            unreachable!("a hurdle spec is always fitted before drawing")
+        }
+        Fitted::Hurdle(fit) => {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let from = (t + 1).saturating_sub(fit.history_window);
+            fit.draw(features, &series[from..=t], h, m, &mut rng, out);
+        }
+    }
+}
+
+/// The m draws a compressed draw set stands for.
+pub fn expand(draws: &[f64], m: usize) -> Vec<f64> {
+    if draws.len() == 1 {
+        vec![draws[0]; m]
+    } else {
+        draws.to_vec()
+    }
+}

@@ -1,0 +1,218 @@
+//! Forecast panels, no-leakage and determinism on the real data in `../shared/data`.
+//!
+//! Expected panel numbers computed independently with shapely 2.2 (the CI venv's Python):
+//! for each country's polygon in `west_africa_admin0_ne50m.geojson`, every 0.5° cell whose
+//! centre the (prepared) polygon `contains`; plus the cells gid = floor((lat+90)/0.5)·720 +
+//! floor((lon+180)/0.5) + 1 of the GED West Africa rows of those countries (csv module, no
+//! orewatch code). Sahel (MLI, BFA, NER): 915 centre cells (Mali 425, Burkina Faso 87, Niger
+//! 403) + 7 event-only cells = 922; 1,211 events, 9,083 deaths (best), 837 cell-months with
+//! deaths over 1989-01..2019-12. West Africa (ECOWAS 2019 + Mauritania, 16 countries): 2,032 +
+//! 29 = 2,061 cells, 6,965 events.
+
+use std::path::{Path, PathBuf};
+
+use orewatch_core::analysis::forecast::evaluate::{evaluate, EvalSpec};
+use orewatch_core::analysis::forecast::features::{FeatureParams, FeatureSource};
+use orewatch_core::analysis::forecast::model::{FeatureMatrix, ModelSpec};
+use orewatch_core::analysis::forecast::outlook::forecast;
+use orewatch_core::analysis::forecast::panel::{build, Level, Month, Panel, Target};
+use orewatch_core::ingest::{boundaries, ged, wgi};
+use orewatch_core::model::{Event, EventSource, GovernanceRecord, Region};
+
+fn data_dir() -> PathBuf {
+    std::env::var_os("OREWATCH_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"))
+}
+
+fn events() -> Vec<Event> {
+    ged::read_path(&data_dir().join("conflict/ucdp_ged_v21_1_precise_west_africa_1989_2019.csv"))
+        .unwrap()
+        .records
+}
+
+fn admin0() -> Vec<Region> {
+    boundaries::read_path(&data_dir().join("boundaries/west_africa_admin0_ne50m.geojson"))
+        .unwrap()
+        .records
+}
+
+fn governance() -> Vec<GovernanceRecord> {
+    wgi::read_path(&data_dir().join("governance/wgi_all_countries_1996_2023.csv"))
+        .unwrap()
+        .records
+}
+
+fn codes(list: &str) -> Vec<String> {
+    list.split(',').map(str::to_string).collect()
+}
+
+fn panel(countries: &str, events: &[Event], regions: &[Region]) -> Panel {
+    build(
+        Level::Cell,
+        &codes(countries),
+        events,
+        regions,
+        EventSource::UcdpGed,
+        Month::new(1989, 1),
+        Month::new(2019, 12),
+    )
+    .unwrap()
+}
+
+#[test]
+fn sahel_and_west_africa_panels_match_shapely() {
+    let (events, regions) = (events(), admin0());
+    let p = panel("MLI,BFA,NER", &events, &regions);
+    assert_eq!(p.units.len(), 922);
+    assert_eq!(p.counts.cells_from_events_only, 7);
+    let per_country = |iso: &str| {
+        p.units
+            .iter()
+            .filter(|u| u.centre_in_country && u.country == iso)
+            .count()
+    };
+    assert_eq!(
+        (per_country("MLI"), per_country("BFA"), per_country("NER")),
+        (425, 87, 403)
+    );
+    assert!(p.unit_index_of_gid(147_945).is_some(), "Bamako's cell");
+    assert_eq!(p.counts.events_used, 1_211);
+    assert_eq!(p.n_months, 372);
+    let all = &p.fatalities[0];
+    assert_eq!(all.iter().map(|&v| v as u64).sum::<u64>(), 9_083);
+    assert_eq!(all.iter().filter(|&&v| v > 0).count(), 837);
+    // Targets by type add up to all violence.
+    for i in 0..all.len() {
+        assert_eq!(
+            all[i],
+            p.fatalities[1][i] + p.fatalities[2][i] + p.fatalities[3][i]
+        );
+    }
+
+    let wa = panel(
+        "BEN,BFA,CPV,CIV,GMB,GHA,GIN,GNB,LBR,MLI,NER,NGA,SEN,SLE,TGO,MRT",
+        &events,
+        &regions,
+    );
+    assert_eq!(wa.units.len(), 2_061);
+    assert_eq!(wa.counts.cells_from_events_only, 29);
+    assert_eq!(wa.counts.events_used, 6_965);
+
+    // Country-month: three units, same totals.
+    let c = build(
+        Level::Country,
+        &codes("MLI,BFA,NER"),
+        &events,
+        &regions,
+        EventSource::UcdpGed,
+        Month::new(1989, 1),
+        Month::new(2019, 12),
+    )
+    .unwrap();
+    assert_eq!(c.units.len(), 3);
+    assert_eq!(
+        c.fatalities[0].iter().map(|&v| v as u64).sum::<u64>(),
+        9_083
+    );
+    // A country without a boundary is an error naming it.
+    let err = build(
+        Level::Cell,
+        &codes("MLI,FRA"),
+        &events,
+        &regions,
+        EventSource::UcdpGed,
+        Month::new(1989, 1),
+        Month::new(2019, 12),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("FRA"), "{err}");
+}
+
+#[test]
+fn hurdle_forecast_unchanged_when_later_data_is_deleted() {
+    let (all_events, regions, gov) = (events(), admin0(), governance());
+    let origin = Month::new(2012, 6);
+    let before: Vec<Event> = all_events
+        .iter()
+        .filter(|e| Month::of_date(e.date_start) <= origin)
+        .cloned()
+        .collect();
+    assert!(before.len() < all_events.len());
+    // Per cell (gid): the draws of every month.
+    let run = |events: &[Event]| {
+        let p = panel("MLI,BFA,NER", events, &regions);
+        let src = FeatureSource::new(&p, Target::All, &[], &gov, FeatureParams::default());
+        let matrix = FeatureMatrix::new(&src);
+        let model = ModelSpec::parse("hurdle").unwrap();
+        let o = forecast(&model, &src, &matrix, Target::All, origin, 3, 200, 9).unwrap();
+        o.rows
+            .iter()
+            .map(|r| ((p.units[r.unit].id, r.month), r.draws.clone()))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let full = run(&all_events);
+    let cut = run(&before);
+    assert_eq!(full.len(), 922 * 3);
+    // The cut panel lacks the cells that only later events add; every other cell's
+    // forecast is identical.
+    assert!(cut.len() < full.len() && cut.len() >= 915 * 3);
+    for (key, draws) in &cut {
+        assert_eq!(full.get(key), Some(draws), "cell-month {key:?}");
+    }
+    // And the forecast is not trivially zero: some cells get positive draws.
+    assert!(full.values().any(|d| d.iter().any(|&v| v > 0.0)));
+}
+
+#[test]
+fn evaluation_is_seeded_and_independent_of_threads() {
+    let (events, regions, gov) = (events(), admin0(), governance());
+    let p = panel("MLI,BFA,NER", &events, &regions);
+    let src = FeatureSource::new(&p, Target::All, &[], &gov, FeatureParams::default());
+    let matrix = FeatureMatrix::new(&src);
+    let mut spec = EvalSpec::new(Month::new(2013, 11), Month::new(2014, 1), 2);
+    spec.samples = 200;
+    spec.bootstrap_replicates = 50;
+    spec.block_len = 1;
+    let a = evaluate(&spec, &src, &matrix).unwrap();
+    let one_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let b = one_thread.install(|| evaluate(&spec, &src, &matrix).unwrap());
+    assert_eq!(a, b);
+    assert_eq!(a.origins, 3);
+    assert_eq!(a.unit_months, 922 * 3 * 2);
+    // Refits: at the first origin and in January 2014.
+    assert_eq!(
+        a.refits
+            .iter()
+            .map(|r| r.cutoff.as_str())
+            .collect::<Vec<_>>(),
+        ["2013-11", "2014-01"]
+    );
+    // The zero baseline's pooled CRPS is the mean outcome (CRPS of a point mass at 0 is y).
+    let zero = a.scores.iter().find(|s| s.model == "zero").unwrap();
+    let outcomes: Vec<u32> = (0..3usize)
+        .flat_map(|o| {
+            let p = &p;
+            (1..=2usize).flat_map(move |h| {
+                let t = p.month_index(Month::new(2013, 11)).unwrap() + o + h;
+                (0..p.units.len()).map(move |u| p.series(Target::All, u)[t])
+            })
+        })
+        .collect();
+    let mean = outcomes.iter().map(|&v| v as f64).sum::<f64>() / outcomes.len() as f64;
+    assert!((zero.pooled.crps - mean).abs() < 1e-12);
+    // A different seed changes the sampled models.
+    spec.seed = 2;
+    let c = evaluate(&spec, &src, &matrix).unwrap();
+    let crps = |e: &orewatch_core::analysis::forecast::evaluate::Evaluation, m: &str| {
+        e.scores.iter().find(|s| s.model == m).unwrap().pooled.crps
+    };
+    assert_ne!(crps(&a, "hurdle"), crps(&c, "hurdle"));
+    assert_eq!(crps(&a, "zero"), crps(&c, "zero"));
+    // Horizons whose target lies after the data are refused.
+    let late = EvalSpec::new(Month::new(2019, 1), Month::new(2019, 6), 12);
+    assert!(evaluate(&late, &src, &matrix).is_err());
+}

@@ -1,0 +1,465 @@
+//! The brief's "Outlook" section: where lethal violence is likely over the next 12 months in
+//! Mali, Burkina Faso and Niger, per 0.5° PRIO-GRID cell, with honest uncertainty.
+//!
+//! - a map of P(at least one death in the 12 months after the data's last month) per cell,
+//!   from the default (hurdle) model, with the mine sites on top;
+//! - fan charts (5–95% and 25–75% bands, median, mean) for the cells of the most exposed mine
+//!   sites (the Exposure section's ranking), after their last 24 observed months;
+//! - the evaluation table: every model and the VIEWS baselines on origins 2014-01..2018-12,
+//!   horizons 1–12, with the 90% block-bootstrap intervals of the model's differences.
+//!
+//! Units: deaths (UCDP GED best) per cell-month; probabilities in %. All numbers come from
+//! `orewatch_core::analysis::forecast`.
+
+use std::fmt::Write as _;
+
+use orewatch_core::analysis::events::stated_coverage;
+use orewatch_core::analysis::forecast::evaluate::{evaluate, EvalSpec, Evaluation};
+use orewatch_core::analysis::forecast::features::{FeatureParams, FeatureSource};
+use orewatch_core::analysis::forecast::grid::{GridCell, CELL_DEG};
+use orewatch_core::analysis::forecast::model::{FeatureMatrix, ModelSpec};
+use orewatch_core::analysis::forecast::outlook::{forecast, p_any_over_horizon, Outlook};
+use orewatch_core::analysis::forecast::panel::{
+    build, mine_points, months_of_coverage, Level, Month, Target,
+};
+use orewatch_core::ingest::plan::SourceReport;
+use orewatch_core::model::{Dataset, EventSource};
+
+use crate::chart::nice_axis;
+use crate::map::{is_mapped_kind, start_map};
+use crate::svg::{escape, fmt1};
+use crate::BriefInput;
+
+pub const OUTLOOK_CSS: &str = "\
+.outlook .cells rect{stroke:none}\
+.outlook .osites circle{fill:#fff;stroke:#111;stroke-width:1}\
+.outlook .fans{display:flex;flex-wrap:wrap;gap:14px}\
+.outlook .fans svg text{font-size:10.5px;fill:#333}\
+.outlook .b90{fill:#c6dbef}.outlook .b50{fill:#6baed6}.outlook .med{fill:none;stroke:#08306b;stroke-width:1.5}\
+.outlook .mean{fill:none;stroke:#08306b;stroke-width:1;stroke-dasharray:3 2}\
+.outlook .obs{fill:#444}.outlook .ax{stroke:#999;stroke-width:.6}\
+.outlook td.better{color:#1a7f37;font-weight:600}.outlook td.worse{color:#b42318}\
+";
+
+/// The countries of the brief's outlook.
+pub const OUTLOOK_COUNTRIES: [&str; 3] = ["MLI", "BFA", "NER"];
+/// Months ahead.
+pub const OUTLOOK_HORIZON: usize = 12;
+/// Draws per cell-month.
+pub const OUTLOOK_DRAWS: usize = 1000;
+/// Months of observed history drawn before each fan.
+const HISTORY_MONTHS: usize = 24;
+
+/// What the section shows, computed from the store (see [`build_outlook_input`]).
+pub struct OutlookInput {
+    pub outlook: Outlook,
+    /// Per unit: gid, centre lat, lon.
+    pub units: Vec<(u32, f64, f64)>,
+    /// Per unit: the last [`HISTORY_MONTHS`] observed months, oldest first.
+    pub observed: Vec<Vec<u32>>,
+    pub evaluation: Result<Evaluation, String>,
+}
+
+/// Forecasts the Sahel panel from the last month of the GED coverage with the default model
+/// and, when `with_evaluation`, runs the frozen evaluation (origins 2014-01..2018-12, horizons
+/// 1–12, 1,000 draws).
+pub fn build_outlook_input(
+    dataset: &Dataset,
+    sources: &[SourceReport],
+    with_evaluation: bool,
+) -> Result<OutlookInput, String> {
+    let coverage = stated_coverage(sources, EventSource::UcdpGed)
+        .ok_or("no UCDP GED file in the store: no forecast")?;
+    let (first, last) = months_of_coverage(coverage.start, coverage.end);
+    let countries: Vec<String> = OUTLOOK_COUNTRIES.iter().map(|s| s.to_string()).collect();
+    let panel = build(
+        Level::Cell,
+        &countries,
+        &dataset.events,
+        &dataset.regions,
+        EventSource::UcdpGed,
+        first,
+        last,
+    )
+    .map_err(|e| e.to_string())?;
+    let sites = mine_points(&dataset.sites);
+    let src = FeatureSource::new(
+        &panel,
+        Target::All,
+        &sites,
+        &dataset.governance,
+        FeatureParams::default(),
+    );
+    let matrix = FeatureMatrix::new(&src);
+    let model = ModelSpec::parse("hurdle").map_err(|e| e.to_string())?;
+    let outlook = forecast(
+        &model,
+        &src,
+        &matrix,
+        Target::All,
+        last,
+        OUTLOOK_HORIZON,
+        OUTLOOK_DRAWS,
+        1,
+    )
+    .map_err(|e| e.to_string())?;
+    let evaluation = if with_evaluation {
+        evaluate(
+            &EvalSpec::new(Month::new(2014, 1), Month::new(2018, 12), 12),
+            &src,
+            &matrix,
+        )
+        .map_err(|e| e.to_string())
+    } else {
+        Err("not run".into())
+    };
+    let n = panel.n_months;
+    Ok(OutlookInput {
+        units: panel.units.iter().map(|u| (u.id, u.lat, u.lon)).collect(),
+        observed: (0..panel.units.len())
+            .map(|u| panel.series(Target::All, u)[n.saturating_sub(HISTORY_MONTHS)..].to_vec())
+            .collect(),
+        outlook,
+        evaluation,
+    })
+}
+
+fn pct(p: f64) -> String {
+    if p > 0.0 && p < 0.001 {
+        "<0.1%".into()
+    } else {
+        format!("{:.1}%", 100.0 * p)
+    }
+}
+
+/// Colour of a probability bin (sequential, colour-blind safe oranges).
+fn prob_colour(p: f64) -> &'static str {
+    match p {
+        p if p >= 0.5 => "#a63603",
+        p if p >= 0.2 => "#e6550d",
+        p if p >= 0.05 => "#fd8d3c",
+        p if p >= 0.01 => "#fdbe85",
+        _ => "#fef0d9",
+    }
+}
+
+/// The whole section.
+pub fn outlook_section(input: &BriefInput) -> String {
+    let mut s = String::from(
+        r#"<section class="outlook"><h2>Outlook: where lethal violence is likely next</h2>"#,
+    );
+    let Some(o) = input.outlook else {
+        s.push_str("<p>The forecast was not run for this brief.</p></section>");
+        return s;
+    };
+    let p12 = p_any_over_horizon(&o.outlook, o.units.len());
+    let first = o.outlook.origin.plus(1);
+    let last = o.outlook.origin.plus(o.outlook.horizon as i32);
+    let likely = p12.iter().filter(|&&p| p >= 0.5).count();
+    let _ = write!(
+        s,
+        r#"<p class="lede">Chance of at least one death from organised violence (UCDP GED, best estimate) in each of the {} 0.5° PRIO-GRID cells of Mali, Burkina Faso and Niger between {} and {}, from the hurdle model fitted on all months up to {} ({} draws per cell-month). {} cells are more likely than not to see a death. The data end in {}: with a current GED download the same command forecasts from today.</p>"#,
+        o.units.len(),
+        first,
+        last,
+        o.outlook.origin,
+        o.outlook.samples,
+        likely,
+        o.outlook.origin
+    );
+    s.push_str(&outlook_map(input, o, &p12));
+    s.push_str(&fan_charts(input, o));
+    s.push_str(&evaluation_table(&o.evaluation));
+    s.push_str("</section>");
+    s
+}
+
+fn outlook_map(input: &BriefInput, o: &OutlookInput, p12: &[f64]) -> String {
+    let dataset = input.dataset;
+    let (frame, proj, mut svg) = start_map(
+        dataset,
+        "outlook",
+        "Map of the chance of at least one death in the next 12 months per PRIO-GRID cell of Mali, Burkina Faso and Niger, with mine sites",
+    );
+    let (w, h) = (proj.width_px, proj.height_px);
+    svg.push_str(r#"<g class="cells" opacity="0.85">"#);
+    for (&(gid, lat, lon), &p) in o.units.iter().zip(p12) {
+        let half = CELL_DEG / 2.0;
+        if !frame.contains(lon, lat) {
+            continue;
+        }
+        let (x0, y0) = proj.project(lon - half, lat + half);
+        let (x1, y1) = proj.project(lon + half, lat - half);
+        let _ = write!(
+            svg,
+            r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>cell {gid}: {}</title></rect>"#,
+            fmt1(x0),
+            fmt1(y0),
+            fmt1(x1 - x0),
+            fmt1(y1 - y0),
+            prob_colour(p),
+            pct(p)
+        );
+    }
+    svg.push_str("</g>");
+    svg.push_str(r#"<g class="osites">"#);
+    for site in dataset.sites.iter().filter(|s| is_mapped_kind(s)) {
+        let (Some(lat), Some(lon)) = (site.lat, site.lon) else {
+            continue;
+        };
+        if !frame.contains(lon, lat) {
+            continue;
+        }
+        let (x, y) = proj.project(lon, lat);
+        let _ = write!(
+            svg,
+            r#"<circle cx="{}" cy="{}" r="2.6"><title>{}</title></circle>"#,
+            fmt1(x),
+            fmt1(y),
+            escape(&site.name)
+        );
+    }
+    svg.push_str("</g></g>");
+    // Legend.
+    let bins = [
+        ("#fef0d9", "< 1%"),
+        ("#fdbe85", "1–5%"),
+        ("#fd8d3c", "5–20%"),
+        ("#e6550d", "20–50%"),
+        ("#a63603", "≥ 50%"),
+    ];
+    let _ = write!(
+        svg,
+        r##"<g transform="translate(10,{})"><rect x="-4" y="-14" width="330" height="36" fill="#fff" opacity="0.85"/><text x="0" y="-2" font-size="11">P(≥ 1 death in 12 months)</text>"##,
+        fmt1(h - 26.0)
+    );
+    for (i, (c, label)) in bins.iter().enumerate() {
+        let x = i as f64 * 64.0;
+        let _ = write!(
+            svg,
+            r#"<rect x="{}" y="4" width="12" height="10" fill="{c}"/><text x="{}" y="13" font-size="11">{label}</text>"#,
+            fmt1(x),
+            fmt1(x + 15.0)
+        );
+    }
+    svg.push_str("</g>");
+    let _ = write!(
+        svg,
+        r#"<rect class="border" width="{}" height="{}"/></svg>"#,
+        fmt1(w),
+        fmt1(h)
+    );
+    format!(
+        r#"<div class="figure">{svg}<p class="caption">Cells coloured by the chance of at least one death in the 12 months (1 − Π(1 − P(≥ 1) per month); the model's months are independent draws). White dots: mine sites.</p></div>"#
+    )
+}
+
+/// Fan charts for the cells of the four most exposed sites in the panel.
+fn fan_charts(input: &BriefInput, o: &OutlookInput) -> String {
+    let exposed = crate::exposure::most_exposed_sites(input, 12);
+    let mut cells: Vec<(usize, Vec<String>)> = Vec::new();
+    for (name, lat, lon) in exposed {
+        let Some(gid) = GridCell::of(lat, lon).map(GridCell::gid) else {
+            continue;
+        };
+        let Some(u) = o.units.iter().position(|&(g, _, _)| g == gid) else {
+            continue;
+        };
+        if let Some(i) = cells.iter().position(|(v, _)| *v == u) {
+            cells[i].1.push(name);
+        } else if cells.len() < 4 {
+            cells.push((u, vec![name]));
+        }
+    }
+    if cells.is_empty() {
+        return "<p>No exposed mine site lies in the forecast cells.</p>".into();
+    }
+    let mut s = String::from(
+        r#"<h3>Fan charts: the cells of the most exposed mine sites</h3><div class="fans">"#,
+    );
+    for (u, names) in &cells {
+        s.push_str(&fan_chart(o, *u, names));
+    }
+    s.push_str(r#"</div><p class="caption">Bars: deaths observed in the cell's last 24 months. Bands: 5–95% (light) and 25–75% (dark) of the 1,000 draws per month; line: median; dashed: mean. Months with a zero median are common even where violence is likely: the mean and the upper band carry the risk.</p>"#);
+    s
+}
+
+fn fan_chart(o: &OutlookInput, u: usize, names: &[String]) -> String {
+    let (w, h) = (300.0, 170.0);
+    let (left, right, top, bottom) = (34.0, 8.0, 22.0, 22.0);
+    let observed = &o.observed[u];
+    let rows: Vec<_> = o.outlook.rows.iter().filter(|r| r.unit == u).collect();
+    let n = observed.len() + rows.len();
+    let max = observed
+        .iter()
+        .map(|&v| v as f64)
+        .chain(rows.iter().map(|r| r.summary.q95.max(r.summary.mean)))
+        .fold(1.0f64, f64::max);
+    let (top_value, step) = nice_axis(max);
+    let x = |i: f64| left + (w - left - right) * (i + 0.5) / n as f64;
+    let y = |v: f64| top + (h - top - bottom) * (1.0 - v / top_value);
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Fan chart of forecast deaths for cell {}">"#,
+        o.units[u].0
+    );
+    let _ = write!(
+        svg,
+        r#"<text x="{left}" y="12">{} (cell {})</text>"#,
+        escape(&names.join(", ")),
+        o.units[u].0
+    );
+    let mut v = 0.0;
+    while v <= top_value + 1e-9 {
+        let _ = write!(
+            svg,
+            r#"<line class="ax" x1="{left}" x2="{}" y1="{y}" y2="{y}"/><text x="{}" y="{}" text-anchor="end">{}</text>"#,
+            w - right,
+            left - 3.0,
+            fmt1(y(v) + 3.5),
+            v,
+            y = fmt1(y(v))
+        );
+        v += step;
+    }
+    let bar_w = (w - left - right) / n as f64 * 0.7;
+    for (i, &v) in observed.iter().enumerate() {
+        if v > 0 {
+            let _ = write!(
+                svg,
+                r#"<rect class="obs" x="{}" y="{}" width="{}" height="{}"/>"#,
+                fmt1(x(i as f64) - bar_w / 2.0),
+                fmt1(y(v as f64)),
+                fmt1(bar_w),
+                fmt1(y(0.0) - y(v as f64))
+            );
+        }
+    }
+    let off = observed.len() as f64;
+    let band = |lo: &dyn Fn(usize) -> f64, hi: &dyn Fn(usize) -> f64| -> String {
+        let mut d = String::new();
+        for i in 0..rows.len() {
+            let _ = write!(
+                d,
+                "{}{},{} ",
+                if i == 0 { "M" } else { "L" },
+                fmt1(x(off + i as f64)),
+                fmt1(y(hi(i)))
+            );
+        }
+        for i in (0..rows.len()).rev() {
+            let _ = write!(d, "L{},{} ", fmt1(x(off + i as f64)), fmt1(y(lo(i))));
+        }
+        d.push('Z');
+        d
+    };
+    let _ = write!(
+        svg,
+        r#"<path class="b90" d="{}"/><path class="b50" d="{}"/>"#,
+        band(&|i| rows[i].summary.q05, &|i| rows[i].summary.q95),
+        band(&|i| rows[i].summary.q25, &|i| rows[i].summary.q75)
+    );
+    let line = |f: &dyn Fn(usize) -> f64| -> String {
+        (0..rows.len())
+            .map(|i| {
+                format!(
+                    "{}{},{}",
+                    if i == 0 { "M" } else { "L" },
+                    fmt1(x(off + i as f64)),
+                    fmt1(y(f(i)))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let _ = write!(
+        svg,
+        r#"<path class="med" d="{}"/><path class="mean" d="{}"/>"#,
+        line(&|i| rows[i].summary.q50),
+        line(&|i| rows[i].summary.mean)
+    );
+    let first_obs = o.outlook.origin.plus(1 - observed.len() as i32);
+    let _ = write!(
+        svg,
+        r#"<line class="ax" x1="{xo}" x2="{xo}" y1="{top}" y2="{}"/><text x="{left}" y="{}">{}</text><text x="{}" y="{}" text-anchor="end">{}</text></svg>"#,
+        fmt1(h - bottom),
+        fmt1(h - 6.0),
+        first_obs,
+        w - right,
+        fmt1(h - 6.0),
+        o.outlook.origin.plus(rows.len() as i32),
+        xo = fmt1(x(off - 0.5)),
+    );
+    svg
+}
+
+fn evaluation_table(evaluation: &Result<Evaluation, String>) -> String {
+    let e = match evaluation {
+        Ok(e) => e,
+        Err(why) => {
+            return format!(
+                "<p>The evaluation against the baselines was not run: {}.</p>",
+                escape(why)
+            )
+        }
+    };
+    let mut s = format!(
+        r#"<h3>How good is it? Evaluation against the VIEWS baselines</h3><p>Origins {} to {} ({} months), horizons 1–{}, {} cells: {} scored cell-months per model, {:.2}% of them with deaths. Configuration frozen on origins up to 2012-12 (targets up to 2013-12) before this run. Lower is better for CRPS and Brier; (b) marks a baseline.</p>"#,
+        e.spec.first_origin,
+        e.spec.last_origin,
+        e.origins,
+        e.spec.horizon,
+        e.units,
+        e.unit_months,
+        100.0 * e.active_share
+    );
+    s.push_str(r#"<table class="xtab"><tr><th>model</th><th class="num">CRPS (all)</th><th class="num">CRPS (cells with deaths)</th><th class="num">Brier P(≥1)</th><th class="num">Brier P(≥25)</th><th class="num">avg. precision</th><th class="num">90% interval coverage (all / with deaths)</th></tr>"#);
+    for m in &e.scores {
+        let _ = write!(
+            s,
+            r#"<tr><td>{}{}</td><td class="num">{:.4}</td><td class="num">{:.2}</td><td class="num">{:.5}</td><td class="num">{:.5}</td><td class="num">{}</td><td class="num">{:.1}% / {:.1}%</td></tr>"#,
+            escape(&m.model),
+            if m.baseline { " (b)" } else { "" },
+            m.pooled.crps,
+            m.active.crps,
+            m.pooled.brier_1,
+            m.pooled.brier_25,
+            m.pooled
+                .average_precision
+                .map(|v| format!("{v:.3}"))
+                .unwrap_or_else(|| "–".into()),
+            100.0 * m.pooled.coverage90,
+            100.0 * m.active.coverage90
+        );
+    }
+    s.push_str("</table>");
+    s.push_str(r#"<table class="xtab"><tr><th>model vs best baseline</th><th>score</th><th class="num">model</th><th class="num">baseline</th><th class="num">difference [90% interval]</th><th>verdict</th></tr>"#);
+    for d in &e.differences {
+        let (class, verdict) = if d.upper90 < 0.0 {
+            ("better", "better")
+        } else if d.lower90 > 0.0 {
+            ("worse", "worse")
+        } else {
+            ("", "not distinguishable")
+        };
+        let _ = write!(
+            s,
+            r#"<tr><td>{} vs {}</td><td>{} ({})</td><td class="num">{:.5}</td><td class="num">{:.5}</td><td class="num">{:+.5} [{:+.5}, {:+.5}]</td><td class="{class}">{verdict}</td></tr>"#,
+            escape(&d.model),
+            escape(&d.best_baseline),
+            d.score,
+            if d.subset == "active" {
+                "cells with deaths"
+            } else {
+                "all"
+            },
+            d.model_value,
+            d.baseline_value,
+            d.difference,
+            d.lower90,
+            d.upper90
+        );
+    }
+    s.push_str("</table>");
+    s.push_str(r#"<p class="caption">CRPS: the NRG sample estimator over 1,000 draws. Intervals: paired moving-block bootstrap over origins (blocks of 12), 1,000 replicates. Caveats: one WGI edition (2024) whose revisions of past years every origin sees; the site list is today's; the GED files hold only precisely located events.</p>"#);
+    s
+}
