@@ -111,7 +111,7 @@ pub fn build_outlook_input(
         )
         .map_err(|e| e.to_string())
     } else {
-        Err("not run".into())
+        Err("this brief was built without it".into())
     };
     let n = panel.n_months;
     Ok(OutlookInput {

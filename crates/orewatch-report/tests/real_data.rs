@@ -34,4 +34,27 @@ fn brief_on_the_real_data() {
     assert_eq!(events.matches("<circle").count(), 2928);
     let not_mapped = &html[html.find("Not mapped: no coordinates").expect("not mapped")..];
     assert!(not_mapped.contains("Intahaka"));
+    assert!(html.contains("The forecast was not run for this brief."));
+
+    // The Outlook section with the forecast (its evaluation is tested in orewatch-core).
+    let outlook = orewatch_report::outlook::build_outlook_input(&out.dataset, &out.sources, false)
+        .expect("outlook");
+    assert_eq!(outlook.units.len(), 922);
+    assert_eq!(outlook.outlook.origin.to_string(), "2019-12");
+    let with = BriefInput {
+        outlook: Some(&outlook),
+        ..input
+    };
+    let html = render_brief(&with);
+    let section = &html[html.find("<h2>Outlook").expect("outlook section")..];
+    let section = &section[..section.find("</section>").expect("end")];
+    // One rectangle per cell inside the map frame (all 922 Sahel cells are).
+    let cells = &section[section.find(r#"<g class="cells""#).expect("cells")..];
+    let cells = &cells[..cells.find("</g>").unwrap()];
+    assert_eq!(cells.matches("<rect").count(), 922);
+    assert!(section.contains("2020-01 and 2020-12"));
+    assert!(section.contains("Fan charts"));
+    assert!(section.matches(r#"class="b90""#).count() >= 1);
+    assert!(section
+        .contains("evaluation against the baselines was not run: this brief was built without it"));
 }
