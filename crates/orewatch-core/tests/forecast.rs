@@ -83,9 +83,9 @@ fn sahel_and_west_africa_panels_match_shapely() {
     assert_eq!(all.iter().map(|&v| v as u64).sum::<u64>(), 9_083);
     assert_eq!(all.iter().filter(|&&v| v > 0).count(), 837);
     // Targets by type add up to all violence.
-    for i in 0..all.len() {
+    for (i, &total) in all.iter().enumerate() {
         assert_eq!(
-            all[i],
+            total,
             p.fatalities[1][i] + p.fatalities[2][i] + p.fatalities[3][i]
         );
     }

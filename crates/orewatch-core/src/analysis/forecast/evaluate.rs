@@ -374,7 +374,8 @@ pub fn evaluate(
     // Differences against the best baseline on each headline score.
     let mut differences = Vec::new();
     type Pick = fn(&Kept) -> f64;
-    let headline: [(&'static str, &'static str, Pick, fn(&ScoreSummary) -> f64); 3] = [
+    type Value = fn(&ScoreSummary) -> f64;
+    let headline: [(&'static str, &'static str, Pick, Value); 3] = [
         ("crps", "pooled", |k| k.crps, |s| s.crps),
         ("crps", "active", |k| k.crps, |s| s.crps),
         ("brier_1", "pooled", |k| k.brier_1, |s| s.brier_1),
