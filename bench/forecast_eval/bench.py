@@ -102,7 +102,7 @@ def compare(evaluation, peer, label, checks, models):
     """Appends (ok, text) for each score of `models` against the peer."""
     scores = {s["model"]: s for s in evaluation["scores"]}
     for model in models:
-        if model not in scores:
+        if model not in scores or (model not in peer["deterministic"] and model not in peer["conflictology"]):
             continue
         det = model in peer["deterministic"]
         for subset in ("pooled", "active"):
@@ -234,6 +234,11 @@ def main():
     helptext = subprocess.run([a.orewatch, "evaluate", "--help"], capture_output=True, text=True)
     if helptext.returncode != 0:
         sys.exit(f"{a.orewatch} has no `evaluate` subcommand: build a newer orewatch")
+
+    st = subprocess.run([a.python, str(HERE / "peer_numpy.py"), "--self-test"], capture_output=True, text=True)
+    if st.returncode != 0:
+        sys.exit(f"the peer's self-test failed:\n{st.stdout}{st.stderr}")
+    print(f"peer: {st.stdout.strip()}")
 
     load_before = loadavg()
     print(f"load average before: {load_before} (nproc {os.cpu_count()})")

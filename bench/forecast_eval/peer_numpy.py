@@ -48,6 +48,7 @@ zero,last,mean12`.
 Usage:
   python peer_numpy.py --data DIR --countries MLI,BFA,NER [--from 2014-01 --to 2018-12]
                        [--horizon 12] [--draws 1000] [--runs 3] [--out peer.json]
+  python peer_numpy.py --self-test   # vectorised scores vs plain loops, E[m-draw] vs simulation
 """
 
 import argparse
@@ -265,6 +266,62 @@ def conflictology(y, origins, horizon, w, m, crosscheck=False):
     return out
 
 
+def self_test():
+    """The vectorised scores against plain loops over a small random panel, and the PRIO-GRID
+    numbering against hand-worked cells. Raises AssertionError on a mismatch."""
+    # Bamako 12.64, -8.00: row floor(102.64/0.5) = 205, col floor(172/0.5) = 344,
+    # gid 205*720 + 344 + 1 = 147,945 (the PRIO-GRID documentation's example cell).
+    assert int(np.floor((12.64 + 90) / CELL)) * 720 + int(np.floor((-8.0 + 180) / CELL)) + 1 == 147_945
+    rng = np.random.default_rng(20250505)
+    y = rng.poisson(0.4, (6, 90)) * rng.integers(0, 60, (6, 90))
+    origins, horizon, m = np.arange(40, 55), 4, 1000
+    det, n, share = deterministic(y, origins, horizon)
+    conf = {w: conflictology(y, origins, horizon, w, m, crosscheck=True) for w in (12, 36)}
+    rows = {k: [] for k in ("zero", "last", "mean12", 12, 36)}
+    act = []
+    for t in origins:
+        for h in range(1, horizon + 1):
+            for u in range(y.shape[0]):
+                yy = float(y[u, t + h])
+                act.append(yy > 0)
+                for name, x in (("zero", 0.0), ("last", float(y[u, t])), ("mean12", y[u, t - 11:t + 1].mean())):
+                    rows[name].append([abs(x - yy), (x - yy) ** 2, (np.log(1 + x) - np.log(1 + yy)) ** 2,
+                                       (float(x >= 1) - float(yy >= 1)) ** 2, (float(x >= 25) - float(yy >= 25)) ** 2])
+                for w in (12, 36):
+                    a = y[u, t - w + 1:t + 1].astype(float)
+                    pair = np.abs(a[:, None] - a[None, :]).mean()
+                    mu, p1, p25 = a.mean(), (a >= 1).mean(), (a >= 25).mean()
+                    rows[w].append([np.abs(a - yy).mean() - pair / 2, (mu - yy) ** 2,
+                                    (np.log(1 + mu) - np.log(1 + yy)) ** 2, (p1 - float(yy >= 1)) ** 2,
+                                    (p25 - float(yy >= 25)) ** 2])
+    act = np.array(act)
+    assert n == len(act) and abs(share - act.mean()) < 1e-15
+    for name, vals in rows.items():
+        vals = np.array(vals)
+        got = det[name] if name in det else conf[name]["exact"]
+        for i, k in enumerate(("crps", "mse", "msle", "brier_1", "brier_25")):
+            for subset, mask in (("pooled", slice(None)), ("active", act)):
+                want = vals[mask, i].mean()
+                assert abs(got[subset][k] - want) <= 1e-12 * max(1.0, abs(want)), (name, subset, k, got[subset][k], want)
+    for w in (12, 36):
+        assert conf[w]["crps_properscoring_max_abs_diff"] <= 1e-12
+    # The expectation of the m-draw estimator, against simulation (orewatch's sampling scheme:
+    # m draws with replacement from the atoms), for one unit-month with spread-out atoms.
+    a = np.array([0.0] * 8 + [3.0, 10.0, 40.0, 1.0])
+    yy, sims = 5.0, 50_000
+    c = rng.multinomial(m, np.full(len(a), 1 / len(a)), size=sims) / m  # draw shares per atom
+    absdiff = np.abs(a[:, None] - a[None, :])
+    sim = np.stack([c @ np.abs(a - yy) - np.einsum("si,ij,sj->s", c, absdiff, c) / 2,
+                    (c @ a - yy) ** 2, (c @ (a >= 25).astype(float)) ** 2], axis=1)
+    gini = absdiff.mean()
+    p25 = (a >= 25).mean()
+    expect = np.array([np.abs(a - yy).mean() - (1 - 1 / m) * gini / 2, (a.mean() - yy) ** 2 + a.var() / m,
+                       p25 ** 2 + p25 * (1 - p25) / m])
+    se = sim.std(axis=0) / np.sqrt(sims)
+    assert np.all(np.abs(sim.mean(axis=0) - expect) <= 4 * se), (sim.mean(axis=0), expect, se)
+    return "self-test passed"
+
+
 def run(data, countries, first, last, horizon, draws, crosscheck=False):
     t0 = time.perf_counter()
     gids, y, info = build_panel(data, countries)
@@ -288,7 +345,7 @@ def run(data, countries, first, last, horizon, draws, crosscheck=False):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", required=True)
+    ap.add_argument("--data")
     ap.add_argument("--countries", default="MLI,BFA,NER")
     ap.add_argument("--from", dest="first", default="2014-01")
     ap.add_argument("--to", dest="last", default="2018-12")
@@ -296,7 +353,13 @@ def main():
     ap.add_argument("--draws", type=int, default=1000, help="orewatch's draws (for the expectation)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out")
+    ap.add_argument("--self-test", action="store_true", help="check the scoring against loops and exit")
     a = ap.parse_args()
+    if a.self_test:
+        print(self_test())
+        return
+    if not a.data:
+        ap.error("--data is required")
     try:
         countries = [c.strip().upper() for c in a.countries.split(",") if c.strip()]
         first, last = month_index(a.first), month_index(a.last)
