@@ -143,6 +143,10 @@ def read_events(ged_path, countries):
                 y, m, b = int(row["year"]), int(row["month"]), int(row["best_death"])
             except ValueError as e:
                 raise InputError(f"{ged_path}:{line}: {e}") from None
+            if not (-90 <= lat <= 90 and -180 <= lon < 180):
+                raise InputError(f"{ged_path}:{line}: latitude/longitude {lat}, {lon} outside the globe")
+            if not 1 <= m <= 12 or b < 0:
+                raise InputError(f"{ged_path}:{line}: month {m} / best_death {b}: expected 1..12 / >= 0")
             mi = (y - FIRST_YEAR) * 12 + m - 1
             if not 0 <= mi < N_MONTHS:
                 skipped += 1
