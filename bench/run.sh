@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # bench/run.sh [BENCHMARK…] — run orewatch's benchmarks against their peers (see bench/README.md).
 #
-# Benchmarks: ingest_ged, exposure_join, scenario_mc, actors_network (default: all). Creates bench/.venv with the Python peers'
-# packages (from PyPI) on first use, builds orewatch in release (and the join_bench example for
-# exposure_join), runs each benchmark and appends a row to bench/RESULTS.md. Data: $OREWATCH_DATA, else <repo>/../shared/data.
+# Benchmarks: ingest_ged, exposure_join, scenario_mc, actors_network, forecast_eval (default: all). Creates bench/.venv
+# ($BENCH_VENV overrides) with the Python peers' packages (from PyPI) on first use, builds orewatch in release (and the
+# join_bench example for exposure_join; $OREWATCH_BIN = use that binary, no build), runs each benchmark and appends a row
+# to bench/RESULTS.md. Data: $OREWATCH_DATA, else <repo>/../shared/data.
 # Extra options for bench.py go in $BENCH_ARGS (e.g. BENCH_ARGS="--runs 9 --no-record").
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH_DIR/.." && pwd)"
 DATA="${OREWATCH_DATA:-$REPO/../shared/data}"
-VENV="$BENCH_DIR/.venv"
-ALL=(ingest_ged exposure_join scenario_mc actors_network)
+VENV="${BENCH_VENV:-$BENCH_DIR/.venv}"
+ALL=(ingest_ged exposure_join scenario_mc actors_network forecast_eval)
 
 if [ "$#" -eq 0 ]; then set -- "${ALL[@]}"; fi
 for b in "$@"; do
@@ -56,9 +57,23 @@ case " $* " in
 esac
 
 case " $* " in
-  *" ingest_ged "*|*" exposure_join "*|*" scenario_mc "*)
-    echo "== building orewatch (release)"
-    (cd "$REPO" && cargo build --release -p orewatch-cli) ;;
+  *" forecast_eval "*)
+    # forecast_eval's peer: NumPy + shapely, properscoring for the CRPS cross-check.
+    if ! "$VENV/bin/python" -c 'import numpy, properscoring' 2>/dev/null; then
+      echo "== installing numpy properscoring into $VENV"
+      "$VENV/bin/python" -m pip install --quiet numpy properscoring
+    fi
+    ;;
+esac
+
+case " $* " in
+  *" ingest_ged "*|*" exposure_join "*|*" scenario_mc "*|*" forecast_eval "*)
+    if [ -n "${OREWATCH_BIN:-}" ]; then
+      echo "== using $OREWATCH_BIN (no build)"
+    else
+      echo "== building orewatch (release)"
+      (cd "$REPO" && cargo build --release -p orewatch-cli)
+    fi ;;
 esac
 case " $* " in
   *" exposure_join "*)
@@ -70,7 +85,7 @@ case " $* " in
     echo "== building the network_bench example (release)"
     (cd "$REPO" && cargo build --release -p orewatch-core --example network_bench) ;;
 esac
-OREWATCH="$REPO/target/release/orewatch"
+OREWATCH="${OREWATCH_BIN:-$REPO/target/release/orewatch}"
 
 for b in "$@"; do
   echo "== $b"
