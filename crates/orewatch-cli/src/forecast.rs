@@ -295,7 +295,10 @@ fn forecast_metadata(panel: &Panel, outlook: &Outlook, args: &ForecastArgs) -> s
         "target": outlook.target,
         "draws": outlook.samples,
         "seed": outlook.seed,
-        "fatalities": "UCDP GED best estimate, counted in the month of the event's start date",
+        "fatalities": match panel.source {
+            orewatch_core::model::EventSource::UcdpGed => "UCDP GED best estimate, counted in the month of the event's start date",
+            _ => "ACLED reported fatalities, counted in the month of the event date",
+        },
         "p_any": "share of draws >= 1; p_25: share >= 25; q05..q95: type-7 quantiles of the draws",
     })
 }
@@ -307,20 +310,22 @@ fn print_outlook(panel: &Panel, outlook: &Outlook) {
         mean_total[r.unit] += r.summary.mean;
     }
     let mut order: Vec<usize> = (0..panel.units.len()).collect();
-    order.sort_by(|&a, &b| p12[b].total_cmp(&p12[a]).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| p12[b].0.total_cmp(&p12[a].0).then(a.cmp(&b)));
     println!(
-        "Outlook from {} ({} model), {} months: the 20 units most likely to see ≥ 1 fatality",
+        "Outlook from {} ({} model), {} months: the 20 units most likely to see ≥ 1 fatality \
+         (the chance over the horizon lies between the largest monthly chance and the value for \
+         independent months)",
         outlook.origin, outlook.model, outlook.horizon
     );
     println!(
-        "{:<10} {:<7} {:>9} {:>9}  {:>20}",
-        "unit", "country", "lat", "lon", "P(≥1 over horizon)  E[fatalities]"
+        "{:<10} {:<7} {:>9} {:>9}  {:>24}  {:>14}",
+        "unit", "country", "lat", "lon", "P(≥1 over horizon) range", "E[fatalities]"
     );
     for &u in order.iter().take(20) {
         let unit = &panel.units[u];
         println!(
-            "{:<10} {:<7} {:>9.2} {:>9.2}  {:>8.3} {:>20.1}",
-            unit.label, unit.country, unit.lat, unit.lon, p12[u], mean_total[u]
+            "{:<10} {:<7} {:>9.2} {:>9.2}  {:>11.3} – {:<10.3}  {:>14.1}",
+            unit.label, unit.country, unit.lat, unit.lon, p12[u].0, p12[u].1, mean_total[u]
         );
     }
 }

@@ -155,10 +155,10 @@ pub fn outlook_section(input: &BriefInput) -> String {
     let p12 = p_any_over_horizon(&o.outlook, o.units.len());
     let first = o.outlook.origin.plus(1);
     let last = o.outlook.origin.plus(o.outlook.horizon as i32);
-    let likely = p12.iter().filter(|&&p| p >= 0.5).count();
+    let likely = p12.iter().filter(|&&(lo, _)| lo >= 0.5).count();
     let _ = write!(
         s,
-        r#"<p class="lede">Chance of at least one death from organised violence (UCDP GED, best estimate) in each of the {} 0.5° PRIO-GRID cells of Mali, Burkina Faso and Niger between {} and {}, from the hurdle model fitted on all months up to {} ({} draws per cell-month). {} cells are more likely than not to see a death. The data end in {}: with a current GED download the same command forecasts from today.</p>"#,
+        r#"<p class="lede">Chance of at least one death from organised violence (UCDP GED, best estimate) in each of the {} 0.5° PRIO-GRID cells of Mali, Burkina Faso and Niger between {} and {}, from the hurdle model fitted on all months up to {} ({} draws per cell-month). The map shows a lower bound, the largest monthly chance; {} cells are more likely than not to see a death in at least one month. The data end in {}: with a current GED download the same command forecasts from today.</p>"#,
         o.units.len(),
         first,
         last,
@@ -174,7 +174,7 @@ pub fn outlook_section(input: &BriefInput) -> String {
     s
 }
 
-fn outlook_map(input: &BriefInput, o: &OutlookInput, p12: &[f64]) -> String {
+fn outlook_map(input: &BriefInput, o: &OutlookInput, p12: &[(f64, f64)]) -> String {
     let dataset = input.dataset;
     let (frame, proj, mut svg) = start_map(
         dataset,
@@ -183,7 +183,7 @@ fn outlook_map(input: &BriefInput, o: &OutlookInput, p12: &[f64]) -> String {
     );
     let (w, h) = (proj.width_px, proj.height_px);
     svg.push_str(r#"<g class="cells" opacity="0.85">"#);
-    for (&(gid, lat, lon), &p) in o.units.iter().zip(p12) {
+    for (&(gid, lat, lon), &(p, upper)) in o.units.iter().zip(p12) {
         let half = CELL_DEG / 2.0;
         if !frame.contains(lon, lat) {
             continue;
@@ -192,13 +192,14 @@ fn outlook_map(input: &BriefInput, o: &OutlookInput, p12: &[f64]) -> String {
         let (x1, y1) = proj.project(lon + half, lat - half);
         let _ = write!(
             svg,
-            r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>cell {gid}: {}</title></rect>"#,
+            r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>cell {gid}: {} to {}</title></rect>"#,
             fmt1(x0),
             fmt1(y0),
             fmt1(x1 - x0),
             fmt1(y1 - y0),
             prob_colour(p),
-            pct(p)
+            pct(p),
+            pct(upper)
         );
     }
     svg.push_str("</g>");
@@ -230,7 +231,7 @@ fn outlook_map(input: &BriefInput, o: &OutlookInput, p12: &[f64]) -> String {
     ];
     let _ = write!(
         svg,
-        r##"<g transform="translate(10,{})"><rect x="-4" y="-14" width="330" height="36" fill="#fff" opacity="0.85"/><text x="0" y="-2" font-size="11">P(≥ 1 death in 12 months)</text>"##,
+        r##"<g transform="translate(10,{})"><rect x="-4" y="-14" width="330" height="36" fill="#fff" opacity="0.85"/><text x="0" y="-2" font-size="11">P(≥ 1 death in 12 months), at least</text>"##,
         fmt1(h - 26.0)
     );
     for (i, (c, label)) in bins.iter().enumerate() {
@@ -250,7 +251,7 @@ fn outlook_map(input: &BriefInput, o: &OutlookInput, p12: &[f64]) -> String {
         fmt1(h)
     );
     format!(
-        r#"<div class="figure">{svg}<p class="caption">Cells coloured by the chance of at least one death in the 12 months (1 − Π(1 − P(≥ 1) per month); the model's months are independent draws). White dots: mine sites.</p></div>"#
+        r#"<div class="figure">{svg}<p class="caption">Cells coloured by a lower bound of the chance of at least one death in the 12 months: the largest of the monthly chances (true whatever the dependence between months). The model draws months separately; treating them as independent, 1 − Π(1 − P(≥ 1)), gives an upper bound (on hover), which overstates persistent violence. White dots: mine sites.</p></div>"#
     )
 }
 
@@ -460,6 +461,6 @@ fn evaluation_table(evaluation: &Result<Evaluation, String>) -> String {
         );
     }
     s.push_str("</table>");
-    s.push_str(r#"<p class="caption">CRPS: the NRG sample estimator over 1,000 draws. Intervals: paired moving-block bootstrap over origins (blocks of 12), 1,000 replicates. Caveats: one WGI edition (2024) whose revisions of past years every origin sees; the site list is today's; the GED files hold only precisely located events.</p>"#);
+    s.push_str(r#"<p class="caption">CRPS: the NRG sample estimator over 1,000 draws. Intervals: paired moving-block bootstrap over origins (blocks of 12), 1,000 replicates. Coverage of discrete and point-mass forecasts over mostly-zero cell-months is near 99% for every model and is not a nominal coverage: read the cells-with-deaths column. Caveats: one WGI edition (2024) whose revisions of past years every origin sees; the site list is today's; the GED files hold only precisely located events.</p>"#);
     s
 }

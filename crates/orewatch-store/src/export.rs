@@ -82,8 +82,8 @@ pub fn write_parquet_export<T: Serialize + for<'de> Deserialize<'de>>(
 
 /// Forecast draws in long format, one row per unit, month and draw.
 pub struct SampleColumns<'a> {
-    /// Name of the unit column (`priogrid_gid`, or `country` rows use the gid column for the
-    /// panel position).
+    /// Name of the unit column: `priogrid_gid` for cells, `country_index` (position in the
+    /// metadata's country list) for countries.
     pub unit_column: &'a str,
     pub unit: Vec<u32>,
     /// The months' labels (`YYYY-MM`), indexed by `month`.

@@ -5,7 +5,9 @@
 //! model draws `samples` values for every unit's target in month o + h (which must lie inside
 //! the data). The hurdle model is refitted once per calendar year of origins (at the year's
 //! first origin, on outcomes up to that origin; an evaluation starting mid-year refits at its
-//! first origin), never with data after the origin it forecasts from.
+//! first origin), never with data after the origin it forecasts from. Every unit of the panel
+//! is scored at every origin, including cells that join the panel only through a later event
+//! (their earlier months are zeros; training leaves them out until their first event).
 //!
 //! Scores (see [`super::score`]): CRPS (NRG sample estimator), MSE of the sample mean, MSLE of
 //! ln(1 + mean), Brier for P(y ≥ 1) and P(y ≥ 25), average precision of P(y ≥ 1), coverage of
@@ -236,6 +238,19 @@ pub fn evaluate(
             "no earlier than --from",
         ));
     }
+    if spec.block_len == 0 {
+        return Err(AnalysisError::bad(
+            "block-len",
+            0,
+            "at least 1 origin per bootstrap block",
+        ));
+    }
+    if panel.n_months <= spec.horizon {
+        return Err(AnalysisError::Data(format!(
+            "the data hold {} months, no more than the {}-month horizon: nothing to evaluate",
+            panel.n_months, spec.horizon
+        )));
+    }
     if last + spec.horizon >= panel.n_months {
         return Err(AnalysisError::bad(
             "to",
@@ -302,6 +317,11 @@ pub fn evaluate(
                 kept: vec![Vec::with_capacity(spec.horizon * units); n_models],
                 outcomes: Vec::with_capacity(spec.horizon * units),
             };
+            let keys: Vec<u64> = spec
+                .models
+                .iter()
+                .map(|m| super::model::model_key(&m.name()))
+                .collect();
             let mut buf = Vec::with_capacity(spec.samples);
             for h in 1..=spec.horizon {
                 for u in 0..units {
@@ -312,7 +332,7 @@ pub fn evaluate(
                     for (mi, model) in models.iter().enumerate() {
                         let seed = super::model::stream_seed(
                             spec.seed,
-                            mi as u64,
+                            keys[mi],
                             panel.month_at(t).0 as usize,
                             h,
                             panel.units[u].id as usize,

@@ -7,9 +7,11 @@
 //! lags sum the panel's cells at Chebyshev ring 1 (8 neighbours) or 2 (the 16 around them);
 //! cells outside the panel count as zero. Governance: the mean of the six WGI estimates of the
 //! unit's country rescaled to 0–10 (10 worst; `supply::wgi_scaled`), taken for the latest WGI
-//! year ≤ origin year − 1 (WGI for year t is published in t + 1), with a missing flag. The store
+//! year ≤ origin year − 2 (WGI for year t is published in the autumn of t + 1, so t − 2 is the
+//! latest surely out at any origin month), with a missing flag. The store
 //! holds one WGI edition (2024), whose revisions of earlier years are visible to every origin:
-//! the one leak this cannot avoid, stated in the evaluation's notes.
+//! a leak this cannot avoid, stated in the evaluation's notes; so is the distance to today's
+//! site list (mines opened after an origin count at it).
 
 use serde::Serialize;
 
@@ -202,7 +204,7 @@ impl<'a> FeatureSource<'a> {
             .iter()
             .map(|iso| {
                 (first_year..=last_year)
-                    .map(|y| governance_for(governance, iso, y - 1).map(|(_, v)| v))
+                    .map(|y| governance_for(governance, iso, y - 2).map(|(_, v)| v))
                     .collect()
             })
             .collect();

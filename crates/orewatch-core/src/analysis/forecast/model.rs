@@ -381,6 +381,14 @@ pub enum Fitted<'a> {
     Hurdle(&'a HurdleFit),
 }
 
+/// A model's key in [`stream_seed`]: FNV-1a of its name, so a model draws the same numbers
+/// whatever its position in a list, in `forecast` and in `evaluate`.
+pub fn model_key(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// Seed of one unit-month's stream: a SplitMix64 mix of the run seed, the model, the origin
 /// month (`Month.0`), the horizon and the unit's id (gid), so results depend neither on thread
 /// scheduling nor on which other units the panel holds.

@@ -2,14 +2,16 @@
 //!
 //! The model is fitted on outcomes up to the origin (the last observed month) and draws the
 //! months origin + 1 ..= origin + horizon. Summaries per unit-month: mean of the draws, P(y ≥ 1),
-//! P(y ≥ 25) (shares of draws) and type-7 quantiles 5/25/50/75/95%. Draws of different months
-//! are independent, so the chance of at least one fatality over the horizon is
-//! 1 − Π(1 − P(y ≥ 1)) ([`p_any_over_horizon`]).
+//! P(y ≥ 25) (shares of draws) and type-7 quantiles 5/25/50/75/95%. The models draw each month
+//! separately, so the chance of at least one death over the whole horizon is only bounded
+//! ([`p_any_over_horizon`]): at least the largest monthly P(y ≥ 1) (whatever the dependence
+//! between months), at most 1 − Π(1 − P(y ≥ 1)) (independent months) — violence is
+//! autocorrelated, so the truth lies between, nearer the lower bound where conflict persists.
 
 use serde::Serialize;
 
 use super::features::FeatureSource;
-use super::model::{draw, fit_hurdle, stream_seed, FeatureMatrix, Fitted, ModelSpec};
+use super::model::{draw, fit_hurdle, model_key, stream_seed, FeatureMatrix, Fitted, ModelSpec};
 use super::panel::{Month, Target};
 use super::score::quantile_type7;
 use crate::analysis::AnalysisError;
@@ -113,7 +115,13 @@ pub fn forecast(
     for h in 1..=horizon {
         for u in 0..panel.units.len() {
             let series = panel.series(target, u);
-            let seed = stream_seed(seed, 0, origin.0 as usize, h, panel.units[u].id as usize);
+            let seed = stream_seed(
+                seed,
+                model_key(&spec.name()),
+                origin.0 as usize,
+                h,
+                panel.units[u].id as usize,
+            );
             // The series is only read up to t; months after it may lie beyond the data.
             draw(
                 &model,
@@ -145,11 +153,18 @@ pub fn forecast(
     })
 }
 
-/// Per unit: 1 − Π over the horizon's months of (1 − P(y ≥ 1)).
-pub fn p_any_over_horizon(outlook: &Outlook, units: usize) -> Vec<f64> {
+/// Per unit: (lower, upper) bounds of P(at least one death over the horizon): the largest
+/// monthly P(y ≥ 1), and 1 − Π(1 − P(y ≥ 1)) (independent months).
+pub fn p_any_over_horizon(outlook: &Outlook, units: usize) -> Vec<(f64, f64)> {
+    let mut largest = vec![0.0f64; units];
     let mut none = vec![1.0; units];
     for r in &outlook.rows {
+        largest[r.unit] = largest[r.unit].max(r.summary.p_any);
         none[r.unit] *= 1.0 - r.summary.p_any;
     }
-    none.into_iter().map(|q| 1.0 - q).collect()
+    largest
+        .into_iter()
+        .zip(none)
+        .map(|(lo, q)| (lo, 1.0 - q))
+        .collect()
 }

@@ -161,17 +161,18 @@ pub fn score_sorted(sorted: &[f64], y: f64) -> UnitScore {
 }
 
 /// The non-randomised PIT histogram of one count forecast (Czado, Gneiting & Held 2009):
-/// the fraction of [P, Q] = [F(y − 1), F(y)] in each of [`PIT_BINS`] bins, worked in integer
-/// sample counts (F = count / m) so that bin edges and degenerate intervals are exact.
+/// the fraction of [P, Q] = [F(y−), F(y)] in each of [`PIT_BINS`] bins, with F(y−) the share
+/// of draws below y (= F(y − 1) for integer draws, and right for non-integer ones such as a
+/// rolling mean), worked in integer sample counts (F = count / m) so that bin edges and
+/// degenerate intervals are exact.
 fn pit_histogram(sorted: &[f64], y: f64) -> [f64; PIT_BINS] {
     let mut pit = [0.0; PIT_BINS];
     let m = sorted.len();
     if m == 0 {
         return pit;
     }
-    let count_le = |t: f64| sorted.partition_point(|&x| x <= t);
-    let below = if y == 0.0 { 0 } else { count_le(y - 1.0) };
-    let upto = count_le(y);
+    let below = sorted.partition_point(|&x| x < y);
+    let upto = sorted.partition_point(|&x| x <= y);
     if below == upto {
         // The forecast gives y no mass: the PIT is the point P; its bin, the upper one at 1.
         pit[(PIT_BINS * below / m).min(PIT_BINS - 1)] = 1.0;
