@@ -14,6 +14,12 @@ non-quiet stderr line of one extra run. NumPy = in-process time of sampling + Im
 evaluation + summaries (numpy_ref.py; process start and imports excluded, which favours NumPy).
 Medians over --runs.
 
+Bundled scenarios: each scenarios/*.toml is also timed as a whole process at the same draws
+(`orewatch --store STORE --quiet scenario run F --draws N --out F.json`, medians over --runs),
+against a store ingested once (not timed) from --data into bench/out/scenario_mc/store. They
+have data links, so loading the store and resolving the links count in their time. No peer
+(NumPy has no data links): their rows record orewatch's time against the same < 1 s target.
+
 Same answer: for each output, the mean and the 5/50/95 percentiles must agree within 5
 combined Monte Carlo standard errors: mean SE = sd/sqrt(N) per side; percentile SE =
 sqrt(q(1-q)/N) / f(x_q) per side with 1/f estimated from NumPy's percentile spacing
@@ -42,11 +48,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--orewatch", required=True)
     ap.add_argument("--python", default=sys.executable)
-    ap.add_argument("--data", help="unused (the model has no data links)")
+    ap.add_argument("--data", help="the shared data directory (ingested for the bundled scenarios)")
     ap.add_argument("--draws", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=20250101)
     ap.add_argument("--no-record", action="store_true")
+    ap.add_argument("--no-bundled", action="store_true", help="skip timing scenarios/*.toml")
     a = ap.parse_args()
     out_dir = BENCH_DIR / "out" / "scenario_mc"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -68,6 +75,7 @@ def main():
     verbose = subprocess.run([x for x in ore_argv if x != "--quiet"], check=True, capture_output=True, text=True)
     sim_line = next((l for l in verbose.stderr.splitlines() if l.startswith("simulated")), "")
     ore_inproc = float(sim_line.split(" in ")[1].split(" s")[0]) if sim_line else float("nan")
+    bundled = [] if a.no_bundled else time_bundled(a, out_dir)
     load_after = os.getloadavg()[0]
 
     ore = {o["result"]["name"]: o["result"]["summary"] for o in json.loads(ore_json.read_text())["outputs"]}
@@ -99,6 +107,8 @@ def main():
           f"in-process simulation {ore_inproc:.3f} s")
     print(f"NumPy in-process:       median {np_med:.3f} s (min {min(np_secs):.3f}, max {max(np_secs):.3f})")
     print(f"NumPy/orewatch: {ratio:.1f}x; target orewatch < {TARGET_SECONDS} s at {n:,} draws: {met}")
+    for name, walls in bundled:
+        print(f"bundled {name}: median {statistics.median(walls):.3f} s (min {min(walls):.3f}, max {max(walls):.3f})")
     print(f"load average {load_before:.2f} -> {load_after:.2f}")
     if load_before > 1.5:
         print("warning: the machine was busy; times are pessimistic", file=sys.stderr)
@@ -109,7 +119,8 @@ def main():
     dirty = subprocess.run(["git", "-C", str(BENCH_DIR), "status", "--porcelain"], capture_output=True, text=True).stdout.strip()
     np_version = subprocess.run([a.python, "-c", "import numpy; print(numpy.__version__)"], capture_output=True, text=True).stdout.strip()
     machine = f"{os.cpu_count()} CPU, {platform.machine()}, Linux {platform.release()}; load {load_before:.2f}->{load_after:.2f}"
-    row = (f"| {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} | {machine} | {version} ({rev}{'+dirty' if dirty else ''}), "
+    now = datetime.datetime.now(datetime.timezone.utc)
+    row = (f"| {now:%Y-%m-%d %H:%M} | {machine} | {version} ({rev}{'+dirty' if dirty else ''}), "
            f"numpy {np_version} | {a.runs} | {n:,} | {ore_med:.3f} | {ore_inproc:.3f} | {np_med:.3f} | {ratio:.1f}x | "
            f"{len(ref)} outputs x 4 stats agree (5 SE) | < 1 s {met} |\n")
     results = BENCH_DIR / "RESULTS.md"
@@ -121,9 +132,67 @@ def main():
               "|---|---|---|---|---|---|---|---|---|---|---|\n")
     if "## scenario_mc" not in text:
         text = text.rstrip("\n") + "\n" + header
-    # scenario_mc is the last section of the file: its rows are appended at the end.
-    results.write_text(text.rstrip("\n") + "\n" + row)
+    text = append_to_table(text, "## scenario_mc", row)
+    if bundled:
+        sub = "### scenario_mc: bundled scenarios"
+        if sub not in text:
+            table_end = table_end_index(text, "## scenario_mc")
+            block = ("\n" + sub + "\n\nEach `scenarios/*.toml` as a whole `orewatch --quiet scenario run F --draws N --out F.json` "
+                     "process against a store ingested beforehand (not timed) from the shared data; store loading and "
+                     "data-link evaluation count. Medians of N runs. No peer. Target: < 1 s at 1,000,000 draws.\n\n"
+                     "| date (UTC) | machine | versions | runs | draws | scenario | orewatch s (min–max) | target |\n"
+                     "|---|---|---|---|---|---|---|---|\n")
+            text = text[:table_end] + block + text[table_end:]
+        for name, walls in bundled:
+            med = statistics.median(walls)
+            brow = (f"| {now:%Y-%m-%d %H:%M} | {machine} | {version} ({rev}{'+dirty' if dirty else ''}) | {a.runs} | {n:,} | "
+                    f"{name} | {med:.3f} ({min(walls):.3f}–{max(walls):.3f}) | < 1 s {'met' if med < TARGET_SECONDS else 'MISSED'} |\n")
+            text = append_to_table(text, sub, brow)
+    results.write_text(text)
     print(f"recorded in {results}")
+
+
+def time_bundled(a, out_dir):
+    """Whole-process wall time of every scenarios/*.toml at --draws, on a store ingested once."""
+    store = out_dir / "store"
+    if not (store / "current").exists():
+        if not a.data:
+            sys.exit("--data is needed to ingest the store for the bundled scenarios (or pass --no-bundled)")
+        subprocess.run([a.orewatch, "--store", str(store), "--quiet", "ingest", a.data], check=True,
+                       stdout=subprocess.DEVNULL)
+    timed = []
+    for f in sorted((BENCH_DIR.parent / "scenarios").glob("*.toml")):
+        argv = [a.orewatch, "--store", str(store), "--quiet", "scenario", "run", str(f), "--draws", str(a.draws),
+                "--seed", str(a.seed), "--out", str(out_dir / f"bundled_{f.stem}.json")]
+        walls = []
+        for _ in range(a.runs):
+            t0 = time.perf_counter()
+            subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+            walls.append(time.perf_counter() - t0)
+        timed.append((f.stem, walls))
+    return timed
+
+
+def table_end_index(text, heading):
+    """Index just after the last row of the first table under `heading`."""
+    start = text.index(heading)
+    lines = text[start:].split("\n")
+    offset, seen_table = start, False
+    for line in lines:
+        if line.startswith("|"):
+            seen_table = True
+        elif seen_table:
+            return offset
+        offset += len(line) + 1
+    return len(text)
+
+
+def append_to_table(text, heading, row):
+    """`text` with `row` (ending in a newline) after the last row of the table under `heading`."""
+    end = table_end_index(text, heading)
+    if end >= len(text):
+        return text.rstrip("\n") + "\n" + row
+    return text[:end] + row + text[end:]
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 //! `orewatch scenario`: run, compare, check and describe partnership scenario files.
 //!
 //! ```text
-//! orewatch scenario run FILE [--draws N] [--seed S] [--out results.json]
+//! orewatch scenario run FILE [--draws N] [--seed S] [--out results.json] [--timings]
 //! orewatch scenario compare A B … [--draws N] [--seed S] [--out comparison.json]
 //! orewatch scenario check FILE
 //! orewatch scenario schema
@@ -18,11 +18,12 @@
 //! Thin layer over `orewatch_core::scenario`.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use orewatch_core::model::Dataset;
 use orewatch_core::scenario::compare::{compare, PairComparison};
-use orewatch_core::scenario::engine::{results, simulate, DataLinks, NoData, OutputResult};
+use orewatch_core::scenario::engine::{results, simulate_timed, DataLinks, NoData, OutputResult};
 use orewatch_core::scenario::links::{Resolved, StoreLinks};
 use orewatch_core::scenario::model::{parse_model, Kind, Model, Provenance};
 use orewatch_core::scenario::schema::json_schema;
@@ -54,6 +55,10 @@ pub enum Sub {
         /// Write the results and their metadata as JSON.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Print the wall-clock time of each stage (store, links, sampling, correlation,
+        /// evaluation, summaries, sensitivity, output) to stderr.
+        #[arg(long)]
+        timings: bool,
     },
     /// Compare scenarios on common random numbers: P(A better than B) per shared output.
     Compare {
@@ -84,7 +89,16 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
             draws,
             seed,
             out,
-        } => run_one(store_dir, quiet, &file, draws, seed, out.as_deref()),
+            timings,
+        } => run_one(
+            store_dir,
+            quiet,
+            &file,
+            draws,
+            seed,
+            out.as_deref(),
+            timings,
+        ),
         Sub::Compare {
             files,
             draws,
@@ -213,6 +227,37 @@ fn fmt(x: f64) -> String {
     }
 }
 
+/// Wall-clock stages of `scenario run`, printed with `--timings`.
+struct Stopwatch {
+    last: Instant,
+    stages: Vec<(&'static str, f64)>,
+}
+
+impl Stopwatch {
+    fn new() -> Self {
+        Stopwatch {
+            last: Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
+
+    fn print(&self) {
+        let total: f64 = self.stages.iter().map(|s| s.1).sum();
+        let parts: Vec<String> = self
+            .stages
+            .iter()
+            .map(|(name, secs)| format!("{name} {secs:.3}"))
+            .collect();
+        eprintln!("timings (s): {}; total {total:.3}", parts.join(", "));
+    }
+}
+
 fn run_one(
     store_dir: &Path,
     quiet: bool,
@@ -220,10 +265,12 @@ fn run_one(
     draws: usize,
     seed: u64,
     out: Option<&Path>,
+    timings: bool,
 ) -> Result<()> {
     if draws < 2 {
         bail!("--draws {draws}: expected at least 2 draws");
     }
+    let mut watch = Stopwatch::new();
     let loaded = load(file)?;
     let model = &loaded.model;
     let store = if has_links(&[model]) {
@@ -231,6 +278,7 @@ fn run_one(
     } else {
         None
     };
+    watch.lap("parse+store");
     let links = store
         .as_ref()
         .map(|s| StoreLinks::new(&s.dataset, &s.manifest.sources));
@@ -242,11 +290,15 @@ fn run_one(
         Some(l) => l,
         None => &NoData,
     };
-    let started = std::time::Instant::now();
-    let sim = simulate(model, draws, seed, data)?;
+    watch.lap("links");
+    let started = Instant::now();
+    let (sim, stage) = simulate_timed(model, draws, seed, data)?;
+    watch.lap("simulate");
     let res = results(model, &sim);
     let simulated = started.elapsed();
+    watch.lap("summaries");
     let sens = sensitivity(model, &sim)?;
+    watch.lap("sensitivity");
     if !quiet {
         eprintln!(
             "simulated {draws} draws in {:.3} s; sensitivity in {:.3} s",
@@ -266,6 +318,16 @@ fn run_one(
             "inputs": inputs_json(model),
         });
         write_json(path, &doc)?;
+    }
+    watch.lap("output");
+    if timings {
+        eprintln!(
+            "simulate (s): sample {:.3}, correlate {:.3}, evaluate {:.3}",
+            stage.sample.as_secs_f64(),
+            stage.correlate.as_secs_f64(),
+            stage.evaluate.as_secs_f64()
+        );
+        watch.print();
     }
     Ok(())
 }

@@ -14,6 +14,7 @@
 //! all draws.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -77,6 +78,17 @@ pub struct RunError {
     pub message: String,
 }
 
+/// Wall-clock time of each stage of [`simulate_timed`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Drawing every random input (distributions and data links).
+    pub sample: Duration,
+    /// Imposing the rank correlations (Iman–Conover).
+    pub correlate: Duration,
+    /// Evaluating the expressions and outputs.
+    pub evaluate: Duration,
+}
+
 /// Draws `n` samples of every variable and output.
 pub fn simulate(
     model: &Model,
@@ -84,12 +96,24 @@ pub fn simulate(
     seed: u64,
     data: &dyn DataLinks,
 ) -> Result<Draws, RunError> {
+    simulate_timed(model, n, seed, data).map(|(draws, _)| draws)
+}
+
+/// [`simulate`], with the time each stage took.
+pub fn simulate_timed(
+    model: &Model,
+    n: usize,
+    seed: u64,
+    data: &dyn DataLinks,
+) -> Result<(Draws, Timings), RunError> {
     let fail = |line: usize, name: &str, message: String| RunError {
         file: model.file.clone(),
         line,
         name: name.to_string(),
         message,
     };
+    let mut timings = Timings::default();
+    let started = Instant::now();
     let random: Vec<(String, Vec<f64>)> = model
         .variables
         .par_iter()
@@ -107,6 +131,8 @@ pub fn simulate(
         })
         .collect::<Result<_, _>>()?;
     let mut values: BTreeMap<String, Vec<f64>> = random.into_iter().collect();
+    timings.sample = started.elapsed();
+    let started = Instant::now();
     if let Some(plan) = correlate::plan(&model.correlations)
         .map_err(|e| fail(model.correlations[e.pair].line, "correlations", e.message))?
     {
@@ -120,13 +146,19 @@ pub fn simulate(
             values.insert(name.clone(), column);
         }
     }
+    timings.correlate = started.elapsed();
+    let started = Instant::now();
     let (variables, outputs) = evaluate(model, values, n)?;
-    Ok(Draws {
-        n,
-        seed,
-        variables,
-        outputs,
-    })
+    timings.evaluate = started.elapsed();
+    Ok((
+        Draws {
+            n,
+            seed,
+            variables,
+            outputs,
+        },
+        timings,
+    ))
 }
 
 /// Draws by name.
@@ -193,21 +225,64 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// Mean, sample sd (n − 1), the 5/50/95 % quantiles ([`quantile_sorted`]'s definition) and
+/// the count of NaN draws. The quantiles come from three selections (`select_nth_unstable`,
+/// O(n)) instead of a full sort: the order statistics they pick are the sorted ones. Mean and
+/// sd are summed in draw order (before, in sorted order: the last digits, ~1e-11 relative,
+/// can differ from runs of earlier versions).
 pub fn summarise(draws: &[f64]) -> Summary {
     let mut v: Vec<f64> = draws.iter().copied().filter(|x| !x.is_nan()).collect();
     let nan_draws = draws.len() - v.len();
-    v.sort_by(f64::total_cmp);
     let n = v.len() as f64;
     let mean = v.iter().sum::<f64>() / n;
     let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+    let [p5, median, p95] = quantiles_by_selection(&mut v, [0.05, 0.5, 0.95]);
     Summary {
         mean,
         sd: var.sqrt(),
-        p5: quantile_sorted(&v, 0.05),
-        median: quantile_sorted(&v, 0.5),
-        p95: quantile_sorted(&v, 0.95),
+        p5,
+        median,
+        p95,
         nan_draws,
     }
+}
+
+/// The quantiles `qs` (ascending, 0–1) of `v` as [`quantile_sorted`] gives them on the sorted
+/// values, found by selection; `v` is reordered. Each quantile needs the order statistics
+/// ⌊h⌋ and ⌈h⌉ (h = (len − 1)·q): ⌊h⌋ by `select_nth_unstable_by` on the part of `v` not yet
+/// partitioned, ⌈h⌉ = ⌊h⌋ + 1 as the least value after it.
+pub fn quantiles_by_selection<const K: usize>(v: &mut [f64], qs: [f64; K]) -> [f64; K] {
+    let mut out = [f64::NAN; K];
+    if v.is_empty() {
+        return out;
+    }
+    let last = v.len() - 1;
+    // Everything before `from` is ≤ everything from `from` on (earlier selections).
+    let mut from = 0;
+    for (o, &q) in out.iter_mut().zip(&qs) {
+        let h = last as f64 * q;
+        let lo = (h.floor() as usize).min(last);
+        let hi = (h.ceil() as usize).min(last);
+        let lo_value = if lo >= from {
+            let (_, x, _) = v[from..].select_nth_unstable_by(lo - from, f64::total_cmp);
+            *x
+        } else {
+            // Already placed by an earlier selection at the same index.
+            v[lo]
+        };
+        let hi_value = if hi == lo {
+            lo_value
+        } else {
+            v[lo + 1..]
+                .iter()
+                .copied()
+                .min_by(f64::total_cmp)
+                .unwrap_or(lo_value)
+        };
+        from = from.max(lo + 1).min(v.len());
+        *o = lo_value + (h - lo as f64) * (hi_value - lo_value);
+    }
+    out
 }
 
 /// P(draw > threshold), over the draws that are numbers.
@@ -232,7 +307,7 @@ pub struct OutputResult {
 pub fn results(model: &Model, draws: &Draws) -> Vec<OutputResult> {
     let mut out: Vec<OutputResult> = model
         .outputs
-        .iter()
+        .par_iter()
         .map(|o| {
             let d = &draws.outputs[&o.name];
             OutputResult {
@@ -251,4 +326,85 @@ pub fn results(model: &Model, draws: &Draws) -> Vec<OutputResult> {
         .collect();
     out.sort_by(|a, b| a.aspect.cmp(&b.aspect).then(a.name.cmp(&b.name)));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::model::parse_model;
+    use crate::scenario::sensitivity::sensitivity;
+    use rand::RngExt;
+
+    #[test]
+    fn selected_quantiles_equal_the_sorted_ones() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        for n in [1usize, 2, 3, 4, 19, 20, 21, 1000, 4321] {
+            // Values with ties (rounded) and both zeros.
+            let v: Vec<f64> = (0..n)
+                .map(|i| {
+                    if i % 5 == 0 {
+                        -0.0
+                    } else {
+                        (rng.random::<f64>() * 20.0 - 10.0).round()
+                    }
+                })
+                .collect();
+            let mut sorted = v.clone();
+            sorted.sort_by(f64::total_cmp);
+            let qs = [0.0, 0.05, 0.05, 0.3, 0.5, 0.95, 0.999, 1.0];
+            let mut work = v.clone();
+            let got = quantiles_by_selection(&mut work, qs);
+            for (q, g) in qs.iter().zip(got) {
+                let want = quantile_sorted(&sorted, *q);
+                assert_eq!(g.to_bits(), want.to_bits(), "n {n} q {q}: {g} vs {want}");
+            }
+        }
+        assert!(quantiles_by_selection(&mut [], [0.5])[0].is_nan());
+        // By hand: 1..=10, q = 0.05 → h = 0.45 → 1 + 0.45 · (2 − 1) = 1.45; median 5.5.
+        let mut v: Vec<f64> = (1..=10).rev().map(f64::from).collect();
+        assert_eq!(quantiles_by_selection(&mut v, [0.05, 0.5]), [1.45, 5.5]);
+    }
+
+    fn bench_model() -> Model {
+        let text = include_str!("../../../../bench/scenario_mc/model.toml");
+        parse_model(text, "bench/scenario_mc/model.toml").unwrap()
+    }
+
+    fn bits(columns: &Columns) -> Vec<(String, Vec<u64>)> {
+        columns
+            .iter()
+            .map(|(k, v)| (k.clone(), v.iter().map(|x| x.to_bits()).collect()))
+            .collect()
+    }
+
+    /// Same seed → identical draws, summaries and sensitivity, whatever the number of threads
+    /// (sampling, Iman–Conover, chunked evaluation, summaries and ranks all run on rayon).
+    #[test]
+    fn identical_results_on_one_and_on_several_threads() {
+        let model = bench_model();
+        let n = 3 * crate::scenario::expr::CHUNK + 17;
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| {
+                    let d = simulate(&model, n, 20_250_101, &NoData).unwrap();
+                    let r = results(&model, &d);
+                    let s = sensitivity(&model, &d).unwrap();
+                    (
+                        bits(&d.variables),
+                        bits(&d.outputs),
+                        format!("{r:?}"),
+                        format!("{s:?}"),
+                    )
+                })
+        };
+        let one = run(1);
+        assert_eq!(one, run(3));
+        assert_eq!(one, run(2));
+        // And a different seed gives different draws (the test can fail).
+        let other = simulate(&model, n, 1, &NoData).unwrap();
+        assert_ne!(bits(&other.outputs), one.1);
+    }
 }

@@ -16,6 +16,8 @@
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
+
 /// A parsed expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
@@ -378,52 +380,137 @@ impl Expr {
         }
     }
 
-    /// Evaluates over `n` draws; `lookup` gives the draws of a name (already computed).
+    /// Evaluates over `n` draws; `lookup` gives the draws of a name (already computed, at
+    /// least `n` of them). Rows are evaluated in chunks of [`CHUNK`], in parallel (rayon); the
+    /// result does not depend on the number of threads.
     pub fn eval<'a>(
         &self,
         n: usize,
         lookup: &dyn Fn(&str) -> Option<&'a [f64]>,
     ) -> Result<Vec<f64>, String> {
+        let bound = self.bind(n, lookup)?;
+        let mut out = vec![0.0; n];
+        out.par_chunks_mut(CHUNK).enumerate().for_each_init(
+            Scratch::default,
+            |scratch, (c, chunk)| {
+                bound.eval_into(c * CHUNK, chunk, scratch);
+            },
+        );
+        Ok(out)
+    }
+
+    /// Resolves every name to its draws (checking there are at least `n`).
+    fn bind<'a>(
+        &self,
+        n: usize,
+        lookup: &dyn Fn(&str) -> Option<&'a [f64]>,
+    ) -> Result<Bound<'a>, String> {
         Ok(match self {
-            Expr::Number(v) => vec![*v; n],
-            Expr::Name(name) => lookup(name)
-                .ok_or_else(|| format!("unknown name `{name}`"))?
-                .to_vec(),
-            Expr::Neg(e) => {
-                let mut v = e.eval(n, lookup)?;
-                v.iter_mut().for_each(|x| *x = -*x);
-                v
+            Expr::Number(v) => Bound::Number(*v),
+            Expr::Name(name) => {
+                let column = lookup(name).ok_or_else(|| format!("unknown name `{name}`"))?;
+                if column.len() < n {
+                    return Err(format!(
+                        "`{name}` has {} draws, {n} are needed",
+                        column.len()
+                    ));
+                }
+                Bound::Column(column)
             }
-            Expr::Binary(op, a, b) => {
-                let mut x = a.eval(n, lookup)?;
-                let y = b.eval(n, lookup)?;
-                let f: fn(f64, f64) -> f64 = match op {
-                    BinOp::Add => |a, b| a + b,
-                    BinOp::Sub => |a, b| a - b,
-                    BinOp::Mul => |a, b| a * b,
-                    BinOp::Div => |a, b| a / b,
-                    BinOp::Pow => f64::powf,
-                    BinOp::Lt => |a, b| f64::from(u8::from(a < b)),
-                    BinOp::Le => |a, b| f64::from(u8::from(a <= b)),
-                    BinOp::Gt => |a, b| f64::from(u8::from(a > b)),
-                    BinOp::Ge => |a, b| f64::from(u8::from(a >= b)),
-                    BinOp::Eq => |a, b| f64::from(u8::from(a == b)),
-                    BinOp::Ne => |a, b| f64::from(u8::from(a != b)),
-                };
-                x.iter_mut().zip(&y).for_each(|(a, &b)| *a = f(*a, b));
-                x
+            Expr::Neg(e) => Bound::Neg(Box::new(e.bind(n, lookup)?)),
+            Expr::Binary(op, a, b) => Bound::Binary(
+                *op,
+                Box::new(a.bind(n, lookup)?),
+                Box::new(b.bind(n, lookup)?),
+            ),
+            Expr::Call(func, args) => Bound::Call(
+                *func,
+                args.iter()
+                    .map(|a| a.bind(n, lookup))
+                    .collect::<Result<_, _>>()?,
+            ),
+        })
+    }
+}
+
+/// Rows evaluated together by [`Expr::eval`]: every node's intermediate values for one chunk
+/// (32 KiB per node) stay in cache, and chunks are independent, so they run in parallel.
+pub const CHUNK: usize = 4096;
+
+/// An expression with its names resolved to their draws, ready to evaluate row-chunk by
+/// row-chunk.
+enum Bound<'a> {
+    Number(f64),
+    Column(&'a [f64]),
+    Neg(Box<Bound<'a>>),
+    Binary(BinOp, Box<Bound<'a>>, Box<Bound<'a>>),
+    Call(Func, Vec<Bound<'a>>),
+}
+
+/// Scratch buffers reused across the nodes and chunks of one thread.
+#[derive(Default)]
+struct Scratch(Vec<Vec<f64>>);
+
+impl Scratch {
+    fn take(&mut self, len: usize) -> Vec<f64> {
+        let mut v = self.0.pop().unwrap_or_default();
+        v.clear();
+        v.resize(len, 0.0);
+        v
+    }
+
+    fn give(&mut self, v: Vec<f64>) {
+        self.0.push(v);
+    }
+}
+
+impl Bound<'_> {
+    /// Writes rows `start .. start + out.len()` of the expression into `out`. Each row gets
+    /// exactly the floating-point operations of a whole-column evaluation, in the same order.
+    fn eval_into(&self, start: usize, out: &mut [f64], scratch: &mut Scratch) {
+        let len = out.len();
+        match self {
+            Bound::Number(v) => out.fill(*v),
+            Bound::Column(c) => out.copy_from_slice(&c[start..start + len]),
+            Bound::Neg(e) => {
+                e.eval_into(start, out, scratch);
+                out.iter_mut().for_each(|x| *x = -*x);
             }
-            Expr::Call(func, args) => {
-                let vals = args
+            Bound::Binary(op, a, b) => {
+                a.eval_into(start, out, scratch);
+                let mut y = scratch.take(len);
+                b.eval_into(start, &mut y, scratch);
+                let x = &mut *out;
+                match op {
+                    BinOp::Add => x.iter_mut().zip(&y).for_each(|(a, &b)| *a += b),
+                    BinOp::Sub => x.iter_mut().zip(&y).for_each(|(a, &b)| *a -= b),
+                    BinOp::Mul => x.iter_mut().zip(&y).for_each(|(a, &b)| *a *= b),
+                    BinOp::Div => x.iter_mut().zip(&y).for_each(|(a, &b)| *a /= b),
+                    BinOp::Pow => x.iter_mut().zip(&y).for_each(|(a, &b)| *a = a.powf(b)),
+                    BinOp::Lt => cmp(x, &y, |a, b| a < b),
+                    BinOp::Le => cmp(x, &y, |a, b| a <= b),
+                    BinOp::Gt => cmp(x, &y, |a, b| a > b),
+                    BinOp::Ge => cmp(x, &y, |a, b| a >= b),
+                    BinOp::Eq => cmp(x, &y, |a, b| a == b),
+                    BinOp::Ne => cmp(x, &y, |a, b| a != b),
+                }
+                scratch.give(y);
+            }
+            Bound::Call(func, args) => {
+                args[0].eval_into(start, out, scratch);
+                let rest: Vec<Vec<f64>> = args[1..]
                     .iter()
-                    .map(|a| a.eval(n, lookup))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let mut out = vals[0].clone();
+                    .map(|a| {
+                        let mut v = scratch.take(len);
+                        a.eval_into(start, &mut v, scratch);
+                        v
+                    })
+                    .collect();
                 match func {
-                    Func::Min => vals[1..]
+                    Func::Min => rest
                         .iter()
                         .for_each(|v| out.iter_mut().zip(v).for_each(|(a, &b)| *a = a.min(b))),
-                    Func::Max => vals[1..]
+                    Func::Max => rest
                         .iter()
                         .for_each(|v| out.iter_mut().zip(v).for_each(|(a, &b)| *a = a.max(b))),
                     Func::Exp => out.iter_mut().for_each(|a| *a = a.exp()),
@@ -431,24 +518,27 @@ impl Expr {
                     Func::Sqrt => out.iter_mut().for_each(|a| *a = a.sqrt()),
                     Func::Abs => out.iter_mut().for_each(|a| *a = a.abs()),
                     Func::Clamp => {
-                        for i in 0..n {
-                            out[i] = out[i].max(vals[1][i]).min(vals[2][i]);
+                        for ((x, lo), hi) in out.iter_mut().zip(&rest[0]).zip(&rest[1]) {
+                            *x = x.max(*lo).min(*hi);
                         }
                     }
                     Func::If => {
-                        for i in 0..n {
-                            out[i] = if vals[0][i] != 0.0 {
-                                vals[1][i]
-                            } else {
-                                vals[2][i]
-                            };
+                        for ((x, then), otherwise) in out.iter_mut().zip(&rest[0]).zip(&rest[1]) {
+                            *x = if *x != 0.0 { *then } else { *otherwise };
                         }
                     }
                 }
-                out
+                rest.into_iter().for_each(|v| scratch.give(v));
             }
-        })
+        }
     }
+}
+
+/// A comparison's 1 or 0 per row.
+fn cmp(x: &mut [f64], y: &[f64], f: impl Fn(f64, f64) -> bool) {
+    x.iter_mut()
+        .zip(y)
+        .for_each(|(a, &b)| *a = f64::from(u8::from(f(*a, b))));
 }
 
 #[cfg(test)]
@@ -503,6 +593,86 @@ mod tests {
             })
             .unwrap();
         assert_eq!(v, [19.0, 59.0]);
+    }
+
+    /// One row at a time, straight from the tree: the reference for the chunked evaluator.
+    fn eval_row(e: &Expr, value: &dyn Fn(&str) -> f64) -> f64 {
+        match e {
+            Expr::Number(v) => *v,
+            Expr::Name(n) => value(n),
+            Expr::Neg(a) => -eval_row(a, value),
+            Expr::Binary(op, a, b) => {
+                let (x, y) = (eval_row(a, value), eval_row(b, value));
+                let t = |c: bool| if c { 1.0 } else { 0.0 };
+                match op {
+                    BinOp::Add => x + y,
+                    BinOp::Sub => x - y,
+                    BinOp::Mul => x * y,
+                    BinOp::Div => x / y,
+                    BinOp::Pow => x.powf(y),
+                    BinOp::Lt => t(x < y),
+                    BinOp::Le => t(x <= y),
+                    BinOp::Gt => t(x > y),
+                    BinOp::Ge => t(x >= y),
+                    BinOp::Eq => t(x == y),
+                    BinOp::Ne => t(x != y),
+                }
+            }
+            Expr::Call(f, args) => {
+                let v: Vec<f64> = args.iter().map(|a| eval_row(a, value)).collect();
+                match f {
+                    Func::Min => v.iter().copied().fold(v[0], f64::min),
+                    Func::Max => v.iter().copied().fold(v[0], f64::max),
+                    Func::Exp => v[0].exp(),
+                    Func::Ln => v[0].ln(),
+                    Func::Sqrt => v[0].sqrt(),
+                    Func::Abs => v[0].abs(),
+                    Func::Clamp => v[0].max(v[1]).min(v[2]),
+                    Func::If => {
+                        if v[0] != 0.0 {
+                            v[1]
+                        } else {
+                            v[2]
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn chunked_evaluation_equals_row_by_row() {
+        // Rows straddle several chunks (and a partial last one); values include 0 and negatives.
+        let n = 2 * CHUNK + 1234;
+        let a: Vec<f64> = (0..n).map(|i| (i % 97) as f64 / 7.0 - 3.0).collect();
+        let b: Vec<f64> = (0..n).map(|i| ((i * 31) % 101) as f64 / 13.0).collect();
+        let c: Vec<f64> = (0..n).map(|i| (i % 3) as f64).collect();
+        let lookup = |name: &str| match name {
+            "a" => Some(&a[..]),
+            "b" => Some(&b[..]),
+            "c" => Some(&c[..]),
+            _ => None,
+        };
+        for text in [
+            "a * b - c / (b + 1) + -a ^ 2",
+            "if(a > 0, ln(b + 1) * a, exp(a) - min(a, b, c))",
+            "clamp(a * 2, -1, b) + max(c, a) + sqrt(abs(a)) + (a != c) + (b <= 2) + (a == 0)",
+            "2 ^ a ^ 0.5 + a / c + (a >= b) - (a < c)",
+            "7",
+        ] {
+            let e = parse(text).unwrap();
+            let got = e.eval(n, &lookup).unwrap();
+            for (i, g) in got.iter().enumerate() {
+                let want = eval_row(&e, &|name| lookup(name).unwrap()[i]);
+                assert_eq!(
+                    g.to_bits(),
+                    want.to_bits(),
+                    "`{text}` row {i}: {g} vs {want}"
+                );
+            }
+        }
+        let e = parse("a + d").unwrap().eval(n, &lookup).unwrap_err();
+        assert!(e.contains("unknown name `d`"), "{e}");
     }
 
     #[test]

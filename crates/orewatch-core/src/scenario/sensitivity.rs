@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::correlate::{pearson, ranks};
-use super::engine::{evaluate, quantile_sorted, Draws, RunError};
+use super::engine::{evaluate, quantiles_by_selection, Draws, RunError};
 use super::model::{Kind, Model};
 
 /// Draws used for sensitivity at most (see the module docs).
@@ -75,9 +75,8 @@ pub fn sensitivity(model: &Model, draws: &Draws) -> Result<Vec<Sensitivity>, Run
         .par_iter()
         .map(|name| {
             let x = column(name);
-            let mut sorted: Vec<f64> = x.iter().copied().filter(|v| !v.is_nan()).collect();
-            sorted.sort_unstable_by(f64::total_cmp);
-            let q = [0.05, 0.5, 0.95].map(|q| quantile_sorted(&sorted, q));
+            let mut valid: Vec<f64> = x.iter().copied().filter(|v| !v.is_nan()).collect();
+            let q = quantiles_by_selection(&mut valid, [0.05, 0.5, 0.95]);
             (q, ranks(x))
         })
         .collect();
