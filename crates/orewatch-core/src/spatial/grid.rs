@@ -23,9 +23,9 @@ pub(crate) const MARGIN_DEG: f64 = 1e-7;
 const MIN_CELL_DEG: f64 = 0.1;
 const MAX_CELL_DEG: f64 = 30.0;
 
-/// At most this many cells per indexed point in the points' bounding box (but always allow
-/// [`MIN_CELL_BUDGET`] cells): keeps the dense grid proportional to the data.
-const MAX_CELLS_PER_POINT: f64 = 128.0;
+/// At most this many cells per indexed point in the points' bounding box, by default (but
+/// always allow [`MIN_CELL_BUDGET`] cells): keeps the dense grid proportional to the data.
+pub(crate) const MAX_CELLS_PER_POINT: f64 = 128.0;
 const MIN_CELL_BUDGET: f64 = 4096.0;
 
 /// ⌊x⌋ for finite x of moderate size, without a libm call (x86-64's baseline has no rounding
@@ -67,11 +67,12 @@ pub(crate) struct CapCells {
 impl GridSpec {
     /// A grid whose cells are about `radius_km / cells_per_radius` across (in latitude), but
     /// never so fine that the bounding box of the points (`lats`, `lons`, widened by
-    /// `radius_km` when caps are indexed) holds more than [`MAX_CELLS_PER_POINT`] cells per
+    /// `widen_km` when caps are indexed) holds more than `max_cells_per_point` cells per
     /// point: few points get a coarse grid, so building it costs no more than the points.
     pub fn for_points(
         radius_km: f64,
         cells_per_radius: f64,
+        max_cells_per_point: f64,
         lats: &[f64],
         lons: &[f64],
         widen_km: f64,
@@ -92,7 +93,7 @@ impl GridSpec {
         if n > 0 {
             let height = (lat_hi - lat_lo + 2.0 * widen_deg).min(180.0);
             let width = (lon_hi - lon_lo + 2.0 * widen_deg * 3.0).min(360.0);
-            let max_cells = (n as f64 * MAX_CELLS_PER_POINT).max(MIN_CELL_BUDGET);
+            let max_cells = (n as f64 * max_cells_per_point).max(MIN_CELL_BUDGET);
             hint = hint.max((height * width / max_cells).sqrt());
         }
         GridSpec::with_cell(hint)
@@ -132,35 +133,36 @@ impl GridSpec {
 
     #[inline]
     fn col_of(&self, lon: f64) -> u32 {
-        let c = floor_i64((lon + 180.0) / self.cell_deg);
-        let n = self.ncols as i64;
-        // Longitudes in [-180, 180] need at most one wrap (180° itself is column 0); the
-        // division of the general case is slow on the lookup path.
-        let c = if c < 0 {
-            c + n
-        } else if c >= n {
-            c - n
-        } else {
-            c
-        };
-        c.rem_euclid(n) as u32
+        // Longitudes in [-180, 180] need at most one wrap (180° itself is column 0).
+        wrap_col(floor_i64((lon + 180.0) / self.cell_deg), self.ncols as i64)
     }
 
     /// The cells a cap of `radius_km` around (lat, lon) may touch. None for non-finite input.
     pub fn cap_cells(&self, lat: f64, lon: f64, radius_km: f64) -> Option<CapCells> {
+        self.cap_cells_with(lat, lon, lat.to_radians().cos(), &CapRadius::new(radius_km))
+    }
+
+    /// [`GridSpec::cap_cells`] with the cosine of the latitude and the radius's constants
+    /// computed by the caller (once per site and once per radius when indexing many caps).
+    pub fn cap_cells_with(
+        &self,
+        lat: f64,
+        lon: f64,
+        cos_lat: f64,
+        radius: &CapRadius,
+    ) -> Option<CapCells> {
         if !lat.is_finite() || !lon.is_finite() {
             return None;
         }
-        let delta_deg = (radius_km / EARTH_RADIUS_KM).to_degrees();
-        let lat_lo = lat - delta_deg - MARGIN_DEG;
-        let lat_hi = lat + delta_deg + MARGIN_DEG;
+        let lat_lo = lat - radius.delta_deg - MARGIN_DEG;
+        let lat_hi = lat + radius.delta_deg + MARGIN_DEG;
         let row_lo = self.row_of(lat_lo.max(-90.0));
         let row_hi = self.row_of(lat_hi.min(90.0));
         let holds_pole = lat_hi >= 90.0 || lat_lo <= -90.0;
         let cols = if holds_pole {
             ColSpan::All
         } else {
-            let ratio = (radius_km / EARTH_RADIUS_KM).sin() / lat.to_radians().cos();
+            let ratio = radius.sin_delta / cos_lat;
             if ratio.is_nan() || ratio >= 1.0 - 1e-12 {
                 ColSpan::All
             } else {
@@ -172,7 +174,7 @@ impl GridSpec {
                     ColSpan::All
                 } else {
                     ColSpan::Range {
-                        start: c_lo.rem_euclid(self.ncols as i64) as u32,
+                        start: wrap_col(c_lo, self.ncols as i64),
                         len: len as u32,
                     }
                 }
@@ -183,6 +185,42 @@ impl GridSpec {
             row_hi,
             cols,
         })
+    }
+}
+
+/// A column number reduced to `0..n`: an integer division only when it is outside `-n..2n`
+/// (longitudes beyond ±360°), which the hot paths never see.
+#[inline]
+fn wrap_col(c: i64, n: i64) -> u32 {
+    let c = if c < 0 {
+        c + n
+    } else if c >= n {
+        c - n
+    } else {
+        c
+    };
+    if (0..n).contains(&c) {
+        c as u32
+    } else {
+        c.rem_euclid(n) as u32
+    }
+}
+
+/// The constants of a cap radius that [`GridSpec::cap_cells_with`] needs: its angle δ in
+/// degrees and sin δ.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CapRadius {
+    delta_deg: f64,
+    sin_delta: f64,
+}
+
+impl CapRadius {
+    pub fn new(radius_km: f64) -> CapRadius {
+        let delta = radius_km / EARTH_RADIUS_KM;
+        CapRadius {
+            delta_deg: delta.to_degrees(),
+            sin_delta: delta.sin(),
+        }
     }
 }
 
@@ -209,14 +247,93 @@ pub(crate) struct Buckets<T> {
     items: Vec<T>,
 }
 
-impl<T: Copy + Default> Buckets<T> {
-    /// Builds the buckets from a function that reports, for each item, the cells it belongs to
-    /// (called twice: once to count, once to fill). `window` is the (row_lo, row_hi, col_lo,
-    /// col_hi) range, inclusive, that holds every reported cell.
-    pub fn build<F>(spec: GridSpec, window: Option<(u32, u32, u32, u32)>, mut each: F) -> Buckets<T>
-    where
-        F: FnMut(&mut dyn FnMut(T, u32, u32)),
-    {
+/// A run of cells of one window row registered for one item: row `row`, columns
+/// `col_lo..col_hi`, all relative to the window.
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    row: u32,
+    col_lo: u32,
+    col_hi: u32,
+    id: u32,
+}
+
+/// The registrations of items in cells, collected in one pass before they are grouped by cell
+/// ([`Buckets::build`]): runs of cells along a row ([`Span`]s), in the order they were made,
+/// and the number of spans per row.
+pub(crate) struct CellSink {
+    row0: u32,
+    nrows: u32,
+    col0: u32,
+    ncols: u32,
+    /// `row_counts[row + 1]` is the number of spans in window row `row`.
+    row_counts: Vec<u32>,
+    spans: Vec<Span>,
+    /// Total number of (item, cell) registrations.
+    entries: usize,
+}
+
+impl CellSink {
+    /// Registers item `id` in the cells `cols` of grid row `row` (all inside the window).
+    #[inline]
+    pub fn put_span(&mut self, id: u32, row: u32, cols: std::ops::Range<u32>) {
+        if cols.is_empty() {
+            return;
+        }
+        let r = row - self.row0;
+        debug_assert!(r < self.nrows);
+        debug_assert!(cols.start >= self.col0 && cols.end <= self.col0 + self.ncols);
+        self.row_counts[r as usize + 1] += 1;
+        self.entries += cols.len();
+        self.spans.push(Span {
+            row: r,
+            col_lo: cols.start - self.col0,
+            col_hi: cols.end - self.col0,
+            id,
+        });
+    }
+
+    /// Registers item `id` in one cell (inside the window).
+    #[inline]
+    pub fn put(&mut self, id: u32, row: u32, col: u32) {
+        self.put_span(id, row, col..col + 1);
+    }
+
+    /// Registers item `id` in every cell of a cap on the whole grid (columns wrap at the
+    /// antimeridian); every such cell must lie inside the window.
+    pub fn put_cap(&mut self, id: u32, spec: &GridSpec, cells: &CapCells) {
+        for row in cells.row_lo..=cells.row_hi {
+            match cells.cols {
+                ColSpan::All => self.put_span(id, row, 0..spec.ncols),
+                ColSpan::Range { start, len } => {
+                    // Columns east of the last one wrap to 0 (at most once: len < ncols).
+                    let east = len.min(spec.ncols.saturating_sub(start));
+                    self.put_span(id, row, start..start + east);
+                    self.put_span(id, row, 0..len - east);
+                }
+            }
+        }
+    }
+}
+
+impl<T: Copy> Buckets<T> {
+    /// Builds the buckets in one pass over the items: `register` puts each item id in the
+    /// cells it belongs to (all inside `window`, the (row_lo, row_hi, col_lo, col_hi) range,
+    /// inclusive), as runs of cells along a row; `item` makes the stored item of an id. Within
+    /// a cell, items keep the order in which they were registered.
+    ///
+    /// Method: a counting sort by cell done row by row, so that every random access stays in
+    /// a row-sized buffer in L1 cache. The spans are first grouped by row (a stable counting
+    /// sort over the window's rows); then, for each row in turn, the items per column are
+    /// counted, a prefix sum gives the row's offsets (written out in order), the ids are
+    /// scattered to their columns in a row buffer, and the stored items are appended from it.
+    /// (A counting sort over the whole window at once touches the per-cell counts at random,
+    /// and for a few thousand caps that cost more than all the rest.)
+    pub fn build(
+        spec: GridSpec,
+        window: Option<(u32, u32, u32, u32)>,
+        register: impl FnOnce(&mut CellSink),
+        mut item: impl FnMut(u32) -> T,
+    ) -> Buckets<T> {
         let Some((r_lo, r_hi, c_lo, c_hi)) = window else {
             return Buckets {
                 spec,
@@ -229,22 +346,77 @@ impl<T: Copy + Default> Buckets<T> {
             };
         };
         let (nrows, ncols) = (r_hi - r_lo + 1, c_hi - c_lo + 1);
-        let ncells = nrows as usize * ncols as usize;
-        let local =
-            |row: u32, col: u32| (row - r_lo) as usize * ncols as usize + (col - c_lo) as usize;
-        let mut counts = vec![0u32; ncells + 1];
-        each(&mut |_item, row, col| counts[local(row, col) + 1] += 1);
-        for i in 1..counts.len() {
-            counts[i] += counts[i - 1];
+        let mut sink = CellSink {
+            row0: r_lo,
+            nrows,
+            col0: c_lo,
+            ncols,
+            row_counts: vec![0; nrows as usize + 1],
+            spans: Vec::new(),
+            entries: 0,
+        };
+        register(&mut sink);
+        let CellSink {
+            row_counts: mut row_starts,
+            spans,
+            entries,
+            ..
+        } = sink;
+
+        // Spans grouped by row, in registration order within a row.
+        for r in 1..row_starts.len() {
+            row_starts[r] += row_starts[r - 1];
         }
-        let offsets = counts;
-        let mut next = offsets.clone();
-        let mut items = vec![T::default(); offsets[ncells] as usize];
-        each(&mut |item, row, col| {
-            let cell = local(row, col);
-            items[next[cell] as usize] = item;
-            next[cell] += 1;
-        });
+        let by_row = if spans.windows(2).all(|w| w[0].row <= w[1].row) {
+            spans
+        } else {
+            let mut cursor = row_starts.clone();
+            let mut by_row = vec![Span::default(); spans.len()];
+            for span in &spans {
+                let slot = &mut cursor[span.row as usize];
+                by_row[*slot as usize] = *span;
+                *slot += 1;
+            }
+            by_row
+        };
+
+        let ncols_us = ncols as usize;
+        let mut offsets = Vec::with_capacity(nrows as usize * ncols_us + 1);
+        offsets.push(0u32);
+        let mut items = Vec::with_capacity(entries);
+        // Per column of the current row: its count at [col + 1], then (prefix sum) its start
+        // in the row at [col], then (scatter) its end.
+        let mut col_counts = vec![0u32; ncols_us + 1];
+        let mut row_ids: Vec<u32> = Vec::new();
+        for r in 0..nrows as usize {
+            let base = items.len() as u32;
+            let spans = &by_row[row_starts[r] as usize..row_starts[r + 1] as usize];
+            if spans.is_empty() {
+                offsets.extend(std::iter::repeat_n(base, ncols_us));
+                continue;
+            }
+            col_counts.fill(0);
+            for span in spans {
+                for c in span.col_lo..span.col_hi {
+                    col_counts[c as usize + 1] += 1;
+                }
+            }
+            for c in 1..col_counts.len() {
+                col_counts[c] += col_counts[c - 1];
+            }
+            offsets.extend(col_counts[1..].iter().map(|&end| base + end));
+            row_ids.clear();
+            row_ids.resize(col_counts[ncols_us] as usize, 0);
+            for span in spans {
+                for c in span.col_lo..span.col_hi {
+                    let slot = &mut col_counts[c as usize];
+                    row_ids[*slot as usize] = span.id;
+                    *slot += 1;
+                }
+            }
+            items.extend(row_ids.iter().map(|&id| item(id)));
+        }
+        debug_assert_eq!(items.len(), entries);
         Buckets {
             spec,
             row0: r_lo,
@@ -341,21 +513,6 @@ impl<T: Copy + Default> Buckets<T> {
             }
         }
     }
-
-    /// Calls `f` with every (row, col) of a cap's cells on the whole grid (columns wrap).
-    pub fn for_each_grid_cell(spec: &GridSpec, cells: &CapCells, mut f: impl FnMut(u32, u32)) {
-        for row in cells.row_lo..=cells.row_hi {
-            match cells.cols {
-                ColSpan::All => (0..spec.ncols).for_each(|col| f(row, col)),
-                ColSpan::Range { start, len } => {
-                    // Columns east of the last one wrap to 0 (at most once: len < ncols).
-                    let east = len.min(spec.ncols.saturating_sub(start));
-                    (start..start + east).for_each(|col| f(row, col));
-                    (0..len - east).for_each(|col| f(row, col));
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -386,13 +543,20 @@ mod tests {
         let (lats, lons): (Vec<f64>, Vec<f64>) = (0..100_000)
             .map(|i| ((i % 300) as f64 / 10.0, (i / 300) as f64 / 10.0))
             .unzip();
-        let g = GridSpec::for_points(25.0, 2.0, &lats, &lons, 25.0);
+        let g = GridSpec::for_points(25.0, 2.0, MAX_CELLS_PER_POINT, &lats, &lons, 25.0);
         assert!((g.cell_deg * g.ncols as f64 - 360.0).abs() < 1e-9);
         // 25 km is 0.2248° of latitude; half of it is 0.1124°: 3,202 columns.
         assert_eq!(g.ncols, 3202);
         assert!(g.nrows as f64 * g.cell_deg >= 180.0);
         // Three points in a 10° box may use 4,096 cells: 10 / 64 = 0.156° at least.
-        let g = GridSpec::for_points(25.0, 2.0, &[0.0, 10.0, 5.0], &[0.0, 10.0, 5.0], 0.0);
+        let g = GridSpec::for_points(
+            25.0,
+            2.0,
+            MAX_CELLS_PER_POINT,
+            &[0.0, 10.0, 5.0],
+            &[0.0, 10.0, 5.0],
+            0.0,
+        );
         assert_eq!(g.ncols, 2304);
     }
 
@@ -404,6 +568,10 @@ mod tests {
             nrows: 180,
         };
         assert_eq!(g.cell_of(0.0, 0.0), Some((90, 180)));
+        // Longitudes beyond one turn take the slow wrap and land where their equivalent does.
+        assert_eq!(g.cell_of(0.0, 540.0), g.cell_of(0.0, 180.0));
+        assert_eq!(g.cell_of(0.0, -545.0), g.cell_of(0.0, 175.0));
+        assert_eq!(g.cell_of(0.0, -545.0), Some((90, 355)));
         assert_eq!(g.cell_of(90.0, 180.0), Some((179, 0)));
         assert_eq!(g.cell_of(-90.0, -180.0), Some((0, 0)));
         assert_eq!(g.cell_of(f64::NAN, 0.0), None);
@@ -432,5 +600,66 @@ mod tests {
         let cells = g.cap_cells(89.9, 10.0, 50.0).unwrap();
         assert_eq!(cells.cols, ColSpan::All);
         assert_eq!(cells.row_hi, 179);
+    }
+
+    #[test]
+    fn few_points_get_coarser_cells_up_to_the_cell_budget() {
+        // 1,000 points spread over a 64° × 64° box: at most 8 cells per point is 8,000 cells,
+        // i.e. cells of at least √(64·64/8000) = 0.716°, above the 0.225° of a 25 km radius.
+        let (lats, lons): (Vec<f64>, Vec<f64>) = (0..1000)
+            .map(|i| ((i % 32) as f64 * 64.0 / 31.0, (i / 32) as f64 * 64.0 / 31.0))
+            .unzip();
+        let g = GridSpec::for_points(25.0, 1.0, 8.0, &lats, &lons, 0.0);
+        assert_eq!(
+            g.ncols,
+            (360.0f64 / (64.0 * 64.0 / 8000.0f64).sqrt()).floor() as u32
+        );
+        let g = GridSpec::for_points(25.0, 1.0, MAX_CELLS_PER_POINT, &lats, &lons, 0.0);
+        assert_eq!(g.ncols, 1601); // one cell per radius: 360 / 0.2248° rounded down
+    }
+
+    #[test]
+    fn buckets_group_items_by_cell_in_registration_order() {
+        let spec = GridSpec {
+            cell_deg: 1.0,
+            ncols: 360,
+            nrows: 180,
+        };
+        // Window rows 10..=12, columns 5..=8; rows registered out of order, one row empty.
+        let b: Buckets<u32> = Buckets::build(
+            spec,
+            Some((10, 12, 5, 8)),
+            |sink| {
+                sink.put_span(0, 12, 5..7);
+                sink.put_span(1, 10, 6..9);
+                sink.put(2, 12, 6);
+                sink.put_span(3, 10, 5..7);
+                sink.put_span(4, 12, 8..8); // empty: registers nothing
+                sink.put_cap(
+                    5,
+                    &spec,
+                    &CapCells {
+                        row_lo: 12,
+                        row_hi: 12,
+                        cols: ColSpan::Range { start: 8, len: 1 },
+                    },
+                );
+            },
+            |id| id * 10,
+        );
+        let cells: Vec<Vec<u32>> = (10..=12)
+            .flat_map(|row| (5..=8).map(move |col| (row, col)))
+            .map(|(row, col)| b.cell(row, col).to_vec())
+            .collect();
+        #[rustfmt::skip]
+        let expected: Vec<Vec<u32>> = vec![
+            vec![30], vec![10, 30], vec![10], vec![10], // row 10
+            vec![], vec![], vec![], vec![],             // row 11
+            vec![0], vec![0, 20], vec![], vec![50],     // row 12
+        ];
+        assert_eq!(cells, expected);
+        assert_eq!(b.len(), 9);
+        assert_eq!(b.cell(9, 6), &[] as &[u32]);
+        assert_eq!(b.cell(12, 9), &[] as &[u32]);
     }
 }

@@ -47,9 +47,15 @@ pub enum SpatialError {
 /// Unit vector of a (lat, lon) point in degrees.
 #[inline]
 pub(crate) fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
-    let (sp, cp) = lat.to_radians().sin_cos();
+    let (sin_lat, cos_lat) = lat.to_radians().sin_cos();
+    unit_vector_with(sin_lat, cos_lat, lon)
+}
+
+/// [`unit_vector`] from the sine and cosine of the latitude, when the caller needs them too.
+#[inline]
+pub(crate) fn unit_vector_with(sin_lat: f64, cos_lat: f64, lon: f64) -> [f64; 3] {
     let (sl, cl) = lon.to_radians().sin_cos();
-    [cp * cl, cp * sl, sp]
+    [cos_lat * cl, cos_lat * sl, sin_lat]
 }
 
 #[inline]

@@ -1,7 +1,7 @@
 //! [`PointIndex`]: static points (events) bucketed by grid cell, for per-site questions: every
 //! point within R km of a place, and the nearest point at any distance.
 
-use super::grid::{Buckets, GridSpec};
+use super::grid::{Buckets, GridSpec, MAX_CELLS_PER_POINT};
 use super::{
     check_inputs, check_radius, chord2, chord2_of_km, chord_verdict, unit_vector, ChordVerdict,
     SpatialError,
@@ -29,7 +29,8 @@ impl PointIndex {
     ) -> Result<PointIndex, SpatialError> {
         check_inputs(lats, lons)?;
         check_radius(typical_radius_km)?;
-        let spec = GridSpec::for_points(typical_radius_km, 1.0, lats, lons, 0.0);
+        let spec =
+            GridSpec::for_points(typical_radius_km, 1.0, MAX_CELLS_PER_POINT, lats, lons, 0.0);
         let cells: Vec<Option<(u32, u32)>> = lats
             .iter()
             .zip(lons)
@@ -42,13 +43,18 @@ impl PointIndex {
                 Some((a, b, c, d)) => (a.min(row), b.max(row), c.min(col), d.max(col)),
             });
         }
-        let buckets = Buckets::build(spec, window, |put| {
-            for (i, cell) in cells.iter().enumerate() {
-                if let Some((row, col)) = cell {
-                    put(i as u32, *row, *col);
+        let buckets = Buckets::build(
+            spec,
+            window,
+            |sink| {
+                for (i, cell) in cells.iter().enumerate() {
+                    if let Some((row, col)) = cell {
+                        sink.put(i as u32, *row, *col);
+                    }
                 }
-            }
-        });
+            },
+            |i| i,
+        );
         Ok(PointIndex {
             lat: lats.to_vec(),
             lon: lons.to_vec(),

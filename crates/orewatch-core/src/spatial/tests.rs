@@ -186,3 +186,46 @@ fn non_finite_points_match_nothing_but_keep_ids() {
     let empty = PointIndex::new(&[], &[], 25.0).unwrap();
     assert_eq!(empty.nearest(0.0, 0.0), None);
 }
+
+/// Enough sites that the cap index coarsens its grid to its cell budget (thousands of sites over
+/// Africa, as in the real case), at the radii of the exposure command, against brute force.
+#[test]
+fn many_sites_with_a_coarsened_grid_equal_brute_force() {
+    // A fixed linear congruential sequence (no seed handling needed, reproducible).
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let sites: Vec<(f64, f64)> = (0..3000)
+        .map(|_| (-35.0 + 72.0 * next(), -18.0 + 70.0 * next()))
+        .collect();
+    for r in [25.0, 50.0, 100.0] {
+        let mut events: Vec<(f64, f64)> = (0..1500)
+            .map(|_| (-40.0 + 82.0 * next(), -25.0 + 85.0 * next()))
+            .collect();
+        for _ in 0..1500 {
+            let s = sites[(next() * sites.len() as f64) as usize % sites.len()];
+            events.push(destination(s.0, s.1, 360.0 * next(), r * 1.2 * next()));
+        }
+        for s in sites.iter().take(200) {
+            events.push(destination(s.0, s.1, 360.0 * next(), r));
+        }
+        let (slat, slon): (Vec<f64>, Vec<f64>) = sites.iter().copied().unzip();
+        let index = CapIndex::new(&slat, &slon, r).unwrap();
+        let mut pairs = Vec::new();
+        for (e, &(lat, lon)) in events.iter().enumerate() {
+            index.for_each_site_near(lat, lon, |s| pairs.push((s, e as u32)));
+        }
+        pairs.sort_unstable();
+        let brute = brute_pairs(&sites, &events, r);
+        assert!(
+            brute.len() > 1000,
+            "{r} km: too few pairs to test ({})",
+            brute.len()
+        );
+        assert_eq!(pairs, brute, "{r} km");
+    }
+}
