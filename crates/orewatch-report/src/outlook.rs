@@ -26,8 +26,8 @@ use orewatch_core::ingest::plan::SourceReport;
 use orewatch_core::model::{Dataset, EventSource};
 
 use crate::chart::nice_axis;
-use crate::map::{is_mapped_kind, start_map};
-use crate::svg::{escape, fmt1};
+use crate::map::{is_mapped_kind, open_basemap, MAP_WIDTH_PX};
+use crate::svg::{escape, fmt1, Frame, Projection};
 use crate::BriefInput;
 
 pub const OUTLOOK_CSS: &str = "\
@@ -158,13 +158,17 @@ pub fn outlook_section(input: &BriefInput) -> String {
     let likely = p12.iter().filter(|&&(lo, _)| lo >= 0.5).count();
     let _ = write!(
         s,
-        r#"<p class="lede">Chance of at least one death from organised violence (UCDP GED, best estimate) in each of the {} 0.5° PRIO-GRID cells of Mali, Burkina Faso and Niger between {} and {}, from the hurdle model fitted on all months up to {} ({} draws per cell-month). The map shows a lower bound, the largest monthly chance; {} cells are more likely than not to see a death in at least one month. The data end in {}: with a current GED download the same command forecasts from today.</p>"#,
+        r#"<p class="lede">Chance of at least one death from organised violence (UCDP GED, best estimate) in each of the {} 0.5° PRIO-GRID cells of Mali, Burkina Faso and Niger between {} and {}, from the hurdle model fitted on all months up to {} ({} draws per cell-month). The map shows a lower bound, the largest monthly chance; {} more likely than not to see a death in at least one month. The data end in {}: with a current GED download the same command forecasts from today.</p>"#,
         o.units.len(),
         first,
         last,
         o.outlook.origin,
         o.outlook.samples,
-        likely,
+        if likely == 1 {
+            "1 cell is".to_string()
+        } else {
+            format!("{likely} cells are")
+        },
         o.outlook.origin
     );
     s.push_str(&outlook_map(input, o, &p12));
@@ -176,8 +180,29 @@ pub fn outlook_section(input: &BriefInput) -> String {
 
 fn outlook_map(input: &BriefInput, o: &OutlookInput, p12: &[(f64, f64)]) -> String {
     let dataset = input.dataset;
-    let (frame, proj, mut svg) = start_map(
+    // The frame: every cell of the panel (eastern Niger lies beyond the brief's Mali frame),
+    // with a one-cell margin.
+    let frame = Frame {
+        lon_min: o.units.iter().map(|u| u.2).fold(f64::INFINITY, f64::min) - 2.0 * CELL_DEG,
+        lon_max: o
+            .units
+            .iter()
+            .map(|u| u.2)
+            .fold(f64::NEG_INFINITY, f64::max)
+            + 2.0 * CELL_DEG,
+        lat_min: o.units.iter().map(|u| u.1).fold(f64::INFINITY, f64::min) - 2.0 * CELL_DEG,
+        lat_max: o
+            .units
+            .iter()
+            .map(|u| u.1)
+            .fold(f64::NEG_INFINITY, f64::max)
+            + 2.0 * CELL_DEG,
+    };
+    let proj = Projection::new(frame, MAP_WIDTH_PX);
+    let mut svg = open_basemap(
         dataset,
+        &frame,
+        &proj,
         "outlook",
         "Map of the chance of at least one death in the next 12 months per PRIO-GRID cell of Mali, Burkina Faso and Niger, with mine sites",
     );
