@@ -8,9 +8,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{data_dir, orewatch, run_ok};
+use common::{data_dir, fails_with, orewatch, run_ok};
 
 fn ingest_real(store: &Path) {
     let data = data_dir();
@@ -21,15 +20,6 @@ fn ingest_real(store: &Path) {
             .arg(data.join("mines"))
             .arg(data.join("boundaries/west_africa_admin1_ne10m.geojson")),
     );
-}
-
-fn fails_with(cmd: &mut Command, needles: &[&str]) {
-    let out = cmd.output().expect("orewatch runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
-    for n in needles {
-        assert!(stderr.contains(n), "{n:?} not in: {stderr}");
-    }
 }
 
 #[test]

@@ -5,9 +5,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{data_dir, orewatch, run_ok};
+use common::{data_dir, fails_with, orewatch, run_ok};
 
 fn ingest(store: &Path) {
     let data = data_dir();
@@ -19,15 +18,6 @@ fn ingest(store: &Path) {
             .arg(data.join("mines/mine_sites_mali_and_neighbours.csv"))
             .arg(data.join("governance/wgi_all_countries_1996_2023.csv")),
     );
-}
-
-fn fails_with(cmd: &mut Command, needles: &[&str]) {
-    let out = cmd.output().expect("orewatch runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
-    for n in needles {
-        assert!(stderr.contains(n), "{n:?} not in: {stderr}");
-    }
 }
 
 #[test]

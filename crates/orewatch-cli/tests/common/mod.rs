@@ -62,3 +62,13 @@ pub fn source<'a>(manifest: &'a serde_json::Value, name: &str) -> &'a serde_json
         .find(|s| s["path"].as_str().is_some_and(|p| p.ends_with(name)))
         .unwrap_or_else(|| panic!("no source {name} in the manifest"))
 }
+
+/// Runs a command that must fail with exit code 1 and a stderr naming every needle.
+pub fn fails_with(cmd: &mut Command, needles: &[&str]) {
+    let out = cmd.output().expect("orewatch runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "{n:?} not in: {stderr}");
+    }
+}
