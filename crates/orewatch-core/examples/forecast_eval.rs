@@ -3,7 +3,9 @@
 //!
 //! `cargo run --release -p orewatch-core --example forecast_eval -- MLI,BFA,NER 2014-01 2018-12 12`
 //! Optional env: `FORECAST_LAMBDA=occurrence,magnitude`, `FORECAST_FEATURES=a,b,c`,
-//! `FORECAST_HALF_LIFE=12`. Prints the score table as JSON lines and the time taken.
+//! `FORECAST_HALF_LIFE=12`, `FORECAST_MIX=0.3` (history mixture); `FORECAST_DEBUG=1` prints
+//! the first fit's coefficients and top cells instead of evaluating. Prints the score table and
+//! the time taken. The tuning grid in bench/RESULTS.md was run with this.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
