@@ -221,7 +221,7 @@ pub fn run_forecast(store_dir: &Path, quiet: bool, args: ForecastArgs) -> Result
         args.panel.draws,
         args.panel.seed,
     )?;
-    let metadata = forecast_metadata(panel, &outlook, &args);
+    let metadata = forecast_metadata(panel, &outlook, &model);
 
     let rows: Vec<SummaryRow> = outlook
         .rows
@@ -278,7 +278,7 @@ pub fn run_forecast(store_dir: &Path, quiet: bool, args: ForecastArgs) -> Result
     Ok(())
 }
 
-fn forecast_metadata(panel: &Panel, outlook: &Outlook, args: &ForecastArgs) -> serde_json::Value {
+fn forecast_metadata(panel: &Panel, outlook: &Outlook, model: &ModelSpec) -> serde_json::Value {
     json!({
         "command": "orewatch forecast",
         "version": env!("CARGO_PKG_VERSION"),
@@ -289,7 +289,7 @@ fn forecast_metadata(panel: &Panel, outlook: &Outlook, args: &ForecastArgs) -> s
         "panel": panel.counts,
         "units": panel.units.len(),
         "model": outlook.model,
-        "model_spec": ModelSpec::parse(&args.model).ok(),
+        "model_spec": model,
         "origin": outlook.origin.to_string(),
         "horizon": outlook.horizon,
         "target": outlook.target,

@@ -181,23 +181,22 @@ pub fn outlook_section(input: &BriefInput) -> String {
 fn outlook_map(input: &BriefInput, o: &OutlookInput, p12: &[(f64, f64)]) -> String {
     let dataset = input.dataset;
     // The frame: every cell of the panel (eastern Niger lies beyond the brief's Mali frame),
-    // with a one-cell margin.
-    let frame = Frame {
-        lon_min: o.units.iter().map(|u| u.2).fold(f64::INFINITY, f64::min) - 2.0 * CELL_DEG,
-        lon_max: o
-            .units
-            .iter()
-            .map(|u| u.2)
-            .fold(f64::NEG_INFINITY, f64::max)
-            + 2.0 * CELL_DEG,
-        lat_min: o.units.iter().map(|u| u.1).fold(f64::INFINITY, f64::min) - 2.0 * CELL_DEG,
-        lat_max: o
-            .units
-            .iter()
-            .map(|u| u.1)
-            .fold(f64::NEG_INFINITY, f64::max)
-            + 2.0 * CELL_DEG,
-    };
+    // with one cell of margin beyond the outer cells' edges.
+    let margin = 1.5 * CELL_DEG;
+    let frame = o.units.iter().fold(
+        Frame {
+            lon_min: f64::INFINITY,
+            lon_max: f64::NEG_INFINITY,
+            lat_min: f64::INFINITY,
+            lat_max: f64::NEG_INFINITY,
+        },
+        |f, &(_, lat, lon)| Frame {
+            lon_min: f.lon_min.min(lon - margin),
+            lon_max: f.lon_max.max(lon + margin),
+            lat_min: f.lat_min.min(lat - margin),
+            lat_max: f.lat_max.max(lat + margin),
+        },
+    );
     let proj = Projection::new(frame, MAP_WIDTH_PX);
     let mut svg = open_basemap(
         dataset,

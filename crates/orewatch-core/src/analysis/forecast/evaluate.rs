@@ -294,7 +294,7 @@ pub fn evaluate(
 
     let units = panel.units.len();
     let n_models = spec.models.len();
-    let per_origin: Vec<OriginScores> = (first..=last)
+    let mut per_origin: Vec<OriginScores> = (first..=last)
         .into_par_iter()
         .map(|t| {
             let (_, fitted) = fits
@@ -366,7 +366,6 @@ pub fn evaluate(
         .flat_map(|(i, o)| std::iter::repeat_n(i as u32, o.outcomes.len()))
         .collect();
     let active_mask: Vec<bool> = outcomes.iter().map(|&y| y > 0).collect();
-    let positives: Vec<bool> = active_mask.clone();
     let mut scores = Vec::with_capacity(n_models);
     let mut kept: Vec<Vec<Kept>> = Vec::with_capacity(n_models);
     for (mi, model) in spec.models.iter().enumerate() {
@@ -376,12 +375,13 @@ pub fn evaluate(
             pooled.merge(&o.pooled[mi]);
             active.merge(&o.active[mi]);
         }
+        // Moved out of the per-origin results (not copied): they are not read again.
         let values: Vec<Kept> = per_origin
-            .iter()
-            .flat_map(|o| o.kept[mi].iter().copied())
+            .iter_mut()
+            .flat_map(|o| std::mem::take(&mut o.kept[mi]))
             .collect();
         let p_any: Vec<f64> = values.iter().map(|k| k.p_any as f64).collect();
-        let ap = average_precision(&p_any, &positives);
+        let ap = average_precision(&p_any, &active_mask);
         scores.push(ModelScores {
             model: model.name(),
             baseline: model.is_baseline(),

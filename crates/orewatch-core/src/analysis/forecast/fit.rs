@@ -116,12 +116,12 @@ pub fn cholesky_solve(a: &[f64], b: &[f64], k: usize) -> Option<Vec<f64>> {
 }
 
 /// Design rows (with the leading 1), row-major, `k` columns.
-pub struct Design {
-    pub rows: Vec<f64>,
+pub struct Design<'a> {
+    pub rows: &'a [f64],
     pub k: usize,
 }
 
-impl Design {
+impl Design<'_> {
     pub fn n(&self) -> usize {
         self.rows.len() / self.k
     }
@@ -291,10 +291,8 @@ mod tests {
     fn ridge_without_penalty_is_least_squares() {
         // y = 1 + 2x exactly.
         let xs = [0.0, 1.0, 2.0, 3.0];
-        let design = Design {
-            rows: xs.iter().flat_map(|&x| [1.0, x]).collect(),
-            k: 2,
-        };
+        let rows: Vec<f64> = xs.iter().flat_map(|&x| [1.0, x]).collect();
+        let design = Design { rows: &rows, k: 2 };
         let y: Vec<f64> = xs.iter().map(|x| 1.0 + 2.0 * x).collect();
         let b = ridge(&design, &y, 0.0);
         assert!((b[0] - 1.0).abs() < 1e-9 && (b[1] - 2.0).abs() < 1e-9);
@@ -306,10 +304,8 @@ mod tests {
         // Group x=0: 1 of 4 positive → logit(0.25) = ln(1/3); x=1: 3 of 4 → ln 3.
         let xs = [0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0];
         let ys = [true, false, false, false, true, true, true, false];
-        let design = Design {
-            rows: xs.iter().flat_map(|&x| [1.0, x]).collect(),
-            k: 2,
-        };
+        let rows: Vec<f64> = xs.iter().flat_map(|&x| [1.0, x]).collect();
+        let design = Design { rows: &rows, k: 2 };
         let b = logistic(&design, &ys, 0.0, None);
         assert!((b[0] - (1.0f64 / 3.0).ln()).abs() < 1e-8, "{b:?}");
         assert!((b[0] + b[1] - 3.0f64.ln()).abs() < 1e-8, "{b:?}");

@@ -259,8 +259,9 @@ pub fn fit_hurdle(
     for h in 1..=horizon {
         // Origins t0 ..= cutoff − h.
         let n = rows_through[cutoff - h - t0];
+        // Origins t0 ..= cutoff − h are a prefix of the rows: borrowed, not copied.
         let design = Design {
-            rows: rows[..n * k].to_vec(),
+            rows: &rows[..n * k],
             k,
         };
         let y: Vec<u32> = keys[..n].iter().map(|&(t, u)| series[u][t + h]).collect();
@@ -268,13 +269,11 @@ pub fn fit_hurdle(
         let occurrence = logistic(&design, &any, config.lambda_occurrence, start.as_deref());
         start = Some(occurrence.clone());
         let positives: Vec<usize> = (0..n).filter(|&i| any[i]).collect();
-        let pos_design = Design {
-            rows: positives
-                .iter()
-                .flat_map(|&i| design.rows[i * k..(i + 1) * k].iter().copied())
-                .collect(),
-            k,
-        };
+        let pos_rows: Vec<f64> = positives
+            .iter()
+            .flat_map(|&i| design.rows[i * k..(i + 1) * k].iter().copied())
+            .collect();
+        let pos_design = Design { rows: &pos_rows, k };
         let log_y: Vec<f64> = positives.iter().map(|&i| (y[i] as f64).ln()).collect();
         let magnitude = ridge(&pos_design, &log_y, config.lambda_magnitude);
         let residuals: Vec<f64> = pos_design
