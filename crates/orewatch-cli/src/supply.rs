@@ -20,12 +20,18 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use orewatch_core::analysis::cahra::{
+    last_full_year, year_fully_covered, year_has_any_data, CahraRules, Verdict,
+};
+use orewatch_core::analysis::cahra_countries::{screen_countries, CountryScreening};
+use orewatch_core::analysis::events::{choose_source, parse_source, stated_coverage, EventFilter};
 use orewatch_core::analysis::supply::{
-    governance_for, governance_weighted, hhi_band, hhi_band_2023_note, offtake, supply_risk,
-    GovernanceWeighted, HhiRange, Market, RiskInputs,
+    cahra_exposure, governance_for, governance_weighted, hhi_band, hhi_band_2023_note,
+    markets_over_time, offtake, supply_risk, CahraExposure, GovernanceWeighted, HhiRange, Market,
+    RiskInputs,
 };
 use orewatch_core::model::{Dataset, ProductionSeries};
-use orewatch_store::Store;
+use orewatch_store::{Manifest, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -43,7 +49,7 @@ pub struct Args {
     #[arg(long, required_unless_present = "all")]
     pub commodity: Option<String>,
     /// One line per commodity of the series (latest year, mine stage where there are stages).
-    #[arg(long, conflicts_with_all = ["commodity", "shock", "redirect"])]
+    #[arg(long, conflicts_with_all = ["commodity", "shock", "redirect", "cahra_year"])]
     pub all: bool,
     /// Year (default: the latest with figures).
     #[arg(long)]
@@ -63,6 +69,17 @@ pub struct Args {
     /// Supply-risk inputs (TOML like config/supply.toml; default: the shipped file, which has none).
     #[arg(long)]
     pub inputs: Option<PathBuf>,
+    /// Year of the CAHRA verdicts weighed against production (default: the market year when
+    /// the event source covers it entirely, else the last year it covers entirely before it).
+    #[arg(long)]
+    pub cahra_year: Option<i32>,
+    /// Event source of the CAHRA screening (GED or ACLED); required when the store holds both.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// One line per year of both series: Mali's and the Sahel's shares, the HHI range and the
+    /// share from countries the CAHRA screening flags that year.
+    #[arg(long, conflicts_with_all = ["all", "shock", "redirect", "year", "cahra_year"])]
+    pub over_time: bool,
     /// Write to a file: .csv (+ .meta.json sidecar) or .json.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
@@ -98,6 +115,8 @@ struct CountryRow {
     estimated: bool,
     wgi_scaled: Option<f64>,
     wgi_year: Option<i32>,
+    /// The country's CAHRA verdict in the CAHRA year ("not screened" without one).
+    cahra: String,
 }
 
 /// The indices of one market.
@@ -156,12 +175,13 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             store_dir.display()
         );
     }
-    let (dataset, _) = store
+    let (dataset, manifest) = store
         .load()
         .with_context(|| format!("loading the store at {}", store_dir.display()))?;
     if dataset.production.is_empty() {
         bail!("the store holds no production figures: ingest ../shared/data/production");
     }
+    let events = EventsForCahra::of(&dataset, &manifest, args.source.as_deref())?;
     let series = match args.series.as_deref() {
         None => None,
         Some("usgs") => Some(ProductionSeries::UsgsMcs),
@@ -173,6 +193,7 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             &dataset,
             &inputs,
             series.unwrap_or(ProductionSeries::UsgsMcs),
+            events.as_ref(),
             &args,
         );
     }
@@ -192,6 +213,15 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         .stage
         .clone()
         .or_else(|| default_stage(&dataset, series, &commodity));
+    if args.over_time {
+        return run_over_time(
+            &dataset,
+            &commodity,
+            stage.as_deref(),
+            events.as_ref(),
+            &args,
+        );
+    }
     let year = match args.year {
         Some(y) => y,
         None => latest_year(&dataset, series, &commodity, stage.as_deref()).with_context(|| {
@@ -216,7 +246,22 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         inputs.commodity.get(&commodity),
         &restriction,
     );
-    let rows = country_rows(&market, &dataset);
+    let cahra = match &events {
+        Some(ev) => match ev.year_for(market.year, args.cahra_year, &dataset)? {
+            Some(year) => {
+                let screening = ev.screen(&dataset, &[year])?;
+                let exposure = cahra_exposure(&market, &screening.verdicts(year), year);
+                Some((screening, exposure))
+            }
+            None => None,
+        },
+        None => None,
+    };
+    let verdicts = cahra
+        .as_ref()
+        .map(|(s, e)| s.verdicts(e.cahra_year))
+        .unwrap_or_default();
+    let rows = country_rows(&market, &dataset, &verdicts);
 
     let mut shocked = Vec::new();
     let mut after = market.clone();
@@ -237,7 +282,7 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         );
         let lost = (market.total() - after.total()) / market.total();
         json!({"shocks": shocked, "lost_fraction_of_world_supply": lost, "indices": idx,
-               "shares": country_rows(&after, &dataset)})
+               "shares": country_rows(&after, &dataset, &verdicts)})
     });
     let mut redirects = Vec::new();
     for text in &args.redirect {
@@ -264,12 +309,19 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
                    countries); HHI_WGI = Σ s² · (5 − 2·mean WGI, clamped 0–10) · t (JRC 2017); \
                    orewatch_core::analysis::supply",
         "inputs": args.inputs.as_ref().map_or("config/supply.toml (embedded)".to_string(), |p| p.display().to_string()),
+        "cahra": cahra_metadata(events.as_ref(), cahra.as_ref().map(|(_, e)| e), market.year),
     });
+    let cahra_json = cahra
+        .as_ref()
+        .map(|(screening, exposure)| cahra_json(screening, exposure, &market));
     match &args.out {
-        None => print_market(&market, &rows, &indices, shock_result.as_ref(), &redirects),
+        None => {
+            print_market(&market, &rows, &indices, shock_result.as_ref(), &redirects)?;
+            print_cahra(events.as_ref(), cahra.as_ref(), &market)
+        }
         Some(path) if extension(path) == "csv" => {
             write_atomic(path, &csv_bytes(&rows)?)?;
-            let meta = json!({"metadata": metadata, "indices": indices, "shock": shock_result, "redirects": redirects});
+            let meta = json!({"metadata": metadata, "indices": indices, "shock": shock_result, "redirects": redirects, "cahra_exposure": cahra_json});
             write_atomic(
                 &sidecar(path),
                 serde_json::to_string_pretty(&meta)?.as_bytes(),
@@ -277,7 +329,8 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         }
         Some(path) => {
             let doc = json!({"metadata": metadata, "countries": rows, "indices": indices,
-                             "shock": shock_result, "redirects": redirects});
+                             "shock": shock_result, "redirects": redirects,
+                             "cahra_exposure": cahra_json});
             write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())
         }
     }
@@ -432,7 +485,11 @@ fn risk_of(
     }
 }
 
-fn country_rows(market: &Market, dataset: &Dataset) -> Vec<CountryRow> {
+fn country_rows(
+    market: &Market,
+    dataset: &Dataset,
+    verdicts: &BTreeMap<&str, Verdict>,
+) -> Vec<CountryRow> {
     market
         .producers
         .iter()
@@ -448,6 +505,10 @@ fn country_rows(market: &Market, dataset: &Dataset) -> Vec<CountryRow> {
                 estimated: p.estimated,
                 wgi_scaled: g.map(|(_, w)| w),
                 wgi_year: g.map(|(y, _)| y),
+                cahra: verdicts
+                    .get(p.key.as_str())
+                    .map_or("not screened", |v| v.as_str())
+                    .to_string(),
             }
         })
         .collect()
@@ -674,12 +735,17 @@ struct SummaryRow {
     supply_risk: String,
     mali_share: f64,
     sahel_share: f64,
+    /// CAHRA year and the flagged share's range (None: not assessed).
+    cahra_year: Option<i32>,
+    cahra_flagged_low: Option<f64>,
+    cahra_flagged_high: Option<f64>,
 }
 
 fn run_all(
     dataset: &Dataset,
     inputs: &InputsFile,
     series: ProductionSeries,
+    events: Option<&EventsForCahra>,
     args: &Args,
 ) -> Result<()> {
     let mut keys: Vec<(String, Option<String>)> = dataset
@@ -690,7 +756,7 @@ fn run_all(
         .collect();
     keys.sort();
     keys.dedup();
-    let mut rows = Vec::new();
+    let mut markets = Vec::new();
     for (commodity, stage) in keys {
         let Some(year) = args
             .year
@@ -711,6 +777,34 @@ fn run_all(
                 continue;
             }
         };
+        markets.push(market);
+    }
+    // One screening for every CAHRA year the markets need.
+    let mut cahra_years = BTreeMap::new();
+    if let Some(ev) = events {
+        for m in &markets {
+            if let Some(y) = ev.year_for(m.year, None, dataset)? {
+                cahra_years.insert(m.year, y);
+            }
+        }
+    }
+    let screening = match events {
+        Some(ev) if !cahra_years.is_empty() => {
+            let years: Vec<i32> = cahra_years.values().copied().collect();
+            Some(ev.screen(dataset, &years)?)
+        }
+        _ => None,
+    };
+    let mut rows = Vec::new();
+    for market in markets {
+        let commodity = market.commodity.clone();
+        let stage = market.stage.clone();
+        let year = market.year;
+        let exposure = screening.as_ref().and_then(|s| {
+            cahra_years
+                .get(&year)
+                .map(|&y| cahra_exposure(&market, &s.verdicts(y), y))
+        });
         let idx = indices_of(&market, dataset, inputs.commodity.get(&commodity), &|_| 1.0);
         let band = if idx.band_low == idx.band_high {
             idx.band_low.to_string()
@@ -733,17 +827,29 @@ fn run_all(
             hhi_wgi_high: idx.hhi_wgi.high,
             mali_share: idx.mali_share,
             sahel_share: idx.sahel_share,
+            cahra_year: exposure.as_ref().map(|e| e.cahra_year),
+            cahra_flagged_low: exposure.as_ref().map(|e| e.flagged_low),
+            cahra_flagged_high: exposure.as_ref().map(|e| e.flagged_high),
         });
     }
     match &args.out {
         None => {
             println!(
-                "{:<16} {:<9} {:>4} {:>11} {:<36} {:>11} {:>12} {:>6} {:>6}",
-                "commodity", "stage", "year", "HHI", "band", "HHI_WGI", "SR", "Mali", "Sahel"
+                "{:<16} {:<9} {:>4} {:>11} {:<36} {:>11} {:>12} {:>6} {:>6} {:>20}",
+                "commodity",
+                "stage",
+                "year",
+                "HHI",
+                "band",
+                "HHI_WGI",
+                "SR",
+                "Mali",
+                "Sahel",
+                "CAHRA share (year)"
             );
             for r in &rows {
                 println!(
-                    "{:<16} {:<9} {:>4} {:>11} {:<36} {:>11} {:>12} {:>6} {:>6}",
+                    "{:<16} {:<9} {:>4} {:>11} {:<36} {:>11} {:>12} {:>6} {:>6} {:>20}",
                     r.commodity,
                     r.stage.as_deref().unwrap_or("-"),
                     r.year,
@@ -752,9 +858,14 @@ fn run_all(
                     range(r.hhi_wgi_low, r.hhi_wgi_high, 2),
                     r.supply_risk,
                     pct(r.mali_share),
-                    pct(r.sahel_share)
+                    pct(r.sahel_share),
+                    match (r.cahra_flagged_low, r.cahra_flagged_high, r.cahra_year) {
+                        (Some(l), Some(h), Some(y)) => format!("{}–{} ({y})", pct(l), pct(h)),
+                        _ => "not assessed".to_string(),
+                    }
                 );
             }
+            println!("CAHRA share: production from countries the screening flags (conflict-affected or high-risk) in the year given (the last year the events cover when production is newer); the upper bound counts every share whose verdict is unknown.");
             Ok(())
         }
         Some(path) if extension(path) == "csv" => {
@@ -767,6 +878,346 @@ fn run_all(
         }
         Some(path) => {
             let doc = json!({"metadata": {"command": "orewatch supply --all", "series": series_name(series)}, "commodities": rows});
+            write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())
+        }
+    }
+}
+
+/// The event source the CAHRA screening uses, with its stated coverage.
+struct EventsForCahra {
+    filter: EventFilter,
+    coverage: orewatch_core::analysis::events::SourceCoverage,
+}
+
+impl EventsForCahra {
+    /// None when the store holds no events (the exposure is then not assessed, and said so).
+    fn of(dataset: &Dataset, manifest: &Manifest, asked: Option<&str>) -> Result<Option<Self>> {
+        let requested = asked.map(parse_source).transpose()?;
+        if dataset.events.is_empty() {
+            if requested.is_some() {
+                bail!("--source: the store holds no events");
+            }
+            return Ok(None);
+        }
+        let source = choose_source(&dataset.events, requested)?;
+        let Some(coverage) = stated_coverage(&manifest.sources, source) else {
+            bail!(
+                "no {} file is listed in the store's manifest: its coverage is unknown",
+                source.as_str()
+            );
+        };
+        Ok(Some(EventsForCahra {
+            filter: EventFilter::all(source),
+            coverage,
+        }))
+    }
+
+    /// The CAHRA year for a market year: the asked one (it must have data), else the market
+    /// year when entirely covered, else the last entirely covered year before it (None when
+    /// the market year precedes the coverage).
+    fn year_for(
+        &self,
+        market_year: i32,
+        asked: Option<i32>,
+        dataset: &Dataset,
+    ) -> Result<Option<i32>> {
+        if let Some(y) = asked {
+            if !year_has_any_data(&self.coverage, &dataset.events, y) {
+                bail!(
+                    "--cahra-year {y}: no {} data for {y} (stated coverage {} to {})",
+                    self.filter.source.as_str(),
+                    self.coverage.start,
+                    self.coverage.end
+                );
+            }
+            return Ok(Some(y));
+        }
+        if year_fully_covered(&self.coverage, market_year) {
+            return Ok(Some(market_year));
+        }
+        Ok(last_full_year(&self.coverage).filter(|&y| y < market_year))
+    }
+
+    fn screen(&self, dataset: &Dataset, years: &[i32]) -> Result<CountryScreening> {
+        Ok(screen_countries(
+            dataset,
+            &self.filter,
+            &self.coverage,
+            &CahraRules::default_rules(),
+            years,
+        )?)
+    }
+}
+
+fn cahra_metadata(
+    events: Option<&EventsForCahra>,
+    exposure: Option<&CahraExposure>,
+    market_year: i32,
+) -> serde_json::Value {
+    match (events, exposure) {
+        (None, _) => json!({"assessed": false, "why": "the store holds no events"}),
+        (Some(ev), None) => json!({"assessed": false,
+            "why": format!("{market_year} precedes the {} coverage ({} to {})",
+                ev.filter.source.as_str(), ev.coverage.start, ev.coverage.end)}),
+        (Some(ev), Some(e)) => json!({
+            "assessed": true,
+            "source": ev.filter.source.as_str(),
+            "coverage": {"start": ev.coverage.start, "end": ev.coverage.end},
+            "cahra_year": e.cahra_year,
+            "rules": "config/cahra.toml (embedded default)",
+            "carried_forward": e.cahra_year != market_year,
+            "method": "country verdict = highest of its admin-1 regions' verdicts, or the country \
+                       screened as one unit where no admin-1 regions are loaded \
+                       (orewatch_core::analysis::cahra_countries); flagged share = \
+                       conflict-affected + high-risk, upper bound adds insufficient data, \
+                       not screened and Other countries",
+        }),
+    }
+}
+
+/// The exposure and the flagged producers' verdict details.
+fn cahra_json(
+    screening: &CountryScreening,
+    e: &CahraExposure,
+    market: &Market,
+) -> serde_json::Value {
+    let producers: Vec<serde_json::Value> = market
+        .producers
+        .iter()
+        .filter_map(|p| {
+            screening
+                .countries
+                .iter()
+                .find(|c| c.country_iso3 == p.key && c.year == e.cahra_year)
+        })
+        .map(|c| {
+            json!({"iso3": c.country_iso3, "verdict": c.verdict.as_str(), "basis": c.basis.as_str(),
+                   "units": c.units, "flagged_units": c.flagged_units,
+                   "flagged_area_share": c.flagged_area_share,
+                   "fired": c.fired.iter().map(|f| format!("{} ({}): {}", f.rule, f.scope, f.detail)).collect::<Vec<_>>()})
+        })
+        .collect();
+    json!({"exposure": e, "producers": producers})
+}
+
+fn print_cahra(
+    events: Option<&EventsForCahra>,
+    cahra: Option<&(CountryScreening, CahraExposure)>,
+    market: &Market,
+) -> Result<()> {
+    let mut out = String::new();
+    let Some(ev) = events else {
+        println!("CAHRA exposure not assessed: the store holds no events");
+        return Ok(());
+    };
+    let Some((screening, e)) = cahra else {
+        println!(
+            "CAHRA exposure not assessed: {} precedes the {} coverage ({} to {})",
+            market.year,
+            ev.filter.source.as_str(),
+            ev.coverage.start,
+            ev.coverage.end
+        );
+        return Ok(());
+    };
+    writeln!(
+        out,
+        "CAHRA exposure ({} screening of {}{}):",
+        ev.filter.source.as_str(),
+        e.cahra_year,
+        if e.cahra_year != market.year {
+            format!(
+                ", applied to {} production — the events end {}",
+                market.year, ev.coverage.end
+            )
+        } else {
+            String::new()
+        }
+    )?;
+    writeln!(
+        out,
+        "  conflict-affected {}, high-risk {}, neither {}, insufficient data {}, not screened {}, Other countries {}",
+        pct(e.conflict_affected),
+        pct(e.high_risk),
+        pct(e.neither),
+        pct(e.insufficient_data),
+        pct(e.not_screened),
+        pct(e.other_countries)
+    )?;
+    writeln!(
+        out,
+        "  share from countries with CAHRA-flagged places: {} (upper bound {}: every share whose verdict is unknown counted as flagged)",
+        pct(e.flagged_low),
+        pct(e.flagged_high)
+    )?;
+    for (key, share, verdict) in &e.producers {
+        let Some(v @ (Verdict::ConflictAffected | Verdict::HighRisk)) = verdict else {
+            continue;
+        };
+        if *share <= 0.0 {
+            continue;
+        }
+        let Some(c) = screening
+            .countries
+            .iter()
+            .find(|c| &c.country_iso3 == key && c.year == e.cahra_year)
+        else {
+            continue;
+        };
+        writeln!(
+            out,
+            "  {key} {} of supply: {} ({}: {} of {} flagged, {} of the area)",
+            pct(*share),
+            v.as_str(),
+            c.basis.as_str(),
+            c.flagged_units.len(),
+            c.units,
+            pct(c.flagged_area_share)
+        )?;
+    }
+    out.push_str("  Verdicts are per country (flagged when one of its regions is): production by region is not in the data.\n");
+    print!("{out}");
+    Ok(())
+}
+
+/// One year of one series.
+#[derive(Debug, Serialize)]
+struct YearRow {
+    series: &'static str,
+    year: i32,
+    unit: String,
+    mali_share: f64,
+    sahel_share: f64,
+    hhi_low: f64,
+    hhi_high: f64,
+    /// Share from countries flagged by the CAHRA screening of the same year (None: the year
+    /// is not entirely inside the event source's coverage).
+    cahra_flagged_low: Option<f64>,
+    cahra_flagged_high: Option<f64>,
+    mali_cahra: Option<&'static str>,
+}
+
+fn run_over_time(
+    dataset: &Dataset,
+    commodity: &str,
+    stage: Option<&str>,
+    events: Option<&EventsForCahra>,
+    args: &Args,
+) -> Result<()> {
+    let mut markets = Vec::new();
+    for series in [ProductionSeries::Owid1970_2015, ProductionSeries::UsgsMcs] {
+        // The 1970–2015 series has no stages; USGS has mine/refinery.
+        let stage = match series {
+            ProductionSeries::Owid1970_2015 => None,
+            ProductionSeries::UsgsMcs => stage,
+        };
+        if commodity == "lithium" && series == ProductionSeries::Owid1970_2015 {
+            // Gross weight of mixed products: not comparable with USGS lithium content.
+            continue;
+        }
+        markets.extend(markets_over_time(
+            &dataset.production,
+            series,
+            commodity,
+            stage,
+        ));
+    }
+    if markets.is_empty() {
+        bail!("no {commodity} figures in either series");
+    }
+    let screened: Vec<i32> = match events {
+        Some(ev) => markets
+            .iter()
+            .map(|m| m.year)
+            .filter(|&y| year_fully_covered(&ev.coverage, y))
+            .collect(),
+        None => Vec::new(),
+    };
+    let screening = match (events, screened.is_empty()) {
+        (Some(ev), false) => Some(ev.screen(dataset, &screened)?),
+        _ => None,
+    };
+    let rows: Vec<YearRow> = markets
+        .iter()
+        .map(|m| {
+            let hhi = m.hhi();
+            let exposure = screening
+                .as_ref()
+                .filter(|s| s.years.contains(&m.year))
+                .map(|s| {
+                    (
+                        cahra_exposure(m, &s.verdicts(m.year), m.year),
+                        s.verdicts(m.year).get("MLI").map(|v| v.as_str()),
+                    )
+                });
+            YearRow {
+                series: match m.series {
+                    ProductionSeries::UsgsMcs => "usgs",
+                    ProductionSeries::Owid1970_2015 => "owid",
+                },
+                year: m.year,
+                unit: m.unit.clone(),
+                mali_share: m.share_of("MLI"),
+                sahel_share: SAHEL.iter().map(|k| m.share_of(k)).sum(),
+                hhi_low: hhi.low,
+                hhi_high: hhi.high,
+                cahra_flagged_low: exposure.as_ref().map(|(e, _)| e.flagged_low),
+                cahra_flagged_high: exposure.as_ref().map(|(e, _)| e.flagged_high),
+                mali_cahra: exposure.and_then(|(_, v)| v),
+            }
+        })
+        .collect();
+    let metadata = json!({
+        "command": "orewatch supply --over-time",
+        "commodity": commodity,
+        "stage": stage,
+        "series": "owid (1970–2015) and usgs (2020–) rows, never joined; 2016–2019 missing",
+        "cahra": events.map(|ev| json!({"source": ev.filter.source.as_str(),
+            "coverage": {"start": ev.coverage.start, "end": ev.coverage.end},
+            "years": "only years entirely inside the coverage; verdicts of the same year"})),
+    });
+    match &args.out {
+        None => {
+            println!(
+                "{commodity}: Mali's and the Sahel's shares, HHI and the share from CAHRA-flagged countries by year"
+            );
+            println!(
+                "{:<6} {:>4} {:>7} {:>7} {:>11} {:>13} {:<18}",
+                "series", "year", "Mali", "Sahel", "HHI", "CAHRA share", "Mali CAHRA"
+            );
+            let mut previous: Option<i32> = None;
+            for r in &rows {
+                if let Some(p) = previous {
+                    if r.year > p + 1 {
+                        println!("  … {}–{}: no figures", p + 1, r.year - 1);
+                    }
+                }
+                previous = Some(r.year);
+                println!(
+                    "{:<6} {:>4} {:>7} {:>7} {:>11} {:>13} {:<18}",
+                    r.series,
+                    r.year,
+                    pct(r.mali_share),
+                    pct(r.sahel_share),
+                    range(r.hhi_low, r.hhi_high, 0),
+                    match (r.cahra_flagged_low, r.cahra_flagged_high) {
+                        (Some(l), Some(h)) => format!("{}–{}", pct(l), pct(h)),
+                        _ => "not screened".to_string(),
+                    },
+                    r.mali_cahra.unwrap_or("-")
+                );
+            }
+            Ok(())
+        }
+        Some(path) if extension(path) == "csv" => {
+            write_atomic(path, &csv_bytes(&rows)?)?;
+            write_atomic(
+                &sidecar(path),
+                serde_json::to_string_pretty(&json!({"metadata": metadata}))?.as_bytes(),
+            )
+        }
+        Some(path) => {
+            let doc = json!({"metadata": metadata, "years": rows});
             write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())
         }
     }

@@ -76,6 +76,27 @@ fn admin0_files_dedup_to_178_regions() {
     assert_eq!(world.flagged, 3);
     assert!(world.notes.iter().any(|n| n.contains("`land`")));
     assert!(world.records.iter().any(|r| r.region_id == "no-iso:Kosovo"));
+    // ISO numeric id → alpha-3 for every country with an id (174 = 177 − the 3 flagged).
+    let iso3 = |id: &str| {
+        world
+            .records
+            .iter()
+            .find(|r| r.region_id == id)
+            .and_then(|r| r.country_iso3.clone())
+    };
+    assert_eq!(
+        world
+            .records
+            .iter()
+            .filter(|r| r.country_iso3.is_some())
+            .count(),
+        174
+    );
+    assert_eq!(iso3("242").as_deref(), Some("FJI"));
+    assert_eq!(iso3("840").as_deref(), Some("USA"));
+    assert_eq!(iso3("180").as_deref(), Some("COD"));
+    assert_eq!(iso3("466").as_deref(), Some("MLI"));
+    assert_eq!(iso3("no-iso:Kosovo"), None);
     assert_eq!(
         world
             .records

@@ -123,6 +123,15 @@ impl<'a> AdminIndex<'a> {
         regions: &'a [Region],
         snap_km: f64,
     ) -> Result<AdminIndex<'a>, AnalysisError> {
+        Self::of_regions(regions.iter().filter(|r| r.level == 1).collect(), snap_km)
+    }
+
+    /// Indexes exactly the given regions, whatever their level (e.g. countries screened as
+    /// one unit where no admin-1 regions are loaded); same rules as [`AdminIndex::with_snap_km`].
+    pub fn of_regions(
+        mut regions: Vec<&'a Region>,
+        snap_km: f64,
+    ) -> Result<AdminIndex<'a>, AnalysisError> {
         if !(snap_km.is_finite() && (0.0..=100.0).contains(&snap_km)) {
             return Err(AnalysisError::bad(
                 "snap_km",
@@ -130,11 +139,10 @@ impl<'a> AdminIndex<'a> {
                 "a distance in km from 0 (no snapping) to 100",
             ));
         }
-        let mut level1: Vec<&Region> = regions.iter().filter(|r| r.level == 1).collect();
-        level1.sort_by(|a, b| a.region_id.cmp(&b.region_id));
+        regions.sort_by(|a, b| a.region_id.cmp(&b.region_id));
         let boxes: Vec<Option<Rect<f64>>> =
-            level1.iter().map(|r| r.geometry.bounding_rect()).collect();
-        let areas_km2 = level1.iter().map(|r| geodesic_area_km2(r)).collect();
+            regions.iter().map(|r| r.geometry.bounding_rect()).collect();
+        let areas_km2 = regions.iter().map(|r| geodesic_area_km2(r)).collect();
         let mut cells: HashMap<(i32, i32), Vec<u32>> = HashMap::new();
         for (i, b) in boxes.iter().enumerate() {
             let Some(b) = b else { continue };
@@ -148,7 +156,7 @@ impl<'a> AdminIndex<'a> {
             }
         }
         Ok(AdminIndex {
-            regions: level1,
+            regions,
             boxes,
             areas_km2,
             cells,
@@ -297,11 +305,26 @@ pub fn event_country_iso3(name: &str) -> Option<&'static str> {
         return Some(code);
     }
     let base = name.split(" (").next().unwrap_or(name).trim();
+    // GED spellings, and GED countries that produce none of the minerals in the production
+    // table (every name of the GED 21.1 global file maps: tested on the real data).
     const GED_NAMES: &[(&str, &str)] = &[
+        ("Bangladesh", "BGD"),
         ("Bosnia-Herzegovina", "BIH"),
+        ("Comoros", "COM"),
         ("DR Congo", "COD"),
+        ("Djibouti", "DJI"),
         ("Ivory Coast", "CIV"),
         ("Kingdom of eSwatini", "SWZ"),
+        ("Kuwait", "KWT"),
+        ("Lebanon", "LBN"),
+        ("Macedonia, FYR", "MKD"),
+        ("Malta", "MLT"),
+        ("Moldova", "MDA"),
+        ("Nepal", "NPL"),
+        ("Paraguay", "PRY"),
+        ("Trinidad and Tobago", "TTO"),
+        ("United States of America", "USA"),
+        ("Yemen", "YEM"),
     ];
     GED_NAMES
         .iter()

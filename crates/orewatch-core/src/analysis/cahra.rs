@@ -392,7 +392,7 @@ impl Tally {
         }
     }
 
-    fn plus(&self, o: &Tally) -> Tally {
+    pub fn plus(&self, o: &Tally) -> Tally {
         Tally {
             events: self.events + o.events,
             events_state_based: self.events_state_based + o.events_state_based,
@@ -859,16 +859,6 @@ pub fn screen(
     years: &[i32],
     site_radius_km: f64,
 ) -> Result<CahraReport, AnalysisError> {
-    if coverage.source != filter.source {
-        return Err(AnalysisError::bad(
-            "coverage",
-            coverage.source.as_str(),
-            format!(
-                "the coverage of the filter's source, {}",
-                filter.source.as_str()
-            ),
-        ));
-    }
     if !(site_radius_km.is_finite() && site_radius_km > 0.0 && site_radius_km <= 500.0) {
         return Err(AnalysisError::bad(
             "site_radius_km",
@@ -876,69 +866,25 @@ pub fn screen(
             "a radius in km above 0 and at most 500",
         ));
     }
-    if let Some(y) = years.iter().find(|y| !(1900..=2100).contains(*y)) {
-        return Err(AnalysisError::bad(
-            "year",
-            y,
-            "a calendar year from 1900 to 2100",
-        ));
-    }
-    let years: Vec<i32> = years
-        .iter()
-        .copied()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let window = rules.persistence.window_years as i32;
-    let needed: BTreeSet<i32> = years.iter().flat_map(|&y| (y - window)..=y).collect();
-
+    let years = validate_years(filter, coverage, years)?;
     let index = AdminIndex::with_snap_km(&dataset.regions, rules.assignment.snap_km)?;
-    let events: Vec<&Event> = dataset
-        .events
-        .iter()
-        .filter(|e| filter.accepts(e) && needed.contains(&e.date_start.year()))
-        .collect();
-    let assignment = index.assign_events(events.iter().copied());
-    let imprecise: Vec<bool> = events.iter().map(|e| rules.is_imprecise(e)).collect();
-    let placement = EventPlacement {
-        events: events.len(),
-        inside: assignment.inside,
-        snapped: assignment.snapped,
-        outside: assignment.outside,
-        no_coordinates: assignment.no_coordinates,
-        imprecise: imprecise.iter().filter(|&&b| b).count(),
-    };
-
-    // Region tallies.
-    let mut per_region: Vec<YearTallies> = vec![YearTallies::new(); index.len()];
-    for (k, e) in events.iter().enumerate() {
-        if let Some(r) = assignment.region_of[k] {
-            let entry = per_region[r as usize]
-                .entry(e.date_start.year())
-                .or_default();
-            if imprecise[k] {
-                entry.1.add(e);
-            } else {
-                entry.0.add(e);
-            }
-        }
-    }
+    let events = events_for_years(dataset, filter, &years, rules);
+    let RegionScreening {
+        placement,
+        imprecise,
+        results: region_results,
+        ..
+    } = screen_regions(&index, &events, rules, coverage, &years);
     let mut regions = Vec::with_capacity(index.len() * years.len());
-    // region index -> year -> verdict, for the sites.
-    let mut region_results: Vec<BTreeMap<i32, UnitYear>> = vec![BTreeMap::new(); index.len()];
     for (i, region) in index.regions().iter().enumerate() {
-        let area = index.area_km2(i as u32);
-        let scope = format!("region {}", region.region_id);
-        for &year in &years {
-            let result = screen_unit_year(rules, coverage, &per_region[i], area, year, &scope);
-            region_results[i].insert(year, result.clone());
+        for (&year, result) in &region_results[i] {
             regions.push(RegionVerdict {
                 region_id: region.region_id.clone(),
                 name: region.name.clone(),
                 country_iso3: region.country_iso3.clone(),
                 country_name: region.country_name.clone(),
                 year,
-                result,
+                result: result.clone(),
             });
         }
     }
@@ -1019,6 +965,144 @@ pub fn screen(
         regions,
         sites,
     })
+}
+
+/// The events `filter` accepts dated in `years` or their persistence look-back windows.
+pub(crate) fn events_for_years<'d>(
+    dataset: &'d Dataset,
+    filter: &EventFilter,
+    years: &[i32],
+    rules: &CahraRules,
+) -> Vec<&'d Event> {
+    let window = rules.persistence.window_years as i32;
+    let needed: BTreeSet<i32> = years.iter().flat_map(|&y| (y - window)..=y).collect();
+    dataset
+        .events
+        .iter()
+        .filter(|e| filter.accepts(e) && needed.contains(&e.date_start.year()))
+        .collect()
+}
+
+/// The coverage matches the filter's source and the years are plausible: the years sorted and
+/// deduplicated.
+pub(crate) fn validate_years(
+    filter: &EventFilter,
+    coverage: &SourceCoverage,
+    years: &[i32],
+) -> Result<Vec<i32>, AnalysisError> {
+    if coverage.source != filter.source {
+        return Err(AnalysisError::bad(
+            "coverage",
+            coverage.source.as_str(),
+            format!(
+                "the coverage of the filter's source, {}",
+                filter.source.as_str()
+            ),
+        ));
+    }
+    if let Some(y) = years.iter().find(|y| !(1900..=2100).contains(*y)) {
+        return Err(AnalysisError::bad(
+            "year",
+            y,
+            "a calendar year from 1900 to 2100",
+        ));
+    }
+    Ok(years
+        .iter()
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect())
+}
+
+/// The regions of one index screened over some years (see [`screen_regions`]).
+pub(crate) struct RegionScreening {
+    pub placement: EventPlacement,
+    /// Per event (position in the events given): imprecise location.
+    pub imprecise: Vec<bool>,
+    /// Per event: the region it was placed in (inside or snapped).
+    pub region_of: Vec<Option<u32>>,
+    /// Per region (as in `index.regions()`): its result per year.
+    pub results: Vec<BTreeMap<i32, UnitYear>>,
+}
+
+/// Places `events` in the regions of `index` and screens each region in each of `years`.
+pub(crate) fn screen_regions(
+    index: &AdminIndex,
+    events: &[&Event],
+    rules: &CahraRules,
+    coverage: &SourceCoverage,
+    years: &[i32],
+) -> RegionScreening {
+    let assignment = index.assign_events(events.iter().copied());
+    let imprecise: Vec<bool> = events.iter().map(|e| rules.is_imprecise(e)).collect();
+    let placement = EventPlacement {
+        events: events.len(),
+        inside: assignment.inside,
+        snapped: assignment.snapped,
+        outside: assignment.outside,
+        no_coordinates: assignment.no_coordinates,
+        imprecise: imprecise.iter().filter(|&&b| b).count(),
+    };
+    let units: Vec<(String, f64)> = index
+        .regions()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (format!("region {}", r.region_id), index.area_km2(i as u32)))
+        .collect();
+    let results = screen_units(
+        &units,
+        events,
+        &assignment.region_of,
+        &imprecise,
+        rules,
+        coverage,
+        years,
+    );
+    RegionScreening {
+        placement,
+        imprecise,
+        region_of: assignment.region_of,
+        results,
+    }
+}
+
+/// Screens units — (scope for the evidence, area km²) — in each of `years` from `events`
+/// already assigned to them (`unit_of`, by position; None: in no unit) with their precision
+/// (`imprecise`, by position): each unit's result per year.
+pub(crate) fn screen_units(
+    units: &[(String, f64)],
+    events: &[&Event],
+    unit_of: &[Option<u32>],
+    imprecise: &[bool],
+    rules: &CahraRules,
+    coverage: &SourceCoverage,
+    years: &[i32],
+) -> Vec<BTreeMap<i32, UnitYear>> {
+    let mut per_unit: Vec<YearTallies> = vec![YearTallies::new(); units.len()];
+    for (k, e) in events.iter().enumerate() {
+        if let Some(r) = unit_of[k] {
+            let entry = per_unit[r as usize].entry(e.date_start.year()).or_default();
+            if imprecise[k] {
+                entry.1.add(e);
+            } else {
+                entry.0.add(e);
+            }
+        }
+    }
+    units
+        .iter()
+        .zip(&per_unit)
+        .map(|((scope, area), tallies)| {
+            years
+                .iter()
+                .map(|&year| {
+                    let r = screen_unit_year(rules, coverage, tallies, *area, year, scope);
+                    (year, r)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Combines a site's region verdict and its surroundings' (see the module doc).

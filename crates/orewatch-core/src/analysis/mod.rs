@@ -13,6 +13,7 @@
 
 pub mod admin;
 pub mod cahra;
+pub mod cahra_countries;
 pub mod events;
 pub mod exposure;
 pub mod forecast;

@@ -32,6 +32,16 @@
 //!   ([`supply_risk`]); IR, EoL-RIR, SI, EU sourcing shares and EI are per-commodity inputs
 //!   (config/supply.toml), never defaulted. Criticality: SR ≥ 1 and EI ≥ 2.8.
 //!
+//! Exposure of supply to conflict-affected and high-risk areas ([`cahra_exposure`]): each
+//! producer's share taken with its country's CAHRA verdict
+//! ([`crate::analysis::cahra_countries`]) for a screening year: the share from
+//! conflict-affected and from high-risk countries, and a range for the flagged share — lower:
+//! only the producers screened as flagged; upper: also every share whose verdict is unknown
+//! (insufficient data, not screened — no polygon, or no country — and "Other countries").
+//! The verdict is per country (flagged when one of its regions is), so the share is that of
+//! countries *holding* CAHRA places, not production *from* them: production by region is not
+//! in the data.
+//!
 //! Disruption ([`Market::shocked`]): a producer's output scaled by (1 + change); new shares and
 //! indices and the lost fraction of the old total. Offtake ([`offtake`]): a fraction of a
 //! producer's output secured by a buyer, as volume and share of the total. Consumption is not
@@ -44,6 +54,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::cahra::Verdict;
 use super::AnalysisError;
 use crate::model::{GovernanceRecord, ProductionRecord, ProductionSeries, WGI_INDICATORS};
 
@@ -460,6 +471,88 @@ pub fn offtake(market: &Market, key: &str, fraction: f64) -> Result<(f64, f64), 
     let volume = p.quantity * fraction;
     let total = market.total();
     Ok((volume, if total > 0.0 { volume / total } else { 0.0 }))
+}
+
+/// A market's shares by the CAHRA verdict of their country in one screening year (fractions
+/// of the market total; they sum to 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CahraExposure {
+    pub market_year: i32,
+    /// The year of the verdicts (the market year, or the latest screened year before it).
+    pub cahra_year: i32,
+    pub conflict_affected: f64,
+    pub high_risk: f64,
+    pub neither: f64,
+    pub insufficient_data: f64,
+    /// Listed producers with no verdict (no polygon, or a row that is no country).
+    pub not_screened: f64,
+    /// The "Other countries" row: unknown producers, so unknown verdicts.
+    pub other_countries: f64,
+    /// conflict-affected + high-risk.
+    pub flagged_low: f64,
+    /// flagged_low + insufficient data + not screened + Other countries.
+    pub flagged_high: f64,
+    /// Each listed producer (ISO3 or source name) with its share and verdict, largest first.
+    pub producers: Vec<(String, f64, Option<Verdict>)>,
+}
+
+/// Every year's market of a commodity in one series and stage (years without any figure, or
+/// whose figures cannot form a market, are absent), oldest first.
+pub fn markets_over_time(
+    records: &[ProductionRecord],
+    series: ProductionSeries,
+    commodity: &str,
+    stage: Option<&str>,
+) -> Vec<Market> {
+    let years: std::collections::BTreeSet<i32> = records
+        .iter()
+        .filter(|r| {
+            r.series == series
+                && r.commodity.eq_ignore_ascii_case(commodity)
+                && (stage.is_none() || r.stage.as_deref() == stage)
+                && r.quantity.is_some()
+        })
+        .map(|r| r.year)
+        .collect();
+    years
+        .into_iter()
+        .filter_map(|year| Market::from_records(records, series, commodity, stage, year).ok())
+        .collect()
+}
+
+/// A market's shares by the verdicts (`ISO3 → verdict` of `cahra_year`).
+pub fn cahra_exposure(
+    market: &Market,
+    verdicts: &BTreeMap<&str, Verdict>,
+    cahra_year: i32,
+) -> CahraExposure {
+    let mut e = CahraExposure {
+        market_year: market.year,
+        cahra_year,
+        conflict_affected: 0.0,
+        high_risk: 0.0,
+        neither: 0.0,
+        insufficient_data: 0.0,
+        not_screened: 0.0,
+        other_countries: market.other_share(),
+        flagged_low: 0.0,
+        flagged_high: 0.0,
+        producers: Vec::with_capacity(market.producers.len()),
+    };
+    for (p, share) in market.producers.iter().zip(market.shares()) {
+        let verdict = verdicts.get(p.key.as_str()).copied();
+        match verdict {
+            Some(Verdict::ConflictAffected) => e.conflict_affected += share,
+            Some(Verdict::HighRisk) => e.high_risk += share,
+            Some(Verdict::Neither) => e.neither += share,
+            Some(Verdict::InsufficientData) => e.insufficient_data += share,
+            None => e.not_screened += share,
+        }
+        e.producers.push((p.key.clone(), share, verdict));
+    }
+    e.flagged_low = e.conflict_affected + e.high_risk;
+    e.flagged_high = e.flagged_low + e.insufficient_data + e.not_screened + e.other_countries;
+    e
 }
 
 #[cfg(test)]

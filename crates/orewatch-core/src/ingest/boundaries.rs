@@ -11,7 +11,8 @@
 //!   `country_iso3` = `iso_a3`.
 //! * **TopoJSON countries** (`"type": "Topology"` with an object `countries`): one level-0
 //!   region per geometry, `region_id` = the geometry's `id` (ISO numeric, 3 digits), `name` =
-//!   `properties.name`. Other objects (`land`, the union of all land) are not regions: skipped
+//!   `properties.name`, `country_iso3` = the ISO 3166-1 alpha-3 of that numeric code (the
+//!   `celes` crate's ISO table; none for a code it does not hold). Other objects (`land`, the union of all land) are not regions: skipped
 //!   with a note.
 //!
 //! A country without an ISO numeric code (Natural Earth writes `-99` or no id, e.g. Kosovo,
@@ -546,11 +547,16 @@ fn read_topology(root: &Value, file: &str) -> Result<ReadOutcome<Region>, Ingest
                 "{name}: no ISO numeric id in the TopoJSON: kept as {region_id}"
             ));
         }
+        // The id is the ISO 3166-1 numeric code: its alpha-3 from the ISO table (celes).
+        let country_iso3 = id
+            .as_deref()
+            .and_then(|code| celes::Country::from_code(code).ok())
+            .map(|c| c.alpha3.to_string());
         out.records.push(Region {
             region_id,
             level: 0,
             name: name.clone(),
-            country_iso3: None,
+            country_iso3,
             country_name: Some(name),
             iso_3166_2: None,
             geometry,

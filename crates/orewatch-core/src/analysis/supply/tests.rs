@@ -234,3 +234,52 @@ fn shock_and_offtake_on_a_three_country_market() {
     assert!(close(volume, 15.0) && close(share, 0.15));
     assert!(offtake(&m, "YYY", 1.5).is_err());
 }
+
+#[test]
+fn cahra_exposure_on_a_crafted_market() {
+    // Market: A 50, B 30, C 10, Other countries 10 → shares 0.5, 0.3, 0.1, other 0.1.
+    // Verdicts 2019: A conflict-affected, B neither, C absent (not screened).
+    let market = market_abc();
+    let verdicts: BTreeMap<&str, Verdict> = [
+        ("AAA", Verdict::ConflictAffected),
+        ("BBB", Verdict::Neither),
+        ("ZZZ", Verdict::HighRisk), // no production: weighs nothing
+    ]
+    .into_iter()
+    .collect();
+    let e = cahra_exposure(&market, &verdicts, 2019);
+    assert_eq!((e.market_year, e.cahra_year), (2023, 2019));
+    assert!(close(e.conflict_affected, 0.5));
+    assert!(close(e.high_risk, 0.0));
+    assert!(close(e.neither, 0.3));
+    assert!(close(e.not_screened, 0.1));
+    assert!(close(e.other_countries, 0.1));
+    // lower = 0.5 + 0 = 0.5; upper = 0.5 + insufficient 0 + not screened 0.1 + other 0.1 = 0.7
+    assert!(close(e.flagged_low, 0.5));
+    assert!(close(e.flagged_high, 0.7));
+    let sum = e.conflict_affected
+        + e.high_risk
+        + e.neither
+        + e.insufficient_data
+        + e.not_screened
+        + e.other_countries;
+    assert!(close(sum, 1.0));
+    assert_eq!(
+        e.producers[0],
+        ("AAA".to_string(), 0.5, Some(Verdict::ConflictAffected))
+    );
+    assert_eq!(e.producers[2].2, None);
+
+    // B high-risk, C insufficient: lower 0.5 + 0.3 = 0.8; upper 0.8 + 0.1 + 0 + 0.1 = 1.0.
+    let verdicts: BTreeMap<&str, Verdict> = [
+        ("AAA", Verdict::ConflictAffected),
+        ("BBB", Verdict::HighRisk),
+        ("CCC", Verdict::InsufficientData),
+    ]
+    .into_iter()
+    .collect();
+    let e = cahra_exposure(&market, &verdicts, 2023);
+    assert!(close(e.flagged_low, 0.8));
+    assert!(close(e.insufficient_data, 0.1));
+    assert!(close(e.flagged_high, 1.0));
+}
