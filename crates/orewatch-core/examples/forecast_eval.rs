@@ -8,7 +8,7 @@
 //! full of deadly months), `FORECAST_FLOOR=1` (occurrence floor × active share),
 //! `FORECAST_OWN=0.5` (share of positive regression draws sized from the unit's own months),
 //! `FORECAST_RSCALE=1.2` (factor on the magnitude's log residuals); `FORECAST_MODEL=name`
-//! starts from a named configuration (`hurdle`, `hurdle_state`) before the knobs apply;
+//! starts from a named configuration (`hurdle`, `hurdle_v1`) before the knobs apply;
 //! `FORECAST_KEEP_HURDLE=1` scores the frozen `hurdle` next to the configured one (which is then
 //! named `candidate`); `FORECAST_DEBUG=1` prints the first fit's coefficients and top cells
 //! instead of evaluating; `FORECAST_SPLIT=1` prints, instead of evaluating, mean CRPS of the
