@@ -614,6 +614,18 @@ mod tests {
         }
     }
 
+    /// Every option off: no mixture, no floor, no own sizes, residuals as fitted.
+    fn plain() -> HurdleConfig {
+        HurdleConfig {
+            history_mix: 0.0,
+            history_mix_full: None,
+            occurrence_floor: 0.0,
+            own_magnitude: 0.0,
+            residual_scale: 1.0,
+            ..HurdleConfig::default()
+        }
+    }
+
     fn draws(fit: &HurdleFit, history: &[u32], m: usize) -> Vec<f64> {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let mut out = Vec::new();
@@ -652,7 +664,7 @@ mod tests {
         let config = HurdleConfig {
             history_mix: 0.2,
             history_mix_full: Some(0.8),
-            ..HurdleConfig::default()
+            ..plain()
         };
         let fit = fixed_fit(-50.0, 0.0, vec![0.0], &config);
         let m = 20_000;
@@ -679,7 +691,7 @@ mod tests {
         let config = HurdleConfig {
             history_mix: 0.0,
             occurrence_floor: 1.0,
-            ..HurdleConfig::default()
+            ..plain()
         };
         // σ(−50) ≈ 0, size e^ln(3) = 3; six deadly months of twelve → P(y > 0) = 0.5.
         let fit = fixed_fit(-50.0, 3f64.ln(), vec![0.0], &config);
@@ -708,7 +720,7 @@ mod tests {
         let config = HurdleConfig {
             history_mix: 0.0,
             own_magnitude: 1.0,
-            ..HurdleConfig::default()
+            ..plain()
         };
         let fit = fixed_fit(50.0, 10f64.ln(), vec![-1.0, 1.0], &config);
         let history = [0, 3, 0, 0, 40, 0, 0, 0, 0, 0, 0, 0];
@@ -717,7 +729,7 @@ mod tests {
         assert_eq!(share(&d, |v| v == 3.0 || v == 40.0), 1.0);
         let sd = (0.25 / m as f64).sqrt();
         assert!((share(&d, |v| v == 40.0) - 0.5).abs() < 5.0 * sd);
-        // Without own sizes: 10·e^(±s) rounded, s = 2 → 1 (10·e^−2 = 1.35) and 739 (738.9).
+        // Without own sizes: 10·e^(±s) rounded, s = 2 → 1 (10·e^−2 = 1.35) and 74 (73.89).
         let fit = fixed_fit(
             50.0,
             10f64.ln(),
@@ -729,8 +741,8 @@ mod tests {
             },
         );
         let d = draws(&fit, &history, m);
-        assert_eq!(share(&d, |v| v == 1.0 || v == 739.0), 1.0);
-        assert!((share(&d, |v| v == 739.0) - 0.5).abs() < 5.0 * sd);
+        assert_eq!(share(&d, |v| v == 1.0 || v == 74.0), 1.0);
+        assert!((share(&d, |v| v == 74.0) - 0.5).abs() < 5.0 * sd);
     }
 
     #[test]
@@ -739,6 +751,13 @@ mod tests {
         assert_eq!(ModelSpec::parse("Hurdle_V1").unwrap().name(), "hurdle_v1");
         assert!(!ModelSpec::parse("hurdle_v1").unwrap().is_baseline());
         assert!(ModelSpec::parse("hurdle_x").is_err());
+        // The first round's configuration, as frozen then.
+        let v1 = HurdleConfig::first_round();
+        assert_eq!(v1.features.len(), 5);
+        assert_eq!((v1.lambda_occurrence, v1.lambda_magnitude), (1.0, 10.0));
+        assert_eq!((v1.history_mix, v1.history_mix_full), (0.3, None));
+        assert_eq!((v1.occurrence_floor, v1.own_magnitude), (0.0, 0.0));
+        assert_eq!((v1.residual_scale, v1.history_window), (1.0, 12));
         // Every configured feature exists.
         for spec in ["hurdle", "hurdle_v1"] {
             let ModelSpec::Hurdle(c) = ModelSpec::parse(spec).unwrap() else {
