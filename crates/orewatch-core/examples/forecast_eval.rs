@@ -306,11 +306,9 @@ fn split(spec: &EvalSpec, src: &FeatureSource, matrix: &FeatureMatrix) {
                     let s = score_sorted(&buf, y as f64);
                     scores[i] = (s.crps, s.p_any);
                 }
-                for subset in 0..2 {
-                    if subset == 1 && y == 0 {
-                        continue;
-                    }
-                    let a = &mut acc[bin(k)][subset];
+                // Pooled always, active when y > 0.
+                let subsets = if y > 0 { 2 } else { 1 };
+                for a in acc[bin(k)].iter_mut().take(subsets) {
                     a.0 += 1;
                     a.1 += scores[0].0;
                     a.2 += scores[1].0;
