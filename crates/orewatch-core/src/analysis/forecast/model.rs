@@ -15,12 +15,15 @@
 //! `history_window` months; `history_mix` with one deadly month, rising linearly to
 //! `history_mix_full` with all of them deadly; constant `history_mix` when that is unset), from
 //! those months as in `conflictology`, else from the regression (positive with probability p).
-//! Options for recently violent units, off by default: a floor on p (`occurrence_floor` × the
-//! unit's share of deadly months), sizes drawn from the unit's own deadly months
-//! (`own_magnitude`), wider log residuals (`residual_scale`). The frozen default is
-//! `HurdleConfig::default()`; `hurdle_v1` is the first round's. Neither models a breakout
-//! in a cell with no deaths nearby any better than its features allow: on the tuning span most
-//! active cell-months had no death in the cell's previous 12 months. Fitted on every observed (unit, origin t) (`Panel::first_observed`) with
+//! Other options for recently violent units: a floor on p (`occurrence_floor` × the unit's
+//! share of deadly months) and sizes drawn from the unit's own deadly months (`own_magnitude`),
+//! both off in the frozen configurations; wider log residuals (`residual_scale`, 1.25 in the
+//! default). The frozen default is `HurdleConfig::default()` (mixture 30% → 100%); `hurdle_v1`
+//! is the first round's (constant 30%). Neither forecasts a breakout in a cell with no deaths
+//! nearby any better than its features allow: on the tuning span most active cell-months had
+//! no death in the cell's previous 12 months.
+//!
+//! Fitted on every observed (unit, origin t) (`Panel::first_observed`) with
 //! t + h ≤ the fit's cutoff month and at least 36 months of history before t; refitted at most
 //! once a year (see `evaluate`).
 //!
@@ -95,7 +98,7 @@ impl ModelSpec {
                     Err(AnalysisError::bad(
                         "model",
                         name,
-                        "zero, last, meanW (e.g. mean12), conflictologyW (e.g. conflictology12, conflictology36) hurdle or hurdle_v1 (the configuration frozen in the first tuning round)",
+                        "zero, last, meanW (e.g. mean12), conflictologyW (e.g. conflictology12, conflictology36), hurdle or hurdle_v1 (the configuration frozen in the first tuning round)",
                     ))
                 }
             }
