@@ -3,9 +3,18 @@
 //!
 //! `cargo run --release -p orewatch-core --example forecast_eval -- MLI,BFA,NER 2014-01 2018-12 12`
 //! Optional env: `FORECAST_LAMBDA=occurrence,magnitude`, `FORECAST_FEATURES=a,b,c`,
-//! `FORECAST_HALF_LIFE=12`, `FORECAST_MIX=0.3` (history mixture); `FORECAST_DEBUG=1` prints
-//! the first fit's coefficients and top cells instead of evaluating. Prints the score table and
-//! the time taken. The tuning grid in bench/RESULTS.md was run with this.
+//! `FORECAST_HALF_LIFE=12`, `FORECAST_MIX=0.3` (history mixture), `FORECAST_WINDOW=12`
+//! (history window), `FORECAST_MIX_FULL=0.9` (state-dependent mixture: the share at a window
+//! full of deadly months), `FORECAST_FLOOR=1` (occurrence floor × active share),
+//! `FORECAST_OWN=0.5` (share of positive regression draws sized from the unit's own months),
+//! `FORECAST_RSCALE=1.2` (factor on the magnitude's log residuals); `FORECAST_MODEL=name`
+//! starts from a named configuration (`hurdle`, `hurdle_v1`) before the knobs apply;
+//! `FORECAST_KEEP_HURDLE=1` scores the frozen `hurdle` next to the configured one (which is then
+//! named `candidate`); `FORECAST_DEBUG=1` prints the first fit's coefficients and top cells
+//! instead of evaluating; `FORECAST_SPLIT=1` prints, instead of evaluating, mean CRPS of the
+//! configured model and of conflictology12 by the unit's deadly months among its last 12 at the
+//! origin (0, 1, 2–3, 4–6, 7–12), pooled and active. Prints the score table and the time taken.
+//! The tuning grids in bench/RESULTS.md were run with this.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -82,7 +91,13 @@ fn main() {
     let built = start.elapsed();
 
     let mut spec = EvalSpec::new(from, to, horizon);
-    let mut config = HurdleConfig::default();
+    let mut config = match std::env::var("FORECAST_MODEL") {
+        Ok(name) => match ModelSpec::parse(&name).unwrap() {
+            ModelSpec::Hurdle(c) => c,
+            other => panic!("FORECAST_MODEL must name a hurdle configuration, not {other:?}"),
+        },
+        Err(_) => HurdleConfig::default(),
+    };
     if let Ok(l) = std::env::var("FORECAST_LAMBDA") {
         let (a, b) = l.split_once(',').unwrap();
         config.lambda_occurrence = a.parse().unwrap();
@@ -94,7 +109,32 @@ fn main() {
     if let Ok(f) = std::env::var("FORECAST_FEATURES") {
         config.features = f.split(',').map(str::to_string).collect();
     }
-    *spec.models.last_mut().unwrap() = ModelSpec::Hurdle(config);
+    if let Ok(w) = std::env::var("FORECAST_WINDOW") {
+        config.history_window = w.parse().unwrap();
+    }
+    if let Ok(w) = std::env::var("FORECAST_MIX_FULL") {
+        config.history_mix_full = Some(w.parse().unwrap());
+    }
+    if let Ok(w) = std::env::var("FORECAST_FLOOR") {
+        config.occurrence_floor = w.parse().unwrap();
+    }
+    if let Ok(w) = std::env::var("FORECAST_OWN") {
+        config.own_magnitude = w.parse().unwrap();
+    }
+    if let Ok(w) = std::env::var("FORECAST_RSCALE") {
+        config.residual_scale = w.parse().unwrap();
+    }
+    if std::env::var_os("FORECAST_KEEP_HURDLE").is_some() {
+        config.name = "candidate".into();
+        spec.models.push(ModelSpec::Hurdle(config));
+    } else {
+        *spec.models.last_mut().unwrap() = ModelSpec::Hurdle(config);
+    }
+    eprintln!("{:?}", spec.models.last().unwrap());
+    if std::env::var_os("FORECAST_SPLIT").is_some() {
+        split(&spec, &src, &matrix);
+        return;
+    }
     if std::env::var_os("FORECAST_DEBUG").is_some() {
         if let ModelSpec::Hurdle(config) = spec.models.last().unwrap() {
             let cutoff = panel.month_index(from).unwrap();
@@ -178,9 +218,13 @@ fn main() {
             s.active.coverage90
         );
     }
+    let mut relative = std::collections::BTreeMap::<String, (usize, f64)>::new();
     for d in &result.differences {
+        let r = relative.entry(d.model.clone()).or_default();
+        r.0 += (d.difference < 0.0) as usize;
+        r.1 += d.difference / d.baseline_value;
         println!(
-            "{} {} {}: {} {:.6} vs {} {:.6}: diff {:.6} [{:.6}, {:.6}]",
+            "{} {} {}: {} {:.6} vs {} {:.6}: diff {:.6e} ({:+.3}%) [{:.6e}, {:.6e}]",
             d.model,
             d.score,
             d.subset,
@@ -189,8 +233,106 @@ fn main() {
             d.best_baseline,
             d.baseline_value,
             d.difference,
+            100.0 * d.difference / d.baseline_value,
             d.lower90,
             d.upper90
         );
+    }
+    for (model, (wins, sum)) in relative {
+        println!(
+            "{model}: better than the best baseline on {wins} of 3; sum of relative differences {:+.3}%",
+            100.0 * sum
+        );
+    }
+}
+
+/// Mean CRPS of the configured hurdle and of conflictology12 by the unit's deadly months among
+/// its last 12 at the origin (diagnostic for the tuning span; single-threaded).
+fn split(spec: &EvalSpec, src: &FeatureSource, matrix: &FeatureMatrix) {
+    use orewatch_core::analysis::forecast::model::{
+        draw, fit_hurdle, model_key, stream_seed, Fitted,
+    };
+    use orewatch_core::analysis::forecast::score::score_sorted;
+    let panel = src.panel();
+    let ModelSpec::Hurdle(config) = spec.models.last().unwrap() else {
+        return;
+    };
+    let c12 = ModelSpec::Conflictology { window: 12 };
+    let first = panel.month_index(spec.first_origin).unwrap();
+    let last = panel.month_index(spec.last_origin).unwrap();
+    let bin = |k: usize| match k {
+        0 => 0,
+        1 => 1,
+        2..=3 => 2,
+        4..=6 => 3,
+        _ => 4,
+    };
+    // [bin][pooled/active] -> (n, crps model, crps c12, p_any model, p_any c12)
+    let mut acc = [[(0usize, 0.0f64, 0.0f64, 0.0f64, 0.0f64); 2]; 5];
+    let mut fit = None;
+    let mut buf = Vec::new();
+    for t in first..=last {
+        if fit.is_none() || panel.month_at(t).month() == 1 {
+            fit = Some(fit_hurdle(config, src, matrix, spec.target, t, spec.horizon).unwrap());
+        }
+        let hf = Fitted::Hurdle(fit.as_ref().unwrap());
+        let cf = Fitted::Baseline(&c12);
+        for h in 1..=spec.horizon {
+            for u in 0..panel.units.len() {
+                let series = panel.series(spec.target, u);
+                let y = series[t + h];
+                let k = series[(t + 1).saturating_sub(12)..=t]
+                    .iter()
+                    .filter(|&&v| v > 0)
+                    .count();
+                let id = panel.units[u].id as usize;
+                let month = panel.month_at(t).0 as usize;
+                let mut scores = [(0.0, 0.0); 2];
+                for (i, (m, name)) in [(&hf, config.name.as_str()), (&cf, "conflictology12")]
+                    .iter()
+                    .enumerate()
+                {
+                    let seed = stream_seed(spec.seed, model_key(name), month, h, id);
+                    draw(
+                        m,
+                        series,
+                        matrix.row(u, t),
+                        t,
+                        h,
+                        spec.samples,
+                        seed,
+                        &mut buf,
+                    );
+                    let s = score_sorted(&buf, y as f64);
+                    scores[i] = (s.crps, s.p_any);
+                }
+                // Pooled always, active when y > 0.
+                let subsets = if y > 0 { 2 } else { 1 };
+                for a in acc[bin(k)].iter_mut().take(subsets) {
+                    a.0 += 1;
+                    a.1 += scores[0].0;
+                    a.2 += scores[1].0;
+                    a.3 += scores[0].1;
+                    a.4 += scores[1].1;
+                }
+            }
+        }
+    }
+    let total: [usize; 2] = [0, 1].map(|s| acc.iter().map(|b| b[s].0).sum());
+    println!("bin(k of 12)  subset    n   crps_model  crps_c12  sum_share_model sum_share_c12  p_model  p_c12");
+    for (b, label) in ["0", "1", "2-3", "4-6", "7-12"].iter().enumerate() {
+        for (s, name) in ["pooled", "active"].iter().enumerate() {
+            let (n, cm, cc, pm, pc) = acc[b][s];
+            let nf = n.max(1) as f64;
+            println!(
+                "{label:<13} {name:<7} {n:>7} {:>10.4} {:>10.4} {:>14.4} {:>14.4} {:>7.4} {:>7.4}",
+                cm / nf,
+                cc / nf,
+                cm / total[s] as f64,
+                cc / total[s] as f64,
+                pm / nf,
+                pc / nf
+            );
+        }
     }
 }

@@ -2,7 +2,8 @@
 //! origin month (the last observed month), never after it.
 //!
 //! Each feature is a number per (unit, origin). Counts enter as ln(1 + x); "decay" features
-//! are 0.5^(months since the last event / half-life), 0 when there never was one. Windows end
+//! are 0.5^(months since the last event / half-life), 0 when there never was one (half-life
+//! from [`FeatureParams`], 12 months by default; the `decay6_*` copies use 6 months). Windows end
 //! at the origin month inclusive (`sum12` = the origin month and the 11 before it). Spatial
 //! lags sum the panel's cells at Chebyshev ring 1 (8 neighbours) or 2 (the 16 around them);
 //! cells outside the panel count as zero. Governance: the mean of the six WGI estimates of the
@@ -21,7 +22,7 @@ use crate::geodesy::haversine_km;
 use crate::model::GovernanceRecord;
 
 /// Every feature orewatch can compute, in matrix column order.
-pub const FEATURE_NAMES: [&str; 18] = [
+pub const FEATURE_NAMES: [&str; 21] = [
     "y_lag1",
     "y_sum3",
     "y_sum12",
@@ -40,7 +41,13 @@ pub const FEATURE_NAMES: [&str; 18] = [
     "wgi_missing",
     "country_sum12",
     "country_decay_last_event",
+    "decay6_last_event",
+    "ring1_decay6_last_event",
+    "country_decay6_last_event",
 ];
+
+/// Half-life, months, of the `decay6_*` features (fixed, whatever [`FeatureParams`] says).
+pub const SHORT_HALF_LIFE_MONTHS: f64 = 6.0;
 
 /// Number of features.
 pub const N_FEATURES: usize = FEATURE_NAMES.len();
@@ -241,13 +248,15 @@ impl<'a> FeatureSource<'a> {
             let start = end.saturating_sub(len);
             cum[row * w + end] - cum[row * w + start]
         };
-        let decay = |last: i32| -> f64 {
+        let decay_with = |last: i32, half_life: f64| -> f64 {
             if last < 0 {
                 0.0
             } else {
-                0.5f64.powf((t as i32 - last) as f64 / self.params.decay_half_life_months)
+                0.5f64.powf((t as i32 - last) as f64 / half_life)
             }
         };
+        let decay = |last: i32| decay_with(last, self.params.decay_half_life_months);
+        let decay6 = |last: i32| decay_with(last, SHORT_HALF_LIFE_MONTHS);
         let c = self.unit_country[u];
         let year_index = (self.panel.month_at(t).year() - self.panel.first_month.year()) as usize;
         let wgi = self.wgi[c].get(year_index).copied().flatten();
@@ -282,6 +291,9 @@ impl<'a> FeatureSource<'a> {
         out[15] = if wgi.is_some() { 0.0 } else { 1.0 };
         out[16] = window(&self.cum_country, c, 12).ln_1p();
         out[17] = decay(self.last_event_country[c * n + t]);
+        out[18] = decay6(self.last_event[u * n + t]);
+        out[19] = decay6(self.last_event_ring1[u * n + t]);
+        out[20] = decay6(self.last_event_country[c * n + t]);
     }
 
     /// The feature matrix for origins `first ..= last` (month indexes), rows ordered by origin

@@ -10,10 +10,20 @@
 //! `hurdle`: P(y > 0) from a ridge logistic regression on the features at the origin, one
 //! model per horizon; given y > 0, ln y = x·γ + ε by ridge least squares on the training rows
 //! with y > 0, draws exp(x·γ + ε*) with ε* resampled from that fit's residuals, rounded to
-//! whole people (at least 1). Mixed with the unit's own history: each draw comes, with
-//! probability `history_mix` (when the unit saw deaths in its last `history_window` months),
-//! from those months as in `conflictology`, else from the regression (positive with
-//! probability p). Fitted on every observed (unit, origin t) (`Panel::first_observed`) with
+//! whole people (at least 1). Mixed with the unit's own history: each draw comes, with a
+//! probability that depends on the unit's state (0 without deaths in its last
+//! `history_window` months; `history_mix` with one deadly month, rising linearly to
+//! `history_mix_full` with all of them deadly; constant `history_mix` when that is unset), from
+//! those months as in `conflictology`, else from the regression (positive with probability p).
+//! Other options for recently violent units: a floor on p (`occurrence_floor` × the unit's
+//! share of deadly months) and sizes drawn from the unit's own deadly months (`own_magnitude`),
+//! both off in the frozen configurations; wider log residuals (`residual_scale`, 1.25 in the
+//! default). The frozen default is `HurdleConfig::default()` (mixture 30% → 100%); `hurdle_v1`
+//! is the first round's (constant 30%). Neither forecasts a breakout in a cell with no deaths
+//! nearby any better than its features allow: on the tuning span most active cell-months had
+//! no death in the cell's previous 12 months.
+//!
+//! Fitted on every observed (unit, origin t) (`Panel::first_observed`) with
 //! t + h ≤ the fit's cutoff month and at least 36 months of history before t; refitted at most
 //! once a year (see `evaluate`).
 //!
@@ -60,7 +70,7 @@ impl ModelSpec {
             ModelSpec::Last => "last".into(),
             ModelSpec::RollingMean { window } => format!("mean{window}"),
             ModelSpec::Conflictology { window } => format!("conflictology{window}"),
-            ModelSpec::Hurdle(_) => "hurdle".into(),
+            ModelSpec::Hurdle(config) => config.name.clone(),
         }
     }
 
@@ -78,6 +88,7 @@ impl ModelSpec {
             "zero" => Ok(ModelSpec::Zero),
             "last" => Ok(ModelSpec::Last),
             "hurdle" => Ok(ModelSpec::Hurdle(HurdleConfig::default())),
+            "hurdle_v1" => Ok(ModelSpec::Hurdle(HurdleConfig::first_round())),
             _ => {
                 if let Some(w) = window("conflictology") {
                     Ok(ModelSpec::Conflictology { window: w })
@@ -87,7 +98,7 @@ impl ModelSpec {
                     Err(AnalysisError::bad(
                         "model",
                         name,
-                        "zero, last, meanW (e.g. mean12), conflictologyW (e.g. conflictology12, conflictology36) or hurdle",
+                        "zero, last, meanW (e.g. mean12), conflictologyW (e.g. conflictology12, conflictology36), hurdle or hurdle_v1 (the configuration frozen in the first tuning round)",
                     ))
                 }
             }
@@ -95,8 +106,9 @@ impl ModelSpec {
     }
 }
 
-/// The hurdle model's configuration. `Default` is the configuration frozen after the tuning
-/// run on origins up to 2012-12 (targets ≤ 2013-12); see `bench/forecast_eval`.
+/// The hurdle model's configuration. `Default` is the configuration frozen after the second
+/// tuning round on origins up to 2012-12 (targets ≤ 2013-12); see bench/RESULTS.md,
+/// forecast_eval.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HurdleConfig {
     /// Names from [`FEATURE_NAMES`].
@@ -112,14 +124,67 @@ pub struct HurdleConfig {
     pub history_mix: f64,
     /// Months of the unit's history the mixture draws from.
     pub history_window: usize,
+    /// State-dependent mixture: when set, the share of history draws grows linearly with the
+    /// number k of months with deaths in the unit's last `history_window` months, from
+    /// `history_mix` at k = 1 to this value at k = `history_window` (0 at k = 0 as always).
+    /// `None`: `history_mix` whatever k.
+    pub history_mix_full: Option<f64>,
+    /// Occurrence floor for recently active units: the regression part's P(y > 0) is at least
+    /// this times the unit's share of months with deaths in its last `history_window` months.
+    /// 0: no floor.
+    pub occurrence_floor: f64,
+    /// Share of the regression part's positive draws whose size is taken from the unit's own
+    /// positive months in its last `history_window` months (when it has any) instead of the
+    /// log-normal: keeps a violent unit's own scale. 0: always the log-normal.
+    pub own_magnitude: f64,
+    /// Factor on the resampled log residuals of the magnitude (1: as fitted); above 1 widens
+    /// the positive part of the forecast.
+    pub residual_scale: f64,
+    /// The model's name in tables and in its random streams (`hurdle` for the frozen default).
+    pub name: String,
 }
 
 impl Default for HurdleConfig {
-    /// Frozen after the tuning run (bench/RESULTS.md, forecast_eval "tuning"): on origins
-    /// 2008-01..2012-12 (targets ≤ 2013-12) this set of five features, these penalties and a
-    /// 30% history mixture gave the lowest sum of relative differences to the best baseline
-    /// over pooled CRPS, active CRPS and Brier(≥ 1) among the configurations tried.
+    /// Frozen after the second tuning round (bench/RESULTS.md, forecast_eval "tuning, session
+    /// 5"): on origins 2008-01..2012-12 (targets ≤ 2013-12) these seven features (6-month
+    /// decays, the ring-2 deaths and the actor count added to the first round's), these
+    /// penalties, a history mixture rising from 30% of draws (one deadly month of the last 12)
+    /// to 100% (twelve of twelve) and log residuals widened by 1.25 beat the best baseline on
+    /// two of the three headline scores with the lowest sum of relative differences among the
+    /// configurations tried.
     fn default() -> Self {
+        HurdleConfig {
+            features: [
+                "decay6_last_event",
+                "y_sum12",
+                "ring1_sum12",
+                "ring1_decay6_last_event",
+                "country_decay6_last_event",
+                "ring2_sum12",
+                "actors12",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+            lambda_occurrence: 1.0,
+            lambda_magnitude: 10.0,
+            min_history_months: 36,
+            history_mix: 0.3,
+            history_window: 12,
+            history_mix_full: Some(1.0),
+            occurrence_floor: 0.0,
+            own_magnitude: 0.0,
+            residual_scale: 1.25,
+            name: "hurdle".into(),
+        }
+    }
+}
+
+impl HurdleConfig {
+    /// `hurdle_v1`: the configuration frozen in the first tuning round (the default until the
+    /// second): five features (decay_last_event, y_sum12, ring1_sum12, ring1_decay_last_event,
+    /// country_decay_last_event), λ = 1 and 10, a constant 30% history mixture.
+    pub fn first_round() -> Self {
         HurdleConfig {
             features: [
                 "decay_last_event",
@@ -131,16 +196,19 @@ impl Default for HurdleConfig {
             .iter()
             .map(|s| s.to_string())
             .collect(),
-            lambda_occurrence: 1.0,
-            lambda_magnitude: 10.0,
-            min_history_months: 36,
-            history_mix: 0.3,
-            history_window: 12,
+            history_mix_full: None,
+            residual_scale: 1.0,
+            name: "hurdle_v1".into(),
+            ..HurdleConfig::default()
         }
     }
-}
 
-impl HurdleConfig {
+    /// The share of draws taken from the unit's own history when `active` of its last
+    /// `window` months saw deaths.
+    pub fn history_share(&self, active: usize, window: usize) -> f64 {
+        mixture_share(self.history_mix, self.history_mix_full, active, window)
+    }
+
     pub fn columns(&self) -> Result<Vec<usize>, AnalysisError> {
         self.features
             .iter()
@@ -151,6 +219,24 @@ impl HurdleConfig {
             })
             .collect()
     }
+}
+
+/// The share of history draws for a unit with `active` months with deaths among its last
+/// `window`: 0 without any; `base` at one; linear from `base` (k = 1) to `full` (k = window)
+/// when `full` is set. Clamped to [0, 1].
+pub fn mixture_share(base: f64, full: Option<f64>, active: usize, window: usize) -> f64 {
+    if active == 0 {
+        return 0.0;
+    }
+    let share = match full {
+        None => base,
+        Some(full) if window > 1 => {
+            let frac = (active.min(window) - 1) as f64 / (window - 1) as f64;
+            base + (full - base) * frac
+        }
+        Some(full) => full,
+    };
+    share.clamp(0.0, 1.0)
 }
 
 /// One horizon's fitted hurdle.
@@ -167,6 +253,10 @@ pub struct HurdleFit {
     columns: Vec<usize>,
     history_mix: f64,
     history_window: usize,
+    history_mix_full: Option<f64>,
+    occurrence_floor: f64,
+    own_magnitude: f64,
+    residual_scale: f64,
     standardiser: Standardiser,
     horizons: Vec<HorizonFit>,
     /// Month index of the cutoff (the last month whose outcome the fit saw).
@@ -296,6 +386,10 @@ pub fn fit_hurdle(
         columns,
         history_mix: config.history_mix,
         history_window: config.history_window.max(1),
+        history_mix_full: config.history_mix_full,
+        occurrence_floor: config.occurrence_floor,
+        own_magnitude: config.own_magnitude,
+        residual_scale: config.residual_scale,
         standardiser,
         horizons,
         cutoff,
@@ -337,10 +431,20 @@ impl HurdleFit {
         let fit = &self.horizons[h - 1];
         let mut x = Vec::with_capacity(self.columns.len() + 1);
         self.standardiser.design(features, &self.columns, &mut x);
-        let p = sigmoid(dot(&fit.occurrence, &x));
+        let active = history.iter().filter(|&&v| v > 0).count();
+        let mut p = sigmoid(dot(&fit.occurrence, &x));
+        if self.occurrence_floor > 0.0 && active > 0 {
+            p = p.max((self.occurrence_floor * active as f64 / history.len() as f64).min(1.0));
+        }
         // Draws from the unit's history (mixture), then from the regression.
-        let from_history = if self.history_mix > 0.0 && history.iter().any(|&v| v > 0) {
-            Binomial::new(m as u64, self.history_mix)
+        let share = mixture_share(
+            self.history_mix,
+            self.history_mix_full,
+            active,
+            history.len(),
+        );
+        let from_history = if share > 0.0 {
+            Binomial::new(m as u64, share)
                 .map(|b| b.sample(rng) as usize)
                 .unwrap_or(0)
         } else {
@@ -354,9 +458,24 @@ impl HurdleFit {
         out.clear();
         let k = if fit.residuals.is_empty() { 0 } else { k };
         let mu = dot(&fit.magnitude, &x);
+        let own = self.own_magnitude > 0.0 && active > 0;
         for _ in 0..k {
+            if own && rng.random::<f64>() < self.own_magnitude {
+                // The size of one of the unit's own positive months.
+                let mut pick = rng.random_range(0..active);
+                for &v in history {
+                    if v > 0 {
+                        if pick == 0 {
+                            out.push(v as f64);
+                            break;
+                        }
+                        pick -= 1;
+                    }
+                }
+                continue;
+            }
             let r = fit.residuals[rng.random_range(0..fit.residuals.len())];
-            out.push((mu + r).exp().round().max(1.0));
+            out.push((mu + self.residual_scale * r).exp().round().max(1.0));
         }
         for _ in 0..from_history {
             out.push(history[rng.random_range(0..history.len())] as f64);
@@ -461,5 +580,193 @@ pub fn expand(draws: &[f64], m: usize) -> Vec<f64> {
         vec![draws[0]; m]
     } else {
         draws.to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hurdle fit with no features: P(y > 0) = σ(`logit`), log size `ln_size` + a residual.
+    fn fixed_fit(
+        logit: f64,
+        ln_size: f64,
+        residuals: Vec<f64>,
+        config: &HurdleConfig,
+    ) -> HurdleFit {
+        HurdleFit {
+            columns: Vec::new(),
+            history_mix: config.history_mix,
+            history_window: config.history_window,
+            history_mix_full: config.history_mix_full,
+            occurrence_floor: config.occurrence_floor,
+            own_magnitude: config.own_magnitude,
+            residual_scale: config.residual_scale,
+            standardiser: Standardiser {
+                mean: Vec::new(),
+                scale: Vec::new(),
+            },
+            horizons: vec![HorizonFit {
+                occurrence: vec![logit],
+                magnitude: vec![ln_size],
+                residuals,
+            }],
+            cutoff: 0,
+            rows_h1: 0,
+            positive_share_h1: 0.0,
+        }
+    }
+
+    /// Every option off: no mixture, no floor, no own sizes, residuals as fitted.
+    fn plain() -> HurdleConfig {
+        HurdleConfig {
+            history_mix: 0.0,
+            history_mix_full: None,
+            occurrence_floor: 0.0,
+            own_magnitude: 0.0,
+            residual_scale: 1.0,
+            ..HurdleConfig::default()
+        }
+    }
+
+    fn draws(fit: &HurdleFit, history: &[u32], m: usize) -> Vec<f64> {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut out = Vec::new();
+        fit.draw(&[], history, 1, m, &mut rng, &mut out);
+        expand(&out, m)
+    }
+
+    fn share(d: &[f64], f: impl Fn(f64) -> bool) -> f64 {
+        d.iter().filter(|&&v| f(v)).count() as f64 / d.len() as f64
+    }
+
+    #[test]
+    fn mixture_share_by_hand() {
+        // Constant: 0 without deadly months, the base otherwise.
+        assert_eq!(mixture_share(0.3, None, 0, 12), 0.0);
+        assert_eq!(mixture_share(0.3, None, 1, 12), 0.3);
+        assert_eq!(mixture_share(0.3, None, 12, 12), 0.3);
+        // Linear from 0.3 at k = 1 to 0.9 at k = 12: k = 6 → 0.3 + 0.6 · 5/11.
+        assert_eq!(mixture_share(0.3, Some(0.9), 1, 12), 0.3);
+        assert!((mixture_share(0.3, Some(0.9), 6, 12) - (0.3 + 0.6 * 5.0 / 11.0)).abs() < 1e-15);
+        assert!((mixture_share(0.3, Some(0.9), 12, 12) - 0.9).abs() < 1e-15);
+        // A short window (start of the data) and clamping.
+        assert_eq!(mixture_share(0.3, Some(0.9), 1, 1), 0.9);
+        assert_eq!(mixture_share(0.3, Some(1.5), 12, 12), 1.0);
+        assert_eq!(mixture_share(-0.2, None, 3, 12), 0.0);
+        let c = HurdleConfig::default();
+        assert_eq!(c.history_share(0, 12), 0.0);
+        assert_eq!(c.history_share(1, 12), 0.3);
+        assert_eq!(c.history_share(12, 12), 1.0);
+        assert_eq!(HurdleConfig::first_round().history_share(12, 12), 0.3);
+    }
+
+    #[test]
+    fn state_mixture_draws_more_history_for_busier_units() {
+        // P(y > 0) ≈ 0 from the regression: every positive draw comes from the history.
+        let config = HurdleConfig {
+            history_mix: 0.2,
+            history_mix_full: Some(0.8),
+            ..plain()
+        };
+        let fit = fixed_fit(-50.0, 0.0, vec![0.0], &config);
+        let m = 20_000;
+        // One deadly month of 12 (7 deaths): 0.2 of draws from the history, 1/12 of those 7.
+        let mut quiet = vec![0u32; 12];
+        quiet[4] = 7;
+        let d = draws(&fit, &quiet, m);
+        let expected = 0.2 / 12.0;
+        let sd = (expected * (1.0 - expected) / m as f64).sqrt();
+        assert!((share(&d, |v| v == 7.0) - expected).abs() < 5.0 * sd);
+        // Twelve of twelve (all 5): 0.8 of draws are 5.
+        let d = draws(&fit, &[5; 12], m);
+        let sd = (0.8f64 * 0.2 / m as f64).sqrt();
+        assert!((share(&d, |v| v == 5.0) - 0.8).abs() < 5.0 * sd);
+        // No deadly month: all zero (compressed to one value).
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut out = Vec::new();
+        fit.draw(&[], &[0; 12], 1, m, &mut rng, &mut out);
+        assert_eq!(out, vec![0.0]);
+    }
+
+    #[test]
+    fn occurrence_floor_lifts_recently_active_units() {
+        let config = HurdleConfig {
+            history_mix: 0.0,
+            occurrence_floor: 1.0,
+            ..plain()
+        };
+        // σ(−50) ≈ 0, size e^ln(3) = 3; six deadly months of twelve → P(y > 0) = 0.5.
+        let fit = fixed_fit(-50.0, 3f64.ln(), vec![0.0], &config);
+        let m = 20_000;
+        let history = [0, 2, 0, 2, 0, 2, 0, 2, 0, 2, 0, 2];
+        let d = draws(&fit, &history, m);
+        let sd = (0.25 / m as f64).sqrt();
+        assert!((share(&d, |v| v == 3.0) - 0.5).abs() < 5.0 * sd);
+        assert_eq!(share(&d, |v| v == 0.0 || v == 3.0), 1.0);
+        // Without the floor the regression's ≈ 0 stands.
+        let fit = fixed_fit(
+            -50.0,
+            3f64.ln(),
+            vec![0.0],
+            &HurdleConfig {
+                occurrence_floor: 0.0,
+                ..config
+            },
+        );
+        assert_eq!(draws(&fit, &history, m), vec![0.0; m]);
+    }
+
+    #[test]
+    fn own_magnitude_and_residual_scale() {
+        // P(y > 0) ≈ 1; sizes from the unit's own positive months {3, 40} only.
+        let config = HurdleConfig {
+            history_mix: 0.0,
+            own_magnitude: 1.0,
+            ..plain()
+        };
+        let fit = fixed_fit(50.0, 10f64.ln(), vec![-1.0, 1.0], &config);
+        let history = [0, 3, 0, 0, 40, 0, 0, 0, 0, 0, 0, 0];
+        let m = 20_000;
+        let d = draws(&fit, &history, m);
+        assert_eq!(share(&d, |v| v == 3.0 || v == 40.0), 1.0);
+        let sd = (0.25 / m as f64).sqrt();
+        assert!((share(&d, |v| v == 40.0) - 0.5).abs() < 5.0 * sd);
+        // Without own sizes: 10·e^(±s) rounded, s = 2 → 1 (10·e^−2 = 1.35) and 74 (73.89).
+        let fit = fixed_fit(
+            50.0,
+            10f64.ln(),
+            vec![-1.0, 1.0],
+            &HurdleConfig {
+                own_magnitude: 0.0,
+                residual_scale: 2.0,
+                ..config
+            },
+        );
+        let d = draws(&fit, &history, m);
+        assert_eq!(share(&d, |v| v == 1.0 || v == 74.0), 1.0);
+        assert!((share(&d, |v| v == 74.0) - 0.5).abs() < 5.0 * sd);
+    }
+
+    #[test]
+    fn model_names_and_parse() {
+        assert_eq!(ModelSpec::parse("hurdle").unwrap().name(), "hurdle");
+        assert_eq!(ModelSpec::parse("Hurdle_V1").unwrap().name(), "hurdle_v1");
+        assert!(!ModelSpec::parse("hurdle_v1").unwrap().is_baseline());
+        assert!(ModelSpec::parse("hurdle_x").is_err());
+        // The first round's configuration, as frozen then.
+        let v1 = HurdleConfig::first_round();
+        assert_eq!(v1.features.len(), 5);
+        assert_eq!((v1.lambda_occurrence, v1.lambda_magnitude), (1.0, 10.0));
+        assert_eq!((v1.history_mix, v1.history_mix_full), (0.3, None));
+        assert_eq!((v1.occurrence_floor, v1.own_magnitude), (0.0, 0.0));
+        assert_eq!((v1.residual_scale, v1.history_window), (1.0, 12));
+        // Every configured feature exists.
+        for spec in ["hurdle", "hurdle_v1"] {
+            let ModelSpec::Hurdle(c) = ModelSpec::parse(spec).unwrap() else {
+                panic!("{spec} is a hurdle");
+            };
+            assert_eq!(c.columns().unwrap().len(), c.features.len());
+        }
     }
 }

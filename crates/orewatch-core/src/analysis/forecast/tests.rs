@@ -182,6 +182,8 @@ fn features_by_hand() {
     close(get(&f, "y_sum12"), 11f64.ln()); // ln(1 + 10)
     close(get(&f, "events_sum12"), 5f64.ln()); // 4 events
     close(get(&f, "decay_last_event"), 1.0); // event in the origin month
+    close(get(&f, "decay6_last_event"), 1.0);
+    close(get(&f, "country_decay6_last_event"), 1.0);
     close(get(&f, "os_events_sum12"), 2f64.ln());
     close(get(&f, "actors12"), 5f64.ln()); // JNIM, MNLA, ISGS, Government of Mali
     close(get(&f, "mine_distance"), 0.0); // the site is at A's centre
@@ -191,9 +193,16 @@ fn features_by_hand() {
     close(get(&f, "y_sum12"), 0.0);
     close(get(&f, "ring1_sum12"), 6f64.ln());
     close(get(&f, "ring1_decay_last_event"), 0.5f64.powf(1.0 / 12.0));
+    close(get(&f, "ring1_decay6_last_event"), 0.5f64.powf(1.0 / 6.0));
+    close(get(&f, "decay6_last_event"), 0.0);
     close(get(&f, "decay_last_event"), 0.0);
     // Country: 5 deaths by month 2 over both cells.
     close(get(&f, "country_sum12"), 6f64.ln());
+    close(get(&f, "country_decay6_last_event"), 0.5f64.powf(1.0 / 6.0));
+    // A at origin 2: its last event 1 month before; half-lives 12 and 6 months.
+    src.features(0, 2, &mut f);
+    close(get(&f, "decay_last_event"), 0.5f64.powf(1.0 / 12.0));
+    close(get(&f, "decay6_last_event"), 0.5f64.powf(1.0 / 6.0));
 }
 
 #[test]
