@@ -36,6 +36,10 @@ fn supply_tables_shocks_inputs_and_errors() {
     assert!(table.starts_with("gold 2023 (mine) — USGS"), "{table}");
     assert!(table.contains("Mali 2.0%"), "{table}");
     assert!(table.contains("SR not computed"), "{table}");
+    assert!(
+        table.contains("CAHRA exposure not assessed: the store holds no events"),
+        "{table}"
+    );
     assert!(table.contains("lost 2.0% of world supply"), "{table}");
     assert!(
         table.contains("30.0 metric tons (gold content) = 1.0% of world supply"),
@@ -113,4 +117,87 @@ fn supply_tables_shocks_inputs_and_errors() {
     );
     let e = run_err(orewatch(&store).args(["supply", "--commodity", "unobtainium"]));
     assert!(e.contains("no unobtainium figures"), "{e}");
+}
+
+/// With West Africa's GED events and boundaries: the CAHRA exposure of gold 2015 (Mali, Niger
+/// and Nigeria flagged by their admin-1 regions, Burkina Faso not yet; countries the West Africa extract has no
+/// event for are "not screened", never "neither"), and the year-by-year table.
+#[test]
+fn supply_cahra_exposure_and_over_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let data = data_dir();
+    run_ok(
+        orewatch(&store)
+            .arg("ingest")
+            .arg(data.join("production"))
+            .arg(data.join("governance"))
+            .arg(data.join("boundaries"))
+            .arg(data.join("conflict/ucdp_ged_v21_1_precise_west_africa_1989_2019.csv")),
+    );
+    let json_path = dir.path().join("gold2015.json");
+    run_ok(orewatch(&store).args([
+        "supply",
+        "--commodity",
+        "gold",
+        "--series",
+        "owid",
+        "--year",
+        "2015",
+        "--out",
+        json_path.to_str().unwrap(),
+    ]));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    assert_eq!(doc["metadata"]["cahra"]["cahra_year"], 2015);
+    let verdict = |iso3: &str| {
+        doc["countries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["iso3"] == iso3)
+            .map(|c| c["cahra"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(verdict("MLI"), "conflict-affected");
+    assert_eq!(verdict("PER"), "not screened");
+    assert_eq!(verdict("CHN"), "not screened");
+    let e = &doc["cahra_exposure"]["exposure"];
+    let share = |iso3: &str| {
+        doc["countries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["iso3"] == iso3)
+            .map(|c| c["share"].as_f64().unwrap())
+            .unwrap()
+    };
+    let low = e["flagged_low"].as_f64().unwrap();
+    assert_eq!(verdict("BFA"), "neither");
+    let flagged = share("MLI") + share("NER") + share("NGA");
+    assert!((low - flagged).abs() < 1e-12, "{e}");
+    assert!(e["flagged_high"].as_f64().unwrap() > 0.8, "{e}");
+
+    let table = run_ok(orewatch(&store).args(["supply", "--commodity", "gold", "--over-time"]));
+    assert!(
+        table.contains("… 2016–2020: no figures") || table.contains("… 2016–2021: no figures"),
+        "{table}"
+    );
+    let line_2015 = table
+        .lines()
+        .find(|l| l.starts_with("owid") && l.contains(" 2015 "))
+        .unwrap();
+    assert!(line_2015.contains("conflict-affected"), "{line_2015}");
+    let line_2023 = table
+        .lines()
+        .find(|l| l.starts_with("usgs") && l.contains(" 2023 "))
+        .unwrap();
+    assert!(line_2023.contains("not screened"), "{line_2023}");
+
+    let e =
+        run_err(orewatch(&store).args(["supply", "--commodity", "gold", "--cahra-year", "2024"]));
+    assert!(
+        e.contains("--cahra-year 2024: no UCDP GED data for 2024"),
+        "{e}"
+    );
 }
