@@ -10,16 +10,24 @@
 
 use std::fmt::Write as _;
 
-use orewatch_core::analysis::supply::{governance_weighted, hhi_band, offtake, HhiRange, Market};
-use orewatch_core::model::{Dataset, ProductionSeries};
+use orewatch_core::analysis::cahra::{last_full_year, year_fully_covered, CahraRules};
+use orewatch_core::analysis::cahra_countries::{screen_countries, CountryScreening};
+use orewatch_core::analysis::events::{EventFilter, SourceCoverage};
+use orewatch_core::analysis::supply::{
+    cahra_exposure, governance_weighted, hhi_band, markets_over_time, offtake, CahraExposure,
+    HhiRange, Market,
+};
+use orewatch_core::model::{Dataset, EventSource, ProductionSeries};
 
 use crate::svg::escape;
-use crate::BriefInput;
+use crate::{ged_coverage, BriefInput};
 
 pub const SUPPLY_CSS: &str = "\
 .supply svg text{font-size:11px;fill:#333}\
 .supply .bar{fill:#9aa7b4}.supply .bar.mli{fill:#c0392b}.supply .bar.other{fill:#d5dbe1}\
 .supply .l1{fill:none;stroke:#34495e;stroke-width:1.6}.supply .l2{fill:none;stroke:#c0392b;stroke-width:1.6}\
+.supply .l3{fill:none;stroke:#34495e;stroke-width:1.2;stroke-dasharray:4 3}.supply .l4{fill:none;stroke:#c0392b;stroke-width:1.2;stroke-dasharray:4 3}\
+.supply .band{fill:#e6b0aa;opacity:.5}\
 .supply .ax{stroke:#999;stroke-width:.6}.supply .gap{fill:#f4f4f4}\
 .supply .charts{display:flex;flex-wrap:wrap;gap:18px}\
 ";
@@ -111,26 +119,66 @@ pub fn supply_section(input: &BriefInput) -> String {
             hhi_text(&lithium.hhi()),
         );
     }
-    s.push_str(&summary_table(dataset, &markets));
+    let screening = screening(input);
+    s.push_str(&summary_table(dataset, &markets, screening.as_ref()));
     s.push_str(r#"<div class="charts">"#);
     for c in FEATURED {
         if let Some(m) = markets.iter().find(|m| m.commodity == c) {
             s.push_str(&share_bars(m));
         }
     }
-    s.push_str(&history_chart(dataset, "gold"));
+    s.push_str(&history_charts(dataset, "gold", screening.as_ref()));
     s.push_str("</div>");
     s.push_str(&disruption(&markets));
-    s.push_str(r#"<p class="caption">HHI = Σ share² × 10,000; bands of the 2010 US Horizontal Merger Guidelines (&lt; 1,500 unconcentrated, 1,500–2,500 moderate, &gt; 2,500 high; the 2023 guidelines call &gt; 1,800 highly concentrated). USGS lists the main producers and lumps the rest as "Other countries": that remainder is not one producer, so the HHI is a range (spread over many small producers … each no larger than the smallest listed one). HHI_WGI = Σ share² × governance, governance the mean of the six WGI estimates rescaled to 0–10 (10 worst: 5 − 2 × mean, clamped), the EU JRC 2017 method; unknown governance counts as 0–10. Supply risk (SR) needs the EU's per-commodity inputs, which orewatch does not invent: <code>orewatch supply --inputs FILE</code>. 2016–2019 are missing from both series; uranium after 2015 and phosphate before 2021 are not in the data.</p>"#);
+    s.push_str(r#"<p class="caption">HHI = Σ share² × 10,000; bands of the 2010 US Horizontal Merger Guidelines (&lt; 1,500 unconcentrated, 1,500–2,500 moderate, &gt; 2,500 high; the 2023 guidelines call &gt; 1,800 highly concentrated). USGS lists the main producers and lumps the rest as "Other countries": that remainder is not one producer, so the HHI is a range (spread over many small producers … each no larger than the smallest listed one). HHI_WGI = Σ share² × governance, governance the mean of the six WGI estimates rescaled to 0–10 (10 worst: 5 − 2 × mean, clamped), the EU JRC 2017 method; unknown governance counts as 0–10. Supply risk (SR) needs the EU's per-commodity inputs, which orewatch does not invent: <code>orewatch supply --inputs FILE</code>. 2016–2019 are missing from both series; uranium after 2015 and phosphate before 2021 are not in the data. "From CAHRA-flagged countries": the share of the year's output from countries the CAHRA screening (<code>config/cahra.toml</code> rules on UCDP GED events) flags — by their admin-1 regions in West Africa, as whole countries elsewhere (by GED's own country attribution) — a country counting as flagged when one of its regions is; the verdicts of the last year the events cover (2019 on the shipped data) are applied to newer output, and the upper bound counts every share whose verdict is unknown (no event ever reported for the country, or "Other countries"). Production by region is not in the data.</p>"#);
     s.push_str("</section>");
     s
 }
 
-fn summary_table(dataset: &Dataset, markets: &[Market]) -> String {
+/// The country screening over every year the UCDP GED events cover entirely (None without
+/// GED events or a stated coverage).
+fn screening(input: &BriefInput) -> Option<CountryScreening> {
+    use chrono::Datelike;
+    let coverage: SourceCoverage = ged_coverage(input)?;
+    let years: Vec<i32> = (coverage.start.year()..=coverage.end.year())
+        .filter(|&y| year_fully_covered(&coverage, y))
+        .collect();
+    last_full_year(&coverage)?;
+    screen_countries(
+        input.dataset,
+        &EventFilter::all(EventSource::UcdpGed),
+        &coverage,
+        &CahraRules::default_rules(),
+        &years,
+    )
+    .ok()
+}
+
+/// The market's CAHRA exposure: verdicts of its year when screened, else of the latest
+/// screened year before it.
+fn exposure_of(m: &Market, screening: Option<&CountryScreening>) -> Option<CahraExposure> {
+    let s = screening?;
+    let year = s.years.iter().rev().find(|&&y| y <= m.year).copied()?;
+    Some(cahra_exposure(m, &s.verdicts(year), year))
+}
+
+fn summary_table(
+    dataset: &Dataset,
+    markets: &[Market],
+    screening: Option<&CountryScreening>,
+) -> String {
     let mut s = String::from(
-        r#"<table class="xtab"><thead><tr><th>Mineral</th><th>Year</th><th>HHI</th><th>Band</th><th>HHI_WGI (0–10)</th><th>Mali</th><th>Sahel (MLI, BFA, NER)</th><th>World row vs countries</th></tr></thead><tbody>"#,
+        r#"<table class="xtab"><thead><tr><th>Mineral</th><th>Year</th><th>HHI</th><th>Band</th><th>HHI_WGI (0–10)</th><th>Mali</th><th>Sahel (MLI, BFA, NER)</th><th>From CAHRA-flagged countries (verdicts of)</th><th>World row vs countries</th></tr></thead><tbody>"#,
     );
     for m in markets {
+        let cahra = exposure_of(m, screening).map_or("not assessed".to_string(), |e| {
+            format!(
+                "{}–{} ({})",
+                pct(e.flagged_low),
+                pct(e.flagged_high),
+                e.cahra_year
+            )
+        });
         let hhi = m.hhi();
         let g = governance_weighted(m, &dataset.governance, &|_| 1.0);
         let sahel: f64 = SAHEL.iter().map(|k| m.share_of(k)).sum();
@@ -153,7 +201,7 @@ fn summary_table(dataset: &Dataset, markets: &[Market]) -> String {
         };
         let _ = write!(
             s,
-            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&m.commodity),
             m.stage.as_deref().filter(|s| *s != "mine").map(|s| format!(" ({s})")).unwrap_or_default(),
             m.year,
@@ -162,6 +210,7 @@ fn summary_table(dataset: &Dataset, markets: &[Market]) -> String {
             if (g.high - g.low).abs() < 0.005 { format!("{:.2}", g.low) } else { format!("{:.2}–{:.2}", g.low, g.high) },
             pct(m.share_of("MLI")),
             pct(sahel),
+            cahra,
             world
         );
     }
@@ -237,78 +286,94 @@ struct Point {
     value: f64,
 }
 
-/// Mali's share and the HHI of a commodity per year in one series (mine stage where staged).
-fn series_points(
+/// A commodity's yearly figures in one series (mine stage where staged; lithium's 1970–2015
+/// series is gross weight and is never drawn).
+#[derive(Default)]
+struct Yearly {
+    mali: Vec<Point>,
+    sahel: Vec<Point>,
+    hhi_low: Vec<Point>,
+    hhi_high: Vec<Point>,
+    /// Share from CAHRA-flagged countries, only for years the screening covers.
+    cahra_low: Vec<Point>,
+    cahra_high: Vec<Point>,
+}
+
+fn yearly(
     dataset: &Dataset,
     commodity: &str,
     series: ProductionSeries,
-) -> (Vec<Point>, Vec<Point>) {
-    let mut years: Vec<i32> = dataset
-        .production
-        .iter()
-        .filter(|r| r.series == series && r.commodity == commodity && r.quantity.is_some())
-        .map(|r| r.year)
-        .collect();
-    years.sort_unstable();
-    years.dedup();
+    screening: Option<&CountryScreening>,
+) -> Yearly {
     let stage = match series {
         ProductionSeries::UsgsMcs => Some("mine"),
         ProductionSeries::Owid1970_2015 => None,
     };
-    let (mut mali, mut hhi) = (Vec::new(), Vec::new());
-    for year in years {
-        if let Ok(m) = Market::from_records(&dataset.production, series, commodity, stage, year) {
-            mali.push(Point {
-                year,
-                value: m.share_of("MLI"),
-            });
-            hhi.push(Point {
-                year,
-                value: m.hhi().low,
-            });
+    let mut y = Yearly::default();
+    if commodity == "lithium" && series == ProductionSeries::Owid1970_2015 {
+        return y;
+    }
+    for m in markets_over_time(&dataset.production, series, commodity, stage) {
+        let point = |value| Point {
+            year: m.year,
+            value,
+        };
+        y.mali.push(point(m.share_of("MLI")));
+        y.sahel
+            .push(point(SAHEL.iter().map(|k| m.share_of(k)).sum()));
+        let h = m.hhi();
+        y.hhi_low.push(point(h.low));
+        y.hhi_high.push(point(h.high));
+        if let Some(s) = screening.filter(|s| s.years.contains(&m.year)) {
+            let e = cahra_exposure(&m, &s.verdicts(m.year), m.year);
+            y.cahra_low.push(point(e.flagged_low));
+            y.cahra_high.push(point(e.flagged_high));
         }
     }
-    (mali, hhi)
+    y
 }
 
-/// Mali's share of world gold over time: the 1970–2015 series and USGS as separate lines, the
-/// missing years shaded.
-fn history_chart(dataset: &Dataset, commodity: &str) -> String {
-    let (old_mali, _) = series_points(dataset, commodity, ProductionSeries::Owid1970_2015);
-    let (new_mali, _) = series_points(dataset, commodity, ProductionSeries::UsgsMcs);
-    if old_mali.is_empty() && new_mali.is_empty() {
+/// A small yearly chart: lines (points, CSS class), bands (low, high points), the years
+/// between the two series shaded as a gap, a y axis from 0 to `top` labelled by `label`.
+struct YearChart<'a> {
+    title: &'a str,
+    lines: Vec<(&'a [Point], &'static str)>,
+    bands: Vec<(&'a [Point], &'a [Point])>,
+    /// (last year of the old series, first year of the new one).
+    gap: Option<(i32, i32)>,
+    top: f64,
+    label: fn(f64) -> String,
+    caption: &'a str,
+}
+
+fn year_chart(c: &YearChart) -> String {
+    let years = c
+        .lines
+        .iter()
+        .flat_map(|(p, _)| p.iter().map(|p| p.year))
+        .chain(c.bands.iter().flat_map(|(l, _)| l.iter().map(|p| p.year)));
+    let (first, last) = years.fold((i32::MAX, i32::MIN), |(a, b), y| (a.min(y), b.max(y)));
+    if first > last {
         return String::new();
     }
-    let first = old_mali
-        .first()
-        .or(new_mali.first())
-        .map_or(1970, |p| p.year);
-    let last = new_mali.last().or(old_mali.last()).map_or(2025, |p| p.year);
-    let max = old_mali
-        .iter()
-        .chain(&new_mali)
-        .map(|p| p.value)
-        .fold(0.0, f64::max)
-        .max(0.01);
-    let top = (max * 100.0 / 2.0).ceil() * 2.0 / 100.0; // next 2 % step
-    let (w, h, l, r, t, b) = (380.0, 190.0, 40.0, 10.0, 22.0, 24.0);
+    let (w, h, l, r, t, b) = (380.0, 190.0, 46.0, 10.0, 22.0, 24.0);
+    let top = c.top.max(f64::MIN_POSITIVE);
     let x = |year: i32| l + (year - first) as f64 / (last - first).max(1) as f64 * (w - l - r);
     let y = |v: f64| t + (1.0 - v / top) * (h - t - b);
     let mut s = format!(
-        r#"<figure><svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="Mali share of world {commodity} over time"><text x="0" y="12" font-weight="bold">Mali's share of world {commodity} mine output</text>"#
+        r#"<figure><svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="{0}"><text x="0" y="12" font-weight="bold">{0}</text>"#,
+        escape(c.title)
     );
-    if let (Some(a), Some(bp)) = (old_mali.last(), new_mali.first()) {
-        if bp.year > a.year + 1 {
-            let _ = write!(
-                s,
-                r#"<rect class="gap" x="{:.1}" y="{t}" width="{:.1}" height="{:.1}"/><text x="{:.1}" y="{:.1}" text-anchor="middle">no data</text>"#,
-                x(a.year),
-                x(bp.year) - x(a.year),
-                h - t - b,
-                (x(a.year) + x(bp.year)) / 2.0,
-                t + 12.0
-            );
-        }
+    if let Some((a, bp)) = c.gap.filter(|(a, bp)| *bp > a + 1) {
+        let _ = write!(
+            s,
+            r#"<rect class="gap" x="{:.1}" y="{t}" width="{:.1}" height="{:.1}"/><text x="{:.1}" y="{:.1}" text-anchor="middle">no data</text>"#,
+            x(a),
+            x(bp) - x(a),
+            h - t - b,
+            (x(a) + x(bp)) / 2.0,
+            t + 12.0
+        );
     }
     for k in 0..=2 {
         let v = top * k as f64 / 2.0;
@@ -320,10 +385,29 @@ fn history_chart(dataset: &Dataset, commodity: &str) -> String {
             y(v),
             l - 4.0,
             y(v) + 4.0,
-            pct(v)
+            (c.label)(v)
         );
     }
-    for (pts, class) in [(&old_mali, "l1"), (&new_mali, "l2")] {
+    for (low, high) in &c.bands {
+        if low.is_empty() {
+            continue;
+        }
+        let mut d: Vec<String> = low
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let op = if i == 0 { "M" } else { "L" };
+                format!("{op}{:.1},{:.1}", x(p.year), y(p.value))
+            })
+            .collect();
+        d.extend(
+            high.iter()
+                .rev()
+                .map(|p| format!("L{:.1},{:.1}", x(p.year), y(p.value))),
+        );
+        let _ = write!(s, r#"<path class="band" d="{}Z"/>"#, d.join(""));
+    }
+    for (pts, class) in &c.lines {
         if pts.is_empty() {
             continue;
         }
@@ -331,17 +415,20 @@ fn history_chart(dataset: &Dataset, commodity: &str) -> String {
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                format!(
-                    "{}{:.1},{:.1}",
-                    if i == 0 { "M" } else { "L" },
-                    x(p.year),
-                    y(p.value)
-                )
+                let op = if i == 0 { "M" } else { "L" };
+                format!("{op}{:.1},{:.1}", x(p.year), y(p.value))
             })
             .collect();
         let _ = write!(s, r#"<path class="{class}" d="{}"/>"#, d.join(""));
     }
-    for (year, anchor) in [(first, "start"), (2000, "middle"), (last, "end")] {
+    let mut ticks = vec![(first, "start")];
+    if last > first {
+        ticks.push((last, "end"));
+    }
+    if first < 2000 && last > 2010 {
+        ticks.push((2000, "middle"));
+    }
+    for (year, anchor) in ticks {
         let _ = write!(
             s,
             r#"<text x="{:.1}" y="{:.1}" text-anchor="{anchor}">{year}</text>"#,
@@ -349,7 +436,88 @@ fn history_chart(dataset: &Dataset, commodity: &str) -> String {
             h - 8.0
         );
     }
-    s.push_str("</svg><figcaption class=\"small\">Dark: 1970–2015 series (OWID compilation of Clio-Infra/USGS); red: USGS MCS 2020–2025. Not joined: different compilations.</figcaption></figure>");
+    let _ = write!(
+        s,
+        "</svg><figcaption class=\"small\">{}</figcaption></figure>",
+        c.caption
+    );
+    s
+}
+
+/// Rounds `max` up to a step of `step` (at least one step).
+fn nice_top(max: f64, step: f64) -> f64 {
+    ((max / step).ceil() * step).max(step)
+}
+
+/// Mali's and the Sahel's share of world output, the HHI and the share from CAHRA-flagged
+/// countries over time: the 1970–2015 series and USGS as separate lines, the gap shaded.
+fn history_charts(
+    dataset: &Dataset,
+    commodity: &str,
+    screening: Option<&CountryScreening>,
+) -> String {
+    let old = yearly(
+        dataset,
+        commodity,
+        ProductionSeries::Owid1970_2015,
+        screening,
+    );
+    let new = yearly(dataset, commodity, ProductionSeries::UsgsMcs, screening);
+    if old.mali.is_empty() && new.mali.is_empty() {
+        return String::new();
+    }
+    let gap = old
+        .mali
+        .last()
+        .zip(new.mali.first())
+        .map(|(a, b)| (a.year, b.year));
+    let share_max = old
+        .sahel
+        .iter()
+        .chain(&new.sahel)
+        .map(|p| p.value)
+        .fold(0.0, f64::max);
+    let pct_label: fn(f64) -> String = |v| format!("{:.0}%", v * 100.0);
+    let mut s = year_chart(&YearChart {
+        title: &format!("Mali's and the Sahel's share of world {commodity} mine output"),
+        lines: vec![
+            (&old.mali, "l1"),
+            (&new.mali, "l2"),
+            (&old.sahel, "l3"),
+            (&new.sahel, "l4"),
+        ],
+        bands: Vec::new(),
+        gap,
+        top: nice_top(share_max, 0.02),
+        label: pct_label,
+        caption: "Solid: Mali; dashed: the Sahel (MLI, BFA, NER). Dark: 1970–2015 series (OWID compilation of Clio-Infra/USGS); red: USGS MCS 2020–2025. Not joined: different compilations.",
+    });
+    let hhi_max = old
+        .hhi_high
+        .iter()
+        .chain(&new.hhi_high)
+        .map(|p| p.value)
+        .fold(0.0, f64::max);
+    s.push_str(&year_chart(&YearChart {
+        title: &format!("Concentration of world {commodity} mine output (HHI)"),
+        lines: vec![(&old.hhi_low, "l1"), (&new.hhi_low, "l2")],
+        bands: vec![(&new.hhi_low, &new.hhi_high)],
+        gap,
+        top: nice_top(hhi_max, 250.0),
+        label: |v| format!("{v:.0}"),
+        caption: "HHI 0–10,000 (1,500 and 2,500: the 2010 merger-guideline bands). The USGS years are a range (shaded) because of \"Other countries\"; the line is its lower bound.",
+    }));
+    if !old.cahra_low.is_empty() || !new.cahra_low.is_empty() {
+        s.push_str(&year_chart(&YearChart {
+            title: &format!("World {commodity} from CAHRA-flagged countries"),
+            lines: vec![(&old.cahra_low, "l1"), (&new.cahra_low, "l2")],
+            bands: vec![(&old.cahra_low, &old.cahra_high), (&new.cahra_low, &new.cahra_high)],
+            gap: None,
+            top: 1.0,
+            label: pct_label,
+            caption: "Share of the year's production from countries the CAHRA screening flags that year (line: flagged by the event data; shaded up to: also every share whose verdict is unknown — no events reported for the country, or \"Other countries\"). Only years the UCDP GED events cover.",
+        }));
+    }
     s
 }
 

@@ -370,6 +370,22 @@ fn supply_section_gives_mali_shares_hhi_and_the_disruption() {
         "{section}"
     );
     assert!(section.contains(r#"class="bar mli""#));
+    // Over time: shares (Mali and the Sahel) and the HHI, one USGS year each here; the CAHRA
+    // column uses the last screened year before 2023: Mali (30 %) is screened "neither", Aland
+    // (no country of the map) and Other countries are unknown: 0 %–70 %.
+    assert!(
+        section.contains("Mali&#39;s and the Sahel&#39;s share of world gold mine output"),
+        "{section}"
+    );
+    assert!(
+        section.contains("Concentration of world gold mine output (HHI)"),
+        "{section}"
+    );
+    assert!(
+        section.contains("From CAHRA-flagged countries"),
+        "{section}"
+    );
+    assert!(section.contains("<td>0.0%–70.0% (20"), "{section}");
 }
 
 // ---- Armed actors section ----
