@@ -526,7 +526,8 @@ impl<T: Copy> Buckets<T> {
         let inv = self.spec.inv_cell;
         let (mr, mc) = ((lat + 90.0) * inv, (lon + 180.0) * inv);
         // False for NaN: non-finite points recheck (and the exact lookup rejects them).
-        let in_range = mr >= 0.0 && mr < FAST_CELLS_LIMIT && mc >= 0.0 && mc < FAST_CELLS_LIMIT;
+        let fast = 0.0..FAST_CELLS_LIMIT;
+        let in_range = fast.contains(&mr) && fast.contains(&mc);
         // Truncation is the floor of a non-negative number (saturating casts: no UB).
         let (r, c) = (mr as u32, mc as u32);
         let (fr, fc) = (mr - r as f64, mc - c as f64);
@@ -862,7 +863,7 @@ mod tests {
         assert!(found > 10_000, "too few occupied cells hit: {found}");
         // Every edge point and the special ones recheck; random points almost never.
         assert!(
-            recheck >= 5 * (192 + 222) && recheck < 5 * (192 + 222) + 100,
+            (5 * (192 + 222)..5 * (192 + 222) + 100).contains(&recheck),
             "{recheck} rechecks"
         );
     }
