@@ -4,13 +4,22 @@
 //! overlaps, so a point needs one cell lookup and then only the exact test against the few
 //! caps of that cell. [`join_within`] runs that over all events on the rayon thread pool and
 //! returns the pair count, the fatality sum over pairs and per-site event counts.
+//!
+//! The join's lookup is batched: for a block of events, every cell key first (branch-free
+//! arithmetic and one bit test in the bitmap of cells holding caps, `Buckets::batch_key`),
+//! then the exact test for the few events whose cell holds caps. Real case (167,543 GED
+//! events, 4,691 sites, 25 km): only ~19,000 events have a candidate cap. Measured, one
+//! thread, min of 400 runs, load ≈ 8 on 2 cores: join 2.62 ms against 3.02 ms for the
+//! per-event lookup. Tried and not kept (slower under the same conditions): deciding each
+//! candidate without a branch (the verdicts of a cell's caps are correlated and predict
+//! well; the branch-free form writes every candidate's count).
 
 use rayon::prelude::*;
 
-use super::grid::{Buckets, CapRadius, ColSpan, GridSpec};
+use super::grid::{Buckets, CapRadius, ColSpan, GridSpec, KEY_EMPTY, KEY_RECHECK};
 use super::{
-    check_inputs, check_radius, chord2, chord2_of_km, chord_verdict, unit_vector, unit_vector_with,
-    ChordVerdict, SpatialError,
+    check_inputs, check_radius, chord2, chord2_of_km, chord_bounds, chord_verdict, unit_vector,
+    unit_vector_with, ChordVerdict, SpatialError,
 };
 use crate::geodesy::haversine_km;
 
@@ -40,6 +49,10 @@ struct CapEntry {
 pub struct CapIndex {
     radius_km: f64,
     threshold2: f64,
+    /// The chord² thresholds of [`chord_verdict`]: below `clear_in2` in, above `clear_out2`
+    /// out, between them the haversine decides.
+    clear_in2: f64,
+    clear_out2: f64,
     lat: Vec<f64>,
     lon: Vec<f64>,
     buckets: Buckets<CapEntry>,
@@ -86,9 +99,13 @@ impl CapIndex {
                 site,
             },
         );
+        let threshold2 = chord2_of_km(radius_km);
+        let (clear_in2, clear_out2) = chord_bounds(threshold2);
         Ok(CapIndex {
             radius_km,
-            threshold2: chord2_of_km(radius_km),
+            threshold2,
+            clear_in2,
+            clear_out2,
             lat: lats.to_vec(),
             lon: lons.to_vec(),
             buckets,
@@ -110,13 +127,10 @@ impl CapIndex {
     /// Calls `f(site)` for every site within the radius of (lat, lon), in increasing site id.
     #[inline]
     pub fn for_each_site_near(&self, lat: f64, lon: f64, mut f: impl FnMut(u32)) {
-        let Some((row, col)) = self.buckets.spec.cell_of(lat, lon) else {
+        let Some(cell) = self.buckets.occupied_cell(lat, lon) else {
             return;
         };
-        let candidates = self.buckets.cell(row, col);
-        if candidates.is_empty() {
-            return;
-        }
+        let candidates = self.buckets.cell_items(cell);
         let p = unit_vector(lat, lon);
         for entry in candidates {
             let (site, s) = (entry.site, entry.site as usize);
@@ -129,6 +143,69 @@ impl CapIndex {
             };
             if inside {
                 f(site);
+            }
+        }
+    }
+
+    /// Adds the pairs of one event to `acc`, given its cell (a window cell index from
+    /// [`Buckets::occupied_cell`] or [`Buckets::batch_key`]). Same decisions as
+    /// [`CapIndex::for_each_site_near`]: the chord decides clear cases, the haversine those
+    /// within the border band.
+    #[inline]
+    fn add_event_in(&self, cell: usize, lat: f64, lon: f64, fatalities: u64, acc: &mut JoinTotals) {
+        let p = unit_vector(lat, lon);
+        for entry in self.buckets.cell_items(cell) {
+            let s = entry.site as usize;
+            let c2 = chord2(&p, &entry.unit);
+            let inside = if c2 < self.clear_in2 {
+                true
+            } else if c2 > self.clear_out2 {
+                false
+            } else {
+                haversine_km(self.lon[s], self.lat[s], lon, lat) <= self.radius_km
+            };
+            if inside {
+                acc.pairs += 1;
+                acc.fatalities += fatalities;
+                acc.per_site_events[s] += 1;
+            }
+        }
+    }
+
+    /// [`CapIndex::add_event_in`] for an event whose cell is not known yet.
+    #[inline]
+    fn add_event(&self, lat: f64, lon: f64, fatalities: u64, acc: &mut JoinTotals) {
+        if let Some(cell) = self.buckets.occupied_cell(lat, lon) {
+            self.add_event_in(cell, lat, lon, fatalities, acc);
+        }
+    }
+
+    /// Adds the pairs of a run of events, in blocks: first every event's cell key without a
+    /// branch ([`Buckets::batch_key`]), then the few events whose cell holds caps. Most events
+    /// of a join meet no cap; this way each costs a few arithmetic operations and a bit test
+    /// instead of a chain of dependent branches.
+    fn add_events(&self, lat: &[f64], lon: &[f64], fatalities: &[u32], acc: &mut JoinTotals) {
+        const BLOCK: usize = 256;
+        let mut keys = [0u32; BLOCK];
+        for ((lat, lon), fatalities) in lat
+            .chunks(BLOCK)
+            .zip(lon.chunks(BLOCK))
+            .zip(fatalities.chunks(BLOCK))
+        {
+            let keys = &mut keys[..lat.len()];
+            for ((key, &la), &lo) in keys.iter_mut().zip(lat).zip(lon) {
+                *key = self.buckets.batch_key(la, lo);
+            }
+            for (i, &key) in keys.iter().enumerate() {
+                if key == KEY_EMPTY {
+                    continue;
+                }
+                let (la, lo, f) = (lat[i], lon[i], fatalities[i] as u64);
+                if key == KEY_RECHECK {
+                    self.add_event(la, lo, f, acc);
+                } else {
+                    self.add_event_in(key as usize, la, lo, f, acc);
+                }
             }
         }
     }
@@ -226,14 +303,12 @@ pub(crate) fn join_within_ordered(
             let mut acc = JoinTotals::empty(nsites);
             if !tile_sort {
                 // A small index stays in cache whatever the order: events as they come.
-                for i in range {
-                    let fatalities = ev_fatalities[i] as u64;
-                    index.for_each_site_near(ev_lat[i], ev_lon[i], |site| {
-                        acc.pairs += 1;
-                        acc.fatalities += fatalities;
-                        acc.per_site_events[site as usize] += 1;
-                    });
-                }
+                index.add_events(
+                    &ev_lat[range.clone()],
+                    &ev_lon[range.clone()],
+                    &ev_fatalities[range],
+                    &mut acc,
+                );
                 return acc;
             }
             let sorted = TileSorted::of(
@@ -244,11 +319,7 @@ pub(crate) fn join_within_ordered(
             );
             for i in 0..sorted.lat.len() {
                 let fatalities = sorted.fatalities[i] as u64;
-                index.for_each_site_near(sorted.lat[i], sorted.lon[i], |site| {
-                    acc.pairs += 1;
-                    acc.fatalities += fatalities;
-                    acc.per_site_events[site as usize] += 1;
-                });
+                index.add_event(sorted.lat[i], sorted.lon[i], fatalities, &mut acc);
             }
             acc
         })
@@ -309,5 +380,84 @@ impl TileSorted {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every event of the join against every site with the haversine: the reference.
+    fn brute(
+        slat: &[f64],
+        slon: &[f64],
+        elat: &[f64],
+        elon: &[f64],
+        f: &[u32],
+        r: f64,
+    ) -> JoinTotals {
+        let mut t = JoinTotals::empty(slat.len());
+        for s in 0..slat.len() {
+            for e in 0..elat.len() {
+                if haversine_km(slon[s], slat[s], elon[e], elat[e]) <= r {
+                    t.pairs += 1;
+                    t.fatalities += f[e] as u64;
+                    t.per_site_events[s] += 1;
+                }
+            }
+        }
+        t
+    }
+
+    /// The batched join's three kinds of event (cell with caps, empty cell or outside the
+    /// window, rechecked because on a cell edge) against brute force, with events placed on
+    /// the index's own cell edges next to the sites.
+    #[test]
+    fn batched_join_handles_empty_cells_and_cell_edges_exactly() {
+        let slat = [12.3, 12.31, -4.0, 0.0, 35.0];
+        let slon = [-1.5, -1.52, 28.0, 179.9, 10.0];
+        let r = 25.0;
+        let index = CapIndex::new(&slat, &slon, r).unwrap();
+        let cell = index.buckets.spec.cell_deg;
+        let (mut elat, mut elon) = (Vec::new(), Vec::new());
+        for (&la, &lo) in slat.iter().zip(&slon) {
+            // The cell edges around each site, and points on them along and across.
+            let r0 = ((la + 90.0) / cell).floor() as i64;
+            let c0 = ((lo + 180.0) / cell).floor() as i64;
+            for k in -2..=3i64 {
+                let edge_lat = (r0 + k) as f64 * cell - 90.0;
+                let edge_lon = (c0 + k) as f64 * cell - 180.0;
+                for t in -4..=4 {
+                    let step = t as f64 * 0.03;
+                    elat.extend([edge_lat, edge_lat.next_up(), la + step]);
+                    elon.extend([lo + step, lo - step, edge_lon]);
+                }
+            }
+            // Far from every site: empty cells inside the window and points outside it.
+            elat.extend([la + 3.0, la - 40.0, la]);
+            elon.extend([lo + 3.0, lo, lo + 90.0]);
+        }
+        // Across the antimeridian from site 3, and non-finite.
+        elat.extend([0.0, 0.0, f64::NAN]);
+        elon.extend([-179.95, 180.0, 0.0]);
+        let f: Vec<u32> = (0..elat.len() as u32).map(|i| i % 5 + 1).collect();
+        let expected = brute(&slat, &slon, &elat, &elon, &f, r);
+        assert!(
+            expected.pairs > 100,
+            "too few pairs to test: {}",
+            expected.pairs
+        );
+        // Several event orders and chunkings through the block loop.
+        assert_eq!(
+            join_within_ordered(&index, &elat, &elon, &f, false),
+            expected
+        );
+        assert_eq!(
+            join_within_ordered(&index, &elat, &elon, &f, true),
+            expected
+        );
+        let mut acc = JoinTotals::empty(slat.len());
+        index.add_events(&elat, &elon, &f, &mut acc);
+        assert_eq!(acc, expected);
     }
 }

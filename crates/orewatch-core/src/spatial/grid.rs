@@ -41,11 +41,47 @@ fn floor_i64(x: f64) -> i64 {
     }
 }
 
+/// Beyond this many cells from the origin, [`floor_cells`] divides (longitudes far outside
+/// ±180°, which the hot paths never see): below it, the product's error stays far inside
+/// [`EDGE_BAND`].
+const FAST_CELLS_LIMIT: f64 = 1e6;
+
+/// How close (in cells) the product `x · (1/cell)` may come to a whole number before
+/// [`floor_cells`] falls back to the division. The product differs from the rounded quotient
+/// `x / cell` by at most 3 units in the last place of a number below [`FAST_CELLS_LIMIT`]
+/// (≈ 3.4e-10), so outside this band both have the same floor.
+const EDGE_BAND: f64 = 1e-9;
+
+/// ⌊x / cell⌋ as the division `x / cell_deg` would give it, computed with a multiply by
+/// `inv_cell = 1 / cell_deg` in all but the rare cases where the product lies within
+/// [`EDGE_BAND`] of a whole number (a point on or a hair from a cell edge): those divide, so
+/// a point exactly on an edge goes to the same cell as with the division.
+///
+/// Why that is exact: let q = fl(x / c) and m = fl(x · fl(1/c)). Each rounding is relative
+/// error ≤ u = 2⁻⁵³, so |m − x/c| ≤ (2u + u²)·|x/c| and |q − x/c| ≤ u·|x/c|, hence
+/// |m − q| ≤ 3.01u·|m|(1 + 3u) < 3.4e-10 for |m| < 1e6. If the fractional part of m is in
+/// (EDGE_BAND, 1 − EDGE_BAND), no integer lies within 1e-9 of m, so q has the same floor.
+#[inline]
+fn floor_cells(x: f64, cell_deg: f64, inv_cell: f64) -> i64 {
+    let m = x * inv_cell;
+    if m.abs() < FAST_CELLS_LIMIT {
+        let f = floor_i64(m);
+        // f ≤ m < f + 1: exact when |m| ≥ 1, within 2⁻⁵³ otherwise (far inside the band).
+        let frac = m - f as f64;
+        if frac > EDGE_BAND && frac < 1.0 - EDGE_BAND {
+            return f;
+        }
+    }
+    floor_i64(x / cell_deg)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct GridSpec {
     pub cell_deg: f64,
     pub ncols: u32,
     pub nrows: u32,
+    /// 1 / cell_deg, for the cell lookups ([`floor_cells`]).
+    inv_cell: f64,
 }
 
 /// The columns a cap covers: all of them, or `len` columns from `start` going east, wrapping
@@ -113,6 +149,7 @@ impl GridSpec {
             cell_deg,
             ncols,
             nrows,
+            inv_cell: 1.0 / cell_deg,
         }
     }
 
@@ -125,16 +162,21 @@ impl GridSpec {
         Some((self.row_of(lat), self.col_of(lon)))
     }
 
+    /// The row of a finite latitude: ⌊(lat + 90) / cell_deg⌋, clamped to the grid.
     #[inline]
     fn row_of(&self, lat: f64) -> u32 {
-        let r = floor_i64((lat + 90.0) / self.cell_deg);
+        let r = floor_cells(lat + 90.0, self.cell_deg, self.inv_cell);
         r.clamp(0, self.nrows as i64 - 1) as u32
     }
 
+    /// The column of a finite longitude: ⌊(lon + 180) / cell_deg⌋, wrapped to the grid.
     #[inline]
     fn col_of(&self, lon: f64) -> u32 {
         // Longitudes in [-180, 180] need at most one wrap (180° itself is column 0).
-        wrap_col(floor_i64((lon + 180.0) / self.cell_deg), self.ncols as i64)
+        wrap_col(
+            floor_cells(lon + 180.0, self.cell_deg, self.inv_cell),
+            self.ncols as i64,
+        )
     }
 
     /// The cells a cap of `radius_km` around (lat, lon) may touch. None for non-finite input.
@@ -224,6 +266,11 @@ impl CapRadius {
     }
 }
 
+/// [`Buckets::batch_key`] of a point whose cell holds nothing (or lies outside the window).
+pub(crate) const KEY_EMPTY: u32 = u32::MAX;
+/// [`Buckets::batch_key`] of a point that needs the exact lookup.
+pub(crate) const KEY_RECHECK: u32 = u32::MAX - 1;
+
 /// Square tiles of cells over a [`Buckets`] window (see [`Buckets::tile_of`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Tiling {
@@ -245,6 +292,10 @@ pub(crate) struct Buckets<T> {
     ncols: u32,
     offsets: Vec<u32>,
     items: Vec<T>,
+    /// One bit per window cell (row-major, like `offsets`): set when the cell holds an item.
+    /// 64 times smaller than the offsets, so it stays in L1 cache: a point in an empty cell
+    /// costs one bit test ([`Buckets::occupied_cell`]).
+    occupied: Vec<u64>,
 }
 
 /// A run of cells of one window row registered for one item: row `row`, columns
@@ -343,6 +394,7 @@ impl<T: Copy> Buckets<T> {
                 ncols: 0,
                 offsets: vec![0],
                 items: Vec::new(),
+                occupied: Vec::new(),
             };
         };
         let (nrows, ncols) = (r_hi - r_lo + 1, c_hi - c_lo + 1);
@@ -387,6 +439,7 @@ impl<T: Copy> Buckets<T> {
         // Per column of the current row: its count at [col + 1], then (prefix sum) its start
         // in the row at [col], then (scatter) its end.
         let mut col_counts = vec![0u32; ncols_us + 1];
+        let mut occupied = vec![0u64; (nrows as usize * ncols_us).div_ceil(64)];
         let mut row_ids: Vec<u32> = Vec::new();
         for r in 0..nrows as usize {
             let base = items.len() as u32;
@@ -400,6 +453,11 @@ impl<T: Copy> Buckets<T> {
                 for c in span.col_lo..span.col_hi {
                     col_counts[c as usize + 1] += 1;
                 }
+            }
+            let row_start = r * ncols_us;
+            for (c, _) in col_counts[1..].iter().enumerate().filter(|(_, &n)| n > 0) {
+                let i = row_start + c;
+                occupied[i / 64] |= 1 << (i % 64);
             }
             for c in 1..col_counts.len() {
                 col_counts[c] += col_counts[c - 1];
@@ -425,7 +483,82 @@ impl<T: Copy> Buckets<T> {
             ncols,
             offsets,
             items,
+            occupied,
         }
+    }
+
+    /// The window cell (row-major index) holding a point, if that cell holds any item; None
+    /// for a non-finite point, a point outside the window or in an empty cell. The cell is the
+    /// one [`GridSpec::cell_of`] gives; the order of the tests puts the cheap rejections first
+    /// (most points of a join meet no item).
+    #[inline]
+    pub fn occupied_cell(&self, lat: f64, lon: f64) -> Option<usize> {
+        if !lat.is_finite() || !lon.is_finite() {
+            return None;
+        }
+        let r = self.spec.row_of(lat).wrapping_sub(self.row0);
+        if r >= self.nrows {
+            return None;
+        }
+        let c = self.spec.col_of(lon).wrapping_sub(self.col0);
+        if c >= self.ncols {
+            return None;
+        }
+        let i = r as usize * self.ncols as usize + c as usize;
+        // In bounds: i < nrows · ncols ≤ 64 · occupied.len().
+        if self.occupied[i / 64] & (1 << (i % 64)) == 0 {
+            return None;
+        }
+        Some(i)
+    }
+
+    /// The key of a point for a batched lookup, computed without a branch so that a loop
+    /// over many points runs at the speed of its arithmetic: the window cell index
+    /// ([`Buckets::occupied_cell`]'s) when that cell holds items, [`KEY_EMPTY`] when the point
+    /// is outside the window or its cell is empty, [`KEY_RECHECK`] when the fast arithmetic
+    /// cannot vouch for the cell (a coordinate within [`EDGE_BAND`] of a cell edge, non-finite,
+    /// south of −90°, at or east of 180°, at the north pole's clamped row, or far out of range):
+    /// the caller then asks [`Buckets::occupied_cell`], which is exact. Outside those cases
+    /// the product's floor is the division's (see [`floor_cells`]), so the key is the same
+    /// cell.
+    #[inline]
+    pub fn batch_key(&self, lat: f64, lon: f64) -> u32 {
+        let inv = self.spec.inv_cell;
+        let (mr, mc) = ((lat + 90.0) * inv, (lon + 180.0) * inv);
+        // False for NaN: non-finite points recheck (and the exact lookup rejects them).
+        let fast = 0.0..FAST_CELLS_LIMIT;
+        let in_range = fast.contains(&mr) && fast.contains(&mc);
+        // Truncation is the floor of a non-negative number (saturating casts: no UB).
+        let (r, c) = (mr as u32, mc as u32);
+        let (fr, fc) = (mr - r as f64, mc - c as f64);
+        let clear_of_edges =
+            fr > EDGE_BAND && fr < 1.0 - EDGE_BAND && fc > EDGE_BAND && fc < 1.0 - EDGE_BAND;
+        let exact = in_range & clear_of_edges & (r < self.spec.nrows) & (c < self.spec.ncols);
+        let (wr, wc) = (r.wrapping_sub(self.row0), c.wrapping_sub(self.col0));
+        let in_window = (wr < self.nrows) & (wc < self.ncols);
+        // Any index in bounds for the bit test; its verdict only counts when in_window.
+        let i = if in_window {
+            wr as usize * self.ncols as usize + wc as usize
+        } else {
+            0
+        };
+        let bit = self.occupied.get(i / 64).map_or(0, |w| (w >> (i % 64)) & 1);
+        let key = if in_window && bit == 1 {
+            i as u32
+        } else {
+            KEY_EMPTY
+        };
+        if exact {
+            key
+        } else {
+            KEY_RECHECK
+        }
+    }
+
+    /// The items of a window cell given by [`Buckets::occupied_cell`].
+    #[inline]
+    pub fn cell_items(&self, i: usize) -> &[T] {
+        &self.items[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
 
     /// The items of a cell (empty outside the window).
@@ -538,6 +671,203 @@ mod tests {
         }
     }
 
+    /// The cell the division gives (the definition [`floor_cells`] must reproduce).
+    fn cell_by_division(g: &GridSpec, lat: f64, lon: f64) -> (u32, u32) {
+        let r = floor_i64((lat + 90.0) / g.cell_deg).clamp(0, g.nrows as i64 - 1) as u32;
+        let c = wrap_col(floor_i64((lon + 180.0) / g.cell_deg), g.ncols as i64);
+        (r, c)
+    }
+
+    /// x and its four nearest neighbours among the floats.
+    fn around(x: f64) -> [f64; 5] {
+        [
+            x.next_down().next_down(),
+            x.next_down(),
+            x,
+            x.next_up(),
+            x.next_up().next_up(),
+        ]
+    }
+
+    #[test]
+    fn multiplied_cells_equal_divided_cells_on_and_near_every_edge() {
+        // Cell sizes of real grids (25 km one cell per radius, the real case's coarsened grid,
+        // the 0.1° floor, awkward divisors of 360, the 30° ceiling).
+        for hint in [0.1, 0.2248, 0.4013, 0.37, 1.0, 7.3, 30.0] {
+            let g = GridSpec::with_cell(hint);
+            for k in 0..=g.nrows as i64 {
+                // Edges as a caller would write them, and as the lookup computes them.
+                let edge = k as f64 * g.cell_deg - 90.0;
+                for lat in around(edge)
+                    .into_iter()
+                    .chain(around(edge.clamp(-90.0, 90.0)))
+                {
+                    let lat = lat.clamp(-90.0, 90.0);
+                    assert_eq!(
+                        g.cell_of(lat, 0.0).unwrap(),
+                        cell_by_division(&g, lat, 0.0),
+                        "cell {} lat {lat:e}",
+                        g.cell_deg
+                    );
+                }
+            }
+            for k in 0..=g.ncols as i64 {
+                let edge = k as f64 * g.cell_deg - 180.0;
+                for lon in around(edge) {
+                    assert_eq!(
+                        g.cell_of(0.0, lon).unwrap(),
+                        cell_by_division(&g, 0.0, lon),
+                        "cell {} lon {lon:e}",
+                        g.cell_deg
+                    );
+                }
+            }
+            // Quotients that are whole numbers take the division (the product may miss them).
+            for k in 0..=g.ncols as i64 {
+                let x = k as f64 * g.cell_deg;
+                assert_eq!(
+                    floor_cells(x, g.cell_deg, g.inv_cell),
+                    floor_i64(x / g.cell_deg)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn multiplied_cells_equal_divided_cells_on_random_points_and_far_longitudes() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for hint in [0.1, 0.2248, 0.4013, 3.0] {
+            let g = GridSpec::with_cell(hint);
+            for _ in 0..200_000 {
+                let (lat, lon) = (-90.0 + 180.0 * next(), -180.0 + 360.0 * next());
+                assert_eq!(g.cell_of(lat, lon).unwrap(), cell_by_division(&g, lat, lon));
+            }
+            // Beyond ±1e6 cells the product is not trusted: the division decides.
+            for lon in [-1e9, -3.7e8, 5e7, 1e12] {
+                assert_eq!(g.cell_of(0.0, lon).unwrap(), cell_by_division(&g, 0.0, lon));
+            }
+        }
+    }
+
+    #[test]
+    fn occupied_cell_is_the_non_empty_cell_of_the_point_and_nothing_else() {
+        let spec = GridSpec::with_cell(1.0);
+        // Window rows 10..=12, columns 5..=8 (latitudes −80..−77, longitudes −175..−171).
+        let b: Buckets<u32> = Buckets::build(
+            spec,
+            Some((10, 12, 5, 8)),
+            |sink| {
+                sink.put_span(1, 10, 6..9);
+                sink.put(2, 12, 5);
+            },
+            |id| id,
+        );
+        let mut occupied = 0;
+        for row in 8..=14u32 {
+            for col in 3..=10u32 {
+                // The cell's south-west corner (on two edges) and its centre.
+                let (lat0, lon0) = (row as f64 - 90.0, col as f64 - 180.0);
+                for (lat, lon) in [(lat0, lon0), (lat0 + 0.5, lon0 + 0.5)] {
+                    assert_eq!(spec.cell_of(lat, lon), Some((row, col)));
+                    let items = b.cell(row, col);
+                    match b.occupied_cell(lat, lon) {
+                        Some(i) => {
+                            assert!(!items.is_empty(), "({row}, {col}) is empty");
+                            assert_eq!(b.cell_items(i), items);
+                            occupied += 1;
+                        }
+                        None => assert!(items.is_empty(), "({row}, {col}) was skipped"),
+                    }
+                }
+            }
+        }
+        // Cells (10, 6), (10, 7), (10, 8) and (12, 5), each at two points.
+        assert_eq!(occupied, 8);
+        assert_eq!(b.occupied_cell(f64::NAN, -174.5), None);
+        assert_eq!(b.occupied_cell(-79.5, f64::INFINITY), None);
+        // An empty index has no window: nothing is occupied.
+        let empty: Buckets<u32> = Buckets::build(spec, None, |_| {}, |id| id);
+        assert_eq!(empty.occupied_cell(0.0, 0.0), None);
+    }
+
+    #[test]
+    fn batch_keys_agree_with_the_exact_lookup_or_ask_for_it() {
+        // A window over part of the grid with scattered occupied cells; points random, on
+        // edges (rechecked), outside the window, non-finite, at the poles and the antimeridian.
+        let spec = GridSpec::with_cell(0.4013);
+        let b: Buckets<u32> = Buckets::build(
+            spec,
+            Some((130, 320, 380, 600)),
+            |sink| {
+                for id in 0..2000u32 {
+                    let row = 130 + (id * 7919) % 191;
+                    let col = 380 + (id * 104_729) % 221;
+                    sink.put_span(id, row, col..(col + 1 + id % 3).min(601));
+                }
+            },
+            |id| id,
+        );
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut points: Vec<(f64, f64)> = (0..200_000)
+            .map(|_| (-90.0 + 180.0 * next(), -180.0 + 360.0 * next()))
+            .collect();
+        // Inside the window, where most cells are tested.
+        points.extend((0..200_000).map(|_| (-38.0 + 76.0 * next(), -27.0 + 90.0 * next())));
+        for k in 130..=321 {
+            for lat in around(k as f64 * spec.cell_deg - 90.0) {
+                points.push((lat, 10.0 + next()));
+            }
+        }
+        for k in 380..=601 {
+            for lon in around(k as f64 * spec.cell_deg - 180.0) {
+                points.push((next() * 10.0, lon));
+            }
+        }
+        points.extend([
+            (90.0, 0.0),
+            (-90.0, 0.0),
+            (0.0, 180.0),
+            (0.0, -180.0),
+            (f64::NAN, 0.0),
+            (0.0, f64::INFINITY),
+            (-91.0, 0.0),
+            (0.0, 400.0),
+        ]);
+        let (mut recheck, mut found) = (0usize, 0usize);
+        for &(lat, lon) in &points {
+            match b.batch_key(lat, lon) {
+                KEY_RECHECK => recheck += 1,
+                KEY_EMPTY => assert_eq!(b.occupied_cell(lat, lon), None, "({lat}, {lon})"),
+                key => {
+                    assert_eq!(
+                        b.occupied_cell(lat, lon),
+                        Some(key as usize),
+                        "({lat}, {lon})"
+                    );
+                    found += 1;
+                }
+            }
+        }
+        assert!(found > 10_000, "too few occupied cells hit: {found}");
+        // Every edge point and the special ones recheck; random points almost never.
+        assert!(
+            (5 * (192 + 222)..5 * (192 + 222) + 100).contains(&recheck),
+            "{recheck} rechecks"
+        );
+    }
+
     #[test]
     fn cell_size_divides_360() {
         let (lats, lons): (Vec<f64>, Vec<f64>) = (0..100_000)
@@ -562,11 +892,7 @@ mod tests {
 
     #[test]
     fn edges_belong_north_and_east_and_poles_and_antimeridian_clamp_or_wrap() {
-        let g = GridSpec {
-            cell_deg: 1.0,
-            ncols: 360,
-            nrows: 180,
-        };
+        let g = GridSpec::with_cell(1.0);
         assert_eq!(g.cell_of(0.0, 0.0), Some((90, 180)));
         // Longitudes beyond one turn take the slow wrap and land where their equivalent does.
         assert_eq!(g.cell_of(0.0, 540.0), g.cell_of(0.0, 180.0));
@@ -579,11 +905,7 @@ mod tests {
 
     #[test]
     fn cap_across_the_antimeridian_wraps() {
-        let g = GridSpec {
-            cell_deg: 1.0,
-            ncols: 360,
-            nrows: 180,
-        };
+        let g = GridSpec::with_cell(1.0);
         // 100 km around (0°, 179.9°E): ±0.899° of longitude → columns 359 and 0, wrapping.
         let cells = g.cap_cells(0.0, 179.9, 100.0).unwrap();
         assert_eq!(cells.cols, ColSpan::Range { start: 359, len: 2 });
@@ -592,11 +914,7 @@ mod tests {
 
     #[test]
     fn cap_holding_a_pole_spans_all_columns() {
-        let g = GridSpec {
-            cell_deg: 1.0,
-            ncols: 360,
-            nrows: 180,
-        };
+        let g = GridSpec::with_cell(1.0);
         let cells = g.cap_cells(89.9, 10.0, 50.0).unwrap();
         assert_eq!(cells.cols, ColSpan::All);
         assert_eq!(cells.row_hi, 179);
@@ -620,11 +938,7 @@ mod tests {
 
     #[test]
     fn buckets_group_items_by_cell_in_registration_order() {
-        let spec = GridSpec {
-            cell_deg: 1.0,
-            ncols: 360,
-            nrows: 180,
-        };
+        let spec = GridSpec::with_cell(1.0);
         // Window rows 10..=12, columns 5..=8; rows registered out of order, one row empty.
         let b: Buckets<u32> = Buckets::build(
             spec,

@@ -10,11 +10,14 @@
 //! sphere-specific cases simple to get right: a cap that crosses the antimeridian takes the
 //! cells on both sides (column numbers wrap), and a cap that contains a pole takes every column
 //! of the rows it touches. An R-tree (rstar) in lon/lat would need the same wrap and pole
-//! handling on top, and gives nothing for fixed radii; a grid lookup is one division per point.
+//! handling on top, and gives nothing for fixed radii; a grid lookup is two multiplies per point
+//! (exact on cell edges: see `grid::floor_cells`).
 //!
 //! - [`CapIndex`]: caps (a site and a radius) registered in every cell they overlap; a point is
 //!   tested only against the caps of its own cell. Built for joins of many points against fixed
-//!   sites ([`join_within`]): one cell lookup per event.
+//!   sites ([`join_within`]): one cell lookup per event, computed for blocks of events without
+//!   a branch and checked against a bitmap of the cells that hold caps, so the many events
+//!   near no site cost a few arithmetic operations each.
 //! - [`PointIndex`]: points bucketed by cell; a query visits the cells under a cap's bounding
 //!   box. Built for per-site questions over events (all events within R of a site, the nearest
 //!   event at any distance).
@@ -86,13 +89,24 @@ pub(crate) enum ChordVerdict {
 
 #[inline]
 pub(crate) fn chord_verdict(c2: f64, threshold2: f64) -> ChordVerdict {
-    if c2 < threshold2 * (1.0 - BORDER_BAND) {
+    let (clear_in, clear_out) = chord_bounds(threshold2);
+    if c2 < clear_in {
         ChordVerdict::In
-    } else if c2 > threshold2 * (1.0 + BORDER_BAND) {
+    } else if c2 > clear_out {
         ChordVerdict::Out
     } else {
         ChordVerdict::Border
     }
+}
+
+/// The two bounds of [`chord_verdict`]: a chord² below the first is clearly in, above the
+/// second clearly out.
+#[inline]
+pub(crate) fn chord_bounds(threshold2: f64) -> (f64, f64) {
+    (
+        threshold2 * (1.0 - BORDER_BAND),
+        threshold2 * (1.0 + BORDER_BAND),
+    )
 }
 
 pub(crate) fn check_inputs(lats: &[f64], lons: &[f64]) -> Result<(), SpatialError> {
