@@ -99,8 +99,8 @@ impl Store {
                             .0
                 }
                 Table::Governance => {
-                    data.governance = tables::read_governance(&dir.join("governance.parquet"))
-                        .map_err(damaged)?
+                    data.governance =
+                        tables::read_governance(&dir.join("governance.parquet")).map_err(damaged)?
                 }
                 Table::Quarantine => {
                     data.quarantine =
@@ -205,10 +205,7 @@ fn read_event_deaths(
         leaves.push(i);
     }
     let mask = ProjectionMask::leaves(schema, leaves);
-    let reader = builder
-        .with_projection(mask)
-        .build()
-        .map_err(|e| at(&e))?;
+    let reader = builder.with_projection(mask).build().map_err(|e| at(&e))?;
     // Dates as days since 1970-01-01 (Date32), compared as integers.
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     let day = |d: NaiveDate| (d - epoch).num_days();

@@ -482,7 +482,9 @@ mod tests {
         let mut counts = std::collections::BTreeMap::new();
         let draws = 60_000;
         for stream in 0..draws {
-            *counts.entry(random_permutation(3, stream)).or_insert(0usize) += 1;
+            *counts
+                .entry(random_permutation(3, stream))
+                .or_insert(0usize) += 1;
         }
         assert_eq!(counts.len(), 6);
         let expected = draws as f64 / 6.0;
@@ -648,12 +650,19 @@ mod tests {
             let keys: Vec<u64> = (0..n)
                 .map(|_| {
                     let high = rng.random_range(0..5u64) << 40;
-                    let low = if rng.random::<f64>() < 0.3 { 7 } else { rng.random_range(0..1u64 << 24) };
+                    let low = if rng.random::<f64>() < 0.3 {
+                        7
+                    } else {
+                        rng.random_range(0..1u64 << 24)
+                    };
                     high | low
                 })
                 .collect();
-            let mut pairs: Vec<(u64, u32)> =
-                keys.iter().enumerate().map(|(r, &k)| (k, r as u32)).collect();
+            let mut pairs: Vec<(u64, u32)> = keys
+                .iter()
+                .enumerate()
+                .map(|(r, &k)| (k, r as u32))
+                .collect();
             pairs.sort_unstable();
             let want: Vec<u32> = pairs.into_iter().map(|(_, r)| r).collect();
             assert_eq!(argsort_keys(&keys), want, "n = {n}");

@@ -16,9 +16,9 @@
 //! the variable's own stream), so the draws follow the distribution conditional on the bounds.
 
 use rand::distr::weighted::WeightedIndex;
-use rayon::prelude::*;
 use rand::{Rng, RngExt};
 use rand_distr::{Beta, Distribution as _, Gamma, LogNormal, Normal, Triangular, Uniform};
+use rayon::prelude::*;
 
 use super::engine::{chunk_rng, STREAM_CHUNK};
 
@@ -210,7 +210,11 @@ impl Dist {
         Ok(out)
     }
 
-    fn sampler(&self, lower: Option<f64>, upper: Option<f64>) -> Result<(Sampler, f64, f64), String> {
+    fn sampler(
+        &self,
+        lower: Option<f64>,
+        upper: Option<f64>,
+    ) -> Result<(Sampler, f64, f64), String> {
         self.validate()?;
         let sampler = Sampler::new(self)?;
         let lo = lower.unwrap_or(f64::NEG_INFINITY);
@@ -291,7 +295,13 @@ impl Sampler {
     }
 
     /// Fills `out` with draws in [lo, hi] (rejection: a draw outside is redrawn).
-    fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64], lo: f64, hi: f64) -> Result<(), String> {
+    fn fill<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        out: &mut [f64],
+        lo: f64,
+        hi: f64,
+    ) -> Result<(), String> {
         let bounded = lo > f64::NEG_INFINITY || hi < f64::INFINITY;
         if !bounded {
             out.iter_mut().for_each(|x| *x = self.draw(rng));
@@ -374,7 +384,9 @@ mod tests {
             .enumerate()
             .map(|(i, &v)| {
                 let f = cdf(v);
-                (f - i as f64 / n as f64).abs().max((f - (i + 1) as f64 / n as f64).abs())
+                (f - i as f64 / n as f64)
+                    .abs()
+                    .max((f - (i + 1) as f64 / n as f64).abs())
             })
             .fold(0.0, f64::max);
         assert!(ks < 0.005, "KS distance {ks}");
@@ -419,7 +431,14 @@ mod tests {
     fn chunked_streams_are_fixed_by_stream_and_chunk_alone() {
         let stream = stream_seed(20_250_101, "x");
         let cases = [
-            (Dist::Normal { mean: 0.0, sd: 0.25 }, Some(-0.6), Some(0.8)),
+            (
+                Dist::Normal {
+                    mean: 0.0,
+                    sd: 0.25,
+                },
+                Some(-0.6),
+                Some(0.8),
+            ),
             (
                 Dist::Beta {
                     alpha: 2.0,
@@ -446,14 +465,15 @@ mod tests {
             assert_eq!(bits(&short), bits(&one[..STREAM_CHUNK + 7]));
             for c in 0..3 {
                 let len = (n - c * STREAM_CHUNK).min(STREAM_CHUNK);
-                let alone = dist
-                    .sample(&mut chunk_rng(stream, c), len, lo, hi)
-                    .unwrap();
+                let alone = dist.sample(&mut chunk_rng(stream, c), len, lo, hi).unwrap();
                 let at = c * STREAM_CHUNK;
                 assert_eq!(bits(&alone), bits(&one[at..at + len]), "chunk {c}");
             }
             // Chunks are different streams (the test can fail).
-            assert_ne!(bits(&one[..100]), bits(&one[STREAM_CHUNK..STREAM_CHUNK + 100]));
+            assert_ne!(
+                bits(&one[..100]),
+                bits(&one[STREAM_CHUNK..STREAM_CHUNK + 100])
+            );
             assert!(one
                 .iter()
                 .all(|x| x >= &lo.unwrap_or(0.0) && x <= &hi.unwrap_or(0.6)));

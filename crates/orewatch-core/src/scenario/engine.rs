@@ -140,9 +140,7 @@ pub fn simulate_timed(
         .map(|v| {
             let stream = stream_seed(seed, &v.name);
             let draws = match &v.kind {
-                Kind::Dist { dist, lower, upper } => {
-                    dist.sample_chunked(stream, n, *lower, *upper)
-                }
+                Kind::Dist { dist, lower, upper } => dist.sample_chunked(stream, n, *lower, *upper),
                 Kind::Data(link) => data.draws(link, n, &mut ChaCha8Rng::seed_from_u64(stream)),
                 Kind::Expr(_) => unreachable!("filtered out"),
             };

@@ -45,7 +45,8 @@ use super::engine::DataLinks;
 use crate::analysis::events::stated_coverage;
 use crate::ingest::plan::SourceReport;
 use crate::model::{
-    Dataset, Event, EventSource, Ownership, ProductionSeries, Site, SiteKind, WgiIndicator, WGI_INDICATORS,
+    Dataset, Event, EventSource, Ownership, ProductionSeries, Site, SiteKind, WgiIndicator,
+    WGI_INDICATORS,
 };
 use crate::spatial::CapIndex;
 
@@ -861,6 +862,37 @@ mod tests {
             .bind(&[("country", None), ("indicator", None)])
             .unwrap_err();
         assert!(e.contains("needs the argument `indicator`"), "{e}");
+    }
+
+    #[test]
+    fn link_needs_follow_the_link_names() {
+        let needs = LinkNeeds::of([
+            "wgi(mli, CC, latest)",
+            "wgi(country = 'BFA', indicator = PV)",
+            "wgi(MLI, GE)",
+            "exposure.fatalities(radius_km = 100)",
+        ]);
+        assert_eq!(
+            needs,
+            LinkNeeds {
+                governance: vec!["BFA".into(), "MLI".into()],
+                sites: true,
+                production: false,
+                ged_events: true,
+            }
+        );
+        let needs = LinkNeeds::of([
+            "supply.share(MLI, gold)",
+            "sites.ownership_share(China, lithium)",
+        ]);
+        assert!(
+            needs.production && needs.sites && !needs.ged_events && needs.governance.is_empty()
+        );
+        // Unknown or malformed links need nothing (resolving them reports the error).
+        assert_eq!(
+            LinkNeeds::of(["weather(MLI)", "wgi(", "wgi()"]),
+            LinkNeeds::default()
+        );
     }
 
     #[test]
