@@ -476,7 +476,7 @@ mod tests {
             );
             assert!(one
                 .iter()
-                .all(|x| x >= &lo.unwrap_or(0.0) && x <= &hi.unwrap_or(0.6)));
+                .all(|&x| x >= lo.unwrap_or(0.0) && x <= hi.unwrap_or(0.6)));
         }
         // A different stream seed gives different draws.
         let d = Dist::Uniform { min: 0.0, max: 1.0 };
