@@ -109,7 +109,7 @@ fn narrow_loads_match_the_whole_load() {
         .unwrap()
         .is_empty());
 
-    let ged = |after, until| -> Vec<EventDeaths> {
+    let ged = |after: Option<NaiveDate>, until: Option<NaiveDate>| -> Vec<EventDeaths> {
         whole
             .events
             .iter()
