@@ -5,7 +5,8 @@ Usage (normally through bench/run.sh):
 
 Model: bench/scenario_mc/model.toml (19 variables: 15 inputs of every distribution family, two
 of them truncated, 4 expressions; 7 outputs; 5 rank correlations). Both sides draw 1,000,000
-times (different random numbers: orewatch ChaCha8 streams per variable, NumPy PCG64).
+times (different random numbers: orewatch Xoshiro256++ streams per variable and chunk of 65,536 draws,
+NumPy PCG64).
 
 Timing: orewatch = the whole `orewatch --quiet scenario run model.toml --draws N --out F`
 process (parse, sample, Iman–Conover, evaluate, summaries, sensitivity on 100,000 draws, JSON);

@@ -13,7 +13,10 @@
 //! `compare` runs every file with the same draws and seed (common random numbers) and prints,
 //! per pair and shared output, P(A better than B) in the output's direction and the median and
 //! 5–95 % of A − B. `check` parses the file and resolves its data links without drawing. The
-//! store is loaded only when a file has data links. `--out` writes JSON with the metadata:
+//! store is loaded only when a file has data links, and then only what the links read: the
+//! governance rows of the countries `wgi` links name, the sites and production tables they use
+//! and, for `exposure.fatalities`, only the UCDP GED events' dates, coordinates and deaths
+//! (`Store::load_governance_of`, `Store::load_tables`, `Store::load_event_deaths`). `--out` writes JSON with the metadata:
 //! seed, draws, each file's SHA-256, the data links' provenance, the orewatch version.
 //! Thin layer over `orewatch_core::scenario`.
 
@@ -21,14 +24,14 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use orewatch_core::model::Dataset;
+use orewatch_core::model::{Dataset, EventSource};
 use orewatch_core::scenario::compare::{compare, PairComparison};
 use orewatch_core::scenario::engine::{results, simulate_timed, DataLinks, NoData, OutputResult};
-use orewatch_core::scenario::links::{Resolved, StoreLinks};
+use orewatch_core::scenario::links::{EventDeaths, LinkNeeds, Resolved, StoreLinks};
 use orewatch_core::scenario::model::{parse_model, Kind, Model, Provenance};
 use orewatch_core::scenario::schema::json_schema;
 use orewatch_core::scenario::sensitivity::{sensitivity, Sensitivity};
-use orewatch_store::{Manifest, Store};
+use orewatch_store::{Manifest, Store, Table};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -132,13 +135,25 @@ fn has_links(models: &[&Model]) -> bool {
         .any(|m| m.variables.iter().any(|v| matches!(v.kind, Kind::Data(_))))
 }
 
-/// The store's data, loaded only when needed.
+/// The store's data, loaded only when needed, and only the parts the data links read.
 struct StoreData {
     dataset: Dataset,
     manifest: Manifest,
+    /// UCDP GED events' dates, coordinates and deaths (when an exposure link needs them).
+    ged: Vec<EventDeaths>,
 }
 
-fn load_store(store_dir: &Path) -> Result<StoreData> {
+impl StoreData {
+    fn links(&self) -> StoreLinks<'_> {
+        StoreLinks::with_ged_events(&self.dataset, &self.manifest.sources, self.ged.clone())
+    }
+}
+
+/// Loads what the models' data links read ([`LinkNeeds`]): the governance rows of the
+/// countries `wgi` links name, the sites and production tables when a link uses them, and of
+/// the events only the UCDP GED dates,
+/// coordinates and deaths (a column projection) when an exposure link needs them.
+fn load_store(store_dir: &Path, models: &[&Model]) -> Result<StoreData> {
     let store = Store::open(store_dir);
     if store.is_empty() {
         bail!(
@@ -146,10 +161,38 @@ fn load_store(store_dir: &Path) -> Result<StoreData> {
             store_dir.display()
         );
     }
-    let (dataset, manifest) = store
-        .load()
-        .with_context(|| format!("loading the store at {}", store_dir.display()))?;
-    Ok(StoreData { dataset, manifest })
+    let needs = LinkNeeds::of(models.iter().flat_map(|m| {
+        m.variables.iter().filter_map(|v| match &v.kind {
+            Kind::Data(link) => Some(link.as_str()),
+            _ => None,
+        })
+    }));
+    let tables: Vec<Table> = [
+        (needs.sites, Table::Sites),
+        (needs.production, Table::Production),
+    ]
+    .into_iter()
+    .filter_map(|(needed, table)| needed.then_some(table))
+    .collect();
+    let context = || format!("loading the store at {}", store_dir.display());
+    let (mut dataset, manifest) = store.load_tables(&tables).with_context(context)?;
+    if !needs.governance.is_empty() {
+        dataset.governance = store
+            .load_governance_of(&needs.governance)
+            .with_context(context)?;
+    }
+    let ged = if needs.ged_events {
+        store
+            .load_event_deaths(EventSource::UcdpGed, None, None)
+            .with_context(context)?
+    } else {
+        Vec::new()
+    };
+    Ok(StoreData {
+        dataset,
+        manifest,
+        ged,
+    })
 }
 
 /// Resolves every data link of the model (no draws): (variable, resolved link).
@@ -182,8 +225,8 @@ fn check(store_dir: &Path, file: &Path) -> Result<()> {
     let m = &loaded.model;
     let mut resolved = Vec::new();
     if has_links(&[m]) {
-        let data = load_store(store_dir)?;
-        let links = StoreLinks::new(&data.dataset, &data.manifest.sources);
+        let data = load_store(store_dir, &[m])?;
+        let links = data.links();
         resolved = resolve_links(m, &links)?;
     }
     let count =
@@ -274,14 +317,12 @@ fn run_one(
     let loaded = load(file)?;
     let model = &loaded.model;
     let store = if has_links(&[model]) {
-        Some(load_store(store_dir)?)
+        Some(load_store(store_dir, &[model])?)
     } else {
         None
     };
     watch.lap("parse+store");
-    let links = store
-        .as_ref()
-        .map(|s| StoreLinks::new(&s.dataset, &s.manifest.sources));
+    let links = store.as_ref().map(StoreData::links);
     let resolved = match &links {
         Some(l) => resolve_links(model, l)?,
         None => Vec::new(),
@@ -451,14 +492,13 @@ fn run_compare(
     }
     let loaded: Vec<Loaded> = files.iter().map(|f| load(f)).collect::<Result<_>>()?;
     let models: Vec<Model> = loaded.iter().map(|l| l.model.clone()).collect();
-    let store = if has_links(&models.iter().collect::<Vec<_>>()) {
-        Some(load_store(store_dir)?)
+    let model_refs: Vec<&Model> = models.iter().collect();
+    let store = if has_links(&model_refs) {
+        Some(load_store(store_dir, &model_refs)?)
     } else {
         None
     };
-    let links = store
-        .as_ref()
-        .map(|s| StoreLinks::new(&s.dataset, &s.manifest.sources));
+    let links = store.as_ref().map(StoreData::links);
     let resolved: Vec<Vec<(String, Resolved)>> = models
         .iter()
         .map(|m| match &links {

@@ -32,10 +32,12 @@ mod export;
 mod fault;
 mod geoparquet;
 mod manifest;
+mod partial;
 mod store;
 mod tables;
 
 pub use export::{write_parquet_export, write_samples_parquet, SampleColumns};
 pub use manifest::{Manifest, TableEntry};
+pub use partial::{Table, EVENT_DEATHS_COLUMNS};
 pub use store::{Store, StoreError};
 pub use tables::TABLE_NAMES;

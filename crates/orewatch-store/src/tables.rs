@@ -418,7 +418,7 @@ fn governance_row(r: &GovernanceRecord) -> serde_json::Value {
     serde_json::Value::Object(m)
 }
 
-fn governance_from_row(
+pub(crate) fn governance_from_row(
     m: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<GovernanceRecord, String> {
     let text = |k: &str| -> Result<String, String> {

@@ -1,27 +1,31 @@
 //! Monte Carlo evaluation of a scenario and the summary of each output.
 //!
 //! Reproducibility: each random input draws from its OWN stream, seeded from the run's seed
-//! and the variable's name (FNV-1a of the name mixed with the seed by SplitMix64, feeding a
-//! ChaCha8 generator). Adding, removing or reordering other variables leaves a variable's
-//! draws unchanged, and two scenarios run with the same seed share common random numbers for
-//! the inputs they have in common — so comparisons between scenarios are paired.
+//! and the variable's name (FNV-1a of the name mixed with the seed by SplitMix64). A
+//! distribution's stream is chunked: draws c·65,536 … (c+1)·65,536 − 1 come from a Xoshiro256++
+//! generator seeded from the stream and c ([`chunk_rng`]), so chunks are drawn in parallel and
+//! the draws do not depend on the number of threads; a data link draws from one ChaCha8
+//! generator seeded from its stream. Adding, removing or reordering other variables leaves a
+//! variable's draws unchanged, and two scenarios run with the same seed share common random
+//! numbers for the inputs they have in common — so comparisons between scenarios are paired.
 //!
 //! Rank correlations between inputs (`[[correlations]]`) are then imposed by Iman–Conover
 //! ([`super::correlate`]): the inputs' draws are reordered, never changed.
 //!
-//! Inputs are sampled in parallel (rayon, one task per variable: results do not depend on the
-//! number of threads); expressions are then evaluated in dependency order, vectorised over
+//! Inputs are sampled in parallel (rayon, one task per variable and chunk: results do not
+//! depend on the number of threads); expressions are then evaluated in dependency order, vectorised over
 //! all draws.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use rand::rngs::Xoshiro256PlusPlus;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::correlate;
+use super::correlate::{self, from_order_key, order_key};
 use super::model::{Aspect, Direction, Kind, Model};
 
 /// Turns a data-linked input (`data = "exposure.fatalities(…)"`) into draws.
@@ -50,6 +54,21 @@ pub fn stream_seed(seed: u64, name: &str) -> u64 {
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     splitmix64(seed ^ h)
+}
+
+/// Draws per chunk of a chunked stream ([`chunk_rng`]).
+pub const STREAM_CHUNK: usize = 65_536;
+
+/// The generator of chunk `chunk` (draws `chunk·STREAM_CHUNK …`) of the stream `stream` (a
+/// [`stream_seed`]): Xoshiro256++ seeded with four words, each SplitMix64 of the stream seed
+/// mixed with SplitMix64 of (chunk, word index), so chunks and streams get unrelated states.
+pub fn chunk_rng(stream: u64, chunk: usize) -> Xoshiro256PlusPlus {
+    let mut seed = [0u8; 32];
+    for (i, word) in seed.chunks_exact_mut(8).enumerate() {
+        let tag = ((chunk as u64) << 2) | i as u64;
+        word.copy_from_slice(&splitmix64(stream ^ splitmix64(tag)).to_le_bytes());
+    }
+    Xoshiro256PlusPlus::from_seed(seed)
 }
 
 fn splitmix64(mut z: u64) -> u64 {
@@ -119,10 +138,10 @@ pub fn simulate_timed(
         .par_iter()
         .filter(|v| !matches!(v.kind, Kind::Expr(_)))
         .map(|v| {
-            let mut rng = ChaCha8Rng::seed_from_u64(stream_seed(seed, &v.name));
+            let stream = stream_seed(seed, &v.name);
             let draws = match &v.kind {
-                Kind::Dist { dist, lower, upper } => dist.sample(&mut rng, n, *lower, *upper),
-                Kind::Data(link) => data.draws(link, n, &mut rng),
+                Kind::Dist { dist, lower, upper } => dist.sample_chunked(stream, n, *lower, *upper),
+                Kind::Data(link) => data.draws(link, n, &mut ChaCha8Rng::seed_from_u64(stream)),
                 Kind::Expr(_) => unreachable!("filtered out"),
             };
             draws
@@ -231,12 +250,20 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
 /// sd are summed in draw order (before, in sorted order: the last digits, ~1e-11 relative,
 /// can differ from runs of earlier versions).
 pub fn summarise(draws: &[f64]) -> Summary {
-    let mut v: Vec<f64> = draws.iter().copied().filter(|x| !x.is_nan()).collect();
-    let nan_draws = draws.len() - v.len();
-    let n = v.len() as f64;
-    let mean = v.iter().sum::<f64>() / n;
-    let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
-    let [p5, median, p95] = quantiles_by_selection(&mut v, [0.05, 0.5, 0.95]);
+    summarise_with(draws, &mut Vec::new())
+}
+
+/// [`summarise`] with a reusable buffer for the keys (one per thread in [`results`]: fewer
+/// fresh pages to fault in than one new copy of the draws per output).
+fn summarise_with(draws: &[f64], keys: &mut Vec<u64>) -> Summary {
+    let valid = || draws.iter().copied().filter(|x| !x.is_nan());
+    keys.clear();
+    keys.extend(valid().map(order_key));
+    let nan_draws = draws.len() - keys.len();
+    let n = keys.len() as f64;
+    let mean = valid().sum::<f64>() / n;
+    let var = valid().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+    let [p5, median, p95] = quantiles_of_keys(keys, [0.05, 0.5, 0.95]);
     Summary {
         mean,
         sd: var.sqrt(),
@@ -252,6 +279,17 @@ pub fn summarise(draws: &[f64]) -> Summary {
 /// ⌊h⌋ and ⌈h⌉ (h = (len − 1)·q): ⌊h⌋ by `select_nth_unstable_by` on the part of `v` not yet
 /// partitioned, ⌈h⌉ = ⌊h⌋ + 1 as the least value after it.
 pub fn quantiles_by_selection<const K: usize>(v: &mut [f64], qs: [f64; K]) -> [f64; K] {
+    let mut keys: Vec<u64> = v.iter().map(|&x| order_key(x)).collect();
+    let out = quantiles_of_keys(&mut keys, qs);
+    for (x, &k) in v.iter_mut().zip(&keys) {
+        *x = from_order_key(k);
+    }
+    out
+}
+
+/// [`quantiles_by_selection`] on the values' [`order_key`]s (integer comparisons are faster
+/// than `total_cmp`; the order is the same, so the order statistics are the same values).
+fn quantiles_of_keys<const K: usize>(v: &mut [u64], qs: [f64; K]) -> [f64; K] {
     let mut out = [f64::NAN; K];
     if v.is_empty() {
         return out;
@@ -263,21 +301,22 @@ pub fn quantiles_by_selection<const K: usize>(v: &mut [f64], qs: [f64; K]) -> [f
         let h = last as f64 * q;
         let lo = (h.floor() as usize).min(last);
         let hi = (h.ceil() as usize).min(last);
-        let lo_value = if lo >= from {
-            let (_, x, _) = v[from..].select_nth_unstable_by(lo - from, f64::total_cmp);
+        let lo_key = if lo >= from {
+            let (_, x, _) = v[from..].select_nth_unstable(lo - from);
             *x
         } else {
             // Already placed by an earlier selection at the same index.
             v[lo]
         };
+        let lo_value = from_order_key(lo_key);
         let hi_value = if hi == lo {
             lo_value
         } else {
             v[lo + 1..]
                 .iter()
                 .copied()
-                .min_by(f64::total_cmp)
-                .unwrap_or(lo_value)
+                .min()
+                .map_or(lo_value, from_order_key)
         };
         from = from.max(lo + 1).min(v.len());
         *o = lo_value + (h - lo as f64) * (hi_value - lo_value);
@@ -308,14 +347,14 @@ pub fn results(model: &Model, draws: &Draws) -> Vec<OutputResult> {
     let mut out: Vec<OutputResult> = model
         .outputs
         .par_iter()
-        .map(|o| {
+        .map_init(Vec::new, |keys, o| {
             let d = &draws.outputs[&o.name];
             OutputResult {
                 name: o.name.clone(),
                 aspect: o.aspect,
                 unit: o.unit.clone(),
                 direction: o.direction,
-                summary: summarise(d),
+                summary: summarise_with(d, keys),
                 above: o
                     .thresholds
                     .iter()

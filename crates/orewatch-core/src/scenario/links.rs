@@ -45,7 +45,8 @@ use super::engine::DataLinks;
 use crate::analysis::events::stated_coverage;
 use crate::ingest::plan::SourceReport;
 use crate::model::{
-    Dataset, EventSource, Ownership, ProductionSeries, Site, SiteKind, WgiIndicator, WGI_INDICATORS,
+    Dataset, Event, EventSource, Ownership, ProductionSeries, Site, SiteKind, WgiIndicator,
+    WGI_INDICATORS,
 };
 use crate::spatial::CapIndex;
 
@@ -289,11 +290,89 @@ fn triangular([a, c, b]: [f64; 3], u: f64) -> f64 {
     }
 }
 
+/// The fields of one event that `exposure.fatalities` reads (its source is known from where
+/// the rows came from: UCDP GED). Units as in [`crate::model::Event`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventDeaths {
+    pub date_start: chrono::NaiveDate,
+    pub lat: f64,
+    pub lon: f64,
+    pub fatalities_low: Option<u32>,
+    pub fatalities_best: u32,
+    pub fatalities_high: Option<u32>,
+}
+
+impl EventDeaths {
+    pub fn of(e: &Event) -> Self {
+        EventDeaths {
+            date_start: e.date_start,
+            lat: e.lat,
+            lon: e.lon,
+            fatalities_low: e.fatalities_low,
+            fatalities_best: e.fatalities_best,
+            fatalities_high: e.fatalities_high,
+        }
+    }
+}
+
+/// Which parts of a store a set of data links reads: decided from the links' names alone,
+/// before anything is loaded (an unknown or malformed link needs nothing: resolving it is
+/// an error anyway).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkNeeds {
+    /// `wgi`: the governance rows of these countries (ISO3, upper case as the link compares
+    /// them; sorted, no repeats).
+    pub governance: Vec<String>,
+    /// `sites.ownership_share`, `exposure.fatalities`: the sites table.
+    pub sites: bool,
+    /// `supply.share`: the production table.
+    pub production: bool,
+    /// `exposure.fatalities`: the UCDP GED events' dates, coordinates and deaths
+    /// ([`EventDeaths`]) and the manifest's stated GED coverage.
+    pub ged_events: bool,
+}
+
+impl LinkNeeds {
+    /// The union of what `links` read.
+    pub fn of<'l>(links: impl IntoIterator<Item = &'l str>) -> Self {
+        let mut needs = LinkNeeds::default();
+        for link in links {
+            let Ok(call) = parse_link(link) else { continue };
+            match call.name.as_str() {
+                "wgi" => {
+                    // A link without a country reads nothing (resolving it is an error).
+                    let bound = call.bind(&[
+                        ("country", None),
+                        ("indicator", None),
+                        ("year", Some("latest")),
+                    ]);
+                    if let Ok(a) = bound {
+                        needs.governance.push(a["country"].to_ascii_uppercase());
+                    }
+                }
+                "sites.ownership_share" => needs.sites = true,
+                "supply.share" => needs.production = true,
+                "exposure.fatalities" => {
+                    needs.sites = true;
+                    needs.ged_events = true;
+                }
+                _ => {}
+            }
+        }
+        needs.governance.sort();
+        needs.governance.dedup();
+        needs
+    }
+}
+
 /// Data links resolved from a loaded store.
 pub struct StoreLinks<'a> {
+    /// Governance, sites and production are read from here; events from `ged` (see
+    /// [`StoreLinks::with_ged_events`]).
     pub dataset: &'a Dataset,
     /// The manifest's sources (for an event source's stated coverage).
     pub sources: &'a [SourceReport],
+    ged: Vec<EventDeaths>,
 }
 
 impl DataLinks for StoreLinks<'_> {
@@ -303,8 +382,33 @@ impl DataLinks for StoreLinks<'_> {
 }
 
 impl<'a> StoreLinks<'a> {
+    /// Links over a whole dataset (its UCDP GED events are taken from `dataset.events`).
     pub fn new(dataset: &'a Dataset, sources: &'a [SourceReport]) -> Self {
-        StoreLinks { dataset, sources }
+        let ged = dataset
+            .events
+            .iter()
+            .filter(|e| e.source == EventSource::UcdpGed)
+            .map(EventDeaths::of)
+            .collect();
+        StoreLinks {
+            dataset,
+            sources,
+            ged,
+        }
+    }
+
+    /// Links over a partly loaded dataset (`dataset.events` is ignored) and the UCDP GED
+    /// events' [`EventDeaths`] loaded apart (e.g. by the store's narrow loader).
+    pub fn with_ged_events(
+        dataset: &'a Dataset,
+        sources: &'a [SourceReport],
+        ged: Vec<EventDeaths>,
+    ) -> Self {
+        StoreLinks {
+            dataset,
+            sources,
+            ged,
+        }
     }
 
     /// Parses the link and computes its distribution (no draws).
@@ -604,8 +708,8 @@ impl<'a> StoreLinks<'a> {
         let (lons, lats): (Vec<f64>, Vec<f64>) = sites.iter().copied().unzip();
         let index = CapIndex::new(&lats, &lons, radius_km).map_err(|e| e.to_string())?;
         let mut terms = Vec::new();
-        for e in &self.dataset.events {
-            if e.source != EventSource::UcdpGed || e.date_start <= start || e.date_start > end {
+        for e in &self.ged {
+            if e.date_start <= start || e.date_start > end {
                 continue;
             }
             let mut near = false;
@@ -758,6 +862,37 @@ mod tests {
             .bind(&[("country", None), ("indicator", None)])
             .unwrap_err();
         assert!(e.contains("needs the argument `indicator`"), "{e}");
+    }
+
+    #[test]
+    fn link_needs_follow_the_link_names() {
+        let needs = LinkNeeds::of([
+            "wgi(mli, CC, latest)",
+            "wgi(country = 'BFA', indicator = PV)",
+            "wgi(MLI, GE)",
+            "exposure.fatalities(radius_km = 100)",
+        ]);
+        assert_eq!(
+            needs,
+            LinkNeeds {
+                governance: vec!["BFA".into(), "MLI".into()],
+                sites: true,
+                production: false,
+                ged_events: true,
+            }
+        );
+        let needs = LinkNeeds::of([
+            "supply.share(MLI, gold)",
+            "sites.ownership_share(China, lithium)",
+        ]);
+        assert!(
+            needs.production && needs.sites && !needs.ged_events && needs.governance.is_empty()
+        );
+        // Unknown or malformed links need nothing (resolving them reports the error).
+        assert_eq!(
+            LinkNeeds::of(["weather(MLI)", "wgi(", "wgi()"]),
+            LinkNeeds::default()
+        );
     }
 
     #[test]
