@@ -5,7 +5,8 @@
 //! World supply of one mineral in one year: each country's quantity and share, its scaled
 //! governance (WGI), the HHI range with its merger-guideline band, the governance-weighted
 //! HHI range, Mali's and the Sahel's (MLI, BFA, NER) shares, the World-row check, and — when
-//! the inputs file has the commodity's EU inputs — the supply risk. `--shock MLI:gold:-0.5`
+//! the inputs file has the commodity's EU inputs — the supply risk, for every stage of that
+//! year with figures, with the bottleneck (the highest) named. `--shock MLI:gold:-0.5`
 //! halves Mali's output and shows the market after it and the lost fraction of world supply;
 //! `--redirect MLI:lithium:USA:0.5` gives the volume half of Mali's output would secure for
 //! the buyer and its share of world supply (consumption is not in the store, so nothing is
@@ -246,6 +247,7 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         inputs.commodity.get(&commodity),
         &restriction,
     );
+    let by_stage = risk_by_stage(&dataset, &market, inputs.commodity.get(&commodity))?;
     let cahra = match &events {
         Some(ev) => match ev.year_for(market.year, args.cahra_year, &dataset)? {
             Some(year) => {
@@ -311,17 +313,21 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         "inputs": args.inputs.as_ref().map_or("config/supply.toml (embedded)".to_string(), |p| p.display().to_string()),
         "cahra": cahra_metadata(events.as_ref(), cahra.as_ref().map(|(_, e)| e), market.year),
     });
+    let by_stage_json = by_stage.as_ref().map(|b| b.to_json());
     let cahra_json = cahra
         .as_ref()
         .map(|(screening, exposure)| cahra_json(screening, exposure, &market));
     match &args.out {
         None => {
             print_market(&market, &rows, &indices, shock_result.as_ref(), &redirects)?;
+            if let Some(b) = &by_stage {
+                println!("{}", b.line());
+            }
             print_cahra(events.as_ref(), cahra.as_ref(), &market)
         }
         Some(path) if extension(path) == "csv" => {
             write_atomic(path, &csv_bytes(&rows)?)?;
-            let meta = json!({"metadata": metadata, "indices": indices, "shock": shock_result, "redirects": redirects, "cahra_exposure": cahra_json});
+            let meta = json!({"metadata": metadata, "indices": indices, "shock": shock_result, "redirects": redirects, "cahra_exposure": cahra_json, "supply_risk_by_stage": by_stage_json});
             write_atomic(
                 &sidecar(path),
                 serde_json::to_string_pretty(&meta)?.as_bytes(),
@@ -330,7 +336,8 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         Some(path) => {
             let doc = json!({"metadata": metadata, "countries": rows, "indices": indices,
                              "shock": shock_result, "redirects": redirects,
-                             "cahra_exposure": cahra_json});
+                             "cahra_exposure": cahra_json,
+                             "supply_risk_by_stage": by_stage_json});
             write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())
         }
     }
@@ -1221,4 +1228,81 @@ fn run_over_time(
             write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())
         }
     }
+}
+
+/// SR of every stage (mine = extraction, refinery = processing) of the market's series,
+/// commodity and year, and the bottleneck: the stage with the highest SR (upper bound), as the
+/// EU method reports. None unless the inputs give SR and at least two stages have figures.
+struct StageRisks {
+    stages: Vec<(String, f64, f64)>,
+    bottleneck: String,
+}
+
+impl StageRisks {
+    fn to_json(&self) -> serde_json::Value {
+        json!({
+            "stages": self.stages.iter().map(|(s, l, h)| json!({"stage": s, "low": l, "high": h})).collect::<Vec<_>>(),
+            "bottleneck": self.bottleneck,
+        })
+    }
+
+    fn line(&self) -> String {
+        let parts: Vec<String> = self
+            .stages
+            .iter()
+            .map(|(s, l, h)| format!("{s} {}", range(*l, *h, 2)))
+            .collect();
+        format!(
+            "SR by stage: {}; bottleneck (the highest): {}",
+            parts.join(", "),
+            self.bottleneck
+        )
+    }
+}
+
+fn risk_by_stage(
+    dataset: &Dataset,
+    market: &Market,
+    inputs: Option<&CommodityInputs>,
+) -> Result<Option<StageRisks>> {
+    let mut stages: Vec<String> = dataset
+        .production
+        .iter()
+        .filter(|r| {
+            r.series == market.series
+                && r.commodity.eq_ignore_ascii_case(&market.commodity)
+                && r.year == market.year
+                && r.quantity.is_some()
+        })
+        .filter_map(|r| r.stage.clone())
+        .collect();
+    stages.sort();
+    stages.dedup();
+    if stages.len() < 2 {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    for stage in stages {
+        let m = Market::from_records(
+            &dataset.production,
+            market.series,
+            &market.commodity,
+            Some(&stage),
+            market.year,
+        )?;
+        let g = governance_weighted(&m, &dataset.governance, &|_| 1.0);
+        match risk_of(&m, dataset, &g, inputs) {
+            SupplyRisk::Computed { low, high, .. } => out.push((stage, low, high)),
+            SupplyRisk::NotComputed { .. } => return Ok(None),
+        }
+    }
+    let bottleneck = out
+        .iter()
+        .max_by(|a, b| a.2.total_cmp(&b.2))
+        .map(|s| s.0.clone())
+        .unwrap_or_default();
+    Ok(Some(StageRisks {
+        stages: out,
+        bottleneck,
+    }))
 }

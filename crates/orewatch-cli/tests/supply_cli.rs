@@ -92,6 +92,72 @@ fn supply_tables_shocks_inputs_and_errors() {
     assert!((sr["low"].as_f64().unwrap() - (g_low * 0.3 + aus * 0.7) * 0.81).abs() < 1e-12);
     assert!((sr["high"].as_f64().unwrap() - (g_high * 0.3 + aus * 0.7) * 0.81).abs() < 1e-12);
 
+    // SR of both stages of copper 2023 (mine and refinery figures) and the bottleneck: each
+    // stage's SR equals that of a run restricted to the stage; the bottleneck is the larger.
+    std::fs::write(
+        &inputs,
+        "[commodity.copper]\nimport_reliance = 0.5\neol_rir = 0.2\nsubstitution = 0.9\n\
+         economic_importance = 5.0\neu_sourcing = { CHL = 0.5, PER = 0.5 }\nsource = \"test values\"\n",
+    )
+    .unwrap();
+    let sr_of = |stage: &str| {
+        let out = dir.path().join(format!("copper_{stage}.json"));
+        run_ok(
+            orewatch(&store)
+                .args([
+                    "supply",
+                    "--commodity",
+                    "copper",
+                    "--year",
+                    "2023",
+                    "--stage",
+                    stage,
+                ])
+                .arg("--inputs")
+                .arg(&inputs)
+                .arg("--out")
+                .arg(&out),
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        doc
+    };
+    let mine = sr_of("mine");
+    let refinery = sr_of("refinery");
+    let by_stage = &mine["supply_risk_by_stage"];
+    assert_eq!(by_stage, &refinery["supply_risk_by_stage"]);
+    let stages = by_stage["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 2, "{by_stage}");
+    for (doc, stage) in [(&mine, "mine"), (&refinery, "refinery")] {
+        let own = doc["indices"]["supply_risk"]["high"].as_f64().unwrap();
+        let listed = stages.iter().find(|s| s["stage"] == stage).unwrap()["high"]
+            .as_f64()
+            .unwrap();
+        assert!((own - listed).abs() < 1e-12, "{stage}: {own} vs {listed}");
+    }
+    let highest = stages
+        .iter()
+        .max_by(|a, b| {
+            a["high"]
+                .as_f64()
+                .unwrap()
+                .total_cmp(&b["high"].as_f64().unwrap())
+        })
+        .unwrap();
+    assert_eq!(by_stage["bottleneck"], highest["stage"]);
+    let table = run_ok(
+        orewatch(&store)
+            .args([
+                "supply",
+                "--commodity",
+                "copper",
+                "--year",
+                "2023",
+                "--inputs",
+            ])
+            .arg(&inputs),
+    );
+    assert!(table.contains("SR by stage: mine "), "{table}");
+
     // --all lists every USGS commodity with Mali's lithium share.
     let all = run_ok(orewatch(&store).args(["supply", "--all"]));
     assert!(
