@@ -1152,9 +1152,10 @@ fn run_over_time(
                 .as_ref()
                 .filter(|s| s.years.contains(&m.year))
                 .map(|s| {
+                    let verdicts = s.verdicts(m.year);
                     (
-                        cahra_exposure(m, &s.verdicts(m.year), m.year),
-                        s.verdicts(m.year).get("MLI").map(|v| v.as_str()),
+                        cahra_exposure(m, &verdicts, m.year),
+                        verdicts.get("MLI").map(|v| v.as_str()),
                     )
                 });
             YearRow {
