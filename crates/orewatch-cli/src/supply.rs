@@ -28,8 +28,8 @@ use orewatch_core::analysis::cahra_countries::{screen_countries, CountryScreenin
 use orewatch_core::analysis::events::{choose_source, parse_source, stated_coverage, EventFilter};
 use orewatch_core::analysis::supply::{
     cahra_exposure, governance_for, governance_weighted, hhi_band, hhi_band_2023_note,
-    markets_over_time, offtake, supply_risk, CahraExposure, GovernanceWeighted, HhiRange, Market,
-    RiskInputs,
+    markets_over_time, offtake, supply_risk, year_figures, CahraExposure, GovernanceWeighted,
+    HhiRange, Market, RiskInputs,
 };
 use orewatch_core::model::{Dataset, ProductionSeries};
 use orewatch_store::{Manifest, Store};
@@ -40,9 +40,6 @@ use crate::output::{csv_bytes, extension, sidecar, write_atomic};
 
 /// The shipped inputs file (no values: see its header).
 const DEFAULT_INPUTS: &str = include_str!("../../../config/supply.toml");
-
-/// The Sahel's three central states.
-const SAHEL: [&str; 3] = ["MLI", "BFA", "NER"];
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -403,7 +400,7 @@ fn indices_of(
 ) -> Indices {
     let hhi = market.hhi();
     let hhi_wgi = governance_weighted(market, &dataset.governance, restriction);
-    let sahel_share = SAHEL.iter().map(|k| market.share_of(k)).sum();
+    let sahel_share = market.sahel_share();
     let supply_risk = risk_of(market, dataset, &hhi_wgi, inputs);
     Indices {
         band_low: hhi_band(hhi.low),
@@ -1144,35 +1141,28 @@ fn run_over_time(
         (Some(ev), false) => Some(ev.screen(dataset, &screened)?),
         _ => None,
     };
-    let rows: Vec<YearRow> = markets
-        .iter()
-        .map(|m| {
-            let hhi = m.hhi();
-            let exposure = screening
-                .as_ref()
-                .filter(|s| s.years.contains(&m.year))
-                .map(|s| {
-                    let verdicts = s.verdicts(m.year);
-                    (
-                        cahra_exposure(m, &verdicts, m.year),
-                        verdicts.get("MLI").map(|v| v.as_str()),
-                    )
-                });
-            YearRow {
-                series: match m.series {
-                    ProductionSeries::UsgsMcs => "usgs",
-                    ProductionSeries::Owid1970_2015 => "owid",
-                },
-                year: m.year,
-                unit: m.unit.clone(),
-                mali_share: m.share_of("MLI"),
-                sahel_share: SAHEL.iter().map(|k| m.share_of(k)).sum(),
-                hhi_low: hhi.low,
-                hhi_high: hhi.high,
-                cahra_flagged_low: exposure.as_ref().map(|(e, _)| e.flagged_low),
-                cahra_flagged_high: exposure.as_ref().map(|(e, _)| e.flagged_high),
-                mali_cahra: exposure.and_then(|(_, v)| v),
-            }
+    let rows: Vec<YearRow> = year_figures(&markets, screening.as_ref())
+        .into_iter()
+        .zip(&markets)
+        .map(|(f, m)| YearRow {
+            series: match f.series {
+                ProductionSeries::UsgsMcs => "usgs",
+                ProductionSeries::Owid1970_2015 => "owid",
+            },
+            year: f.year,
+            unit: m.unit.clone(),
+            mali_share: f.mali_share,
+            sahel_share: f.sahel_share,
+            hhi_low: f.hhi.low,
+            hhi_high: f.hhi.high,
+            cahra_flagged_low: f.cahra.as_ref().map(|e| e.flagged_low),
+            cahra_flagged_high: f.cahra.as_ref().map(|e| e.flagged_high),
+            mali_cahra: f.cahra.as_ref().and_then(|e| {
+                e.producers
+                    .iter()
+                    .find(|(k, _, _)| k == "MLI")
+                    .and_then(|(_, _, v)| v.map(|v| v.as_str()))
+            }),
         })
         .collect();
     let metadata = json!({

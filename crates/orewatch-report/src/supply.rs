@@ -14,8 +14,8 @@ use orewatch_core::analysis::cahra::{last_full_year, year_fully_covered, CahraRu
 use orewatch_core::analysis::cahra_countries::{screen_countries, CountryScreening};
 use orewatch_core::analysis::events::{EventFilter, SourceCoverage};
 use orewatch_core::analysis::supply::{
-    cahra_exposure, governance_weighted, hhi_band, markets_over_time, offtake, CahraExposure,
-    HhiRange, Market,
+    cahra_exposure, governance_weighted, hhi_band, markets_over_time, offtake, year_figures,
+    CahraExposure, HhiRange, Market,
 };
 use orewatch_core::model::{Dataset, EventSource, ProductionSeries};
 
@@ -34,7 +34,6 @@ pub const SUPPLY_CSS: &str = "\
 
 /// Commodities shown with bars, in order.
 const FEATURED: [&str; 2] = ["gold", "lithium"];
-const SAHEL: [&str; 3] = ["MLI", "BFA", "NER"];
 
 /// The latest USGS market of a commodity at the mine stage (refinery for alumina).
 fn latest_usgs(dataset: &Dataset, commodity: &str) -> Option<Market> {
@@ -181,7 +180,7 @@ fn summary_table(
         });
         let hhi = m.hhi();
         let g = governance_weighted(m, &dataset.governance, &|_| 1.0);
-        let sahel: f64 = SAHEL.iter().map(|k| m.share_of(k)).sum();
+        let sahel = m.sahel_share();
         let world = m.world.as_ref().map_or("no World row".to_string(), |w| {
             format!(
                 "{:+.1}%{}",
@@ -313,19 +312,17 @@ fn yearly(
     if commodity == "lithium" && series == ProductionSeries::Owid1970_2015 {
         return y;
     }
-    for m in markets_over_time(&dataset.production, series, commodity, stage) {
+    let markets = markets_over_time(&dataset.production, series, commodity, stage);
+    for f in year_figures(&markets, screening) {
         let point = |value| Point {
-            year: m.year,
+            year: f.year,
             value,
         };
-        y.mali.push(point(m.share_of("MLI")));
-        y.sahel
-            .push(point(SAHEL.iter().map(|k| m.share_of(k)).sum()));
-        let h = m.hhi();
-        y.hhi_low.push(point(h.low));
-        y.hhi_high.push(point(h.high));
-        if let Some(s) = screening.filter(|s| s.years.contains(&m.year)) {
-            let e = cahra_exposure(&m, &s.verdicts(m.year), m.year);
+        y.mali.push(point(f.mali_share));
+        y.sahel.push(point(f.sahel_share));
+        y.hhi_low.push(point(f.hhi.low));
+        y.hhi_high.push(point(f.hhi.high));
+        if let Some(e) = &f.cahra {
             y.cahra_low.push(point(e.flagged_low));
             y.cahra_high.push(point(e.flagged_high));
         }
@@ -388,38 +385,28 @@ fn year_chart(c: &YearChart) -> String {
             (c.label)(v)
         );
     }
-    for (low, high) in &c.bands {
-        if low.is_empty() {
-            continue;
-        }
-        let mut d: Vec<String> = low
-            .iter()
-            .enumerate()
+    // "M x,y L x,y …" through the points in order.
+    let path = |pts: &mut dyn Iterator<Item = &Point>| -> String {
+        pts.enumerate()
             .map(|(i, p)| {
                 let op = if i == 0 { "M" } else { "L" };
                 format!("{op}{:.1},{:.1}", x(p.year), y(p.value))
             })
-            .collect();
-        d.extend(
-            high.iter()
-                .rev()
-                .map(|p| format!("L{:.1},{:.1}", x(p.year), y(p.value))),
-        );
-        let _ = write!(s, r#"<path class="band" d="{}Z"/>"#, d.join(""));
+            .collect()
+    };
+    for (low, high) in &c.bands {
+        if low.is_empty() {
+            continue;
+        }
+        let d = path(&mut low.iter().chain(high.iter().rev()));
+        let _ = write!(s, r#"<path class="band" d="{d}Z"/>"#);
     }
     for (pts, class) in &c.lines {
         if pts.is_empty() {
             continue;
         }
-        let d: Vec<String> = pts
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let op = if i == 0 { "M" } else { "L" };
-                format!("{op}{:.1},{:.1}", x(p.year), y(p.value))
-            })
-            .collect();
-        let _ = write!(s, r#"<path class="{class}" d="{}"/>"#, d.join(""));
+        let d = path(&mut pts.iter());
+        let _ = write!(s, r#"<path class="{class}" d="{d}"/>"#);
     }
     let mut ticks = vec![(first, "start")];
     if last > first {

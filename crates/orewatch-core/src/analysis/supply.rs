@@ -473,6 +473,48 @@ pub fn offtake(market: &Market, key: &str, fraction: f64) -> Result<(f64, f64), 
     Ok((volume, if total > 0.0 { volume / total } else { 0.0 }))
 }
 
+/// The Sahel's three central states, whose combined share is reported beside Mali's.
+pub const SAHEL: [&str; 3] = ["MLI", "BFA", "NER"];
+
+impl Market {
+    /// Mali, Burkina Faso and Niger together (fraction).
+    pub fn sahel_share(&self) -> f64 {
+        SAHEL.iter().map(|k| self.share_of(k)).sum()
+    }
+}
+
+/// One year's figures of a market for time series: Mali's and the Sahel's shares, the HHI
+/// range, and — when the screening covers that very year — the CAHRA exposure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearFigures {
+    pub series: ProductionSeries,
+    pub year: i32,
+    pub mali_share: f64,
+    pub sahel_share: f64,
+    pub hhi: HhiRange,
+    pub cahra: Option<CahraExposure>,
+}
+
+/// [`YearFigures`] of each market (same year's verdicts only: none are carried forward).
+pub fn year_figures(
+    markets: &[Market],
+    screening: Option<&crate::analysis::cahra_countries::CountryScreening>,
+) -> Vec<YearFigures> {
+    markets
+        .iter()
+        .map(|m| YearFigures {
+            series: m.series,
+            year: m.year,
+            mali_share: m.share_of("MLI"),
+            sahel_share: m.sahel_share(),
+            hhi: m.hhi(),
+            cahra: screening
+                .filter(|s| s.years.contains(&m.year))
+                .map(|s| cahra_exposure(m, &s.verdicts(m.year), m.year)),
+        })
+        .collect()
+}
+
 /// A market's shares by the CAHRA verdict of their country in one screening year (fractions
 /// of the market total; they sum to 1).
 #[derive(Debug, Clone, PartialEq, Serialize)]

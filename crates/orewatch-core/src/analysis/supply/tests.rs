@@ -283,3 +283,30 @@ fn cahra_exposure_on_a_crafted_market() {
     assert!(close(e.insufficient_data, 0.1));
     assert!(close(e.flagged_high, 1.0));
 }
+
+#[test]
+fn year_figures_and_the_sahel_share() {
+    // Mali 20, Burkina Faso 10, Niger 5, Aland 65 (total 100): Mali 0.2, Sahel 0.35,
+    // HHI = (0.04 + 0.01 + 0.0025 + 0.4225) × 10,000 = 4,750; no screening: no CAHRA figures.
+    let records = vec![
+        row("Mali", Some("MLI"), Some(20.0), T),
+        row("Burkina Faso", Some("BFA"), Some(10.0), T),
+        row("Niger", Some("NER"), Some(5.0), T),
+        row("Aland", Some("AAA"), Some(65.0), T),
+    ];
+    let m = Market::from_records(
+        &records,
+        ProductionSeries::UsgsMcs,
+        "gold",
+        Some("mine"),
+        2023,
+    )
+    .unwrap();
+    assert!(close(m.sahel_share(), 0.35));
+    let f = year_figures(std::slice::from_ref(&m), None);
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].series, f[0].year), (ProductionSeries::UsgsMcs, 2023));
+    assert!(close(f[0].mali_share, 0.2) && close(f[0].sahel_share, 0.35));
+    assert!(close(f[0].hhi.low, 4_750.0) && close(f[0].hhi.high, 4_750.0));
+    assert_eq!(f[0].cahra, None);
+}
