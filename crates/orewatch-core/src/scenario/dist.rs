@@ -294,7 +294,8 @@ impl Sampler {
         })
     }
 
-    /// Fills `out` with draws in [lo, hi] (rejection: a draw outside is redrawn).
+    /// Fills `out` with draws in [lo, hi] (rejection: a draw outside is redrawn). The
+    /// distribution is matched once per call, so each kind gets its own tight loop.
     fn fill<R: Rng + ?Sized>(
         &self,
         rng: &mut R,
@@ -302,53 +303,65 @@ impl Sampler {
         lo: f64,
         hi: f64,
     ) -> Result<(), String> {
-        let bounded = lo > f64::NEG_INFINITY || hi < f64::INFINITY;
-        if !bounded {
-            out.iter_mut().for_each(|x| *x = self.draw(rng));
-            return Ok(());
-        }
-        for slot in out.iter_mut() {
-            let mut tries = 0;
-            loop {
-                let x = self.draw(rng);
-                if x >= lo && x <= hi {
-                    *slot = x;
-                    break;
-                }
-                tries += 1;
-                if tries >= MAX_TRIES {
-                    return Err(format!(
-                        "the bounds [{lo}, {hi}] exclude almost all of the distribution ({MAX_TRIES} draws in a row fell outside)"
-                    ));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    #[inline]
-    fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
-            Sampler::Normal(d) => d.sample(rng),
-            Sampler::LogNormal(d) => d.sample(rng),
-            Sampler::Triangular(d) => d.sample(rng),
-            Sampler::Beta(d, min, max) => min + (max - min) * d.sample(rng),
-            Sampler::BetaGammas(x, y, min, max) => {
-                let x = x.sample(rng);
-                let y = y.sample(rng);
-                min + (max - min) * (x / (x + y))
+            Sampler::Normal(d) => fill_with(rng, out, lo, hi, |r| d.sample(r)),
+            Sampler::LogNormal(d) => fill_with(rng, out, lo, hi, |r| d.sample(r)),
+            Sampler::Triangular(d) => fill_with(rng, out, lo, hi, |r| d.sample(r)),
+            Sampler::Beta(d, min, max) => {
+                fill_with(rng, out, lo, hi, |r| min + (max - min) * d.sample(r))
             }
-            Sampler::Uniform(d) => d.sample(rng),
-            Sampler::Bernoulli(p) => {
-                if rng.random::<f64>() < *p {
+            Sampler::BetaGammas(x, y, min, max) => fill_with(rng, out, lo, hi, |r| {
+                let x = x.sample(r);
+                let y = y.sample(r);
+                min + (max - min) * (x / (x + y))
+            }),
+            Sampler::Uniform(d) => fill_with(rng, out, lo, hi, |r| d.sample(r)),
+            Sampler::Bernoulli(p) => fill_with(rng, out, lo, hi, |r| {
+                if r.random::<f64>() < *p {
                     1.0
                 } else {
                     0.0
                 }
+            }),
+            Sampler::Discrete(values, index) => {
+                fill_with(rng, out, lo, hi, |r| values[index.sample(r)])
             }
-            Sampler::Discrete(values, index) => values[index.sample(rng)],
         }
     }
+}
+
+/// Fills `out` with `draw`s in [lo, hi]: a draw outside is redrawn, up to [`MAX_TRIES`] in a
+/// row (then the bounds exclude almost all of the distribution: an error).
+#[inline]
+fn fill_with<R: Rng + ?Sized>(
+    rng: &mut R,
+    out: &mut [f64],
+    lo: f64,
+    hi: f64,
+    mut draw: impl FnMut(&mut R) -> f64,
+) -> Result<(), String> {
+    let bounded = lo > f64::NEG_INFINITY || hi < f64::INFINITY;
+    if !bounded {
+        out.iter_mut().for_each(|x| *x = draw(rng));
+        return Ok(());
+    }
+    for slot in out.iter_mut() {
+        let mut tries = 0;
+        loop {
+            let x = draw(rng);
+            if x >= lo && x <= hi {
+                *slot = x;
+                break;
+            }
+            tries += 1;
+            if tries >= MAX_TRIES {
+                return Err(format!(
+                    "the bounds [{lo}, {hi}] exclude almost all of the distribution ({MAX_TRIES} draws in a row fell outside)"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
