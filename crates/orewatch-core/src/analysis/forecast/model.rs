@@ -36,6 +36,9 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution};
 use serde::Serialize;
 
+use rayon::prelude::*;
+
+use super::boost::{Bins, BoostParams, Boosted};
 use super::features::{FeatureSource, FEATURE_NAMES, N_FEATURES};
 use super::fit::{dot, logistic, ridge, sigmoid, Design, Standardiser};
 use super::panel::Target;
@@ -140,6 +143,17 @@ pub struct HurdleConfig {
     /// Factor on the resampled log residuals of the magnitude (1: as fitted); above 1 widens
     /// the positive part of the forecast.
     pub residual_scale: f64,
+    /// Occurrence by gradient-boosted trees on the same features instead of the logistic
+    /// regression (None: the logistic). See [`super::boost`].
+    pub boost: Option<BoostParams>,
+    /// With `boost`: the trees start from the logistic regression's log-odds (they fit a
+    /// correction to it) instead of the base rate.
+    pub boost_from_logistic: bool,
+    /// Sizes of the regression part's positive draws: 0 = the log-normal (exp(x·γ + scaled
+    /// residual)); k > 0 = the observed size of one of the k training positives whose fitted
+    /// level x·γ is nearest the unit's (an empirical conditional distribution, as wide and
+    /// heavy-tailed as the data at that level).
+    pub magnitude_neighbours: usize,
     /// The model's name in tables and in its random streams (`hurdle` for the frozen default).
     pub name: String,
 }
@@ -175,6 +189,9 @@ impl Default for HurdleConfig {
             occurrence_floor: 0.0,
             own_magnitude: 0.0,
             residual_scale: 1.25,
+            boost: None,
+            boost_from_logistic: false,
+            magnitude_neighbours: 0,
             name: "hurdle".into(),
         }
     }
@@ -243,8 +260,13 @@ pub fn mixture_share(base: f64, full: Option<f64>, active: usize, window: usize)
 #[derive(Debug, Clone)]
 struct HorizonFit {
     occurrence: Vec<f64>,
+    /// Boosted occurrence (on top of `occurrence` when `boost_from_logistic`).
+    trees: Option<Boosted>,
     magnitude: Vec<f64>,
     residuals: Vec<f64>,
+    /// (fitted level x·γ, observed size) of the training positives, by level (only with
+    /// `magnitude_neighbours`).
+    levels: Vec<(f64, u32)>,
 }
 
 /// A hurdle model fitted with data up to a cutoff month.
@@ -257,6 +279,8 @@ pub struct HurdleFit {
     occurrence_floor: f64,
     own_magnitude: f64,
     residual_scale: f64,
+    boost_from_logistic: bool,
+    magnitude_neighbours: usize,
     standardiser: Standardiser,
     horizons: Vec<HorizonFit>,
     /// Month index of the cutoff (the last month whose outcome the fit saw).
@@ -340,7 +364,6 @@ pub fn fit_hurdle(
         standardiser.design(row, &columns, &mut buf);
         rows.extend_from_slice(&buf);
     }
-    drop(raw);
     let series: Vec<&[u32]> = (0..units).map(|u| panel.series(target, u)).collect();
     let mut horizons = Vec::with_capacity(horizon);
     let mut start: Option<Vec<f64>> = None;
@@ -356,8 +379,13 @@ pub fn fit_hurdle(
         };
         let y: Vec<u32> = keys[..n].iter().map(|&(t, u)| series[u][t + h]).collect();
         let any: Vec<bool> = y.iter().map(|&v| v > 0).collect();
-        let occurrence = logistic(&design, &any, config.lambda_occurrence, start.as_deref());
-        start = Some(occurrence.clone());
+        let occurrence = if config.boost.is_none() || config.boost_from_logistic {
+            let beta = logistic(&design, &any, config.lambda_occurrence, start.as_deref());
+            start = Some(beta.clone());
+            beta
+        } else {
+            Vec::new()
+        };
         let positives: Vec<usize> = (0..n).filter(|&i| any[i]).collect();
         let pos_rows: Vec<f64> = positives
             .iter()
@@ -372,15 +400,75 @@ pub fn fit_hurdle(
             .zip(&log_y)
             .map(|(x, ly)| ly - dot(&magnitude, x))
             .collect();
+        let levels = if config.magnitude_neighbours > 0 {
+            let mut l: Vec<(f64, u32)> = pos_design
+                .rows
+                .chunks_exact(k)
+                .zip(&positives)
+                .map(|(x, &i)| (dot(&magnitude, x), y[i]))
+                .collect();
+            l.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            l
+        } else {
+            Vec::new()
+        };
         if h == 1 {
             rows_h1 = n;
             positive_share_h1 = positives.len() as f64 / n.max(1) as f64;
         }
         horizons.push(HorizonFit {
             occurrence,
+            trees: None,
             magnitude,
             residuals,
+            levels,
         });
+    }
+    if let Some(params) = &config.boost {
+        let bins = Bins::fit(&raw, N_FEATURES, &columns, params.bins);
+        let mut codes = Vec::with_capacity(keys.len() * columns.len());
+        let mut buf = Vec::with_capacity(columns.len());
+        for row in raw.chunks_exact(N_FEATURES) {
+            bins.code(row, &mut buf);
+            codes.extend_from_slice(&buf);
+        }
+        let ids: Vec<u64> = panel.units.iter().map(|u| u.id as u64).collect();
+        let trees: Vec<Boosted> = (1..=horizon)
+            .into_par_iter()
+            .map(|h| {
+                let n = rows_through[cutoff - h - t0];
+                let fit = &horizons[h - 1];
+                let mut index = Vec::new();
+                let mut y = Vec::new();
+                let mut w = Vec::new();
+                let mut offset = Vec::new();
+                for (i, &(t, u)) in keys[..n].iter().enumerate() {
+                    let any = series[u][t + h] > 0;
+                    // Every positive; a deterministic share of negatives, weighted back up.
+                    if !any {
+                        let draw = unit_interval(stream_seed(0, ids[u], t, h, 0));
+                        if draw >= params.negative_share {
+                            continue;
+                        }
+                    }
+                    index.push(i);
+                    y.push(any);
+                    w.push(if any {
+                        1.0
+                    } else {
+                        1.0 / params.negative_share
+                    });
+                    if config.boost_from_logistic {
+                        offset.push(dot(&fit.occurrence, &rows[i * k..(i + 1) * k]));
+                    }
+                }
+                let offset = config.boost_from_logistic.then_some(offset.as_slice());
+                Boosted::fit(&bins, &codes, &index, &y, &w, offset, params)
+            })
+            .collect();
+        for (fit, t) in horizons.iter_mut().zip(trees) {
+            fit.trees = Some(t);
+        }
     }
     Ok(HurdleFit {
         columns,
@@ -390,6 +478,8 @@ pub fn fit_hurdle(
         occurrence_floor: config.occurrence_floor,
         own_magnitude: config.own_magnitude,
         residual_scale: config.residual_scale,
+        boost_from_logistic: config.boost_from_logistic,
+        magnitude_neighbours: config.magnitude_neighbours,
         standardiser,
         horizons,
         cutoff,
@@ -415,7 +505,23 @@ impl HurdleFit {
     pub fn occurrence_probability(&self, features: &[f64], h: usize) -> f64 {
         let mut x = Vec::with_capacity(self.columns.len() + 1);
         self.standardiser.design(features, &self.columns, &mut x);
-        sigmoid(dot(&self.horizons[h - 1].occurrence, &x))
+        self.probability(features, &x, h)
+    }
+
+    /// P(y > 0) from the raw features and their design row.
+    fn probability(&self, features: &[f64], x: &[f64], h: usize) -> f64 {
+        let fit = &self.horizons[h - 1];
+        match &fit.trees {
+            None => sigmoid(dot(&fit.occurrence, x)),
+            Some(trees) => {
+                let offset = if self.boost_from_logistic {
+                    dot(&fit.occurrence, x)
+                } else {
+                    0.0
+                };
+                sigmoid(offset + trees.logit(features))
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -432,7 +538,7 @@ impl HurdleFit {
         let mut x = Vec::with_capacity(self.columns.len() + 1);
         self.standardiser.design(features, &self.columns, &mut x);
         let active = history.iter().filter(|&&v| v > 0).count();
-        let mut p = sigmoid(dot(&fit.occurrence, &x));
+        let mut p = self.probability(features, &x, h);
         if self.occurrence_floor > 0.0 && active > 0 {
             p = p.max((self.occurrence_floor * active as f64 / history.len() as f64).min(1.0));
         }
@@ -472,6 +578,15 @@ impl HurdleFit {
                         pick -= 1;
                     }
                 }
+                continue;
+            }
+            if self.magnitude_neighbours > 0 && !fit.levels.is_empty() {
+                // One of the k positives whose fitted level is nearest mu.
+                let len = fit.levels.len();
+                let kk = self.magnitude_neighbours.min(len);
+                let at = fit.levels.partition_point(|&(l, _)| l < mu);
+                let from = at.saturating_sub(kk / 2).min(len - kk);
+                out.push(fit.levels[from + rng.random_range(0..kk)].1.max(1) as f64);
                 continue;
             }
             let r = fit.residuals[rng.random_range(0..fit.residuals.len())];
@@ -516,6 +631,11 @@ pub fn stream_seed(seed: u64, model: u64, origin: usize, horizon: usize, unit: u
         z = splitmix(z ^ splitmix(v.wrapping_add(0x9E37_79B9_7F4A_7C15)));
     }
     z
+}
+
+/// A u64 mapped to [0, 1) (its top 53 bits).
+fn unit_interval(z: u64) -> f64 {
+    (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
 fn splitmix(mut z: u64) -> u64 {
@@ -602,14 +722,18 @@ mod tests {
             occurrence_floor: config.occurrence_floor,
             own_magnitude: config.own_magnitude,
             residual_scale: config.residual_scale,
+            boost_from_logistic: false,
+            magnitude_neighbours: config.magnitude_neighbours,
             standardiser: Standardiser {
                 mean: Vec::new(),
                 scale: Vec::new(),
             },
             horizons: vec![HorizonFit {
                 occurrence: vec![logit],
+                trees: None,
                 magnitude: vec![ln_size],
                 residuals,
+                levels: Vec::new(),
             }],
             cutoff: 0,
             rows_h1: 0,
@@ -746,6 +870,57 @@ mod tests {
         let d = draws(&fit, &history, m);
         assert_eq!(share(&d, |v| v == 1.0 || v == 74.0), 1.0);
         assert!((share(&d, |v| v == 74.0) - 0.5).abs() < 5.0 * sd);
+    }
+
+    #[test]
+    fn neighbour_sizes_come_from_the_nearest_levels() {
+        // P(y > 0) ≈ 1, fitted level ln 10; training positives at levels 1..=6 with sizes
+        // 1, 2, 3, 50, 60, 70: the 2 nearest to ln 10 ≈ 2.303 are levels 2 and 3 (sizes 2, 3).
+        let config = HurdleConfig {
+            magnitude_neighbours: 2,
+            ..plain()
+        };
+        let mut fit = fixed_fit(50.0, 10f64.ln(), vec![0.0], &config);
+        fit.horizons[0].levels = vec![
+            (1.0, 1),
+            (2.0, 2),
+            (3.0, 3),
+            (4.0, 50),
+            (5.0, 60),
+            (6.0, 70),
+        ];
+        let m = 20_000;
+        let d = draws(&fit, &[0; 12], m);
+        assert_eq!(share(&d, |v| v == 2.0 || v == 3.0), 1.0);
+        let sd = (0.25 / m as f64).sqrt();
+        assert!((share(&d, |v| v == 3.0) - 0.5).abs() < 5.0 * sd);
+        // k = 3 at a level above all of them: the top three (50, 60, 70).
+        let mut fit = fixed_fit(
+            50.0,
+            100.0,
+            vec![0.0],
+            &HurdleConfig {
+                magnitude_neighbours: 3,
+                ..plain()
+            },
+        );
+        fit.horizons[0].levels = vec![(1.0, 1), (2.0, 2), (4.0, 50), (5.0, 60), (6.0, 70)];
+        let d = draws(&fit, &[0; 12], m);
+        assert_eq!(share(&d, |v| v >= 50.0), 1.0);
+        // k larger than the positives: all of them.
+        let mut fit = fixed_fit(
+            50.0,
+            0.0,
+            vec![0.0],
+            &HurdleConfig {
+                magnitude_neighbours: 10,
+                ..plain()
+            },
+        );
+        fit.horizons[0].levels = vec![(1.0, 4), (2.0, 9)];
+        let d = draws(&fit, &[0; 12], m);
+        assert_eq!(share(&d, |v| v == 4.0 || v == 9.0), 1.0);
+        assert!(share(&d, |v| v == 9.0) > 0.45);
     }
 
     #[test]
