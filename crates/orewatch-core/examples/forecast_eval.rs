@@ -10,7 +10,8 @@
 //! `FORECAST_RSCALE=1.2` (factor on the magnitude's log residuals),
 //! `FORECAST_BOOST=rounds,depth,shrinkage,negative_share[,min_child_weight]` (occurrence by
 //! boosted trees), `FORECAST_BOOST_FROM_LOGISTIC=1` (trees correct the logistic),
-//! `FORECAST_NEIGHBOURS=k` (positive sizes from the k training positives of nearest level);
+//! `FORECAST_NEIGHBOURS=k` (positive sizes from the k training positives of nearest level),
+//! `FORECAST_MAG_FEATURES=a,b` (the magnitude model's own features);
 //! `FORECAST_MODEL=name`
 //! starts from a named configuration (`hurdle`, `hurdle_v1`) before the knobs apply;
 //! `FORECAST_KEEP_HURDLE=1` scores the frozen `hurdle` next to the configured one (which is then
@@ -142,6 +143,9 @@ fn main() {
     }
     if let Ok(b) = std::env::var("FORECAST_BOOST_FROM_LOGISTIC") {
         config.boost_from_logistic = b == "1";
+    }
+    if let Ok(f) = std::env::var("FORECAST_MAG_FEATURES") {
+        config.magnitude_features = Some(f.split(',').map(str::to_string).collect());
     }
     if let Ok(k) = std::env::var("FORECAST_NEIGHBOURS") {
         config.magnitude_neighbours = k.parse().unwrap();

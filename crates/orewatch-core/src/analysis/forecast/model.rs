@@ -92,6 +92,7 @@ impl ModelSpec {
             "last" => Ok(ModelSpec::Last),
             "hurdle" => Ok(ModelSpec::Hurdle(HurdleConfig::default())),
             "hurdle_v1" => Ok(ModelSpec::Hurdle(HurdleConfig::first_round())),
+            "hurdle_gb" => Ok(ModelSpec::Hurdle(HurdleConfig::boosted())),
             _ => {
                 if let Some(w) = window("conflictology") {
                     Ok(ModelSpec::Conflictology { window: w })
@@ -101,7 +102,7 @@ impl ModelSpec {
                     Err(AnalysisError::bad(
                         "model",
                         name,
-                        "zero, last, meanW (e.g. mean12), conflictologyW (e.g. conflictology12, conflictology36), hurdle or hurdle_v1 (the configuration frozen in the first tuning round)",
+                        "zero, last, meanW (e.g. mean12), conflictologyW (e.g. conflictology12, conflictology36), hurdle, hurdle_v1 (the configuration frozen in the first tuning round) or hurdle_gb (the third round's boosted-tree candidate)",
                     ))
                 }
             }
@@ -154,6 +155,9 @@ pub struct HurdleConfig {
     /// level x·γ is nearest the unit's (an empirical conditional distribution, as wide and
     /// heavy-tailed as the data at that level).
     pub magnitude_neighbours: usize,
+    /// Features of the magnitude model when they differ from the occurrence model's
+    /// (`features`); None: the same.
+    pub magnitude_features: Option<Vec<String>>,
     /// The model's name in tables and in its random streams (`hurdle` for the frozen default).
     pub name: String,
 }
@@ -192,6 +196,7 @@ impl Default for HurdleConfig {
             boost: None,
             boost_from_logistic: false,
             magnitude_neighbours: 0,
+            magnitude_features: None,
             name: "hurdle".into(),
         }
     }
@@ -220,6 +225,44 @@ impl HurdleConfig {
         }
     }
 
+    /// `hurdle_gb`: the third tuning round's best boosted-tree candidate (bench/RESULTS.md,
+    /// "forecast tuning, round 3"): occurrence by gradient-boosted trees on the seven default
+    /// features and the eight breakout features, the magnitude, mixture and residual scale of
+    /// the default.
+    pub fn boosted() -> Self {
+        let default = HurdleConfig::default();
+        let mut features = default.features.clone();
+        features.extend(
+            [
+                "ring1_sum1",
+                "ring1_sum3",
+                "ring2_sum1",
+                "ring2_sum3",
+                "death_distance3",
+                "death_distance12",
+                "country_trend",
+                "months_since_death",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
+        );
+        HurdleConfig {
+            magnitude_features: Some(default.features.clone()),
+            features,
+            boost: Some(BoostParams {
+                rounds: 100,
+                depth: 3,
+                shrinkage: 0.1,
+                lambda: 1.0,
+                min_child_weight: 10.0,
+                bins: 64,
+                negative_share: 0.1,
+            }),
+            name: "hurdle_gb".into(),
+            ..default
+        }
+    }
+
     /// The share of draws taken from the unit's own history when `active` of its last
     /// `window` months saw deaths.
     pub fn history_share(&self, active: usize, window: usize) -> f64 {
@@ -227,15 +270,24 @@ impl HurdleConfig {
     }
 
     pub fn columns(&self) -> Result<Vec<usize>, AnalysisError> {
-        self.features
-            .iter()
-            .map(|f| {
-                FEATURE_NAMES.iter().position(|n| n == f).ok_or_else(|| {
-                    AnalysisError::bad("feature", f, format!("one of {}", FEATURE_NAMES.join(", ")))
-                })
-            })
-            .collect()
+        columns_of(&self.features)
     }
+
+    /// The magnitude model's feature columns.
+    pub fn magnitude_columns(&self) -> Result<Vec<usize>, AnalysisError> {
+        columns_of(self.magnitude_features.as_ref().unwrap_or(&self.features))
+    }
+}
+
+fn columns_of(features: &[String]) -> Result<Vec<usize>, AnalysisError> {
+    features
+        .iter()
+        .map(|f| {
+            FEATURE_NAMES.iter().position(|n| n == f).ok_or_else(|| {
+                AnalysisError::bad("feature", f, format!("one of {}", FEATURE_NAMES.join(", ")))
+            })
+        })
+        .collect()
 }
 
 /// The share of history draws for a unit with `active` months with deaths among its last
@@ -282,6 +334,8 @@ pub struct HurdleFit {
     boost_from_logistic: bool,
     magnitude_neighbours: usize,
     standardiser: Standardiser,
+    magnitude_columns: Vec<usize>,
+    magnitude_standardiser: Standardiser,
     horizons: Vec<HorizonFit>,
     /// Month index of the cutoff (the last month whose outcome the fit saw).
     pub cutoff: usize,
@@ -357,6 +411,13 @@ pub fn fit_hurdle(
         raw.extend_from_slice(matrix.row(u, t));
     }
     let standardiser = Standardiser::fit(&raw, N_FEATURES, &columns);
+    let magnitude_columns = config.magnitude_columns()?;
+    let magnitude_standardiser = if magnitude_columns == columns {
+        standardiser.clone()
+    } else {
+        Standardiser::fit(&raw, N_FEATURES, &magnitude_columns)
+    };
+    let km = magnitude_columns.len() + 1;
     let k = columns.len() + 1;
     let mut rows = Vec::with_capacity(keys.len() * k);
     let mut buf = Vec::with_capacity(k);
@@ -387,23 +448,31 @@ pub fn fit_hurdle(
             Vec::new()
         };
         let positives: Vec<usize> = (0..n).filter(|&i| any[i]).collect();
-        let pos_rows: Vec<f64> = positives
-            .iter()
-            .flat_map(|&i| design.rows[i * k..(i + 1) * k].iter().copied())
-            .collect();
-        let pos_design = Design { rows: &pos_rows, k };
+        let mut pos_rows: Vec<f64> = Vec::with_capacity(positives.len() * km);
+        for &i in &positives {
+            magnitude_standardiser.design(
+                &raw[i * N_FEATURES..(i + 1) * N_FEATURES],
+                &magnitude_columns,
+                &mut buf,
+            );
+            pos_rows.extend_from_slice(&buf);
+        }
+        let pos_design = Design {
+            rows: &pos_rows,
+            k: km,
+        };
         let log_y: Vec<f64> = positives.iter().map(|&i| (y[i] as f64).ln()).collect();
         let magnitude = ridge(&pos_design, &log_y, config.lambda_magnitude);
         let residuals: Vec<f64> = pos_design
             .rows
-            .chunks_exact(k)
+            .chunks_exact(km)
             .zip(&log_y)
             .map(|(x, ly)| ly - dot(&magnitude, x))
             .collect();
         let levels = if config.magnitude_neighbours > 0 {
             let mut l: Vec<(f64, u32)> = pos_design
                 .rows
-                .chunks_exact(k)
+                .chunks_exact(km)
                 .zip(&positives)
                 .map(|(x, &i)| (dot(&magnitude, x), y[i]))
                 .collect();
@@ -481,6 +550,8 @@ pub fn fit_hurdle(
         boost_from_logistic: config.boost_from_logistic,
         magnitude_neighbours: config.magnitude_neighbours,
         standardiser,
+        magnitude_columns,
+        magnitude_standardiser,
         horizons,
         cutoff,
         rows_h1,
@@ -563,7 +634,14 @@ impl HurdleFit {
         };
         out.clear();
         let k = if fit.residuals.is_empty() { 0 } else { k };
-        let mu = dot(&fit.magnitude, &x);
+        let mu = if self.magnitude_columns == self.columns {
+            dot(&fit.magnitude, &x)
+        } else {
+            let mut xm = Vec::with_capacity(self.magnitude_columns.len() + 1);
+            self.magnitude_standardiser
+                .design(features, &self.magnitude_columns, &mut xm);
+            dot(&fit.magnitude, &xm)
+        };
         let own = self.own_magnitude > 0.0 && active > 0;
         for _ in 0..k {
             if own && rng.random::<f64>() < self.own_magnitude {
@@ -725,6 +803,11 @@ mod tests {
             boost_from_logistic: false,
             magnitude_neighbours: config.magnitude_neighbours,
             standardiser: Standardiser {
+                mean: Vec::new(),
+                scale: Vec::new(),
+            },
+            magnitude_columns: Vec::new(),
+            magnitude_standardiser: Standardiser {
                 mean: Vec::new(),
                 scale: Vec::new(),
             },
@@ -937,11 +1020,13 @@ mod tests {
         assert_eq!((v1.occurrence_floor, v1.own_magnitude), (0.0, 0.0));
         assert_eq!((v1.residual_scale, v1.history_window), (1.0, 12));
         // Every configured feature exists.
-        for spec in ["hurdle", "hurdle_v1"] {
+        assert_eq!(ModelSpec::parse("hurdle_gb").unwrap().name(), "hurdle_gb");
+        for spec in ["hurdle", "hurdle_v1", "hurdle_gb"] {
             let ModelSpec::Hurdle(c) = ModelSpec::parse(spec).unwrap() else {
                 panic!("{spec} is a hurdle");
             };
             assert_eq!(c.columns().unwrap().len(), c.features.len());
+            assert!(!c.magnitude_columns().unwrap().is_empty());
         }
     }
 }
