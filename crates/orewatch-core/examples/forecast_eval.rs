@@ -11,11 +11,12 @@
 //! `FORECAST_BOOST=rounds,depth,shrinkage,negative_share[,min_child_weight]` (occurrence by
 //! boosted trees), `FORECAST_BOOST_FROM_LOGISTIC=1` (trees correct the logistic),
 //! `FORECAST_NEIGHBOURS=k` (positive sizes from the k training positives of nearest level),
-//! `FORECAST_MAG_FEATURES=a,b` (the magnitude model's own features);
+//! `FORECAST_MAG_FEATURES=a,b` (the magnitude model's own features), `FORECAST_BOOST_WEIGHT=0.5`
+//! (P(y > 0) as a blend of the logistic and the trees);
 //! `FORECAST_MODEL=name`
 //! starts from a named configuration (`hurdle`, `hurdle_v1`) before the knobs apply;
 //! `FORECAST_KEEP_HURDLE=1` scores the frozen `hurdle` next to the configured one (which is then
-//! named `candidate`); `FORECAST_DEBUG=1` prints the first fit's coefficients and top cells
+//! named `candidate`, or keeps its name when `FORECAST_MODEL` names another configuration); `FORECAST_DEBUG=1` prints the first fit's coefficients and top cells
 //! instead of evaluating; `FORECAST_SPLIT=1` prints, instead of evaluating, mean CRPS of the
 //! configured model and of conflictology12 by the unit's deadly months among its last 12 at the
 //! origin (0, 1, 2–3, 4–6, 7–12), pooled and active. Prints the score table and the time taken.
@@ -144,6 +145,9 @@ fn main() {
     if let Ok(b) = std::env::var("FORECAST_BOOST_FROM_LOGISTIC") {
         config.boost_from_logistic = b == "1";
     }
+    if let Ok(w) = std::env::var("FORECAST_BOOST_WEIGHT") {
+        config.boost_weight = w.parse().unwrap();
+    }
     if let Ok(f) = std::env::var("FORECAST_MAG_FEATURES") {
         config.magnitude_features = Some(f.split(',').map(str::to_string).collect());
     }
@@ -151,7 +155,11 @@ fn main() {
         config.magnitude_neighbours = k.parse().unwrap();
     }
     if std::env::var_os("FORECAST_KEEP_HURDLE").is_some() {
-        config.name = "candidate".into();
+        // A named configuration keeps its name (and its random streams); the default,
+        // modified by knobs, is called `candidate`.
+        if config.name == "hurdle" {
+            config.name = "candidate".into();
+        }
         spec.models.push(ModelSpec::Hurdle(config));
     } else {
         *spec.models.last_mut().unwrap() = ModelSpec::Hurdle(config);

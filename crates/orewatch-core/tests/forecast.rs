@@ -151,7 +151,24 @@ fn hurdle_forecast_unchanged_when_later_data_is_deleted() {
             .map(|r| ((p.units[r.unit].id, r.month), r.draws.clone()))
             .collect::<std::collections::BTreeMap<_, _>>()
     };
-    // The default and the boosted-tree candidate (its breakout features included).
+    // Every feature (the round-3 breakout features included) of every cell at the origin.
+    let features = |events: &[Event]| {
+        let p = panel("MLI,BFA,NER", events, &regions);
+        let src = FeatureSource::new(&p, Target::All, &[], &gov, FeatureParams::default());
+        let t = p.month_index(origin).unwrap();
+        (0..p.units.len())
+            .map(|u| {
+                let mut f = vec![0.0; orewatch_core::analysis::forecast::features::N_FEATURES];
+                src.features(u, t, &mut f);
+                (p.units[u].id, f)
+            })
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let (full, cut) = (features(&all_events), features(&before));
+    for (gid, f) in &cut {
+        assert_eq!(full.get(gid), Some(f), "features of cell {gid}");
+    }
+    // The default and the boosted-tree candidate.
     for name in ["hurdle", "hurdle_gb"] {
         let full = run(&all_events, name);
         let cut = run(&before, name);
