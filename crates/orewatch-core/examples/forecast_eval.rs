@@ -132,7 +132,7 @@ fn main() {
     }
     if let Ok(b) = std::env::var("FORECAST_BOOST") {
         let v: Vec<f64> = b.split(',').map(|x| x.parse().unwrap()).collect();
-        let mut p = config.boost.clone().unwrap_or_default();
+        let mut p = config.boost.clone().map(|b| *b).unwrap_or_default();
         p.rounds = v[0] as usize;
         p.depth = v[1] as usize;
         p.shrinkage = v[2];
@@ -140,7 +140,7 @@ fn main() {
         if let Some(&m) = v.get(4) {
             p.min_child_weight = m;
         }
-        config.boost = Some(p);
+        config.boost = Some(Box::new(p));
     }
     if let Ok(b) = std::env::var("FORECAST_BOOST_FROM_LOGISTIC") {
         config.boost_from_logistic = b == "1";

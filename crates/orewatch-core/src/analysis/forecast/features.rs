@@ -394,13 +394,11 @@ fn death_distances(panel: &Panel, target: Target, window: usize) -> Vec<u8> {
     let mut sources: Vec<(i64, i64)> = Vec::new();
     for m in 0..n {
         sources.clear();
-        for month in (m + 1).saturating_sub(window)..=m {
-            for &v in &deadly[month] {
-                if seen[v] != m {
-                    seen[v] = m;
-                    if let Some(c) = cells[v] {
-                        sources.push((c.row as i64, c.col as i64));
-                    }
+        for &v in deadly[(m + 1).saturating_sub(window)..=m].iter().flatten() {
+            if seen[v] != m {
+                seen[v] = m;
+                if let Some(c) = cells[v] {
+                    sources.push((c.row as i64, c.col as i64));
                 }
             }
         }

@@ -23,6 +23,13 @@
 //! nearby any better than its features allow: on the tuning span most active cell-months had
 //! no death in the cell's previous 12 months.
 //!
+//! Options tried in the third round, all off in `hurdle`: P(y > 0) by gradient-boosted trees
+//! (`boost`, [`super::boost`]), alone, as a correction to the logistic's log-odds
+//! (`boost_from_logistic`) or blended with it (`boost_weight`); sizes drawn from the training
+//! positives of nearest fitted level (`magnitude_neighbours`); the magnitude's own features
+//! (`magnitude_features`). `hurdle_gb` ([`HurdleConfig::boosted`]) is that round's best
+//! candidate, kept by name but not adopted: it ranked below `hurdle` on the tuning span.
+//!
 //! Fitted on every observed (unit, origin t) (`Panel::first_observed`) with
 //! t + h ≤ the fit's cutoff month and at least 36 months of history before t; refitted at most
 //! once a year (see `evaluate`).
@@ -146,7 +153,7 @@ pub struct HurdleConfig {
     pub residual_scale: f64,
     /// Occurrence by gradient-boosted trees on the same features instead of the logistic
     /// regression (None: the logistic). See [`super::boost`].
-    pub boost: Option<BoostParams>,
+    pub boost: Option<Box<BoostParams>>,
     /// With `boost`: the trees start from the logistic regression's log-odds (they fit a
     /// correction to it) instead of the base rate.
     pub boost_from_logistic: bool,
@@ -235,7 +242,7 @@ impl HurdleConfig {
     /// of negatives) fitted as a correction to the logistic regression's log-odds.
     pub fn boosted() -> Self {
         HurdleConfig {
-            boost: Some(BoostParams {
+            boost: Some(Box::new(BoostParams {
                 rounds: 100,
                 depth: 3,
                 shrinkage: 0.05,
@@ -243,7 +250,7 @@ impl HurdleConfig {
                 min_child_weight: 100.0,
                 bins: 64,
                 negative_share: 0.2,
-            }),
+            })),
             boost_from_logistic: true,
             name: "hurdle_gb".into(),
             ..HurdleConfig::default()
