@@ -7,10 +7,16 @@
 //! (history window), `FORECAST_MIX_FULL=0.9` (state-dependent mixture: the share at a window
 //! full of deadly months), `FORECAST_FLOOR=1` (occurrence floor × active share),
 //! `FORECAST_OWN=0.5` (share of positive regression draws sized from the unit's own months),
-//! `FORECAST_RSCALE=1.2` (factor on the magnitude's log residuals); `FORECAST_MODEL=name`
+//! `FORECAST_RSCALE=1.2` (factor on the magnitude's log residuals),
+//! `FORECAST_BOOST=rounds,depth,shrinkage,negative_share[,min_child_weight]` (occurrence by
+//! boosted trees), `FORECAST_BOOST_FROM_LOGISTIC=1` (trees correct the logistic),
+//! `FORECAST_NEIGHBOURS=k` (positive sizes from the k training positives of nearest level),
+//! `FORECAST_MAG_FEATURES=a,b` (the magnitude model's own features), `FORECAST_BOOST_WEIGHT=0.5`
+//! (P(y > 0) as a blend of the logistic and the trees);
+//! `FORECAST_MODEL=name`
 //! starts from a named configuration (`hurdle`, `hurdle_v1`) before the knobs apply;
 //! `FORECAST_KEEP_HURDLE=1` scores the frozen `hurdle` next to the configured one (which is then
-//! named `candidate`); `FORECAST_DEBUG=1` prints the first fit's coefficients and top cells
+//! named `candidate`, or keeps its name when `FORECAST_MODEL` names another configuration); `FORECAST_DEBUG=1` prints the first fit's coefficients and top cells
 //! instead of evaluating; `FORECAST_SPLIT=1` prints, instead of evaluating, mean CRPS of the
 //! configured model and of conflictology12 by the unit's deadly months among its last 12 at the
 //! origin (0, 1, 2–3, 4–6, 7–12), pooled and active. Prints the score table and the time taken.
@@ -124,8 +130,36 @@ fn main() {
     if let Ok(w) = std::env::var("FORECAST_RSCALE") {
         config.residual_scale = w.parse().unwrap();
     }
+    if let Ok(b) = std::env::var("FORECAST_BOOST") {
+        let v: Vec<f64> = b.split(',').map(|x| x.parse().unwrap()).collect();
+        let mut p = config.boost.clone().map(|b| *b).unwrap_or_default();
+        p.rounds = v[0] as usize;
+        p.depth = v[1] as usize;
+        p.shrinkage = v[2];
+        p.negative_share = v[3];
+        if let Some(&m) = v.get(4) {
+            p.min_child_weight = m;
+        }
+        config.boost = Some(Box::new(p));
+    }
+    if let Ok(b) = std::env::var("FORECAST_BOOST_FROM_LOGISTIC") {
+        config.boost_from_logistic = b == "1";
+    }
+    if let Ok(w) = std::env::var("FORECAST_BOOST_WEIGHT") {
+        config.boost_weight = w.parse().unwrap();
+    }
+    if let Ok(f) = std::env::var("FORECAST_MAG_FEATURES") {
+        config.magnitude_features = Some(f.split(',').map(str::to_string).collect());
+    }
+    if let Ok(k) = std::env::var("FORECAST_NEIGHBOURS") {
+        config.magnitude_neighbours = k.parse().unwrap();
+    }
     if std::env::var_os("FORECAST_KEEP_HURDLE").is_some() {
-        config.name = "candidate".into();
+        // A named configuration keeps its name (and its random streams); the default,
+        // modified by knobs, is called `candidate`.
+        if config.name == "hurdle" {
+            config.name = "candidate".into();
+        }
         spec.models.push(ModelSpec::Hurdle(config));
     } else {
         *spec.models.last_mut().unwrap() = ModelSpec::Hurdle(config);

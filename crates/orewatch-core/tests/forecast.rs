@@ -140,28 +140,48 @@ fn hurdle_forecast_unchanged_when_later_data_is_deleted() {
         .collect();
     assert!(before.len() < all_events.len());
     // Per cell (gid): the draws of every month.
-    let run = |events: &[Event]| {
+    let run = |events: &[Event], name: &str| {
         let p = panel("MLI,BFA,NER", events, &regions);
         let src = FeatureSource::new(&p, Target::All, &[], &gov, FeatureParams::default());
         let matrix = FeatureMatrix::new(&src);
-        let model = ModelSpec::parse("hurdle").unwrap();
+        let model = ModelSpec::parse(name).unwrap();
         let o = forecast(&model, &src, &matrix, Target::All, origin, 3, 200, 9).unwrap();
         o.rows
             .iter()
             .map(|r| ((p.units[r.unit].id, r.month), r.draws.clone()))
             .collect::<std::collections::BTreeMap<_, _>>()
     };
-    let full = run(&all_events);
-    let cut = run(&before);
-    assert_eq!(full.len(), 922 * 3);
-    // The cut panel lacks the cells that only later events add; every other cell's
-    // forecast is identical.
-    assert!(cut.len() < full.len() && cut.len() >= 915 * 3);
-    for (key, draws) in &cut {
-        assert_eq!(full.get(key), Some(draws), "cell-month {key:?}");
+    // Every feature (the round-3 breakout features included) of every cell at the origin.
+    let features = |events: &[Event]| {
+        let p = panel("MLI,BFA,NER", events, &regions);
+        let src = FeatureSource::new(&p, Target::All, &[], &gov, FeatureParams::default());
+        let t = p.month_index(origin).unwrap();
+        (0..p.units.len())
+            .map(|u| {
+                let mut f = vec![0.0; orewatch_core::analysis::forecast::features::N_FEATURES];
+                src.features(u, t, &mut f);
+                (p.units[u].id, f)
+            })
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let (full, cut) = (features(&all_events), features(&before));
+    for (gid, f) in &cut {
+        assert_eq!(full.get(gid), Some(f), "features of cell {gid}");
     }
-    // And the forecast is not trivially zero: some cells get positive draws.
-    assert!(full.values().any(|d| d.iter().any(|&v| v > 0.0)));
+    // The default and the boosted-tree candidate.
+    for name in ["hurdle", "hurdle_gb"] {
+        let full = run(&all_events, name);
+        let cut = run(&before, name);
+        assert_eq!(full.len(), 922 * 3);
+        // The cut panel lacks the cells that only later events add; every other cell's
+        // forecast is identical.
+        assert!(cut.len() < full.len() && cut.len() >= 915 * 3);
+        for (key, draws) in &cut {
+            assert_eq!(full.get(key), Some(draws), "{name} cell-month {key:?}");
+        }
+        // And the forecast is not trivially zero: some cells get positive draws.
+        assert!(full.values().any(|d| d.iter().any(|&v| v > 0.0)));
+    }
 }
 
 #[test]
@@ -171,6 +191,7 @@ fn evaluation_is_seeded_and_independent_of_threads() {
     let src = FeatureSource::new(&p, Target::All, &[], &gov, FeatureParams::default());
     let matrix = FeatureMatrix::new(&src);
     let mut spec = EvalSpec::new(Month::new(2013, 11), Month::new(2014, 1), 2);
+    spec.models.push(ModelSpec::parse("hurdle_gb").unwrap());
     spec.samples = 200;
     spec.bootstrap_replicates = 50;
     spec.block_len = 1;
@@ -211,6 +232,8 @@ fn evaluation_is_seeded_and_independent_of_threads() {
         e.scores.iter().find(|s| s.model == m).unwrap().pooled.crps
     };
     assert_ne!(crps(&a, "hurdle"), crps(&c, "hurdle"));
+    assert_ne!(crps(&a, "hurdle_gb"), crps(&c, "hurdle_gb"));
+    assert_ne!(crps(&a, "hurdle"), crps(&a, "hurdle_gb"));
     assert_eq!(crps(&a, "zero"), crps(&c, "zero"));
     // Horizons whose target lies after the data are refused.
     let late = EvalSpec::new(Month::new(2019, 1), Month::new(2019, 6), 12);

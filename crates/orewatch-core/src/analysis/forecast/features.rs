@@ -6,7 +6,13 @@
 //! from [`FeatureParams`], 12 months by default; the `decay6_*` copies use 6 months). Windows end
 //! at the origin month inclusive (`sum12` = the origin month and the 11 before it). Spatial
 //! lags sum the panel's cells at Chebyshev ring 1 (8 neighbours) or 2 (the 16 around them);
-//! cells outside the panel count as zero. Governance: the mean of the six WGI estimates of the
+//! cells outside the panel count as zero. Breakout features (round 3): ring-1/ring-2 deaths in
+//! the last 1 and 3 months; `death_distance3` / `death_distance12`: ln(1 + d), d the Chebyshev
+//! distance in cells to the nearest panel cell (itself included, d = 0) with a death in the last
+//! 3 / 12 months, capped at [`DISTANCE_CAP_CELLS`] (also the value when there is none, and for
+//! country panels); `country_trend`: ln(1 + mean monthly country deaths over the last 3 months)
+//! − ln(1 + the same over the 9 months before them); `months_since_death`: months since the
+//! unit's last month with deaths, capped at [`MONTHS_SINCE_CAP`] (the cap when never). Governance: the mean of the six WGI estimates of the
 //! unit's country rescaled to 0–10 (10 worst; `supply::wgi_scaled`), taken for the latest WGI
 //! year ≤ origin year − 2 (WGI for year t is published in the autumn of t + 1, so t − 2 is the
 //! latest surely out at any origin month), with a missing flag. The store
@@ -22,7 +28,7 @@ use crate::geodesy::haversine_km;
 use crate::model::GovernanceRecord;
 
 /// Every feature orewatch can compute, in matrix column order.
-pub const FEATURE_NAMES: [&str; 21] = [
+pub const FEATURE_NAMES: [&str; 29] = [
     "y_lag1",
     "y_sum3",
     "y_sum12",
@@ -44,7 +50,21 @@ pub const FEATURE_NAMES: [&str; 21] = [
     "decay6_last_event",
     "ring1_decay6_last_event",
     "country_decay6_last_event",
+    "ring1_sum1",
+    "ring1_sum3",
+    "ring2_sum1",
+    "ring2_sum3",
+    "death_distance3",
+    "death_distance12",
+    "country_trend",
+    "months_since_death",
 ];
+
+/// Cap, in cells, of the `death_distance*` features (and their value with no death at all).
+pub const DISTANCE_CAP_CELLS: u32 = 20;
+
+/// Cap, in months, of `months_since_death`.
+pub const MONTHS_SINCE_CAP: usize = 36;
 
 /// Half-life, months, of the `decay6_*` features (fixed, whatever [`FeatureParams`] says).
 pub const SHORT_HALF_LIFE_MONTHS: f64 = 6.0;
@@ -84,6 +104,12 @@ pub struct FeatureSource<'a> {
     cum_country: Vec<f64>,
     last_event_country: Vec<i32>,
     unit_country: Vec<usize>,
+    /// Per unit and month: the latest month index ≤ m with deaths, or -1.
+    last_death: Vec<i32>,
+    /// Per unit and month: Chebyshev cells to the nearest cell with deaths in the 3 / 12
+    /// months ending at m, capped.
+    death_distance3: Vec<u8>,
+    death_distance12: Vec<u8>,
     /// ln(1 + km / 25) to the nearest site, per unit (NaN → 0 with no sites).
     mine_distance: Vec<f64>,
     /// Scaled WGI of each country by calendar year (year − first year of the panel).
@@ -145,6 +171,9 @@ impl<'a> FeatureSource<'a> {
             out
         };
         let all_events = &panel.events[0];
+        let last_death = last_of(&|u, m| panel.series(target, u)[m] > 0);
+        let death_distance3 = death_distances(panel, target, 3);
+        let death_distance12 = death_distances(panel, target, 12);
         let last_event = last_of(&|u, m| all_events[u * n + m] > 0);
         let last_event_ring1 = last_of(&|u, m| {
             panel.ring1[u]
@@ -225,6 +254,9 @@ impl<'a> FeatureSource<'a> {
             cum_ring2,
             last_event,
             last_event_ring1,
+            last_death,
+            death_distance3,
+            death_distance12,
             cum_country,
             last_event_country,
             unit_country,
@@ -294,6 +326,27 @@ impl<'a> FeatureSource<'a> {
         out[18] = decay6(self.last_event[u * n + t]);
         out[19] = decay6(self.last_event_ring1[u * n + t]);
         out[20] = decay6(self.last_event_country[c * n + t]);
+        out[21] = window(&self.cum_ring1, u, 1).ln_1p();
+        out[22] = window(&self.cum_ring1, u, 3).ln_1p();
+        out[23] = window(&self.cum_ring2, u, 1).ln_1p();
+        out[24] = window(&self.cum_ring2, u, 3).ln_1p();
+        out[25] = (self.death_distance3[u * n + t] as f64).ln_1p();
+        out[26] = (self.death_distance12[u * n + t] as f64).ln_1p();
+        out[27] = {
+            let last3 = window(&self.cum_country, c, 3);
+            let prev9 = window(&self.cum_country, c, 12) - last3;
+            let months3 = (t + 1).min(3) as f64;
+            let months9 = ((t + 1).min(12) as f64 - months3).max(1.0);
+            (last3 / months3).ln_1p() - (prev9 / months9).ln_1p()
+        };
+        out[28] = {
+            let last = self.last_death[u * n + t];
+            if last < 0 {
+                MONTHS_SINCE_CAP as f64
+            } else {
+                (t - last as usize).min(MONTHS_SINCE_CAP) as f64
+            }
+        };
     }
 
     /// The feature matrix for origins `first ..= last` (month indexes), rows ordered by origin
@@ -308,4 +361,65 @@ impl<'a> FeatureSource<'a> {
         }
         out
     }
+}
+
+/// Per unit (unit-major) and month m: the Chebyshev distance in cells from the unit to the
+/// nearest panel cell with deaths in months (m − window, m], capped at [`DISTANCE_CAP_CELLS`]
+/// (the cap with none, and for every unit of a country panel).
+fn death_distances(panel: &Panel, target: Target, window: usize) -> Vec<u8> {
+    use super::grid::GridCell;
+    use super::panel::Level;
+    let n = panel.n_months;
+    let units = panel.units.len();
+    let cap = DISTANCE_CAP_CELLS;
+    let mut out = vec![cap as u8; units * n];
+    if panel.level != Level::Cell {
+        return out;
+    }
+    let cells: Vec<Option<GridCell>> = panel
+        .units
+        .iter()
+        .map(|u| GridCell::from_gid(u.id))
+        .collect();
+    // Cells with deaths per month.
+    let mut deadly: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for u in 0..units {
+        for (m, &v) in panel.series(target, u).iter().enumerate() {
+            if v > 0 {
+                deadly[m].push(u);
+            }
+        }
+    }
+    let mut seen = vec![usize::MAX; units];
+    let mut sources: Vec<(i64, i64)> = Vec::new();
+    for m in 0..n {
+        sources.clear();
+        for &v in deadly[(m + 1).saturating_sub(window)..=m].iter().flatten() {
+            if seen[v] != m {
+                seen[v] = m;
+                if let Some(c) = cells[v] {
+                    sources.push((c.row as i64, c.col as i64));
+                }
+            }
+        }
+        if sources.is_empty() {
+            continue;
+        }
+        for (u, cell) in cells.iter().enumerate() {
+            let Some(c) = cell else { continue };
+            let (r, k) = (c.row as i64, c.col as i64);
+            let d = sources
+                .iter()
+                .map(|&(sr, sc)| {
+                    let dc = (sc - k).abs();
+                    // Columns wrap at the antimeridian.
+                    let dc = dc.min(super::grid::COLS as i64 - dc);
+                    (sr - r).abs().max(dc)
+                })
+                .min()
+                .unwrap_or(cap as i64);
+            out[u * n + m] = d.min(cap as i64) as u8;
+        }
+    }
+    out
 }

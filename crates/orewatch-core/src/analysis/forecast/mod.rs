@@ -13,6 +13,7 @@
 //! Units: fatalities are counts of people (UCDP GED `best`), months are calendar months,
 //! horizons count months after the origin (the last observed month).
 
+pub mod boost;
 pub mod evaluate;
 pub mod features;
 pub mod fit;

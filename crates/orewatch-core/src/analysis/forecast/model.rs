@@ -23,6 +23,13 @@
 //! nearby any better than its features allow: on the tuning span most active cell-months had
 //! no death in the cell's previous 12 months.
 //!
+//! Options tried in the third round, all off in `hurdle`: P(y > 0) by gradient-boosted trees
+//! (`boost`, [`super::boost`]), alone, as a correction to the logistic's log-odds
+//! (`boost_from_logistic`) or blended with it (`boost_weight`); sizes drawn from the training
+//! positives of nearest fitted level (`magnitude_neighbours`); the magnitude's own features
+//! (`magnitude_features`). `hurdle_gb` ([`HurdleConfig::boosted`]) is that round's best
+//! candidate, kept by name but not adopted: it ranked below `hurdle` on the tuning span.
+//!
 //! Fitted on every observed (unit, origin t) (`Panel::first_observed`) with
 //! t + h ≤ the fit's cutoff month and at least 36 months of history before t; refitted at most
 //! once a year (see `evaluate`).
@@ -36,6 +43,9 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution};
 use serde::Serialize;
 
+use rayon::prelude::*;
+
+use super::boost::{Bins, BoostParams, Boosted};
 use super::features::{FeatureSource, FEATURE_NAMES, N_FEATURES};
 use super::fit::{dot, logistic, ridge, sigmoid, Design, Standardiser};
 use super::panel::Target;
@@ -89,6 +99,7 @@ impl ModelSpec {
             "last" => Ok(ModelSpec::Last),
             "hurdle" => Ok(ModelSpec::Hurdle(HurdleConfig::default())),
             "hurdle_v1" => Ok(ModelSpec::Hurdle(HurdleConfig::first_round())),
+            "hurdle_gb" => Ok(ModelSpec::Hurdle(HurdleConfig::boosted())),
             _ => {
                 if let Some(w) = window("conflictology") {
                     Ok(ModelSpec::Conflictology { window: w })
@@ -98,7 +109,7 @@ impl ModelSpec {
                     Err(AnalysisError::bad(
                         "model",
                         name,
-                        "zero, last, meanW (e.g. mean12), conflictologyW (e.g. conflictology12, conflictology36), hurdle or hurdle_v1 (the configuration frozen in the first tuning round)",
+                        "zero, last, meanW (e.g. mean12), conflictologyW (e.g. conflictology12, conflictology36), hurdle, hurdle_v1 (the configuration frozen in the first tuning round) or hurdle_gb (the third round's boosted-tree candidate)",
                     ))
                 }
             }
@@ -140,6 +151,22 @@ pub struct HurdleConfig {
     /// Factor on the resampled log residuals of the magnitude (1: as fitted); above 1 widens
     /// the positive part of the forecast.
     pub residual_scale: f64,
+    /// Occurrence by gradient-boosted trees on the same features instead of the logistic
+    /// regression (None: the logistic). See [`super::boost`].
+    pub boost: Option<Box<BoostParams>>,
+    /// With `boost`: the trees start from the logistic regression's log-odds (they fit a
+    /// correction to it) instead of the base rate.
+    pub boost_from_logistic: bool,
+    /// With `boost`: P(y > 0) = (1 − w)·p_logistic + w·p_trees; 1 = the trees alone.
+    pub boost_weight: f64,
+    /// Sizes of the regression part's positive draws: 0 = the log-normal (exp(x·γ + scaled
+    /// residual)); k > 0 = the observed size of one of the k training positives whose fitted
+    /// level x·γ is nearest the unit's (an empirical conditional distribution, as wide and
+    /// heavy-tailed as the data at that level).
+    pub magnitude_neighbours: usize,
+    /// Features of the magnitude model when they differ from the occurrence model's
+    /// (`features`); None: the same.
+    pub magnitude_features: Option<Vec<String>>,
     /// The model's name in tables and in its random streams (`hurdle` for the frozen default).
     pub name: String,
 }
@@ -175,6 +202,11 @@ impl Default for HurdleConfig {
             occurrence_floor: 0.0,
             own_magnitude: 0.0,
             residual_scale: 1.25,
+            boost: None,
+            boost_from_logistic: false,
+            boost_weight: 1.0,
+            magnitude_neighbours: 0,
+            magnitude_features: None,
             name: "hurdle".into(),
         }
     }
@@ -203,6 +235,28 @@ impl HurdleConfig {
         }
     }
 
+    /// `hurdle_gb`: the third tuning round's best candidate (bench/RESULTS.md, "forecast
+    /// tuning, round 3"; NOT adopted: it ranked just below `hurdle` on the tuning span):
+    /// the default's seven features and magnitude, mixture and residual scale, with
+    /// gradient-boosted trees (100 rounds, depth 3, shrinkage 0.05, min child weight 100, 20%
+    /// of negatives) fitted as a correction to the logistic regression's log-odds.
+    pub fn boosted() -> Self {
+        HurdleConfig {
+            boost: Some(Box::new(BoostParams {
+                rounds: 100,
+                depth: 3,
+                shrinkage: 0.05,
+                lambda: 1.0,
+                min_child_weight: 100.0,
+                bins: 64,
+                negative_share: 0.2,
+            })),
+            boost_from_logistic: true,
+            name: "hurdle_gb".into(),
+            ..HurdleConfig::default()
+        }
+    }
+
     /// The share of draws taken from the unit's own history when `active` of its last
     /// `window` months saw deaths.
     pub fn history_share(&self, active: usize, window: usize) -> f64 {
@@ -210,15 +264,24 @@ impl HurdleConfig {
     }
 
     pub fn columns(&self) -> Result<Vec<usize>, AnalysisError> {
-        self.features
-            .iter()
-            .map(|f| {
-                FEATURE_NAMES.iter().position(|n| n == f).ok_or_else(|| {
-                    AnalysisError::bad("feature", f, format!("one of {}", FEATURE_NAMES.join(", ")))
-                })
-            })
-            .collect()
+        columns_of(&self.features)
     }
+
+    /// The magnitude model's feature columns.
+    pub fn magnitude_columns(&self) -> Result<Vec<usize>, AnalysisError> {
+        columns_of(self.magnitude_features.as_ref().unwrap_or(&self.features))
+    }
+}
+
+fn columns_of(features: &[String]) -> Result<Vec<usize>, AnalysisError> {
+    features
+        .iter()
+        .map(|f| {
+            FEATURE_NAMES.iter().position(|n| n == f).ok_or_else(|| {
+                AnalysisError::bad("feature", f, format!("one of {}", FEATURE_NAMES.join(", ")))
+            })
+        })
+        .collect()
 }
 
 /// The share of history draws for a unit with `active` months with deaths among its last
@@ -243,8 +306,13 @@ pub fn mixture_share(base: f64, full: Option<f64>, active: usize, window: usize)
 #[derive(Debug, Clone)]
 struct HorizonFit {
     occurrence: Vec<f64>,
+    /// Boosted occurrence (on top of `occurrence` when `boost_from_logistic`).
+    trees: Option<Boosted>,
     magnitude: Vec<f64>,
     residuals: Vec<f64>,
+    /// (fitted level x·γ, observed size) of the training positives, by level (only with
+    /// `magnitude_neighbours`).
+    levels: Vec<(f64, u32)>,
 }
 
 /// A hurdle model fitted with data up to a cutoff month.
@@ -257,7 +325,12 @@ pub struct HurdleFit {
     occurrence_floor: f64,
     own_magnitude: f64,
     residual_scale: f64,
+    boost_from_logistic: bool,
+    boost_weight: f64,
+    magnitude_neighbours: usize,
     standardiser: Standardiser,
+    magnitude_columns: Vec<usize>,
+    magnitude_standardiser: Standardiser,
     horizons: Vec<HorizonFit>,
     /// Month index of the cutoff (the last month whose outcome the fit saw).
     pub cutoff: usize,
@@ -333,6 +406,13 @@ pub fn fit_hurdle(
         raw.extend_from_slice(matrix.row(u, t));
     }
     let standardiser = Standardiser::fit(&raw, N_FEATURES, &columns);
+    let magnitude_columns = config.magnitude_columns()?;
+    let magnitude_standardiser = if magnitude_columns == columns {
+        standardiser.clone()
+    } else {
+        Standardiser::fit(&raw, N_FEATURES, &magnitude_columns)
+    };
+    let km = magnitude_columns.len() + 1;
     let k = columns.len() + 1;
     let mut rows = Vec::with_capacity(keys.len() * k);
     let mut buf = Vec::with_capacity(k);
@@ -340,7 +420,6 @@ pub fn fit_hurdle(
         standardiser.design(row, &columns, &mut buf);
         rows.extend_from_slice(&buf);
     }
-    drop(raw);
     let series: Vec<&[u32]> = (0..units).map(|u| panel.series(target, u)).collect();
     let mut horizons = Vec::with_capacity(horizon);
     let mut start: Option<Vec<f64>> = None;
@@ -356,31 +435,105 @@ pub fn fit_hurdle(
         };
         let y: Vec<u32> = keys[..n].iter().map(|&(t, u)| series[u][t + h]).collect();
         let any: Vec<bool> = y.iter().map(|&v| v > 0).collect();
-        let occurrence = logistic(&design, &any, config.lambda_occurrence, start.as_deref());
-        start = Some(occurrence.clone());
+        let occurrence =
+            if config.boost.is_none() || config.boost_from_logistic || config.boost_weight < 1.0 {
+                let beta = logistic(&design, &any, config.lambda_occurrence, start.as_deref());
+                start = Some(beta.clone());
+                beta
+            } else {
+                Vec::new()
+            };
         let positives: Vec<usize> = (0..n).filter(|&i| any[i]).collect();
-        let pos_rows: Vec<f64> = positives
-            .iter()
-            .flat_map(|&i| design.rows[i * k..(i + 1) * k].iter().copied())
-            .collect();
-        let pos_design = Design { rows: &pos_rows, k };
+        let mut pos_rows: Vec<f64> = Vec::with_capacity(positives.len() * km);
+        for &i in &positives {
+            magnitude_standardiser.design(
+                &raw[i * N_FEATURES..(i + 1) * N_FEATURES],
+                &magnitude_columns,
+                &mut buf,
+            );
+            pos_rows.extend_from_slice(&buf);
+        }
+        let pos_design = Design {
+            rows: &pos_rows,
+            k: km,
+        };
         let log_y: Vec<f64> = positives.iter().map(|&i| (y[i] as f64).ln()).collect();
         let magnitude = ridge(&pos_design, &log_y, config.lambda_magnitude);
         let residuals: Vec<f64> = pos_design
             .rows
-            .chunks_exact(k)
+            .chunks_exact(km)
             .zip(&log_y)
             .map(|(x, ly)| ly - dot(&magnitude, x))
             .collect();
+        let levels = if config.magnitude_neighbours > 0 {
+            let mut l: Vec<(f64, u32)> = pos_design
+                .rows
+                .chunks_exact(km)
+                .zip(&positives)
+                .map(|(x, &i)| (dot(&magnitude, x), y[i]))
+                .collect();
+            l.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            l
+        } else {
+            Vec::new()
+        };
         if h == 1 {
             rows_h1 = n;
             positive_share_h1 = positives.len() as f64 / n.max(1) as f64;
         }
         horizons.push(HorizonFit {
             occurrence,
+            trees: None,
             magnitude,
             residuals,
+            levels,
         });
+    }
+    if let Some(params) = &config.boost {
+        let bins = Bins::fit(&raw, N_FEATURES, &columns, params.bins);
+        let mut codes = Vec::with_capacity(keys.len() * columns.len());
+        let mut buf = Vec::with_capacity(columns.len());
+        for row in raw.chunks_exact(N_FEATURES) {
+            bins.code(row, &mut buf);
+            codes.extend_from_slice(&buf);
+        }
+        let ids: Vec<u64> = panel.units.iter().map(|u| u.id as u64).collect();
+        let trees: Vec<Boosted> = (1..=horizon)
+            .into_par_iter()
+            .map(|h| {
+                let n = rows_through[cutoff - h - t0];
+                let fit = &horizons[h - 1];
+                let mut index = Vec::new();
+                let mut y = Vec::new();
+                let mut w = Vec::new();
+                let mut offset = Vec::new();
+                for (i, &(t, u)) in keys[..n].iter().enumerate() {
+                    let any = series[u][t + h] > 0;
+                    // Every positive; a deterministic share of negatives, weighted back up.
+                    if !any {
+                        let draw = unit_interval(stream_seed(0, ids[u], t, h, 0));
+                        if draw >= params.negative_share {
+                            continue;
+                        }
+                    }
+                    index.push(i);
+                    y.push(any);
+                    w.push(if any {
+                        1.0
+                    } else {
+                        1.0 / params.negative_share
+                    });
+                    if config.boost_from_logistic {
+                        offset.push(dot(&fit.occurrence, &rows[i * k..(i + 1) * k]));
+                    }
+                }
+                let offset = config.boost_from_logistic.then_some(offset.as_slice());
+                Boosted::fit(&bins, &codes, &index, &y, &w, offset, params)
+            })
+            .collect();
+        for (fit, t) in horizons.iter_mut().zip(trees) {
+            fit.trees = Some(t);
+        }
     }
     Ok(HurdleFit {
         columns,
@@ -390,7 +543,12 @@ pub fn fit_hurdle(
         occurrence_floor: config.occurrence_floor,
         own_magnitude: config.own_magnitude,
         residual_scale: config.residual_scale,
+        boost_from_logistic: config.boost_from_logistic,
+        boost_weight: config.boost_weight.clamp(0.0, 1.0),
+        magnitude_neighbours: config.magnitude_neighbours,
         standardiser,
+        magnitude_columns,
+        magnitude_standardiser,
         horizons,
         cutoff,
         rows_h1,
@@ -415,7 +573,29 @@ impl HurdleFit {
     pub fn occurrence_probability(&self, features: &[f64], h: usize) -> f64 {
         let mut x = Vec::with_capacity(self.columns.len() + 1);
         self.standardiser.design(features, &self.columns, &mut x);
-        sigmoid(dot(&self.horizons[h - 1].occurrence, &x))
+        self.probability(features, &x, h)
+    }
+
+    /// P(y > 0) from the raw features and their design row.
+    fn probability(&self, features: &[f64], x: &[f64], h: usize) -> f64 {
+        let fit = &self.horizons[h - 1];
+        match &fit.trees {
+            None => sigmoid(dot(&fit.occurrence, x)),
+            Some(trees) => {
+                let offset = if self.boost_from_logistic {
+                    dot(&fit.occurrence, x)
+                } else {
+                    0.0
+                };
+                let p = sigmoid(offset + trees.logit(features));
+                if self.boost_weight < 1.0 {
+                    let linear = sigmoid(dot(&fit.occurrence, x));
+                    (1.0 - self.boost_weight) * linear + self.boost_weight * p
+                } else {
+                    p
+                }
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -432,7 +612,7 @@ impl HurdleFit {
         let mut x = Vec::with_capacity(self.columns.len() + 1);
         self.standardiser.design(features, &self.columns, &mut x);
         let active = history.iter().filter(|&&v| v > 0).count();
-        let mut p = sigmoid(dot(&fit.occurrence, &x));
+        let mut p = self.probability(features, &x, h);
         if self.occurrence_floor > 0.0 && active > 0 {
             p = p.max((self.occurrence_floor * active as f64 / history.len() as f64).min(1.0));
         }
@@ -457,7 +637,14 @@ impl HurdleFit {
         };
         out.clear();
         let k = if fit.residuals.is_empty() { 0 } else { k };
-        let mu = dot(&fit.magnitude, &x);
+        let mu = if self.magnitude_columns == self.columns {
+            dot(&fit.magnitude, &x)
+        } else {
+            let mut xm = Vec::with_capacity(self.magnitude_columns.len() + 1);
+            self.magnitude_standardiser
+                .design(features, &self.magnitude_columns, &mut xm);
+            dot(&fit.magnitude, &xm)
+        };
         let own = self.own_magnitude > 0.0 && active > 0;
         for _ in 0..k {
             if own && rng.random::<f64>() < self.own_magnitude {
@@ -472,6 +659,15 @@ impl HurdleFit {
                         pick -= 1;
                     }
                 }
+                continue;
+            }
+            if self.magnitude_neighbours > 0 && !fit.levels.is_empty() {
+                // One of the k positives whose fitted level is nearest mu.
+                let len = fit.levels.len();
+                let kk = self.magnitude_neighbours.min(len);
+                let at = fit.levels.partition_point(|&(l, _)| l < mu);
+                let from = at.saturating_sub(kk / 2).min(len - kk);
+                out.push(fit.levels[from + rng.random_range(0..kk)].1.max(1) as f64);
                 continue;
             }
             let r = fit.residuals[rng.random_range(0..fit.residuals.len())];
@@ -516,6 +712,11 @@ pub fn stream_seed(seed: u64, model: u64, origin: usize, horizon: usize, unit: u
         z = splitmix(z ^ splitmix(v.wrapping_add(0x9E37_79B9_7F4A_7C15)));
     }
     z
+}
+
+/// A u64 mapped to [0, 1) (its top 53 bits).
+fn unit_interval(z: u64) -> f64 {
+    (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
 fn splitmix(mut z: u64) -> u64 {
@@ -602,14 +803,24 @@ mod tests {
             occurrence_floor: config.occurrence_floor,
             own_magnitude: config.own_magnitude,
             residual_scale: config.residual_scale,
+            boost_from_logistic: false,
+            boost_weight: 1.0,
+            magnitude_neighbours: config.magnitude_neighbours,
             standardiser: Standardiser {
+                mean: Vec::new(),
+                scale: Vec::new(),
+            },
+            magnitude_columns: Vec::new(),
+            magnitude_standardiser: Standardiser {
                 mean: Vec::new(),
                 scale: Vec::new(),
             },
             horizons: vec![HorizonFit {
                 occurrence: vec![logit],
+                trees: None,
                 magnitude: vec![ln_size],
                 residuals,
+                levels: Vec::new(),
             }],
             cutoff: 0,
             rows_h1: 0,
@@ -749,6 +960,57 @@ mod tests {
     }
 
     #[test]
+    fn neighbour_sizes_come_from_the_nearest_levels() {
+        // P(y > 0) ≈ 1, fitted level ln 10; training positives at levels 1..=6 with sizes
+        // 1, 2, 3, 50, 60, 70: the 2 nearest to ln 10 ≈ 2.303 are levels 2 and 3 (sizes 2, 3).
+        let config = HurdleConfig {
+            magnitude_neighbours: 2,
+            ..plain()
+        };
+        let mut fit = fixed_fit(50.0, 10f64.ln(), vec![0.0], &config);
+        fit.horizons[0].levels = vec![
+            (1.0, 1),
+            (2.0, 2),
+            (3.0, 3),
+            (4.0, 50),
+            (5.0, 60),
+            (6.0, 70),
+        ];
+        let m = 20_000;
+        let d = draws(&fit, &[0; 12], m);
+        assert_eq!(share(&d, |v| v == 2.0 || v == 3.0), 1.0);
+        let sd = (0.25 / m as f64).sqrt();
+        assert!((share(&d, |v| v == 3.0) - 0.5).abs() < 5.0 * sd);
+        // k = 3 at a level above all of them: the top three (50, 60, 70).
+        let mut fit = fixed_fit(
+            50.0,
+            100.0,
+            vec![0.0],
+            &HurdleConfig {
+                magnitude_neighbours: 3,
+                ..plain()
+            },
+        );
+        fit.horizons[0].levels = vec![(1.0, 1), (2.0, 2), (4.0, 50), (5.0, 60), (6.0, 70)];
+        let d = draws(&fit, &[0; 12], m);
+        assert_eq!(share(&d, |v| v >= 50.0), 1.0);
+        // k larger than the positives: all of them.
+        let mut fit = fixed_fit(
+            50.0,
+            0.0,
+            vec![0.0],
+            &HurdleConfig {
+                magnitude_neighbours: 10,
+                ..plain()
+            },
+        );
+        fit.horizons[0].levels = vec![(1.0, 4), (2.0, 9)];
+        let d = draws(&fit, &[0; 12], m);
+        assert_eq!(share(&d, |v| v == 4.0 || v == 9.0), 1.0);
+        assert!(share(&d, |v| v == 9.0) > 0.45);
+    }
+
+    #[test]
     fn model_names_and_parse() {
         assert_eq!(ModelSpec::parse("hurdle").unwrap().name(), "hurdle");
         assert_eq!(ModelSpec::parse("Hurdle_V1").unwrap().name(), "hurdle_v1");
@@ -762,11 +1024,13 @@ mod tests {
         assert_eq!((v1.occurrence_floor, v1.own_magnitude), (0.0, 0.0));
         assert_eq!((v1.residual_scale, v1.history_window), (1.0, 12));
         // Every configured feature exists.
-        for spec in ["hurdle", "hurdle_v1"] {
+        assert_eq!(ModelSpec::parse("hurdle_gb").unwrap().name(), "hurdle_gb");
+        for spec in ["hurdle", "hurdle_v1", "hurdle_gb"] {
             let ModelSpec::Hurdle(c) = ModelSpec::parse(spec).unwrap() else {
                 panic!("{spec} is a hurdle");
             };
             assert_eq!(c.columns().unwrap().len(), c.features.len());
+            assert!(!c.magnitude_columns().unwrap().is_empty());
         }
     }
 }

@@ -203,6 +203,37 @@ fn features_by_hand() {
     src.features(0, 2, &mut f);
     close(get(&f, "decay_last_event"), 0.5f64.powf(1.0 / 12.0));
     close(get(&f, "decay6_last_event"), 0.5f64.powf(1.0 / 6.0));
+    // Breakout features (round 3). B at origin 2: A (ring 1) had 0 deaths in month 2 and 5 in
+    // month 1; no ring 2; the nearest cell with deaths in the last 3 / 12 months is A, one
+    // cell away; B never had deaths (cap 36).
+    src.features(1, 2, &mut f);
+    close(get(&f, "ring1_sum1"), 0.0);
+    close(get(&f, "ring1_sum3"), 6f64.ln());
+    close(get(&f, "ring2_sum3"), 0.0);
+    close(get(&f, "death_distance3"), 2f64.ln());
+    close(get(&f, "death_distance12"), 2f64.ln());
+    close(get(&f, "months_since_death"), 36.0);
+    // Country trend at origin 2: 5 deaths in the last 3 months (mean 5/3), none before.
+    close(get(&f, "country_trend"), (1.0f64 + 5.0 / 3.0).ln());
+    // A at origin 2: deaths in its own cell 1 month before (distance 0).
+    src.features(0, 2, &mut f);
+    close(get(&f, "death_distance3"), 0.0);
+    close(get(&f, "months_since_death"), 1.0);
+    // At origin 0 nobody had deaths: distance at the cap (20 cells).
+    src.features(1, 0, &mut f);
+    close(get(&f, "death_distance12"), 21f64.ln());
+    // A at origin 5: months 3–5 hold 3 + 2 deaths (mean 5/3), months 0–2 hold 5 (mean 5/3):
+    // no trend. Deaths in the origin month: 0 months since. B: ring-1 deaths of the origin
+    // month (2) and of the last 3 months (5); A's last deaths (month 5) are 1 cell away and
+    // within the last 3 months.
+    src.features(0, 5, &mut f);
+    close(get(&f, "country_trend"), 0.0);
+    close(get(&f, "months_since_death"), 0.0);
+    src.features(1, 5, &mut f);
+    close(get(&f, "ring1_sum1"), 3f64.ln());
+    close(get(&f, "ring1_sum3"), 6f64.ln());
+    close(get(&f, "death_distance3"), 2f64.ln());
+    close(get(&f, "ring2_sum1"), 0.0);
 }
 
 #[test]
