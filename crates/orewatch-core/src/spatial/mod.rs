@@ -23,9 +23,10 @@
 //!   event at any distance).
 //!
 //! The exact test: candidates are first compared by chord length on the unit sphere (three
-//! multiply-adds); only pairs whose chord is within a relative 1e-9 of the threshold are
-//! decided by `haversine_km` itself, so borderline pairs get the same verdict as a brute-force
-//! haversine scan.
+//! multiply-adds); only pairs whose chord² is within a relative 1e-9 of the threshold (plus an
+//! absolute allowance for the unit vectors' rounding, which matters only for radii of metres
+//! or less: see `chord_bounds`) are decided by `haversine_km` itself, so borderline pairs get
+//! the same verdict as a brute-force haversine scan.
 
 mod cap_index;
 mod grid;
