@@ -9,7 +9,10 @@ A peer supplies `join(ctx) -> (event_idx, site_idx)`: candidate pairs from its o
 must include every true pair (the prefilter is conservative); `finish` applies the exact filter
 and aggregates. Everything from the candidate join to the per-site counts is timed.
 
-Output (stdout, one JSON object): tool, threads, runs, median_s/min_s/max_s, pairs, fatalities,
+`--warmup N` runs the timed section N more times first and leaves those runs out of the
+statistics (bench.py gives every tool the same warm-up).
+
+Output (stdout, one JSON object): tool, threads, runs, warmup, median_s/min_s/max_s, pairs, fatalities,
 candidates, and per-site counts written to --per-site-out as little-endian uint32 (one per site
 row), for bench.py's same-answer check.
 """
@@ -34,6 +37,7 @@ def args(description):
     ap.add_argument("--sites", required=True)
     ap.add_argument("--radius-km", type=float, default=25.0)
     ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--warmup", type=int, default=0, help="runs before the timed ones, excluded from the statistics")
     ap.add_argument("--per-site-out", required=True)
     return ap.parse_args()
 
@@ -89,13 +93,16 @@ def finish(ev, st, ei, si, radius_km):
 
 
 def run(tool, a, ev, st, join, threads):
-    """Times join + finish `a.runs` times; prints the JSON line; checks the runs agree."""
+    """Times join + finish `a.warmup + a.runs` times, the first `a.warmup` runs left out of the
+    statistics (the same warm-up every tool gets, orewatch's join_bench included); prints the
+    JSON line; checks that all runs, warm-up included, agree."""
     times, answer = [], None
-    for _ in range(a.runs):
+    for i in range(a.warmup + a.runs):
         t0 = time.perf_counter()
         ei, si = join()
         pairs, fat, per_site, cand = finish(ev, st, ei, si, a.radius_km)
-        times.append(time.perf_counter() - t0)
+        if i >= a.warmup:
+            times.append(time.perf_counter() - t0)
         del ei, si
         key = (pairs, fat, per_site.tobytes())
         if answer is not None and key != answer[0]:
@@ -104,7 +111,7 @@ def run(tool, a, ev, st, join, threads):
     (pairs, fat, _), per_site, cand = answer
     per_site.astype("<u4").tofile(a.per_site_out)
     print(json.dumps({
-        "tool": tool, "threads": threads, "runs": a.runs,
+        "tool": tool, "threads": threads, "runs": a.runs, "warmup": a.warmup,
         "median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
         "pairs": pairs, "fatalities": fat, "candidates": cand,
         "sites_with_events": int((per_site > 0).sum()),

@@ -2,14 +2,16 @@
 //!
 //! ```sh
 //! cargo run --release -p orewatch-store --example join_bench -- \
-//!     --events F --sites F --radius-km 25 --runs 10 [--threads N] [--per-site-out F]
+//!     --events F --sites F --radius-km 25 --runs 10 [--warmup 1] [--threads N] [--per-site-out F]
 //! ```
 //!
 //! Reads the two Parquet files written by bench/exposure_join/gen_inputs.py (events: row i64,
 //! lon f64, lat f64, best i64; sites: row i64, lon f64, lat f64; `row` must be 0..n-1) with the
 //! parquet/arrow crates — outside the timing — then times, `--runs` times, the index build
 //! (`CapIndex::new`) and the join (`join_within`: exact haversine test, pair count, fatality sum
-//! and per-site counts) on a rayon pool of `--threads` threads (default: all CPUs). Prints one
+//! and per-site counts) on a rayon pool of `--threads` threads (default: all CPUs), after
+//! `--warmup` runs (default 0) left out of the statistics (bench.py gives every tool, peers
+//! included, the same warm-up). Prints one
 //! JSON object (median/min/max seconds of build + join, and of each part; pairs, fatalities,
 //! sites with events, threads) and writes the per-site counts to `--per-site-out` as
 //! little-endian u32, one per site row, for the harness's same-answer check. Exits 1 if two
@@ -32,6 +34,7 @@ struct Args {
     sites: String,
     radius_km: f64,
     runs: usize,
+    warmup: usize,
     threads: Option<usize>,
     per_site_out: Option<String>,
 }
@@ -42,6 +45,7 @@ fn parse_args() -> Res<Args> {
         sites: String::new(),
         radius_km: 25.0,
         runs: 10,
+        warmup: 0,
         threads: None,
         per_site_out: None,
     };
@@ -53,13 +57,14 @@ fn parse_args() -> Res<Args> {
             "--sites" => a.sites = val()?,
             "--radius-km" => a.radius_km = val()?.parse()?,
             "--runs" => a.runs = val()?.parse()?,
+            "--warmup" => a.warmup = val()?.parse()?,
             "--threads" => a.threads = Some(val()?.parse()?),
             "--per-site-out" => a.per_site_out = Some(val()?),
             _ => return Err(format!("unknown argument {flag}").into()),
         }
     }
     if a.events.is_empty() || a.sites.is_empty() || a.runs == 0 {
-        return Err("usage: join_bench --events F --sites F [--radius-km 25] [--runs 10] [--threads N] [--per-site-out F]".into());
+        return Err("usage: join_bench --events F --sites F [--radius-km 25] [--runs 10] [--warmup 0] [--threads N] [--per-site-out F]".into());
     }
     Ok(a)
 }
@@ -174,7 +179,7 @@ fn run() -> Res<()> {
 
     let (mut build_s, mut join_s, mut total_s) = (vec![], vec![], vec![]);
     let mut answer: Option<JoinTotals> = None;
-    for _ in 0..a.runs {
+    for run in 0..a.warmup + a.runs {
         let (totals, b, j) = pool.install(|| -> Result<(JoinTotals, f64, f64), String> {
             let t0 = Instant::now();
             let index =
@@ -184,9 +189,11 @@ fn run() -> Res<()> {
             let t2 = Instant::now();
             Ok((totals, (t1 - t0).as_secs_f64(), (t2 - t1).as_secs_f64()))
         })?;
-        build_s.push(b);
-        join_s.push(j);
-        total_s.push(b + j);
+        if run >= a.warmup {
+            build_s.push(b);
+            join_s.push(j);
+            total_s.push(b + j);
+        }
         match &answer {
             Some(prev) if *prev != totals => return Err("runs disagree".into()),
             Some(_) => {}
@@ -202,15 +209,18 @@ fn run() -> Res<()> {
         File::create(path)?.write_all(&bytes)?;
     }
     let (med, min, max) = stats(&total_s);
+    // Every timed run in order (build + join), to see warm-up effects.
+    let runs_s = &total_s;
     let (bmed, bmin, bmax) = stats(&build_s);
     let (jmed, jmin, jmax) = stats(&join_s);
     let sites_with_events = t.per_site_events.iter().filter(|&&c| c > 0).count();
     println!(
-        "{{\"tool\": \"orewatch\", \"threads\": {threads}, \"runs\": {}, \"median_s\": {med}, \"min_s\": {min}, \"max_s\": {max}, \
+        "{{\"tool\": \"orewatch\", \"threads\": {threads}, \"runs\": {}, \"warmup\": {}, \"median_s\": {med}, \"min_s\": {min}, \"max_s\": {max}, \
          \"build_median_s\": {bmed}, \"build_min_s\": {bmin}, \"build_max_s\": {bmax}, \
          \"join_median_s\": {jmed}, \"join_min_s\": {jmin}, \"join_max_s\": {jmax}, \
-         \"pairs\": {}, \"fatalities\": {}, \"sites_with_events\": {sites_with_events}, \"events\": {}, \"sites\": {}}}",
+         \"pairs\": {}, \"fatalities\": {}, \"sites_with_events\": {sites_with_events}, \"events\": {}, \"sites\": {}, \"runs_s\": {runs_s:?}}}",
         a.runs,
+        a.warmup,
         t.pairs,
         t.fatalities,
         ev_lat.len(),

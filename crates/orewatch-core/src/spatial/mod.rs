@@ -23,9 +23,10 @@
 //!   event at any distance).
 //!
 //! The exact test: candidates are first compared by chord length on the unit sphere (three
-//! multiply-adds); only pairs whose chord is within a relative 1e-9 of the threshold are
-//! decided by `haversine_km` itself, so borderline pairs get the same verdict as a brute-force
-//! haversine scan.
+//! multiply-adds); only pairs whose chord² is within a relative 1e-9 of the threshold (plus an
+//! absolute allowance for the unit vectors' rounding, which matters only for radii of metres
+//! or less: see `chord_bounds`) are decided by `haversine_km` itself, so borderline pairs get
+//! the same verdict as a brute-force haversine scan.
 
 mod cap_index;
 mod grid;
@@ -79,6 +80,11 @@ pub(crate) fn chord2_of_km(radius_km: f64) -> f64 {
 /// Relative band around the chord threshold inside which the haversine decides.
 pub(crate) const BORDER_BAND: f64 = 1e-9;
 
+/// Bound on the absolute error of each component of a unit vector computed by
+/// [`unit_vector`], with a wide margin: libm's sine and cosine and the two products are within
+/// a few units in the last place (≤ 1e-15) of the exact vector of the rounded radians.
+pub(crate) const UNIT_ERROR: f64 = 1e-14;
+
 /// The verdict of the chord test: clearly in, clearly out, or too close to call.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum ChordVerdict {
@@ -100,13 +106,18 @@ pub(crate) fn chord_verdict(c2: f64, threshold2: f64) -> ChordVerdict {
 }
 
 /// The two bounds of [`chord_verdict`]: a chord² below the first is clearly in, above the
-/// second clearly out.
+/// second clearly out. The band is the relative [`BORDER_BAND`] plus an absolute part for
+/// the error of the unit vectors: with each component off by at most [`UNIT_ERROR`] in both
+/// vectors, the computed chord² c'² of a chord c is within 2·√3·c·(2·UNIT_ERROR) + 12·UNIT_ERROR²
+/// of c², below 8·c·UNIT_ERROR near the threshold c (the haversine's own rounding, a few ulps
+/// of its sin² terms, is far smaller). For radii above a few metres the relative part is the
+/// larger; for tiny radii the absolute part keeps the chord from deciding pairs it cannot.
 #[inline]
 pub(crate) fn chord_bounds(threshold2: f64) -> (f64, f64) {
-    (
-        threshold2 * (1.0 - BORDER_BAND),
-        threshold2 * (1.0 + BORDER_BAND),
-    )
+    let band = threshold2 * BORDER_BAND
+        + 8.0 * UNIT_ERROR * threshold2.sqrt()
+        + 12.0 * UNIT_ERROR * UNIT_ERROR;
+    (threshold2 - band, threshold2 + band)
 }
 
 pub(crate) fn check_inputs(lats: &[f64], lons: &[f64]) -> Result<(), SpatialError> {
