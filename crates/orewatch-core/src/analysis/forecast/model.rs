@@ -167,6 +167,10 @@ pub struct HurdleConfig {
     /// Features of the magnitude model when they differ from the occurrence model's
     /// (`features`); None: the same.
     pub magnitude_features: Option<Vec<String>>,
+    /// With a training panel (see [`super::evaluate::evaluate_with_training`]): the magnitude
+    /// (coefficients, residual pool, nearest-level sizes) is fitted on the evaluated panel and
+    /// only the occurrence on the training panel. No effect without a training panel.
+    pub magnitude_on_evaluated_panel: bool,
     /// The model's name in tables and in its random streams (`hurdle` for the frozen default).
     pub name: String,
 }
@@ -207,6 +211,7 @@ impl Default for HurdleConfig {
             boost_weight: 1.0,
             magnitude_neighbours: 0,
             magnitude_features: None,
+            magnitude_on_evaluated_panel: false,
             name: "hurdle".into(),
         }
     }
@@ -557,6 +562,20 @@ pub fn fit_hurdle(
 }
 
 impl HurdleFit {
+    /// This fit's occurrence with `other`'s magnitude (coefficients, standardiser, residual
+    /// pools and levels, every horizon): an occurrence fitted on a training panel combined
+    /// with a magnitude fitted on the evaluated panel. Both must cover the same horizons.
+    pub fn with_magnitude_of(mut self, other: &HurdleFit) -> HurdleFit {
+        self.magnitude_columns = other.magnitude_columns.clone();
+        self.magnitude_standardiser = other.magnitude_standardiser.clone();
+        for (mine, theirs) in self.horizons.iter_mut().zip(&other.horizons) {
+            mine.magnitude = theirs.magnitude.clone();
+            mine.residuals = theirs.residuals.clone();
+            mine.levels = theirs.levels.clone();
+        }
+        self
+    }
+
     /// The occurrence model's coefficients at horizon `h` (intercept first, then the
     /// configuration's features, on standardised scale).
     pub fn occurrence_coefficients(&self, h: usize) -> &[f64] {
