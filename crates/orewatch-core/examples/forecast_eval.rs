@@ -246,6 +246,14 @@ fn main() {
     }
     let result = evaluate_with_training(&spec, &src, &matrix, training).unwrap();
     let done = start.elapsed();
+    for r in &result.refits {
+        eprintln!(
+            "refit {}: {} training rows (h = 1), {:.0} positive",
+            r.cutoff,
+            r.training_rows_h1,
+            r.positive_share_h1 * r.training_rows_h1 as f64
+        );
+    }
     if training.is_some() {
         // The scored units, targets and baselines must be the evaluated panel's alone.
         let mut alone = spec.clone();
