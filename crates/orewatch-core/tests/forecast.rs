@@ -295,14 +295,18 @@ fn training_panel_fits_elsewhere_and_scores_the_evaluated_panel() {
     assert_ne!(hurdle(&own).crps, hurdle(&wide).crps);
     assert!(2 * wide.refits[0].training_rows_h1 > 3 * own.refits[0].training_rows_h1);
 
-    // 3. The same number by hand: fit on West Africa at the origin, draw for each Sahel cell
-    // from the Sahel's own features and series, score against the Sahel's outcome.
+    // 3. The same number by hand: occurrence fitted on West Africa at the origin, magnitude
+    // on the Sahel (the default's `magnitude_on_evaluated_panel`), draws for each Sahel cell
+    // from the Sahel's own features and series, scored against the Sahel's outcome.
     let ModelSpec::Hurdle(config) = ModelSpec::parse("hurdle").unwrap() else {
         unreachable!("hurdle is a hurdle configuration")
     };
     let t = sahel.month_index(origin).unwrap();
+    assert!(config.magnitude_on_evaluated_panel);
     let fit = fit_hurdle(&config, &wsrc, &wmatrix, Target::All, t, 1).unwrap();
-    let fitted = Fitted::Hurdle(&fit);
+    let own_fit = fit_hurdle(&config, &src, &matrix, Target::All, t, 1).unwrap();
+    let combined = fit.clone().with_magnitude_of(&own_fit);
+    let fitted = Fitted::Hurdle(&combined);
     let mut buf = Vec::new();
     let mut crps = 0.0;
     for u in 0..sahel.units.len() {
@@ -336,7 +340,6 @@ fn training_panel_fits_elsewhere_and_scores_the_evaluated_panel() {
         1,
     )
     .unwrap();
-    let own_fit = fit_hurdle(&config, &src, &matrix, Target::All, t, 1).unwrap();
     assert_eq!(
         mixed.occurrence_coefficients(1),
         fit.occurrence_coefficients(1)

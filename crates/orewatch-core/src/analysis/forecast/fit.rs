@@ -142,8 +142,10 @@ pub fn logistic(design: &Design, y: &[bool], lambda: f64, start: Option<&[f64]>)
     }
     for _iteration in 0..50 {
         // Gradient and the Hessian's lower triangle (packed by rows), accumulated in parallel
-        // over chunks of rows.
-        let (grad, tri) = design
+        // over chunks of rows, the chunks' sums then added in chunk order: rayon's `reduce`
+        // combines in an order that depends on work stealing, which changed the last bits of
+        // the coefficients from run to run.
+        let partial: Vec<(Vec<f64>, Vec<f64>)> = design
             .rows
             .par_chunks(k * 4096)
             .zip(y.par_chunks(4096))
@@ -167,14 +169,12 @@ pub fn logistic(design: &Design, y: &[bool], lambda: f64, start: Option<&[f64]>)
                 }
                 (g, h)
             })
-            .reduce(
-                || (vec![0.0; k], vec![0.0; packed]),
-                |(mut g1, mut h1), (g2, h2)| {
-                    g1.iter_mut().zip(&g2).for_each(|(a, b)| *a += b);
-                    h1.iter_mut().zip(&h2).for_each(|(a, b)| *a += b);
-                    (g1, h1)
-                },
-            );
+            .collect();
+        let (mut grad, mut tri) = (vec![0.0; k], vec![0.0; packed]);
+        for (g, h) in &partial {
+            grad.iter_mut().zip(g).for_each(|(a, b)| *a += b);
+            tri.iter_mut().zip(h).for_each(|(a, b)| *a += b);
+        }
         let mut h = vec![0.0; k * k];
         let mut offset = 0;
         for i in 0..k {
@@ -245,6 +245,9 @@ pub fn penalised_log_likelihood(design: &Design, y: &[bool], lambda: f64, beta: 
                 })
                 .sum::<f64>()
         })
+        .collect::<Vec<f64>>()
+        // Chunk order, not rayon's work-stealing order: the same bits on every run.
+        .iter()
         .sum();
     ll - 0.5 * lambda * beta[1..].iter().map(|b| b * b).sum::<f64>()
 }
