@@ -8,7 +8,12 @@
 //!                   [--out fc.csv] [--samples fc_samples.parquet]
 //! orewatch evaluate --countries MLI,BFA,NER --from 2014-01 --to 2018-12 [--horizon 12]
 //!                   [--models zero,last,…,hurdle] [--out eval.json]
+//! both: [--train-countries MLI,BFA,NER,MRT,SEN,GIN,CIV,GHA,TGO,BEN,NGA | own]
 //! ```
+//!
+//! The hurdle models are fitted on the `--train-countries` panel (plus `--countries`) and draw
+//! from the `--countries` panel's own features and months; everything scored or written is the
+//! `--countries` panel's.
 //!
 //! Both build the panel from the store: GED (or ACLED with `--source`) events of the
 //! countries, their Natural Earth admin-0 polygons, the mine sites (distance feature) and WGI.
@@ -19,10 +24,12 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use orewatch_core::analysis::events::{choose_source, parse_source, stated_coverage};
-use orewatch_core::analysis::forecast::evaluate::{evaluate, EvalSpec, Evaluation};
+use orewatch_core::analysis::forecast::evaluate::{evaluate_with_training, EvalSpec, Evaluation};
 use orewatch_core::analysis::forecast::features::{FeatureParams, FeatureSource};
 use orewatch_core::analysis::forecast::model::{FeatureMatrix, ModelSpec};
-use orewatch_core::analysis::forecast::outlook::{forecast, p_any_over_horizon, Outlook};
+use orewatch_core::analysis::forecast::outlook::{
+    forecast_with_training, p_any_over_horizon, Outlook,
+};
 use orewatch_core::analysis::forecast::panel::{
     build, mine_points, months_of_coverage, Level, Month, Panel, Target,
 };
@@ -54,6 +61,16 @@ pub struct PanelArgs {
     /// Event source: GED or ACLED (required when the store holds both).
     #[arg(long)]
     pub source: Option<String>,
+    /// Countries (ISO3) whose panel the hurdle models are FITTED on (more violent cell-months
+    /// per fit); the units forecast and scored stay those of --countries, which are always
+    /// added to this list. `own`: fit on the --countries panel alone. Default: the Sahel and
+    /// its bordering countries in the data (frozen in round 4 of the evaluation, see README).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "MLI,BFA,NER,MRT,SEN,GIN,CIV,GHA,TGO,BEN,NGA"
+    )]
+    pub train_countries: Vec<String>,
 }
 
 #[derive(clap::Args)]
@@ -115,14 +132,61 @@ pub struct StorePanel {
 
 impl StorePanel {
     pub fn features(&self) -> FeatureSource<'_> {
+        self.features_of(&self.panel)
+    }
+
+    /// Features of another panel (the training panel) with this store's sites and WGI.
+    pub fn features_of<'a>(&'a self, panel: &'a Panel) -> FeatureSource<'a> {
         FeatureSource::new(
-            &self.panel,
+            panel,
             self.target,
             &self.sites,
             &self.dataset.governance,
             FeatureParams::default(),
         )
     }
+}
+
+/// The training panel of `--train-countries` (`None`: fit on the panel itself): the same
+/// level, source and months as `sp.panel`, countries = the list plus `--countries`.
+pub fn training_panel(sp: &StorePanel, args: &PanelArgs) -> Result<Option<Panel>> {
+    let list: Vec<String> = args
+        .train_countries
+        .iter()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if list.iter().any(|c| c.eq_ignore_ascii_case("own")) {
+        if list.len() > 1 {
+            bail!(
+                "--train-countries {}: `own` stands alone (fit on the --countries panel)",
+                list.join(",")
+            );
+        }
+        return Ok(None);
+    }
+    let mut countries: Vec<String> = list;
+    for c in &args.countries {
+        if !countries.iter().any(|t| t.eq_ignore_ascii_case(c)) {
+            countries.push(c.clone());
+        }
+    }
+    let same = countries.len() == args.countries.len();
+    if same {
+        return Ok(None);
+    }
+    let panel = &sp.panel;
+    let train = build(
+        panel.level,
+        &countries,
+        &sp.dataset.events,
+        &sp.dataset.regions,
+        panel.source,
+        panel.first_month,
+        panel.last_month(),
+    )
+    .context("--train-countries: building the training panel")?;
+    Ok(Some(train))
 }
 
 /// Builds the panel of `args` from a loaded store.
@@ -211,17 +275,25 @@ pub fn run_forecast(store_dir: &Path, quiet: bool, args: ForecastArgs) -> Result
     };
     let src = sp.features();
     let matrix = FeatureMatrix::new(&src);
-    let outlook = forecast(
+    let train = match model {
+        ModelSpec::Hurdle(_) => training_panel(&sp, &args.panel)?,
+        _ => None,
+    };
+    let train_src = train.as_ref().map(|p| sp.features_of(p));
+    let train_matrix = train_src.as_ref().map(FeatureMatrix::new);
+    let outlook = forecast_with_training(
         &model,
         &src,
         &matrix,
+        train_src.as_ref().zip(train_matrix.as_ref()),
         sp.target,
         origin,
         args.horizon,
         args.panel.draws,
         args.panel.seed,
     )?;
-    let metadata = forecast_metadata(panel, &outlook, &model);
+    let mut metadata = forecast_metadata(panel, &outlook, &model);
+    metadata["training_countries"] = json!(train.as_ref().map(|p| &p.countries));
 
     let rows: Vec<SummaryRow> = outlook
         .rows
@@ -401,7 +473,23 @@ pub fn run_evaluate(store_dir: &Path, quiet: bool, args: EvaluateArgs) -> Result
     }
     let src = sp.features();
     let matrix = FeatureMatrix::new(&src);
-    let result = evaluate(&spec, &src, &matrix)?;
+    let train = if spec
+        .models
+        .iter()
+        .any(|m| matches!(m, ModelSpec::Hurdle(_)))
+    {
+        training_panel(&sp, &args.panel)?
+    } else {
+        None
+    };
+    let train_src = train.as_ref().map(|p| sp.features_of(p));
+    let train_matrix = train_src.as_ref().map(FeatureMatrix::new);
+    let result = evaluate_with_training(
+        &spec,
+        &src,
+        &matrix,
+        train_src.as_ref().zip(train_matrix.as_ref()),
+    )?;
     print_evaluation(&sp.panel, &result);
     if let Some(path) = &args.out {
         let doc = json!({
@@ -413,6 +501,8 @@ pub fn run_evaluate(store_dir: &Path, quiet: bool, args: EvaluateArgs) -> Result
                 "source": sp.panel.source.as_str(),
                 "data_months": [sp.panel.first_month.to_string(), sp.panel.last_month().to_string()],
                 "panel": sp.panel.counts,
+                "training_countries": train.as_ref().map(|p| &p.countries),
+                "training_units": train.as_ref().map(|p| p.units.len()),
                 "notes": EVALUATION_NOTES,
             },
             "evaluation": result,

@@ -80,6 +80,20 @@ fn forecast_and_evaluate_on_the_real_data() {
     );
     assert_eq!(text, std::fs::read_to_string(&again).unwrap());
 
+    // Fitted on the forecast panel alone (`own`) instead of the default training panel: the
+    // same cells and months, other numbers.
+    let own = tmp.path().join("own.csv");
+    run_ok(
+        orewatch(&store)
+            .args(["forecast", "--horizon", "2", "--draws", "50"])
+            .args(["--train-countries", "own"])
+            .arg("--out")
+            .arg(&own),
+    );
+    let own_text = std::fs::read_to_string(&own).unwrap();
+    assert_eq!(own_text.lines().count(), text.lines().count());
+    assert_ne!(own_text, text);
+
     // A short evaluation with every model.
     let eval = tmp.path().join("eval.json");
     let out = run_ok(
@@ -115,6 +129,13 @@ fn forecast_and_evaluate_on_the_real_data() {
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&eval).unwrap()).unwrap();
     assert_eq!(doc["evaluation"]["unit_months"], 922 * 2 * 2);
+    assert_eq!(
+        doc["metadata"]["training_countries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        11
+    );
     assert_eq!(doc["evaluation"]["scores"].as_array().unwrap().len(), 6);
     assert_eq!(
         doc["evaluation"]["differences"].as_array().unwrap().len(),
@@ -145,6 +166,10 @@ fn forecast_and_evaluate_on_the_real_data() {
     fails_with(
         orewatch(&store).args(["evaluate", "--from", "2019-01", "--to", "2019-06"]),
         &["2019-06", "horizon"],
+    );
+    fails_with(
+        orewatch(&store).args(["forecast", "--train-countries", "own,NGA"]),
+        &["own", "--train-countries"],
     );
     fails_with(
         orewatch(&store).args(["evaluate", "--from", "2014-13"]),

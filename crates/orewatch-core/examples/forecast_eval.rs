@@ -13,6 +13,12 @@
 //! `FORECAST_NEIGHBOURS=k` (positive sizes from the k training positives of nearest level),
 //! `FORECAST_MAG_FEATURES=a,b` (the magnitude model's own features), `FORECAST_BOOST_WEIGHT=0.5`
 //! (P(y > 0) as a blend of the logistic and the trees);
+//! `FORECAST_TRAIN=BEN,BFA,...` (fit the hurdle models on this country set's panel, features
+//! built by the same code, and predict from the evaluated panel's own features: round 4; the
+//! run then also scores the baselines on the evaluated panel alone and stops unless they equal
+//! the training-panel run's digit for digit);
+//! `FORECAST_MAGNITUDE_OWN_PANEL=1` (with `FORECAST_TRAIN`: only the occurrence is fitted on
+//! the training panel, the magnitude on the evaluated panel);
 //! `FORECAST_MODEL=name`
 //! starts from a named configuration (`hurdle`, `hurdle_v1`) before the knobs apply;
 //! `FORECAST_KEEP_HURDLE=1` scores the frozen `hurdle` next to the configured one (which is then
@@ -25,7 +31,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use orewatch_core::analysis::forecast::evaluate::{evaluate, EvalSpec};
+use orewatch_core::analysis::forecast::evaluate::{evaluate_with_training, EvalSpec};
 use orewatch_core::analysis::forecast::features::{FeatureParams, FeatureSource};
 use orewatch_core::analysis::forecast::model::{FeatureMatrix, HurdleConfig, ModelSpec};
 use orewatch_core::analysis::forecast::panel::{build, Level, Month, Target};
@@ -94,6 +100,33 @@ fn main() {
     }
     let src = FeatureSource::new(&panel, Target::All, &points, &governance, params);
     let matrix = FeatureMatrix::new(&src);
+    // Round 4: an optional wider panel on which the hurdle models are fitted.
+    let train_panel = std::env::var("FORECAST_TRAIN").ok().map(|list| {
+        let codes: Vec<String> = list.split(',').map(str::to_string).collect();
+        build(
+            Level::Cell,
+            &codes,
+            &events,
+            &regions,
+            EventSource::UcdpGed,
+            Month::new(1989, 1),
+            Month::new(2019, 12),
+        )
+        .unwrap()
+    });
+    let train_src = train_panel
+        .as_ref()
+        .map(|p| FeatureSource::new(p, Target::All, &points, &governance, params));
+    let train_matrix = train_src.as_ref().map(FeatureMatrix::new);
+    let training = train_src.as_ref().zip(train_matrix.as_ref());
+    let (fit_src, fit_matrix) = training.unwrap_or((&src, &matrix));
+    if let Some(p) = &train_panel {
+        eprintln!(
+            "training panel: {} cells ({} evaluated)",
+            p.units.len(),
+            panel.units.len()
+        );
+    }
     let built = start.elapsed();
 
     let mut spec = EvalSpec::new(from, to, horizon);
@@ -154,6 +187,9 @@ fn main() {
     if let Ok(k) = std::env::var("FORECAST_NEIGHBOURS") {
         config.magnitude_neighbours = k.parse().unwrap();
     }
+    if let Ok(b) = std::env::var("FORECAST_MAGNITUDE_OWN_PANEL") {
+        config.magnitude_on_evaluated_panel = b == "1";
+    }
     if std::env::var_os("FORECAST_KEEP_HURDLE").is_some() {
         // A named configuration keeps its name (and its random streams); the default,
         // modified by knobs, is called `candidate`.
@@ -166,7 +202,7 @@ fn main() {
     }
     eprintln!("{:?}", spec.models.last().unwrap());
     if std::env::var_os("FORECAST_SPLIT").is_some() {
-        split(&spec, &src, &matrix);
+        split(&spec, &src, &matrix, fit_src, fit_matrix);
         return;
     }
     if std::env::var_os("FORECAST_DEBUG").is_some() {
@@ -174,8 +210,8 @@ fn main() {
             let cutoff = panel.month_index(from).unwrap();
             let fit = orewatch_core::analysis::forecast::model::fit_hurdle(
                 config,
-                &src,
-                &matrix,
+                fit_src,
+                fit_matrix,
                 Target::All,
                 cutoff,
                 1,
@@ -208,8 +244,37 @@ fn main() {
         }
         return;
     }
-    let result = evaluate(&spec, &src, &matrix).unwrap();
+    let result = evaluate_with_training(&spec, &src, &matrix, training).unwrap();
     let done = start.elapsed();
+    for r in &result.refits {
+        eprintln!(
+            "refit {}: {} training rows (h = 1), {:.0} positive",
+            r.cutoff,
+            r.training_rows_h1,
+            r.positive_share_h1 * r.training_rows_h1 as f64
+        );
+    }
+    if training.is_some() {
+        // The scored units, targets and baselines must be the evaluated panel's alone.
+        let mut alone = spec.clone();
+        alone.models.retain(|m| m.is_baseline());
+        let check = evaluate_with_training(&alone, &src, &matrix, None).unwrap();
+        let baselines: Vec<_> = result.scores.iter().filter(|s| s.baseline).collect();
+        assert_eq!(
+            baselines,
+            check.scores.iter().collect::<Vec<_>>(),
+            "baseline scores differ from the evaluated panel's own"
+        );
+        assert_eq!(
+            (result.units, result.unit_months),
+            (check.units, check.unit_months)
+        );
+        eprintln!(
+            "baselines equal the evaluated panel's own run ({} models, every score); check {:.2}s",
+            baselines.len(),
+            start.elapsed().as_secs_f64() - done.as_secs_f64()
+        );
+    }
     eprintln!(
         "units {} origins {} unit-months {} active {:.4}; read {:.2}s panel+features {:.2}s evaluate {:.2}s",
         result.units,
@@ -282,7 +347,13 @@ fn main() {
 
 /// Mean CRPS of the configured hurdle and of conflictology12 by the unit's deadly months among
 /// its last 12 at the origin (diagnostic for the tuning span; single-threaded).
-fn split(spec: &EvalSpec, src: &FeatureSource, matrix: &FeatureMatrix) {
+fn split(
+    spec: &EvalSpec,
+    src: &FeatureSource,
+    matrix: &FeatureMatrix,
+    fit_src: &FeatureSource,
+    fit_matrix: &FeatureMatrix,
+) {
     use orewatch_core::analysis::forecast::model::{
         draw, fit_hurdle, model_key, stream_seed, Fitted,
     };
@@ -307,7 +378,9 @@ fn split(spec: &EvalSpec, src: &FeatureSource, matrix: &FeatureMatrix) {
     let mut buf = Vec::new();
     for t in first..=last {
         if fit.is_none() || panel.month_at(t).month() == 1 {
-            fit = Some(fit_hurdle(config, src, matrix, spec.target, t, spec.horizon).unwrap());
+            fit = Some(
+                fit_hurdle(config, fit_src, fit_matrix, spec.target, t, spec.horizon).unwrap(),
+            );
         }
         let hf = Fitted::Hurdle(fit.as_ref().unwrap());
         let cf = Fitted::Baseline(&c12);

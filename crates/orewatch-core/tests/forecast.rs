@@ -239,3 +239,148 @@ fn evaluation_is_seeded_and_independent_of_threads() {
     let late = EvalSpec::new(Month::new(2019, 1), Month::new(2019, 6), 12);
     assert!(evaluate(&late, &src, &matrix).is_err());
 }
+
+/// Round 4's training-panel path: the hurdle fitted on another panel, scored on the Sahel's.
+#[test]
+fn training_panel_fits_elsewhere_and_scores_the_evaluated_panel() {
+    use orewatch_core::analysis::forecast::evaluate::{
+        evaluate_with_training, fit_hurdle_with_training,
+    };
+    use orewatch_core::analysis::forecast::model::{
+        draw, fit_hurdle, model_key, stream_seed, Fitted, HurdleConfig,
+    };
+    use orewatch_core::analysis::forecast::score::score_sorted;
+    let (events, regions, gov) = (events(), admin0(), governance());
+    let sahel = panel("MLI,BFA,NER", &events, &regions);
+    let src = FeatureSource::new(&sahel, Target::All, &[], &gov, FeatureParams::default());
+    let matrix = FeatureMatrix::new(&src);
+    let wider_codes = "BEN,BFA,CPV,CIV,GMB,GHA,GIN,GNB,LBR,MLI,NER,NGA,SEN,SLE,TGO,MRT";
+    let wider = panel(wider_codes, &events, &regions);
+    let wsrc = FeatureSource::new(&wider, Target::All, &[], &gov, FeatureParams::default());
+    let wmatrix = FeatureMatrix::new(&wsrc);
+    let origin = Month::new(2012, 3);
+    let mut spec = EvalSpec::new(origin, origin, 1);
+    spec.samples = 200;
+    spec.bootstrap_replicates = 20;
+    spec.block_len = 1;
+
+    // 1. Training panel = the evaluated panel (built again): exactly `evaluate`'s result.
+    let sahel2 = panel("MLI,BFA,NER", &events, &regions);
+    let src2 = FeatureSource::new(&sahel2, Target::All, &[], &gov, FeatureParams::default());
+    let matrix2 = FeatureMatrix::new(&src2);
+    let own = evaluate(&spec, &src, &matrix).unwrap();
+    let same = evaluate_with_training(&spec, &src, &matrix, Some((&src2, &matrix2))).unwrap();
+    assert_eq!(own, same);
+
+    // 2. Training on West Africa: same units, outcomes and baselines; the hurdle differs and
+    // its fit saw the wider panel's rows.
+    let wide = evaluate_with_training(&spec, &src, &matrix, Some((&wsrc, &wmatrix))).unwrap();
+    assert_eq!((wide.units, wide.unit_months), (922, 922));
+    let baselines = |e: &orewatch_core::analysis::forecast::evaluate::Evaluation| {
+        e.scores
+            .iter()
+            .filter(|s| s.baseline)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(baselines(&own), baselines(&wide));
+    let hurdle = |e: &orewatch_core::analysis::forecast::evaluate::Evaluation| {
+        e.scores
+            .iter()
+            .find(|s| s.model == "hurdle")
+            .unwrap()
+            .pooled
+            .clone()
+    };
+    assert_ne!(hurdle(&own).crps, hurdle(&wide).crps);
+    assert!(2 * wide.refits[0].training_rows_h1 > 3 * own.refits[0].training_rows_h1);
+
+    // 3. The same number by hand: occurrence fitted on West Africa at the origin, magnitude
+    // on the Sahel (the default's `magnitude_on_evaluated_panel`), draws for each Sahel cell
+    // from the Sahel's own features and series, scored against the Sahel's outcome.
+    let ModelSpec::Hurdle(config) = ModelSpec::parse("hurdle").unwrap() else {
+        unreachable!("hurdle is a hurdle configuration")
+    };
+    let t = sahel.month_index(origin).unwrap();
+    assert!(config.magnitude_on_evaluated_panel);
+    let fit = fit_hurdle(&config, &wsrc, &wmatrix, Target::All, t, 1).unwrap();
+    let own_fit = fit_hurdle(&config, &src, &matrix, Target::All, t, 1).unwrap();
+    let combined = fit.clone().with_magnitude_of(&own_fit);
+    let fitted = Fitted::Hurdle(&combined);
+    let mut buf = Vec::new();
+    let mut crps = 0.0;
+    for u in 0..sahel.units.len() {
+        let series = sahel.series(Target::All, u);
+        let seed = stream_seed(
+            spec.seed,
+            model_key("hurdle"),
+            origin.0 as usize,
+            1,
+            sahel.units[u].id as usize,
+        );
+        draw(&fitted, series, matrix.row(u, t), t, 1, 200, seed, &mut buf);
+        crps += score_sorted(&buf, series[t + 1] as f64).crps;
+    }
+    let by_hand = crps / sahel.units.len() as f64;
+    assert!((hurdle(&wide).crps - by_hand).abs() < 1e-12 * by_hand.max(1.0));
+
+    // 4. Occurrence from the training panel, magnitude (and residual pools) from the
+    // evaluated panel when the configuration says so.
+    let mixed_config = HurdleConfig {
+        magnitude_on_evaluated_panel: true,
+        ..config.clone()
+    };
+    let mixed = fit_hurdle_with_training(
+        &mixed_config,
+        &src,
+        &matrix,
+        Some((&wsrc, &wmatrix)),
+        Target::All,
+        t,
+        1,
+    )
+    .unwrap();
+    assert_eq!(
+        mixed.occurrence_coefficients(1),
+        fit.occurrence_coefficients(1)
+    );
+    assert_ne!(
+        fit.occurrence_coefficients(1),
+        own_fit.occurrence_coefficients(1)
+    );
+    assert_eq!(
+        mixed.magnitude_coefficients(1),
+        own_fit.magnitude_coefficients(1)
+    );
+    assert_ne!(
+        fit.magnitude_coefficients(1),
+        own_fit.magnitude_coefficients(1)
+    );
+
+    // 5. No leakage: the West Africa fit at the origin sees nothing after it.
+    let before: Vec<Event> = events
+        .iter()
+        .filter(|e| Month::of_date(e.date_start) <= origin)
+        .cloned()
+        .collect();
+    let wider_cut = panel(wider_codes, &before, &regions);
+    let csrc = FeatureSource::new(&wider_cut, Target::All, &[], &gov, FeatureParams::default());
+    let cmatrix = FeatureMatrix::new(&csrc);
+    let cut = evaluate_with_training(&spec, &src, &matrix, Some((&csrc, &cmatrix))).unwrap();
+    assert_eq!(hurdle(&cut), hurdle(&wide));
+
+    // 6. A training panel over other months is refused.
+    let short = build(
+        Level::Cell,
+        &codes(wider_codes),
+        &events,
+        &regions,
+        EventSource::UcdpGed,
+        Month::new(1990, 1),
+        Month::new(2019, 12),
+    )
+    .unwrap();
+    let ssrc = FeatureSource::new(&short, Target::All, &[], &gov, FeatureParams::default());
+    let smatrix = FeatureMatrix::new(&ssrc);
+    assert!(evaluate_with_training(&spec, &src, &matrix, Some((&ssrc, &smatrix))).is_err());
+}

@@ -16,12 +16,21 @@
 //! Brier(≥ 1) each non-baseline model is compared with the best baseline on that score: the
 //! mean paired difference (model − baseline; negative is better) with a 90% moving-block
 //! bootstrap interval, blocks of `block_len` consecutive origins.
+//!
+//! Training panel ([`evaluate_with_training`]): the hurdle models may be FITTED on another
+//! panel (e.g. all of West Africa, for more positive cell-months per fit) while everything
+//! scored stays the evaluated panel's: its units, targets, features at the origin, the history
+//! mixture's own months and the baselines. Both panels must cover the same months (same month
+//! indexes) and be built with the same code and target; the fit at origin t uses only the
+//! training panel's data ≤ t, as on one panel. Events count in a panel only when their country
+//! is one of the panel's, so a border cell's series can differ between the two panels: the
+//! evaluated panel's series are the ones scored.
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::features::FeatureSource;
-use super::model::{draw, fit_hurdle, FeatureMatrix, Fitted, HurdleFit, ModelSpec};
+use super::model::{draw, fit_hurdle, FeatureMatrix, Fitted, HurdleConfig, HurdleFit, ModelSpec};
 use super::panel::{Month, Target};
 use super::score::{average_precision, block_bootstrap_interval, score_sorted, ScoreSummary};
 use crate::analysis::AnalysisError;
@@ -195,7 +204,67 @@ pub fn evaluate(
     src: &FeatureSource,
     matrix: &FeatureMatrix,
 ) -> Result<Evaluation, AnalysisError> {
+    evaluate_with_training(spec, src, matrix, None)
+}
+
+/// Refuses a training panel that does not cover the evaluated panel's months (the month
+/// indexes of the two must mean the same months).
+pub fn check_training(
+    src: &FeatureSource,
+    training: Option<(&FeatureSource, &FeatureMatrix)>,
+) -> Result<(), AnalysisError> {
+    let (panel, Some((fit_src, _))) = (src.panel(), training) else {
+        return Ok(());
+    };
+    let fit_panel = fit_src.panel();
+    if fit_panel.first_month != panel.first_month || fit_panel.n_months != panel.n_months {
+        return Err(AnalysisError::Data(format!(
+            "the training panel covers {} to {}, the evaluated panel {} to {}: they must cover \
+             the same months",
+            fit_panel.first_month,
+            fit_panel.last_month(),
+            panel.first_month,
+            panel.last_month()
+        )));
+    }
+    Ok(())
+}
+
+/// Fits `config` on outcomes up to month index `cutoff`: on the training panel when there is
+/// one (with the magnitude on the evaluated panel when `magnitude_on_evaluated_panel`), else
+/// on the evaluated panel. Call [`check_training`] first.
+pub fn fit_hurdle_with_training(
+    config: &HurdleConfig,
+    src: &FeatureSource,
+    matrix: &FeatureMatrix,
+    training: Option<(&FeatureSource, &FeatureMatrix)>,
+    target: Target,
+    cutoff: usize,
+    horizon: usize,
+) -> Result<HurdleFit, AnalysisError> {
+    let Some((fit_src, fit_matrix)) = training else {
+        return fit_hurdle(config, src, matrix, target, cutoff, horizon);
+    };
+    let fit = fit_hurdle(config, fit_src, fit_matrix, target, cutoff, horizon)?;
+    if config.magnitude_on_evaluated_panel {
+        let own = fit_hurdle(config, src, matrix, target, cutoff, horizon)?;
+        Ok(fit.with_magnitude_of(&own))
+    } else {
+        Ok(fit)
+    }
+}
+
+/// As [`evaluate`], with the hurdle models fitted on `training` (another panel's features and
+/// feature matrix, same months and target) instead of the evaluated panel. `None` fits on the
+/// evaluated panel (= [`evaluate`]).
+pub fn evaluate_with_training(
+    spec: &EvalSpec,
+    src: &FeatureSource,
+    matrix: &FeatureMatrix,
+    training: Option<(&FeatureSource, &FeatureMatrix)>,
+) -> Result<Evaluation, AnalysisError> {
     let panel = src.panel();
+    check_training(src, training)?;
     if !(1..=36).contains(&spec.horizon) {
         return Err(AnalysisError::bad(
             "horizon",
@@ -273,9 +342,16 @@ pub fn evaluate(
             .models
             .iter()
             .map(|m| match m {
-                ModelSpec::Hurdle(config) => {
-                    fit_hurdle(config, src, matrix, spec.target, cutoff, spec.horizon).map(Some)
-                }
+                ModelSpec::Hurdle(config) => fit_hurdle_with_training(
+                    config,
+                    src,
+                    matrix,
+                    training,
+                    spec.target,
+                    cutoff,
+                    spec.horizon,
+                )
+                .map(Some),
                 _ => Ok(None),
             })
             .collect::<Result<Vec<_>, _>>()?;

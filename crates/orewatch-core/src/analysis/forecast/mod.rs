@@ -8,7 +8,8 @@
 //! - [`model`]: the baselines and the hurdle model, drawing samples.
 //! - [`outlook`]: forecasts from one origin with their summaries.
 //! - [`score`]: scoring rules (CRPS, Brier, average precision, coverage, PIT, bootstrap).
-//! - [`evaluate`]: rolling-origin evaluation against the baselines.
+//! - [`evaluate`]: rolling-origin evaluation against the baselines; the hurdle may be fitted
+//!   on a wider training panel than the one scored (round 4: the Sahel and its neighbours).
 //!
 //! Units: fatalities are counts of people (UCDP GED `best`), months are calendar months,
 //! horizons count months after the origin (the last observed month).

@@ -10,8 +10,9 @@
 
 use serde::Serialize;
 
+use super::evaluate::{check_training, fit_hurdle_with_training};
 use super::features::FeatureSource;
-use super::model::{draw, fit_hurdle, model_key, stream_seed, FeatureMatrix, Fitted, ModelSpec};
+use super::model::{draw, model_key, stream_seed, FeatureMatrix, Fitted, ModelSpec};
 use super::panel::{Month, Target};
 use super::score::quantile_type7;
 use crate::analysis::AnalysisError;
@@ -84,7 +85,28 @@ pub fn forecast(
     samples: usize,
     seed: u64,
 ) -> Result<Outlook, AnalysisError> {
+    forecast_with_training(
+        spec, src, matrix, None, target, origin, horizon, samples, seed,
+    )
+}
+
+/// As [`forecast`], with a hurdle model fitted on `training` (another panel's features, same
+/// months and target; see [`super::evaluate::evaluate_with_training`]) and drawn from the
+/// forecast panel's own features and months.
+#[allow(clippy::too_many_arguments)]
+pub fn forecast_with_training(
+    spec: &ModelSpec,
+    src: &FeatureSource,
+    matrix: &FeatureMatrix,
+    training: Option<(&FeatureSource, &FeatureMatrix)>,
+    target: Target,
+    origin: Month,
+    horizon: usize,
+    samples: usize,
+    seed: u64,
+) -> Result<Outlook, AnalysisError> {
     let panel = src.panel();
+    check_training(src, training)?;
     if !(1..=36).contains(&horizon) {
         return Err(AnalysisError::bad("horizon", horizon, "1 to 36 months"));
     }
@@ -103,7 +125,9 @@ pub fn forecast(
         )
     })?;
     let fit = match spec {
-        ModelSpec::Hurdle(config) => Some(fit_hurdle(config, src, matrix, target, t, horizon)?),
+        ModelSpec::Hurdle(config) => Some(fit_hurdle_with_training(
+            config, src, matrix, training, target, t, horizon,
+        )?),
         _ => None,
     };
     let model = match &fit {
