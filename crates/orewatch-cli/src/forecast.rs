@@ -68,7 +68,7 @@ pub struct PanelArgs {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "MLI,BFA,NER,MRT,SEN,GIN,CIV,GHA,TGO,BEN,NGA"
+        default_value = TRAIN_COUNTRIES_DEFAULT
     )]
     pub train_countries: Vec<String>,
 }
@@ -616,4 +616,21 @@ pub fn print_evaluation(panel: &Panel, e: &Evaluation) {
         );
     }
     println!("\nNotes: {EVALUATION_NOTES}");
+}
+
+/// `--train-countries`' default as clap needs it (a literal): the core's
+/// [`orewatch_core::analysis::forecast::model::DEFAULT_TRAIN_COUNTRIES`], checked by a test.
+const TRAIN_COUNTRIES_DEFAULT: &str = "MLI,BFA,NER,MRT,SEN,GIN,CIV,GHA,TGO,BEN,NGA";
+
+#[cfg(test)]
+mod tests {
+    use orewatch_core::analysis::forecast::model::DEFAULT_TRAIN_COUNTRIES;
+
+    #[test]
+    fn train_countries_default_is_the_cores() {
+        assert_eq!(
+            super::TRAIN_COUNTRIES_DEFAULT,
+            DEFAULT_TRAIN_COUNTRIES.join(",")
+        );
+    }
 }

@@ -2,7 +2,8 @@
 //! Mali, Burkina Faso and Niger, per 0.5° PRIO-GRID cell, with honest uncertainty.
 //!
 //! - a map of P(at least one death in the 12 months after the data's last month) per cell,
-//!   from the default (hurdle) model, with the mine sites on top;
+//!   from the default (hurdle) model fitted on the Sahel and its neighbours
+//!   (`DEFAULT_TRAIN_COUNTRIES`, as `orewatch forecast` by default), with the mine sites on top;
 //! - fan charts (5–95% and 25–75% bands, median, mean) for the cells of the most exposed mine
 //!   sites (the Exposure section's ranking), after their last 24 observed months;
 //! - the evaluation table: every model and the VIEWS baselines on origins 2014-01..2018-12,
@@ -14,11 +15,13 @@
 use std::fmt::Write as _;
 
 use orewatch_core::analysis::events::stated_coverage;
-use orewatch_core::analysis::forecast::evaluate::{evaluate, EvalSpec, Evaluation};
+use orewatch_core::analysis::forecast::evaluate::{evaluate_with_training, EvalSpec, Evaluation};
 use orewatch_core::analysis::forecast::features::{FeatureParams, FeatureSource};
 use orewatch_core::analysis::forecast::grid::{GridCell, CELL_DEG};
-use orewatch_core::analysis::forecast::model::{FeatureMatrix, ModelSpec};
-use orewatch_core::analysis::forecast::outlook::{forecast, p_any_over_horizon, Outlook};
+use orewatch_core::analysis::forecast::model::{FeatureMatrix, ModelSpec, DEFAULT_TRAIN_COUNTRIES};
+use orewatch_core::analysis::forecast::outlook::{
+    forecast_with_training, p_any_over_horizon, Outlook,
+};
 use orewatch_core::analysis::forecast::panel::{
     build, mine_points, months_of_coverage, Level, Month, Target,
 };
@@ -91,11 +94,42 @@ pub fn build_outlook_input(
         FeatureParams::default(),
     );
     let matrix = FeatureMatrix::new(&src);
+    // The default model is fitted on the Sahel and its neighbours, as `orewatch forecast`
+    // does by default; forecasts and scores stay those of the Sahel panel's cells.
+    let mut train_countries: Vec<String> = DEFAULT_TRAIN_COUNTRIES
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for c in &countries {
+        if !train_countries.contains(c) {
+            train_countries.push(c.clone());
+        }
+    }
+    let train_panel = build(
+        Level::Cell,
+        &train_countries,
+        &dataset.events,
+        &dataset.regions,
+        EventSource::UcdpGed,
+        first,
+        last,
+    )
+    .map_err(|e| e.to_string())?;
+    let train_src = FeatureSource::new(
+        &train_panel,
+        Target::All,
+        &sites,
+        &dataset.governance,
+        FeatureParams::default(),
+    );
+    let train_matrix = FeatureMatrix::new(&train_src);
+    let training = Some((&train_src, &train_matrix));
     let model = ModelSpec::parse("hurdle").map_err(|e| e.to_string())?;
-    let outlook = forecast(
+    let outlook = forecast_with_training(
         &model,
         &src,
         &matrix,
+        training,
         Target::All,
         last,
         OUTLOOK_HORIZON,
@@ -104,10 +138,11 @@ pub fn build_outlook_input(
     )
     .map_err(|e| e.to_string())?;
     let evaluation = if with_evaluation {
-        evaluate(
+        evaluate_with_training(
             &EvalSpec::new(Month::new(2014, 1), Month::new(2018, 12), 12),
             &src,
             &matrix,
+            training,
         )
         .map_err(|e| e.to_string())
     } else {
@@ -158,11 +193,12 @@ pub fn outlook_section(input: &BriefInput) -> String {
     let likely = p12.iter().filter(|&&(lo, _)| lo >= 0.5).count();
     let _ = write!(
         s,
-        r#"<p class="lede">Chance of at least one death from organised violence (UCDP GED, best estimate) in each of the {} 0.5° PRIO-GRID cells of Mali, Burkina Faso and Niger between {} and {}, from the hurdle model fitted on all months up to {} ({} draws per cell-month). The map shows a lower bound, the largest monthly chance; {} more likely than not to see a death in at least one month. The data end in {}: with a current GED download the same command forecasts from today.</p>"#,
+        r#"<p class="lede">Chance of at least one death from organised violence (UCDP GED, best estimate) in each of the {} 0.5° PRIO-GRID cells of Mali, Burkina Faso and Niger between {} and {}, from the hurdle model fitted on all months up to {} (its chance of a death fitted on the cells of these countries and their neighbours in the data, {}; its sizes on these countries' own cells; {} draws per cell-month). The map shows a lower bound, the largest monthly chance; {} more likely than not to see a death in at least one month. The data end in {}: with a current GED download the same command forecasts from today.</p>"#,
         o.units.len(),
         first,
         last,
         o.outlook.origin,
+        DEFAULT_TRAIN_COUNTRIES.join(", "),
         o.outlook.samples,
         if likely == 1 {
             "1 cell is".to_string()

@@ -117,6 +117,15 @@ impl ModelSpec {
     }
 }
 
+/// Countries whose panel the hurdle models are fitted on by default (the evaluated countries
+/// are always added): the Sahel (MLI, BFA, NER) and its bordering countries that the shipped
+/// GED file holds. Frozen in round 4 of the evaluation (bench/RESULTS.md, forecast_eval: ~7×
+/// as many positive cell-months per fit as the Sahel panel alone). Used by the CLI's
+/// `--train-countries` default and the brief's Outlook section.
+pub const DEFAULT_TRAIN_COUNTRIES: [&str; 11] = [
+    "MLI", "BFA", "NER", "MRT", "SEN", "GIN", "CIV", "GHA", "TGO", "BEN", "NGA",
+];
+
 /// The hurdle model's configuration. `Default` is the configuration frozen after the second
 /// tuning round on origins up to 2012-12 (targets ≤ 2013-12); see bench/RESULTS.md,
 /// forecast_eval.
