@@ -30,7 +30,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::features::FeatureSource;
-use super::model::{draw, fit_hurdle, FeatureMatrix, Fitted, HurdleConfig, HurdleFit, ModelSpec};
+use super::model::{
+    draw, fit_hurdle, fit_hurdle_magnitude, FeatureMatrix, Fitted, HurdleConfig, HurdleFit,
+    ModelSpec,
+};
 use super::panel::{Month, Target};
 use super::score::{average_precision, block_bootstrap_interval, score_sorted, ScoreSummary};
 use crate::analysis::AnalysisError;
@@ -247,7 +250,7 @@ pub fn fit_hurdle_with_training(
     };
     let fit = fit_hurdle(config, fit_src, fit_matrix, target, cutoff, horizon)?;
     if config.magnitude_on_evaluated_panel {
-        let own = fit_hurdle(config, src, matrix, target, cutoff, horizon)?;
+        let own = fit_hurdle_magnitude(config, src, matrix, target, cutoff, horizon)?;
         Ok(fit.with_magnitude_of(&own))
     } else {
         Ok(fit)

@@ -393,6 +393,34 @@ pub fn fit_hurdle(
     cutoff: usize,
     horizon: usize,
 ) -> Result<HurdleFit, AnalysisError> {
+    fit_hurdle_parts(config, src, matrix, target, cutoff, horizon, true)
+}
+
+/// Only the magnitude part of [`fit_hurdle`] (coefficients, residual pools, levels): the
+/// occurrence is left empty, to be taken from another fit ([`HurdleFit::with_magnitude_of`]
+/// on that fit). The magnitude does not depend on the occurrence, so it is the same as
+/// [`fit_hurdle`]'s.
+pub fn fit_hurdle_magnitude(
+    config: &HurdleConfig,
+    src: &FeatureSource,
+    matrix: &FeatureMatrix,
+    target: Target,
+    cutoff: usize,
+    horizon: usize,
+) -> Result<HurdleFit, AnalysisError> {
+    fit_hurdle_parts(config, src, matrix, target, cutoff, horizon, false)
+}
+
+/// [`fit_hurdle`], with the occurrence (logistic and trees) fitted only when `fit_occurrence`.
+fn fit_hurdle_parts(
+    config: &HurdleConfig,
+    src: &FeatureSource,
+    matrix: &FeatureMatrix,
+    target: Target,
+    cutoff: usize,
+    horizon: usize,
+    fit_occurrence: bool,
+) -> Result<HurdleFit, AnalysisError> {
     let panel = src.panel();
     let columns = config.columns()?;
     let t0 = config.min_history_months;
@@ -454,14 +482,15 @@ pub fn fit_hurdle(
         };
         let y: Vec<u32> = keys[..n].iter().map(|&(t, u)| series[u][t + h]).collect();
         let any: Vec<bool> = y.iter().map(|&v| v > 0).collect();
-        let occurrence =
-            if config.boost.is_none() || config.boost_from_logistic || config.boost_weight < 1.0 {
-                let beta = logistic(&design, &any, config.lambda_occurrence, start.as_deref());
-                start = Some(beta.clone());
-                beta
-            } else {
-                Vec::new()
-            };
+        let occurrence = if fit_occurrence
+            && (config.boost.is_none() || config.boost_from_logistic || config.boost_weight < 1.0)
+        {
+            let beta = logistic(&design, &any, config.lambda_occurrence, start.as_deref());
+            start = Some(beta.clone());
+            beta
+        } else {
+            Vec::new()
+        };
         let positives: Vec<usize> = (0..n).filter(|&i| any[i]).collect();
         let mut pos_rows: Vec<f64> = Vec::with_capacity(positives.len() * km);
         for &i in &positives {
@@ -508,7 +537,7 @@ pub fn fit_hurdle(
             levels,
         });
     }
-    if let Some(params) = &config.boost {
+    if let (true, Some(params)) = (fit_occurrence, &config.boost) {
         let bins = Bins::fit(&raw, N_FEATURES, &columns, params.bins);
         let mut codes = Vec::with_capacity(keys.len() * columns.len());
         let mut buf = Vec::with_capacity(columns.len());
