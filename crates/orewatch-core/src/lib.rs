@@ -15,3 +15,5 @@ pub mod ingest;
 pub mod model;
 pub mod scenario;
 pub mod spatial;
+#[cfg(test)]
+mod test_util;

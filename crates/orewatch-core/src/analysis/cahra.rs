@@ -1149,18 +1149,18 @@ pub fn site_verdict(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::analysis::events::{CoverageBasis, FileCoverage};
     use crate::model::{Region, Site};
     use geo_types::{polygon, MultiPolygon};
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
     /// GED stated to cover 2000-01-01 .. 2019-12-31.
-    fn coverage() -> SourceCoverage {
+    pub(crate) fn coverage() -> SourceCoverage {
         SourceCoverage {
             source: EventSource::UcdpGed,
             start: d(2000, 1, 1),

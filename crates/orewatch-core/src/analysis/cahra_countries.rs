@@ -307,29 +307,9 @@ pub fn combine(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::events::{CoverageBasis, FileCoverage};
+    use crate::analysis::cahra::tests::{coverage, d};
     use crate::model::{Event, ViolenceType};
-    use chrono::NaiveDate;
     use geo_types::{polygon, MultiPolygon};
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    /// GED stated to cover 2000-01-01 .. 2019-12-31.
-    fn coverage() -> SourceCoverage {
-        SourceCoverage {
-            source: EventSource::UcdpGed,
-            start: d(2000, 1, 1),
-            end: d(2019, 12, 31),
-            files: vec![FileCoverage {
-                path: "ged_2000_2019.csv".into(),
-                start: d(2000, 1, 1),
-                end: d(2019, 12, 31),
-                basis: CoverageBasis::FileName,
-            }],
-        }
-    }
 
     fn region(id: &str, level: u8, iso3: &str, x0: f64, x1: f64) -> Region {
         Region {

@@ -735,13 +735,7 @@ mod tests {
 
     #[test]
     fn multiplied_cells_equal_divided_cells_on_random_points_and_far_longitudes() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::test_util::uniform_sequence(0x9e37_79b9_7f4a_7c15u64);
         for hint in [0.1, 0.2248, 0.4013, 3.0] {
             let g = GridSpec::with_cell(hint);
             for _ in 0..200_000 {
@@ -813,13 +807,7 @@ mod tests {
             },
             |id| id,
         );
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::test_util::uniform_sequence(0x2545_f491_4f6c_dd1du64);
         let mut points: Vec<(f64, f64)> = (0..200_000)
             .map(|_| (-90.0 + 180.0 * next(), -180.0 + 360.0 * next()))
             .collect();

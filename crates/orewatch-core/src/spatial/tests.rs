@@ -192,13 +192,7 @@ fn non_finite_points_match_nothing_but_keep_ids() {
 #[test]
 fn many_sites_with_a_coarsened_grid_equal_brute_force() {
     // A fixed linear congruential sequence (no seed handling needed, reproducible).
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    let mut next = || {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut next = crate::test_util::uniform_sequence(0x2545_f491_4f6c_dd1du64);
     let sites: Vec<(f64, f64)> = (0..3000)
         .map(|_| (-35.0 + 72.0 * next(), -18.0 + 70.0 * next()))
         .collect();

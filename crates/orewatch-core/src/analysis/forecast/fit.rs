@@ -321,13 +321,7 @@ mod tests {
     fn logistic_is_bitwise_the_same_on_any_thread_count() {
         // 600,000 rows = 147 chunks of 4,096: the chunks' sums must be added in one order.
         let n = 600_000;
-        let mut z = 12345u64;
-        let mut next = || {
-            z = z
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (z >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::test_util::uniform_sequence(12345u64);
         let mut rows = Vec::with_capacity(3 * n);
         let mut y = Vec::with_capacity(n);
         for _ in 0..n {
