@@ -26,11 +26,13 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use orewatch_core::model::{Dataset, EventSource};
 use orewatch_core::scenario::compare::{compare, PairComparison};
-use orewatch_core::scenario::engine::{results, simulate_timed, DataLinks, NoData, OutputResult};
+use orewatch_core::scenario::engine::{
+    results, simulate_with, DataLinks, Keep, NoData, OutputResult,
+};
 use orewatch_core::scenario::links::{EventDeaths, LinkNeeds, Resolved, StoreLinks};
 use orewatch_core::scenario::model::{parse_model, Kind, Model, Provenance};
 use orewatch_core::scenario::schema::json_schema;
-use orewatch_core::scenario::sensitivity::{sensitivity, Sensitivity};
+use orewatch_core::scenario::sensitivity::{sensitivity, Sensitivity, SUBSAMPLE};
 use orewatch_store::{Manifest, Store, Table};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -333,7 +335,8 @@ fn run_one(
     };
     watch.lap("links");
     let started = Instant::now();
-    let (sim, stage) = simulate_timed(model, draws, seed, data)?;
+    // Sensitivity reads the first SUBSAMPLE draws of each input; nothing else is kept whole.
+    let (sim, stage) = simulate_with(model, draws, seed, data, Keep::InputPrefix(SUBSAMPLE))?;
     watch.lap("simulate");
     let res = results(model, &sim);
     let simulated = started.elapsed();

@@ -16,7 +16,7 @@
 
 use serde::Serialize;
 
-use super::engine::{simulate, summarise, DataLinks, Draws, RunError, Summary};
+use super::engine::{simulate_with, summarise, DataLinks, Draws, Keep, RunError, Summary};
 use super::model::{Direction, Model};
 
 /// One output compared between scenarios A and B.
@@ -110,7 +110,8 @@ pub fn compare_draws(
 }
 
 /// Simulates every model with the same `n` and `seed`, then compares every pair (i < j).
-/// Returns the draws too (for per-scenario results) in input order.
+/// Returns the draws too (for per-scenario results) in input order: the outputs' draws only
+/// (no variable is kept, see [`Keep`]).
 pub fn compare(
     models: &[Model],
     n: usize,
@@ -119,7 +120,7 @@ pub fn compare(
 ) -> Result<(Vec<Draws>, Vec<PairComparison>), RunError> {
     let draws = models
         .iter()
-        .map(|m| simulate(m, n, seed, data))
+        .map(|m| simulate_with(m, n, seed, data, Keep::InputPrefix(0)).map(|(d, _)| d))
         .collect::<Result<Vec<_>, _>>()?;
     let mut pairs = Vec::new();
     for i in 0..models.len() {

@@ -202,12 +202,24 @@ impl Dist {
         lower: Option<f64>,
         upper: Option<f64>,
     ) -> Result<Vec<f64>, String> {
-        let (sampler, lo, hi) = self.sampler(lower, upper)?;
+        let sampler = self.chunk_sampler(lower, upper)?;
         let mut out = vec![0.0; n];
         out.par_chunks_mut(STREAM_CHUNK)
             .enumerate()
-            .try_for_each(|(c, chunk)| sampler.fill(&mut chunk_rng(stream, c), chunk, lo, hi))?;
+            .try_for_each(|(c, chunk)| sampler.fill_chunk(stream, c, chunk))?;
         Ok(out)
+    }
+
+    /// The distribution (truncated to [lower, upper] when given) ready to draw the chunks of
+    /// a chunked stream one at a time: [`ChunkSampler::fill_chunk`] of every chunk gives
+    /// exactly the draws of [`Dist::sample_chunked`].
+    pub fn chunk_sampler(
+        &self,
+        lower: Option<f64>,
+        upper: Option<f64>,
+    ) -> Result<ChunkSampler, String> {
+        let (sampler, lo, hi) = self.sampler(lower, upper)?;
+        Ok(ChunkSampler { sampler, lo, hi })
     }
 
     fn sampler(
@@ -223,6 +235,30 @@ impl Dist {
             return Err(format!("lower bound {lo} is above upper bound {hi}"));
         }
         Ok((sampler, lo, hi))
+    }
+}
+
+/// A checked distribution with its truncation bounds, drawing chunk by chunk
+/// ([`Dist::chunk_sampler`]).
+pub struct ChunkSampler {
+    sampler: Sampler,
+    lo: f64,
+    hi: f64,
+}
+
+impl ChunkSampler {
+    /// Fills `out` (at most [`STREAM_CHUNK`] values) with the first `out.len()` draws of chunk
+    /// `chunk` of the stream `stream`: draws `chunk·STREAM_CHUNK …` of that stream.
+    pub fn fill_chunk(&self, stream: u64, chunk: usize, out: &mut [f64]) -> Result<(), String> {
+        debug_assert!(out.len() <= STREAM_CHUNK);
+        self.fill_from(&mut chunk_rng(stream, chunk), out)
+    }
+
+    /// Fills `out` with the next `out.len()` draws of `rng`: successive calls on a chunk's
+    /// generator ([`chunk_rng`]) continue its draws, so blocks filled one after another equal
+    /// one [`ChunkSampler::fill_chunk`] of their total length.
+    pub fn fill_from<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) -> Result<(), String> {
+        self.sampler.fill(rng, out, self.lo, self.hi)
     }
 }
 

@@ -13,8 +13,13 @@
 //! ([`super::correlate`]): the inputs' draws are reordered, never changed.
 //!
 //! Inputs are sampled in parallel (rayon, one task per variable and chunk: results do not
-//! depend on the number of threads); expressions are then evaluated in dependency order, vectorised over
-//! all draws.
+//! depend on the number of threads); expressions are then evaluated in dependency order,
+//! vectorised over blocks of draws. A run that keeps every variable ([`Keep::All`]) holds each
+//! input and expression variable as a whole column; a run that keeps only the outputs and a
+//! prefix of the inputs ([`Keep::InputPrefix`], the CLI's `scenario run` and `compare`) draws
+//! and evaluates stream chunk by stream chunk in small reused buffers instead — the same
+//! outputs, bit for bit, in a fraction of the memory (at 10⁶ draws most of a run's time was
+//! the kernel handing out fresh pages for columns used once).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -26,7 +31,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::correlate::{self, from_order_key, order_key};
-use super::model::{Aspect, Direction, Kind, Model};
+use super::dist::ChunkSampler;
+use super::expr::{Bound, Expr, Scratch, CHUNK};
+use super::model::{Aspect, Direction, Kind, Model, Variable};
 
 /// Turns a data-linked input (`data = "exposure.fatalities(…)"`) into draws.
 pub trait DataLinks: Sync {
@@ -78,13 +85,30 @@ fn splitmix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Every variable's and output's draws.
+/// The draws of a run: every output's `n` draws, and the variables' draws that the run kept
+/// ([`Keep`]).
 #[derive(Debug, Clone)]
 pub struct Draws {
     pub n: usize,
     pub seed: u64,
+    /// [`Keep::All`]: every variable's `n` draws. [`Keep::InputPrefix`]: the first draws of
+    /// each random input (distribution or data link) only.
     pub variables: BTreeMap<String, Vec<f64>>,
     pub outputs: BTreeMap<String, Vec<f64>>,
+}
+
+/// Which variables' draws a run keeps besides the outputs. Either way the outputs (and any
+/// kept draws) are the same, bit for bit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Every variable's `n` draws (inputs and expressions), each a whole column.
+    All,
+    /// The first `rows` draws of each random input (for sensitivity on a prefix, see
+    /// [`super::sensitivity`]), no expression variable. Inputs that are neither data links
+    /// nor correlated are then drawn and evaluated block by block, never held whole: a
+    /// million-draw run touches a fraction of the memory (the outputs, links and correlated
+    /// inputs), which is most of its time.
+    InputPrefix(usize),
 }
 
 /// A run error: which variable or output, and why.
@@ -97,14 +121,16 @@ pub struct RunError {
     pub message: String,
 }
 
-/// Wall-clock time of each stage of [`simulate_timed`].
+/// Wall-clock time of each stage of [`simulate_with`].
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Timings {
-    /// Drawing every random input (distributions and data links).
+    /// Drawing the random inputs held whole: all of them with [`Keep::All`]; the data links
+    /// and the correlated inputs with [`Keep::InputPrefix`].
     pub sample: Duration,
     /// Imposing the rank correlations (Iman–Conover).
     pub correlate: Duration,
-    /// Evaluating the expressions and outputs.
+    /// Evaluating the expressions and outputs (with [`Keep::InputPrefix`], drawing the other
+    /// inputs block by block too).
     pub evaluate: Duration,
 }
 
@@ -125,18 +151,42 @@ pub fn simulate_timed(
     seed: u64,
     data: &dyn DataLinks,
 ) -> Result<(Draws, Timings), RunError> {
+    simulate_with(model, n, seed, data, Keep::All)
+}
+
+/// Draws `n` samples of every output, keeping the variables' draws that `keep` says, with the
+/// time each stage took.
+pub fn simulate_with(
+    model: &Model,
+    n: usize,
+    seed: u64,
+    data: &dyn DataLinks,
+    keep: Keep,
+) -> Result<(Draws, Timings), RunError> {
     let fail = |line: usize, name: &str, message: String| RunError {
         file: model.file.clone(),
         line,
         name: name.to_string(),
         message,
     };
+    let correlated: Vec<&str> = model
+        .correlations
+        .iter()
+        .flat_map(|c| [c.a.as_str(), c.b.as_str()])
+        .collect();
+    // Inputs drawn whole before evaluation: every one with `Keep::All`; otherwise those that
+    // must be (a data link yields its draws at once, Iman–Conover reorders whole columns).
+    let whole = |v: &Variable| match (&v.kind, keep) {
+        (Kind::Expr(_), _) => false,
+        (_, Keep::All) | (Kind::Data(_), _) => true,
+        (Kind::Dist { .. }, Keep::InputPrefix(_)) => correlated.contains(&v.name.as_str()),
+    };
     let mut timings = Timings::default();
     let started = Instant::now();
     let random: Vec<(String, Vec<f64>)> = model
         .variables
         .par_iter()
-        .filter(|v| !matches!(v.kind, Kind::Expr(_)))
+        .filter(|v| whole(v))
         .map(|v| {
             let stream = stream_seed(seed, &v.name);
             let draws = match &v.kind {
@@ -167,7 +217,10 @@ pub fn simulate_timed(
     }
     timings.correlate = started.elapsed();
     let started = Instant::now();
-    let (variables, outputs) = evaluate(model, values, n)?;
+    let (variables, outputs) = match keep {
+        Keep::All => evaluate(model, values, n)?,
+        Keep::InputPrefix(rows) => evaluate_blocks(model, &values, n, seed, rows)?,
+    };
     timings.evaluate = started.elapsed();
     Ok((
         Draws {
@@ -220,6 +273,236 @@ pub fn evaluate(
     Ok((values, outputs))
 }
 
+/// Where a name's values come from in [`evaluate_blocks`].
+enum Source<'a> {
+    /// A column drawn whole (data link, correlated input).
+    Whole(&'a [f64]),
+    /// The `i`-th input drawn block by block.
+    Drawn(usize),
+    /// The scenario's duration in years (a constant).
+    Duration,
+    /// The `i`-th expression variable, evaluated for the block.
+    Derived(usize),
+}
+
+/// One stream chunk's share of the columns [`evaluate_blocks`] writes: each output's rows and
+/// each block-drawn input's kept rows (empty past the kept prefix).
+struct ChunkColumns<'a> {
+    outputs: Vec<&'a mut [f64]>,
+    kept: Vec<&'a mut [f64]>,
+}
+
+/// Per-thread buffers of [`evaluate_blocks`].
+struct BlockBuffers {
+    /// One block of each block-drawn input.
+    drawn: Vec<Vec<f64>>,
+    /// One block of each expression variable.
+    derived: Vec<Vec<f64>>,
+    duration: Vec<f64>,
+    scratch: Scratch,
+}
+
+/// The outputs over `n` rows, evaluated stream chunk by stream chunk ([`STREAM_CHUNK`]
+/// rows, in parallel) and within a chunk block by block ([`CHUNK`] rows): for each block
+/// the inputs not in `whole` draw their next values from their chunk's generator (the same
+/// draws as [`super::dist::Dist::sample_chunked`]), then the expression variables and the
+/// outputs are evaluated, every input's and expression variable's block held in a reused
+/// per-thread buffer (a few hundred KiB in all, in cache) — so no column but the outputs,
+/// the whole inputs and the kept prefixes is ever allocated. Every row gets the
+/// floating-point operations of [`evaluate`], so the outputs are the same bits. Returns the
+/// first `kept_rows` draws of every random input, and the outputs.
+fn evaluate_blocks(
+    model: &Model,
+    whole: &Columns,
+    n: usize,
+    seed: u64,
+    kept_rows: usize,
+) -> Result<(Columns, Columns), RunError> {
+    let fail = |line: usize, name: &str, message: String| RunError {
+        file: model.file.clone(),
+        line,
+        name: name.to_string(),
+        message,
+    };
+    // Every name's source; the block-drawn inputs with their streams and samplers.
+    let mut sources: BTreeMap<&str, Source> = BTreeMap::new();
+    let mut drawn: Vec<(&str, u64, ChunkSampler)> = Vec::new();
+    let mut derived: Vec<(&Variable, &Expr)> = Vec::new();
+    sources.insert("duration", Source::Duration);
+    for v in &model.variables {
+        match (&v.kind, whole.get(&v.name)) {
+            (Kind::Expr(e), _) => {
+                sources.insert(&v.name, Source::Derived(derived.len()));
+                derived.push((v, e));
+            }
+            (_, Some(column)) => {
+                sources.insert(&v.name, Source::Whole(column));
+            }
+            (Kind::Dist { dist, lower, upper }, None) => {
+                let sampler = dist
+                    .chunk_sampler(*lower, *upper)
+                    .map_err(|m| fail(v.line, &v.name, m))?;
+                sources.insert(&v.name, Source::Drawn(drawn.len()));
+                drawn.push((&v.name, stream_seed(seed, &v.name), sampler));
+            }
+            (Kind::Data(_), None) => {
+                return Err(fail(
+                    v.line,
+                    &v.name,
+                    "internal: a data link was not drawn".into(),
+                ))
+            }
+        }
+    }
+    // Slots of the block environment: the sources in name order, then the expression
+    // variables in evaluation order (each sees only those before it).
+    let leaves: Vec<(&str, &Source)> = sources
+        .iter()
+        .filter(|(_, s)| !matches!(s, Source::Derived(_)))
+        .map(|(name, s)| (*name, s))
+        .collect();
+    let slot_of = |name: &str, visible_derived: usize| -> Result<usize, String> {
+        match sources.get(name) {
+            Some(Source::Derived(i)) if *i < visible_derived => Ok(leaves.len() + i),
+            Some(Source::Derived(_)) | None => Err(format!("unknown name `{name}`")),
+            Some(_) => Ok(leaves
+                .iter()
+                .position(|(n, _)| *n == name)
+                .expect("every leaf source is in `leaves`")),
+        }
+    };
+    let derived_bound: Vec<Bound> = derived
+        .iter()
+        .enumerate()
+        .map(|(i, (v, e))| {
+            e.bind(&mut |name| slot_of(name, i))
+                .map_err(|m| fail(v.line, &v.name, m))
+        })
+        .collect::<Result<_, _>>()?;
+    let outputs_bound: Vec<Bound> = model
+        .outputs
+        .iter()
+        .map(|o| {
+            o.expr
+                .bind(&mut |name| slot_of(name, derived.len()))
+                .map_err(|m| fail(o.line, &o.name, m))
+        })
+        .collect::<Result<_, _>>()?;
+
+    // The columns written: outputs whole, each block-drawn input's kept prefix; split by
+    // stream chunk so that chunks are filled in parallel.
+    let kept_rows = kept_rows.min(n);
+    let mut outputs: Vec<Vec<f64>> = model.outputs.iter().map(|_| vec![0.0; n]).collect();
+    let mut kept: Vec<Vec<f64>> = drawn.iter().map(|_| vec![0.0; kept_rows]).collect();
+    let chunks = n.div_ceil(STREAM_CHUNK);
+    let mut per_chunk: Vec<ChunkColumns> = (0..chunks)
+        .map(|_| ChunkColumns {
+            outputs: Vec::with_capacity(outputs.len()),
+            kept: Vec::with_capacity(kept.len()),
+        })
+        .collect();
+    for column in &mut outputs {
+        for (c, part) in column.chunks_mut(STREAM_CHUNK).enumerate() {
+            per_chunk[c].outputs.push(part);
+        }
+    }
+    for column in &mut kept {
+        let mut parts = column.chunks_mut(STREAM_CHUNK);
+        for chunk in &mut per_chunk {
+            chunk.kept.push(parts.next().unwrap_or_default());
+        }
+    }
+
+    let duration = model.meta.duration_years;
+    per_chunk.into_par_iter().enumerate().try_for_each_init(
+        || BlockBuffers {
+            drawn: drawn.iter().map(|_| vec![0.0; CHUNK]).collect(),
+            derived: derived.iter().map(|_| vec![0.0; CHUNK]).collect(),
+            duration: vec![duration; CHUNK],
+            scratch: Scratch::default(),
+        },
+        |buffers, (c, columns)| {
+            let start = c * STREAM_CHUNK;
+            let len = STREAM_CHUNK.min(n - start);
+            let ChunkColumns {
+                mut outputs,
+                mut kept,
+            } = columns;
+            let mut generators: Vec<_> = drawn
+                .iter()
+                .map(|(_, stream, _)| chunk_rng(*stream, c))
+                .collect();
+            for block in (0..len).step_by(CHUNK) {
+                let rows = block..block + CHUNK.min(len - block);
+                for ((((name, _, sampler), rng), buffer), kept) in drawn
+                    .iter()
+                    .zip(&mut generators)
+                    .zip(&mut buffers.drawn)
+                    .zip(&mut kept)
+                {
+                    let values = &mut buffer[..rows.len()];
+                    sampler
+                        .fill_from(rng, values)
+                        .map_err(|m| fail(line_of(model, name), name, m))?;
+                    let kept_end = kept.len().min(rows.end);
+                    if rows.start < kept_end {
+                        kept[rows.start..kept_end]
+                            .copy_from_slice(&values[..kept_end - rows.start]);
+                    }
+                }
+                let mut env: Vec<&[f64]> = leaves
+                    .iter()
+                    .map(|(_, source)| match source {
+                        Source::Whole(column) => &column[start + rows.start..start + rows.end],
+                        Source::Drawn(i) => &buffers.drawn[*i][..rows.len()],
+                        Source::Duration => &buffers.duration[..rows.len()],
+                        Source::Derived(_) => unreachable!("not a leaf"),
+                    })
+                    .collect();
+                let mut free: &mut [Vec<f64>] = &mut buffers.derived;
+                for bound in &derived_bound {
+                    let (values, rest) = free.split_first_mut().expect("one buffer per variable");
+                    free = rest;
+                    let values = &mut values[..rows.len()];
+                    bound.eval_into(&env, values, &mut buffers.scratch);
+                    env.push(values);
+                }
+                for (bound, column) in outputs_bound.iter().zip(&mut outputs) {
+                    bound.eval_into(&env, &mut column[rows.clone()], &mut buffers.scratch);
+                }
+            }
+            Ok(())
+        },
+    )?;
+
+    let variables = drawn
+        .iter()
+        .map(|(name, _, _)| name.to_string())
+        .zip(kept)
+        .chain(
+            whole
+                .iter()
+                .map(|(name, column)| (name.clone(), column[..kept_rows].to_vec())),
+        )
+        .collect();
+    let outputs = model
+        .outputs
+        .iter()
+        .map(|o| o.name.clone())
+        .zip(outputs)
+        .collect();
+    Ok((variables, outputs))
+}
+
+/// The line of a variable (for errors found while drawing).
+fn line_of(model: &Model, name: &str) -> usize {
+    model
+        .variables
+        .iter()
+        .find(|v| v.name == name)
+        .map_or(0, |v| v.line)
+}
+
 /// Summary statistics of one set of draws.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
@@ -245,10 +528,9 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
 }
 
 /// Mean, sample sd (n − 1), the 5/50/95 % quantiles ([`quantile_sorted`]'s definition) and
-/// the count of NaN draws. The quantiles come from three selections (`select_nth_unstable`,
-/// O(n)) instead of a full sort: the order statistics they pick are the sorted ones. Mean and
-/// sd are summed in draw order (before, in sorted order: the last digits, ~1e-11 relative,
-/// can differ from runs of earlier versions).
+/// the count of NaN draws. The quantiles are the sorted order statistics, found without a
+/// full sort ([`quantiles_bracketed`]). Mean and sd are summed in draw order (before, in
+/// sorted order: the last digits, ~1e-11 relative, can differ from runs of earlier versions).
 pub fn summarise(draws: &[f64]) -> Summary {
     summarise_with(draws, &mut Vec::new())
 }
@@ -257,13 +539,11 @@ pub fn summarise(draws: &[f64]) -> Summary {
 /// fresh pages to fault in than one new copy of the draws per output).
 fn summarise_with(draws: &[f64], keys: &mut Vec<u64>) -> Summary {
     let valid = || draws.iter().copied().filter(|x| !x.is_nan());
-    keys.clear();
-    keys.extend(valid().map(order_key));
-    let nan_draws = draws.len() - keys.len();
-    let n = keys.len() as f64;
+    let nan_draws = draws.iter().filter(|x| x.is_nan()).count();
+    let n = (draws.len() - nan_draws) as f64;
     let mean = valid().sum::<f64>() / n;
     let var = valid().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
-    let [p5, median, p95] = quantiles_of_keys(keys, [0.05, 0.5, 0.95]);
+    let [p5, median, p95] = quantiles_bracketed(draws, [0.05, 0.5, 0.95], keys);
     Summary {
         mean,
         sd: var.sqrt(),
@@ -272,6 +552,107 @@ fn summarise_with(draws: &[f64], keys: &mut Vec<u64>) -> Summary {
         p95,
         nan_draws,
     }
+}
+
+/// Values below which [`quantiles_bracketed`] selects over every key.
+const BRACKET_MIN_VALUES: usize = 1 << 16;
+
+/// Keys sampled by [`quantiles_bracketed`] to bracket each quantile.
+const BRACKET_SAMPLE: usize = 8192;
+
+/// The quantiles `qs` (ascending, 0–1) of the non-NaN values of `draws` as
+/// [`quantile_sorted`] gives them on the sorted values, in about one pass (Floyd–Rivest's
+/// idea): a strided sample of [`BRACKET_SAMPLE`] keys, sorted, brackets each quantile's order
+/// statistics between two sample keys ±4 standard deviations of the sample rank apart; one
+/// pass counts the keys below each bracket and collects the keys inside it (a few percent of
+/// them); the order statistics are then selected among those. When a bracket turns out not to
+/// hold its order statistics (improbable; possible for any input) that quantile falls back to
+/// selection over every key — so the result is always the exact order statistics, and only
+/// the time depends on the sample. `work` is a reusable buffer.
+fn quantiles_bracketed<const K: usize>(
+    draws: &[f64],
+    qs: [f64; K],
+    work: &mut Vec<u64>,
+) -> [f64; K] {
+    let all_keys = |work: &mut Vec<u64>| {
+        work.clear();
+        work.extend(draws.iter().filter(|x| !x.is_nan()).map(|&x| order_key(x)));
+    };
+    let valid = draws.iter().filter(|x| !x.is_nan()).count();
+    if valid < BRACKET_MIN_VALUES {
+        all_keys(work);
+        return quantiles_of_keys(work, qs);
+    }
+    let last = valid - 1;
+    let mut sample: Vec<u64> = (0..BRACKET_SAMPLE)
+        .map(|i| draws[i * draws.len() / BRACKET_SAMPLE])
+        .filter(|x| !x.is_nan())
+        .map(order_key)
+        .collect();
+    sample.sort_unstable();
+    let m = sample.len();
+    // The bracket [low, high] of each quantile's order statistics ⌊h⌋ and ⌈h⌉.
+    let brackets: [(u64, u64); K] = std::array::from_fn(|j| {
+        let q = qs[j].clamp(0.0, 1.0);
+        let centre = q * (m - 1) as f64;
+        let margin = 4.0 * (m as f64 * q * (1.0 - q)).sqrt() + 8.0;
+        let low = centre - margin;
+        let high = centre + margin + 1.0;
+        (
+            if low < 0.0 { 0 } else { sample[low as usize] },
+            if high >= (m - 1) as f64 {
+                u64::MAX
+            } else {
+                sample[high as usize]
+            },
+        )
+    });
+    let mut below = [0usize; K];
+    let mut inside: [Vec<u64>; K] = std::array::from_fn(|_| Vec::new());
+    for &x in draws {
+        if x.is_nan() {
+            continue;
+        }
+        let key = order_key(x);
+        for j in 0..K {
+            let (low, high) = brackets[j];
+            below[j] += usize::from(key < low);
+            if key >= low && key <= high {
+                inside[j].push(key);
+            }
+        }
+    }
+    let mut out = [f64::NAN; K];
+    for j in 0..K {
+        let h = last as f64 * qs[j];
+        let lo = (h.floor() as usize).min(last);
+        let hi = (h.ceil() as usize).min(last);
+        let keys = &mut inside[j];
+        let held = |rank: usize| rank >= below[j] && rank - below[j] < keys.len();
+        let (lo_key, hi_key) = if held(lo) && held(hi) {
+            let (_, x, after) = keys.select_nth_unstable(lo - below[j]);
+            let lo_key = *x;
+            let hi_key = if hi == lo {
+                lo_key
+            } else {
+                after.iter().copied().min().unwrap_or(lo_key)
+            };
+            (lo_key, hi_key)
+        } else {
+            all_keys(work);
+            let (_, x, after) = work.select_nth_unstable(lo);
+            let lo_key = *x;
+            let hi_key = if hi == lo {
+                lo_key
+            } else {
+                after.iter().copied().min().unwrap_or(lo_key)
+            };
+            (lo_key, hi_key)
+        };
+        let (lo_value, hi_value) = (from_order_key(lo_key), from_order_key(hi_key));
+        out[j] = lo_value + (h - lo as f64) * (hi_value - lo_value);
+    }
+    out
 }
 
 /// The quantiles `qs` (ascending, 0–1) of `v` as [`quantile_sorted`] gives them on the sorted
@@ -404,6 +785,54 @@ mod tests {
         assert_eq!(quantiles_by_selection(&mut v, [0.05, 0.5]), [1.45, 5.5]);
     }
 
+    /// Bracketed quantiles equal the sorted ones, bit for bit: on large inputs with NaNs,
+    /// ties and both zeros; on sorted and reverse-sorted inputs (the strided sample is then
+    /// still spread); and on inputs built so that a bracket misses (a strided sample of
+    /// constant values in a column that is mostly something else), which take the fallback.
+    #[test]
+    fn bracketed_quantiles_equal_the_sorted_ones() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let n = 3 * BRACKET_MIN_VALUES + 11;
+        let random: Vec<f64> = (0..n)
+            .map(|i| match i % 17 {
+                0 => f64::NAN,
+                1 => -0.0,
+                2 => 0.0,
+                _ => (rng.random::<f64>() * 2000.0 - 500.0).round() / 4.0,
+            })
+            .collect();
+        let mut ascending: Vec<f64> = (0..n).map(|i| i as f64 * 0.5).collect();
+        let descending: Vec<f64> = ascending.iter().rev().copied().collect();
+        // Every sampled position (a multiple of n / BRACKET_SAMPLE, roughly) holds 1e9, the
+        // rest small values: the brackets (all at 1e9) hold no order statistic but the top.
+        let stride = n / BRACKET_SAMPLE;
+        let adversarial: Vec<f64> = (0..n)
+            .map(|i| {
+                if i % stride == 0 {
+                    1e9
+                } else {
+                    (i % 1000) as f64
+                }
+            })
+            .collect();
+        ascending[17] = f64::NAN;
+        let qs = [0.0, 0.05, 0.5, 0.95, 0.999, 1.0];
+        for (name, v) in [
+            ("random", &random),
+            ("ascending", &ascending),
+            ("descending", &descending),
+            ("adversarial", &adversarial),
+        ] {
+            let mut sorted: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
+            sorted.sort_by(f64::total_cmp);
+            let got = quantiles_bracketed(v, qs, &mut Vec::new());
+            for (q, g) in qs.iter().zip(got) {
+                let want = quantile_sorted(&sorted, *q);
+                assert_eq!(g.to_bits(), want.to_bits(), "{name} q {q}: {g} vs {want}");
+            }
+        }
+    }
+
     fn bench_model() -> Model {
         let text = include_str!("../../../../bench/scenario_mc/model.toml");
         parse_model(text, "bench/scenario_mc/model.toml").unwrap()
@@ -414,6 +843,100 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.clone(), v.iter().map(|x| x.to_bits()).collect()))
             .collect()
+    }
+
+    /// A link that draws uniform values on [0, 10).
+    struct UniformLink;
+
+    impl DataLinks for UniformLink {
+        fn draws(&self, _link: &str, n: usize, rng: &mut ChaCha8Rng) -> Result<Vec<f64>, String> {
+            Ok((0..n).map(|_| rng.random::<f64>() * 10.0).collect())
+        }
+    }
+
+    /// Block-by-block evaluation ([`Keep::InputPrefix`]) gives the outputs of whole-column
+    /// evaluation ([`Keep::All`]) bit for bit, and the kept prefixes of the inputs, on 1 and
+    /// 3 threads: with correlated inputs (the bench model), and with a truncated input, a
+    /// data link, the duration, a chain of expression variables and a partial last chunk.
+    #[test]
+    fn block_evaluation_equals_whole_columns() {
+        let text = r#"
+[scenario]
+name = "blocks"
+duration_years = 3
+as_of = "2025-12-31"
+perspective = "partner"
+[variables.a]
+dist = "normal"
+mean = 1.0
+sd = 2.0
+lower = 0.0
+assumption = "t"
+[variables.b]
+dist = "pert"
+min = 0.0
+mode = 1.0
+max = 5.0
+assumption = "t"
+[variables.link]
+data = "exposure.fatalities(radius_km = 50)"
+[variables.ab]
+expr = "a * b + duration"
+[variables.abl]
+expr = "if(ab > link, ln(ab + 1), ab - link / 2)"
+[outputs.y]
+expr = "abl * 2 + max(a, link) - ab"
+aspect = "security"
+unit = "u"
+direction = "higher_is_worse"
+[outputs.z]
+expr = "duration * b - (abl >= 1)"
+aspect = "governance"
+unit = "u"
+direction = "higher_is_better"
+"#;
+        let small = parse_model(text, "blocks.toml").unwrap();
+        let n = 3 * STREAM_CHUNK + 17;
+        for (model, data) in [
+            (bench_model(), &NoData as &dyn DataLinks),
+            (small, &UniformLink),
+        ] {
+            let (all, _) = simulate_with(&model, n, 7, data, Keep::All).unwrap();
+            for threads in [1, 3] {
+                for rows in [0, 1000, STREAM_CHUNK + 5, n + 9] {
+                    let (blocks, _) = rayon::ThreadPoolBuilder::new()
+                        .num_threads(threads)
+                        .build()
+                        .unwrap()
+                        .install(|| simulate_with(&model, n, 7, data, Keep::InputPrefix(rows)))
+                        .unwrap();
+                    assert_eq!(bits(&blocks.outputs), bits(&all.outputs), "{}", model.file);
+                    let inputs: Vec<&str> = model
+                        .variables
+                        .iter()
+                        .filter(|v| !matches!(v.kind, Kind::Expr(_)))
+                        .map(|v| v.name.as_str())
+                        .collect();
+                    assert_eq!(
+                        blocks
+                            .variables
+                            .keys()
+                            .map(String::as_str)
+                            .collect::<Vec<_>>(),
+                        {
+                            let mut sorted = inputs.clone();
+                            sorted.sort_unstable();
+                            sorted
+                        }
+                    );
+                    for name in inputs {
+                        let kept = &blocks.variables[name];
+                        assert_eq!(kept.len(), rows.min(n));
+                        assert_eq!(kept[..], all.variables[name][..kept.len()], "{name}");
+                    }
+                }
+            }
+        }
     }
 
     /// Same seed → identical draws, summaries and sensitivity, whatever the number of threads

@@ -388,45 +388,49 @@ impl Expr {
         n: usize,
         lookup: &dyn Fn(&str) -> Option<&'a [f64]>,
     ) -> Result<Vec<f64>, String> {
-        let bound = self.bind(n, lookup)?;
+        let mut columns: Vec<&'a [f64]> = Vec::new();
+        let bound = self.bind(&mut |name| {
+            let column = lookup(name).ok_or_else(|| format!("unknown name `{name}`"))?;
+            if column.len() < n {
+                return Err(format!(
+                    "`{name}` has {} draws, {n} are needed",
+                    column.len()
+                ));
+            }
+            columns.push(column);
+            Ok(columns.len() - 1)
+        })?;
         let mut out = vec![0.0; n];
         out.par_chunks_mut(CHUNK).enumerate().for_each_init(
-            Scratch::default,
-            |scratch, (c, chunk)| {
-                bound.eval_into(c * CHUNK, chunk, scratch);
+            || (Scratch::default(), Vec::with_capacity(columns.len())),
+            |(scratch, env), (c, chunk)| {
+                let rows = c * CHUNK..c * CHUNK + chunk.len();
+                env.clear();
+                env.extend(columns.iter().map(|column| &column[rows.clone()]));
+                bound.eval_into(env, chunk, scratch);
             },
         );
         Ok(out)
     }
 
-    /// Resolves every name to its draws (checking there are at least `n`).
-    fn bind<'a>(
+    /// Resolves every name to a slot: `slot(name)` gives the index, in the `env` of
+    /// [`Bound::eval_into`], of the name's values (or an error, e.g. an unknown name). A name
+    /// used twice is asked for twice.
+    pub fn bind(
         &self,
-        n: usize,
-        lookup: &dyn Fn(&str) -> Option<&'a [f64]>,
-    ) -> Result<Bound<'a>, String> {
+        slot: &mut dyn FnMut(&str) -> Result<usize, String>,
+    ) -> Result<Bound, String> {
         Ok(match self {
             Expr::Number(v) => Bound::Number(*v),
-            Expr::Name(name) => {
-                let column = lookup(name).ok_or_else(|| format!("unknown name `{name}`"))?;
-                if column.len() < n {
-                    return Err(format!(
-                        "`{name}` has {} draws, {n} are needed",
-                        column.len()
-                    ));
-                }
-                Bound::Column(column)
+            Expr::Name(name) => Bound::Slot(slot(name)?),
+            Expr::Neg(e) => Bound::Neg(Box::new(e.bind(slot)?)),
+            Expr::Binary(op, a, b) => {
+                Bound::Binary(*op, Box::new(a.bind(slot)?), Box::new(b.bind(slot)?))
             }
-            Expr::Neg(e) => Bound::Neg(Box::new(e.bind(n, lookup)?)),
-            Expr::Binary(op, a, b) => Bound::Binary(
-                *op,
-                Box::new(a.bind(n, lookup)?),
-                Box::new(b.bind(n, lookup)?),
-            ),
             Expr::Call(func, args) => Bound::Call(
                 *func,
                 args.iter()
-                    .map(|a| a.bind(n, lookup))
+                    .map(|a| a.bind(slot))
                     .collect::<Result<_, _>>()?,
             ),
         })
@@ -437,19 +441,20 @@ impl Expr {
 /// (32 KiB per node) stay in cache, and chunks are independent, so they run in parallel.
 pub const CHUNK: usize = 4096;
 
-/// An expression with its names resolved to their draws, ready to evaluate row-chunk by
-/// row-chunk.
-enum Bound<'a> {
+/// An expression with its names resolved to slots ([`Expr::bind`]), ready to evaluate
+/// row-chunk by row-chunk.
+#[derive(Debug, Clone)]
+pub enum Bound {
     Number(f64),
-    Column(&'a [f64]),
-    Neg(Box<Bound<'a>>),
-    Binary(BinOp, Box<Bound<'a>>, Box<Bound<'a>>),
-    Call(Func, Vec<Bound<'a>>),
+    Slot(usize),
+    Neg(Box<Bound>),
+    Binary(BinOp, Box<Bound>, Box<Bound>),
+    Call(Func, Vec<Bound>),
 }
 
 /// Scratch buffers reused across the nodes and chunks of one thread.
 #[derive(Default)]
-struct Scratch(Vec<Vec<f64>>);
+pub struct Scratch(Vec<Vec<f64>>);
 
 impl Scratch {
     fn take(&mut self, len: usize) -> Vec<f64> {
@@ -464,45 +469,61 @@ impl Scratch {
     }
 }
 
-impl Bound<'_> {
-    /// Writes rows `start .. start + out.len()` of the expression into `out`. Each row gets
-    /// exactly the floating-point operations of a whole-column evaluation, in the same order.
-    fn eval_into(&self, start: usize, out: &mut [f64], scratch: &mut Scratch) {
+impl Bound {
+    /// Writes the expression's values for a block of rows into `out`: `env[s]` holds the
+    /// same rows of the name bound to slot `s` (at least `out.len()` values). Each row gets
+    /// exactly the floating-point operations of a whole-column evaluation, in the same order,
+    /// so the result does not depend on how rows are blocked.
+    pub fn eval_into(&self, env: &[&[f64]], out: &mut [f64], scratch: &mut Scratch) {
         let len = out.len();
         match self {
             Bound::Number(v) => out.fill(*v),
-            Bound::Column(c) => out.copy_from_slice(&c[start..start + len]),
+            Bound::Slot(s) => out.copy_from_slice(&env[*s][..len]),
             Bound::Neg(e) => {
-                e.eval_into(start, out, scratch);
+                e.eval_into(env, out, scratch);
                 out.iter_mut().for_each(|x| *x = -*x);
             }
             Bound::Binary(op, a, b) => {
-                a.eval_into(start, out, scratch);
-                let mut y = scratch.take(len);
-                b.eval_into(start, &mut y, scratch);
+                if let (Bound::Slot(a), Bound::Slot(b)) = (&**a, &**b) {
+                    // Two names: one pass over their values, no copies.
+                    return binary_of_slices(*op, &env[*a][..len], &env[*b][..len], out);
+                }
+                a.eval_into(env, out, scratch);
+                let mut owned = None;
+                let y: &[f64] = match &**b {
+                    // A name on the right is read in place.
+                    Bound::Slot(b) => &env[*b][..len],
+                    b => {
+                        let mut v = scratch.take(len);
+                        b.eval_into(env, &mut v, scratch);
+                        owned.insert(v)
+                    }
+                };
                 let x = &mut *out;
                 match op {
-                    BinOp::Add => x.iter_mut().zip(&y).for_each(|(a, &b)| *a += b),
-                    BinOp::Sub => x.iter_mut().zip(&y).for_each(|(a, &b)| *a -= b),
-                    BinOp::Mul => x.iter_mut().zip(&y).for_each(|(a, &b)| *a *= b),
-                    BinOp::Div => x.iter_mut().zip(&y).for_each(|(a, &b)| *a /= b),
-                    BinOp::Pow => x.iter_mut().zip(&y).for_each(|(a, &b)| *a = a.powf(b)),
-                    BinOp::Lt => cmp(x, &y, |a, b| a < b),
-                    BinOp::Le => cmp(x, &y, |a, b| a <= b),
-                    BinOp::Gt => cmp(x, &y, |a, b| a > b),
-                    BinOp::Ge => cmp(x, &y, |a, b| a >= b),
-                    BinOp::Eq => cmp(x, &y, |a, b| a == b),
-                    BinOp::Ne => cmp(x, &y, |a, b| a != b),
+                    BinOp::Add => x.iter_mut().zip(y).for_each(|(a, &b)| *a += b),
+                    BinOp::Sub => x.iter_mut().zip(y).for_each(|(a, &b)| *a -= b),
+                    BinOp::Mul => x.iter_mut().zip(y).for_each(|(a, &b)| *a *= b),
+                    BinOp::Div => x.iter_mut().zip(y).for_each(|(a, &b)| *a /= b),
+                    BinOp::Pow => x.iter_mut().zip(y).for_each(|(a, &b)| *a = a.powf(b)),
+                    BinOp::Lt => cmp(x, y, |a, b| a < b),
+                    BinOp::Le => cmp(x, y, |a, b| a <= b),
+                    BinOp::Gt => cmp(x, y, |a, b| a > b),
+                    BinOp::Ge => cmp(x, y, |a, b| a >= b),
+                    BinOp::Eq => cmp(x, y, |a, b| a == b),
+                    BinOp::Ne => cmp(x, y, |a, b| a != b),
                 }
-                scratch.give(y);
+                if let Some(v) = owned {
+                    scratch.give(v);
+                }
             }
             Bound::Call(func, args) => {
-                args[0].eval_into(start, out, scratch);
+                args[0].eval_into(env, out, scratch);
                 let rest: Vec<Vec<f64>> = args[1..]
                     .iter()
                     .map(|a| {
                         let mut v = scratch.take(len);
-                        a.eval_into(start, &mut v, scratch);
+                        a.eval_into(env, &mut v, scratch);
                         v
                     })
                     .collect();
@@ -531,6 +552,25 @@ impl Bound<'_> {
                 rest.into_iter().for_each(|v| scratch.give(v));
             }
         }
+    }
+}
+
+/// `out = a op b` row by row (the operations of [`Bound::eval_into`]'s general case).
+fn binary_of_slices(op: BinOp, a: &[f64], b: &[f64], out: &mut [f64]) {
+    let rows = out.iter_mut().zip(a).zip(b);
+    let t = |c: bool| f64::from(u8::from(c));
+    match op {
+        BinOp::Add => rows.for_each(|((o, &a), &b)| *o = a + b),
+        BinOp::Sub => rows.for_each(|((o, &a), &b)| *o = a - b),
+        BinOp::Mul => rows.for_each(|((o, &a), &b)| *o = a * b),
+        BinOp::Div => rows.for_each(|((o, &a), &b)| *o = a / b),
+        BinOp::Pow => rows.for_each(|((o, &a), &b)| *o = a.powf(b)),
+        BinOp::Lt => rows.for_each(|((o, &a), &b)| *o = t(a < b)),
+        BinOp::Le => rows.for_each(|((o, &a), &b)| *o = t(a <= b)),
+        BinOp::Gt => rows.for_each(|((o, &a), &b)| *o = t(a > b)),
+        BinOp::Ge => rows.for_each(|((o, &a), &b)| *o = t(a >= b)),
+        BinOp::Eq => rows.for_each(|((o, &a), &b)| *o = t(a == b)),
+        BinOp::Ne => rows.for_each(|((o, &a), &b)| *o = t(a != b)),
     }
 }
 
@@ -658,6 +698,7 @@ mod tests {
             "if(a > 0, ln(b + 1) * a, exp(a) - min(a, b, c))",
             "clamp(a * 2, -1, b) + max(c, a) + sqrt(abs(a)) + (a != c) + (b <= 2) + (a == 0)",
             "2 ^ a ^ 0.5 + a / c + (a >= b) - (a < c)",
+            "(a - b) * (a + c) + (b == c) + (a > b) * (a <= c) + abs(a) ^ b - a * (b + c)",
             "7",
         ] {
             let e = parse(text).unwrap();

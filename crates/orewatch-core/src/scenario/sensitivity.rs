@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::correlate::{pearson, ranks};
+use super::correlate::{centred, pearson_centred, ranks, Centred};
 use super::engine::{evaluate, quantiles_by_selection, Draws, RunError};
 use super::model::{Kind, Model};
 
@@ -63,21 +63,28 @@ pub fn sensitivity(model: &Model, draws: &Draws) -> Result<Vec<Sensitivity>, Run
         .filter(|v| !matches!(v.kind, Kind::Expr(_)))
         .map(|v| v.name.as_str())
         .collect();
-    let column = |name: &str| -> &[f64] {
-        draws
-            .variables
-            .get(name)
-            .map(|v| &v[..m.min(v.len())])
-            .unwrap_or(&[])
-    };
+    if let Some(short) = inputs
+        .iter()
+        .find(|name| draws.variables.get(**name).is_none_or(|v| v.len() < m))
+    {
+        return Err(RunError {
+            file: model.file.clone(),
+            line: 0,
+            name: short.to_string(),
+            message: format!(
+                "sensitivity needs the first {m} draws of every input; the run kept fewer of `{short}`"
+            ),
+        });
+    }
+    let column = |name: &str| -> &[f64] { &draws.variables[name][..m] };
     // Percentiles (5, 50, 95) and ranks of each input.
-    let stats: Vec<([f64; 3], Vec<f64>)> = inputs
+    let stats: Vec<([f64; 3], Centred)> = inputs
         .par_iter()
         .map(|name| {
             let x = column(name);
             let mut valid: Vec<f64> = x.iter().copied().filter(|v| !v.is_nan()).collect();
             let q = quantiles_by_selection(&mut valid, [0.05, 0.5, 0.95]);
-            (q, ranks(x))
+            (q, centred(&ranks(x)))
         })
         .collect();
     // One-at-a-time rows: 0 all at median; 2i+1 input i at p5; 2i+2 input i at p95.
@@ -102,7 +109,7 @@ pub fn sensitivity(model: &Model, draws: &Draws) -> Result<Vec<Sensitivity>, Run
                 .get(&o.name)
                 .map(|v| &v[..m.min(v.len())])
                 .unwrap_or(&[]);
-            let y_ranks = ranks(y);
+            let y_ranks = centred(&ranks(y));
             let swings = &oat_outputs[&o.name];
             let mut list: Vec<Influence> = inputs
                 .iter()
@@ -111,7 +118,7 @@ pub fn sensitivity(model: &Model, draws: &Draws) -> Result<Vec<Sensitivity>, Run
                     let (low, high) = (swings[2 * i + 1], swings[2 * i + 2]);
                     Influence {
                         input: name.to_string(),
-                        spearman: pearson(&stats[i].1, &y_ranks),
+                        spearman: pearson_centred(&stats[i].1, &y_ranks),
                         input_p5: stats[i].0[0],
                         input_p95: stats[i].0[2],
                         low,
