@@ -18,7 +18,8 @@
 //! Other options for recently violent units: a floor on p (`occurrence_floor` × the unit's
 //! share of deadly months) and sizes drawn from the unit's own deadly months (`own_magnitude`),
 //! both off in the frozen configurations; wider log residuals (`residual_scale`, 1.25 in the
-//! default). The frozen default is `HurdleConfig::default()` (mixture 30% → 100%); `hurdle_v1`
+//! default). The frozen default is `HurdleConfig::default()` (mixture 30% at one deadly month
+//! → 100% from four, `history_mix_saturation` = 4 since round 5); `hurdle_v1`
 //! is the first round's (constant 30%). Neither forecasts a breakout in a cell with no deaths
 //! nearby any better than its features allow: on the tuning span most active cell-months had
 //! no death in the cell's previous 12 months.
@@ -30,8 +31,8 @@
 //! (`magnitude_features`). `hurdle_gb` ([`HurdleConfig::boosted`]) is that round's best
 //! candidate, kept by name but not adopted: it ranked below `hurdle` on the tuning span.
 //!
-//! Options added in the fifth round (off in `hurdle` unless bench/RESULTS.md "round 5" says
-//! otherwise): the state-dependent share reaching `history_mix_full` at
+//! Options added in the fifth round (bench/RESULTS.md "round 5"; only the saturation is on in
+//! `hurdle`): the state-dependent share reaching `history_mix_full` at
 //! `history_mix_saturation` deadly months instead of a full window, and a long-window mixture
 //! (`history_long_mix` of the non-history draws taken from the last `history_long_window`
 //! months when they saw deaths: a conflictology12/36 blend that also reaches cells quiet for
@@ -60,6 +61,9 @@ use super::panel::Target;
 use crate::analysis::AnalysisError;
 
 /// A model to run.
+// A handful of specs exist per run (never in a hot loop or a large collection), so the size of
+// the `Hurdle` variant does not matter; boxing it would only add noise at every use.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "model", rename_all = "snake_case")]
 pub enum ModelSpec {
@@ -217,7 +221,9 @@ impl Default for HurdleConfig {
     /// configurations tried. Round 4 added `magnitude_on_evaluated_panel` (no effect without a
     /// training panel): the default's occurrence is meant to be fitted on the Sahel and its
     /// bordering countries (the CLI's `--train-countries` default), its magnitude on the panel
-    /// it forecasts.
+    /// it forecasts. Round 5 made the history share saturate at four deadly months of twelve
+    /// (30% at one, 53⅓% at two, 76⅔% at three, 100% from four) instead of twelve: the only
+    /// round-5 candidate change ranked above the round-4 default on the tuning span.
     fn default() -> Self {
         HurdleConfig {
             features: [
@@ -238,7 +244,8 @@ impl Default for HurdleConfig {
             history_mix: 0.3,
             history_window: 12,
             history_mix_full: Some(1.0),
-            history_mix_saturation: None,
+            // Round 5 (frozen on the tuning span): the share reaches 100% at four deadly months.
+            history_mix_saturation: Some(4),
             history_long_mix: 0.0,
             history_long_window: 36,
             occurrence_floor: 0.0,
@@ -275,6 +282,7 @@ impl HurdleConfig {
             .map(|s| s.to_string())
             .collect(),
             history_mix_full: None,
+            history_mix_saturation: None,
             residual_scale: 1.0,
             name: "hurdle_v1".into(),
             ..HurdleConfig::default()
@@ -298,6 +306,8 @@ impl HurdleConfig {
                 negative_share: 0.2,
             })),
             boost_from_logistic: true,
+            // As in round 3: the mixture rising over the whole window.
+            history_mix_saturation: None,
             name: "hurdle_gb".into(),
             ..HurdleConfig::default()
         }
@@ -1040,6 +1050,14 @@ mod tests {
         assert_eq!(c.history_share(0, 12), 0.0);
         assert_eq!(c.history_share(1, 12), 0.3);
         assert_eq!(c.history_share(12, 12), 1.0);
+        // Round 5: the default saturates at four deadly months: 0.3 + 0.7·(k − 1)/3.
+        assert!((c.history_share(2, 12) - (0.3 + 0.7 / 3.0)).abs() < 1e-15);
+        assert!((c.history_share(3, 12) - (0.3 + 1.4 / 3.0)).abs() < 1e-15);
+        assert_eq!(c.history_share(4, 12), 1.0);
+        assert_eq!(c.history_share(7, 12), 1.0);
+        // hurdle_gb keeps round 3's ramp over the whole window.
+        let gb = HurdleConfig::boosted();
+        assert!((gb.history_share(4, 12) - (0.3 + 0.7 * 3.0 / 11.0)).abs() < 1e-15);
         assert_eq!(HurdleConfig::first_round().history_share(12, 12), 0.3);
     }
 
