@@ -5,9 +5,14 @@
 //! Optional env: `FORECAST_LAMBDA=occurrence,magnitude`, `FORECAST_FEATURES=a,b,c`,
 //! `FORECAST_HALF_LIFE=12`, `FORECAST_MIX=0.3` (history mixture), `FORECAST_WINDOW=12`
 //! (history window), `FORECAST_MIX_FULL=0.9` (state-dependent mixture: the share at a window
-//! full of deadly months), `FORECAST_FLOOR=1` (occurrence floor × active share),
+//! full of deadly months), `FORECAST_MIX_SAT=3` (round 5: the number of deadly months at
+//! which that share is reached), `FORECAST_LONG_MIX=0.1` and `FORECAST_LONG_WINDOW=36` (round 5:
+//! share of the non-history draws taken from the last 36 months when they saw deaths),
+//! `FORECAST_FLOOR=1` (occurrence floor × active share),
 //! `FORECAST_OWN=0.5` (share of positive regression draws sized from the unit's own months),
 //! `FORECAST_RSCALE=1.2` (factor on the magnitude's log residuals),
+//! `FORECAST_RSCALE_ACTIVE=1.5` (round 5: that factor for units with a deadly month in the
+//! window),
 //! `FORECAST_BOOST=rounds,depth,shrinkage,negative_share[,min_child_weight]` (occurrence by
 //! boosted trees), `FORECAST_BOOST_FROM_LOGISTIC=1` (trees correct the logistic),
 //! `FORECAST_NEIGHBOURS=k` (positive sizes from the k training positives of nearest level),
@@ -154,11 +159,23 @@ fn main() {
     if let Ok(w) = std::env::var("FORECAST_MIX_FULL") {
         config.history_mix_full = Some(w.parse().unwrap());
     }
+    if let Ok(w) = std::env::var("FORECAST_MIX_SAT") {
+        config.history_mix_saturation = Some(w.parse().unwrap());
+    }
+    if let Ok(w) = std::env::var("FORECAST_LONG_MIX") {
+        config.history_long_mix = w.parse().unwrap();
+    }
+    if let Ok(w) = std::env::var("FORECAST_LONG_WINDOW") {
+        config.history_long_window = w.parse().unwrap();
+    }
     if let Ok(w) = std::env::var("FORECAST_FLOOR") {
         config.occurrence_floor = w.parse().unwrap();
     }
     if let Ok(w) = std::env::var("FORECAST_OWN") {
         config.own_magnitude = w.parse().unwrap();
+    }
+    if let Ok(w) = std::env::var("FORECAST_RSCALE_ACTIVE") {
+        config.residual_scale_active = Some(w.parse().unwrap());
     }
     if let Ok(w) = std::env::var("FORECAST_RSCALE") {
         config.residual_scale = w.parse().unwrap();
@@ -202,7 +219,7 @@ fn main() {
     }
     eprintln!("{:?}", spec.models.last().unwrap());
     if std::env::var_os("FORECAST_SPLIT").is_some() {
-        split(&spec, &src, &matrix, fit_src, fit_matrix);
+        split(&spec, &src, &matrix, training);
         return;
     }
     if std::env::var_os("FORECAST_DEBUG").is_some() {
@@ -351,12 +368,10 @@ fn split(
     spec: &EvalSpec,
     src: &FeatureSource,
     matrix: &FeatureMatrix,
-    fit_src: &FeatureSource,
-    fit_matrix: &FeatureMatrix,
+    training: Option<(&FeatureSource, &FeatureMatrix)>,
 ) {
-    use orewatch_core::analysis::forecast::model::{
-        draw, fit_hurdle, model_key, stream_seed, Fitted,
-    };
+    use orewatch_core::analysis::forecast::evaluate::fit_hurdle_with_training;
+    use orewatch_core::analysis::forecast::model::{draw, model_key, stream_seed, Fitted};
     use orewatch_core::analysis::forecast::score::score_sorted;
     let panel = src.panel();
     let ModelSpec::Hurdle(config) = spec.models.last().unwrap() else {
@@ -374,12 +389,29 @@ fn split(
     };
     // [bin][pooled/active] -> (n, crps model, crps c12, p_any model, p_any c12)
     let mut acc = [[(0usize, 0.0f64, 0.0f64, 0.0f64, 0.0f64); 2]; 5];
+    // Active only, [k bin][y bin: 1, 2-5, 6-25, >25] -> (n, crps model, crps c12)
+    let ybin = |y: u32| match y {
+        0..=1 => 0,
+        2..=5 => 1,
+        6..=25 => 2,
+        _ => 3,
+    };
+    let mut by_size = [[(0usize, 0.0f64, 0.0f64); 4]; 5];
     let mut fit = None;
     let mut buf = Vec::new();
     for t in first..=last {
         if fit.is_none() || panel.month_at(t).month() == 1 {
             fit = Some(
-                fit_hurdle(config, fit_src, fit_matrix, spec.target, t, spec.horizon).unwrap(),
+                fit_hurdle_with_training(
+                    config,
+                    src,
+                    matrix,
+                    training,
+                    spec.target,
+                    t,
+                    spec.horizon,
+                )
+                .unwrap(),
             );
         }
         let hf = Fitted::Hurdle(fit.as_ref().unwrap());
@@ -415,6 +447,12 @@ fn split(
                 }
                 // Pooled always, active when y > 0.
                 let subsets = if y > 0 { 2 } else { 1 };
+                if y > 0 {
+                    let c = &mut by_size[bin(k)][ybin(y)];
+                    c.0 += 1;
+                    c.1 += scores[0].0;
+                    c.2 += scores[1].0;
+                }
                 for a in acc[bin(k)].iter_mut().take(subsets) {
                     a.0 += 1;
                     a.1 += scores[0].0;
@@ -439,6 +477,19 @@ fn split(
                 cc / total[s] as f64,
                 pm / nf,
                 pc / nf
+            );
+        }
+    }
+    println!("active by size: bin(k of 12)  y  n  crps_model  crps_c12  (model - c12) summed / all active");
+    for (b, label) in ["0", "1", "2-3", "4-6", "7-12"].iter().enumerate() {
+        for (j, ylabel) in ["1", "2-5", "6-25", ">25"].iter().enumerate() {
+            let (n, cm, cc) = by_size[b][j];
+            let nf = n.max(1) as f64;
+            println!(
+                "{label:<5} {ylabel:<5} {n:>5} {:>10.4} {:>10.4} {:>+9.4}",
+                cm / nf,
+                cc / nf,
+                (cm - cc) / total[1].max(1) as f64
             );
         }
     }

@@ -464,7 +464,7 @@ fn evaluation_table(evaluation: &Result<Evaluation, String>) -> String {
         }
     };
     let mut s = format!(
-        r#"<h3>How good is it? Evaluation against the VIEWS baselines</h3><p>Origins {} to {} ({} months), horizons 1–{}, {} cells: {} scored cell-months per model, {:.2}% of them with deaths. Configuration chosen on origins up to 2012-12 (targets up to 2013-12) only, in four tuning rounds; rounds 2–4 began after the earlier rounds' choices had been scored on these origins, so they are not untouched (bench/RESULTS.md, forecast_eval). Lower is better for CRPS and Brier; (b) marks a baseline.</p>"#,
+        r#"<h3>How good is it? Evaluation against the VIEWS baselines</h3><p>Origins {} to {} ({} months), horizons 1–{}, {} cells: {} scored cell-months per model, {:.2}% of them with deaths. Configuration chosen on origins up to 2012-12 (targets up to 2013-12) only, in five tuning rounds; rounds 2–5 began after the earlier rounds' choices had been scored on these origins, so they are not untouched (bench/RESULTS.md, forecast_eval). Lower is better for CRPS and Brier; (b) marks a baseline.</p>"#,
         e.spec.first_origin,
         e.spec.last_origin,
         e.origins,

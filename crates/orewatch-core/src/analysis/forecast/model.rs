@@ -18,7 +18,8 @@
 //! Other options for recently violent units: a floor on p (`occurrence_floor` × the unit's
 //! share of deadly months) and sizes drawn from the unit's own deadly months (`own_magnitude`),
 //! both off in the frozen configurations; wider log residuals (`residual_scale`, 1.25 in the
-//! default). The frozen default is `HurdleConfig::default()` (mixture 30% → 100%); `hurdle_v1`
+//! default). The frozen default is `HurdleConfig::default()` (mixture 30% at one deadly month
+//! → 100% from four, `history_mix_saturation` = 4 since round 5); `hurdle_v1`
 //! is the first round's (constant 30%). Neither forecasts a breakout in a cell with no deaths
 //! nearby any better than its features allow: on the tuning span most active cell-months had
 //! no death in the cell's previous 12 months.
@@ -29,6 +30,14 @@
 //! positives of nearest fitted level (`magnitude_neighbours`); the magnitude's own features
 //! (`magnitude_features`). `hurdle_gb` ([`HurdleConfig::boosted`]) is that round's best
 //! candidate, kept by name but not adopted: it ranked below `hurdle` on the tuning span.
+//!
+//! Options added in the fifth round (bench/RESULTS.md "round 5"; only the saturation is on in
+//! `hurdle`): the state-dependent share reaching `history_mix_full` at
+//! `history_mix_saturation` deadly months instead of a full window, and a long-window mixture
+//! (`history_long_mix` of the non-history draws taken from the last `history_long_window`
+//! months when they saw deaths: a conflictology12/36 blend that also reaches cells quiet for
+//! 12 months but not for 36), and a heavier magnitude tail for recently violent cells
+//! (`residual_scale_active`).
 //!
 //! Fitted on every observed (unit, origin t) (`Panel::first_observed`) with
 //! t + h ≤ the fit's cutoff month and at least 36 months of history before t; refitted at most
@@ -52,6 +61,9 @@ use super::panel::Target;
 use crate::analysis::AnalysisError;
 
 /// A model to run.
+// A handful of specs exist per run (never in a hot loop or a large collection), so the size of
+// the `Hurdle` variant does not matter; boxing it would only add noise at every use.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "model", rename_all = "snake_case")]
 pub enum ModelSpec {
@@ -149,6 +161,17 @@ pub struct HurdleConfig {
     /// `history_mix` at k = 1 to this value at k = `history_window` (0 at k = 0 as always).
     /// `None`: `history_mix` whatever k.
     pub history_mix_full: Option<f64>,
+    /// With `history_mix_full`: the number of deadly months at which the share reaches
+    /// `history_mix_full` (linear from `history_mix` at k = 1, constant above); None: the
+    /// window (k = `history_window`). Round 5.
+    pub history_mix_saturation: Option<usize>,
+    /// Long-window mixture (a conflictology12/36 blend; round 5): of the draws NOT taken from
+    /// the last `history_window` months, this share is taken uniformly from the unit's last
+    /// `history_long_window` months when any of them saw deaths (else from the regression as
+    /// usual). 0: off.
+    pub history_long_mix: f64,
+    /// Months of the long-window mixture (36 for a conflictology36 blend).
+    pub history_long_window: usize,
     /// Occurrence floor for recently active units: the regression part's P(y > 0) is at least
     /// this times the unit's share of months with deaths in its last `history_window` months.
     /// 0: no floor.
@@ -160,6 +183,10 @@ pub struct HurdleConfig {
     /// Factor on the resampled log residuals of the magnitude (1: as fitted); above 1 widens
     /// the positive part of the forecast.
     pub residual_scale: f64,
+    /// Factor on the log residuals for units with at least one deadly month in their last
+    /// `history_window` months (a heavier tail for recently violent cells; round 5); None:
+    /// `residual_scale` for every unit.
+    pub residual_scale_active: Option<f64>,
     /// Occurrence by gradient-boosted trees on the same features instead of the logistic
     /// regression (None: the logistic). See [`super::boost`].
     pub boost: Option<Box<BoostParams>>,
@@ -194,7 +221,9 @@ impl Default for HurdleConfig {
     /// configurations tried. Round 4 added `magnitude_on_evaluated_panel` (no effect without a
     /// training panel): the default's occurrence is meant to be fitted on the Sahel and its
     /// bordering countries (the CLI's `--train-countries` default), its magnitude on the panel
-    /// it forecasts.
+    /// it forecasts. Round 5 made the history share saturate at four deadly months of twelve
+    /// (30% at one, 53⅓% at two, 76⅔% at three, 100% from four) instead of twelve: the only
+    /// round-5 candidate change ranked above the round-4 default on the tuning span.
     fn default() -> Self {
         HurdleConfig {
             features: [
@@ -215,9 +244,14 @@ impl Default for HurdleConfig {
             history_mix: 0.3,
             history_window: 12,
             history_mix_full: Some(1.0),
+            // Round 5 (frozen on the tuning span): the share reaches 100% at four deadly months.
+            history_mix_saturation: Some(4),
+            history_long_mix: 0.0,
+            history_long_window: 36,
             occurrence_floor: 0.0,
             own_magnitude: 0.0,
             residual_scale: 1.25,
+            residual_scale_active: None,
             boost: None,
             boost_from_logistic: false,
             boost_weight: 1.0,
@@ -248,6 +282,7 @@ impl HurdleConfig {
             .map(|s| s.to_string())
             .collect(),
             history_mix_full: None,
+            history_mix_saturation: None,
             residual_scale: 1.0,
             name: "hurdle_v1".into(),
             ..HurdleConfig::default()
@@ -271,6 +306,8 @@ impl HurdleConfig {
                 negative_share: 0.2,
             })),
             boost_from_logistic: true,
+            // As in round 3: the mixture rising over the whole window.
+            history_mix_saturation: None,
             name: "hurdle_gb".into(),
             ..HurdleConfig::default()
         }
@@ -279,7 +316,23 @@ impl HurdleConfig {
     /// The share of draws taken from the unit's own history when `active` of its last
     /// `window` months saw deaths.
     pub fn history_share(&self, active: usize, window: usize) -> f64 {
-        mixture_share(self.history_mix, self.history_mix_full, active, window)
+        saturating_share(
+            self.history_mix,
+            self.history_mix_full,
+            active,
+            window,
+            self.history_mix_saturation,
+        )
+    }
+
+    /// Months of a unit's history its draws need at an origin: the mixture's window, or the
+    /// long-window mixture's when that is on and longer.
+    pub fn history_needed(&self) -> usize {
+        needed_window(
+            self.history_window,
+            self.history_long_mix,
+            self.history_long_window,
+        )
     }
 
     pub fn columns(&self) -> Result<Vec<usize>, AnalysisError> {
@@ -307,18 +360,41 @@ fn columns_of(features: &[String]) -> Result<Vec<usize>, AnalysisError> {
 /// `window`: 0 without any; `base` at one; linear from `base` (k = 1) to `full` (k = window)
 /// when `full` is set. Clamped to [0, 1].
 pub fn mixture_share(base: f64, full: Option<f64>, active: usize, window: usize) -> f64 {
+    saturating_share(base, full, active, window, None)
+}
+
+/// [`mixture_share`] reaching `full` at `saturation` deadly months (capped at the window)
+/// instead of at a full window, constant above; `None`: at a full window.
+pub fn saturating_share(
+    base: f64,
+    full: Option<f64>,
+    active: usize,
+    window: usize,
+    saturation: Option<usize>,
+) -> f64 {
     if active == 0 {
         return 0.0;
     }
+    let top = saturation.unwrap_or(window).clamp(1, window.max(1));
     let share = match full {
         None => base,
-        Some(full) if window > 1 => {
-            let frac = (active.min(window) - 1) as f64 / (window - 1) as f64;
+        Some(full) if top > 1 => {
+            let frac = (active.min(top) - 1) as f64 / (top - 1) as f64;
             base + (full - base) * frac
         }
         Some(full) => full,
     };
     share.clamp(0.0, 1.0)
+}
+
+/// The months of history a hurdle's draws read: `window`, or `long_window` when the long
+/// mixture is on (`long_mix` > 0) and longer.
+fn needed_window(window: usize, long_mix: f64, long_window: usize) -> usize {
+    if long_mix > 0.0 {
+        window.max(long_window).max(1)
+    } else {
+        window.max(1)
+    }
 }
 
 /// One horizon's fitted hurdle.
@@ -341,9 +417,13 @@ pub struct HurdleFit {
     history_mix: f64,
     history_window: usize,
     history_mix_full: Option<f64>,
+    history_mix_saturation: Option<usize>,
+    history_long_mix: f64,
+    history_long_window: usize,
     occurrence_floor: f64,
     own_magnitude: f64,
     residual_scale: f64,
+    residual_scale_active: Option<f64>,
     boost_from_logistic: bool,
     boost_weight: f64,
     magnitude_neighbours: usize,
@@ -588,9 +668,13 @@ fn fit_hurdle_parts(
         history_mix: config.history_mix,
         history_window: config.history_window.max(1),
         history_mix_full: config.history_mix_full,
+        history_mix_saturation: config.history_mix_saturation,
+        history_long_mix: config.history_long_mix.clamp(0.0, 1.0),
+        history_long_window: config.history_long_window.max(1),
         occurrence_floor: config.occurrence_floor,
         own_magnitude: config.own_magnitude,
         residual_scale: config.residual_scale,
+        residual_scale_active: config.residual_scale_active,
         boost_from_logistic: config.boost_from_logistic,
         boost_weight: config.boost_weight.clamp(0.0, 1.0),
         magnitude_neighbours: config.magnitude_neighbours,
@@ -660,17 +744,31 @@ impl HurdleFit {
         }
     }
 
+    /// Months of history [`HurdleFit::draw`] reads (the last ones up to the origin).
+    pub fn history_needed(&self) -> usize {
+        needed_window(
+            self.history_window,
+            self.history_long_mix,
+            self.history_long_window,
+        )
+    }
+
+    /// `recent`: the unit's last months up to the origin (at most [`Self::history_needed`]);
+    /// the mixture uses the last `history_window` of them, the long mixture the last
+    /// `history_long_window`.
     #[allow(clippy::too_many_arguments)]
     fn draw(
         &self,
         features: &[f64],
-        history: &[u32],
+        recent: &[u32],
         h: usize,
         m: usize,
         rng: &mut ChaCha8Rng,
         out: &mut Vec<f64>,
     ) {
         let fit = &self.horizons[h - 1];
+        let history = &recent[recent.len().saturating_sub(self.history_window)..];
+        let long = &recent[recent.len().saturating_sub(self.history_long_window)..];
         let mut x = Vec::with_capacity(self.columns.len() + 1);
         self.standardiser.design(features, &self.columns, &mut x);
         let active = history.iter().filter(|&&v| v > 0).count();
@@ -679,11 +777,12 @@ impl HurdleFit {
             p = p.max((self.occurrence_floor * active as f64 / history.len() as f64).min(1.0));
         }
         // Draws from the unit's history (mixture), then from the regression.
-        let share = mixture_share(
+        let share = saturating_share(
             self.history_mix,
             self.history_mix_full,
             active,
             history.len(),
+            self.history_mix_saturation,
         );
         let from_history = if share > 0.0 {
             Binomial::new(m as u64, share)
@@ -692,7 +791,16 @@ impl HurdleFit {
         } else {
             0
         };
-        let rest = m - from_history;
+        // Of the rest, a share from the long window when it saw deaths (off by default: no
+        // random number is used then, so the default's streams are unchanged).
+        let from_long = if self.history_long_mix > 0.0 && long.iter().any(|&v| v > 0) {
+            Binomial::new((m - from_history) as u64, self.history_long_mix)
+                .map(|b| b.sample(rng) as usize)
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        let rest = m - from_history - from_long;
         let k = match Binomial::new(rest as u64, p) {
             Ok(b) => b.sample(rng) as usize,
             Err(_) => 0,
@@ -708,6 +816,10 @@ impl HurdleFit {
             dot(&fit.magnitude, &xm)
         };
         let own = self.own_magnitude > 0.0 && active > 0;
+        let scale = match self.residual_scale_active {
+            Some(s) if active > 0 => s,
+            _ => self.residual_scale,
+        };
         for _ in 0..k {
             if own && rng.random::<f64>() < self.own_magnitude {
                 // The size of one of the unit's own positive months.
@@ -733,10 +845,13 @@ impl HurdleFit {
                 continue;
             }
             let r = fit.residuals[rng.random_range(0..fit.residuals.len())];
-            out.push((mu + self.residual_scale * r).exp().round().max(1.0));
+            out.push((mu + scale * r).exp().round().max(1.0));
         }
         for _ in 0..from_history {
             out.push(history[rng.random_range(0..history.len())] as f64);
+        }
+        for _ in 0..from_long {
+            out.push(long[rng.random_range(0..long.len())] as f64);
         }
         if out.iter().all(|&v| v == 0.0) {
             out.clear();
@@ -831,7 +946,7 @@ pub fn draw(
         }
         Fitted::Hurdle(fit) => {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            let from = (t + 1).saturating_sub(fit.history_window);
+            let from = (t + 1).saturating_sub(fit.history_needed());
             fit.draw(features, &series[from..=t], h, m, &mut rng, out);
         }
     }
@@ -862,9 +977,13 @@ mod tests {
             history_mix: config.history_mix,
             history_window: config.history_window,
             history_mix_full: config.history_mix_full,
+            history_mix_saturation: config.history_mix_saturation,
+            history_long_mix: config.history_long_mix,
+            history_long_window: config.history_long_window,
             occurrence_floor: config.occurrence_floor,
             own_magnitude: config.own_magnitude,
             residual_scale: config.residual_scale,
+            residual_scale_active: config.residual_scale_active,
             boost_from_logistic: false,
             boost_weight: 1.0,
             magnitude_neighbours: config.magnitude_neighbours,
@@ -931,7 +1050,114 @@ mod tests {
         assert_eq!(c.history_share(0, 12), 0.0);
         assert_eq!(c.history_share(1, 12), 0.3);
         assert_eq!(c.history_share(12, 12), 1.0);
+        // Round 5: the default saturates at four deadly months: 0.3 + 0.7·(k − 1)/3.
+        assert!((c.history_share(2, 12) - (0.3 + 0.7 / 3.0)).abs() < 1e-15);
+        assert!((c.history_share(3, 12) - (0.3 + 1.4 / 3.0)).abs() < 1e-15);
+        assert_eq!(c.history_share(4, 12), 1.0);
+        assert_eq!(c.history_share(7, 12), 1.0);
+        // hurdle_gb keeps round 3's ramp over the whole window.
+        let gb = HurdleConfig::boosted();
+        assert!((gb.history_share(4, 12) - (0.3 + 0.7 * 3.0 / 11.0)).abs() < 1e-15);
         assert_eq!(HurdleConfig::first_round().history_share(12, 12), 0.3);
+    }
+
+    #[test]
+    fn saturating_share_by_hand() {
+        // 0.3 at k = 1 to 1.0 at k = 3, constant above: k = 2 → 0.65.
+        assert_eq!(saturating_share(0.3, Some(1.0), 0, 12, Some(3)), 0.0);
+        assert_eq!(saturating_share(0.3, Some(1.0), 1, 12, Some(3)), 0.3);
+        assert!((saturating_share(0.3, Some(1.0), 2, 12, Some(3)) - 0.65).abs() < 1e-15);
+        assert_eq!(saturating_share(0.3, Some(1.0), 3, 12, Some(3)), 1.0);
+        assert_eq!(saturating_share(0.3, Some(1.0), 7, 12, Some(3)), 1.0);
+        // None = the window, i.e. mixture_share; a saturation above the window is the window.
+        for k in 0..=12 {
+            let plain = mixture_share(0.3, Some(0.9), k, 12);
+            assert_eq!(saturating_share(0.3, Some(0.9), k, 12, None), plain);
+            assert_eq!(saturating_share(0.3, Some(0.9), k, 12, Some(40)), plain);
+        }
+        // Saturation 1: the full share from the first deadly month.
+        assert_eq!(saturating_share(0.3, Some(0.8), 1, 12, Some(1)), 0.8);
+        let c = HurdleConfig {
+            history_mix_saturation: Some(3),
+            ..HurdleConfig::default()
+        };
+        assert!((c.history_share(2, 12) - 0.65).abs() < 1e-15);
+        assert_eq!(HurdleConfig::default().history_needed(), 12);
+        let long = HurdleConfig {
+            history_long_mix: 0.1,
+            ..HurdleConfig::default()
+        };
+        assert_eq!(long.history_needed(), 36);
+    }
+
+    #[test]
+    fn saturating_mixture_draws() {
+        // P(y > 0) ≈ 0 from the regression; two deadly months of 12 (4 and 9 deaths), share
+        // 0.3 → 1.0 saturating at k = 3: 0.65 of draws from the history, half of them 4.
+        let config = HurdleConfig {
+            history_mix: 0.3,
+            history_mix_full: Some(1.0),
+            history_mix_saturation: Some(3),
+            ..plain()
+        };
+        let fit = fixed_fit(-50.0, 0.0, vec![0.0], &config);
+        let m = 20_000;
+        let mut h = vec![0u32; 12];
+        h[2] = 4;
+        h[9] = 9;
+        let d = draws(&fit, &h, m);
+        let expected = 0.65 * 2.0 / 12.0;
+        let sd = (expected * (1.0 - expected) / m as f64).sqrt();
+        assert!((share(&d, |v| v > 0.0) - expected).abs() < 5.0 * sd);
+        assert!((share(&d, |v| v == 4.0) - expected / 2.0).abs() < 5.0 * sd);
+    }
+
+    #[test]
+    fn long_window_mixture_draws() {
+        // Regression P(y > 0) ≈ 0. 36 months: the last 12 quiet, 6 deaths 20 months back and
+        // 30 deaths 30 months back. Long share 0.3: 0.3 of draws from the 36 months, so
+        // P(draw = 6) = P(draw = 30) = 0.3/36; nothing from the 12-month mixture (k12 = 0).
+        let config = HurdleConfig {
+            history_mix: 0.3,
+            history_long_mix: 0.3,
+            history_long_window: 36,
+            ..plain()
+        };
+        let fit = fixed_fit(-50.0, 0.0, vec![0.0], &config);
+        assert_eq!(fit.history_needed(), 36);
+        let m = 40_000;
+        let mut recent = vec![0u32; 36];
+        recent[35 - 20] = 6;
+        recent[35 - 30] = 30;
+        let d = draws(&fit, &recent, m);
+        let p = 0.3 / 36.0;
+        let sd = (p * (1.0 - p) / m as f64).sqrt();
+        assert!((share(&d, |v| v == 6.0) - p).abs() < 5.0 * sd);
+        assert!((share(&d, |v| v == 30.0) - p).abs() < 5.0 * sd);
+        assert_eq!(share(&d, |v| v == 0.0 || v == 6.0 || v == 30.0), 1.0);
+        // One deadly month in the last 12 (5 deaths): 0.3 from the 12 months (P 0.3/12 of a
+        // 5), then 0.3 of the remaining 0.7 from the 36 months (which hold 5, 6 and 30):
+        // P(5) = 0.3/12 + 0.7·0.3/36.
+        recent[35] = 5;
+        let d = draws(&fit, &recent, m);
+        let p5 = 0.3 / 12.0 + 0.7 * 0.3 / 36.0;
+        let sd = (p5 * (1.0 - p5) / m as f64).sqrt();
+        assert!((share(&d, |v| v == 5.0) - p5).abs() < 5.0 * sd);
+        let p6 = 0.7 * 0.3 / 36.0;
+        let sd = (p6 * (1.0 - p6) / m as f64).sqrt();
+        assert!((share(&d, |v| v == 6.0) - p6).abs() < 5.0 * sd);
+        // Off (long share 0): the same 36 months with a quiet last 12 give all zeros.
+        let off = fixed_fit(
+            -50.0,
+            0.0,
+            vec![0.0],
+            &HurdleConfig {
+                history_long_mix: 0.0,
+                ..config
+            },
+        );
+        recent[35] = 0;
+        assert_eq!(draws(&off, &recent, 100), vec![0.0; 100]);
     }
 
     #[test]
@@ -1013,12 +1239,30 @@ mod tests {
             &HurdleConfig {
                 own_magnitude: 0.0,
                 residual_scale: 2.0,
-                ..config
+                ..config.clone()
             },
         );
         let d = draws(&fit, &history, m);
         assert_eq!(share(&d, |v| v == 1.0 || v == 74.0), 1.0);
         assert!((share(&d, |v| v == 74.0) - 0.5).abs() < 5.0 * sd);
+        // Scale 2 only for recently active units: this one (two deadly months) gets 1 and 74;
+        // a quiet unit keeps scale 1: 10·e^(±1) → 4 (3.68) and 27 (27.18).
+        let fit = fixed_fit(
+            50.0,
+            10f64.ln(),
+            vec![-1.0, 1.0],
+            &HurdleConfig {
+                own_magnitude: 0.0,
+                residual_scale: 1.0,
+                residual_scale_active: Some(2.0),
+                ..config
+            },
+        );
+        let d = draws(&fit, &history, m);
+        assert_eq!(share(&d, |v| v == 1.0 || v == 74.0), 1.0);
+        let d = draws(&fit, &[0; 12], m);
+        assert_eq!(share(&d, |v| v == 4.0 || v == 27.0), 1.0);
+        assert!((share(&d, |v| v == 27.0) - 0.5).abs() < 5.0 * sd);
     }
 
     #[test]
