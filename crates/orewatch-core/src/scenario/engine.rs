@@ -202,7 +202,7 @@ pub fn simulate_with(
     let mut values: BTreeMap<String, Vec<f64>> = random.into_iter().collect();
     timings.sample = started.elapsed();
     let started = Instant::now();
-    if let Some(plan) = correlate::plan(&model.correlations)
+    for plan in correlate::plans(&model.correlations)
         .map_err(|e| fail(model.correlations[e.pair].line, "correlations", e.message))?
     {
         let mut columns: Vec<Vec<f64>> = plan
