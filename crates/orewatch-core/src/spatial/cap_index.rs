@@ -585,9 +585,11 @@ mod tests {
             );
             assert!(one_pass.len() >= n, "{n} sites: {} entries", one_pass.len());
             for bands in [1, 2, 3, 4, 7, 64] {
-                let banded =
-                    pool.install(|| Buckets::build_caps(spec, window, &caps, bands, item));
-                assert!(banded == one_pass, "{n} sites, {radius_km} km, {bands} bands");
+                let banded = pool.install(|| Buckets::build_caps(spec, window, &caps, bands, item));
+                assert!(
+                    banded == one_pass,
+                    "{n} sites, {radius_km} km, {bands} bands"
+                );
             }
         }
     }

@@ -543,7 +543,12 @@ fn occupancy(offsets: &[u32]) -> Vec<u64> {
 /// For caps registered as [`CellSink::put_cap`] does, in a window whose first grid row is
 /// `row0` and which has `nrows` rows: the entries before each window row (`nrows + 1`
 /// values, the last one the total).
-fn cap_row_starts(spec: &GridSpec, row0: u32, nrows: usize, caps: &[Option<CapCells>]) -> Vec<usize> {
+fn cap_row_starts(
+    spec: &GridSpec,
+    row0: u32,
+    nrows: usize,
+    caps: &[Option<CapCells>],
+) -> Vec<usize> {
     // Entries per row as a difference array: a cap adds the same column count to each of
     // its rows.
     let mut diff = vec![0i64; nrows + 1];
@@ -841,10 +846,7 @@ impl<T: Copy> Buckets<T> {
             let (r, r_exact, r_in) = rows.cell(_mm256_set_pd(la[3], la[2], la[1], la[0]));
             let (c, c_exact, c_in) = cols.cell(_mm256_set_pd(lo[3], lo[2], lo[1], lo[0]));
             let exact = _mm256_castpd_si256(_mm256_and_pd(r_exact, c_exact));
-            let in_window = _mm256_and_si256(
-                exact,
-                _mm256_castpd_si256(_mm256_and_pd(r_in, c_in)),
-            );
+            let in_window = _mm256_and_si256(exact, _mm256_castpd_si256(_mm256_and_pd(r_in, c_in)));
             // Window cell index (exact in f64), as 64-bit lanes; 0 outside the window.
             let cell = _mm256_cvttpd_epi32(_mm256_add_pd(_mm256_mul_pd(r, window_cols), c));
             let cell = _mm256_and_si256(_mm256_cvtepi32_epi64(cell), in_window);
