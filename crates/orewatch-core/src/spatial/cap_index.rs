@@ -6,8 +6,10 @@
 //! returns the pair count, the fatality sum over pairs and per-site event counts.
 //!
 //! The join's lookup is batched: for a block of events, every cell key first (branch-free
-//! arithmetic and one bit test in the bitmap of cells holding caps, `Buckets::batch_key`),
-//! then the exact test for the few events whose cell holds caps. Real case (167,543 GED
+//! arithmetic and one bit test in the bitmap of cells holding caps, `Buckets::batch_keys`:
+//! four events at a time with AVX2 where the CPU has it, the scalar `Buckets::batch_key`
+//! otherwise, the same keys bit for bit), then the exact test for the few events whose cell
+//! holds caps. Real case (167,543 GED
 //! events, 4,691 sites, 25 km): only ~19,000 events have a candidate cap. Measured, one
 //! thread, min of 400 runs, load ≈ 8 on 2 cores: join 2.62 ms against 3.02 ms for the
 //! per-event lookup. Tried and not kept (slower under the same conditions): deciding each
@@ -28,6 +30,15 @@
 //! the bitmap test afterwards (key loop alone 1.19–1.33 against 1.04–1.05 ms); entries of 16
 //! bytes with an f32 unit vector and a band widened for its rounding, so that the ~22,000
 //! entries fit a core's L2 cache (join min 2.70 against 2.56–2.69 ms, load ~5).
+//!
+//! Round 5 (real case, one thread, min of 3 × 400 runs alternated with the base, load 5–9 on
+//! 2 cores): the cell keys by AVX2 (the bitmap words by a masked gather) took the join from
+//! 2.57–2.59 ms to 1.87–1.97 ms; the build is unchanged at 0.61–0.65 ms. The cell table is
+//! now built in bands of rows on the rayon pool (`Buckets::build_caps`, bit for bit the
+//! one-pass build): no gain measurable on the loaded machine (the build's trigonometry was
+//! already on the pool; the second core was rarely free). Counting an event's pairs in a
+//! register and skipping four empty keys at a time measured neutral (join min 2.02–2.06
+//! against 1.98–2.02 ms at load 9).
 
 use rayon::prelude::*;
 
@@ -57,7 +68,7 @@ const PARALLEL_PREP_MIN_SITES: usize = 2048;
 
 /// A site as registered in a cell: its unit vector beside its id, so that testing a cell's
 /// candidates reads one contiguous block of memory (the join is bound by memory latency).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct CapEntry {
     unit: [f64; 3],
     site: u32,
@@ -113,21 +124,17 @@ impl CapIndex {
             lats.iter().zip(lons).map(prep).unzip()
         };
         let window = cap_window(&spec, &caps);
-        let buckets = Buckets::build(
-            spec,
-            window,
-            |sink| {
-                for (i, cap) in caps.iter().enumerate() {
-                    if let Some(cells) = cap {
-                        sink.put_cap(i as u32, &spec, cells);
-                    }
-                }
-            },
-            |site| CapEntry {
-                unit: units[site as usize],
-                site,
-            },
-        );
+        // The cell table in bands of rows on the rayon pool for many sites (two bands per
+        // thread, for balance), in one piece otherwise.
+        let bands = if lats.len() >= PARALLEL_PREP_MIN_SITES {
+            2 * rayon::current_num_threads()
+        } else {
+            1
+        };
+        let buckets = Buckets::build_caps(spec, window, &caps, bands, |site| CapEntry {
+            unit: units[site as usize],
+            site,
+        });
         let threshold2 = chord2_of_km(radius_km);
         let (clear_in2, clear_out2) = chord_bounds(threshold2);
         Ok(CapIndex {
@@ -183,6 +190,9 @@ impl CapIndex {
     #[inline]
     fn add_event_in(&self, cell: usize, lat: f64, lon: f64, fatalities: u64, acc: &mut JoinTotals) {
         let p = unit_vector(lat, lon);
+        // The event's pairs are counted in a register and added once: adding to `acc` per
+        // pair made a chain of loads and stores through memory.
+        let mut pairs = 0u64;
         for entry in self.buckets.cell_items(cell) {
             let s = entry.site as usize;
             let c2 = chord2(&p, &entry.unit);
@@ -194,11 +204,12 @@ impl CapIndex {
                 haversine_km(self.lon[s], self.lat[s], lon, lat) <= self.radius_km
             };
             if inside {
-                acc.pairs += 1;
-                acc.fatalities += fatalities;
+                pairs += 1;
                 acc.per_site_events[s] += 1;
             }
         }
+        acc.pairs += pairs;
+        acc.fatalities += pairs * fatalities;
     }
 
     /// [`CapIndex::add_event_in`] for an event whose cell is not known yet.
@@ -222,18 +233,23 @@ impl CapIndex {
             .zip(fatalities.chunks(BLOCK))
         {
             let keys = &mut keys[..lat.len()];
-            for ((key, &la), &lo) in keys.iter_mut().zip(lat).zip(lon) {
-                *key = self.buckets.batch_key(la, lo);
-            }
-            for (i, &key) in keys.iter().enumerate() {
-                if key == KEY_EMPTY {
+            self.buckets.batch_keys(lat, lon, keys);
+            // Four keys at a time past the (many) events near no cap.
+            for (q, quad) in keys.chunks(4).enumerate() {
+                if quad.iter().all(|&key| key == KEY_EMPTY) {
                     continue;
                 }
-                let (la, lo, f) = (lat[i], lon[i], fatalities[i] as u64);
-                if key == KEY_RECHECK {
-                    self.add_event(la, lo, f, acc);
-                } else {
-                    self.add_event_in(key as usize, la, lo, f, acc);
+                for (j, &key) in quad.iter().enumerate() {
+                    if key == KEY_EMPTY {
+                        continue;
+                    }
+                    let i = 4 * q + j;
+                    let (la, lo, f) = (lat[i], lon[i], fatalities[i] as u64);
+                    if key == KEY_RECHECK {
+                        self.add_event(la, lo, f, acc);
+                    } else {
+                        self.add_event_in(key as usize, la, lo, f, acc);
+                    }
                 }
             }
         }
@@ -482,6 +498,133 @@ mod tests {
                 index.for_each_site_near(la, lo, |s| per_site[s as usize] += 1);
             }
             assert_eq!(per_site, expected.per_site_events, "{r} km");
+        }
+    }
+
+    /// Sites for the build tests: random over the sphere and clustered (many caps per cell),
+    /// plus the poles, the antimeridian and caps that hold a pole or wrap, and non-finite ones.
+    fn build_test_sites(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+        let mut next = crate::test_util::uniform_sequence(seed);
+        let (mut lat, mut lon) = (Vec::new(), Vec::new());
+        for i in 0..n {
+            if i % 3 == 0 {
+                lat.push(-90.0 + 180.0 * next());
+                lon.push(-180.0 + 360.0 * next());
+            } else {
+                lat.push(5.0 + 3.0 * next());
+                lon.push(10.0 + 4.0 * next());
+            }
+        }
+        for (la, lo) in [
+            (90.0, 0.0),
+            (-90.0, 45.0),
+            (89.95, 179.99),
+            (-89.9, -179.9),
+            (0.0, 180.0),
+            (0.0, -180.0),
+            (12.0, 179.95),
+            (-33.0, -179.99),
+            (f64::NAN, 10.0),
+            (10.0, f64::INFINITY),
+        ] {
+            lat.push(la);
+            lon.push(lo);
+        }
+        (lat, lon)
+    }
+
+    /// The cell table built in bands of rows on a pool of three threads equals, bit for bit,
+    /// the one-pass build registering every cap in id order: random sites, clusters, the
+    /// poles and the antimeridian, several radii and cell sizes, 1 to 64 bands.
+    #[test]
+    fn banded_parallel_cap_build_equals_the_one_pass_build() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        for (n, radius_km, hint, seed) in [
+            (3000, 25.0, None, 1u64),
+            (500, 300.0, Some(1.0), 2),
+            (200, 25.0, Some(0.1), 3),
+            (100, 2000.0, Some(5.0), 4),
+            (3, 25.0, None, 5),
+        ] {
+            let (lat, lon) = build_test_sites(n, seed);
+            let spec = match hint {
+                Some(h) => GridSpec::with_cell(h),
+                None => GridSpec::for_points(
+                    radius_km,
+                    CELLS_PER_RADIUS,
+                    MAX_CELLS_PER_SITE,
+                    &lat,
+                    &lon,
+                    radius_km,
+                ),
+            };
+            let caps: Vec<_> = lat
+                .iter()
+                .zip(&lon)
+                .map(|(&la, &lo)| spec.cap_cells(la, lo, radius_km))
+                .collect();
+            let window = cap_window(&spec, &caps);
+            let item = |site: u32| CapEntry {
+                unit: [site as f64, 0.5, -1.0],
+                site,
+            };
+            let one_pass = Buckets::build(
+                spec,
+                window,
+                |sink| {
+                    for (i, cells) in caps.iter().enumerate() {
+                        if let Some(cells) = cells {
+                            sink.put_cap(i as u32, &spec, cells);
+                        }
+                    }
+                },
+                item,
+            );
+            assert!(one_pass.len() >= n, "{n} sites: {} entries", one_pass.len());
+            for bands in [1, 2, 3, 4, 7, 64] {
+                let banded = pool.install(|| Buckets::build_caps(spec, window, &caps, bands, item));
+                assert!(
+                    banded == one_pass,
+                    "{n} sites, {radius_km} km, {bands} bands"
+                );
+            }
+        }
+    }
+
+    /// With enough sites for the parallel build (prepared and bucketed on the pool), the
+    /// index gives the brute-force join on one thread and on three.
+    #[test]
+    fn parallel_built_index_joins_like_brute_force() {
+        let (slat, slon) = build_test_sites(PARALLEL_PREP_MIN_SITES + 500, 7);
+        let mut next = crate::test_util::uniform_sequence(11);
+        let (mut elat, mut elon) = (Vec::new(), Vec::new());
+        for i in 0..4000 {
+            let s = (i * 7) % slat.len();
+            // Near a site (within ±0.4°), or anywhere.
+            if i % 2 == 0 && slat[s].is_finite() && slon[s].is_finite() {
+                elat.push((slat[s] + 0.8 * next() - 0.4).clamp(-90.0, 90.0));
+                elon.push(slon[s] + 0.8 * next() - 0.4);
+            } else {
+                elat.push(-90.0 + 180.0 * next());
+                elon.push(-180.0 + 360.0 * next());
+            }
+        }
+        let f: Vec<u32> = (0..elat.len() as u32).map(|i| i % 7).collect();
+        let expected = brute(&slat, &slon, &elat, &elon, &f, 25.0);
+        assert!(expected.pairs > 1000, "{} pairs", expected.pairs);
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let got = pool.install(|| {
+                let index = CapIndex::new(&slat, &slon, 25.0).unwrap();
+                join_within(&index, &elat, &elon, &f)
+            });
+            assert_eq!(got, expected, "{threads} threads");
         }
     }
 

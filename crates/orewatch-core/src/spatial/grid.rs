@@ -271,6 +271,71 @@ pub(crate) const KEY_EMPTY: u32 = u32::MAX;
 /// [`Buckets::batch_key`] of a point that needs the exact lookup.
 pub(crate) const KEY_RECHECK: u32 = u32::MAX - 1;
 
+/// The constants of one axis (rows from latitudes, or columns from longitudes) for
+/// [`Buckets::batch_keys_avx2`], four lanes wide.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+struct AxisConsts {
+    offset: std::arch::x86_64::__m256d,
+    inv_cell: std::arch::x86_64::__m256d,
+    grid_len: std::arch::x86_64::__m256d,
+    window_start: std::arch::x86_64::__m256d,
+    window_len: std::arch::x86_64::__m256d,
+}
+
+#[cfg(target_arch = "x86_64")]
+impl AxisConsts {
+    /// `offset`: 90 for latitudes, 180 for longitudes; `grid_len`: the grid's rows or
+    /// columns; the window's first row or column and its length.
+    #[target_feature(enable = "avx2")]
+    fn new(offset: f64, spec: &GridSpec, grid_len: u32, start: u32, len: u32) -> AxisConsts {
+        use std::arch::x86_64::_mm256_set1_pd;
+        AxisConsts {
+            offset: _mm256_set1_pd(offset),
+            inv_cell: _mm256_set1_pd(spec.inv_cell),
+            grid_len: _mm256_set1_pd(grid_len as f64),
+            window_start: _mm256_set1_pd(start as f64),
+            window_len: _mm256_set1_pd(len as f64),
+        }
+    }
+
+    /// For four coordinates, as [`Buckets::batch_key`] computes them: the cell number
+    /// relative to the window (f64, whole), the mask of lanes whose cell the product vouches
+    /// for (in 0..FAST_CELLS_LIMIT, clear of edges by [`EDGE_BAND`], inside the grid; false
+    /// for NaN), and the mask of lanes inside the window.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn cell(
+        &self,
+        x: std::arch::x86_64::__m256d,
+    ) -> (
+        std::arch::x86_64::__m256d,
+        std::arch::x86_64::__m256d,
+        std::arch::x86_64::__m256d,
+    ) {
+        use std::arch::x86_64::*;
+        let m = _mm256_mul_pd(_mm256_add_pd(x, self.offset), self.inv_cell);
+        let f = _mm256_round_pd::<{ _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC }>(m);
+        let frac = _mm256_sub_pd(m, f);
+        let in_range = _mm256_and_pd(
+            _mm256_cmp_pd::<_CMP_GE_OQ>(m, _mm256_setzero_pd()),
+            _mm256_cmp_pd::<_CMP_LT_OQ>(m, _mm256_set1_pd(FAST_CELLS_LIMIT)),
+        );
+        let clear = _mm256_and_pd(
+            _mm256_cmp_pd::<_CMP_GT_OQ>(frac, _mm256_set1_pd(EDGE_BAND)),
+            _mm256_cmp_pd::<_CMP_LT_OQ>(frac, _mm256_set1_pd(1.0 - EDGE_BAND)),
+        );
+        let in_grid = _mm256_cmp_pd::<_CMP_LT_OQ>(f, self.grid_len);
+        let exact = _mm256_and_pd(_mm256_and_pd(in_range, clear), in_grid);
+        let w = _mm256_sub_pd(f, self.window_start);
+        let in_window = _mm256_and_pd(
+            _mm256_cmp_pd::<_CMP_GE_OQ>(w, _mm256_setzero_pd()),
+            _mm256_cmp_pd::<_CMP_LT_OQ>(w, self.window_len),
+        );
+        (w, exact, in_window)
+    }
+}
+
 /// Square tiles of cells over a [`Buckets`] window (see [`Buckets::tile_of`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Tiling {
@@ -283,7 +348,7 @@ pub(crate) struct Tiling {
 /// A window of the grid (rows `row0..row0+nrows`, columns `col0..col0+ncols`, never wrapping)
 /// holding, per cell, a list of items (ids, or ids with the data the lookup needs, so that a
 /// cell's candidates sit together in memory) in compressed sparse row form.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Buckets<T> {
     pub spec: GridSpec,
     row0: u32,
@@ -324,6 +389,100 @@ pub(crate) struct CellSink {
 }
 
 impl CellSink {
+    fn new(row0: u32, nrows: u32, col0: u32, ncols: u32) -> CellSink {
+        CellSink {
+            row0,
+            nrows,
+            col0,
+            ncols,
+            row_counts: vec![0; nrows as usize + 1],
+            spans: Vec::new(),
+            entries: 0,
+        }
+    }
+
+    /// Groups the registrations by cell: writes the end of every cell of the sink's rows
+    /// (row-major, `base` + the entries before it in these rows) to `offsets` and the stored
+    /// items to `items` (exactly `self.entries` of them), each cell's in registration order.
+    ///
+    /// A counting sort done row by row, so that every random access stays in a row-sized
+    /// buffer in L1 cache: the spans are first grouped by row (a stable counting sort over
+    /// the rows); then, for each row in turn, the items per column are counted, a prefix sum
+    /// gives the row's offsets, the ids are scattered to their columns in a row buffer, and
+    /// the stored items are written from it. (A counting sort over the whole window at once
+    /// touches the per-cell counts at random, and for a few thousand caps that cost more
+    /// than all the rest.)
+    fn fill<T>(self, base: u32, offsets: &mut [u32], items: &mut [T], item: &impl Fn(u32) -> T) {
+        let CellSink {
+            nrows,
+            ncols,
+            row_counts: mut row_starts,
+            spans,
+            entries,
+            ..
+        } = self;
+        debug_assert_eq!(items.len(), entries);
+        debug_assert_eq!(offsets.len(), nrows as usize * ncols as usize);
+        // Spans grouped by row, in registration order within a row.
+        for r in 1..row_starts.len() {
+            row_starts[r] += row_starts[r - 1];
+        }
+        let by_row = if spans.windows(2).all(|w| w[0].row <= w[1].row) {
+            spans
+        } else {
+            let mut cursor = row_starts.clone();
+            let mut by_row = vec![Span::default(); spans.len()];
+            for span in &spans {
+                let slot = &mut cursor[span.row as usize];
+                by_row[*slot as usize] = *span;
+                *slot += 1;
+            }
+            by_row
+        };
+
+        let ncols_us = ncols as usize;
+        // Per column of the current row: its count at [col + 1], then (prefix sum) its start
+        // in the row at [col], then (scatter) its end.
+        let mut col_counts = vec![0u32; ncols_us + 1];
+        let mut row_ids: Vec<u32> = Vec::new();
+        let mut done = 0usize;
+        for (r, row_offsets) in offsets.chunks_exact_mut(ncols_us.max(1)).enumerate() {
+            let row_base = base + done as u32;
+            let spans = &by_row[row_starts[r] as usize..row_starts[r + 1] as usize];
+            if spans.is_empty() {
+                row_offsets.fill(row_base);
+                continue;
+            }
+            col_counts.fill(0);
+            for span in spans {
+                for c in span.col_lo..span.col_hi {
+                    col_counts[c as usize + 1] += 1;
+                }
+            }
+            for c in 1..col_counts.len() {
+                col_counts[c] += col_counts[c - 1];
+            }
+            for (o, &end) in row_offsets.iter_mut().zip(&col_counts[1..]) {
+                *o = row_base + end;
+            }
+            let row_len = col_counts[ncols_us] as usize;
+            row_ids.clear();
+            row_ids.resize(row_len, 0);
+            for span in spans {
+                for c in span.col_lo..span.col_hi {
+                    let slot = &mut col_counts[c as usize];
+                    row_ids[*slot as usize] = span.id;
+                    *slot += 1;
+                }
+            }
+            for (out, &id) in items[done..done + row_len].iter_mut().zip(&row_ids) {
+                *out = item(id);
+            }
+            done += row_len;
+        }
+        debug_assert_eq!(done, entries);
+    }
+
     /// Registers item `id` in the cells `cols` of grid row `row` (all inside the window).
     #[inline]
     pub fn put_span(&mut self, id: u32, row: u32, cols: std::ops::Range<u32>) {
@@ -366,115 +525,102 @@ impl CellSink {
     }
 }
 
+/// The occupancy bitmap of a window from its offsets: bit i set when cell i holds an item.
+fn occupancy(offsets: &[u32]) -> Vec<u64> {
+    let cells = offsets.len() - 1;
+    let mut occupied = vec![0u64; cells.div_ceil(64)];
+    for (w, word) in occupied.iter_mut().enumerate() {
+        let (lo, hi) = (w * 64, (w * 64 + 64).min(cells));
+        let mut bits = 0u64;
+        for (b, pair) in offsets[lo..=hi].windows(2).enumerate() {
+            bits |= u64::from(pair[1] != pair[0]) << b;
+        }
+        *word = bits;
+    }
+    occupied
+}
+
+/// For caps registered as [`CellSink::put_cap`] does, in a window whose first grid row is
+/// `row0` and which has `nrows` rows: the entries before each window row (`nrows + 1`
+/// values, the last one the total).
+fn cap_row_starts(
+    spec: &GridSpec,
+    row0: u32,
+    nrows: usize,
+    caps: &[Option<CapCells>],
+) -> Vec<usize> {
+    // Entries per row as a difference array: a cap adds the same column count to each of
+    // its rows.
+    let mut diff = vec![0i64; nrows + 1];
+    for cells in caps.iter().flatten() {
+        let per_row = match cells.cols {
+            ColSpan::All => spec.ncols,
+            ColSpan::Range { len, .. } => len,
+        } as i64;
+        diff[(cells.row_lo - row0) as usize] += per_row;
+        diff[(cells.row_hi - row0) as usize + 1] -= per_row;
+    }
+    let mut starts = Vec::with_capacity(nrows + 1);
+    let (mut per_row, mut total) = (0i64, 0i64);
+    starts.push(0);
+    for d in &diff[..nrows] {
+        per_row += d;
+        total += per_row;
+        starts.push(total as usize);
+    }
+    starts
+}
+
+/// Cuts the window rows into at most `bands` contiguous ranges of about equal work: a row's
+/// work is its entries plus a quarter of its cells (writing an offset costs less than
+/// placing an entry). Empty ranges are left out.
+fn band_rows(row_starts: &[usize], ncols: usize, bands: usize) -> Vec<std::ops::Range<usize>> {
+    let nrows = row_starts.len() - 1;
+    let work = |r: usize| row_starts[r] + r * ncols / 4;
+    let total = work(nrows);
+    let mut out = Vec::with_capacity(bands);
+    let mut start = 0;
+    for b in 1..=bands {
+        let target = total * b / bands;
+        let mut end = start;
+        while end < nrows && (b == bands || work(end + 1) <= target) {
+            end += 1;
+        }
+        if end > start {
+            out.push(start..end);
+            start = end;
+        }
+    }
+    out
+}
+
 impl<T: Copy> Buckets<T> {
     /// Builds the buckets in one pass over the items: `register` puts each item id in the
     /// cells it belongs to (all inside `window`, the (row_lo, row_hi, col_lo, col_hi) range,
     /// inclusive), as runs of cells along a row; `item` makes the stored item of an id. Within
     /// a cell, items keep the order in which they were registered.
     ///
-    /// Method: a counting sort by cell done row by row, so that every random access stays in
-    /// a row-sized buffer in L1 cache. The spans are first grouped by row (a stable counting
-    /// sort over the window's rows); then, for each row in turn, the items per column are
-    /// counted, a prefix sum gives the row's offsets (written out in order), the ids are
-    /// scattered to their columns in a row buffer, and the stored items are appended from it.
-    /// (A counting sort over the whole window at once touches the per-cell counts at random,
-    /// and for a few thousand caps that cost more than all the rest.)
+    /// Method: the registrations are collected, then grouped by cell by a counting sort done
+    /// row by row (`CellSink::fill`); the bitmap of occupied cells is read off the offsets.
     pub fn build(
         spec: GridSpec,
         window: Option<(u32, u32, u32, u32)>,
         register: impl FnOnce(&mut CellSink),
-        mut item: impl FnMut(u32) -> T,
-    ) -> Buckets<T> {
+        item: impl Fn(u32) -> T,
+    ) -> Buckets<T>
+    where
+        T: Default,
+    {
         let Some((r_lo, r_hi, c_lo, c_hi)) = window else {
-            return Buckets {
-                spec,
-                row0: 0,
-                nrows: 0,
-                col0: 0,
-                ncols: 0,
-                offsets: vec![0],
-                items: Vec::new(),
-                occupied: Vec::new(),
-            };
+            return Buckets::empty(spec);
         };
         let (nrows, ncols) = (r_hi - r_lo + 1, c_hi - c_lo + 1);
-        let mut sink = CellSink {
-            row0: r_lo,
-            nrows,
-            col0: c_lo,
-            ncols,
-            row_counts: vec![0; nrows as usize + 1],
-            spans: Vec::new(),
-            entries: 0,
-        };
+        let mut sink = CellSink::new(r_lo, nrows, c_lo, ncols);
         register(&mut sink);
-        let CellSink {
-            row_counts: mut row_starts,
-            spans,
-            entries,
-            ..
-        } = sink;
-
-        // Spans grouped by row, in registration order within a row.
-        for r in 1..row_starts.len() {
-            row_starts[r] += row_starts[r - 1];
-        }
-        let by_row = if spans.windows(2).all(|w| w[0].row <= w[1].row) {
-            spans
-        } else {
-            let mut cursor = row_starts.clone();
-            let mut by_row = vec![Span::default(); spans.len()];
-            for span in &spans {
-                let slot = &mut cursor[span.row as usize];
-                by_row[*slot as usize] = *span;
-                *slot += 1;
-            }
-            by_row
-        };
-
-        let ncols_us = ncols as usize;
-        let mut offsets = Vec::with_capacity(nrows as usize * ncols_us + 1);
-        offsets.push(0u32);
-        let mut items = Vec::with_capacity(entries);
-        // Per column of the current row: its count at [col + 1], then (prefix sum) its start
-        // in the row at [col], then (scatter) its end.
-        let mut col_counts = vec![0u32; ncols_us + 1];
-        let mut occupied = vec![0u64; (nrows as usize * ncols_us).div_ceil(64)];
-        let mut row_ids: Vec<u32> = Vec::new();
-        for r in 0..nrows as usize {
-            let base = items.len() as u32;
-            let spans = &by_row[row_starts[r] as usize..row_starts[r + 1] as usize];
-            if spans.is_empty() {
-                offsets.extend(std::iter::repeat_n(base, ncols_us));
-                continue;
-            }
-            col_counts.fill(0);
-            for span in spans {
-                for c in span.col_lo..span.col_hi {
-                    col_counts[c as usize + 1] += 1;
-                }
-            }
-            let row_start = r * ncols_us;
-            for (c, _) in col_counts[1..].iter().enumerate().filter(|(_, &n)| n > 0) {
-                let i = row_start + c;
-                occupied[i / 64] |= 1 << (i % 64);
-            }
-            for c in 1..col_counts.len() {
-                col_counts[c] += col_counts[c - 1];
-            }
-            offsets.extend(col_counts[1..].iter().map(|&end| base + end));
-            row_ids.clear();
-            row_ids.resize(col_counts[ncols_us] as usize, 0);
-            for span in spans {
-                for c in span.col_lo..span.col_hi {
-                    let slot = &mut col_counts[c as usize];
-                    row_ids[*slot as usize] = span.id;
-                    *slot += 1;
-                }
-            }
-            items.extend(row_ids.iter().map(|&id| item(id)));
-        }
-        debug_assert_eq!(items.len(), entries);
+        let mut offsets = vec![0u32; nrows as usize * ncols as usize + 1];
+        let mut items = vec![T::default(); sink.entries];
+        sink.fill(0, &mut offsets[1..], &mut items, &item);
+        let occupied = occupancy(&offsets);
         Buckets {
             spec,
             row0: r_lo,
@@ -484,6 +630,95 @@ impl<T: Copy> Buckets<T> {
             offsets,
             items,
             occupied,
+        }
+    }
+
+    /// Buckets holding caps (item ids are the indices into `caps`; None registers nothing):
+    /// exactly the buckets [`Buckets::build`] makes when `register` calls
+    /// [`CellSink::put_cap`] for every cap in id order, built in `bands` bands of window rows
+    /// on the rayon pool. Every cap's cells must lie inside `window`.
+    ///
+    /// Method: the registrations per window row are counted first (a difference array over
+    /// each cap's rows: the same column count in every row of a cap), which gives every row's
+    /// first entry; the rows are cut into bands of about equal work (entries and cells), and
+    /// each band, on its own, collects the spans of the caps that reach into it (in id
+    /// order, so within a cell ids keep their order) and fills its own rows of the offsets
+    /// and its own range of the entries, as [`Buckets::build`] does for the whole window.
+    pub fn build_caps(
+        spec: GridSpec,
+        window: Option<(u32, u32, u32, u32)>,
+        caps: &[Option<CapCells>],
+        bands: usize,
+        item: impl Fn(u32) -> T + Sync,
+    ) -> Buckets<T>
+    where
+        T: Default + Send + Sync,
+    {
+        use rayon::prelude::*;
+        let Some((r_lo, r_hi, c_lo, c_hi)) = window else {
+            return Buckets::empty(spec);
+        };
+        let (nrows, ncols) = (r_hi - r_lo + 1, c_hi - c_lo + 1);
+        let (nr, nc) = (nrows as usize, ncols as usize);
+        let row_starts = cap_row_starts(&spec, r_lo, nr, caps);
+        let entries = row_starts[nr];
+        let bands = band_rows(&row_starts, nc, bands.max(1));
+        let mut offsets = vec![0u32; nr * nc + 1];
+        let mut items = vec![T::default(); entries];
+        // Each band's rows of the offsets (after the leading 0) and its range of entries.
+        let mut pieces = Vec::with_capacity(bands.len());
+        let (mut offsets_rest, mut items_rest) = (&mut offsets[1..], &mut items[..]);
+        for rows in bands {
+            let (o, rest) = std::mem::take(&mut offsets_rest).split_at_mut(rows.len() * nc);
+            offsets_rest = rest;
+            let band_entries = row_starts[rows.end] - row_starts[rows.start];
+            let (it, rest) = std::mem::take(&mut items_rest).split_at_mut(band_entries);
+            items_rest = rest;
+            pieces.push((rows, o, it));
+        }
+        pieces.into_par_iter().for_each(|(rows, offsets, items)| {
+            let band_row0 = r_lo + rows.start as u32;
+            let mut sink = CellSink::new(band_row0, rows.len() as u32, c_lo, ncols);
+            let band_last = band_row0 + rows.len() as u32 - 1;
+            for (id, cells) in caps.iter().enumerate() {
+                let Some(cells) = cells else { continue };
+                let (lo, hi) = (cells.row_lo.max(band_row0), cells.row_hi.min(band_last));
+                if lo <= hi {
+                    let clipped = CapCells {
+                        row_lo: lo,
+                        row_hi: hi,
+                        cols: cells.cols,
+                    };
+                    sink.put_cap(id as u32, &spec, &clipped);
+                }
+            }
+            debug_assert_eq!(sink.entries, items.len());
+            sink.fill(row_starts[rows.start] as u32, offsets, items, &item);
+        });
+        let occupied = occupancy(&offsets);
+        Buckets {
+            spec,
+            row0: r_lo,
+            nrows,
+            col0: c_lo,
+            ncols,
+            offsets,
+            items,
+            occupied,
+        }
+    }
+
+    /// Buckets with no window: every lookup finds nothing.
+    fn empty(spec: GridSpec) -> Buckets<T> {
+        Buckets {
+            spec,
+            row0: 0,
+            nrows: 0,
+            col0: 0,
+            ncols: 0,
+            offsets: vec![0],
+            items: Vec::new(),
+            occupied: Vec::new(),
         }
     }
 
@@ -553,6 +788,91 @@ impl<T: Copy> Buckets<T> {
         } else {
             KEY_RECHECK
         }
+    }
+
+    /// [`Buckets::batch_key`] of every point of a block: `keys[i]` for (`lat[i]`, `lon[i]`).
+    /// On x86-64 CPUs with AVX2 (detected at run time), four points at a time in vector
+    /// registers ([`Buckets::batch_keys_avx2`]); the keys are the scalar function's, bit for
+    /// bit (tested). Panics if the three slices differ in length.
+    #[inline]
+    pub fn batch_keys(&self, lat: &[f64], lon: &[f64], keys: &mut [u32]) {
+        assert!(
+            lat.len() == keys.len() && lon.len() == keys.len(),
+            "batch_keys: slices differ in length"
+        );
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, the only feature the function is compiled for.
+            unsafe { self.batch_keys_avx2(lat, lon, keys) };
+            return;
+        }
+        self.batch_keys_scalar(lat, lon, keys);
+    }
+
+    /// [`Buckets::batch_keys`] one point at a time (the reference, and the path on CPUs
+    /// without AVX2).
+    pub(crate) fn batch_keys_scalar(&self, lat: &[f64], lon: &[f64], keys: &mut [u32]) {
+        for ((key, &la), &lo) in keys.iter_mut().zip(lat).zip(lon) {
+            *key = self.batch_key(la, lo);
+        }
+    }
+
+    /// [`Buckets::batch_keys`] with AVX2: for four points at once, the same floating-point
+    /// operations as [`Buckets::batch_key`] (an add and a multiply per coordinate, no fused
+    /// multiply-add, so the same roundings), the floor by the rounding instruction (equal to
+    /// the truncation for the non-negative products below [`FAST_CELLS_LIMIT`], the only ones
+    /// whose cell is used), the edge, range and window tests as lane masks, and the window
+    /// cell index in f64 (whole numbers below 2^53: exact), and the bitmap test by a masked
+    /// gather of the bitmap words of the lanes inside the window: no branch per point.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn batch_keys_avx2(&self, lat: &[f64], lon: &[f64], keys: &mut [u32]) {
+        use std::arch::x86_64::*;
+        let lat4 = lat.chunks_exact(4);
+        let lon4 = lon.chunks_exact(4);
+        let (lat_rest, lon_rest) = (lat4.remainder(), lon4.remainder());
+        let mut keys4 = keys.chunks_exact_mut(4);
+        let rows = AxisConsts::new(90.0, &self.spec, self.spec.nrows, self.row0, self.nrows);
+        let cols = AxisConsts::new(180.0, &self.spec, self.spec.ncols, self.col0, self.ncols);
+        let window_cols = _mm256_set1_pd(self.ncols as f64);
+        let (empty, recheck) = (
+            _mm256_set1_epi64x(KEY_EMPTY as i64),
+            _mm256_set1_epi64x(KEY_RECHECK as i64),
+        );
+        let (low6, one) = (_mm256_set1_epi64x(63), _mm256_set1_epi64x(1));
+        // The low 32 bits of each 64-bit lane, gathered into the low half.
+        let low_halves = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+        for ((la, lo), k) in lat4.zip(lon4).zip(&mut keys4) {
+            let (r, r_exact, r_in) = rows.cell(_mm256_set_pd(la[3], la[2], la[1], la[0]));
+            let (c, c_exact, c_in) = cols.cell(_mm256_set_pd(lo[3], lo[2], lo[1], lo[0]));
+            let exact = _mm256_castpd_si256(_mm256_and_pd(r_exact, c_exact));
+            let in_window = _mm256_and_si256(exact, _mm256_castpd_si256(_mm256_and_pd(r_in, c_in)));
+            // Window cell index (exact in f64), as 64-bit lanes; 0 outside the window.
+            let cell = _mm256_cvttpd_epi32(_mm256_add_pd(_mm256_mul_pd(r, window_cols), c));
+            let cell = _mm256_and_si256(_mm256_cvtepi32_epi64(cell), in_window);
+            // SAFETY: only the lanes of `in_window` are read (the others keep 0); their cell
+            // index is below nrows · ncols ≤ 64 · occupied.len(), so the word index
+            // cell / 64 is inside `occupied`.
+            let words = unsafe {
+                _mm256_mask_i64gather_epi64::<8>(
+                    _mm256_setzero_si256(),
+                    self.occupied.as_ptr().cast::<i64>(),
+                    _mm256_srli_epi64::<6>(cell),
+                    in_window,
+                )
+            };
+            let bit = _mm256_and_si256(_mm256_srlv_epi64(words, _mm256_and_si256(cell, low6)), one);
+            let hit = _mm256_and_si256(_mm256_cmpeq_epi64(bit, one), in_window);
+            let key = _mm256_blendv_epi8(empty, cell, hit);
+            let key = _mm256_blendv_epi8(recheck, key, exact);
+            let key = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(key, low_halves));
+            k[0] = _mm_extract_epi32::<0>(key) as u32;
+            k[1] = _mm_extract_epi32::<1>(key) as u32;
+            k[2] = _mm_extract_epi32::<2>(key) as u32;
+            k[3] = _mm_extract_epi32::<3>(key) as u32;
+        }
+        let rest = keys4.into_remainder();
+        self.batch_keys_scalar(lat_rest, lon_rest, rest);
     }
 
     /// The items of a window cell given by [`Buckets::occupied_cell`].
@@ -854,6 +1174,103 @@ mod tests {
             (5 * (192 + 222)..5 * (192 + 222) + 100).contains(&recheck),
             "{recheck} rechecks"
         );
+    }
+
+    /// The vector path of `batch_keys` (AVX2 where the CPU has it) gives the scalar keys bit
+    /// for bit: random points, points on and a hair from every cell edge of the window, at
+    /// the grid's edges (poles, antimeridian, the clamped north row), non-finite and far out
+    /// of range; blocks of every length mod 4; a window at the grid's corner and none at all.
+    #[test]
+    fn vector_batch_keys_equal_scalar_batch_keys() {
+        let mut next = crate::test_util::uniform_sequence(0x5851_f42d_4c95_7f2du64);
+        for (hint, window) in [
+            (0.4013, Some((130, 320, 380, 600))),
+            (1.0, Some((0, 179, 0, 359))),
+            (7.3, Some((20, 24, 45, 48))),
+            (0.1, None),
+        ] {
+            let spec = GridSpec::with_cell(hint);
+            let b: Buckets<u32> = Buckets::build(
+                spec,
+                window,
+                |sink| {
+                    let Some((r0, r1, c0, c1)) = window else {
+                        return;
+                    };
+                    for id in 0..3000u32 {
+                        let row = r0 + (id * 7919) % (r1 - r0 + 1);
+                        let col = c0 + (id * 104_729) % (c1 - c0 + 1);
+                        sink.put_span(id, row, col..(col + 1 + id % 3).min(c1 + 1));
+                    }
+                },
+                |id| id,
+            );
+            let mut points: Vec<(f64, f64)> = (0..100_000)
+                .map(|_| (-90.0 + 180.0 * next(), -180.0 + 360.0 * next()))
+                .collect();
+            if let Some((r0, r1, c0, c1)) = window {
+                let (lat0, lon0) = (r0 as f64 * spec.cell_deg - 90.0, c0 as f64 * spec.cell_deg);
+                let (h, w) = ((r1 - r0 + 1) as f64, (c1 - c0 + 1) as f64);
+                points.extend((0..100_000).map(|_| {
+                    let lat = lat0 + h * spec.cell_deg * next();
+                    (lat.min(90.0), lon0 - 180.0 + w * spec.cell_deg * next())
+                }));
+                for k in r0..=r1 + 1 {
+                    for lat in around(k as f64 * spec.cell_deg - 90.0) {
+                        points.push((lat, lon0 - 180.0 + w * spec.cell_deg * next()));
+                    }
+                }
+                for k in c0..=c1 + 1 {
+                    for lon in around(k as f64 * spec.cell_deg - 180.0) {
+                        points.push((lat0 + h * spec.cell_deg * next(), lon));
+                    }
+                }
+            }
+            for special in [
+                90.0,
+                -90.0,
+                180.0,
+                -180.0,
+                0.0,
+                -0.0,
+                f64::NAN,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                -91.0,
+                400.0,
+                -1e300,
+                1e300,
+                f64::MIN_POSITIVE,
+            ] {
+                for other in [0.0, 12.5, special] {
+                    points.extend([(special, other), (other, special)]);
+                }
+                points.extend(around(special).map(|x| (x, 10.0)));
+                points.extend(around(special).map(|x| (10.0, x)));
+            }
+            let (lat, lon): (Vec<f64>, Vec<f64>) = points.into_iter().unzip();
+            for len in [0, 1, 2, 3, 4, 5, 7, 256, lat.len()] {
+                let mut fast = vec![0u32; len];
+                let mut reference = vec![1u32; len];
+                b.batch_keys(&lat[..len], &lon[..len], &mut fast);
+                b.batch_keys_scalar(&lat[..len], &lon[..len], &mut reference);
+                assert_eq!(fast, reference, "cell {hint}, {len} points");
+            }
+            // Offsets into the points (other alignments of the blocks of four).
+            for start in 1..4 {
+                let mut fast = vec![0u32; lat.len() - start];
+                let mut reference = vec![1u32; lat.len() - start];
+                b.batch_keys(&lat[start..], &lon[start..], &mut fast);
+                b.batch_keys_scalar(&lat[start..], &lon[start..], &mut reference);
+                assert_eq!(fast, reference, "cell {hint}, from {start}");
+            }
+            if window.is_some() {
+                let found = (0..lat.len())
+                    .filter(|&i| b.batch_key(lat[i], lon[i]) < KEY_RECHECK)
+                    .count();
+                assert!(found > 1000, "too few occupied cells hit: {found}");
+            }
+        }
     }
 
     #[test]
