@@ -202,17 +202,26 @@ pub fn simulate_with(
     let mut values: BTreeMap<String, Vec<f64>> = random.into_iter().collect();
     timings.sample = started.elapsed();
     let started = Instant::now();
-    for plan in correlate::plans(&model.correlations)
+    // Each group of linked inputs is imposed on its own columns: the groups run in parallel.
+    let mut groups: Vec<(correlate::Plan, Vec<Vec<f64>>)> = correlate::plans(&model.correlations)
         .map_err(|e| fail(model.correlations[e.pair].line, "correlations", e.message))?
-    {
-        let mut columns: Vec<Vec<f64>> = plan
-            .names
-            .iter()
-            .map(|name| values.remove(name).unwrap_or_default())
-            .collect();
-        correlate::impose(&plan, &mut columns, seed).map_err(|m| fail(0, "correlations", m))?;
-        for (name, column) in plan.names.iter().zip(columns) {
-            values.insert(name.clone(), column);
+        .into_iter()
+        .map(|plan| {
+            let columns = plan
+                .names
+                .iter()
+                .map(|name| values.remove(name).unwrap_or_default())
+                .collect();
+            (plan, columns)
+        })
+        .collect();
+    groups
+        .par_iter_mut()
+        .try_for_each(|(plan, columns)| correlate::impose(plan, columns, seed))
+        .map_err(|m| fail(0, "correlations", m))?;
+    for (plan, columns) in groups {
+        for (name, column) in plan.names.into_iter().zip(columns) {
+            values.insert(name, column);
         }
     }
     timings.correlate = started.elapsed();
