@@ -15,7 +15,8 @@
 //!    T = S Q⁻ᵀ Pᵀ has correlation C exactly (sample Pearson);
 //! 3. each input's sorted draws are placed in the rank order of its column of T.
 //!
-//! This is done separately for each group of inputs linked by pairs ([`plans`]).
+//! This is done separately for each group of inputs linked by pairs ([`plans`]), and within
+//! blocks of [`BLOCK_ROWS`] rows ([`impose`]).
 //!
 //! The target is a Spearman correlation ρ_s; for normal scores Pearson r and Spearman are
 //! linked by ρ_s = (6/π) asin(r/2), so the score target is r = 2 sin(π ρ_s / 6). Achieved
@@ -217,14 +218,53 @@ fn invert_lower(l: &[f64], k: usize) -> Vec<f64> {
     inv
 }
 
+/// Rows of one Iman–Conover block ([`impose`]).
+pub const BLOCK_ROWS: usize = 65_536;
+
 /// Reorders `columns` (the draws of `plan.names`, in that order, all of length n) so that
-/// their rank correlations approach the plan's targets. Each column is only permuted.
+/// their rank correlations approach the plan's targets. Each column is only permuted, within
+/// blocks of rows: rows 0…[`BLOCK_ROWS`]−1, the next [`BLOCK_ROWS`], …, the last block taking
+/// the remainder too (so every block has at least [`BLOCK_ROWS`] rows; n < 2·[`BLOCK_ROWS`]
+/// is one block). Each block is an independent Iman–Conover reordering of independent draws
+/// (its own score permutations; block 0 uses the streams a single block always used), so the
+/// whole sample has the blocks' rank correlation, and the blocks' sorts stay in cache and run
+/// in parallel — at 10⁶ draws several times faster than sorting whole columns.
 pub fn impose(plan: &Plan, columns: &mut [Vec<f64>], seed: u64) -> Result<(), String> {
     let k = plan.names.len();
     let n = columns.first().map_or(0, Vec::len);
     if columns.len() != k || columns.iter().any(|c| c.len() != n) {
         return Err("internal: correlated columns do not match the plan".into());
     }
+    let blocks = (n / BLOCK_ROWS).max(1);
+    let mut per_block: Vec<Vec<&mut [f64]>> = (0..blocks).map(|_| Vec::with_capacity(k)).collect();
+    for column in columns.iter_mut() {
+        let mut rest: &mut [f64] = column;
+        for (b, block) in per_block.iter_mut().enumerate() {
+            let len = if b + 1 == blocks {
+                rest.len()
+            } else {
+                BLOCK_ROWS
+            };
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(len);
+            block.push(head);
+            rest = tail;
+        }
+    }
+    per_block
+        .into_par_iter()
+        .enumerate()
+        .try_for_each(|(b, mut block)| impose_rows(plan, &mut block, seed, b))
+}
+
+/// [`impose`] on one block of rows (`block`: its index, which selects the score streams).
+fn impose_rows(
+    plan: &Plan,
+    columns: &mut [&mut [f64]],
+    seed: u64,
+    block: usize,
+) -> Result<(), String> {
+    let k = plan.names.len();
+    let n = columns.first().map_or(0, |c| c.len());
     if n <= k + 1 {
         return Err(format!(
             "{n} draws are too few to impose correlations between {k} inputs"
@@ -242,7 +282,7 @@ pub fn impose(plan: &Plan, columns: &mut [Vec<f64>], seed: u64) -> Result<(), St
     let perms: Vec<Vec<u32>> = plan
         .names
         .par_iter()
-        .map(|name| random_permutation(n, score_stream(seed, name)))
+        .map(|name| random_permutation(n, block_score_stream(seed, name, block)))
         .collect();
     let scores: Vec<Vec<f64>> = perms
         .par_iter()
@@ -307,15 +347,22 @@ pub fn impose(plan: &Plan, columns: &mut [Vec<f64>], seed: u64) -> Result<(), St
                 .collect();
             argsort_keys(&keys)
         };
-        let mut sorted = std::mem::take(column);
+        let mut sorted = column.to_vec();
         sort_total(&mut sorted);
-        let mut out = vec![0.0; n];
         for (value, &row) in sorted.iter().zip(&order) {
-            out[row as usize] = *value;
+            column[row as usize] = *value;
         }
-        *column = out;
     });
     Ok(())
+}
+
+/// The stream of an input's score permutation in block `block` of [`impose`]: block 0 keeps
+/// [`score_stream`] (the only block below 2·[`BLOCK_ROWS`] rows, as before blocks existed).
+fn block_score_stream(seed: u64, name: &str, block: usize) -> u64 {
+    match block {
+        0 => score_stream(seed, name),
+        b => stream_seed(seed, &format!("iman-conover scores: {name}: block {b}")),
+    }
 }
 
 /// The stream of an input's score permutation.
@@ -712,6 +759,59 @@ mod tests {
         let mut again = original.clone();
         impose(&plan, &mut again, 42).unwrap();
         assert_eq!(again, cols);
+    }
+
+    /// Several blocks (the last one longer): every block reaches the targets on its own and
+    /// keeps its own draws (rows never move between blocks), so the whole sample does too; the
+    /// first block is exactly the single-block result of its rows; blocks differ in order.
+    #[test]
+    fn blocks_each_reach_the_targets_and_keep_their_rows() {
+        let n = 3 * BLOCK_ROWS + 1000;
+        let pairs = [pair("x", "y", 0.6), pair("y", "z", -0.4)];
+        let plan = plan(&pairs).unwrap().unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        use rand::RngExt;
+        let original: Vec<Vec<f64>> = (0..3)
+            .map(|j| {
+                (0..n)
+                    .map(|_| {
+                        let u: f64 = rng.random();
+                        if j == 1 {
+                            -(1.0 - u).ln()
+                        } else {
+                            u
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut cols = original.clone();
+        impose(&plan, &mut cols, 3).unwrap();
+        let bounds = [0, BLOCK_ROWS, 2 * BLOCK_ROWS, n];
+        for rows in bounds.windows(2).map(|w| w[0]..w[1]) {
+            for (target, (i, j)) in [(0.6, (0, 1)), (-0.4, (1, 2))] {
+                let s = spearman(&cols[i][rows.clone()], &cols[j][rows.clone()]);
+                assert!(
+                    (s - target).abs() < 0.02,
+                    "rows {rows:?}, pair {i},{j}: {s}"
+                );
+            }
+            for (a, b) in original.iter().zip(&cols) {
+                let (mut a, mut b) = (a[rows.clone()].to_vec(), b[rows.clone()].to_vec());
+                a.sort_by(f64::total_cmp);
+                b.sort_by(f64::total_cmp);
+                assert_eq!(a, b, "rows {rows:?} changed, not only their order");
+            }
+        }
+        for (target, (i, j)) in [(0.6, (0, 1)), (-0.4, (1, 2))] {
+            let s = spearman(&cols[i], &cols[j]);
+            assert!((s - target).abs() < 0.01, "whole sample, pair {i},{j}: {s}");
+        }
+        let mut first: Vec<Vec<f64>> = original.iter().map(|c| c[..BLOCK_ROWS].to_vec()).collect();
+        impose(&plan, &mut first, 3).unwrap();
+        for (f, c) in first.iter().zip(&cols) {
+            assert_eq!(f[..], c[..BLOCK_ROWS]);
+        }
     }
 
     /// Awkward values: both zeros, infinities, NaNs of both signs, subnormals, ties.
