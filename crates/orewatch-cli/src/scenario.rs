@@ -177,24 +177,39 @@ fn load_store(store_dir: &Path, models: &[&Model]) -> Result<StoreData> {
     .filter_map(|(needed, table)| needed.then_some(table))
     .collect();
     let context = || format!("loading the store at {}", store_dir.display());
-    let (mut dataset, manifest) = store.load_tables(&tables).with_context(context)?;
-    if !needs.governance.is_empty() {
-        dataset.governance = store
-            .load_governance_of(&needs.governance)
-            .with_context(context)?;
+    // The three reads are independent files: read them at the same time.
+    let (tables, governance, ged) = std::thread::scope(|scope| {
+        let governance = scope.spawn(|| {
+            (!needs.governance.is_empty())
+                .then(|| store.load_governance_of(&needs.governance))
+                .transpose()
+        });
+        let ged = scope.spawn(|| {
+            needs
+                .ged_events
+                .then(|| store.load_event_deaths(EventSource::UcdpGed, None, None))
+                .transpose()
+        });
+        let tables = store.load_tables(&tables);
+        (tables, joined(governance), joined(ged))
+    });
+    let (mut dataset, manifest) = tables.with_context(context)?;
+    if let Some(governance) = governance.with_context(context)? {
+        dataset.governance = governance;
     }
-    let ged = if needs.ged_events {
-        store
-            .load_event_deaths(EventSource::UcdpGed, None, None)
-            .with_context(context)?
-    } else {
-        Vec::new()
-    };
+    let ged = ged.with_context(context)?.unwrap_or_default();
     Ok(StoreData {
         dataset,
         manifest,
         ged,
     })
+}
+
+/// A scoped thread's result; its panic, if any, goes on in this thread.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Resolves every data link of the model (no draws): (variable, resolved link).
