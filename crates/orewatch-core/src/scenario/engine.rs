@@ -121,6 +121,16 @@ pub struct RunError {
     pub message: String,
 }
 
+/// A [`RunError`] in `model`'s file.
+fn run_error(model: &Model, line: usize, name: &str, message: String) -> RunError {
+    RunError {
+        file: model.file.clone(),
+        line,
+        name: name.to_string(),
+        message,
+    }
+}
+
 /// Wall-clock time of each stage of [`simulate_with`].
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Timings {
@@ -163,12 +173,7 @@ pub fn simulate_with(
     data: &dyn DataLinks,
     keep: Keep,
 ) -> Result<(Draws, Timings), RunError> {
-    let fail = |line: usize, name: &str, message: String| RunError {
-        file: model.file.clone(),
-        line,
-        name: name.to_string(),
-        message,
-    };
+    let fail = |line: usize, name: &str, message: String| run_error(model, line, name, message);
     let correlated: Vec<&str> = model
         .correlations
         .iter()
@@ -254,12 +259,7 @@ pub fn evaluate(
     inputs: BTreeMap<String, Vec<f64>>,
     n: usize,
 ) -> Result<(Columns, Columns), RunError> {
-    let fail = |line: usize, name: &str, message: String| RunError {
-        file: model.file.clone(),
-        line,
-        name: name.to_string(),
-        message,
-    };
+    let fail = |line: usize, name: &str, message: String| run_error(model, line, name, message);
     let mut values = inputs;
     values.insert("duration".into(), vec![model.meta.duration_years; n]);
     for v in &model.variables {
@@ -327,12 +327,7 @@ fn evaluate_blocks(
     seed: u64,
     kept_rows: usize,
 ) -> Result<(Columns, Columns), RunError> {
-    let fail = |line: usize, name: &str, message: String| RunError {
-        file: model.file.clone(),
-        line,
-        name: name.to_string(),
-        message,
-    };
+    let fail = |line: usize, name: &str, message: String| run_error(model, line, name, message);
     // Every name's source; the block-drawn inputs with their streams and samplers.
     let mut sources: BTreeMap<&str, Source> = BTreeMap::new();
     let mut drawn: Vec<(&str, u64, ChunkSampler)> = Vec::new();
@@ -636,27 +631,24 @@ fn quantiles_bracketed<const K: usize>(
         let h = last as f64 * qs[j];
         let lo = (h.floor() as usize).min(last);
         let hi = (h.ceil() as usize).min(last);
+        // Order statistics `lo` (the `at`-th of `keys`) and `hi` (= lo or lo + 1).
+        let select = |keys: &mut [u64], at: usize| {
+            let (_, x, after) = keys.select_nth_unstable(at);
+            let lo_key = *x;
+            let hi_key = if hi == lo {
+                lo_key
+            } else {
+                after.iter().copied().min().unwrap_or(lo_key)
+            };
+            (lo_key, hi_key)
+        };
         let keys = &mut inside[j];
         let held = |rank: usize| rank >= below[j] && rank - below[j] < keys.len();
         let (lo_key, hi_key) = if held(lo) && held(hi) {
-            let (_, x, after) = keys.select_nth_unstable(lo - below[j]);
-            let lo_key = *x;
-            let hi_key = if hi == lo {
-                lo_key
-            } else {
-                after.iter().copied().min().unwrap_or(lo_key)
-            };
-            (lo_key, hi_key)
+            select(keys, lo - below[j])
         } else {
             all_keys(work);
-            let (_, x, after) = work.select_nth_unstable(lo);
-            let lo_key = *x;
-            let hi_key = if hi == lo {
-                lo_key
-            } else {
-                after.iter().copied().min().unwrap_or(lo_key)
-            };
-            (lo_key, hi_key)
+            select(work, lo)
         };
         let (lo_value, hi_value) = (from_order_key(lo_key), from_order_key(hi_key));
         out[j] = lo_value + (h - lo as f64) * (hi_value - lo_value);
