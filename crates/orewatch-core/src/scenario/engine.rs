@@ -330,7 +330,7 @@ fn evaluate_blocks(
     let fail = |line: usize, name: &str, message: String| run_error(model, line, name, message);
     // Every name's source; the block-drawn inputs with their streams and samplers.
     let mut sources: BTreeMap<&str, Source> = BTreeMap::new();
-    let mut drawn: Vec<(&str, u64, ChunkSampler)> = Vec::new();
+    let mut drawn: Vec<(&Variable, u64, ChunkSampler)> = Vec::new();
     let mut derived: Vec<(&Variable, &Expr)> = Vec::new();
     sources.insert("duration", Source::Duration);
     for v in &model.variables {
@@ -347,7 +347,7 @@ fn evaluate_blocks(
                     .chunk_sampler(*lower, *upper)
                     .map_err(|m| fail(v.line, &v.name, m))?;
                 sources.insert(&v.name, Source::Drawn(drawn.len()));
-                drawn.push((&v.name, stream_seed(seed, &v.name), sampler));
+                drawn.push((v, stream_seed(seed, &v.name), sampler));
             }
             (Kind::Data(_), None) => {
                 return Err(fail(
@@ -438,7 +438,7 @@ fn evaluate_blocks(
                 .collect();
             for block in (0..len).step_by(CHUNK) {
                 let rows = block..block + CHUNK.min(len - block);
-                for ((((name, _, sampler), rng), buffer), kept) in drawn
+                for ((((v, _, sampler), rng), buffer), kept) in drawn
                     .iter()
                     .zip(&mut generators)
                     .zip(&mut buffers.drawn)
@@ -447,7 +447,7 @@ fn evaluate_blocks(
                     let values = &mut buffer[..rows.len()];
                     sampler
                         .fill_from(rng, values)
-                        .map_err(|m| fail(line_of(model, name), name, m))?;
+                        .map_err(|m| fail(v.line, &v.name, m))?;
                     let kept_end = kept.len().min(rows.end);
                     if rows.start < kept_end {
                         kept[rows.start..kept_end]
@@ -481,7 +481,7 @@ fn evaluate_blocks(
 
     let variables = drawn
         .iter()
-        .map(|(name, _, _)| name.to_string())
+        .map(|(v, _, _)| v.name.clone())
         .zip(kept)
         .chain(
             whole
@@ -496,15 +496,6 @@ fn evaluate_blocks(
         .zip(outputs)
         .collect();
     Ok((variables, outputs))
-}
-
-/// The line of a variable (for errors found while drawing).
-fn line_of(model: &Model, name: &str) -> usize {
-    model
-        .variables
-        .iter()
-        .find(|v| v.name == name)
-        .map_or(0, |v| v.line)
 }
 
 /// Summary statistics of one set of draws.
@@ -547,7 +538,8 @@ fn summarise_with(draws: &[f64], keys: &mut Vec<u64>) -> Summary {
     let n = (draws.len() - nan_draws) as f64;
     let mean = valid().sum::<f64>() / n;
     let var = valid().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
-    let [p5, median, p95] = quantiles_bracketed(draws, [0.05, 0.5, 0.95], keys);
+    let [p5, median, p95] =
+        quantiles_bracketed(draws, draws.len() - nan_draws, [0.05, 0.5, 0.95], keys);
     Summary {
         mean,
         sd: var.sqrt(),
@@ -572,9 +564,11 @@ const BRACKET_SAMPLE: usize = 8192;
 /// them); the order statistics are then selected among those. When a bracket turns out not to
 /// hold its order statistics (improbable; possible for any input) that quantile falls back to
 /// selection over every key — so the result is always the exact order statistics, and only
-/// the time depends on the sample. `work` is a reusable buffer.
+/// the time depends on the sample. `valid` is the number of non-NaN draws; `work` is a
+/// reusable buffer.
 fn quantiles_bracketed<const K: usize>(
     draws: &[f64],
+    valid: usize,
     qs: [f64; K],
     work: &mut Vec<u64>,
 ) -> [f64; K] {
@@ -582,7 +576,6 @@ fn quantiles_bracketed<const K: usize>(
         work.clear();
         work.extend(draws.iter().filter(|x| !x.is_nan()).map(|&x| order_key(x)));
     };
-    let valid = draws.iter().filter(|x| !x.is_nan()).count();
     if valid < BRACKET_MIN_VALUES {
         all_keys(work);
         return quantiles_of_keys(work, qs);
@@ -627,6 +620,8 @@ fn quantiles_bracketed<const K: usize>(
         }
     }
     let mut out = [f64::NAN; K];
+    // Every key, built at the first fallback (selections only reorder it).
+    let mut all_built = false;
     for j in 0..K {
         let h = last as f64 * qs[j];
         let lo = (h.floor() as usize).min(last);
@@ -647,7 +642,10 @@ fn quantiles_bracketed<const K: usize>(
         let (lo_key, hi_key) = if held(lo) && held(hi) {
             select(keys, lo - below[j])
         } else {
-            all_keys(work);
+            if !all_built {
+                all_keys(work);
+                all_built = true;
+            }
             select(work, lo)
         };
         let (lo_value, hi_value) = (from_order_key(lo_key), from_order_key(hi_key));
@@ -826,7 +824,8 @@ mod tests {
         ] {
             let mut sorted: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
             sorted.sort_by(f64::total_cmp);
-            let got = quantiles_bracketed(v, qs, &mut Vec::new());
+            let valid = v.iter().filter(|x| !x.is_nan()).count();
+            let got = quantiles_bracketed(v, valid, qs, &mut Vec::new());
             for (q, g) in qs.iter().zip(got) {
                 let want = quantile_sorted(&sorted, *q);
                 assert_eq!(g.to_bits(), want.to_bits(), "{name} q {q}: {g} vs {want}");
