@@ -5,6 +5,7 @@
 //! Exit codes: 0 success, 1 error, 2 usage error.
 
 mod actors;
+mod allocator;
 mod brief;
 mod cahra;
 mod data_dir;
@@ -74,6 +75,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    allocator::keep_freed_memory();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ingest(args) => ingest::run(&cli.store, cli.quiet, args),

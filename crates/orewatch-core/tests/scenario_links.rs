@@ -21,6 +21,7 @@
 use std::path::{Path, PathBuf};
 
 use orewatch_core::ingest::plan::{detect, ingest, IngestOutput};
+use orewatch_core::scenario::dist::ChunkSampler;
 use orewatch_core::scenario::links::{LinkDist, StoreLinks};
 
 fn data_dir() -> PathBuf {
@@ -101,9 +102,9 @@ fn links_resolve_to_the_independently_computed_distributions() {
         }
         other => panic!("{other:?}"),
     }
-    use rand::SeedableRng;
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
-    let x = deaths.dist.sample(200_000, &mut rng);
+    let x = ChunkSampler::link(deaths.dist.clone())
+        .sample_chunked(1, 200_000)
+        .unwrap();
     let mean = x.iter().sum::<f64>() / x.len() as f64;
     let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / x.len() as f64;
     assert!((mean - 17.667).abs() < 0.05, "{mean}");

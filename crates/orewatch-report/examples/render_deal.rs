@@ -6,19 +6,18 @@
 
 use orewatch_core::model::Dataset;
 use orewatch_core::scenario::bundled::{bundled, bundled_path};
-use orewatch_core::scenario::dist::Dist;
+use orewatch_core::scenario::dist::{ChunkSampler, Dist};
 use orewatch_core::scenario::engine::{simulate, DataLinks};
 use orewatch_core::scenario::model::parse_model;
 use orewatch_report::deal::{build_deal_input, ScenarioRun};
 use orewatch_report::{render_brief, BriefInput};
-use rand_chacha::ChaCha8Rng;
 
 /// STAND-IN ranges, the same as the core crate's test stand-in: WGI CC normal(−0.86, 0.2);
 /// deaths near gold sites uniform 20–300 a year; Chinese lithium ownership uniform 0.45–0.70.
 struct StandInLinks;
 
 impl DataLinks for StandInLinks {
-    fn draws(&self, link: &str, n: usize, rng: &mut ChaCha8Rng) -> Result<Vec<f64>, String> {
+    fn sampler(&self, link: &str) -> Result<ChunkSampler, String> {
         let dist = if link.starts_with("wgi(") {
             Dist::Normal {
                 mean: -0.86,
@@ -37,7 +36,7 @@ impl DataLinks for StandInLinks {
         } else {
             return Err(format!("stand-in: unknown link `{link}`"));
         };
-        dist.sample(rng, n, None, None)
+        dist.chunk_sampler(None, None)
     }
 }
 

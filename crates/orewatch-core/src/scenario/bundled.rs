@@ -53,10 +53,8 @@ pub fn bundled_path(name: &str) -> String {
 mod tests {
     use std::collections::{BTreeMap, BTreeSet};
 
-    use rand_chacha::ChaCha8Rng;
-
     use super::*;
-    use crate::scenario::dist::Dist;
+    use crate::scenario::dist::{ChunkSampler, Dist};
     use crate::scenario::engine::{simulate, summarise, DataLinks, NoData};
     use crate::scenario::model::{parse_model, Kind, Model, Provenance};
 
@@ -72,7 +70,7 @@ mod tests {
     struct StandInLinks;
 
     impl DataLinks for StandInLinks {
-        fn draws(&self, link: &str, n: usize, rng: &mut ChaCha8Rng) -> Result<Vec<f64>, String> {
+        fn sampler(&self, link: &str) -> Result<ChunkSampler, String> {
             let dist = match link {
                 "wgi(MLI, CC, latest)" => Dist::Normal {
                     mean: -0.86,
@@ -94,7 +92,7 @@ mod tests {
                 },
                 other => return Err(format!("test stand-in: unknown link `{other}`")),
             };
-            dist.sample(rng, n, None, None)
+            dist.chunk_sampler(None, None)
         }
     }
 

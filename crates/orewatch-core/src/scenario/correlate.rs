@@ -221,31 +221,45 @@ fn invert_lower(l: &[f64], k: usize) -> Vec<f64> {
 /// Rows of one Iman–Conover block ([`impose`]).
 pub const BLOCK_ROWS: usize = 65_536;
 
+/// The rows of each Iman–Conover block for `n` draws: rows 0…[`BLOCK_ROWS`]−1, the next
+/// [`BLOCK_ROWS`], …, the last block taking the remainder too (so every block has at least
+/// [`BLOCK_ROWS`] rows; n < 2·[`BLOCK_ROWS`] is one block). Block boundaries are multiples of
+/// the streams' chunk length, so a block is one or two whole stream chunks and can be drawn,
+/// reordered and evaluated on its own (`engine::evaluate_blocks`).
+pub fn blocks(n: usize) -> Vec<std::ops::Range<usize>> {
+    let count = (n / BLOCK_ROWS).max(1);
+    (0..count)
+        .map(|b| {
+            let end = if b + 1 == count {
+                n
+            } else {
+                (b + 1) * BLOCK_ROWS
+            };
+            b * BLOCK_ROWS..end
+        })
+        .collect()
+}
+
 /// Reorders `columns` (the draws of `plan.names`, in that order, all of length n) so that
 /// their rank correlations approach the plan's targets. Each column is only permuted, within
-/// blocks of rows: rows 0…[`BLOCK_ROWS`]−1, the next [`BLOCK_ROWS`], …, the last block taking
-/// the remainder too (so every block has at least [`BLOCK_ROWS`] rows; n < 2·[`BLOCK_ROWS`]
-/// is one block). Each block is an independent Iman–Conover reordering of independent draws
-/// (its own score permutations; block 0 uses the streams a single block always used), so the
-/// whole sample has the blocks' rank correlation, and the blocks' sorts stay in cache and run
-/// in parallel — at 10⁶ draws several times faster than sorting whole columns.
+/// the blocks of rows of [`blocks`]. Each block is an independent Iman–Conover reordering of
+/// independent draws ([`impose_block`]: its own score permutations; block 0 uses the streams
+/// a single block always used), so the whole sample has the blocks' rank correlation, and the
+/// blocks' sorts stay in cache and run in parallel — at 10⁶ draws several times faster than
+/// sorting whole columns.
 pub fn impose(plan: &Plan, columns: &mut [Vec<f64>], seed: u64) -> Result<(), String> {
     let k = plan.names.len();
     let n = columns.first().map_or(0, Vec::len);
     if columns.len() != k || columns.iter().any(|c| c.len() != n) {
         return Err("internal: correlated columns do not match the plan".into());
     }
-    let blocks = (n / BLOCK_ROWS).max(1);
-    let mut per_block: Vec<Vec<&mut [f64]>> = (0..blocks).map(|_| Vec::with_capacity(k)).collect();
+    let blocks = blocks(n);
+    let mut per_block: Vec<Vec<&mut [f64]>> =
+        blocks.iter().map(|_| Vec::with_capacity(k)).collect();
     for column in columns.iter_mut() {
         let mut rest: &mut [f64] = column;
-        for (b, block) in per_block.iter_mut().enumerate() {
-            let len = if b + 1 == blocks {
-                rest.len()
-            } else {
-                BLOCK_ROWS
-            };
-            let (head, tail) = std::mem::take(&mut rest).split_at_mut(len);
+        for (rows, block) in blocks.iter().zip(&mut per_block) {
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(rows.len());
             block.push(head);
             rest = tail;
         }
@@ -253,11 +267,12 @@ pub fn impose(plan: &Plan, columns: &mut [Vec<f64>], seed: u64) -> Result<(), St
     per_block
         .into_par_iter()
         .enumerate()
-        .try_for_each(|(b, mut block)| impose_rows(plan, &mut block, seed, b))
+        .try_for_each(|(b, mut block)| impose_block(plan, &mut block, seed, b))
 }
 
-/// [`impose`] on one block of rows (`block`: its index, which selects the score streams).
-fn impose_rows(
+/// [`impose`] on one block of rows: `columns` are the rows of block `block` of [`blocks`]
+/// (the index selects the score streams), one per name of the plan, in its order.
+pub fn impose_block(
     plan: &Plan,
     columns: &mut [&mut [f64]],
     seed: u64,
@@ -265,6 +280,9 @@ fn impose_rows(
 ) -> Result<(), String> {
     let k = plan.names.len();
     let n = columns.first().map_or(0, |c| c.len());
+    if columns.len() != k || columns.iter().any(|c| c.len() != n) {
+        return Err("internal: correlated columns do not match the plan".into());
+    }
     if n <= k + 1 {
         return Err(format!(
             "{n} draws are too few to impose correlations between {k} inputs"

@@ -21,6 +21,7 @@ use rand_distr::{Beta, Distribution as _, Gamma, LogNormal, Normal, Triangular, 
 use rayon::prelude::*;
 
 use super::engine::{chunk_rng, STREAM_CHUNK};
+use super::links::LinkDist;
 
 /// z of the 95th percentile of the standard normal.
 pub const Z95: f64 = 1.644_853_626_951_472_2;
@@ -202,12 +203,7 @@ impl Dist {
         lower: Option<f64>,
         upper: Option<f64>,
     ) -> Result<Vec<f64>, String> {
-        let sampler = self.chunk_sampler(lower, upper)?;
-        let mut out = vec![0.0; n];
-        out.par_chunks_mut(STREAM_CHUNK)
-            .enumerate()
-            .try_for_each(|(c, chunk)| sampler.fill_chunk(stream, c, chunk))?;
-        Ok(out)
+        self.chunk_sampler(lower, upper)?.sample_chunked(stream, n)
     }
 
     /// The distribution (truncated to [lower, upper] when given) ready to draw the chunks of
@@ -238,8 +234,8 @@ impl Dist {
     }
 }
 
-/// A checked distribution with its truncation bounds, drawing chunk by chunk
-/// ([`Dist::chunk_sampler`]).
+/// A checked distribution with its truncation bounds ([`Dist::chunk_sampler`]), or a data
+/// link's distribution ([`ChunkSampler::link`]), drawing chunk by chunk.
 pub struct ChunkSampler {
     sampler: Sampler,
     lo: f64,
@@ -247,6 +243,26 @@ pub struct ChunkSampler {
 }
 
 impl ChunkSampler {
+    /// A data link's resolved distribution, drawn like any input: from its variable's
+    /// chunked stream.
+    pub fn link(dist: LinkDist) -> ChunkSampler {
+        ChunkSampler {
+            sampler: Sampler::Link(dist),
+            lo: f64::NEG_INFINITY,
+            hi: f64::INFINITY,
+        }
+    }
+
+    /// `n` draws from the chunked stream `stream`: chunk `c` by [`ChunkSampler::fill_chunk`],
+    /// the chunks in parallel (see [`Dist::sample_chunked`]).
+    pub fn sample_chunked(&self, stream: u64, n: usize) -> Result<Vec<f64>, String> {
+        let mut out = vec![0.0; n];
+        out.par_chunks_mut(STREAM_CHUNK)
+            .enumerate()
+            .try_for_each(|(c, chunk)| self.fill_chunk(stream, c, chunk))?;
+        Ok(out)
+    }
+
     /// Fills `out` (at most [`STREAM_CHUNK`] values) with the first `out.len()` draws of chunk
     /// `chunk` of the stream `stream`: draws `chunk·STREAM_CHUNK …` of that stream.
     pub fn fill_chunk(&self, stream: u64, chunk: usize, out: &mut [f64]) -> Result<(), String> {
@@ -276,6 +292,8 @@ enum Sampler {
     Uniform(Uniform<f64>),
     Bernoulli(f64),
     Discrete(Vec<f64>, WeightedIndex<f64>),
+    /// A data link's distribution ([`LinkDist::fill`]).
+    Link(LinkDist),
 }
 
 impl Sampler {
@@ -361,6 +379,10 @@ impl Sampler {
             }),
             Sampler::Discrete(values, index) => {
                 fill_with(rng, out, lo, hi, |r| values[index.sample(r)])
+            }
+            Sampler::Link(d) => {
+                d.fill(rng, out);
+                Ok(())
             }
         }
     }

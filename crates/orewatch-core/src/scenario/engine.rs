@@ -4,8 +4,8 @@
 //! and the variable's name (FNV-1a of the name mixed with the seed by SplitMix64). A
 //! distribution's stream is chunked: draws c·65,536 … (c+1)·65,536 − 1 come from a Xoshiro256++
 //! generator seeded from the stream and c ([`chunk_rng`]), so chunks are drawn in parallel and
-//! the draws do not depend on the number of threads; a data link draws from one ChaCha8
-//! generator seeded from its stream. Adding, removing or reordering other variables leaves a
+//! the draws do not depend on the number of threads; a data link's resolved distribution is
+//! drawn the same way from its own stream. Adding, removing or reordering other variables leaves a
 //! variable's draws unchanged, and two scenarios run with the same seed share common random
 //! numbers for the inputs they have in common — so comparisons between scenarios are paired.
 //!
@@ -26,7 +26,6 @@ use std::time::{Duration, Instant};
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -35,18 +34,18 @@ use super::dist::ChunkSampler;
 use super::expr::{Bound, Expr, Scratch, CHUNK};
 use super::model::{Aspect, Direction, Kind, Model, Variable};
 
-/// Turns a data-linked input (`data = "exposure.fatalities(…)"`) into draws.
+/// Turns a data-linked input (`data = "exposure.fatalities(…)"`) into a distribution.
 pub trait DataLinks: Sync {
-    /// `n` draws for the link, using `rng` for any resampling. An unknown or unavailable link
-    /// is an error that says what is available.
-    fn draws(&self, link: &str, n: usize, rng: &mut ChaCha8Rng) -> Result<Vec<f64>, String>;
+    /// The link's distribution, drawn from the input's own chunked stream like any other
+    /// input's. An unknown or unavailable link is an error that says what is available.
+    fn sampler(&self, link: &str) -> Result<ChunkSampler, String>;
 }
 
 /// No data: every link is an error.
 pub struct NoData;
 
 impl DataLinks for NoData {
-    fn draws(&self, link: &str, _n: usize, _rng: &mut ChaCha8Rng) -> Result<Vec<f64>, String> {
+    fn sampler(&self, link: &str) -> Result<ChunkSampler, String> {
         Err(format!(
             "data link `{link}` cannot be resolved: no store is loaded"
         ))
@@ -104,10 +103,10 @@ pub enum Keep {
     /// Every variable's `n` draws (inputs and expressions), each a whole column.
     All,
     /// The first `rows` draws of each random input (for sensitivity on a prefix, see
-    /// [`super::sensitivity`]), no expression variable. Inputs that are neither data links
-    /// nor correlated are then drawn and evaluated block by block, never held whole: a
-    /// million-draw run touches a fraction of the memory (the outputs, links and correlated
-    /// inputs), which is most of its time.
+    /// [`super::sensitivity`]), no expression variable. Inputs are then drawn (and
+    /// correlated) and evaluated block by block, never held whole: a million-draw run
+    /// touches a fraction of the memory (the outputs and the prefixes), and the kernel's
+    /// handing out of fresh pages was most of its time.
     InputPrefix(usize),
 }
 
@@ -134,13 +133,13 @@ fn run_error(model: &Model, line: usize, name: &str, message: String) -> RunErro
 /// Wall-clock time of each stage of [`simulate_with`].
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Timings {
-    /// Drawing the random inputs held whole: all of them with [`Keep::All`]; the data links
-    /// and the correlated inputs with [`Keep::InputPrefix`].
+    /// Resolving the data links and, with [`Keep::All`], drawing every random input whole.
     pub sample: Duration,
-    /// Imposing the rank correlations (Iman–Conover).
+    /// Imposing the rank correlations (Iman–Conover) on whole columns ([`Keep::All`]; zero
+    /// with [`Keep::InputPrefix`], which imposes them block by block while evaluating).
     pub correlate: Duration,
     /// Evaluating the expressions and outputs (with [`Keep::InputPrefix`], drawing the other
-    /// inputs block by block too).
+    /// inputs and imposing the correlations block by block too).
     pub evaluate: Duration,
 }
 
@@ -174,68 +173,80 @@ pub fn simulate_with(
     keep: Keep,
 ) -> Result<(Draws, Timings), RunError> {
     let fail = |line: usize, name: &str, message: String| run_error(model, line, name, message);
-    let correlated: Vec<&str> = model
-        .correlations
-        .iter()
-        .flat_map(|c| [c.a.as_str(), c.b.as_str()])
-        .collect();
-    // Inputs drawn whole before evaluation: every one with `Keep::All`; otherwise those that
-    // must be (a data link yields its draws at once, Iman–Conover reorders whole columns).
-    let whole = |v: &Variable| match (&v.kind, keep) {
-        (Kind::Expr(_), _) => false,
-        (_, Keep::All) | (Kind::Data(_), _) => true,
-        (Kind::Dist { .. }, Keep::InputPrefix(_)) => correlated.contains(&v.name.as_str()),
-    };
+    let plans = correlate::plans(&model.correlations)
+        .map_err(|e| fail(model.correlations[e.pair].line, "correlations", e.message))?;
     let mut timings = Timings::default();
     let started = Instant::now();
-    let random: Vec<(String, Vec<f64>)> = model
+    // Every random input with its stream and sampler (data links resolved, in parallel).
+    let inputs: Vec<Input> = model
         .variables
         .par_iter()
-        .filter(|v| whole(v))
-        .map(|v| {
-            let stream = stream_seed(seed, &v.name);
-            let draws = match &v.kind {
-                Kind::Dist { dist, lower, upper } => dist.sample_chunked(stream, n, *lower, *upper),
-                Kind::Data(link) => data.draws(link, n, &mut ChaCha8Rng::seed_from_u64(stream)),
-                Kind::Expr(_) => unreachable!("filtered out"),
+        .filter_map(|v| {
+            let sampler = match &v.kind {
+                Kind::Dist { dist, lower, upper } => dist.chunk_sampler(*lower, *upper),
+                Kind::Data(link) => data.sampler(link),
+                Kind::Expr(_) => return None,
             };
-            draws
-                .map(|d| (v.name.clone(), d))
-                .map_err(|m| fail(v.line, &v.name, m))
+            Some(
+                sampler
+                    .map(|s| (v, stream_seed(seed, &v.name), s))
+                    .map_err(|m| fail(v.line, &v.name, m)),
+            )
         })
         .collect::<Result<_, _>>()?;
-    let mut values: BTreeMap<String, Vec<f64>> = random.into_iter().collect();
-    timings.sample = started.elapsed();
-    let started = Instant::now();
-    // Each group of linked inputs is imposed on its own columns: the groups run in parallel.
-    let mut groups: Vec<(correlate::Plan, Vec<Vec<f64>>)> = correlate::plans(&model.correlations)
-        .map_err(|e| fail(model.correlations[e.pair].line, "correlations", e.message))?
-        .into_iter()
-        .map(|plan| {
-            let columns = plan
-                .names
-                .iter()
-                .map(|name| values.remove(name).unwrap_or_default())
-                .collect();
-            (plan, columns)
-        })
-        .collect();
-    groups
-        .par_iter_mut()
-        .try_for_each(|(plan, columns)| correlate::impose(plan, columns, seed))
-        .map_err(|m| fail(0, "correlations", m))?;
-    for (plan, columns) in groups {
-        for (name, column) in plan.names.into_iter().zip(columns) {
-            values.insert(name, column);
-        }
+    // With `Keep::All` every input is drawn whole here; block by block, inside the evaluation.
+    let mut values: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    if keep == Keep::All {
+        let drawn: Vec<(String, Vec<f64>)> = inputs
+            .par_iter()
+            .map(|(v, stream, sampler)| {
+                sampler
+                    .sample_chunked(*stream, n)
+                    .map(|d| (v.name.clone(), d))
+                    .map_err(|m| fail(v.line, &v.name, m))
+            })
+            .collect::<Result<_, _>>()?;
+        values = drawn.into_iter().collect();
     }
-    timings.correlate = started.elapsed();
-    let started = Instant::now();
+    timings.sample = started.elapsed();
     let (variables, outputs) = match keep {
-        Keep::All => evaluate(model, values, n)?,
-        Keep::InputPrefix(rows) => evaluate_blocks(model, &values, n, seed, rows)?,
+        Keep::All => {
+            let started = Instant::now();
+            // Each group of linked inputs is imposed on its own columns: the groups run in
+            // parallel.
+            let mut groups: Vec<(correlate::Plan, Vec<Vec<f64>>)> = plans
+                .into_iter()
+                .map(|plan| {
+                    let columns = plan
+                        .names
+                        .iter()
+                        .map(|name| values.remove(name).unwrap_or_default())
+                        .collect();
+                    (plan, columns)
+                })
+                .collect();
+            groups
+                .par_iter_mut()
+                .try_for_each(|(plan, columns)| correlate::impose(plan, columns, seed))
+                .map_err(|m| fail(0, "correlations", m))?;
+            for (plan, columns) in groups {
+                for (name, column) in plan.names.into_iter().zip(columns) {
+                    values.insert(name, column);
+                }
+            }
+            timings.correlate = started.elapsed();
+            let started = Instant::now();
+            let evaluated = evaluate(model, values, n)?;
+            timings.evaluate = started.elapsed();
+            evaluated
+        }
+        Keep::InputPrefix(rows) => {
+            let started = Instant::now();
+            let evaluated = evaluate_blocks(model, inputs, &plans, n, seed, rows)?;
+            timings.evaluate = started.elapsed();
+            evaluated
+        }
     };
-    timings.evaluate = started.elapsed();
     Ok((
         Draws {
             n,
@@ -282,82 +293,141 @@ pub fn evaluate(
     Ok((values, outputs))
 }
 
+/// A random input (distribution or data link) with its stream and sampler.
+type Input<'a> = (&'a Variable, u64, ChunkSampler);
+
 /// Where a name's values come from in [`evaluate_blocks`].
-enum Source<'a> {
-    /// A column drawn whole (data link, correlated input).
-    Whole(&'a [f64]),
+enum Source {
     /// The `i`-th input drawn block by block.
     Drawn(usize),
+    /// The `i`-th correlated input, drawn and reordered Iman–Conover block by block.
+    Grouped(usize),
     /// The scenario's duration in years (a constant).
     Duration,
     /// The `i`-th expression variable, evaluated for the block.
     Derived(usize),
 }
 
-/// One stream chunk's share of the columns [`evaluate_blocks`] writes: each output's rows and
-/// each block-drawn input's kept rows (empty past the kept prefix).
-struct ChunkColumns<'a> {
+/// One Iman–Conover block's share of the columns [`evaluate_blocks`] writes: each output's
+/// rows and each random input's kept rows (empty past the kept prefix).
+struct BlockColumns<'a> {
     outputs: Vec<&'a mut [f64]>,
-    kept: Vec<&'a mut [f64]>,
+    kept_drawn: Vec<&'a mut [f64]>,
+    kept_grouped: Vec<&'a mut [f64]>,
 }
 
 /// Per-thread buffers of [`evaluate_blocks`].
 struct BlockBuffers {
     /// One block of each block-drawn input.
     drawn: Vec<Vec<f64>>,
+    /// One Iman–Conover block of each correlated input.
+    grouped: Vec<Vec<f64>>,
     /// One block of each expression variable.
     derived: Vec<Vec<f64>>,
     duration: Vec<f64>,
     scratch: Scratch,
 }
 
-/// The outputs over `n` rows, evaluated stream chunk by stream chunk ([`STREAM_CHUNK`]
-/// rows, in parallel) and within a chunk block by block ([`CHUNK`] rows): for each block
-/// the inputs not in `whole` draw their next values from their chunk's generator (the same
-/// draws as [`super::dist::Dist::sample_chunked`]), then the expression variables and the
-/// outputs are evaluated, every input's and expression variable's block held in a reused
-/// per-thread buffer (a few hundred KiB in all, in cache) — so no column but the outputs,
-/// the whole inputs and the kept prefixes is ever allocated. Every row gets the
+/// `column` cut at the ends of `blocks` (consecutive ranges from 0); blocks past the
+/// column's end get empty slices.
+fn split_by_blocks<'a>(
+    column: &'a mut [f64],
+    blocks: &[std::ops::Range<usize>],
+) -> Vec<&'a mut [f64]> {
+    let mut rest = column;
+    blocks
+        .iter()
+        .map(|rows| {
+            let len = rows.len().min(rest.len());
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(len);
+            rest = tail;
+            head
+        })
+        .collect()
+}
+
+/// The outputs over `n` rows, evaluated Iman–Conover block by block ([`correlate::blocks`]:
+/// one or two whole stream chunks of [`STREAM_CHUNK`] rows, in parallel), and within a block
+/// stream chunk by stream chunk and sub-block by sub-block ([`CHUNK`] rows). For each block,
+/// the correlated inputs (`plans`) are drawn for its rows (from their chunks' generators) and
+/// reordered by
+/// [`correlate::impose_block`] — what [`correlate::impose`] does to that block of whole
+/// columns; then for each sub-block the other inputs draw their next values from their
+/// chunk's generator (the draws of [`super::dist::Dist::sample_chunked`]), and the
+/// expression variables and outputs are evaluated. Every input's and expression variable's
+/// values are held in reused per-thread buffers (an Iman–Conover block of each correlated
+/// input, a sub-block of the others: a few MiB in all), so no column but the outputs and the
+/// kept prefixes is ever allocated. Every row gets the
 /// floating-point operations of [`evaluate`], so the outputs are the same bits. Returns the
 /// first `kept_rows` draws of every random input, and the outputs.
 fn evaluate_blocks(
     model: &Model,
-    whole: &Columns,
+    inputs: Vec<Input>,
+    plans: &[correlate::Plan],
     n: usize,
     seed: u64,
     kept_rows: usize,
 ) -> Result<(Columns, Columns), RunError> {
+    const _: () = assert!(correlate::BLOCK_ROWS.is_multiple_of(STREAM_CHUNK));
     let fail = |line: usize, name: &str, message: String| run_error(model, line, name, message);
-    // Every name's source; the block-drawn inputs with their streams and samplers.
+    // The correlated inputs ("members"), plan after plan, each plan's names in its order.
+    let grouped_names: Vec<&str> = plans
+        .iter()
+        .flat_map(|p| &p.names)
+        .map(String::as_str)
+        .collect();
+    let grouped_index: BTreeMap<&str, usize> = grouped_names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (*name, i))
+        .collect();
+    let mut members: Vec<Option<Input>> = grouped_names.iter().map(|_| None).collect();
+    // Every name's source; the other random inputs are drawn block by block.
     let mut sources: BTreeMap<&str, Source> = BTreeMap::new();
-    let mut drawn: Vec<(&Variable, u64, ChunkSampler)> = Vec::new();
-    let mut derived: Vec<(&Variable, &Expr)> = Vec::new();
+    let mut drawn: Vec<Input> = Vec::new();
     sources.insert("duration", Source::Duration);
-    for v in &model.variables {
-        match (&v.kind, whole.get(&v.name)) {
-            (Kind::Expr(e), _) => {
-                sources.insert(&v.name, Source::Derived(derived.len()));
-                derived.push((v, e));
+    for input in inputs {
+        let name = input.0.name.as_str();
+        match grouped_index.get(name) {
+            Some(&i) => {
+                sources.insert(name, Source::Grouped(i));
+                members[i] = Some(input);
             }
-            (_, Some(column)) => {
-                sources.insert(&v.name, Source::Whole(column));
-            }
-            (Kind::Dist { dist, lower, upper }, None) => {
-                let sampler = dist
-                    .chunk_sampler(*lower, *upper)
-                    .map_err(|m| fail(v.line, &v.name, m))?;
-                sources.insert(&v.name, Source::Drawn(drawn.len()));
-                drawn.push((v, stream_seed(seed, &v.name), sampler));
-            }
-            (Kind::Data(_), None) => {
-                return Err(fail(
-                    v.line,
-                    &v.name,
-                    "internal: a data link was not drawn".into(),
-                ))
+            None => {
+                sources.insert(name, Source::Drawn(drawn.len()));
+                drawn.push(input);
             }
         }
     }
+    let mut derived: Vec<(&Variable, &Expr)> = Vec::new();
+    for v in &model.variables {
+        if let Kind::Expr(e) = &v.kind {
+            sources.insert(&v.name, Source::Derived(derived.len()));
+            derived.push((v, e));
+        }
+    }
+    let members: Vec<Input> = members
+        .into_iter()
+        .zip(&grouped_names)
+        .map(|(m, name)| {
+            m.ok_or_else(|| {
+                fail(
+                    0,
+                    name,
+                    "internal: a correlated input is not an input".into(),
+                )
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    // Each plan's members: a range of `members`.
+    let plan_members: Vec<std::ops::Range<usize>> = plans
+        .iter()
+        .scan(0, |start, p| {
+            let range = *start..*start + p.names.len();
+            *start = range.end;
+            Some(range)
+        })
+        .collect();
     // Slots of the block environment: the sources in name order, then the expression
     // variables in evaluation order (each sees only those before it).
     let leaves: Vec<(&str, &Source)> = sources
@@ -393,86 +463,122 @@ fn evaluate_blocks(
         })
         .collect::<Result<_, _>>()?;
 
-    // The columns written: outputs whole, each block-drawn input's kept prefix; split by
-    // stream chunk so that chunks are filled in parallel.
+    // The columns written: outputs whole, each random input's kept prefix; split by
+    // Iman–Conover block so that blocks are filled in parallel.
     let kept_rows = kept_rows.min(n);
+    let blocks = correlate::blocks(n);
     let mut outputs: Vec<Vec<f64>> = model.outputs.iter().map(|_| vec![0.0; n]).collect();
-    let mut kept: Vec<Vec<f64>> = drawn.iter().map(|_| vec![0.0; kept_rows]).collect();
-    let chunks = n.div_ceil(STREAM_CHUNK);
-    let mut per_chunk: Vec<ChunkColumns> = (0..chunks)
-        .map(|_| ChunkColumns {
+    let mut kept_drawn: Vec<Vec<f64>> = drawn.iter().map(|_| vec![0.0; kept_rows]).collect();
+    let mut kept_grouped: Vec<Vec<f64>> = members.iter().map(|_| vec![0.0; kept_rows]).collect();
+    let mut per_block: Vec<BlockColumns> = blocks
+        .iter()
+        .map(|_| BlockColumns {
             outputs: Vec::with_capacity(outputs.len()),
-            kept: Vec::with_capacity(kept.len()),
+            kept_drawn: Vec::with_capacity(kept_drawn.len()),
+            kept_grouped: Vec::with_capacity(kept_grouped.len()),
         })
         .collect();
     for column in &mut outputs {
-        for (c, part) in column.chunks_mut(STREAM_CHUNK).enumerate() {
-            per_chunk[c].outputs.push(part);
+        for (b, part) in split_by_blocks(column, &blocks).into_iter().enumerate() {
+            per_block[b].outputs.push(part);
         }
     }
-    for column in &mut kept {
-        let mut parts = column.chunks_mut(STREAM_CHUNK);
-        for chunk in &mut per_chunk {
-            chunk.kept.push(parts.next().unwrap_or_default());
+    for column in &mut kept_drawn {
+        for (b, part) in split_by_blocks(column, &blocks).into_iter().enumerate() {
+            per_block[b].kept_drawn.push(part);
+        }
+    }
+    for column in &mut kept_grouped {
+        for (b, part) in split_by_blocks(column, &blocks).into_iter().enumerate() {
+            per_block[b].kept_grouped.push(part);
         }
     }
 
     let duration = model.meta.duration_years;
-    per_chunk.into_par_iter().enumerate().try_for_each_init(
+    per_block.into_par_iter().enumerate().try_for_each_init(
         || BlockBuffers {
             drawn: drawn.iter().map(|_| vec![0.0; CHUNK]).collect(),
+            grouped: members.iter().map(|_| Vec::new()).collect(),
             derived: derived.iter().map(|_| vec![0.0; CHUNK]).collect(),
             duration: vec![duration; CHUNK],
             scratch: Scratch::default(),
         },
-        |buffers, (c, columns)| {
-            let start = c * STREAM_CHUNK;
-            let len = STREAM_CHUNK.min(n - start);
-            let ChunkColumns {
+        |buffers, (b, columns)| {
+            let block = blocks[b].clone();
+            let BlockColumns {
                 mut outputs,
-                mut kept,
+                mut kept_drawn,
+                mut kept_grouped,
             } = columns;
-            let mut generators: Vec<_> = drawn
-                .iter()
-                .map(|(_, stream, _)| chunk_rng(*stream, c))
-                .collect();
-            for block in (0..len).step_by(CHUNK) {
-                let rows = block..block + CHUNK.min(len - block);
-                for ((((v, _, sampler), rng), buffer), kept) in drawn
-                    .iter()
-                    .zip(&mut generators)
-                    .zip(&mut buffers.drawn)
-                    .zip(&mut kept)
-                {
-                    let values = &mut buffer[..rows.len()];
+            // The correlated inputs' rows of this block, reordered.
+            for ((v, stream, sampler), values) in members.iter().zip(&mut buffers.grouped) {
+                values.resize(block.len(), 0.0);
+                for (i, part) in values.chunks_mut(STREAM_CHUNK).enumerate() {
                     sampler
-                        .fill_from(rng, values)
+                        .fill_chunk(*stream, block.start / STREAM_CHUNK + i, part)
                         .map_err(|m| fail(v.line, &v.name, m))?;
-                    let kept_end = kept.len().min(rows.end);
-                    if rows.start < kept_end {
-                        kept[rows.start..kept_end]
-                            .copy_from_slice(&values[..kept_end - rows.start]);
-                    }
                 }
-                let mut env: Vec<&[f64]> = leaves
-                    .iter()
-                    .map(|(_, source)| match source {
-                        Source::Whole(column) => &column[start + rows.start..start + rows.end],
-                        Source::Drawn(i) => &buffers.drawn[*i][..rows.len()],
-                        Source::Duration => &buffers.duration[..rows.len()],
-                        Source::Derived(_) => unreachable!("not a leaf"),
-                    })
+            }
+            for (plan, range) in plans.iter().zip(&plan_members) {
+                let mut columns: Vec<&mut [f64]> = buffers.grouped[range.clone()]
+                    .iter_mut()
+                    .map(Vec::as_mut_slice)
                     .collect();
-                let mut free: &mut [Vec<f64>] = &mut buffers.derived;
-                for bound in &derived_bound {
-                    let (values, rest) = free.split_first_mut().expect("one buffer per variable");
-                    free = rest;
-                    let values = &mut values[..rows.len()];
-                    bound.eval_into(&env, values, &mut buffers.scratch);
-                    env.push(values);
-                }
-                for (bound, column) in outputs_bound.iter().zip(&mut outputs) {
-                    bound.eval_into(&env, &mut column[rows.clone()], &mut buffers.scratch);
+                correlate::impose_block(plan, &mut columns, seed, b)
+                    .map_err(|m| fail(0, "correlations", m))?;
+            }
+            for (values, kept) in buffers.grouped.iter().zip(&mut kept_grouped) {
+                kept.copy_from_slice(&values[..kept.len()]);
+            }
+            // Stream chunk by stream chunk, sub-block by sub-block: draw the other inputs,
+            // evaluate.
+            for chunk_start in (0..block.len()).step_by(STREAM_CHUNK) {
+                let c = (block.start + chunk_start) / STREAM_CHUNK;
+                let len = STREAM_CHUNK.min(block.len() - chunk_start);
+                let mut generators: Vec<_> = drawn
+                    .iter()
+                    .map(|(_, stream, _)| chunk_rng(*stream, c))
+                    .collect();
+                for sub in (chunk_start..chunk_start + len).step_by(CHUNK) {
+                    // Rows of the sub-block, relative to the block.
+                    let rows = sub..sub + CHUNK.min(chunk_start + len - sub);
+                    for ((((v, _, sampler), rng), buffer), kept) in drawn
+                        .iter()
+                        .zip(&mut generators)
+                        .zip(&mut buffers.drawn)
+                        .zip(&mut kept_drawn)
+                    {
+                        let values = &mut buffer[..rows.len()];
+                        sampler
+                            .fill_from(rng, values)
+                            .map_err(|m| fail(v.line, &v.name, m))?;
+                        let kept_end = kept.len().min(rows.end);
+                        if rows.start < kept_end {
+                            kept[rows.start..kept_end]
+                                .copy_from_slice(&values[..kept_end - rows.start]);
+                        }
+                    }
+                    let mut env: Vec<&[f64]> = leaves
+                        .iter()
+                        .map(|(_, source)| match source {
+                            Source::Drawn(i) => &buffers.drawn[*i][..rows.len()],
+                            Source::Grouped(i) => &buffers.grouped[*i][rows.clone()],
+                            Source::Duration => &buffers.duration[..rows.len()],
+                            Source::Derived(_) => unreachable!("not a leaf"),
+                        })
+                        .collect();
+                    let mut free: &mut [Vec<f64>] = &mut buffers.derived;
+                    for bound in &derived_bound {
+                        let (values, rest) =
+                            free.split_first_mut().expect("one buffer per variable");
+                        free = rest;
+                        let values = &mut values[..rows.len()];
+                        bound.eval_into(&env, values, &mut buffers.scratch);
+                        env.push(values);
+                    }
+                    for (bound, column) in outputs_bound.iter().zip(&mut outputs) {
+                        bound.eval_into(&env, &mut column[rows.clone()], &mut buffers.scratch);
+                    }
                 }
             }
             Ok(())
@@ -482,11 +588,12 @@ fn evaluate_blocks(
     let variables = drawn
         .iter()
         .map(|(v, _, _)| v.name.clone())
-        .zip(kept)
+        .zip(kept_drawn)
         .chain(
-            whole
+            members
                 .iter()
-                .map(|(name, column)| (name.clone(), column[..kept_rows].to_vec())),
+                .map(|(v, _, _)| v.name.clone())
+                .zip(kept_grouped),
         )
         .collect();
     let outputs = model
@@ -750,9 +857,11 @@ pub fn results(model: &Model, draws: &Draws) -> Vec<OutputResult> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::links::LinkDist;
     use crate::scenario::model::parse_model;
     use crate::scenario::sensitivity::sensitivity;
     use rand::RngExt;
+    use rand_chacha::ChaCha8Rng;
 
     #[test]
     fn selected_quantiles_equal_the_sorted_ones() {
@@ -849,15 +958,19 @@ mod tests {
     struct UniformLink;
 
     impl DataLinks for UniformLink {
-        fn draws(&self, _link: &str, n: usize, rng: &mut ChaCha8Rng) -> Result<Vec<f64>, String> {
-            Ok((0..n).map(|_| rng.random::<f64>() * 10.0).collect())
+        fn sampler(&self, _link: &str) -> Result<ChunkSampler, String> {
+            Ok(ChunkSampler::link(LinkDist::Uniform {
+                min: 0.0,
+                max: 10.0,
+            }))
         }
     }
 
     /// Block-by-block evaluation ([`Keep::InputPrefix`]) gives the outputs of whole-column
     /// evaluation ([`Keep::All`]) bit for bit, and the kept prefixes of the inputs, on 1 and
     /// 3 threads: with correlated inputs (the bench model), and with a truncated input, a
-    /// data link, the duration, a chain of expression variables and a partial last chunk.
+    /// data link correlated with a distribution, the duration, a chain of expression
+    /// variables and a last Iman–Conover block of two stream chunks, the second partial.
     #[test]
     fn block_evaluation_equals_whole_columns() {
         let text = r#"
@@ -894,6 +1007,11 @@ expr = "duration * b - (abl >= 1)"
 aspect = "governance"
 unit = "u"
 direction = "higher_is_better"
+[[correlations]]
+a = "b"
+b = "link"
+rank = 0.6
+assumption = "t"
 "#;
         let small = parse_model(text, "blocks.toml").unwrap();
         let n = 3 * STREAM_CHUNK + 17;

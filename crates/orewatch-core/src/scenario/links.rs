@@ -37,10 +37,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration};
-use rand::RngExt;
-use rand_chacha::ChaCha8Rng;
+use rand::{Rng, RngExt};
 use serde::Serialize;
 
+use super::dist::ChunkSampler;
 use super::engine::DataLinks;
 use crate::analysis::events::stated_coverage;
 use crate::ingest::plan::SourceReport;
@@ -244,37 +244,36 @@ pub struct Resolved {
 }
 
 impl LinkDist {
-    pub fn sample(&self, n: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+    /// Fills `out` with draws from `rng` (each input's chunked stream, see
+    /// [`super::dist::ChunkSampler::link`]).
+    pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
         match self {
-            LinkDist::Point { value } => vec![*value; n],
+            LinkDist::Point { value } => out.fill(*value),
             LinkDist::Normal { mean, sd } => {
                 // Box–Muller keeps this independent of rand_distr's internals.
-                (0..n)
-                    .map(|_| {
-                        let u1: f64 = 1.0 - rng.random::<f64>();
-                        let u2: f64 = rng.random();
-                        mean + sd
-                            * (-2.0 * u1.ln()).sqrt()
-                            * (2.0 * std::f64::consts::PI * u2).cos()
-                    })
-                    .collect()
+                for x in out {
+                    let u1: f64 = 1.0 - rng.random::<f64>();
+                    let u2: f64 = rng.random();
+                    *x = mean
+                        + sd * (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
+                }
             }
-            LinkDist::Uniform { min, max } => (0..n)
-                .map(|_| min + (max - min) * rng.random::<f64>())
-                .collect(),
+            LinkDist::Uniform { min, max } => {
+                for x in out {
+                    *x = min + (max - min) * rng.random::<f64>();
+                }
+            }
             LinkDist::TriangularSum { terms } => {
                 let fixed: f64 = terms.iter().filter(|t| t[0] == t[2]).map(|t| t[1]).sum();
                 let varying: Vec<[f64; 3]> =
                     terms.iter().filter(|t| t[0] < t[2]).copied().collect();
-                (0..n)
-                    .map(|_| {
-                        fixed
-                            + varying
-                                .iter()
-                                .map(|&t| triangular(t, rng.random::<f64>()))
-                                .sum::<f64>()
-                    })
-                    .collect()
+                for x in out {
+                    *x = fixed
+                        + varying
+                            .iter()
+                            .map(|&t| triangular(t, rng.random::<f64>()))
+                            .sum::<f64>();
+                }
             }
         }
     }
@@ -376,8 +375,8 @@ pub struct StoreLinks<'a> {
 }
 
 impl DataLinks for StoreLinks<'_> {
-    fn draws(&self, link: &str, n: usize, rng: &mut ChaCha8Rng) -> Result<Vec<f64>, String> {
-        Ok(self.resolve(link)?.dist.sample(n, rng))
+    fn sampler(&self, link: &str) -> Result<ChunkSampler, String> {
+        Ok(ChunkSampler::link(self.resolve(link)?.dist))
     }
 }
 
@@ -948,14 +947,33 @@ mod tests {
         let d = LinkDist::TriangularSum {
             terms: vec![[2.0, 2.0, 2.0], [0.0, 3.0, 6.0]],
         };
-        use rand::SeedableRng;
-        let mut rng = ChaCha8Rng::seed_from_u64(1);
-        let x = d.sample(100_000, &mut rng);
-        let mean = x.iter().sum::<f64>() / x.len() as f64;
+        let draws = |d: LinkDist| ChunkSampler::link(d).sample_chunked(1, 100_000).unwrap();
+        let moments = |x: &[f64]| {
+            let mean = x.iter().sum::<f64>() / x.len() as f64;
+            let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / x.len() as f64;
+            (mean, var)
+        };
+        let x = draws(d);
+        let (mean, var) = moments(&x);
         assert!((mean - 5.0).abs() < 0.02, "{mean}");
         assert!(x.iter().all(|v| (2.0..=8.0).contains(v)));
         // Triangular(0, 3, 6) has variance (0+9+36−0−0−18)/18 = 1.5.
-        let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / x.len() as f64;
         assert!((var - 1.5).abs() < 0.03, "{var}");
+        // The other link distributions: N(1, 2²); U(3, 5) with variance 4/12; a point.
+        let (mean, var) = moments(&draws(LinkDist::Normal { mean: 1.0, sd: 2.0 }));
+        assert!(
+            (mean - 1.0).abs() < 0.02 && (var - 4.0).abs() < 0.06,
+            "{mean} {var}"
+        );
+        let x = draws(LinkDist::Uniform { min: 3.0, max: 5.0 });
+        let (mean, var) = moments(&x);
+        assert!(x.iter().all(|v| (3.0..5.0).contains(v)));
+        assert!(
+            (mean - 4.0).abs() < 0.01 && (var - 1.0 / 3.0).abs() < 0.005,
+            "{mean} {var}"
+        );
+        assert!(draws(LinkDist::Point { value: 7.5 })
+            .iter()
+            .all(|&v| v == 7.5));
     }
 }
