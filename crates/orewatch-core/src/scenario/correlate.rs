@@ -553,8 +553,12 @@ pub fn argsort_total(x: &[f64]) -> Vec<(f64, u32)> {
 
 /// Ranks 1…n, ties (equal under [`f64::total_cmp`]) sharing their average rank.
 pub fn ranks(x: &[f64]) -> Vec<f64> {
-    let idx = argsort_total(x);
-    let mut out = vec![0.0; x.len()];
+    ranks_of_sorted(&argsort_total(x))
+}
+
+/// [`ranks`] of the values whose stable argsort ([`argsort_total`]) is `idx`.
+pub fn ranks_of_sorted(idx: &[(f64, u32)]) -> Vec<f64> {
+    let mut out = vec![0.0; idx.len()];
     let mut start = 0;
     while start < idx.len() {
         let key = order_key(idx[start].0);

@@ -631,8 +631,9 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
 
 /// Mean, sample sd (n − 1), the 5/50/95 % quantiles ([`quantile_sorted`]'s definition) and
 /// the count of NaN draws. The quantiles are the sorted order statistics, found without a
-/// full sort ([`quantiles_bracketed`]). Mean and sd are summed in draw order (before, in
-/// sorted order: the last digits, ~1e-11 relative, can differ from runs of earlier versions).
+/// full sort ([`quantiles_bracketed`]). Mean and sd are summed by pieces of
+/// [`SUMMARY_PIECE`] draws in parallel, the pieces' sums added in order (the last digits,
+/// ~1e-12 relative, can differ from runs of earlier versions, which summed in draw order).
 pub fn summarise(draws: &[f64]) -> Summary {
     summarise_with(draws, &mut Vec::new())
 }
@@ -640,11 +641,31 @@ pub fn summarise(draws: &[f64]) -> Summary {
 /// [`summarise`] with a reusable buffer for the keys (one per thread in [`results`]: fewer
 /// fresh pages to fault in than one new copy of the draws per output).
 fn summarise_with(draws: &[f64], keys: &mut Vec<u64>) -> Summary {
-    let valid = || draws.iter().copied().filter(|x| !x.is_nan());
-    let nan_draws = draws.iter().filter(|x| x.is_nan()).count();
+    // Sums by fixed pieces in parallel, the pieces' sums added in order: the same bits on any
+    // number of threads.
+    let pieces: Vec<(usize, f64)> = draws
+        .par_chunks(SUMMARY_PIECE)
+        .map(|piece| {
+            let valid = piece.iter().filter(|x| !x.is_nan());
+            (piece.len() - valid.clone().count(), valid.sum::<f64>())
+        })
+        .collect();
+    let nan_draws: usize = pieces.iter().map(|p| p.0).sum();
     let n = (draws.len() - nan_draws) as f64;
-    let mean = valid().sum::<f64>() / n;
-    let var = valid().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+    let mean = pieces.iter().map(|p| p.1).sum::<f64>() / n;
+    let squares: f64 = draws
+        .par_chunks(SUMMARY_PIECE)
+        .map(|piece| {
+            piece
+                .iter()
+                .filter(|x| !x.is_nan())
+                .map(|x| (x - mean).powi(2))
+                .sum::<f64>()
+        })
+        .collect::<Vec<f64>>()
+        .into_iter()
+        .sum();
+    let var = squares / (n - 1.0).max(1.0);
     let [p5, median, p95] =
         quantiles_bracketed(draws, draws.len() - nan_draws, [0.05, 0.5, 0.95], keys);
     Summary {
@@ -656,6 +677,10 @@ fn summarise_with(draws: &[f64], keys: &mut Vec<u64>) -> Summary {
         nan_draws,
     }
 }
+
+/// Draws per parallel task of [`summarise`]'s passes (fixed, so that sums do not depend on
+/// the number of threads).
+const SUMMARY_PIECE: usize = 1 << 16;
 
 /// Values below which [`quantiles_bracketed`] selects over every key.
 const BRACKET_MIN_VALUES: usize = 1 << 16;
@@ -711,19 +736,35 @@ fn quantiles_bracketed<const K: usize>(
             },
         )
     });
+    // The counting pass, by pieces in parallel (the keys inside a bracket are only selected
+    // among, so the order they are collected in does not matter).
+    let pieces: Vec<([usize; K], [Vec<u64>; K])> = draws
+        .par_chunks(SUMMARY_PIECE)
+        .map(|piece| {
+            let mut below = [0usize; K];
+            let mut inside: [Vec<u64>; K] = std::array::from_fn(|_| Vec::new());
+            for &x in piece {
+                if x.is_nan() {
+                    continue;
+                }
+                let key = order_key(x);
+                for j in 0..K {
+                    let (low, high) = brackets[j];
+                    below[j] += usize::from(key < low);
+                    if key >= low && key <= high {
+                        inside[j].push(key);
+                    }
+                }
+            }
+            (below, inside)
+        })
+        .collect();
     let mut below = [0usize; K];
     let mut inside: [Vec<u64>; K] = std::array::from_fn(|_| Vec::new());
-    for &x in draws {
-        if x.is_nan() {
-            continue;
-        }
-        let key = order_key(x);
+    for (piece_below, piece_inside) in pieces {
         for j in 0..K {
-            let (low, high) = brackets[j];
-            below[j] += usize::from(key < low);
-            if key >= low && key <= high {
-                inside[j].push(key);
-            }
+            below[j] += piece_below[j];
+            inside[j].extend(piece_inside[j].iter());
         }
     }
     let mut out = [f64::NAN; K];
@@ -813,8 +854,14 @@ fn quantiles_of_keys<const K: usize>(v: &mut [u64], qs: [f64; K]) -> [f64; K] {
 
 /// P(draw > threshold), over the draws that are numbers.
 pub fn prob_above(draws: &[f64], threshold: f64) -> f64 {
-    let valid = draws.iter().filter(|x| !x.is_nan()).count();
-    draws.iter().filter(|&&x| x > threshold).count() as f64 / valid.max(1) as f64
+    let (valid, above) = draws
+        .par_chunks(SUMMARY_PIECE)
+        .map(|piece| {
+            let valid = piece.iter().filter(|x| !x.is_nan()).count();
+            (valid, piece.iter().filter(|&&x| x > threshold).count())
+        })
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    above as f64 / valid.max(1) as f64
 }
 
 /// One output's result.

@@ -21,8 +21,8 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::correlate::{centred, pearson_centred, ranks, Centred};
-use super::engine::{evaluate, quantiles_by_selection, Draws, RunError};
+use super::correlate::{argsort_total, centred, pearson_centred, ranks_of_sorted, Centred};
+use super::engine::{evaluate, quantile_sorted, Draws, RunError};
 use super::model::{Kind, Model};
 
 /// Draws used for sensitivity at most (see the module docs).
@@ -76,16 +76,28 @@ pub fn sensitivity(model: &Model, draws: &Draws) -> Result<Vec<Sensitivity>, Run
             ),
         });
     }
-    let column = |name: &str| -> &[f64] { &draws.variables[name][..m] };
-    // Percentiles (5, 50, 95) and ranks of each input.
-    let stats: Vec<([f64; 3], Centred)> = inputs
+    // Percentiles (5, 50, 95) and ranks of each input, then ranks of each output: one task
+    // per column.
+    let output_draws = |name: &str| -> &[f64] {
+        draws
+            .outputs
+            .get(name)
+            .map(|v| &v[..m.min(v.len())])
+            .unwrap_or(&[])
+    };
+    let columns: Vec<&[f64]> = inputs
+        .iter()
+        .map(|name| &draws.variables[*name][..m])
+        .chain(model.outputs.iter().map(|o| output_draws(&o.name)))
+        .collect();
+    let mut stats: Vec<([f64; 3], Centred)> = columns
         .par_iter()
-        .map(|name| {
-            let x = column(name);
-            let mut valid: Vec<f64> = x.iter().copied().filter(|v| !v.is_nan()).collect();
-            let q = quantiles_by_selection(&mut valid, [0.05, 0.5, 0.95]);
-            (q, centred(&ranks(x)))
-        })
+        .map(|x| percentiles_and_ranks(x))
+        .collect();
+    let output_ranks: Vec<Centred> = stats
+        .split_off(inputs.len())
+        .into_iter()
+        .map(|(_, r)| r)
         .collect();
     // One-at-a-time rows: 0 all at median; 2i+1 input i at p5; 2i+2 input i at p95.
     let k = inputs.len();
@@ -103,13 +115,8 @@ pub fn sensitivity(model: &Model, draws: &Draws) -> Result<Vec<Sensitivity>, Run
     model
         .outputs
         .par_iter()
-        .map(|o| {
-            let y = draws
-                .outputs
-                .get(&o.name)
-                .map(|v| &v[..m.min(v.len())])
-                .unwrap_or(&[]);
-            let y_ranks = centred(&ranks(y));
+        .zip(&output_ranks)
+        .map(|(o, y_ranks)| {
             let swings = &oat_outputs[&o.name];
             let mut list: Vec<Influence> = inputs
                 .iter()
@@ -118,7 +125,7 @@ pub fn sensitivity(model: &Model, draws: &Draws) -> Result<Vec<Sensitivity>, Run
                     let (low, high) = (swings[2 * i + 1], swings[2 * i + 2]);
                     Influence {
                         input: name.to_string(),
-                        spearman: pearson_centred(&stats[i].1, &y_ranks),
+                        spearman: pearson_centred(&stats[i].1, y_ranks),
                         input_p5: stats[i].0[0],
                         input_p95: stats[i].0[2],
                         low,
@@ -139,6 +146,19 @@ pub fn sensitivity(model: &Model, draws: &Draws) -> Result<Vec<Sensitivity>, Run
             })
         })
         .collect()
+}
+
+/// The 5th, 50th and 95th percentiles of the non-NaN values of `x` ([`quantile_sorted`]) and
+/// its centred ranks ([`ranks_of_sorted`]), from one sort.
+fn percentiles_and_ranks(x: &[f64]) -> ([f64; 3], Centred) {
+    let sorted = argsort_total(x);
+    let valid: Vec<f64> = sorted
+        .iter()
+        .map(|&(v, _)| v)
+        .filter(|v| !v.is_nan())
+        .collect();
+    let q = [0.05, 0.5, 0.95].map(|q| quantile_sorted(&valid, q));
+    (q, centred(&ranks_of_sorted(&sorted)))
 }
 
 #[cfg(test)]
