@@ -127,6 +127,19 @@ pub struct InputLine {
     pub scenarios: Vec<String>,
 }
 
+/// A rank correlation imposed between two inputs, with the scenarios that declare it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorrelationLine {
+    pub a: String,
+    pub b: String,
+    /// Target Spearman rank correlation.
+    pub rank: f64,
+    /// Source or assumption; None when the file gives neither.
+    pub kind: Option<InputKind>,
+    pub text: String,
+    pub scenarios: Vec<String>,
+}
+
 /// One scenario against the status quo for one output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
@@ -164,6 +177,8 @@ pub struct DealInput {
     pub comparisons: Vec<Comparison>,
     pub tornadoes: Vec<Tornado>,
     pub inputs: Vec<InputLine>,
+    /// Sourced or assumed rank correlations between inputs, in first-declared order.
+    pub correlations: Vec<CorrelationLine>,
 }
 
 fn perspective_label(m: &Model) -> String {
@@ -438,6 +453,34 @@ pub fn build_deal_input(
     let mut inputs: Vec<InputLine> = inputs.into_values().collect();
     inputs.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.name.cmp(&b.name)));
 
+    // Every declared correlation, once per (pair, target, provenance), with its scenarios.
+    let mut correlations: Vec<CorrelationLine> = Vec::new();
+    for r in runs {
+        let Ok(m) = &r.model else { continue };
+        for c in &m.correlations {
+            let (kind, text) = match &c.provenance {
+                Some(Provenance::Source(s)) => (Some(InputKind::Source), s.clone()),
+                Some(Provenance::Assumption(s)) => (Some(InputKind::Assumption), s.clone()),
+                Some(Provenance::Data(s)) => (Some(InputKind::DataLink), s.clone()),
+                Some(Provenance::Derived) | None => (None, String::new()),
+            };
+            let same = |l: &CorrelationLine| {
+                l.a == c.a && l.b == c.b && l.rank == c.rank && l.kind == kind && l.text == text
+            };
+            match correlations.iter_mut().find(|l| same(l)) {
+                Some(line) => line.scenarios.push(r.key.clone()),
+                None => correlations.push(CorrelationLine {
+                    a: c.a.clone(),
+                    b: c.b.clone(),
+                    rank: c.rank,
+                    kind,
+                    text,
+                    scenarios: vec![r.key.clone()],
+                }),
+            }
+        }
+    }
+
     DealInput {
         perspective,
         draws: draws_n,
@@ -447,6 +490,7 @@ pub fn build_deal_input(
         comparisons,
         tornadoes,
         inputs,
+        correlations,
     }
 }
 
@@ -904,6 +948,50 @@ fn inputs_list(deal: &DealInput) -> String {
         );
     }
     s.push_str("</tbody></table>");
+    s.push_str(&correlations_list(deal));
+    s
+}
+
+/// The rank correlations between inputs, each with its reason.
+fn correlations_list(deal: &DealInput) -> String {
+    let mut s = String::new();
+    if deal.correlations.is_empty() {
+        s.push_str(r#"<p class="caption">No rank correlations between inputs are declared: every input is drawn independently.</p>"#);
+        return s;
+    }
+    let _ = write!(
+        s,
+        r#"<h3 id="deal-correlations">Correlated inputs</h3><p class="lede">{} drawn with a target rank (Spearman) correlation, imposed by Iman–Conover: each input's draws are only reordered, so its distribution is unchanged. Every other pair of inputs is independent.</p>"#,
+        match deal.correlations.len() {
+            1 => "One pair of inputs is".to_string(),
+            k => format!("{k} pairs of inputs are"),
+        }
+    );
+    s.push_str(r#"<table class="xtab inputs"><thead><tr><th>Inputs</th><th>Rank correlation</th><th>Kind</th><th>Scenarios</th><th>Source or assumption</th></tr></thead><tbody>"#);
+    for c in &deal.correlations {
+        let kind = match c.kind {
+            Some(InputKind::Source) => "source",
+            Some(InputKind::Assumption) => "assumption",
+            Some(InputKind::DataLink) => "data link",
+            None => "not given",
+        };
+        let scen = if c.scenarios.len() == deal.scenarios.len() {
+            "all".to_string()
+        } else {
+            c.scenarios.join(", ")
+        };
+        let _ = write!(
+            s,
+            r#"<tr class="c-{}"><td><code>{}</code> – <code>{}</code></td><td>{:+.2}</td><td>{kind}</td><td>{}</td><td>{}</td></tr>"#,
+            kind.replace(' ', "-"),
+            escape(&c.a),
+            escape(&c.b),
+            c.rank,
+            escape(&scen),
+            escape(&c.text)
+        );
+    }
+    s.push_str("</tbody></table>");
     s
 }
 
@@ -929,7 +1017,9 @@ svg.dplot,svg.tornado{display:block;max-width:100%;height:auto}\
 .note ul{margin:4px 0;padding-left:18px}.note li{margin:3px 0}\
 .hb{color:#1b7837;font-weight:600}.hw{color:#b2182b;font-weight:600}.fl{color:#555;font-weight:600}\
 table.inputs td{font-size:11.5px}table.inputs tr.assumption td:nth-child(2){color:#b35806;font-weight:600}\
-table.inputs tr.source td:nth-child(2){color:#1b7837;font-weight:600}";
+table.inputs tr.source td:nth-child(2){color:#1b7837;font-weight:600}\
+table.inputs tr.c-assumption td:nth-child(3){color:#b35806;font-weight:600}\
+table.inputs tr.c-source td:nth-child(3){color:#1b7837;font-weight:600}";
 
 #[cfg(test)]
 mod tests {
@@ -1035,6 +1125,11 @@ expr = "x * 0 + 2"
 aspect = "security"
 unit = "deaths per year"
 direction = "higher_is_worse"
+[[correlations]]
+a = "x"
+b = "noise"
+rank = 0.3
+assumption = "test: a shared pair"
 "#;
 
     fn runs() -> Vec<ScenarioRun> {
@@ -1107,14 +1202,32 @@ direction = "higher_is_worse"
         assert_eq!(t.bars[0].input, "noise");
         assert!(t.bars[0].low < t.centre && t.centre < t.bars[0].high);
         assert!((t.centre - 1.0).abs() < 0.02, "{}", t.centre);
-        // x does not move the difference: its swing is near zero, or it is left out.
+        // x cancels in the pair but is rank-correlated (0.3) with noise, so its tails carry
+        // part of noise's effect: a smaller swing, in the same direction.
         if let Some(x) = t.bars.iter().find(|b| b.input == "x") {
-            assert!((x.high - x.low).abs() < 0.05, "{x:?}");
+            let noise = &t.bars[0];
+            assert!(x.low < x.high, "{x:?}");
+            assert!(
+                x.high - x.low < 0.5 * (noise.high - noise.low),
+                "{x:?} {noise:?}"
+            );
         }
         // Inputs: x (source, in a and b), noise (assumption, in a and b).
         assert_eq!(deal.inputs.len(), 2);
         assert_eq!(deal.inputs[0].kind, InputKind::Source);
         assert_eq!(deal.inputs[0].scenarios, ["a", "b"]);
+        // The shared correlation, once, with both scenarios.
+        assert_eq!(
+            deal.correlations,
+            [CorrelationLine {
+                a: "x".into(),
+                b: "noise".into(),
+                rank: 0.3,
+                kind: Some(InputKind::Assumption),
+                text: "test: a shared pair".into(),
+                scenarios: vec!["a".into(), "b".into()],
+            }]
+        );
     }
 
     fn hand_built() -> DealInput {
@@ -1184,6 +1297,14 @@ direction = "higher_is_worse"
                 InputLine { name: "effect".into(), unit: None, kind: InputKind::Assumption, text: "contested".into(), scenarios: vec!["d".into()] },
                 InputLine { name: "wgi".into(), unit: None, kind: InputKind::DataLink, text: "wgi(MLI, CC, latest)".into(), scenarios: vec!["sq".into(), "d".into(), "n".into()] },
             ],
+            correlations: vec![CorrelationLine {
+                a: "gold_t".into(),
+                b: "effect".into(),
+                rank: -0.25,
+                kind: Some(InputKind::Assumption),
+                text: "less gold <when> more effect".into(),
+                scenarios: vec!["d".into()],
+            }],
         }
     }
 
@@ -1218,6 +1339,11 @@ direction = "higher_is_worse"
         );
         assert!(html.contains("<strong>1</strong> data links"));
         assert!(html.contains("USGS &amp; Reuters"));
+        // The correlation: the pair, its target, its reason (escaped), its scenario.
+        assert!(html.contains("One pair of inputs is drawn with a target rank"));
+        assert!(html.contains(
+            "<tr class=\"c-assumption\"><td><code>gold_t</code> – <code>effect</code></td><td>-0.25</td><td>assumption</td><td>d</td><td>less gold &lt;when&gt; more effect</td>"
+        ), "{html}");
     }
 
     #[test]
