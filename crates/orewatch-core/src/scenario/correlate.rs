@@ -264,10 +264,51 @@ pub fn impose(plan: &Plan, columns: &mut [Vec<f64>], seed: u64) -> Result<(), St
             rest = tail;
         }
     }
+    let scores = BlockScores::new(&blocks);
     per_block
         .into_par_iter()
         .enumerate()
-        .try_for_each(|(b, mut block)| impose_block(plan, &mut block, seed, b))
+        .try_for_each(|(b, mut block)| impose_block(plan, &mut block, seed, b, &scores))
+}
+
+/// The standardised van der Waerden scores Φ⁻¹(i/(n+1)), i = 1…n, scaled to unit variance, of
+/// each block length of [`blocks`] (at most two: [`BLOCK_ROWS`] and the last block's),
+/// computed once for all blocks and groups.
+pub struct BlockScores {
+    by_length: Vec<(usize, Vec<f64>)>,
+}
+
+impl BlockScores {
+    pub fn new(blocks: &[std::ops::Range<usize>]) -> BlockScores {
+        let mut lengths: Vec<usize> = blocks.iter().map(|b| b.len()).collect();
+        lengths.sort_unstable();
+        lengths.dedup();
+        BlockScores {
+            by_length: lengths
+                .into_iter()
+                .map(|n| (n, van_der_waerden(n)))
+                .collect(),
+        }
+    }
+
+    /// The scores of `n` rows (computed on the spot for a length not prepared).
+    fn of(&self, n: usize) -> std::borrow::Cow<'_, [f64]> {
+        match self.by_length.iter().find(|(len, _)| *len == n) {
+            Some((_, scores)) => std::borrow::Cow::Borrowed(scores),
+            None => std::borrow::Cow::Owned(van_der_waerden(n)),
+        }
+    }
+}
+
+/// Φ⁻¹(i/(n+1)), i = 1…n, divided by their root mean square (so mean 0, variance 1).
+fn van_der_waerden(n: usize) -> Vec<f64> {
+    let mut base: Vec<f64> = (1..=n)
+        .into_par_iter()
+        .map(|i| inverse_normal_cdf(i as f64 / (n as f64 + 1.0)))
+        .collect();
+    let sd = (base.iter().map(|x| x * x).sum::<f64>() / n as f64).sqrt();
+    base.iter_mut().for_each(|x| *x /= sd);
+    base
 }
 
 /// [`impose`] on one block of rows: `columns` are the rows of block `block` of [`blocks`]
@@ -277,6 +318,7 @@ pub fn impose_block(
     columns: &mut [&mut [f64]],
     seed: u64,
     block: usize,
+    scores: &BlockScores,
 ) -> Result<(), String> {
     let k = plan.names.len();
     let n = columns.first().map_or(0, |c| c.len());
@@ -289,12 +331,7 @@ pub fn impose_block(
         ));
     }
     // 1. Scores: standardised van der Waerden scores, one shuffled copy per input.
-    let mut base: Vec<f64> = (1..=n)
-        .into_par_iter()
-        .map(|i| inverse_normal_cdf(i as f64 / (n as f64 + 1.0)))
-        .collect();
-    let sd = (base.iter().map(|x| x * x).sum::<f64>() / n as f64).sqrt();
-    base.iter_mut().for_each(|x| *x /= sd);
+    let base = scores.of(n);
     // The shuffle is done on row numbers (half the memory of the scores, so fewer cache
     // misses): scores[l][r] = base[perms[l][r]].
     let perms: Vec<Vec<u32>> = plan

@@ -494,96 +494,107 @@ fn evaluate_blocks(
         }
     }
 
+    let block_scores = if plans.is_empty() {
+        correlate::BlockScores::new(&[])
+    } else {
+        correlate::BlockScores::new(&blocks)
+    };
     let duration = model.meta.duration_years;
-    per_block.into_par_iter().enumerate().try_for_each_init(
-        || BlockBuffers {
-            drawn: drawn.iter().map(|_| vec![0.0; CHUNK]).collect(),
-            grouped: members.iter().map(|_| Vec::new()).collect(),
-            derived: derived.iter().map(|_| vec![0.0; CHUNK]).collect(),
-            duration: vec![duration; CHUNK],
-            scratch: Scratch::default(),
-        },
-        |buffers, (b, columns)| {
-            let block = blocks[b].clone();
-            let BlockColumns {
-                mut outputs,
-                mut kept_drawn,
-                mut kept_grouped,
-            } = columns;
-            // The correlated inputs' rows of this block, reordered.
-            for ((v, stream, sampler), values) in members.iter().zip(&mut buffers.grouped) {
-                values.resize(block.len(), 0.0);
-                for (i, part) in values.chunks_mut(STREAM_CHUNK).enumerate() {
-                    sampler
-                        .fill_chunk(*stream, block.start / STREAM_CHUNK + i, part)
-                        .map_err(|m| fail(v.line, &v.name, m))?;
-                }
-            }
-            for (plan, range) in plans.iter().zip(&plan_members) {
-                let mut columns: Vec<&mut [f64]> = buffers.grouped[range.clone()]
-                    .iter_mut()
-                    .map(Vec::as_mut_slice)
-                    .collect();
-                correlate::impose_block(plan, &mut columns, seed, b)
-                    .map_err(|m| fail(0, "correlations", m))?;
-            }
-            for (values, kept) in buffers.grouped.iter().zip(&mut kept_grouped) {
-                kept.copy_from_slice(&values[..kept.len()]);
-            }
-            // Stream chunk by stream chunk, sub-block by sub-block: draw the other inputs,
-            // evaluate.
-            for chunk_start in (0..block.len()).step_by(STREAM_CHUNK) {
-                let c = (block.start + chunk_start) / STREAM_CHUNK;
-                let len = STREAM_CHUNK.min(block.len() - chunk_start);
-                let mut generators: Vec<_> = drawn
-                    .iter()
-                    .map(|(_, stream, _)| chunk_rng(*stream, c))
-                    .collect();
-                for sub in (chunk_start..chunk_start + len).step_by(CHUNK) {
-                    // Rows of the sub-block, relative to the block.
-                    let rows = sub..sub + CHUNK.min(chunk_start + len - sub);
-                    for ((((v, _, sampler), rng), buffer), kept) in drawn
-                        .iter()
-                        .zip(&mut generators)
-                        .zip(&mut buffers.drawn)
-                        .zip(&mut kept_drawn)
-                    {
-                        let values = &mut buffer[..rows.len()];
+    // One task per block (the last may be twice as long), so that the threads share them out
+    // as they come free.
+    per_block
+        .into_par_iter()
+        .with_max_len(1)
+        .enumerate()
+        .try_for_each_init(
+            || BlockBuffers {
+                drawn: drawn.iter().map(|_| vec![0.0; CHUNK]).collect(),
+                grouped: members.iter().map(|_| Vec::new()).collect(),
+                derived: derived.iter().map(|_| vec![0.0; CHUNK]).collect(),
+                duration: vec![duration; CHUNK],
+                scratch: Scratch::default(),
+            },
+            |buffers, (b, columns)| {
+                let block = blocks[b].clone();
+                let BlockColumns {
+                    mut outputs,
+                    mut kept_drawn,
+                    mut kept_grouped,
+                } = columns;
+                // The correlated inputs' rows of this block, reordered.
+                for ((v, stream, sampler), values) in members.iter().zip(&mut buffers.grouped) {
+                    values.resize(block.len(), 0.0);
+                    for (i, part) in values.chunks_mut(STREAM_CHUNK).enumerate() {
                         sampler
-                            .fill_from(rng, values)
+                            .fill_chunk(*stream, block.start / STREAM_CHUNK + i, part)
                             .map_err(|m| fail(v.line, &v.name, m))?;
-                        let kept_end = kept.len().min(rows.end);
-                        if rows.start < kept_end {
-                            kept[rows.start..kept_end]
-                                .copy_from_slice(&values[..kept_end - rows.start]);
+                    }
+                }
+                for (plan, range) in plans.iter().zip(&plan_members) {
+                    let mut columns: Vec<&mut [f64]> = buffers.grouped[range.clone()]
+                        .iter_mut()
+                        .map(Vec::as_mut_slice)
+                        .collect();
+                    correlate::impose_block(plan, &mut columns, seed, b, &block_scores)
+                        .map_err(|m| fail(0, "correlations", m))?;
+                }
+                for (values, kept) in buffers.grouped.iter().zip(&mut kept_grouped) {
+                    kept.copy_from_slice(&values[..kept.len()]);
+                }
+                // Stream chunk by stream chunk, sub-block by sub-block: draw the other inputs,
+                // evaluate.
+                for chunk_start in (0..block.len()).step_by(STREAM_CHUNK) {
+                    let c = (block.start + chunk_start) / STREAM_CHUNK;
+                    let len = STREAM_CHUNK.min(block.len() - chunk_start);
+                    let mut generators: Vec<_> = drawn
+                        .iter()
+                        .map(|(_, stream, _)| chunk_rng(*stream, c))
+                        .collect();
+                    for sub in (chunk_start..chunk_start + len).step_by(CHUNK) {
+                        // Rows of the sub-block, relative to the block.
+                        let rows = sub..sub + CHUNK.min(chunk_start + len - sub);
+                        for ((((v, _, sampler), rng), buffer), kept) in drawn
+                            .iter()
+                            .zip(&mut generators)
+                            .zip(&mut buffers.drawn)
+                            .zip(&mut kept_drawn)
+                        {
+                            let values = &mut buffer[..rows.len()];
+                            sampler
+                                .fill_from(rng, values)
+                                .map_err(|m| fail(v.line, &v.name, m))?;
+                            let kept_end = kept.len().min(rows.end);
+                            if rows.start < kept_end {
+                                kept[rows.start..kept_end]
+                                    .copy_from_slice(&values[..kept_end - rows.start]);
+                            }
+                        }
+                        let mut env: Vec<&[f64]> = leaves
+                            .iter()
+                            .map(|(_, source)| match source {
+                                Source::Drawn(i) => &buffers.drawn[*i][..rows.len()],
+                                Source::Grouped(i) => &buffers.grouped[*i][rows.clone()],
+                                Source::Duration => &buffers.duration[..rows.len()],
+                                Source::Derived(_) => unreachable!("not a leaf"),
+                            })
+                            .collect();
+                        let mut free: &mut [Vec<f64>] = &mut buffers.derived;
+                        for bound in &derived_bound {
+                            let (values, rest) =
+                                free.split_first_mut().expect("one buffer per variable");
+                            free = rest;
+                            let values = &mut values[..rows.len()];
+                            bound.eval_into(&env, values, &mut buffers.scratch);
+                            env.push(values);
+                        }
+                        for (bound, column) in outputs_bound.iter().zip(&mut outputs) {
+                            bound.eval_into(&env, &mut column[rows.clone()], &mut buffers.scratch);
                         }
                     }
-                    let mut env: Vec<&[f64]> = leaves
-                        .iter()
-                        .map(|(_, source)| match source {
-                            Source::Drawn(i) => &buffers.drawn[*i][..rows.len()],
-                            Source::Grouped(i) => &buffers.grouped[*i][rows.clone()],
-                            Source::Duration => &buffers.duration[..rows.len()],
-                            Source::Derived(_) => unreachable!("not a leaf"),
-                        })
-                        .collect();
-                    let mut free: &mut [Vec<f64>] = &mut buffers.derived;
-                    for bound in &derived_bound {
-                        let (values, rest) =
-                            free.split_first_mut().expect("one buffer per variable");
-                        free = rest;
-                        let values = &mut values[..rows.len()];
-                        bound.eval_into(&env, values, &mut buffers.scratch);
-                        env.push(values);
-                    }
-                    for (bound, column) in outputs_bound.iter().zip(&mut outputs) {
-                        bound.eval_into(&env, &mut column[rows.clone()], &mut buffers.scratch);
-                    }
                 }
-            }
-            Ok(())
-        },
-    )?;
+                Ok(())
+            },
+        )?;
 
     let variables = drawn
         .iter()
