@@ -642,46 +642,48 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
 
 /// Mean, sample sd (n − 1), the 5/50/95 % quantiles ([`quantile_sorted`]'s definition) and
 /// the count of NaN draws. The quantiles are the sorted order statistics, found without a
-/// full sort ([`quantiles_bracketed`]). Mean and sd are summed by pieces of
-/// [`SUMMARY_PIECE`] draws in parallel, the pieces' sums added in order (the last digits,
-/// ~1e-12 relative, can differ from runs of earlier versions, which summed in draw order).
+/// full sort ([`quantiles_bracketed`]). Everything is computed in one parallel pass over
+/// pieces of [`SUMMARY_PIECE`] draws: each piece's count, mean and sum of squared deviations
+/// (two passes over the piece while it is in cache) and its keys against the quantiles'
+/// brackets; the pieces' moments are merged in piece order (Chan, Golub & LeVeque 1979), so
+/// the result is the same bits on any number of threads (the last digits of mean and sd,
+/// ~1e-12 relative, can differ from versions that summed in draw order).
 pub fn summarise(draws: &[f64]) -> Summary {
     summarise_with(draws, &mut Vec::new())
 }
 
-/// [`summarise`] with a reusable buffer for the keys (one per thread in [`results`]: fewer
-/// fresh pages to fault in than one new copy of the draws per output).
+/// [`summarise`] with a reusable buffer for the keys of the fallback selection (one per
+/// thread in [`results`]).
 fn summarise_with(draws: &[f64], keys: &mut Vec<u64>) -> Summary {
-    // Sums by fixed pieces in parallel, the pieces' sums added in order: the same bits on any
-    // number of threads.
-    let pieces: Vec<(usize, f64)> = draws
+    const QS: [f64; 3] = [0.05, 0.5, 0.95];
+    let brackets = (draws.len() >= BRACKET_MIN_VALUES).then(|| Brackets::new(draws, QS));
+    let pieces: Vec<(Moments, Option<BracketCounts<3>>)> = draws
         .par_chunks(SUMMARY_PIECE)
         .map(|piece| {
-            let valid = piece.iter().filter(|x| !x.is_nan());
-            (piece.len() - valid.clone().count(), valid.sum::<f64>())
+            let counts = brackets.as_ref().map(|b| b.count(piece));
+            (Moments::of(piece), counts)
         })
         .collect();
-    let nan_draws: usize = pieces.iter().map(|p| p.0).sum();
-    let n = (draws.len() - nan_draws) as f64;
-    let mean = pieces.iter().map(|p| p.1).sum::<f64>() / n;
-    let squares: f64 = draws
-        .par_chunks(SUMMARY_PIECE)
-        .map(|piece| {
-            piece
-                .iter()
-                .filter(|x| !x.is_nan())
-                .map(|x| (x - mean).powi(2))
-                .sum::<f64>()
-        })
-        .collect::<Vec<f64>>()
-        .into_iter()
-        .sum();
-    let var = squares / (n - 1.0).max(1.0);
-    let [p5, median, p95] =
-        quantiles_bracketed(draws, draws.len() - nan_draws, [0.05, 0.5, 0.95], keys);
+    let mut moments = Moments::default();
+    let mut counts = BracketCounts::default();
+    for (piece_moments, piece_counts) in pieces {
+        moments = moments.merge(piece_moments);
+        if let Some(c) = piece_counts {
+            counts.add(c);
+        }
+    }
+    let nan_draws = draws.len() - moments.n;
+    let [p5, median, p95] = match &brackets {
+        Some(b) if moments.n >= BRACKET_MIN_VALUES => b.quantiles(draws, moments.n, counts, keys),
+        _ => {
+            all_keys(draws, keys);
+            quantiles_of_keys(keys, QS)
+        }
+    };
+    let n = moments.n as f64;
     Summary {
-        mean,
-        sd: var.sqrt(),
+        mean: if moments.n == 0 { f64::NAN } else { moments.mean },
+        sd: (moments.m2 / (n - 1.0).max(1.0)).sqrt(),
         p5,
         median,
         p95,
@@ -689,7 +691,47 @@ fn summarise_with(draws: &[f64], keys: &mut Vec<u64>) -> Summary {
     }
 }
 
-/// Draws per parallel task of [`summarise`]'s passes (fixed, so that sums do not depend on
+/// Count, mean and sum of squared deviations from the mean of the non-NaN values of a piece.
+#[derive(Debug, Clone, Copy, Default)]
+struct Moments {
+    n: usize,
+    mean: f64,
+    m2: f64,
+}
+
+impl Moments {
+    /// Two passes over the piece: the mean, then the squared deviations from it.
+    fn of(piece: &[f64]) -> Moments {
+        let valid = piece.iter().filter(|x| !x.is_nan());
+        let n = valid.clone().count();
+        if n == 0 {
+            return Moments::default();
+        }
+        let mean = valid.clone().sum::<f64>() / n as f64;
+        let m2 = valid.map(|x| (x - mean).powi(2)).sum();
+        Moments { n, mean, m2 }
+    }
+
+    /// The moments of two pieces together (Chan, Golub & LeVeque 1979).
+    fn merge(self, other: Moments) -> Moments {
+        if self.n == 0 {
+            return other;
+        }
+        if other.n == 0 {
+            return self;
+        }
+        let n = self.n + other.n;
+        let (a, b) = (self.n as f64, other.n as f64);
+        let delta = other.mean - self.mean;
+        Moments {
+            n,
+            mean: self.mean + delta * b / n as f64,
+            m2: self.m2 + other.m2 + delta * delta * a * b / n as f64,
+        }
+    }
+}
+
+/// Draws per parallel task of [`summarise`] (fixed, so that the result does not depend on
 /// the number of threads).
 const SUMMARY_PIECE: usize = 1 << 16;
 
@@ -698,6 +740,145 @@ const BRACKET_MIN_VALUES: usize = 1 << 16;
 
 /// Keys sampled by [`quantiles_bracketed`] to bracket each quantile.
 const BRACKET_SAMPLE: usize = 8192;
+
+/// Every non-NaN draw's [`order_key`], into `work`.
+fn all_keys(draws: &[f64], work: &mut Vec<u64>) {
+    work.clear();
+    work.extend(draws.iter().filter(|x| !x.is_nan()).map(|&x| order_key(x)));
+}
+
+/// For each quantile, an interval of keys [low, high] that very probably holds its order
+/// statistics ([`quantiles_bracketed`]).
+struct Brackets<const K: usize> {
+    qs: [f64; K],
+    bounds: [(u64, u64); K],
+}
+
+/// Per quantile: the keys below its bracket (a count) and inside it (the keys).
+struct BracketCounts<const K: usize> {
+    below: [usize; K],
+    inside: [Vec<u64>; K],
+}
+
+impl<const K: usize> Default for BracketCounts<K> {
+    fn default() -> Self {
+        BracketCounts {
+            below: [0; K],
+            inside: std::array::from_fn(|_| Vec::new()),
+        }
+    }
+}
+
+impl<const K: usize> BracketCounts<K> {
+    /// Adds another piece's counts (the keys inside a bracket are only selected among, so
+    /// the order they are collected in does not matter).
+    fn add(&mut self, other: BracketCounts<K>) {
+        for (j, inside) in other.inside.into_iter().enumerate() {
+            self.below[j] += other.below[j];
+            self.inside[j].extend(inside);
+        }
+    }
+}
+
+impl<const K: usize> Brackets<K> {
+    /// From a strided sample of [`BRACKET_SAMPLE`] keys, sorted: each quantile's sample
+    /// position ±4 standard deviations of the sample rank (+8). With no number in the sample,
+    /// every key is inside.
+    fn new(draws: &[f64], qs: [f64; K]) -> Brackets<K> {
+        let mut sample: Vec<u64> = (0..BRACKET_SAMPLE)
+            .map(|i| draws[i * draws.len() / BRACKET_SAMPLE])
+            .filter(|x| !x.is_nan())
+            .map(order_key)
+            .collect();
+        sample.sort_unstable();
+        let m = sample.len();
+        let bounds = std::array::from_fn(|j| {
+            if m == 0 {
+                return (0, u64::MAX);
+            }
+            let q = qs[j].clamp(0.0, 1.0);
+            let centre = q * (m - 1) as f64;
+            let margin = 4.0 * (m as f64 * q * (1.0 - q)).sqrt() + 8.0;
+            let low = centre - margin;
+            let high = centre + margin + 1.0;
+            (
+                if low < 0.0 { 0 } else { sample[low as usize] },
+                if high >= (m - 1) as f64 {
+                    u64::MAX
+                } else {
+                    sample[high as usize]
+                },
+            )
+        });
+        Brackets { qs, bounds }
+    }
+
+    /// One piece's keys against the brackets.
+    fn count(&self, piece: &[f64]) -> BracketCounts<K> {
+        let mut counts = BracketCounts::default();
+        for &x in piece {
+            if x.is_nan() {
+                continue;
+            }
+            let key = order_key(x);
+            for j in 0..K {
+                let (low, high) = self.bounds[j];
+                counts.below[j] += usize::from(key < low);
+                if key >= low && key <= high {
+                    counts.inside[j].push(key);
+                }
+            }
+        }
+        counts
+    }
+
+    /// The quantiles from the counts of every piece of `draws` (`valid` non-NaN draws): each
+    /// quantile's order statistics selected among its bracket's keys, or — when the bracket
+    /// does not hold them — among every key (built once into `work`).
+    fn quantiles(
+        &self,
+        draws: &[f64],
+        valid: usize,
+        mut counts: BracketCounts<K>,
+        work: &mut Vec<u64>,
+    ) -> [f64; K] {
+        let last = valid - 1;
+        let mut out = [f64::NAN; K];
+        // Every key, built at the first fallback (selections only reorder it).
+        let mut all_built = false;
+        for (j, o) in out.iter_mut().enumerate() {
+            let h = last as f64 * self.qs[j];
+            let lo = (h.floor() as usize).min(last);
+            let hi = (h.ceil() as usize).min(last);
+            // Order statistics `lo` (the `at`-th of `keys`) and `hi` (= lo or lo + 1).
+            let select = |keys: &mut [u64], at: usize| {
+                let (_, x, after) = keys.select_nth_unstable(at);
+                let lo_key = *x;
+                let hi_key = if hi == lo {
+                    lo_key
+                } else {
+                    after.iter().copied().min().unwrap_or(lo_key)
+                };
+                (lo_key, hi_key)
+            };
+            let below = counts.below[j];
+            let keys = &mut counts.inside[j];
+            let held = |rank: usize| rank >= below && rank - below < keys.len();
+            let (lo_key, hi_key) = if held(lo) && held(hi) {
+                select(keys, lo - below)
+            } else {
+                if !all_built {
+                    all_keys(draws, work);
+                    all_built = true;
+                }
+                select(work, lo)
+            };
+            let (lo_value, hi_value) = (from_order_key(lo_key), from_order_key(hi_key));
+            *o = lo_value + (h - lo as f64) * (hi_value - lo_value);
+        }
+        out
+    }
+}
 
 /// The quantiles `qs` (ascending, 0–1) of the non-NaN values of `draws` as
 /// [`quantile_sorted`] gives them on the sorted values, in about one pass (Floyd–Rivest's
@@ -708,109 +889,24 @@ const BRACKET_SAMPLE: usize = 8192;
 /// hold its order statistics (improbable; possible for any input) that quantile falls back to
 /// selection over every key — so the result is always the exact order statistics, and only
 /// the time depends on the sample. `valid` is the number of non-NaN draws; `work` is a
-/// reusable buffer.
+/// reusable buffer. ([`summarise`] does the same within its one pass.)
+#[cfg(test)]
 fn quantiles_bracketed<const K: usize>(
     draws: &[f64],
     valid: usize,
     qs: [f64; K],
     work: &mut Vec<u64>,
 ) -> [f64; K] {
-    let all_keys = |work: &mut Vec<u64>| {
-        work.clear();
-        work.extend(draws.iter().filter(|x| !x.is_nan()).map(|&x| order_key(x)));
-    };
     if valid < BRACKET_MIN_VALUES {
-        all_keys(work);
+        all_keys(draws, work);
         return quantiles_of_keys(work, qs);
     }
-    let last = valid - 1;
-    let mut sample: Vec<u64> = (0..BRACKET_SAMPLE)
-        .map(|i| draws[i * draws.len() / BRACKET_SAMPLE])
-        .filter(|x| !x.is_nan())
-        .map(order_key)
-        .collect();
-    sample.sort_unstable();
-    let m = sample.len();
-    // The bracket [low, high] of each quantile's order statistics ⌊h⌋ and ⌈h⌉.
-    let brackets: [(u64, u64); K] = std::array::from_fn(|j| {
-        let q = qs[j].clamp(0.0, 1.0);
-        let centre = q * (m - 1) as f64;
-        let margin = 4.0 * (m as f64 * q * (1.0 - q)).sqrt() + 8.0;
-        let low = centre - margin;
-        let high = centre + margin + 1.0;
-        (
-            if low < 0.0 { 0 } else { sample[low as usize] },
-            if high >= (m - 1) as f64 {
-                u64::MAX
-            } else {
-                sample[high as usize]
-            },
-        )
-    });
-    // The counting pass, by pieces in parallel (the keys inside a bracket are only selected
-    // among, so the order they are collected in does not matter).
-    let pieces: Vec<([usize; K], [Vec<u64>; K])> = draws
-        .par_chunks(SUMMARY_PIECE)
-        .map(|piece| {
-            let mut below = [0usize; K];
-            let mut inside: [Vec<u64>; K] = std::array::from_fn(|_| Vec::new());
-            for &x in piece {
-                if x.is_nan() {
-                    continue;
-                }
-                let key = order_key(x);
-                for j in 0..K {
-                    let (low, high) = brackets[j];
-                    below[j] += usize::from(key < low);
-                    if key >= low && key <= high {
-                        inside[j].push(key);
-                    }
-                }
-            }
-            (below, inside)
-        })
-        .collect();
-    let mut below = [0usize; K];
-    let mut inside: [Vec<u64>; K] = std::array::from_fn(|_| Vec::new());
-    for (piece_below, piece_inside) in pieces {
-        for j in 0..K {
-            below[j] += piece_below[j];
-            inside[j].extend(piece_inside[j].iter());
-        }
+    let brackets = Brackets::new(draws, qs);
+    let mut counts = BracketCounts::default();
+    for piece in draws.chunks(SUMMARY_PIECE) {
+        counts.add(brackets.count(piece));
     }
-    let mut out = [f64::NAN; K];
-    // Every key, built at the first fallback (selections only reorder it).
-    let mut all_built = false;
-    for j in 0..K {
-        let h = last as f64 * qs[j];
-        let lo = (h.floor() as usize).min(last);
-        let hi = (h.ceil() as usize).min(last);
-        // Order statistics `lo` (the `at`-th of `keys`) and `hi` (= lo or lo + 1).
-        let select = |keys: &mut [u64], at: usize| {
-            let (_, x, after) = keys.select_nth_unstable(at);
-            let lo_key = *x;
-            let hi_key = if hi == lo {
-                lo_key
-            } else {
-                after.iter().copied().min().unwrap_or(lo_key)
-            };
-            (lo_key, hi_key)
-        };
-        let keys = &mut inside[j];
-        let held = |rank: usize| rank >= below[j] && rank - below[j] < keys.len();
-        let (lo_key, hi_key) = if held(lo) && held(hi) {
-            select(keys, lo - below[j])
-        } else {
-            if !all_built {
-                all_keys(work);
-                all_built = true;
-            }
-            select(work, lo)
-        };
-        let (lo_value, hi_value) = (from_order_key(lo_key), from_order_key(hi_key));
-        out[j] = lo_value + (h - lo as f64) * (hi_value - lo_value);
-    }
-    out
+    brackets.quantiles(draws, valid, counts, work)
 }
 
 /// The quantiles `qs` (ascending, 0–1) of `v` as [`quantile_sorted`] gives them on the sorted
@@ -998,6 +1094,54 @@ mod tests {
                 assert_eq!(g.to_bits(), want.to_bits(), "{name} q {q}: {g} vs {want}");
             }
         }
+    }
+
+    /// `summarise` over several pieces with NaNs: mean and sd as a plain two-pass over the
+    /// non-NaN values (to 1e-12 relative: the merged pieces add in another order), the
+    /// quantiles those of the sorted values bit for bit, the same bits on 1 and 3 threads;
+    /// and by hand on a small input (one piece, the all-keys path).
+    #[test]
+    fn summaries_by_pieces_equal_the_plain_ones() {
+        let mut rng = ChaCha8Rng::seed_from_u64(17);
+        let n = 3 * SUMMARY_PIECE + 4321;
+        let v: Vec<f64> = (0..n)
+            .map(|i| {
+                if i % 997 == 0 {
+                    f64::NAN
+                } else {
+                    1e6 + (rng.random::<f64>() * 40.0).exp()
+                }
+            })
+            .collect();
+        let valid: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
+        let m = valid.len() as f64;
+        let mean = valid.iter().sum::<f64>() / m;
+        let sd = (valid.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (m - 1.0)).sqrt();
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| summarise(&v))
+        };
+        let got = run(3);
+        assert_eq!(format!("{got:?}"), format!("{:?}", run(1)));
+        assert_eq!(got.nan_draws, n - valid.len());
+        assert!(((got.mean - mean) / mean).abs() < 1e-12, "{} {mean}", got.mean);
+        assert!(((got.sd - sd) / sd).abs() < 1e-12, "{} {sd}", got.sd);
+        let mut sorted = valid.clone();
+        sorted.sort_by(f64::total_cmp);
+        for (g, q) in [(got.p5, 0.05), (got.median, 0.5), (got.p95, 0.95)] {
+            assert_eq!(g.to_bits(), quantile_sorted(&sorted, q).to_bits(), "q {q}");
+        }
+        // By hand: 1, 2, 3, 4 and a NaN: mean 2.5, sd √(5/3), median 2.5, p5 1.15.
+        let s = summarise(&[4.0, f64::NAN, 1.0, 3.0, 2.0]);
+        assert_eq!((s.mean, s.median, s.nan_draws), (2.5, 2.5, 1));
+        assert!((s.sd - (5.0f64 / 3.0).sqrt()).abs() < 1e-15);
+        assert!((s.p5 - 1.15).abs() < 1e-15);
+        // Only NaN: no numbers to summarise.
+        let s = summarise(&[f64::NAN; 3]);
+        assert!(s.mean.is_nan() && s.median.is_nan() && s.nan_draws == 3);
     }
 
     fn bench_model() -> Model {
