@@ -5,9 +5,10 @@
 //! distribution's stream is chunked: draws c·65,536 … (c+1)·65,536 − 1 come from a Xoshiro256++
 //! generator seeded from the stream and c ([`chunk_rng`]), so chunks are drawn in parallel and
 //! the draws do not depend on the number of threads; a data link's resolved distribution is
-//! drawn the same way from its own stream. Adding, removing or reordering other variables leaves a
-//! variable's draws unchanged, and two scenarios run with the same seed share common random
-//! numbers for the inputs they have in common — so comparisons between scenarios are paired.
+//! drawn the same way from its own stream. Adding, removing or reordering other variables
+//! leaves a variable's draws unchanged, and two scenarios run with the same seed share common
+//! random numbers for the inputs they have in common — so comparisons between scenarios are
+//! paired.
 //!
 //! Rank correlations between inputs (`[[correlations]]`) are then imposed by Iman–Conover
 //! ([`super::correlate`]): the inputs' draws are reordered, never changed.
@@ -195,9 +196,8 @@ pub fn simulate_with(
         })
         .collect::<Result<_, _>>()?;
     // With `Keep::All` every input is drawn whole here; block by block, inside the evaluation.
-    let mut values: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    if keep == Keep::All {
-        let drawn: Vec<(String, Vec<f64>)> = inputs
+    let mut values: Columns = if keep == Keep::All {
+        inputs
             .par_iter()
             .map(|(v, stream, sampler)| {
                 sampler
@@ -205,9 +205,12 @@ pub fn simulate_with(
                     .map(|d| (v.name.clone(), d))
                     .map_err(|m| fail(v.line, &v.name, m))
             })
-            .collect::<Result<_, _>>()?;
-        values = drawn.into_iter().collect();
-    }
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .collect()
+    } else {
+        Columns::new()
+    };
     timings.sample = started.elapsed();
     let (variables, outputs) = match keep {
         Keep::All => {
@@ -350,16 +353,15 @@ fn split_by_blocks<'a>(
 /// one or two whole stream chunks of [`STREAM_CHUNK`] rows, in parallel), and within a block
 /// stream chunk by stream chunk and sub-block by sub-block ([`CHUNK`] rows). For each block,
 /// the correlated inputs (`plans`) are drawn for its rows (from their chunks' generators) and
-/// reordered by
-/// [`correlate::impose_block`] — what [`correlate::impose`] does to that block of whole
-/// columns; then for each sub-block the other inputs draw their next values from their
-/// chunk's generator (the draws of [`super::dist::Dist::sample_chunked`]), and the
+/// reordered by [`correlate::impose_block`] — what [`correlate::impose`] does to that block
+/// of whole columns; then for each sub-block the other inputs draw their next values from
+/// their chunk's generator (the draws of [`ChunkSampler::sample_chunked`]), and the
 /// expression variables and outputs are evaluated. Every input's and expression variable's
-/// values are held in reused per-thread buffers (an Iman–Conover block of each correlated
-/// input, a sub-block of the others: a few MiB in all), so no column but the outputs and the
-/// kept prefixes is ever allocated. Every row gets the
-/// floating-point operations of [`evaluate`], so the outputs are the same bits. Returns the
-/// first `kept_rows` draws of every random input, and the outputs.
+/// values are held in reused buffers (an Iman–Conover block of each correlated input, a
+/// sub-block of the others: a few MiB in all), so no column but the outputs and the kept
+/// prefixes is ever allocated. Every row gets the floating-point operations of
+/// [`evaluate`], so the outputs are the same bits. Returns the first `kept_rows` draws of
+/// every random input, and the outputs.
 fn evaluate_blocks(
     model: &Model,
     inputs: Vec<Input>,
@@ -642,7 +644,7 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
 
 /// Mean, sample sd (n − 1), the 5/50/95 % quantiles ([`quantile_sorted`]'s definition) and
 /// the count of NaN draws. The quantiles are the sorted order statistics, found without a
-/// full sort ([`quantiles_bracketed`]). Everything is computed in one parallel pass over
+/// full sort ([`Brackets`]). Everything is computed in one parallel pass over
 /// pieces of [`SUMMARY_PIECE`] draws: each piece's count, mean and sum of squared deviations
 /// (two passes over the piece while it is in cache) and its keys against the quantiles'
 /// brackets; the pieces' moments are merged in piece order (Chan, Golub & LeVeque 1979), so
@@ -682,7 +684,11 @@ fn summarise_with(draws: &[f64], keys: &mut Vec<u64>) -> Summary {
     };
     let n = moments.n as f64;
     Summary {
-        mean: if moments.n == 0 { f64::NAN } else { moments.mean },
+        mean: if moments.n == 0 {
+            f64::NAN
+        } else {
+            moments.mean
+        },
         sd: (moments.m2 / (n - 1.0).max(1.0)).sqrt(),
         p5,
         median,
@@ -735,10 +741,10 @@ impl Moments {
 /// the number of threads).
 const SUMMARY_PIECE: usize = 1 << 16;
 
-/// Values below which [`quantiles_bracketed`] selects over every key.
+/// Values below which the quantiles are selected over every key instead of [`Brackets`].
 const BRACKET_MIN_VALUES: usize = 1 << 16;
 
-/// Keys sampled by [`quantiles_bracketed`] to bracket each quantile.
+/// Keys sampled by [`Brackets::new`] to bracket each quantile.
 const BRACKET_SAMPLE: usize = 8192;
 
 /// Every non-NaN draw's [`order_key`], into `work`.
@@ -748,7 +754,14 @@ fn all_keys(draws: &[f64], work: &mut Vec<u64>) {
 }
 
 /// For each quantile, an interval of keys [low, high] that very probably holds its order
-/// statistics ([`quantiles_bracketed`]).
+/// statistics — quantiles in about one pass (Floyd–Rivest's idea): a strided sample of
+/// [`BRACKET_SAMPLE`] keys, sorted, brackets each quantile's order statistics between two
+/// sample keys ±4 standard deviations of the sample rank apart; one pass counts the keys
+/// below each bracket and collects the keys inside it (a few percent of them); the order
+/// statistics are then selected among those. When a bracket turns out not to hold its order
+/// statistics (improbable; possible for any input) that quantile falls back to selection over
+/// every key — so the result is always the exact order statistics, and only the time depends
+/// on the sample.
 struct Brackets<const K: usize> {
     qs: [f64; K],
     bounds: [(u64, u64); K],
@@ -881,15 +894,9 @@ impl<const K: usize> Brackets<K> {
 }
 
 /// The quantiles `qs` (ascending, 0–1) of the non-NaN values of `draws` as
-/// [`quantile_sorted`] gives them on the sorted values, in about one pass (Floyd–Rivest's
-/// idea): a strided sample of [`BRACKET_SAMPLE`] keys, sorted, brackets each quantile's order
-/// statistics between two sample keys ±4 standard deviations of the sample rank apart; one
-/// pass counts the keys below each bracket and collects the keys inside it (a few percent of
-/// them); the order statistics are then selected among those. When a bracket turns out not to
-/// hold its order statistics (improbable; possible for any input) that quantile falls back to
-/// selection over every key — so the result is always the exact order statistics, and only
-/// the time depends on the sample. `valid` is the number of non-NaN draws; `work` is a
-/// reusable buffer. ([`summarise`] does the same within its one pass.)
+/// [`quantile_sorted`] gives them on the sorted values, by [`Brackets`] (what [`summarise`]
+/// does within its one pass; here for the tests). `valid` is the number of non-NaN draws;
+/// `work` is a reusable buffer.
 #[cfg(test)]
 fn quantiles_bracketed<const K: usize>(
     draws: &[f64],
@@ -1127,7 +1134,11 @@ mod tests {
         let got = run(3);
         assert_eq!(format!("{got:?}"), format!("{:?}", run(1)));
         assert_eq!(got.nan_draws, n - valid.len());
-        assert!(((got.mean - mean) / mean).abs() < 1e-12, "{} {mean}", got.mean);
+        assert!(
+            ((got.mean - mean) / mean).abs() < 1e-12,
+            "{} {mean}",
+            got.mean
+        );
         assert!(((got.sd - sd) / sd).abs() < 1e-12, "{} {sd}", got.sd);
         let mut sorted = valid.clone();
         sorted.sort_by(f64::total_cmp);
