@@ -18,8 +18,10 @@ Medians over --runs.
 Bundled scenarios: each scenarios/*.toml is also timed as a whole process at the same draws
 (`orewatch --store STORE --quiet scenario run F --draws N --out F.json`, medians over --runs),
 against a store ingested once (not timed) from --data into bench/out/scenario_mc/store. They
-have data links, so loading the store and resolving the links count in their time. No peer
-(NumPy has no data links): their rows record orewatch's time against the same < 1 s target.
+have data links, so loading the store and resolving the links count in their time. Peer:
+numpy_ref.py on the same TOML after each orewatch run, its data links drawn with NumPy from
+the distributions orewatch resolved (`--links F.json`: the store is orewatch's, the sampling
+NumPy's), timed in-process; same-answer check as for the bench model, per scenario.
 
 Same answer: for each output, the mean and the 5/50/95 percentiles must agree within 5
 combined Monte Carlo standard errors: mean SE = sd/sqrt(N) per side; percentile SE =
@@ -79,24 +81,11 @@ def main():
     bundled = [] if a.no_bundled else time_bundled(a, out_dir)
     load_after = os.getloadavg()[0]
 
-    ore = {o["result"]["name"]: o["result"]["summary"] for o in json.loads(ore_json.read_text())["outputs"]}
-    ref = json.loads(np_json.read_text())["outputs"]
     n = a.draws
-    bad = []
-    print(f"{'output':34} {'stat':6} {'orewatch':>14} {'numpy':>14} {'|diff|':>10} {'tol':>10}")
-    for name, r in sorted(ref.items()):
-        o = ore[name]
-        checks = [("mean", r["sd"] * math.sqrt(2 / n))]
-        for q, key in ((5, "p5"), (50, "median"), (95, "p95")):
-            p = q / 100
-            checks.append((key, math.sqrt(2 * p * (1 - p) / n) * r["inverse_density"][str(q)]))
-        for key, se in checks:
-            tol = 5 * se + 1e-9
-            diff = abs(o[key] - r[key])
-            flag = "" if diff <= tol else "  <-- DIFFERS"
-            print(f"{name:34} {key:6} {o[key]:14.5f} {r[key]:14.5f} {diff:10.5f} {tol:10.5f}{flag}")
-            if diff > tol:
-                bad.append((name, key))
+    bad, checked = same_answer(ore_json, np_json, n, "bench model")
+    for name, _, _, ore_file, np_file in bundled:
+        more_bad, _ = same_answer(ore_file, np_file, n, name)
+        bad += more_bad
     if bad:
         print(f"MISMATCH in {bad}: nothing recorded", file=sys.stderr)
         sys.exit(1)
@@ -108,8 +97,9 @@ def main():
           f"in-process simulation {ore_inproc:.3f} s")
     print(f"NumPy in-process:       median {np_med:.3f} s (min {min(np_secs):.3f}, max {max(np_secs):.3f})")
     print(f"NumPy/orewatch: {ratio:.1f}x; target orewatch < {TARGET_SECONDS} s at {n:,} draws: {met}")
-    for name, walls in bundled:
-        print(f"bundled {name}: median {statistics.median(walls):.3f} s (min {min(walls):.3f}, max {max(walls):.3f})")
+    for name, walls, np_walls, _, _ in bundled:
+        print(f"bundled {name}: median {statistics.median(walls):.3f} s (min {min(walls):.3f}, max {max(walls):.3f}); "
+              f"NumPy {statistics.median(np_walls):.3f} s")
     print(f"load average {load_before:.2f} -> {load_after:.2f}")
     if load_before > 1.5:
         print("warning: the machine was busy; times are pessimistic", file=sys.stderr)
@@ -123,7 +113,7 @@ def main():
     now = datetime.datetime.now(datetime.timezone.utc)
     row = (f"| {now:%Y-%m-%d %H:%M} | {machine} | {version} ({rev}{'+dirty' if dirty else ''}), "
            f"numpy {np_version} | {a.runs} | {n:,} | {ore_med:.3f} | {ore_inproc:.3f} | {np_med:.3f} | {ratio:.1f}x | "
-           f"{len(ref)} outputs x 4 stats agree (5 SE) | < 1 s {met} |\n")
+           f"{checked} outputs x 4 stats agree (5 SE) | < 1 s {met} |\n")
     results = BENCH_DIR / "RESULTS.md"
     text = results.read_text()
     header = ("\n## scenario_mc\n\n`orewatch scenario run bench/scenario_mc/model.toml --draws 1000000` (whole command, "
@@ -135,26 +125,59 @@ def main():
         text = text.rstrip("\n") + "\n" + header
     text = append_to_table(text, "## scenario_mc", row)
     if bundled:
-        sub = "### scenario_mc: bundled scenarios"
+        sub = "### scenario_mc: bundled scenarios against NumPy"
         if sub not in text:
-            table_end = table_end_index(text, "## scenario_mc")
+            older = "### scenario_mc: bundled scenarios"
+            table_end = table_end_index(text, older if older in text else "## scenario_mc")
             block = ("\n" + sub + "\n\nEach `scenarios/*.toml` as a whole `orewatch --quiet scenario run F --draws N --out F.json` "
                      "process against a store ingested beforehand (not timed) from the shared data; store loading and "
-                     "data-link evaluation count. Medians of N runs. No peer. Target: < 1 s at 1,000,000 draws.\n\n"
-                     "| date (UTC) | machine | versions | runs | draws | scenario | orewatch s (min–max) | target |\n"
-                     "|---|---|---|---|---|---|---|---|\n")
+                     "data-link resolution count. Peer: numpy_ref.py on the same TOML, its data links drawn from the "
+                     "distributions orewatch resolved (read from F.json), timed in-process. Medians of N runs; same "
+                     "answer as for the bench model (every output's mean and 5/50/95 percentiles within 5 Monte Carlo "
+                     "SE). Target: < 1 s at 1,000,000 draws.\n\n"
+                     "| date (UTC) | machine | versions | runs | draws | scenario | orewatch s (min–max) | NumPy s | "
+                     "NumPy/ore | same answer | target |\n"
+                     "|---|---|---|---|---|---|---|---|---|---|---|\n")
             text = text[:table_end] + block + text[table_end:]
-        for name, walls in bundled:
-            med = statistics.median(walls)
-            brow = (f"| {now:%Y-%m-%d %H:%M} | {machine} | {version} ({rev}{'+dirty' if dirty else ''}) | {a.runs} | {n:,} | "
-                    f"{name} | {med:.3f} ({min(walls):.3f}–{max(walls):.3f}) | < 1 s {'met' if med < TARGET_SECONDS else 'MISSED'} |\n")
+        for name, walls, np_walls, ore_file, _ in bundled:
+            med, np_med_b = statistics.median(walls), statistics.median(np_walls)
+            outputs = len(json.loads(Path(ore_file).read_text())["outputs"])
+            brow = (f"| {now:%Y-%m-%d %H:%M} | {machine} | {version} ({rev}{'+dirty' if dirty else ''}), numpy {np_version} | "
+                    f"{a.runs} | {n:,} | {name} | {med:.3f} ({min(walls):.3f}–{max(walls):.3f}) | {np_med_b:.3f} | "
+                    f"{np_med_b / med:.1f}x | {outputs} outputs x 4 stats agree (5 SE) | "
+                    f"< 1 s {'met' if med < TARGET_SECONDS else 'MISSED'} |\n")
             text = append_to_table(text, sub, brow)
     results.write_text(text)
     print(f"recorded in {results}")
 
 
+def same_answer(ore_file, np_file, n, label):
+    """Prints orewatch against NumPy for every output of one run; returns the (output, stat)
+    pairs that differ by more than 5 Monte Carlo SE, and the number of outputs checked."""
+    ore = {o["result"]["name"]: o["result"]["summary"] for o in json.loads(Path(ore_file).read_text())["outputs"]}
+    ref = json.loads(Path(np_file).read_text())["outputs"]
+    bad = []
+    print(f"\n{label}\n{'output':34} {'stat':6} {'orewatch':>14} {'numpy':>14} {'|diff|':>10} {'tol':>10}")
+    for name, r in sorted(ref.items()):
+        o = ore[name]
+        checks = [("mean", r["sd"] * math.sqrt(2 / n))]
+        for q, key in ((5, "p5"), (50, "median"), (95, "p95")):
+            p = q / 100
+            checks.append((key, math.sqrt(2 * p * (1 - p) / n) * r["inverse_density"][str(q)]))
+        for key, se in checks:
+            tol = 5 * se + 1e-9
+            diff = abs(o[key] - r[key])
+            flag = "" if diff <= tol else "  <-- DIFFERS"
+            print(f"{name:34} {key:6} {o[key]:14.5f} {r[key]:14.5f} {diff:10.5f} {tol:10.5f}{flag}")
+            if diff > tol:
+                bad.append((label, name, key))
+    return bad, len(ref)
+
+
 def time_bundled(a, out_dir):
-    """Whole-process wall time of every scenarios/*.toml at --draws, on a store ingested once."""
+    """Whole-process wall time of every scenarios/*.toml at --draws, on a store ingested once,
+    and NumPy's in-process time on the same model (its data links drawn from the distributions
+    orewatch resolved). Returns (name, orewatch walls, NumPy seconds, orewatch JSON, NumPy JSON)."""
     store = out_dir / "store"
     if not (store / "current").exists():
         if not a.data:
@@ -165,12 +188,17 @@ def time_bundled(a, out_dir):
     for f in sorted((BENCH_DIR.parent / "scenarios").glob("*.toml")):
         argv = [a.orewatch, "--store", str(store), "--quiet", "scenario", "run", str(f), "--draws", str(a.draws),
                 "--seed", str(a.seed), "--out", str(out_dir / f"bundled_{f.stem}.json")]
-        walls = []
+        ore_file, np_file = out_dir / f"bundled_{f.stem}.json", out_dir / f"bundled_{f.stem}_numpy.json"
+        np_argv = [a.python, str(HERE / "numpy_ref.py"), str(f), "--draws", str(a.draws), "--seed", str(a.seed),
+                   "--links", str(ore_file), "--out", str(np_file)]
+        walls, np_secs = [], []
         for _ in range(a.runs):
             t0 = time.perf_counter()
             subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
             walls.append(time.perf_counter() - t0)
-        timed.append((f.stem, walls))
+            subprocess.run(np_argv, check=True, stderr=subprocess.DEVNULL)
+            np_secs.append(json.loads(np_file.read_text())["seconds"])
+        timed.append((f.stem, walls, np_secs, ore_file, np_file))
     return timed
 
 
