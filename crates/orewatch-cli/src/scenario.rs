@@ -29,7 +29,7 @@ use orewatch_core::scenario::compare::{compare, PairComparison};
 use orewatch_core::scenario::engine::{
     results, simulate_with, DataLinks, Keep, NoData, OutputResult,
 };
-use orewatch_core::scenario::links::{EventDeaths, LinkNeeds, Resolved, StoreLinks};
+use orewatch_core::scenario::links::{EventDeaths, LinkNeeds, Resolved, ResolvedLinks, StoreLinks};
 use orewatch_core::scenario::model::{parse_model, Kind, Model, Provenance};
 use orewatch_core::scenario::schema::json_schema;
 use orewatch_core::scenario::sensitivity::{sensitivity, Sensitivity, SUBSAMPLE};
@@ -344,8 +344,9 @@ fn run_one(
         Some(l) => resolve_links(model, l)?,
         None => Vec::new(),
     };
+    let already_resolved = ResolvedLinks(&resolved);
     let data: &dyn DataLinks = match &links {
-        Some(l) => l,
+        Some(_) => &already_resolved,
         None => &NoData,
     };
     watch.lap("links");
@@ -524,8 +525,10 @@ fn run_compare(
             None => Ok(Vec::new()),
         })
         .collect::<Result<_>>()?;
+    let every_resolved: Vec<(String, Resolved)> = resolved.iter().flatten().cloned().collect();
+    let already_resolved = ResolvedLinks(&every_resolved);
     let data: &dyn DataLinks = match &links {
-        Some(l) => l,
+        Some(_) => &already_resolved,
         None => &NoData,
     };
     let (all_draws, pairs) = compare(&models, draws, seed, data)?;

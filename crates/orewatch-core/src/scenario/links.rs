@@ -380,6 +380,20 @@ impl DataLinks for StoreLinks<'_> {
     }
 }
 
+/// Links resolved once already (by [`StoreLinks::resolve`], for a run's provenance), each
+/// with its variable: served to the engine without resolving them again.
+pub struct ResolvedLinks<'a>(pub &'a [(String, Resolved)]);
+
+impl DataLinks for ResolvedLinks<'_> {
+    fn sampler(&self, link: &str) -> Result<ChunkSampler, String> {
+        self.0
+            .iter()
+            .find(|(_, r)| r.link == link)
+            .map(|(_, r)| ChunkSampler::link(r.dist.clone()))
+            .ok_or_else(|| format!("internal: data link `{link}` was not resolved before the run"))
+    }
+}
+
 impl<'a> StoreLinks<'a> {
     /// Links over a whole dataset (its UCDP GED events are taken from `dataset.events`).
     pub fn new(dataset: &'a Dataset, sources: &'a [SourceReport]) -> Self {
@@ -939,6 +953,27 @@ mod tests {
         );
         let e = links.resolve("wgi(MLI, XX)").unwrap_err();
         assert!(e.contains("allowed: VA, PV, GE, RQ, RL, CC"), "{e}");
+    }
+
+    #[test]
+    fn resolved_links_serve_their_distribution_and_refuse_others() {
+        let resolved = vec![(
+            "w".to_string(),
+            Resolved {
+                link: "wgi(MLI, CC, latest)".into(),
+                dist: LinkDist::Point { value: -0.86 },
+                provenance: "test".into(),
+            },
+        )];
+        let links = ResolvedLinks(&resolved);
+        let x = links
+            .sampler("wgi(MLI, CC, latest)")
+            .unwrap()
+            .sample_chunked(3, 5)
+            .unwrap();
+        assert_eq!(x, [-0.86; 5]);
+        let e = links.sampler("wgi(NER, CC, latest)").err().unwrap();
+        assert!(e.contains("`wgi(NER, CC, latest)` was not resolved"), "{e}");
     }
 
     #[test]
