@@ -42,10 +42,11 @@
 
 use rayon::prelude::*;
 
-use super::grid::{Buckets, CapRadius, ColSpan, GridSpec, KEY_EMPTY, KEY_RECHECK};
+use super::trig::{unit_vectors_and_cos_lat, unit_vectors_at};
+use super::grid::{Buckets, CapCells, CapRadius, ColSpan, GridSpec, KEY_EMPTY, KEY_RECHECK};
 use super::{
     check_inputs, check_radius, chord2, chord2_of_km, chord_bounds, chord_verdict, unit_vector,
-    unit_vector_with, ChordVerdict, SpatialError,
+    ChordVerdict, SpatialError,
 };
 use crate::geodesy::haversine_km;
 
@@ -102,27 +103,40 @@ impl CapIndex {
             lons,
             radius_km,
         );
-        // Per site: its cells, and its unit vector (once; a site is registered in several
-        // cells). The two share the sine and cosine of the latitude.
+        // Per site: its unit vector (once; a site is registered in several cells) and the
+        // cosine of its latitude, four sites at a time (`unit_vectors_and_cos_lat`), then its
+        // cells. On the rayon pool for many sites (a sine and a cosine of each coordinate and
+        // an arcsine per site: ~40 % of the build for the real case's 4,691 sites with libm).
         let radius = CapRadius::new(radius_km);
-        let prep = |(&lat, &lon): (&f64, &f64)| {
-            let (sin_lat, cos_lat) = lat.to_radians().sin_cos();
-            (
-                spec.cap_cells_with(lat, lon, cos_lat, &radius),
-                unit_vector_with(sin_lat, cos_lat, lon),
-            )
+        let n = lats.len();
+        let mut units = vec![[0.0f64; 3]; n];
+        let mut cos_lat = vec![0.0f64; n];
+        let mut caps: Vec<Option<CapCells>> = vec![None; n];
+        let prep = |start: usize,
+                    units: &mut [[f64; 3]],
+                    cos_lat: &mut [f64],
+                    caps: &mut [Option<CapCells>]| {
+            let range = start..start + units.len();
+            let (lats, lons) = (&lats[range.clone()], &lons[range]);
+            unit_vectors_and_cos_lat(lats, lons, units, cos_lat);
+            for (i, cap) in caps.iter_mut().enumerate() {
+                *cap = spec.cap_cells_with(lats[i], lons[i], cos_lat[i], &radius);
+            }
         };
-        // On the rayon pool for many sites (a sine, a cosine, an arcsine and a second sine
-        // and cosine per site: ~40 % of the build for the real case's 4,691 sites).
-        let (caps, units): (Vec<_>, Vec<_>) = if lats.len() >= PARALLEL_PREP_MIN_SITES {
-            lats.par_iter()
-                .zip(lons)
-                .with_min_len(PARALLEL_PREP_MIN_SITES / 2)
-                .map(prep)
-                .unzip()
+        if n >= PARALLEL_PREP_MIN_SITES {
+            // Pieces of at least half the threshold, two per thread, a multiple of four.
+            let piece = (n.div_ceil(2 * rayon::current_num_threads()))
+                .max(PARALLEL_PREP_MIN_SITES / 2)
+                .next_multiple_of(4);
+            units
+                .par_chunks_mut(piece)
+                .zip(cos_lat.par_chunks_mut(piece))
+                .zip(caps.par_chunks_mut(piece))
+                .enumerate()
+                .for_each(|(k, ((units, cos_lat), caps))| prep(k * piece, units, cos_lat, caps));
         } else {
-            lats.iter().zip(lons).map(prep).unzip()
-        };
+            prep(0, &mut units, &mut cos_lat, &mut caps);
+        }
         let window = cap_window(&spec, &caps);
         // The cell table in bands of rows on the rayon pool for many sites (two bands per
         // thread, for balance), in one piece otherwise.
@@ -189,13 +203,27 @@ impl CapIndex {
     /// within the border band.
     #[inline]
     fn add_event_in(&self, cell: usize, lat: f64, lon: f64, fatalities: u64, acc: &mut JoinTotals) {
-        let p = unit_vector(lat, lon);
+        self.add_event_at(cell, &unit_vector(lat, lon), lat, lon, fatalities, acc);
+    }
+
+    /// [`CapIndex::add_event_in`] with the event's unit vector `p` given (within
+    /// [`UNIT_ERROR`](super::UNIT_ERROR) of the exact one, as the chord bounds assume).
+    #[inline]
+    fn add_event_at(
+        &self,
+        cell: usize,
+        p: &[f64; 3],
+        lat: f64,
+        lon: f64,
+        fatalities: u64,
+        acc: &mut JoinTotals,
+    ) {
         // The event's pairs are counted in a register and added once: adding to `acc` per
         // pair made a chain of loads and stores through memory.
         let mut pairs = 0u64;
         for entry in self.buckets.cell_items(cell) {
             let s = entry.site as usize;
-            let c2 = chord2(&p, &entry.unit);
+            let c2 = chord2(p, &entry.unit);
             let inside = if c2 < self.clear_in2 {
                 true
             } else if c2 > self.clear_out2 {
@@ -221,12 +249,16 @@ impl CapIndex {
     }
 
     /// Adds the pairs of a run of events, in blocks: first every event's cell key without a
-    /// branch ([`Buckets::batch_key`]), then the few events whose cell holds caps. Most events
+    /// branch ([`Buckets::batch_keys`]), then the unit vectors of the few events whose cell
+    /// holds caps, four at a time ([`unit_vectors_at`]), then their exact tests. Most events
     /// of a join meet no cap; this way each costs a few arithmetic operations and a bit test
-    /// instead of a chain of dependent branches.
+    /// instead of a chain of dependent branches. Events whose key asks for the exact lookup
+    /// ([`KEY_RECHECK`]) take [`CapIndex::add_event`].
     fn add_events(&self, lat: &[f64], lon: &[f64], fatalities: &[u32], acc: &mut JoinTotals) {
         const BLOCK: usize = 256;
         let mut keys = [0u32; BLOCK];
+        let mut found = [0u16; BLOCK];
+        let mut units = [[0.0f64; 3]; BLOCK];
         for ((lat, lon), fatalities) in lat
             .chunks(BLOCK)
             .zip(lon.chunks(BLOCK))
@@ -234,23 +266,28 @@ impl CapIndex {
         {
             let keys = &mut keys[..lat.len()];
             self.buckets.batch_keys(lat, lon, keys);
-            // Four keys at a time past the (many) events near no cap.
+            // The events with candidates, past four empty keys at a time.
+            let mut n = 0;
             for (q, quad) in keys.chunks(4).enumerate() {
                 if quad.iter().all(|&key| key == KEY_EMPTY) {
                     continue;
                 }
                 for (j, &key) in quad.iter().enumerate() {
-                    if key == KEY_EMPTY {
-                        continue;
-                    }
                     let i = 4 * q + j;
-                    let (la, lo, f) = (lat[i], lon[i], fatalities[i] as u64);
                     if key == KEY_RECHECK {
-                        self.add_event(la, lo, f, acc);
-                    } else {
-                        self.add_event_in(key as usize, la, lo, f, acc);
+                        self.add_event(lat[i], lon[i], fatalities[i] as u64, acc);
+                    } else if key != KEY_EMPTY {
+                        found[n] = i as u16;
+                        n += 1;
                     }
                 }
+            }
+            let found = &found[..n];
+            unit_vectors_at(lat, lon, found, &mut units);
+            for (&i, p) in found.iter().zip(&units) {
+                let i = i as usize;
+                let f = fatalities[i] as u64;
+                self.add_event_at(keys[i] as usize, p, lat[i], lon[i], f, acc);
             }
         }
     }
