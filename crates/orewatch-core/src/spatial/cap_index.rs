@@ -229,7 +229,7 @@ impl CapIndex {
             } else if c2 > self.clear_out2 {
                 false
             } else {
-                haversine_km(self.lon[s], self.lat[s], lon, lat) <= self.radius_km
+                self.border_inside(s, lat, lon)
             };
             if inside {
                 pairs += 1;
@@ -238,6 +238,16 @@ impl CapIndex {
         }
         acc.pairs += pairs;
         acc.fatalities += pairs * fatalities;
+    }
+
+    /// The haversine's verdict for a pair within the chord's border band (rare). Out of line
+    /// and cold: inlined, the compiler hoisted the cosine of the event's latitude out of the
+    /// candidate loop and computed it for every event with candidates (19,181 libm calls per
+    /// join in the real case against a handful of border pairs).
+    #[cold]
+    #[inline(never)]
+    fn border_inside(&self, s: usize, lat: f64, lon: f64) -> bool {
+        haversine_km(self.lon[s], self.lat[s], lon, lat) <= self.radius_km
     }
 
     /// [`CapIndex::add_event_in`] for an event whose cell is not known yet.
