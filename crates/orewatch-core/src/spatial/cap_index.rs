@@ -69,7 +69,7 @@ const PARALLEL_PREP_MIN_SITES: usize = 2048;
 
 /// A site as registered in a cell: its unit vector beside its id, so that testing a cell's
 /// candidates reads one contiguous block of memory (the join is bound by memory latency).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default)]
 struct CapEntry {
     unit: [f64; 3],
     site: u32,
@@ -138,17 +138,21 @@ impl CapIndex {
             prep(0, &mut units, &mut cos_lat, &mut caps);
         }
         let window = cap_window(&spec, &caps);
-        // The cell table in bands of rows on the rayon pool for many sites (two bands per
-        // thread, for balance), in one piece otherwise.
-        let bands = if lats.len() >= PARALLEL_PREP_MIN_SITES {
-            2 * rayon::current_num_threads()
-        } else {
-            1
-        };
-        let buckets = Buckets::build_caps(spec, window, &caps, bands, |site| CapEntry {
-            unit: units[site as usize],
-            site,
-        });
+        let buckets = Buckets::build(
+            spec,
+            window,
+            |sink| {
+                for (i, cap) in caps.iter().enumerate() {
+                    if let Some(cells) = cap {
+                        sink.put_cap(i as u32, &spec, cells);
+                    }
+                }
+            },
+            |site| CapEntry {
+                unit: units[site as usize],
+                site,
+            },
+        );
         let threshold2 = chord2_of_km(radius_km);
         let (clear_in2, clear_out2) = chord_bounds(threshold2);
         Ok(CapIndex {
@@ -580,68 +584,7 @@ mod tests {
         (lat, lon)
     }
 
-    /// The cell table built in bands of rows on a pool of three threads equals, bit for bit,
-    /// the one-pass build registering every cap in id order: random sites, clusters, the
-    /// poles and the antimeridian, several radii and cell sizes, 1 to 64 bands.
-    #[test]
-    fn banded_parallel_cap_build_equals_the_one_pass_build() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(3)
-            .build()
-            .unwrap();
-        for (n, radius_km, hint, seed) in [
-            (3000, 25.0, None, 1u64),
-            (500, 300.0, Some(1.0), 2),
-            (200, 25.0, Some(0.1), 3),
-            (100, 2000.0, Some(5.0), 4),
-            (3, 25.0, None, 5),
-        ] {
-            let (lat, lon) = build_test_sites(n, seed);
-            let spec = match hint {
-                Some(h) => GridSpec::with_cell(h),
-                None => GridSpec::for_points(
-                    radius_km,
-                    CELLS_PER_RADIUS,
-                    MAX_CELLS_PER_SITE,
-                    &lat,
-                    &lon,
-                    radius_km,
-                ),
-            };
-            let caps: Vec<_> = lat
-                .iter()
-                .zip(&lon)
-                .map(|(&la, &lo)| spec.cap_cells(la, lo, radius_km))
-                .collect();
-            let window = cap_window(&spec, &caps);
-            let item = |site: u32| CapEntry {
-                unit: [site as f64, 0.5, -1.0],
-                site,
-            };
-            let one_pass = Buckets::build(
-                spec,
-                window,
-                |sink| {
-                    for (i, cells) in caps.iter().enumerate() {
-                        if let Some(cells) = cells {
-                            sink.put_cap(i as u32, &spec, cells);
-                        }
-                    }
-                },
-                item,
-            );
-            assert!(one_pass.len() >= n, "{n} sites: {} entries", one_pass.len());
-            for bands in [1, 2, 3, 4, 7, 64] {
-                let banded = pool.install(|| Buckets::build_caps(spec, window, &caps, bands, item));
-                assert!(
-                    banded == one_pass,
-                    "{n} sites, {radius_km} km, {bands} bands"
-                );
-            }
-        }
-    }
-
-    /// With enough sites for the parallel build (prepared and bucketed on the pool), the
+    /// With enough sites for the parallel site preparation (on the pool), the
     /// index gives the brute-force join on one thread and on three.
     #[test]
     fn parallel_built_index_joins_like_brute_force() {
