@@ -8,8 +8,9 @@
 //! The join's lookup is batched: for a block of events, every cell key first (branch-free
 //! arithmetic and one bit test in the bitmap of cells holding caps, `Buckets::batch_keys`:
 //! four events at a time with AVX2 where the CPU has it, the scalar `Buckets::batch_key`
-//! otherwise, the same keys bit for bit), then the exact test for the few events whose cell
-//! holds caps. Real case (167,543 GED
+//! otherwise, the same keys bit for bit), then the unit vectors of the few events whose cell
+//! holds caps, four at a time (`trig::unit_vectors_at`: AVX2 sine and cosine within 2e-15 of
+//! libm's), then their exact tests. Real case (167,543 GED
 //! events, 4,691 sites, 25 km): only ~19,000 events have a candidate cap. Measured, one
 //! thread, min of 400 runs, load ≈ 8 on 2 cores: join 2.62 ms against 3.02 ms for the
 //! per-event lookup. Tried and not kept (slower under the same conditions): deciding each
@@ -34,16 +35,39 @@
 //! Round 5 (real case, one thread, min of 3 × 400 runs alternated with the base, load 5–9 on
 //! 2 cores): the cell keys by AVX2 (the bitmap words by a masked gather) took the join from
 //! 2.57–2.59 ms to 1.87–1.97 ms; the build is unchanged at 0.61–0.65 ms. The cell table is
-//! now built in bands of rows on the rayon pool (`Buckets::build_caps`, bit for bit the
-//! one-pass build): no gain measurable on the loaded machine (the build's trigonometry was
-//! already on the pool; the second core was rarely free). Counting an event's pairs in a
-//! register and skipping four empty keys at a time measured neutral (join min 2.02–2.06
-//! against 1.98–2.02 ms at load 9).
+//! built in bands of rows on the rayon pool in round 5 (`Buckets::build_caps`, bit for bit the
+//! one-pass build): no gain measurable on the loaded machine; reverted in round 6 (below).
+//! Counting an event's pairs in a register and skipping four empty keys at a time measured
+//! neutral (join min 2.02–2.06 against 1.98–2.02 ms at load 9).
+//!
+//! Round 6 (real case, base 0c907bb alternated with each change, 300–500 runs each, load
+//! 1.5 at the start, then 3.4–4 on 2 cores). Profile of the base (one thread): exact tests
+//! ~29 %, libm `sincos` ~22 % (19,181 candidate events and 4,691 sites, two calls each), key
+//! kernel ~16 % (most of it waiting on the bitmap gather), the band closure of the cell-table
+//! build ~10 %, `cap_cells_with` ~5 %; no page faults in steady state. Kept:
+//! - the unit vectors of the candidate events of a block, four at a time (`trig`): join min
+//!   1.89–1.92 → 1.66–1.69 ms (one thread);
+//! - the sites' unit vectors and latitude cosines the same way in the build: build min
+//!   0.59–0.61 → 0.49–0.51 ms (one thread);
+//! - the border-band haversine out of line (`CapIndex::border_inside`): inlined, the compiler
+//!   hoisted the cosine of the event's latitude out of the candidate loop, one libm call per
+//!   candidate event (19,181 per join, counted with a uprobe) for no border pair at all in the
+//!   real case; join min 1.66–1.69 → 1.60–1.63 ms;
+//! - the one-pass cell-table build again: against the banded build, 2 threads, 4 alternations
+//!   at load ~3.7, build median 0.49–0.56 against 0.54–0.58 ms and total median lower in all
+//!   four (1.67–2.17 against 2.21–2.23 ms); in build-only runs the banded build used ~0.1 ms
+//!   more CPU per build (rayon's spinning) for a lower minimum only when the second core was
+//!   free.
+//!
+//! Together, one thread: total min 2.50–2.60 → 2.07–2.15 ms. Tried and not kept: the bitmap
+//! words of the AVX2 key kernel by four scalar loads instead of the gather (join min 1.62–1.65
+//! against 1.61–1.65 ms: the perf samples after the gather are the loop's latency, not the
+//! gather's cost).
 
 use rayon::prelude::*;
 
-use super::trig::{unit_vectors_and_cos_lat, unit_vectors_at};
 use super::grid::{Buckets, CapCells, CapRadius, ColSpan, GridSpec, KEY_EMPTY, KEY_RECHECK};
+use super::trig::{unit_vectors_and_cos_lat, unit_vectors_at};
 use super::{
     check_inputs, check_radius, chord2, chord2_of_km, chord_bounds, chord_verdict, unit_vector,
     ChordVerdict, SpatialError,
