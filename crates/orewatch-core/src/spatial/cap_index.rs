@@ -93,10 +93,14 @@ const PARALLEL_PREP_MIN_SITES: usize = 2048;
 
 /// A site as registered in a cell: its unit vector beside its id, so that testing a cell's
 /// candidates reads one contiguous block of memory (the join is bound by memory latency).
+/// `repr(C)` with explicit padding: 32 bytes, the unit vector first, so that the AVX2 test
+/// ([`CapIndex::add_found_avx2`]) loads an entry as four f64 lanes (x, y, z, site and pad).
 #[derive(Debug, Clone, Copy, Default)]
+#[repr(C)]
 struct CapEntry {
     unit: [f64; 3],
     site: u32,
+    pad: u32,
 }
 
 /// Sites (lat, lon in degrees) with one radius in km, ready for point lookups.
@@ -175,6 +179,7 @@ impl CapIndex {
             |site| CapEntry {
                 unit: units[site as usize],
                 site,
+                pad: 0,
             },
         );
         let threshold2 = chord2_of_km(radius_km);
@@ -248,8 +253,24 @@ impl CapIndex {
     ) {
         // The event's pairs are counted in a register and added once: adding to `acc` per
         // pair made a chain of loads and stores through memory.
+        let pairs = self.count_pairs(self.buckets.cell_items(cell), p, lat, lon, acc);
+        acc.pairs += pairs;
+        acc.fatalities += pairs * fatalities;
+    }
+
+    /// The pairs of an event (unit vector `p`) with the caps `entries`, one at a time: adds
+    /// each pair to its site's count in `acc` and returns their number.
+    #[inline]
+    fn count_pairs(
+        &self,
+        entries: &[CapEntry],
+        p: &[f64; 3],
+        lat: f64,
+        lon: f64,
+        acc: &mut JoinTotals,
+    ) -> u64 {
         let mut pairs = 0u64;
-        for entry in self.buckets.cell_items(cell) {
+        for entry in entries {
             let s = entry.site as usize;
             let c2 = chord2(p, &entry.unit);
             let inside = if c2 < self.clear_in2 {
@@ -264,8 +285,118 @@ impl CapIndex {
                 acc.per_site_events[s] += 1;
             }
         }
-        acc.pairs += pairs;
-        acc.fatalities += pairs * fatalities;
+        pairs
+    }
+
+    /// The pairs of a block's events with candidates (`found`: their indices in the block,
+    /// `units`: their unit vectors, `keys`: the block's cell keys): [`CapIndex::add_event_at`]
+    /// for each, with the AVX2 test where the CPU has it.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn add_found(
+        &self,
+        keys: &[u32],
+        found: &[u16],
+        units: &[[f64; 3]],
+        lat: &[f64],
+        lon: &[f64],
+        fatalities: &[u32],
+        acc: &mut JoinTotals,
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, the only feature the function is compiled for.
+            unsafe { self.add_found_avx2(keys, found, units, lat, lon, fatalities, acc) };
+            return;
+        }
+        for (&i, p) in found.iter().zip(units) {
+            let i = i as usize;
+            let f = fatalities[i] as u64;
+            self.add_event_at(keys[i] as usize, p, lat[i], lon[i], f, acc);
+        }
+    }
+
+    /// [`CapIndex::add_found`] with AVX2: a cell's caps four at a time (the four entries
+    /// loaded and transposed into x, y and z lanes; the chord² by the same operations in the
+    /// same order as [`chord2`], so the same verdicts), the clear-in and clear-out tests as
+    /// lane masks, the border lanes by the haversine, and the sites of the lanes inside
+    /// counted bit by bit; the last one to three caps of a cell one at a time.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[allow(clippy::too_many_arguments)]
+    fn add_found_avx2(
+        &self,
+        keys: &[u32],
+        found: &[u16],
+        units: &[[f64; 3]],
+        lat: &[f64],
+        lon: &[f64],
+        fatalities: &[u32],
+        acc: &mut JoinTotals,
+    ) {
+        use std::arch::x86_64::*;
+        let clear_in = _mm256_set1_pd(self.clear_in2);
+        let clear_out = _mm256_set1_pd(self.clear_out2);
+        for (&i, p) in found.iter().zip(units) {
+            let i = i as usize;
+            let (la, lo) = (lat[i], lon[i]);
+            let entries = self.buckets.cell_items(keys[i] as usize);
+            let (px, py, pz) = (
+                _mm256_set1_pd(p[0]),
+                _mm256_set1_pd(p[1]),
+                _mm256_set1_pd(p[2]),
+            );
+            let mut pairs = 0u64;
+            let mut quads = entries.chunks_exact(4);
+            for q in &mut quads {
+                // SAFETY: a CapEntry is 32 bytes of initialised data (repr(C): three f64, two
+                // u32), so four f64 lanes read from its start stay inside it.
+                let (e0, e1, e2, e3) = unsafe {
+                    (
+                        _mm256_loadu_pd((&q[0] as *const CapEntry).cast()),
+                        _mm256_loadu_pd((&q[1] as *const CapEntry).cast()),
+                        _mm256_loadu_pd((&q[2] as *const CapEntry).cast()),
+                        _mm256_loadu_pd((&q[3] as *const CapEntry).cast()),
+                    )
+                };
+                // (x0 x1 z0 z1), (y0 y1 w0 w1), (x2 x3 z2 z3), (y2 y3 w2 w3).
+                let t0 = _mm256_unpacklo_pd(e0, e1);
+                let t1 = _mm256_unpackhi_pd(e0, e1);
+                let t2 = _mm256_unpacklo_pd(e2, e3);
+                let t3 = _mm256_unpackhi_pd(e2, e3);
+                let x = _mm256_permute2f128_pd::<0x20>(t0, t2);
+                let y = _mm256_permute2f128_pd::<0x20>(t1, t3);
+                let z = _mm256_permute2f128_pd::<0x31>(t0, t2);
+                let (dx, dy, dz) = (
+                    _mm256_sub_pd(px, x),
+                    _mm256_sub_pd(py, y),
+                    _mm256_sub_pd(pz, z),
+                );
+                let c2 = _mm256_add_pd(
+                    _mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)),
+                    _mm256_mul_pd(dz, dz),
+                );
+                let inside = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(c2, clear_in));
+                let outside = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_GT_OQ>(c2, clear_out));
+                let mut mask = inside as u32;
+                let mut border = !(inside | outside) as u32 & 0b1111;
+                while border != 0 {
+                    let k = border.trailing_zeros() as usize;
+                    if self.border_inside(q[k].site as usize, la, lo) {
+                        mask |= 1 << k;
+                    }
+                    border &= border - 1;
+                }
+                pairs += mask.count_ones() as u64;
+                while mask != 0 {
+                    acc.per_site_events[q[mask.trailing_zeros() as usize].site as usize] += 1;
+                    mask &= mask - 1;
+                }
+            }
+            pairs += self.count_pairs(quads.remainder(), p, la, lo, acc);
+            acc.pairs += pairs;
+            acc.fatalities += pairs * fatalities[i] as u64;
+        }
     }
 
     /// The haversine's verdict for a pair within the chord's border band (rare). Out of line
@@ -322,11 +453,7 @@ impl CapIndex {
             }
             let found = &found[..n];
             unit_vectors_at(lat, lon, found, &mut units);
-            for (&i, p) in found.iter().zip(&units) {
-                let i = i as usize;
-                let f = fatalities[i] as u64;
-                self.add_event_at(keys[i] as usize, p, lat[i], lon[i], f, acc);
-            }
+            self.add_found(keys, found, &units, lat, lon, fatalities, acc);
         }
     }
 }
@@ -567,6 +694,55 @@ mod tests {
             let f: Vec<u32> = (0..elat.len() as u32).map(|i| i % 3 + 1).collect();
             let expected = brute(&slat, &slon, &elat, &elon, &f, r);
             assert!(expected.pairs > 10, "{r} km: {} pairs", expected.pairs);
+            assert_eq!(join_within(&index, &elat, &elon, &f), expected, "{r} km");
+            let mut per_site = vec![0u32; slat.len()];
+            for (&la, &lo) in elat.iter().zip(&elon) {
+                index.for_each_site_near(la, lo, |s| per_site[s as usize] += 1);
+            }
+            assert_eq!(per_site, expected.per_site_events, "{r} km");
+        }
+    }
+
+    /// Many caps per cell (the AVX2 test's blocks of four and the one to three left over),
+    /// events at R and a hair either side of every site (border lanes inside a block of four),
+    /// radii from a millimetre to 25 km: the join equals the brute-force haversine, and the
+    /// per-point lookup too.
+    #[test]
+    fn crowded_cells_with_events_at_r_equal_brute_force() {
+        for r in [1e-3, 1.0, 25.0] {
+            let deg = (r / crate::geodesy::EARTH_RADIUS_KM).to_degrees();
+            // 4 to 11 sites per cluster, within a fraction of R of each other.
+            let (mut slat, mut slon) = (Vec::new(), Vec::new());
+            for (c, (la, lo)) in [(12.3, -1.5), (-4.0, 28.0), (0.2, 179.99)]
+                .iter()
+                .enumerate()
+            {
+                for k in 0..(4 + 3 * c + c % 2) {
+                    slat.push(la + deg * 0.1 * (k % 3) as f64);
+                    slon.push(lo + deg * 0.07 * k as f64);
+                }
+            }
+            let index = CapIndex::new(&slat, &slon, r).unwrap();
+            let (mut elat, mut elon) = (Vec::new(), Vec::new());
+            for (&la, &lo) in slat.iter().zip(&slon) {
+                let dlon = deg / la.to_radians().cos();
+                for f in [1.0 - 1e-9, 1.0 - 1e-12, 1.0, 1.0 + 1e-12, 1.0 + 1e-9, 0.5] {
+                    for (a, b) in [(la + deg * f, lo), (la - deg * f, lo), (la, lo + dlon * f)] {
+                        for (x, y) in [(a, b), (a.next_up(), b), (a.next_down(), b.next_up())] {
+                            elat.push(x);
+                            elon.push(y);
+                        }
+                    }
+                }
+            }
+            let f: Vec<u32> = (0..elat.len() as u32).map(|i| i % 4 + 1).collect();
+            let expected = brute(&slat, &slon, &elat, &elon, &f, r);
+            assert!(expected.pairs > 500, "{r} km: {} pairs", expected.pairs);
+            let cell = index.buckets.occupied_cell(slat[0], slon[0]).unwrap();
+            assert!(
+                index.buckets.cell_items(cell).len() >= 4,
+                "{r} km: cell not crowded"
+            );
             assert_eq!(join_within(&index, &elat, &elon, &f), expected, "{r} km");
             let mut per_site = vec![0u32; slat.len()];
             for (&la, &lo) in elat.iter().zip(&elon) {
