@@ -10,7 +10,8 @@
 //! four events at a time with AVX2 where the CPU has it, the scalar `Buckets::batch_key`
 //! otherwise, the same keys bit for bit), then the unit vectors of the few events whose cell
 //! holds caps, four at a time (`trig::unit_vectors_at`: AVX2 sine and cosine within 2e-15 of
-//! libm's), then their exact tests. Real case (167,543 GED
+//! libm's), then their exact tests (a cell's caps four at a time with AVX2,
+//! `CapIndex::add_found_avx2`; the same verdicts as the scalar test). Real case (167,543 GED
 //! events, 4,691 sites, 25 km): only ~19,000 events have a candidate cap. Measured, one
 //! thread, min of 400 runs, load ≈ 8 on 2 cores: join 2.62 ms against 3.02 ms for the
 //! per-event lookup. Tried and not kept (slower under the same conditions): deciding each
@@ -57,9 +58,15 @@
 //!   at load ~3.7, build median 0.49–0.56 against 0.54–0.58 ms and total median lower in all
 //!   four (1.67–2.17 against 2.21–2.23 ms); in build-only runs the banded build used ~0.1 ms
 //!   more CPU per build (rayon's spinning) for a lower minimum only when the second core was
-//!   free.
+//!   free;
+//! - a cell's caps tested four at a time with AVX2 (four 32-byte entries loaded and
+//!   transposed into x, y, z lanes, the chord² by the scalar operations in the same order,
+//!   clear-in and clear-out as lane masks, border lanes by the haversine, the sites of the
+//!   lanes inside counted bit by bit): join min 1.57–1.62 → 1.43–1.49 ms (one thread, 6
+//!   alternations at load ~3.4); a test with crowded cells and events at R ± a hair fails
+//!   when the border lanes are skipped.
 //!
-//! Together, one thread: total min 2.50–2.60 → 2.07–2.15 ms. Tried and not kept: the bitmap
+//! Together, one thread: total min 2.48–2.71 → 1.90–2.00 ms. Tried and not kept: the bitmap
 //! words of the AVX2 key kernel by four scalar loads instead of the gather (join min 1.62–1.65
 //! against 1.61–1.65 ms: the perf samples after the gather are the loop's latency, not the
 //! gather's cost).
