@@ -2,7 +2,8 @@
 //!
 //! ```sh
 //! cargo run --release -p orewatch-store --example join_bench -- \
-//!     --events F --sites F --radius-km 25 --runs 10 [--warmup 1] [--threads N] [--per-site-out F]
+//!     --events F --sites F --radius-km 25 --runs 10 [--warmup 1] [--threads N] [--per-site-out F] \
+//!     [--build-only]
 //! ```
 //!
 //! Reads the two Parquet files written by bench/exposure_join/gen_inputs.py (events: row i64,
@@ -14,7 +15,8 @@
 //! included, the same warm-up). Prints one
 //! JSON object (median/min/max seconds of build + join, and of each part; pairs, fatalities,
 //! sites with events, threads) and writes the per-site counts to `--per-site-out` as
-//! little-endian u32, one per site row, for the harness's same-answer check. Exits 1 if two
+//! little-endian u32, one per site row, for the harness's same-answer check. `--build-only` times
+//! the index build alone (no join; "pairs" is then the site count), for profiling the build. Exits 1 if two
 //! runs disagree.
 
 use std::error::Error;
@@ -37,6 +39,7 @@ struct Args {
     warmup: usize,
     threads: Option<usize>,
     per_site_out: Option<String>,
+    build_only: bool,
 }
 
 fn parse_args() -> Res<Args> {
@@ -48,6 +51,7 @@ fn parse_args() -> Res<Args> {
         warmup: 0,
         threads: None,
         per_site_out: None,
+        build_only: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -60,11 +64,12 @@ fn parse_args() -> Res<Args> {
             "--warmup" => a.warmup = val()?.parse()?,
             "--threads" => a.threads = Some(val()?.parse()?),
             "--per-site-out" => a.per_site_out = Some(val()?),
+            "--build-only" => a.build_only = true,
             _ => return Err(format!("unknown argument {flag}").into()),
         }
     }
     if a.events.is_empty() || a.sites.is_empty() || a.runs == 0 {
-        return Err("usage: join_bench --events F --sites F [--radius-km 25] [--runs 10] [--warmup 0] [--threads N] [--per-site-out F]".into());
+        return Err("usage: join_bench --events F --sites F [--radius-km 25] [--runs 10] [--warmup 0] [--threads N] [--per-site-out F] [--build-only]".into());
     }
     Ok(a)
 }
@@ -185,7 +190,15 @@ fn run() -> Res<()> {
             let index =
                 CapIndex::new(&site_lat, &site_lon, a.radius_km).map_err(|e| e.to_string())?;
             let t1 = Instant::now();
-            let totals = join_within(&index, &ev_lat, &ev_lon, &ev_best);
+            let totals = if a.build_only {
+                JoinTotals {
+                    pairs: index.len() as u64,
+                    fatalities: 0,
+                    per_site_events: Vec::new(),
+                }
+            } else {
+                join_within(&index, &ev_lat, &ev_lon, &ev_best)
+            };
             let t2 = Instant::now();
             Ok((totals, (t1 - t0).as_secs_f64(), (t2 - t1).as_secs_f64()))
         })?;

@@ -8,8 +8,10 @@
 //! The join's lookup is batched: for a block of events, every cell key first (branch-free
 //! arithmetic and one bit test in the bitmap of cells holding caps, `Buckets::batch_keys`:
 //! four events at a time with AVX2 where the CPU has it, the scalar `Buckets::batch_key`
-//! otherwise, the same keys bit for bit), then the exact test for the few events whose cell
-//! holds caps. Real case (167,543 GED
+//! otherwise, the same keys bit for bit), then the unit vectors of the few events whose cell
+//! holds caps, four at a time (`trig::unit_vectors_at`: AVX2 sine and cosine within 2e-15 of
+//! libm's), then their exact tests (a cell's caps four at a time with AVX2,
+//! `CapIndex::add_found_avx2`; the same verdicts as the scalar test). Real case (167,543 GED
 //! events, 4,691 sites, 25 km): only ~19,000 events have a candidate cap. Measured, one
 //! thread, min of 400 runs, load ≈ 8 on 2 cores: join 2.62 ms against 3.02 ms for the
 //! per-event lookup. Tried and not kept (slower under the same conditions): deciding each
@@ -34,18 +36,48 @@
 //! Round 5 (real case, one thread, min of 3 × 400 runs alternated with the base, load 5–9 on
 //! 2 cores): the cell keys by AVX2 (the bitmap words by a masked gather) took the join from
 //! 2.57–2.59 ms to 1.87–1.97 ms; the build is unchanged at 0.61–0.65 ms. The cell table is
-//! now built in bands of rows on the rayon pool (`Buckets::build_caps`, bit for bit the
-//! one-pass build): no gain measurable on the loaded machine (the build's trigonometry was
-//! already on the pool; the second core was rarely free). Counting an event's pairs in a
-//! register and skipping four empty keys at a time measured neutral (join min 2.02–2.06
-//! against 1.98–2.02 ms at load 9).
+//! built in bands of rows on the rayon pool in round 5 (`Buckets::build_caps`, bit for bit the
+//! one-pass build): no gain measurable on the loaded machine; reverted in round 6 (below).
+//! Counting an event's pairs in a register and skipping four empty keys at a time measured
+//! neutral (join min 2.02–2.06 against 1.98–2.02 ms at load 9).
+//!
+//! Round 6 (real case, base 0c907bb alternated with each change, 300–500 runs each, load
+//! 1.5 at the start, then 3.4–4 on 2 cores). Profile of the base (one thread): exact tests
+//! ~29 %, libm `sincos` ~22 % (19,181 candidate events and 4,691 sites, two calls each), key
+//! kernel ~16 % (most of it waiting on the bitmap gather), the band closure of the cell-table
+//! build ~10 %, `cap_cells_with` ~5 %; no page faults in steady state. Kept:
+//! - the unit vectors of the candidate events of a block, four at a time (`trig`): join min
+//!   1.89–1.92 → 1.66–1.69 ms (one thread);
+//! - the sites' unit vectors and latitude cosines the same way in the build: build min
+//!   0.59–0.61 → 0.49–0.51 ms (one thread);
+//! - the border-band haversine out of line (`CapIndex::border_inside`): inlined, the compiler
+//!   hoisted the cosine of the event's latitude out of the candidate loop, one libm call per
+//!   candidate event (19,181 per join, counted with a uprobe) for no border pair at all in the
+//!   real case; join min 1.66–1.69 → 1.60–1.63 ms;
+//! - the one-pass cell-table build again: against the banded build, 2 threads, 4 alternations
+//!   at load ~3.7, build median 0.49–0.56 against 0.54–0.58 ms and total median lower in all
+//!   four (1.67–2.17 against 2.21–2.23 ms); in build-only runs the banded build used ~0.1 ms
+//!   more CPU per build (rayon's spinning) for a lower minimum only when the second core was
+//!   free;
+//! - a cell's caps tested four at a time with AVX2 (four 32-byte entries loaded and
+//!   transposed into x, y, z lanes, the chord² by the scalar operations in the same order,
+//!   clear-in and clear-out as lane masks, border lanes by the haversine, the sites of the
+//!   lanes inside counted bit by bit): join min 1.57–1.62 → 1.43–1.49 ms (one thread, 6
+//!   alternations at load ~3.4); a test with crowded cells and events at R ± a hair fails
+//!   when the border lanes are skipped.
+//!
+//! Together, one thread: total min 2.48–2.71 → 1.90–2.00 ms. Tried and not kept: the bitmap
+//! words of the AVX2 key kernel by four scalar loads instead of the gather (join min 1.62–1.65
+//! against 1.61–1.65 ms: the perf samples after the gather are the loop's latency, not the
+//! gather's cost).
 
 use rayon::prelude::*;
 
-use super::grid::{Buckets, CapRadius, ColSpan, GridSpec, KEY_EMPTY, KEY_RECHECK};
+use super::grid::{Buckets, CapCells, CapRadius, ColSpan, GridSpec, KEY_EMPTY, KEY_RECHECK};
+use super::trig::{unit_vectors_and_cos_lat, unit_vectors_at};
 use super::{
     check_inputs, check_radius, chord2, chord2_of_km, chord_bounds, chord_verdict, unit_vector,
-    unit_vector_with, ChordVerdict, SpatialError,
+    ChordVerdict, SpatialError,
 };
 use crate::geodesy::haversine_km;
 
@@ -68,10 +100,14 @@ const PARALLEL_PREP_MIN_SITES: usize = 2048;
 
 /// A site as registered in a cell: its unit vector beside its id, so that testing a cell's
 /// candidates reads one contiguous block of memory (the join is bound by memory latency).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// `repr(C)` with explicit padding: 32 bytes, the unit vector first, so that the AVX2 test
+/// ([`CapIndex::add_found_avx2`]) loads an entry as four f64 lanes (x, y, z, site and pad).
+#[derive(Debug, Clone, Copy, Default)]
+#[repr(C)]
 struct CapEntry {
     unit: [f64; 3],
     site: u32,
+    pad: u32,
 }
 
 /// Sites (lat, lon in degrees) with one radius in km, ready for point lookups.
@@ -102,39 +138,57 @@ impl CapIndex {
             lons,
             radius_km,
         );
-        // Per site: its cells, and its unit vector (once; a site is registered in several
-        // cells). The two share the sine and cosine of the latitude.
+        // Per site: its unit vector (once; a site is registered in several cells) and the
+        // cosine of its latitude, four sites at a time (`unit_vectors_and_cos_lat`), then its
+        // cells. On the rayon pool for many sites (a sine and a cosine of each coordinate and
+        // an arcsine per site: ~40 % of the build for the real case's 4,691 sites with libm).
         let radius = CapRadius::new(radius_km);
-        let prep = |(&lat, &lon): (&f64, &f64)| {
-            let (sin_lat, cos_lat) = lat.to_radians().sin_cos();
-            (
-                spec.cap_cells_with(lat, lon, cos_lat, &radius),
-                unit_vector_with(sin_lat, cos_lat, lon),
-            )
+        let n = lats.len();
+        let mut units = vec![[0.0f64; 3]; n];
+        let mut cos_lat = vec![0.0f64; n];
+        let mut caps: Vec<Option<CapCells>> = vec![None; n];
+        let prep = |start: usize,
+                    units: &mut [[f64; 3]],
+                    cos_lat: &mut [f64],
+                    caps: &mut [Option<CapCells>]| {
+            let range = start..start + units.len();
+            let (lats, lons) = (&lats[range.clone()], &lons[range]);
+            unit_vectors_and_cos_lat(lats, lons, units, cos_lat);
+            for (i, cap) in caps.iter_mut().enumerate() {
+                *cap = spec.cap_cells_with(lats[i], lons[i], cos_lat[i], &radius);
+            }
         };
-        // On the rayon pool for many sites (a sine, a cosine, an arcsine and a second sine
-        // and cosine per site: ~40 % of the build for the real case's 4,691 sites).
-        let (caps, units): (Vec<_>, Vec<_>) = if lats.len() >= PARALLEL_PREP_MIN_SITES {
-            lats.par_iter()
-                .zip(lons)
-                .with_min_len(PARALLEL_PREP_MIN_SITES / 2)
-                .map(prep)
-                .unzip()
+        if n >= PARALLEL_PREP_MIN_SITES {
+            // Pieces of at least half the threshold, two per thread, a multiple of four.
+            let piece = (n.div_ceil(2 * rayon::current_num_threads()))
+                .max(PARALLEL_PREP_MIN_SITES / 2)
+                .next_multiple_of(4);
+            units
+                .par_chunks_mut(piece)
+                .zip(cos_lat.par_chunks_mut(piece))
+                .zip(caps.par_chunks_mut(piece))
+                .enumerate()
+                .for_each(|(k, ((units, cos_lat), caps))| prep(k * piece, units, cos_lat, caps));
         } else {
-            lats.iter().zip(lons).map(prep).unzip()
-        };
+            prep(0, &mut units, &mut cos_lat, &mut caps);
+        }
         let window = cap_window(&spec, &caps);
-        // The cell table in bands of rows on the rayon pool for many sites (two bands per
-        // thread, for balance), in one piece otherwise.
-        let bands = if lats.len() >= PARALLEL_PREP_MIN_SITES {
-            2 * rayon::current_num_threads()
-        } else {
-            1
-        };
-        let buckets = Buckets::build_caps(spec, window, &caps, bands, |site| CapEntry {
-            unit: units[site as usize],
-            site,
-        });
+        let buckets = Buckets::build(
+            spec,
+            window,
+            |sink| {
+                for (i, cap) in caps.iter().enumerate() {
+                    if let Some(cells) = cap {
+                        sink.put_cap(i as u32, &spec, cells);
+                    }
+                }
+            },
+            |site| CapEntry {
+                unit: units[site as usize],
+                site,
+                pad: 0,
+            },
+        );
         let threshold2 = chord2_of_km(radius_km);
         let (clear_in2, clear_out2) = chord_bounds(threshold2);
         Ok(CapIndex {
@@ -189,27 +243,177 @@ impl CapIndex {
     /// within the border band.
     #[inline]
     fn add_event_in(&self, cell: usize, lat: f64, lon: f64, fatalities: u64, acc: &mut JoinTotals) {
-        let p = unit_vector(lat, lon);
+        self.add_event_at(cell, &unit_vector(lat, lon), lat, lon, fatalities, acc);
+    }
+
+    /// [`CapIndex::add_event_in`] with the event's unit vector `p` given (within
+    /// [`UNIT_ERROR`](super::UNIT_ERROR) of the exact one, as the chord bounds assume).
+    #[inline]
+    fn add_event_at(
+        &self,
+        cell: usize,
+        p: &[f64; 3],
+        lat: f64,
+        lon: f64,
+        fatalities: u64,
+        acc: &mut JoinTotals,
+    ) {
         // The event's pairs are counted in a register and added once: adding to `acc` per
         // pair made a chain of loads and stores through memory.
+        let pairs = self.count_pairs(self.buckets.cell_items(cell), p, lat, lon, acc);
+        acc.pairs += pairs;
+        acc.fatalities += pairs * fatalities;
+    }
+
+    /// The pairs of an event (unit vector `p`) with the caps `entries`, one at a time: adds
+    /// each pair to its site's count in `acc` and returns their number.
+    #[inline]
+    fn count_pairs(
+        &self,
+        entries: &[CapEntry],
+        p: &[f64; 3],
+        lat: f64,
+        lon: f64,
+        acc: &mut JoinTotals,
+    ) -> u64 {
         let mut pairs = 0u64;
-        for entry in self.buckets.cell_items(cell) {
+        for entry in entries {
             let s = entry.site as usize;
-            let c2 = chord2(&p, &entry.unit);
+            let c2 = chord2(p, &entry.unit);
             let inside = if c2 < self.clear_in2 {
                 true
             } else if c2 > self.clear_out2 {
                 false
             } else {
-                haversine_km(self.lon[s], self.lat[s], lon, lat) <= self.radius_km
+                self.border_inside(s, lat, lon)
             };
             if inside {
                 pairs += 1;
                 acc.per_site_events[s] += 1;
             }
         }
-        acc.pairs += pairs;
-        acc.fatalities += pairs * fatalities;
+        pairs
+    }
+
+    /// The pairs of a block's events with candidates (`found`: their indices in the block,
+    /// `units`: their unit vectors, `keys`: the block's cell keys): [`CapIndex::add_event_at`]
+    /// for each, with the AVX2 test where the CPU has it.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn add_found(
+        &self,
+        keys: &[u32],
+        found: &[u16],
+        units: &[[f64; 3]],
+        lat: &[f64],
+        lon: &[f64],
+        fatalities: &[u32],
+        acc: &mut JoinTotals,
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, the only feature the function is compiled for.
+            unsafe { self.add_found_avx2(keys, found, units, lat, lon, fatalities, acc) };
+            return;
+        }
+        for (&i, p) in found.iter().zip(units) {
+            let i = i as usize;
+            let f = fatalities[i] as u64;
+            self.add_event_at(keys[i] as usize, p, lat[i], lon[i], f, acc);
+        }
+    }
+
+    /// [`CapIndex::add_found`] with AVX2: a cell's caps four at a time (the four entries
+    /// loaded and transposed into x, y and z lanes; the chord² by the same operations in the
+    /// same order as [`chord2`], so the same verdicts), the clear-in and clear-out tests as
+    /// lane masks, the border lanes by the haversine, and the sites of the lanes inside
+    /// counted bit by bit; the last one to three caps of a cell one at a time.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[allow(clippy::too_many_arguments)]
+    fn add_found_avx2(
+        &self,
+        keys: &[u32],
+        found: &[u16],
+        units: &[[f64; 3]],
+        lat: &[f64],
+        lon: &[f64],
+        fatalities: &[u32],
+        acc: &mut JoinTotals,
+    ) {
+        use std::arch::x86_64::*;
+        let clear_in = _mm256_set1_pd(self.clear_in2);
+        let clear_out = _mm256_set1_pd(self.clear_out2);
+        for (&i, p) in found.iter().zip(units) {
+            let i = i as usize;
+            let (la, lo) = (lat[i], lon[i]);
+            let entries = self.buckets.cell_items(keys[i] as usize);
+            let (px, py, pz) = (
+                _mm256_set1_pd(p[0]),
+                _mm256_set1_pd(p[1]),
+                _mm256_set1_pd(p[2]),
+            );
+            let mut pairs = 0u64;
+            let mut quads = entries.chunks_exact(4);
+            for q in &mut quads {
+                // SAFETY: a CapEntry is 32 bytes of initialised data (repr(C): three f64, two
+                // u32), so four f64 lanes read from its start stay inside it.
+                let (e0, e1, e2, e3) = unsafe {
+                    (
+                        _mm256_loadu_pd((&q[0] as *const CapEntry).cast()),
+                        _mm256_loadu_pd((&q[1] as *const CapEntry).cast()),
+                        _mm256_loadu_pd((&q[2] as *const CapEntry).cast()),
+                        _mm256_loadu_pd((&q[3] as *const CapEntry).cast()),
+                    )
+                };
+                // (x0 x1 z0 z1), (y0 y1 w0 w1), (x2 x3 z2 z3), (y2 y3 w2 w3).
+                let t0 = _mm256_unpacklo_pd(e0, e1);
+                let t1 = _mm256_unpackhi_pd(e0, e1);
+                let t2 = _mm256_unpacklo_pd(e2, e3);
+                let t3 = _mm256_unpackhi_pd(e2, e3);
+                let x = _mm256_permute2f128_pd::<0x20>(t0, t2);
+                let y = _mm256_permute2f128_pd::<0x20>(t1, t3);
+                let z = _mm256_permute2f128_pd::<0x31>(t0, t2);
+                let (dx, dy, dz) = (
+                    _mm256_sub_pd(px, x),
+                    _mm256_sub_pd(py, y),
+                    _mm256_sub_pd(pz, z),
+                );
+                let c2 = _mm256_add_pd(
+                    _mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy)),
+                    _mm256_mul_pd(dz, dz),
+                );
+                let inside = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(c2, clear_in));
+                let outside = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_GT_OQ>(c2, clear_out));
+                let mut mask = inside as u32;
+                let mut border = !(inside | outside) as u32 & 0b1111;
+                while border != 0 {
+                    let k = border.trailing_zeros() as usize;
+                    if self.border_inside(q[k].site as usize, la, lo) {
+                        mask |= 1 << k;
+                    }
+                    border &= border - 1;
+                }
+                pairs += mask.count_ones() as u64;
+                while mask != 0 {
+                    acc.per_site_events[q[mask.trailing_zeros() as usize].site as usize] += 1;
+                    mask &= mask - 1;
+                }
+            }
+            pairs += self.count_pairs(quads.remainder(), p, la, lo, acc);
+            acc.pairs += pairs;
+            acc.fatalities += pairs * fatalities[i] as u64;
+        }
+    }
+
+    /// The haversine's verdict for a pair within the chord's border band (rare). Out of line
+    /// and cold: inlined, the compiler hoisted the cosine of the event's latitude out of the
+    /// candidate loop and computed it for every event with candidates (19,181 libm calls per
+    /// join in the real case against a handful of border pairs).
+    #[cold]
+    #[inline(never)]
+    fn border_inside(&self, s: usize, lat: f64, lon: f64) -> bool {
+        haversine_km(self.lon[s], self.lat[s], lon, lat) <= self.radius_km
     }
 
     /// [`CapIndex::add_event_in`] for an event whose cell is not known yet.
@@ -221,12 +425,16 @@ impl CapIndex {
     }
 
     /// Adds the pairs of a run of events, in blocks: first every event's cell key without a
-    /// branch ([`Buckets::batch_key`]), then the few events whose cell holds caps. Most events
+    /// branch ([`Buckets::batch_keys`]), then the unit vectors of the few events whose cell
+    /// holds caps, four at a time ([`unit_vectors_at`]), then their exact tests. Most events
     /// of a join meet no cap; this way each costs a few arithmetic operations and a bit test
-    /// instead of a chain of dependent branches.
+    /// instead of a chain of dependent branches. Events whose key asks for the exact lookup
+    /// ([`KEY_RECHECK`]) take [`CapIndex::add_event`].
     fn add_events(&self, lat: &[f64], lon: &[f64], fatalities: &[u32], acc: &mut JoinTotals) {
         const BLOCK: usize = 256;
         let mut keys = [0u32; BLOCK];
+        let mut found = [0u16; BLOCK];
+        let mut units = [[0.0f64; 3]; BLOCK];
         for ((lat, lon), fatalities) in lat
             .chunks(BLOCK)
             .zip(lon.chunks(BLOCK))
@@ -234,24 +442,25 @@ impl CapIndex {
         {
             let keys = &mut keys[..lat.len()];
             self.buckets.batch_keys(lat, lon, keys);
-            // Four keys at a time past the (many) events near no cap.
+            // The events with candidates, past four empty keys at a time.
+            let mut n = 0;
             for (q, quad) in keys.chunks(4).enumerate() {
                 if quad.iter().all(|&key| key == KEY_EMPTY) {
                     continue;
                 }
                 for (j, &key) in quad.iter().enumerate() {
-                    if key == KEY_EMPTY {
-                        continue;
-                    }
                     let i = 4 * q + j;
-                    let (la, lo, f) = (lat[i], lon[i], fatalities[i] as u64);
                     if key == KEY_RECHECK {
-                        self.add_event(la, lo, f, acc);
-                    } else {
-                        self.add_event_in(key as usize, la, lo, f, acc);
+                        self.add_event(lat[i], lon[i], fatalities[i] as u64, acc);
+                    } else if key != KEY_EMPTY {
+                        found[n] = i as u16;
+                        n += 1;
                     }
                 }
             }
+            let found = &found[..n];
+            unit_vectors_at(lat, lon, found, &mut units);
+            self.add_found(keys, found, &units, lat, lon, fatalities, acc);
         }
     }
 }
@@ -501,6 +710,55 @@ mod tests {
         }
     }
 
+    /// Many caps per cell (the AVX2 test's blocks of four and the one to three left over),
+    /// events at R and a hair either side of every site (border lanes inside a block of four),
+    /// radii from a millimetre to 25 km: the join equals the brute-force haversine, and the
+    /// per-point lookup too.
+    #[test]
+    fn crowded_cells_with_events_at_r_equal_brute_force() {
+        for r in [1e-3, 1.0, 25.0] {
+            let deg = (r / crate::geodesy::EARTH_RADIUS_KM).to_degrees();
+            // 4 to 11 sites per cluster, within a fraction of R of each other.
+            let (mut slat, mut slon) = (Vec::new(), Vec::new());
+            for (c, (la, lo)) in [(12.3, -1.5), (-4.0, 28.0), (0.2, 179.99)]
+                .iter()
+                .enumerate()
+            {
+                for k in 0..(4 + 3 * c + c % 2) {
+                    slat.push(la + deg * 0.1 * (k % 3) as f64);
+                    slon.push(lo + deg * 0.07 * k as f64);
+                }
+            }
+            let index = CapIndex::new(&slat, &slon, r).unwrap();
+            let (mut elat, mut elon) = (Vec::new(), Vec::new());
+            for (&la, &lo) in slat.iter().zip(&slon) {
+                let dlon = deg / la.to_radians().cos();
+                for f in [1.0 - 1e-9, 1.0 - 1e-12, 1.0, 1.0 + 1e-12, 1.0 + 1e-9, 0.5] {
+                    for (a, b) in [(la + deg * f, lo), (la - deg * f, lo), (la, lo + dlon * f)] {
+                        for (x, y) in [(a, b), (a.next_up(), b), (a.next_down(), b.next_up())] {
+                            elat.push(x);
+                            elon.push(y);
+                        }
+                    }
+                }
+            }
+            let f: Vec<u32> = (0..elat.len() as u32).map(|i| i % 4 + 1).collect();
+            let expected = brute(&slat, &slon, &elat, &elon, &f, r);
+            assert!(expected.pairs > 500, "{r} km: {} pairs", expected.pairs);
+            let cell = index.buckets.occupied_cell(slat[0], slon[0]).unwrap();
+            assert!(
+                index.buckets.cell_items(cell).len() >= 4,
+                "{r} km: cell not crowded"
+            );
+            assert_eq!(join_within(&index, &elat, &elon, &f), expected, "{r} km");
+            let mut per_site = vec![0u32; slat.len()];
+            for (&la, &lo) in elat.iter().zip(&elon) {
+                index.for_each_site_near(la, lo, |s| per_site[s as usize] += 1);
+            }
+            assert_eq!(per_site, expected.per_site_events, "{r} km");
+        }
+    }
+
     /// Sites for the build tests: random over the sphere and clustered (many caps per cell),
     /// plus the poles, the antimeridian and caps that hold a pole or wrap, and non-finite ones.
     fn build_test_sites(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
@@ -533,68 +791,7 @@ mod tests {
         (lat, lon)
     }
 
-    /// The cell table built in bands of rows on a pool of three threads equals, bit for bit,
-    /// the one-pass build registering every cap in id order: random sites, clusters, the
-    /// poles and the antimeridian, several radii and cell sizes, 1 to 64 bands.
-    #[test]
-    fn banded_parallel_cap_build_equals_the_one_pass_build() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(3)
-            .build()
-            .unwrap();
-        for (n, radius_km, hint, seed) in [
-            (3000, 25.0, None, 1u64),
-            (500, 300.0, Some(1.0), 2),
-            (200, 25.0, Some(0.1), 3),
-            (100, 2000.0, Some(5.0), 4),
-            (3, 25.0, None, 5),
-        ] {
-            let (lat, lon) = build_test_sites(n, seed);
-            let spec = match hint {
-                Some(h) => GridSpec::with_cell(h),
-                None => GridSpec::for_points(
-                    radius_km,
-                    CELLS_PER_RADIUS,
-                    MAX_CELLS_PER_SITE,
-                    &lat,
-                    &lon,
-                    radius_km,
-                ),
-            };
-            let caps: Vec<_> = lat
-                .iter()
-                .zip(&lon)
-                .map(|(&la, &lo)| spec.cap_cells(la, lo, radius_km))
-                .collect();
-            let window = cap_window(&spec, &caps);
-            let item = |site: u32| CapEntry {
-                unit: [site as f64, 0.5, -1.0],
-                site,
-            };
-            let one_pass = Buckets::build(
-                spec,
-                window,
-                |sink| {
-                    for (i, cells) in caps.iter().enumerate() {
-                        if let Some(cells) = cells {
-                            sink.put_cap(i as u32, &spec, cells);
-                        }
-                    }
-                },
-                item,
-            );
-            assert!(one_pass.len() >= n, "{n} sites: {} entries", one_pass.len());
-            for bands in [1, 2, 3, 4, 7, 64] {
-                let banded = pool.install(|| Buckets::build_caps(spec, window, &caps, bands, item));
-                assert!(
-                    banded == one_pass,
-                    "{n} sites, {radius_km} km, {bands} bands"
-                );
-            }
-        }
-    }
-
-    /// With enough sites for the parallel build (prepared and bucketed on the pool), the
+    /// With enough sites for the parallel site preparation (on the pool), the
     /// index gives the brute-force join on one thread and on three.
     #[test]
     fn parallel_built_index_joins_like_brute_force() {

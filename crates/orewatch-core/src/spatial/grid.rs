@@ -348,7 +348,7 @@ pub(crate) struct Tiling {
 /// A window of the grid (rows `row0..row0+nrows`, columns `col0..col0+ncols`, never wrapping)
 /// holding, per cell, a list of items (ids, or ids with the data the lookup needs, so that a
 /// cell's candidates sit together in memory) in compressed sparse row form.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub(crate) struct Buckets<T> {
     pub spec: GridSpec,
     row0: u32,
@@ -402,7 +402,7 @@ impl CellSink {
     }
 
     /// Groups the registrations by cell: writes the end of every cell of the sink's rows
-    /// (row-major, `base` + the entries before it in these rows) to `offsets` and the stored
+    /// (row-major, the entries before it) to `offsets` and the stored
     /// items to `items` (exactly `self.entries` of them), each cell's in registration order.
     ///
     /// A counting sort done row by row, so that every random access stays in a row-sized
@@ -412,7 +412,7 @@ impl CellSink {
     /// the stored items are written from it. (A counting sort over the whole window at once
     /// touches the per-cell counts at random, and for a few thousand caps that cost more
     /// than all the rest.)
-    fn fill<T>(self, base: u32, offsets: &mut [u32], items: &mut [T], item: &impl Fn(u32) -> T) {
+    fn fill<T>(self, offsets: &mut [u32], items: &mut [T], item: &impl Fn(u32) -> T) {
         let CellSink {
             nrows,
             ncols,
@@ -447,7 +447,7 @@ impl CellSink {
         let mut row_ids: Vec<u32> = Vec::new();
         let mut done = 0usize;
         for (r, row_offsets) in offsets.chunks_exact_mut(ncols_us.max(1)).enumerate() {
-            let row_base = base + done as u32;
+            let row_base = done as u32;
             let spans = &by_row[row_starts[r] as usize..row_starts[r + 1] as usize];
             if spans.is_empty() {
                 row_offsets.fill(row_base);
@@ -540,60 +540,6 @@ fn occupancy(offsets: &[u32]) -> Vec<u64> {
     occupied
 }
 
-/// For caps registered as [`CellSink::put_cap`] does, in a window whose first grid row is
-/// `row0` and which has `nrows` rows: the entries before each window row (`nrows + 1`
-/// values, the last one the total).
-fn cap_row_starts(
-    spec: &GridSpec,
-    row0: u32,
-    nrows: usize,
-    caps: &[Option<CapCells>],
-) -> Vec<usize> {
-    // Entries per row as a difference array: a cap adds the same column count to each of
-    // its rows.
-    let mut diff = vec![0i64; nrows + 1];
-    for cells in caps.iter().flatten() {
-        let per_row = match cells.cols {
-            ColSpan::All => spec.ncols,
-            ColSpan::Range { len, .. } => len,
-        } as i64;
-        diff[(cells.row_lo - row0) as usize] += per_row;
-        diff[(cells.row_hi - row0) as usize + 1] -= per_row;
-    }
-    let mut starts = Vec::with_capacity(nrows + 1);
-    let (mut per_row, mut total) = (0i64, 0i64);
-    starts.push(0);
-    for d in &diff[..nrows] {
-        per_row += d;
-        total += per_row;
-        starts.push(total as usize);
-    }
-    starts
-}
-
-/// Cuts the window rows into at most `bands` contiguous ranges of about equal work: a row's
-/// work is its entries plus a quarter of its cells (writing an offset costs less than
-/// placing an entry). Empty ranges are left out.
-fn band_rows(row_starts: &[usize], ncols: usize, bands: usize) -> Vec<std::ops::Range<usize>> {
-    let nrows = row_starts.len() - 1;
-    let work = |r: usize| row_starts[r] + r * ncols / 4;
-    let total = work(nrows);
-    let mut out = Vec::with_capacity(bands);
-    let mut start = 0;
-    for b in 1..=bands {
-        let target = total * b / bands;
-        let mut end = start;
-        while end < nrows && (b == bands || work(end + 1) <= target) {
-            end += 1;
-        }
-        if end > start {
-            out.push(start..end);
-            start = end;
-        }
-    }
-    out
-}
-
 impl<T: Copy> Buckets<T> {
     /// Builds the buckets in one pass over the items: `register` puts each item id in the
     /// cells it belongs to (all inside `window`, the (row_lo, row_hi, col_lo, col_hi) range,
@@ -619,82 +565,7 @@ impl<T: Copy> Buckets<T> {
         register(&mut sink);
         let mut offsets = vec![0u32; nrows as usize * ncols as usize + 1];
         let mut items = vec![T::default(); sink.entries];
-        sink.fill(0, &mut offsets[1..], &mut items, &item);
-        let occupied = occupancy(&offsets);
-        Buckets {
-            spec,
-            row0: r_lo,
-            nrows,
-            col0: c_lo,
-            ncols,
-            offsets,
-            items,
-            occupied,
-        }
-    }
-
-    /// Buckets holding caps (item ids are the indices into `caps`; None registers nothing):
-    /// exactly the buckets [`Buckets::build`] makes when `register` calls
-    /// [`CellSink::put_cap`] for every cap in id order, built in `bands` bands of window rows
-    /// on the rayon pool. Every cap's cells must lie inside `window`.
-    ///
-    /// Method: the registrations per window row are counted first (a difference array over
-    /// each cap's rows: the same column count in every row of a cap), which gives every row's
-    /// first entry; the rows are cut into bands of about equal work (entries and cells), and
-    /// each band, on its own, collects the spans of the caps that reach into it (in id
-    /// order, so within a cell ids keep their order) and fills its own rows of the offsets
-    /// and its own range of the entries, as [`Buckets::build`] does for the whole window.
-    pub fn build_caps(
-        spec: GridSpec,
-        window: Option<(u32, u32, u32, u32)>,
-        caps: &[Option<CapCells>],
-        bands: usize,
-        item: impl Fn(u32) -> T + Sync,
-    ) -> Buckets<T>
-    where
-        T: Default + Send + Sync,
-    {
-        use rayon::prelude::*;
-        let Some((r_lo, r_hi, c_lo, c_hi)) = window else {
-            return Buckets::empty(spec);
-        };
-        let (nrows, ncols) = (r_hi - r_lo + 1, c_hi - c_lo + 1);
-        let (nr, nc) = (nrows as usize, ncols as usize);
-        let row_starts = cap_row_starts(&spec, r_lo, nr, caps);
-        let entries = row_starts[nr];
-        let bands = band_rows(&row_starts, nc, bands.max(1));
-        let mut offsets = vec![0u32; nr * nc + 1];
-        let mut items = vec![T::default(); entries];
-        // Each band's rows of the offsets (after the leading 0) and its range of entries.
-        let mut pieces = Vec::with_capacity(bands.len());
-        let (mut offsets_rest, mut items_rest) = (&mut offsets[1..], &mut items[..]);
-        for rows in bands {
-            let (o, rest) = std::mem::take(&mut offsets_rest).split_at_mut(rows.len() * nc);
-            offsets_rest = rest;
-            let band_entries = row_starts[rows.end] - row_starts[rows.start];
-            let (it, rest) = std::mem::take(&mut items_rest).split_at_mut(band_entries);
-            items_rest = rest;
-            pieces.push((rows, o, it));
-        }
-        pieces.into_par_iter().for_each(|(rows, offsets, items)| {
-            let band_row0 = r_lo + rows.start as u32;
-            let mut sink = CellSink::new(band_row0, rows.len() as u32, c_lo, ncols);
-            let band_last = band_row0 + rows.len() as u32 - 1;
-            for (id, cells) in caps.iter().enumerate() {
-                let Some(cells) = cells else { continue };
-                let (lo, hi) = (cells.row_lo.max(band_row0), cells.row_hi.min(band_last));
-                if lo <= hi {
-                    let clipped = CapCells {
-                        row_lo: lo,
-                        row_hi: hi,
-                        cols: cells.cols,
-                    };
-                    sink.put_cap(id as u32, &spec, &clipped);
-                }
-            }
-            debug_assert_eq!(sink.entries, items.len());
-            sink.fill(row_starts[rows.start] as u32, offsets, items, &item);
-        });
+        sink.fill(&mut offsets[1..], &mut items, &item);
         let occupied = occupancy(&offsets);
         Buckets {
             spec,

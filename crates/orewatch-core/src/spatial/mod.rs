@@ -31,6 +31,7 @@
 mod cap_index;
 mod grid;
 mod point_index;
+mod trig;
 
 pub use cap_index::{join_within, CapIndex, JoinTotals};
 pub use point_index::PointIndex;
