@@ -3,7 +3,7 @@ spatial, same inputs, same answers checked.
 
 Usage (normally through bench/run.sh):
     python bench.py --orewatch PATH --join-bench PATH --data DIR [--python PY] [--runs 10]
-                    [--warmup 1] [--duckdb-runs 3] [--cases real,scale] [--no-record]
+                    [--warmup 1] [--warmup-seconds 0.5] [--duckdb-runs 3] [--cases real,scale] [--no-record]
 
 Cases (inputs from gen_inputs.py into bench/out/exposure_join/, generated if missing):
   real   the 167,543 global UCDP GED events × the 4,691 USGS Africa points (three layers, file
@@ -17,9 +17,13 @@ started from this (deliberately small) process. Each script loads its inputs (no
 the join + exact haversine filter + aggregation `--runs` times in-process and prints JSON
 (median/min/max seconds, threads, pairs, fatalities) and writes its per-site counts (u32 LE).
 Warm-up: every tool — orewatch (both thread counts), SedonaDB, GeoPandas and DuckDB alike — first
-runs its timed section `--warmup` times (default 1) in the same process, and those runs are left
-out of its statistics (they pay first-touch costs: page faults on fresh buffers, thread-pool
-start, lazy initialisation in the Python libraries). Medians are then of `--runs` warm runs.
+runs its timed section at least `--warmup` times (default 1) and for at least `--warmup-seconds`
+(default 0.5 s) in the same process, and those runs are left out of its statistics (they pay
+first-touch costs: page faults on fresh buffers, thread-pool start, lazy initialisation in the
+Python libraries — and on this host the first few tens of milliseconds of a process's compute
+run at about half speed: a 2-ms join takes 3 ms for its first ~15 runs). A warm-up measured in
+time rather than runs treats a 2-ms and a 50-ms tool alike (criterion warms up for 3 s by
+default). Medians are then of `--runs` warm runs.
 This process takes the whole-process peak RSS via os.wait4 (ru_maxrss).
 Checked: pairs, fatality sum and the per-site counts array (byte-identical files) equal across
 ALL tools, and the real case's expected numbers; any difference exits 1 and records nothing.
@@ -239,6 +243,8 @@ def main():
     ap.add_argument("--python", default=sys.executable)
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=1, help="excluded first runs, the same for every tool")
+    ap.add_argument("--warmup-seconds", type=float, default=0.5,
+                    help="and warm up for at least this long, the same for every tool")
     ap.add_argument("--duckdb-runs", type=int, default=10)
     ap.add_argument("--duckdb-scale-runs", type=int, default=1)
     ap.add_argument("--duckdb-scale-budget", type=float, default=300.0, help="seconds for the whole DuckDB scale process")
@@ -266,7 +272,8 @@ def main():
     all_results = {}
     for case in cases:
         ev, st = out / case / "events.parquet", out / case / "sites.parquet"
-        common = ["--events", str(ev), "--sites", str(st), "--radius-km", "25", "--warmup", str(a.warmup)]
+        common = ["--events", str(ev), "--sites", str(st), "--radius-km", "25", "--warmup", str(a.warmup),
+                  "--warmup-seconds", str(a.warmup_seconds)]
         ps = lambda n: out / f"{case}_{n}.u32"  # noqa: E731
         print(f"== {case}: {ev} × {st}")
         res = []
@@ -328,7 +335,8 @@ def main():
         cell = lambda n: f"{by[n]['median_s']:.3f} ({by[n]['threads']})" if n in by else "skipped"  # noqa: E731
         mb = lambda n: f"{by[n]['rss_mb']:.1f}" if n in by else "–"  # noqa: E731
         runs_cell = (f"ore {ore['runs']}, 1t/SedonaDB/GeoPandas {by['sedonadb']['runs']}, DuckDB {by['duckdb']['runs'] if 'duckdb' in by else 'skipped'}"
-                     + (f"; +{a.warmup} excluded warm-up run each" if a.warmup else ""))
+                     + (f"; excluded warm-up of ≥ {a.warmup} run(s) and ≥ {a.warmup_seconds:g} s each"
+                        if a.warmup or a.warmup_seconds else ""))
         store_cell = f"{store['median_s']:.3f} ({store['rss_mb']:.0f})" if store and case == "real" else ("not available" if case == "real" else "–")
         rows.append(
             f"| {today} | {case} | {machine()}; load {load_start:.2f}→{load_end:.2f} | {', '.join(f'{k} {x}' for k, x in v.items())} "

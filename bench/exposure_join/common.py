@@ -38,6 +38,8 @@ def args(description):
     ap.add_argument("--radius-km", type=float, default=25.0)
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=0, help="runs before the timed ones, excluded from the statistics")
+    ap.add_argument("--warmup-seconds", type=float, default=0.0,
+                    help="and keep warming up until this much time has passed (excluded too)")
     ap.add_argument("--per-site-out", required=True)
     return ap.parse_args()
 
@@ -93,16 +95,23 @@ def finish(ev, st, ei, si, radius_km):
 
 
 def run(tool, a, ev, st, join, threads):
-    """Times join + finish `a.warmup + a.runs` times, the first `a.warmup` runs left out of the
-    statistics (the same warm-up every tool gets, orewatch's join_bench included); prints the
-    JSON line; checks that all runs, warm-up included, agree."""
+    """Times join + finish `a.runs` times after a warm-up left out of the statistics: at least
+    `a.warmup` runs and at least `a.warmup_seconds` (the same warm-up every tool gets,
+    orewatch's join_bench included); prints the JSON line ("warmup": the warm-up runs done);
+    checks that all runs, warm-up included, agree."""
     times, answer = [], None
-    for i in range(a.warmup + a.runs):
+    warm_runs, warm_start = 0, time.perf_counter()
+    warming = a.warmup > 0 or a.warmup_seconds > 0
+    while len(times) < a.runs:
         t0 = time.perf_counter()
         ei, si = join()
         pairs, fat, per_site, cand = finish(ev, st, ei, si, a.radius_km)
-        if i >= a.warmup:
-            times.append(time.perf_counter() - t0)
+        t1 = time.perf_counter()
+        if warming:
+            warm_runs += 1
+            warming = warm_runs < a.warmup or t1 - warm_start < a.warmup_seconds
+        else:
+            times.append(t1 - t0)
         del ei, si
         key = (pairs, fat, per_site.tobytes())
         if answer is not None and key != answer[0]:
@@ -111,7 +120,7 @@ def run(tool, a, ev, st, join, threads):
     (pairs, fat, _), per_site, cand = answer
     per_site.astype("<u4").tofile(a.per_site_out)
     print(json.dumps({
-        "tool": tool, "threads": threads, "runs": a.runs, "warmup": a.warmup,
+        "tool": tool, "threads": threads, "runs": a.runs, "warmup": warm_runs,
         "median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
         "pairs": pairs, "fatalities": fat, "candidates": cand,
         "sites_with_events": int((per_site > 0).sum()),

@@ -2,8 +2,8 @@
 //!
 //! ```sh
 //! cargo run --release -p orewatch-store --example join_bench -- \
-//!     --events F --sites F --radius-km 25 --runs 10 [--warmup 1] [--threads N] [--per-site-out F] \
-//!     [--build-only]
+//!     --events F --sites F --radius-km 25 --runs 10 [--warmup 1] [--warmup-seconds S] \
+//!     [--threads N] [--per-site-out F] [--build-only]
 //! ```
 //!
 //! Reads the two Parquet files written by bench/exposure_join/gen_inputs.py (events: row i64,
@@ -11,8 +11,9 @@
 //! parquet/arrow crates — outside the timing — then times, `--runs` times, the index build
 //! (`CapIndex::new`) and the join (`join_within`: exact haversine test, pair count, fatality sum
 //! and per-site counts) on a rayon pool of `--threads` threads (default: all CPUs), after
-//! `--warmup` runs (default 0) left out of the statistics (bench.py gives every tool, peers
-//! included, the same warm-up). Prints one
+//! a warm-up left out of the statistics: at least `--warmup` runs (default 0) and at least
+//! `--warmup-seconds` (default 0) (bench.py gives every tool, peers included, the same
+//! warm-up; "warmup" in the output is the number of warm-up runs done). Prints one
 //! JSON object (median/min/max seconds of build + join, and of each part; pairs, fatalities,
 //! sites with events, threads) and writes the per-site counts to `--per-site-out` as
 //! little-endian u32, one per site row, for the harness's same-answer check. `--build-only` times
@@ -37,6 +38,7 @@ struct Args {
     radius_km: f64,
     runs: usize,
     warmup: usize,
+    warmup_seconds: f64,
     threads: Option<usize>,
     per_site_out: Option<String>,
     build_only: bool,
@@ -49,6 +51,7 @@ fn parse_args() -> Res<Args> {
         radius_km: 25.0,
         runs: 10,
         warmup: 0,
+        warmup_seconds: 0.0,
         threads: None,
         per_site_out: None,
         build_only: false,
@@ -62,6 +65,7 @@ fn parse_args() -> Res<Args> {
             "--radius-km" => a.radius_km = val()?.parse()?,
             "--runs" => a.runs = val()?.parse()?,
             "--warmup" => a.warmup = val()?.parse()?,
+            "--warmup-seconds" => a.warmup_seconds = val()?.parse()?,
             "--threads" => a.threads = Some(val()?.parse()?),
             "--per-site-out" => a.per_site_out = Some(val()?),
             "--build-only" => a.build_only = true,
@@ -69,7 +73,7 @@ fn parse_args() -> Res<Args> {
         }
     }
     if a.events.is_empty() || a.sites.is_empty() || a.runs == 0 {
-        return Err("usage: join_bench --events F --sites F [--radius-km 25] [--runs 10] [--warmup 0] [--threads N] [--per-site-out F] [--build-only]".into());
+        return Err("usage: join_bench --events F --sites F [--radius-km 25] [--runs 10] [--warmup 0] [--warmup-seconds 0] [--threads N] [--per-site-out F] [--build-only]".into());
     }
     Ok(a)
 }
@@ -184,7 +188,9 @@ fn run() -> Res<()> {
 
     let (mut build_s, mut join_s, mut total_s) = (vec![], vec![], vec![]);
     let mut answer: Option<JoinTotals> = None;
-    for run in 0..a.warmup + a.runs {
+    let (mut warm_runs, warm_start) = (0usize, Instant::now());
+    let mut warming = a.warmup > 0 || a.warmup_seconds > 0.0;
+    while total_s.len() < a.runs {
         let (totals, b, j) = pool.install(|| -> Result<(JoinTotals, f64, f64), String> {
             let t0 = Instant::now();
             let index =
@@ -202,7 +208,11 @@ fn run() -> Res<()> {
             let t2 = Instant::now();
             Ok((totals, (t1 - t0).as_secs_f64(), (t2 - t1).as_secs_f64()))
         })?;
-        if run >= a.warmup {
+        if warming {
+            warm_runs += 1;
+            warming =
+                warm_runs < a.warmup || warm_start.elapsed().as_secs_f64() < a.warmup_seconds;
+        } else {
             build_s.push(b);
             join_s.push(j);
             total_s.push(b + j);
@@ -233,7 +243,7 @@ fn run() -> Res<()> {
          \"join_median_s\": {jmed}, \"join_min_s\": {jmin}, \"join_max_s\": {jmax}, \
          \"pairs\": {}, \"fatalities\": {}, \"sites_with_events\": {sites_with_events}, \"events\": {}, \"sites\": {}, \"runs_s\": {runs_s:?}}}",
         a.runs,
-        a.warmup,
+        warm_runs,
         t.pairs,
         t.fatalities,
         ev_lat.len(),
