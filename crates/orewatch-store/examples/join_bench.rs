@@ -210,8 +210,7 @@ fn run() -> Res<()> {
         })?;
         if warming {
             warm_runs += 1;
-            warming =
-                warm_runs < a.warmup || warm_start.elapsed().as_secs_f64() < a.warmup_seconds;
+            warming = warm_runs < a.warmup || warm_start.elapsed().as_secs_f64() < a.warmup_seconds;
         } else {
             build_s.push(b);
             join_s.push(j);
