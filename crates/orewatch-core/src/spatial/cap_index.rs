@@ -686,18 +686,12 @@ mod tests {
             let (slat, slon) = (vec![12.3, -4.0, 60.0], vec![-1.5, 28.0, 100.0]);
             let index = CapIndex::new(&slat, &slon, r).unwrap();
             let deg = (r / crate::geodesy::EARTH_RADIUS_KM).to_degrees();
-            let (mut elat, mut elon) = (Vec::new(), Vec::new());
-            for (&la, &lo) in slat.iter().zip(&slon) {
-                let dlon = deg / la.to_radians().cos();
-                for f in [1.0 - 1e-9, 1.0 - 1e-12, 1.0, 1.0 + 1e-12, 1.0 + 1e-9] {
-                    for (a, b) in [(la + deg * f, lo), (la - deg * f, lo), (la, lo + dlon * f)] {
-                        for (x, y) in [(a, b), (a.next_up(), b), (a.next_down(), b.next_up())] {
-                            elat.push(x);
-                            elon.push(y);
-                        }
-                    }
-                }
-            }
+            let (elat, elon) = points_at_radius(
+                &slat,
+                &slon,
+                deg,
+                &[1.0 - 1e-9, 1.0 - 1e-12, 1.0, 1.0 + 1e-12, 1.0 + 1e-9],
+            );
             let f: Vec<u32> = (0..elat.len() as u32).map(|i| i % 3 + 1).collect();
             let expected = brute(&slat, &slon, &elat, &elon, &f, r);
             assert!(expected.pairs > 10, "{r} km: {} pairs", expected.pairs);
@@ -708,6 +702,29 @@ mod tests {
             }
             assert_eq!(per_site, expected.per_site_events, "{r} km");
         }
+    }
+
+    /// Points at `f` times the angular radius `deg` (degrees) north, south and east of every
+    /// site, for each factor `f`, each also nudged by one ulp (north/south) or diagonally.
+    fn points_at_radius(
+        slat: &[f64],
+        slon: &[f64],
+        deg: f64,
+        factors: &[f64],
+    ) -> (Vec<f64>, Vec<f64>) {
+        let (mut elat, mut elon) = (Vec::new(), Vec::new());
+        for (&la, &lo) in slat.iter().zip(slon) {
+            let dlon = deg / la.to_radians().cos();
+            for f in factors {
+                for (a, b) in [(la + deg * f, lo), (la - deg * f, lo), (la, lo + dlon * f)] {
+                    for (x, y) in [(a, b), (a.next_up(), b), (a.next_down(), b.next_up())] {
+                        elat.push(x);
+                        elon.push(y);
+                    }
+                }
+            }
+        }
+        (elat, elon)
     }
 
     /// Many caps per cell (the AVX2 test's blocks of four and the one to three left over),
@@ -730,18 +747,12 @@ mod tests {
                 }
             }
             let index = CapIndex::new(&slat, &slon, r).unwrap();
-            let (mut elat, mut elon) = (Vec::new(), Vec::new());
-            for (&la, &lo) in slat.iter().zip(&slon) {
-                let dlon = deg / la.to_radians().cos();
-                for f in [1.0 - 1e-9, 1.0 - 1e-12, 1.0, 1.0 + 1e-12, 1.0 + 1e-9, 0.5] {
-                    for (a, b) in [(la + deg * f, lo), (la - deg * f, lo), (la, lo + dlon * f)] {
-                        for (x, y) in [(a, b), (a.next_up(), b), (a.next_down(), b.next_up())] {
-                            elat.push(x);
-                            elon.push(y);
-                        }
-                    }
-                }
-            }
+            let (elat, elon) = points_at_radius(
+                &slat,
+                &slon,
+                deg,
+                &[1.0 - 1e-9, 1.0 - 1e-12, 1.0, 1.0 + 1e-12, 1.0 + 1e-9, 0.5],
+            );
             let f: Vec<u32> = (0..elat.len() as u32).map(|i| i % 4 + 1).collect();
             let expected = brute(&slat, &slon, &elat, &elon, &f, r);
             assert!(expected.pairs > 500, "{r} km: {} pairs", expected.pairs);
