@@ -502,12 +502,13 @@ fn evaluate_blocks(
         correlate::BlockScores::new(&blocks)
     };
     let duration = model.meta.duration_years;
-    // One task per block (the last may be twice as long), so that the threads share them out
-    // as they come free.
+    // One task per block, so that the threads share them out as they come free; from the
+    // last block, which may be twice as long, so that it does not end the run alone.
     per_block
         .into_par_iter()
-        .with_max_len(1)
         .enumerate()
+        .rev()
+        .with_max_len(1)
         .try_for_each_init(
             || BlockBuffers {
                 drawn: drawn.iter().map(|_| vec![0.0; CHUNK]).collect(),
