@@ -917,21 +917,12 @@ fn quantiles_bracketed<const K: usize>(
     brackets.quantiles(draws, valid, counts, work)
 }
 
-/// The quantiles `qs` (ascending, 0–1) of `v` as [`quantile_sorted`] gives them on the sorted
-/// values, found by selection; `v` is reordered. Each quantile needs the order statistics
-/// ⌊h⌋ and ⌈h⌉ (h = (len − 1)·q): ⌊h⌋ by `select_nth_unstable_by` on the part of `v` not yet
-/// partitioned, ⌈h⌉ = ⌊h⌋ + 1 as the least value after it.
-pub fn quantiles_by_selection<const K: usize>(v: &mut [f64], qs: [f64; K]) -> [f64; K] {
-    let mut keys: Vec<u64> = v.iter().map(|&x| order_key(x)).collect();
-    let out = quantiles_of_keys(&mut keys, qs);
-    for (x, &k) in v.iter_mut().zip(&keys) {
-        *x = from_order_key(k);
-    }
-    out
-}
-
-/// [`quantiles_by_selection`] on the values' [`order_key`]s (integer comparisons are faster
-/// than `total_cmp`; the order is the same, so the order statistics are the same values).
+/// The quantiles `qs` (ascending, 0–1) of the values whose [`order_key`]s are `v`, as
+/// [`quantile_sorted`] gives them on the sorted values, found by selection; `v` is reordered
+/// (integer comparisons are faster than `total_cmp`; the order is the same, so the order
+/// statistics are the same values). Each quantile needs the order statistics ⌊h⌋ and ⌈h⌉
+/// (h = (len − 1)·q): ⌊h⌋ by `select_nth_unstable` on the part of `v` not yet partitioned,
+/// ⌈h⌉ = ⌊h⌋ + 1 as the least key after it.
 fn quantiles_of_keys<const K: usize>(v: &mut [u64], qs: [f64; K]) -> [f64; K] {
     let mut out = [f64::NAN; K];
     if v.is_empty() {
@@ -1025,6 +1016,10 @@ mod tests {
     use rand::RngExt;
     use rand_chacha::ChaCha8Rng;
 
+    fn keys_of(v: &[f64]) -> Vec<u64> {
+        v.iter().map(|&x| order_key(x)).collect()
+    }
+
     #[test]
     fn selected_quantiles_equal_the_sorted_ones() {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
@@ -1042,17 +1037,19 @@ mod tests {
             let mut sorted = v.clone();
             sorted.sort_by(f64::total_cmp);
             let qs = [0.0, 0.05, 0.05, 0.3, 0.5, 0.95, 0.999, 1.0];
-            let mut work = v.clone();
-            let got = quantiles_by_selection(&mut work, qs);
+            let got = quantiles_of_keys(&mut keys_of(&v), qs);
             for (q, g) in qs.iter().zip(got) {
                 let want = quantile_sorted(&sorted, *q);
                 assert_eq!(g.to_bits(), want.to_bits(), "n {n} q {q}: {g} vs {want}");
             }
         }
-        assert!(quantiles_by_selection(&mut [], [0.5])[0].is_nan());
+        assert!(quantiles_of_keys(&mut [], [0.5])[0].is_nan());
         // By hand: 1..=10, q = 0.05 → h = 0.45 → 1 + 0.45 · (2 − 1) = 1.45; median 5.5.
-        let mut v: Vec<f64> = (1..=10).rev().map(f64::from).collect();
-        assert_eq!(quantiles_by_selection(&mut v, [0.05, 0.5]), [1.45, 5.5]);
+        let v: Vec<f64> = (1..=10).rev().map(f64::from).collect();
+        assert_eq!(
+            quantiles_of_keys(&mut keys_of(&v), [0.05, 0.5]),
+            [1.45, 5.5]
+        );
     }
 
     /// Bracketed quantiles equal the sorted ones, bit for bit: on large inputs with NaNs,

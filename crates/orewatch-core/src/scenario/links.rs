@@ -264,13 +264,13 @@ impl LinkDist {
                 }
             }
             LinkDist::TriangularSum { terms } => {
+                // Called once per block of draws: no allocation, the terms filtered in place.
                 let fixed: f64 = terms.iter().filter(|t| t[0] == t[2]).map(|t| t[1]).sum();
-                let varying: Vec<[f64; 3]> =
-                    terms.iter().filter(|t| t[0] < t[2]).copied().collect();
                 for x in out {
                     *x = fixed
-                        + varying
+                        + terms
                             .iter()
+                            .filter(|t| t[0] < t[2])
                             .map(|&t| triangular(t, rng.random::<f64>()))
                             .sum::<f64>();
                 }
