@@ -5,7 +5,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{orewatch, run_ok};
+use common::{orewatch, python_with, run_ok};
 
 const HEAD: &str = r#"[scenario]
 name = "NAME"
@@ -195,7 +195,7 @@ fn check_reports_counts_and_errors_with_line_column_field() {
 }
 
 /// The printed schema accepts the test files and rejects bad ones (python3's jsonschema and
-/// tomllib; skipped with a note when they are not installed).
+/// tomllib, from `common::python_with`: the test fails without them).
 #[test]
 fn schema_accepts_good_files_and_rejects_bad_ones() {
     let dir = tempfile::tempdir().unwrap();
@@ -205,16 +205,7 @@ fn schema_accepts_good_files_and_rejects_bad_ones() {
         value["$schema"],
         "https://json-schema.org/draft/2020-12/schema"
     );
-    let has_python = Command::new("python3")
-        .args(["-c", "import jsonschema, tomllib"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has_python {
-        eprintln!(
-            "note: python3 with jsonschema and tomllib not available; schema validation skipped"
-        );
-        return;
-    }
+    let python = python_with(&["jsonschema", "tomllib"]);
     let schema_path = dir.path().join("schema.json");
     std::fs::write(&schema_path, &schema).unwrap();
     let good = write(dir.path(), "good", BODY);
@@ -244,7 +235,7 @@ for path in sys.argv[2:]:
     doc = tomllib.load(open(path, "rb"))
     print(path.rsplit("/", 1)[-1], "valid" if v.is_valid(doc) else "invalid")
 "#;
-    let out = Command::new("python3")
+    let out = Command::new(&python)
         .args(["-c", script])
         .arg(&schema_path)
         .arg(&good)
