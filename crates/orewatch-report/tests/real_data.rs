@@ -42,8 +42,12 @@ fn brief_on_the_real_data() {
     // The Outlook section with the forecast (its evaluation is tested in orewatch-core).
     let outlook = orewatch_report::outlook::build_outlook_input(&out.dataset, &out.sources, false)
         .expect("outlook");
-    assert_eq!(outlook.units.len(), 922);
-    assert_eq!(outlook.outlook.origin.to_string(), "2019-12");
+    // 915 PRIO-GRID cells whose centre lies in Mali, Burkina Faso or Niger (Natural Earth
+    // 1:50m) plus 13 border cells holding one of their GED events (21.1 and 24.1): python,
+    // ray casting over the admin-0 polygons and floor((lat+90)/0.5)·720 + floor((lon+180)/0.5)
+    // + 1 per event (922 with the 21.1 events alone).
+    assert_eq!(outlook.units.len(), 928);
+    assert_eq!(outlook.outlook.origin.to_string(), "2022-12");
     let with = BriefInput {
         outlook: Some(&outlook),
         ..input
@@ -51,11 +55,11 @@ fn brief_on_the_real_data() {
     let html = render_brief(&with);
     let section = &html[html.find("<h2>Outlook").expect("outlook section")..];
     let section = &section[..section.find("</section>").expect("end")];
-    // One rectangle per cell inside the map frame (all 922 Sahel cells are).
+    // One rectangle per cell inside the map frame (all 928 Sahel cells are).
     let cells = &section[section.find(r#"<g class="cells""#).expect("cells")..];
     let cells = &cells[..cells.find("</g>").unwrap()];
-    assert_eq!(cells.matches("<rect").count(), 922);
-    assert!(section.contains("2020-01 and 2020-12"));
+    assert_eq!(cells.matches("<rect").count(), 928);
+    assert!(section.contains("2023-01 and 2023-12"));
     assert!(section.contains("Fan charts"));
     assert!(section.matches(r#"class="b90""#).count() >= 1);
     assert!(section
