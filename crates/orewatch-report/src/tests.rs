@@ -533,19 +533,26 @@ fn actors_section_is_deterministic_and_civilians_are_not_a_node() {
 
 #[test]
 fn actors_site_table_has_the_expected_rows() {
-    use orewatch_core::actors::graph::GraphParams;
-    use orewatch_core::actors::registry::Registry;
-    use orewatch_core::actors::resolve::Resolver;
+    use orewatch_core::actors::assess::{self, AliasTable, Inputs};
     let d = actors_dataset();
-    let registry = Registry::new(&d.actors);
-    let resolver = Resolver::new(&registry, Vec::new(), "none").expect("resolver");
-    let params = GraphParams {
-        source: EventSource::UcdpGed,
-        from: NaiveDate::from_ymd_opt(2012, 1, 1),
-        to: NaiveDate::from_ymd_opt(2019, 12, 31),
-        countries: Vec::new(),
+    let table = AliasTable {
+        name: "none".into(),
+        entries: Vec::new(),
     };
-    let rows = crate::actors::site_rows(&resolver, &d.events, &params, &d.sites).expect("rows");
+    let inputs = Inputs {
+        dataset: &d,
+        sources: &[],
+        aliases: &table,
+    };
+    // The section's request, with the sites' period 2012–2019 and every country.
+    let mut request = crate::actors::network_request(
+        &d.sites,
+        NaiveDate::from_ymd_opt(2012, 1, 1).expect("date"),
+        NaiveDate::from_ymd_opt(2019, 12, 31).expect("date"),
+    );
+    request.selection.countries.clear();
+    let result = assess::network(&inputs, &request).expect("network");
+    let rows = crate::actors::site_rows(&result);
     // Only Loulo has coordinates; events 10, 11, 12 are within 50 km, 13 (76 km) and 14 not,
     // 15 is before the period.
     assert_eq!(rows.len(), 1);

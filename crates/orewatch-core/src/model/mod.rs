@@ -13,6 +13,7 @@
 //! (keys are the source's column names, values its text as read, missing values omitted).
 
 mod actor;
+pub mod conflict_countries;
 mod dataset;
 mod event;
 mod event_table;
@@ -20,6 +21,7 @@ mod governance;
 mod production;
 mod quarantine;
 mod region;
+pub mod regions;
 mod site;
 
 pub use actor::Actor;
