@@ -225,7 +225,7 @@ fn print_header(p: &Provenance, r: &OutcomeReport) {
     );
     let count = |o: Outcome| r.rows(o).count();
     println!(
-        "# distinct names: resolved {}, not in the list {}, categories {}, ambiguous {}",
+        "# names by outcome: resolved {}, not in the list {}, categories {}, ambiguous {} (a name that resolves in one country but not in another is counted under both)",
         count(Outcome::Resolved),
         count(Outcome::Unlisted),
         count(Outcome::Category),

@@ -20,7 +20,7 @@ use orewatch_core::actors::graph::{build_graph, GraphParams};
 use orewatch_core::actors::metrics;
 use orewatch_core::actors::registry::{Registry, RelationKind};
 use orewatch_core::actors::resolve::{
-    ActorKey, Context, EventTally, MatchKind, Method, Outcome, OutcomeReport, Resolution, Resolver,
+    ActorKey, Context, MatchKind, Method, Outcome, Resolution, Resolver,
 };
 use orewatch_core::ingest::{acled, ged, ucdp_actors};
 use orewatch_core::model::{Dataset, Event, EventSource};
@@ -725,4 +725,41 @@ fn assessments_round_trip_and_countries() {
         site_ids: vec![],
     });
     assert!(assess::network(&input, &bad).is_err());
+}
+
+/// The country table covers UCDP: every `Government of X` of the list 22.1 is found again from
+/// X's ISO3 code, and every `Location` name maps, except states that no longer exist.
+#[test]
+fn country_table_covers_the_ucdp_list() {
+    use orewatch_core::model::conflict_countries::{iso3, ucdp_name};
+    let historical = [
+        "Hyderabad",
+        "South Vietnam",
+        "South Yemen",
+        "Czechoslovakia",
+        "FYR",
+    ];
+    let reg = registry();
+    let mut governments = 0;
+    for a in reg.actors() {
+        if let Some(country) = a.name.trim().strip_prefix("Government of ") {
+            if historical.contains(&country) {
+                continue;
+            }
+            let code = iso3(country).unwrap_or_else(|| panic!("{country}"));
+            assert_eq!(ucdp_name(code), Some(country), "{country}");
+            assert_eq!(
+                reg.government(country).map(|g| g.actor_id),
+                Some(a.actor_id)
+            );
+            governments += 1;
+        }
+        for place in a.location.as_deref().unwrap_or("").split(',') {
+            let place = place.trim();
+            if !place.is_empty() && !historical.contains(&place) {
+                assert!(iso3(place).is_some(), "{place} (actor {})", a.actor_id);
+            }
+        }
+    }
+    assert_eq!(governments, 159);
 }

@@ -691,6 +691,10 @@ mod tests {
             Some(CategoryKind::ClanGroup)
         );
         assert_eq!(
+            kind("Unidentified Communal Group (Mali)"),
+            Some(CategoryKind::CommunalGroup)
+        );
+        assert_eq!(
             kind("Hausa Ethnic Group (Nigeria)"),
             Some(CategoryKind::EthnicGroup)
         );

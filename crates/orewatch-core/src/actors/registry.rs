@@ -1,10 +1,14 @@
 //! The UCDP actor list as a lookup table and a set of relations.
 //!
 //! Input: the store's actors table (UCDP actor list 22.1, one [`Actor`] per organisation).
-//! Lookups: by id; by exact `NameData` (the name GED uses, commas included: "Interahamwe,
-//! ex-FAR" is ONE actor); by a normalised name ([`normalise`]); by a former name the list
-//! itself gives (`NameOrig` when it differs from `NameData`, and each part of `NewName`, e.g.
-//! MNLA → CMA 1158) — used only where it names exactly one actor.
+//! Lookups ([`Registry::find`]): a text against every actor's `NameData` (exact — commas
+//! included: "Interahamwe, ex-FAR" is ONE actor —, then up to case and spaces), its former
+//! names (`NameOrig` when it differs, each part of `NewName`: MNLA → CMA 1158), its full names
+//! (`NameOrigFull`, `NameOrigFullEng`, `NewNameFull*`, small words and punctuation ignored),
+//! and its names up to punctuation ("Al Shabaab" = "Al-Shabaab"). Every match is returned with
+//! its strength; the resolver decides what to accept. Each actor's `Location` is kept as ISO3
+//! codes ([`Registry::locations`]) so that weak matches can be checked against the place of the
+//! events; `Government of X` is found by UCDP's spelling of X ([`Registry::government`]).
 //!
 //! Relations, taken from the list only: `Alliance` (`ActorIdAlliance`), `Splinter`
 //! (`ActorIdPrev`: the actor split from those ids), `JoinGroup` (`ActorIdGroup`: the actor

@@ -210,8 +210,8 @@ pub const COUNTRIES: &[CountryNames] = &[
     c(
         "MDG",
         "Madagascar",
-        Some("Madagascar (Malagasy)"),
-        &["Malagasy"],
+        Some("Madagascar"),
+        &["Madagascar (Malagasy)", "Malagasy"],
     ),
     s("MEX", "Mexico"),
     c(
