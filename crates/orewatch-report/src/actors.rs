@@ -36,10 +36,12 @@ use std::fmt::Write;
 
 use chrono::{Datelike, NaiveDate};
 use orewatch_core::actors::assess::{
-    self, AliasTable, EventSelection, Inputs, NetworkRequest, NetworkResult, SiteLinksRequest,
+    self, AliasTable, EventSelection, Inputs, NetworkRequest, NetworkResult, Perpetrator,
+    SiteLinksRequest,
 };
-use orewatch_core::actors::graph::ActorGraph;
+use orewatch_core::actors::graph::{ActorGraph, ActorNode};
 use orewatch_core::actors::metrics::GraphMetrics;
+use orewatch_core::actors::resolve::Outcome;
 use orewatch_core::model::conflict_countries;
 use orewatch_core::model::regions::SAHEL;
 use orewatch_core::model::{EventSource, Site, SiteKind};
@@ -452,12 +454,13 @@ pub fn network_svg(graph: &ActorGraph, m: &GraphMetrics) -> String {
             .unwrap_or(OTHER_COMMUNITY);
         let _ = write!(
             svg,
-            r#"<circle class="node" cx="{}" cy="{}" r="{}" fill="{}"><title>{} — {} events, {} deaths in its events, {} one-sided events against civilians, active {} to {}</title></circle>"#,
+            r#"<circle class="node" cx="{}" cy="{}" r="{}" fill="{}"><title>{}{} — {} events, {} deaths in its events, {} one-sided events against civilians, active {} to {}</title></circle>"#,
             fmt1(pos[u].0),
             fmt1(pos[u].1),
             fmt1(node_radius(node.fatalities_best)),
             colour,
             escape(&node.name),
+            escape(&kind_note(node)),
             node.events,
             node.fatalities_best,
             node.civilian_events,
@@ -591,12 +594,25 @@ pub fn site_rows(result: &NetworkResult) -> Vec<SiteRows> {
         .collect()
 }
 
-fn org_label(org: Option<u8>, name: &str) -> &'static str {
-    match org {
-        Some(4) => "state",
-        Some(_) => "non-state",
-        None if name.starts_with("Government of") => "state",
-        None => "—",
+fn org_label(p: &Perpetrator) -> &'static str {
+    match (p.kind, p.org_type) {
+        (Outcome::Ambiguous, _) => "ambiguous (A and/or B)",
+        (Outcome::Unlisted, _) if p.name.starts_with("Government of") => {
+            "state (not in the UCDP list)"
+        }
+        (Outcome::Unlisted, _) => "not in the UCDP list",
+        (_, Some(4)) => "state",
+        (_, Some(_)) => "non-state",
+        (_, None) => "—",
+    }
+}
+
+/// What a node is, for its tooltip: nothing for a UCDP actor.
+fn kind_note(node: &ActorNode) -> String {
+    match node.kind {
+        Outcome::Unlisted => " (not in the UCDP actor list)".into(),
+        Outcome::Ambiguous => format!(" (ambiguous: {})", node.candidates.join(" and/or ")),
+        _ => String::new(),
     }
 }
 
@@ -714,7 +730,7 @@ pub fn actors_section(input: &BriefInput) -> String {
         if colour == OTHER_COMMUNITY || !shown.insert(c) {
             continue;
         }
-        let mut members: Vec<&orewatch_core::actors::graph::ActorNode> = graph
+        let mut members: Vec<&ActorNode> = graph
             .nodes
             .iter()
             .zip(&m.nodes)
@@ -827,7 +843,7 @@ fn harm_table(result: &NetworkResult, period: &str) -> String {
             s,
             r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td><span class="bar" style="width:{}px"></span></td></tr>"#,
             escape(&p.name),
-            org_label(p.org_type, &p.name),
+            org_label(p),
             p.civilian_events,
             p.civilian_deaths,
             fmt1(1.0 + 260.0 * p.civilian_deaths as f64 / max as f64)

@@ -602,6 +602,34 @@ fn actors_civilian_harm_includes_state_forces() {
 }
 
 #[test]
+fn actors_section_marks_organisations_outside_the_ucdp_list() {
+    let mut d = actors_dataset();
+    d.events.push(dyad_event(
+        "16",
+        "Mali",
+        -4.0,
+        14.5,
+        2019,
+        4,
+        "Unknown Front",
+        "Civilians",
+        2,
+    ));
+    d.sort();
+    let html = actors_html(&d);
+    // A fourth node, marked; its civilian harm on it, marked in the table too.
+    assert_eq!(html.matches(r#"<circle class="node""#).count(), 4, "{html}");
+    assert!(
+        html.contains("<title>Unknown Front (not in the UCDP actor list) — 1 events"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td>Unknown Front</td><td>not in the UCDP list</td>"),
+        "{html}"
+    );
+}
+
+#[test]
 fn actors_section_says_why_without_actor_list_or_events() {
     let mut d = actors_dataset();
     d.actors.clear();

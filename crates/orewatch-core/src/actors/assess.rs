@@ -25,7 +25,7 @@ use super::aliases::{Alias, AliasError};
 use super::graph::{actors_near_sites, build_graph, ActorGraph, ActorNode, GraphParams, SiteActor};
 use super::metrics::{self, GraphMetrics};
 use super::registry::{former_names, Registry, RelationKind, JNIM_NOTE};
-use super::resolve::{ActorKey, Context, OutcomeReport, Resolution, Resolver};
+use super::resolve::{ActorKey, Context, Outcome, OutcomeReport, Resolution, Resolver};
 use crate::analysis::admin::AdminIndex;
 use crate::analysis::events::{choose_source, stated_coverage};
 use crate::analysis::AnalysisError;
@@ -461,6 +461,8 @@ pub struct SiteEvents {
 pub struct Perpetrator {
     pub key: ActorKey,
     pub name: String,
+    /// A UCDP actor, an unlisted organisation or an ambiguous side.
+    pub kind: Outcome,
     /// UCDP `Org` code (4 = government).
     pub org_type: Option<u8>,
     pub civilian_events: u64,
@@ -498,6 +500,7 @@ pub fn network(input: &Inputs, request: &NetworkRequest) -> Result<NetworkResult
         .map(|n| Perpetrator {
             key: n.key.clone(),
             name: n.name.clone(),
+            kind: n.kind,
             org_type: n.org_type,
             civilian_events: n.civilian_events,
             civilian_deaths: n.civilian_deaths,
