@@ -8,11 +8,15 @@
 //! Bank's Worldwide Governance Indicators). A row that cannot be read becomes a
 //! [`QuarantineRecord`].
 //!
+//! Beside the types: [`conflict_countries`], the explicit table of country names in conflict
+//! data (ISO3, UCDP's and ACLED's spellings), and [`regions`], named country sets (the Sahel).
+//!
 //! Conventions: WGS84 longitude/latitude in f64 degrees; dates as `chrono::NaiveDate`; every
 //! record keeps the source's own id and, in `extra`, every source field that has no typed home
 //! (keys are the source's column names, values its text as read, missing values omitted).
 
 mod actor;
+pub mod conflict_countries;
 mod dataset;
 mod event;
 mod event_table;
@@ -20,6 +24,7 @@ mod governance;
 mod production;
 mod quarantine;
 mod region;
+pub mod regions;
 mod site;
 
 pub use actor::Actor;
