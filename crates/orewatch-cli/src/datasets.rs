@@ -36,8 +36,17 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         println!();
         println!("{}  [{}]", s.path, s.kind);
         println!("  layout      {}", s.layout);
-        if let Some(r) = &s.release {
-            println!("  release     {r}");
+        match (&s.release, s.release_basis) {
+            (Some(r), Some(basis)) => println!("  release     {r} ({})", basis.as_str()),
+            (Some(r), None) => println!("  release     {r}"),
+            (None, Some(basis)) => println!("  release     {}", basis.as_str()),
+            (None, None) => {}
+        }
+        if let Some(r) = &s.recovery {
+            println!(
+                "  recovered   from a spreadsheet-damaged file: {} record(s) recovered, {} line(s) unrecoverable (quarantined), {} line(s) of bare separators",
+                r.recovered, r.unrecoverable, r.separator_only
+            );
         }
         println!(
             "  rows        {} read, {} accepted, {} flagged, {} quarantined",

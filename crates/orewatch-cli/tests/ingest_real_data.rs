@@ -214,3 +214,63 @@ fn ingest_the_shipped_data_then_a_newer_release() {
     assert!(listing.contains("16 new, 25 unchanged, 1 updated"));
     assert!(listing.contains("1373 flagged"));
 }
+
+/// The Niger export wrecked by a spreadsheet re-save (../shared/fixtures/README.md) is refused
+/// with its first bad line and what was expected, and nothing is written; with
+/// --recover-quoted its whole records are read and every other line is quarantined. Python,
+/// line by line (first `;`-separated piece, then as a comma-separated record): 315 lines hold
+/// a whole 47-field record (48 with an empty last), 430 do not, 118 hold only `;`.
+#[test]
+fn the_damaged_niger_export_is_refused_then_recovered_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let damaged = fixtures_dir().join("ucdp_ged_v24_1_download_niger_damaged_by_spreadsheet.csv");
+    let err = run_err(orewatch(&store).arg("ingest").arg(&damaged));
+    assert!(
+        err.contains(
+            "ucdp_ged_v24_1_download_niger_damaged_by_spreadsheet.csv: line 1: `id,relid,year,"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("is one comma-separated record of 47 fields followed by `;`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Expected comma-separated rows, one field per column"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was ingested"), "{err}");
+    assert!(err.contains("--recover-quoted"), "{err}");
+    assert!(Store::open(&store).is_empty(), "nothing written");
+
+    run_ok(
+        orewatch(&store)
+            .args(["ingest", "--recover-quoted"])
+            .arg(&damaged),
+    );
+    let m = manifest(&store);
+    let s = source(&m, "niger_damaged_by_spreadsheet.csv");
+    assert_eq!(s["layout"], "UCDP GED Download Center export (47 columns)");
+    assert_eq!(s["recovery"]["recovered"], 315);
+    assert_eq!(s["recovery"]["unrecoverable"], 430);
+    assert_eq!(s["recovery"]["separator_only"], 118);
+    let accepted = s["accepted"].as_u64().unwrap();
+    let quarantined = s["quarantined"].as_u64().unwrap();
+    assert_eq!(s["rows_read"], 315 + 430);
+    assert_eq!(accepted + quarantined, 315 + 430);
+    assert_eq!(m["tables"]["events"]["rows"].as_u64(), Some(accepted));
+    let (data, _) = Store::open(&store).load().unwrap();
+    let first_lost = data.quarantine.iter().map(|q| q.line).min();
+    assert_eq!(first_lost, Some(5));
+    // The store remembers the recovery: a later ingest rebuilds it without the flag.
+    run_ok(
+        orewatch(&store)
+            .arg("ingest")
+            .arg(data_dir().join("mines/company_home_country.csv")),
+    );
+    assert_eq!(
+        manifest(&store)["tables"]["events"]["rows"].as_u64(),
+        Some(accepted)
+    );
+}
