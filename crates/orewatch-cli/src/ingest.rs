@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use orewatch_core::analysis::coverage::EventCoverage;
 use orewatch_core::ingest::plan::{self, Detection, IngestOptions, SourceKind, UnknownFile};
 use orewatch_store::{Manifest, Store};
 
@@ -248,6 +249,7 @@ pub fn ingest_into(store: &Store, request: &Request, quiet: bool) -> Result<(Man
                 .unwrap_or_else(|| now.clone()),
         );
     }
+    let event_coverage = EventCoverage::from_sources(&sources);
     let manifest = Manifest {
         orewatch_version: env!("CARGO_PKG_VERSION").to_string(),
         generation: 0,
@@ -255,6 +257,7 @@ pub fn ingest_into(store: &Store, request: &Request, quiet: bool) -> Result<(Man
         sources,
         tables: Default::default(),
         dedup_notes: output.dedup_notes,
+        event_coverage: Some(event_coverage),
     };
     store
         .write_with_events(&output.dataset, &events, &manifest)

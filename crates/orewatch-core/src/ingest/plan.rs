@@ -134,6 +134,10 @@ pub struct SourceReport {
     pub coverage: Option<Coverage>,
     /// Distinct countries of the records (names as the source gives them, or ISO3), sorted.
     pub countries: Vec<String>,
+    /// For event files: whether the file covers every country or only those its events are
+    /// in (see `analysis::coverage`). None for other kinds and in older manifests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<crate::analysis::coverage::FileScope>,
     pub notes: Vec<String>,
     /// When this file's current content was first ingested (UTC, RFC 3339); set by the caller
     /// that writes the store, kept across re-ingests of an unchanged file.
@@ -660,6 +664,8 @@ struct EventFileStats {
     last: Option<chrono::NaiveDate>,
     countries: std::collections::HashSet<String, ahash::RandomState>,
     last_country: Option<String>,
+    /// UCDP regions (GED `region`) of the events, for the file's scope.
+    regions: std::collections::BTreeSet<String>,
 }
 
 impl EventFileStats {
@@ -670,6 +676,13 @@ impl EventFileStats {
         let end = e.date_end.unwrap_or(e.date_start).max(e.date_start);
         self.first = Some(self.first.map_or(e.date_start, |d| d.min(e.date_start)));
         self.last = Some(self.last.map_or(end, |d| d.max(end)));
+        if e.source == EventSource::UcdpGed {
+            if let Some(r) = e.extra.get("region") {
+                if !self.regions.contains(r) {
+                    self.regions.insert(r.clone());
+                }
+            }
+        }
         // Events come in runs of one country: compare with the last before hashing.
         if self.last_country.as_deref() != Some(e.country) {
             if !self.countries.contains(e.country) {
@@ -786,6 +799,12 @@ fn read_events(
         };
         report.countries = stats.countries.into_iter().collect();
         report.countries.sort_unstable();
+        let regions: Vec<String> = stats.regions.into_iter().collect();
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        report.scope = Some(crate::analysis::coverage::file_scope(&file_name, &regions));
         out.sources[slot] = report;
         out.dataset.quarantine.append(&mut outcome.quarantined);
     }
