@@ -177,6 +177,9 @@ fn file_name(path: &str) -> String {
         .unwrap_or_else(|| path.to_string())
 }
 
+/// A country's ISO3 (if known), its name as the source gives it, and its own files' periods.
+type CountryFiles = (Option<String>, String, Vec<CoveredPeriod>);
+
 /// Sorted, merged inclusive ranges (adjacent days joined).
 fn merge(mut ranges: Vec<(NaiveDate, NaiveDate)>) -> Vec<(NaiveDate, NaiveDate)> {
     ranges.sort();
@@ -196,11 +199,9 @@ impl EventCoverage {
     pub fn from_sources(sources: &[SourceReport]) -> EventCoverage {
         let mut table = EventCoverage::default();
         for source in [EventSource::UcdpGed, EventSource::Acled] {
-            // (iso3 or name) -> (iso3, name, periods)
-            let mut by_country: std::collections::BTreeMap<
-                (bool, String),
-                (Option<String>, String, Vec<CoveredPeriod>),
-            > = Default::default();
+            // (no code?, ISO3 or name) -> (ISO3, name, the periods of its own files)
+            let mut by_country: std::collections::BTreeMap<(bool, String), CountryFiles> =
+                Default::default();
             let mut global = Vec::new();
             for report in sources.iter().filter(|r| r.kind == source_kind(source)) {
                 let Some(fc) = file_coverage(report) else {
@@ -280,7 +281,7 @@ impl EventCoverage {
         let own = self
             .country(source, iso3)
             .map(|c| c.periods.iter().map(|p| (p.start, p.end)).collect())
-            .unwrap_or_else(Vec::new);
+            .unwrap_or_default();
         let global = self
             .global
             .iter()
