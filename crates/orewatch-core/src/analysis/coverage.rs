@@ -278,7 +278,7 @@ impl EventCoverage {
     /// The covered ranges of (source, ISO3), merged: its own files' and the source's global
     /// files' periods (a country without events is covered by the global files alone).
     pub fn ranges(&self, source: EventSource, iso3: &str) -> Vec<(NaiveDate, NaiveDate)> {
-        let own = self
+        let own: Vec<(NaiveDate, NaiveDate)> = self
             .country(source, iso3)
             .map(|c| c.periods.iter().map(|p| (p.start, p.end)).collect())
             .unwrap_or_default();
