@@ -36,12 +36,147 @@ fn unknown_layout_is_an_error_naming_the_file() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("mystery.csv"), "{err}");
-    assert!(
-        err.contains("no orewatch reader recognises this file"),
-        "{err}"
-    );
+    assert!(err.contains("not read by any orewatch reader"), "{err}");
+    assert!(err.contains("3 column(s): a,b,c"), "{err}");
+    assert!(err.contains("The closest layout is"), "{err}");
     // Nothing was written.
     assert!(Store::open(dir.path().join("store")).is_empty());
+}
+
+/// A directory ingest reads every data file or names it: an unknown `.csv` (with the closest
+/// layout and the columns it lacks) and a `.zip` are errors and nothing is written; a
+/// `README.md` is documentation; `--skip-unknown` ingests the rest and lists the skipped.
+#[test]
+fn no_data_file_in_a_directory_is_skipped_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("sub")).unwrap();
+    std::fs::copy(
+        data_dir().join("mines/company_home_country.csv"),
+        data.join("companies.csv"),
+    )
+    .unwrap();
+    std::fs::write(data.join("README.md"), "# my exports\n").unwrap();
+    // A GED Download Center export whose estimate columns were renamed by hand.
+    std::fs::write(
+        data.join("sub/ged_renamed.csv"),
+        "id,date_start,date_end,country,type_of_violence,side_a,side_b,latitude,longitude,deaths_best\n\
+         1,01/01/2020 00:00:00,01/01/2020 00:00:00,Mali,1,A,B,15,-2,3\n",
+    )
+    .unwrap();
+    std::fs::write(data.join("ged241-csv.zip"), b"PK\x03\x04 not really").unwrap();
+    let store = dir.path().join("store");
+    let err = run_err(orewatch(&store).arg("ingest").arg(&data));
+    assert!(
+        err.contains("2 file(s) are not read by any orewatch reader, so nothing was ingested"),
+        "{err}"
+    );
+    assert!(
+        err.contains("ged_renamed.csv: no reader takes its header (10 column(s): id,date_start,"),
+        "{err}"
+    );
+    // The closest layout: 9 of the 10 columns of the full release and of the Download
+    // Center export; the full release is listed first.
+    assert!(
+        err.contains(
+            "The closest layout is UCDP GED full release, which needs columns it lacks: best"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("ged241-csv.zip: a zip archive"), "{err}");
+    assert!(err.contains("--skip-unknown"), "{err}");
+    assert!(!err.contains("README.md"), "{err}");
+    assert!(Store::open(&store).is_empty(), "nothing written");
+
+    let out = orewatch(&store)
+        .arg("ingest")
+        .arg("--skip-unknown")
+        .arg(&data)
+        .arg("--quiet")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    // Without --quiet the summary lists documentation and skipped files.
+    let listing = run_ok(
+        std::process::Command::new(env!("CARGO_BIN_EXE_orewatch"))
+            .arg("--store")
+            .arg(&store)
+            .args(["ingest", "--skip-unknown"])
+            .arg(&data),
+    );
+    assert!(
+        listing.contains("documentation and metadata (not data, not read):"),
+        "{listing}"
+    );
+    assert!(listing.contains("README.md"), "{listing}");
+    assert!(listing.contains("SKIPPED (--skip-unknown)"), "{listing}");
+    assert!(listing.contains("ged_renamed.csv"), "{listing}");
+    assert_eq!(manifest(&store)["sources"].as_array().unwrap().len(), 1);
+
+    // The brief's automatic ingest of the default data surfaces the same error.
+    let fresh = dir.path().join("fresh");
+    let err = run_err(
+        orewatch(&fresh)
+            .args(["brief", "--out"])
+            .arg(dir.path().join("b.html"))
+            .env("OREWATCH_DATA", &data),
+    );
+    assert!(err.contains("ged241-csv.zip: a zip archive"), "{err}");
+    assert!(Store::open(&fresh).is_empty());
+}
+
+/// A GED file whose name carries no release takes the one given with --release, or is
+/// "unknown" in the manifest; a given release is kept when the store is rebuilt.
+#[test]
+fn release_from_the_name_else_given_else_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let renamed = dir.path().join("mali_export.csv");
+    std::fs::copy(
+        data_dir().join("conflict/ged_v24_1_download/ucdp_ged_v24_1_download_benin_2019_2022.csv"),
+        &renamed,
+    )
+    .unwrap();
+    let store = dir.path().join("store");
+    run_ok(orewatch(&store).arg("ingest").arg(&renamed));
+    let m = manifest(&store);
+    let s = source(&m, "mali_export.csv");
+    assert_eq!(s["release"], serde_json::Value::Null);
+    assert_eq!(s["release_basis"], "unknown");
+    assert!(s["notes"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("release unknown"));
+
+    let store = dir.path().join("store2");
+    run_ok(
+        orewatch(&store)
+            .args(["ingest", "--release", "24.1"])
+            .arg(&renamed),
+    );
+    let s = source(&manifest(&store), "mali_export.csv").clone();
+    assert_eq!(
+        (s["release"].as_str(), s["release_basis"].as_str()),
+        (Some("24.1"), Some("given"))
+    );
+    // Rebuilt with another file: the given release stays.
+    run_ok(
+        orewatch(&store)
+            .arg("ingest")
+            .arg(data_dir().join("mines/company_home_country.csv")),
+    );
+    let s = source(&manifest(&store), "mali_export.csv").clone();
+    assert_eq!(
+        (s["release"].as_str(), s["release_basis"].as_str()),
+        (Some("24.1"), Some("given"))
+    );
+    // A release that is not one is a usage error (exit 2).
+    let out = orewatch(&store)
+        .args(["ingest", "--release", "latest"])
+        .arg(&renamed)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a UCDP release"));
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use orewatch_core::analysis::coverage::EventCoverage;
 use orewatch_core::ingest::plan::SourceReport;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,21 @@ pub struct Manifest {
     pub tables: BTreeMap<String, TableEntry>,
     /// Decisions taken when the same fact came from several sources (which one won, why).
     pub dedup_notes: Vec<String>,
+    /// Which countries and periods each event source covers, per (source, country), computed
+    /// at ingest from the event files. Absent in manifests written before it existed: use
+    /// [`Manifest::event_coverage`], which then derives it from `sources`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_coverage: Option<EventCoverage>,
+}
+
+impl Manifest {
+    /// The coverage table: the one stored, else derived from the source reports (manifests
+    /// written before it was stored).
+    pub fn event_coverage(&self) -> EventCoverage {
+        self.event_coverage
+            .clone()
+            .unwrap_or_else(|| EventCoverage::from_sources(&self.sources))
+    }
 }
 
 /// One table file of a generation.

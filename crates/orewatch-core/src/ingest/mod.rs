@@ -14,6 +14,7 @@ pub mod boundaries;
 pub mod countries;
 pub mod csv_rows;
 pub mod ged;
+pub mod layouts;
 pub mod link;
 pub mod plan;
 pub mod production_dedup;
@@ -99,7 +100,7 @@ pub enum IngestError {
         detail: String,
         expected: String,
     },
-    #[error("{path}, line {line}: {found}. Nothing was ingested. Get the original file again (a spreadsheet re-save damages CSV files), or pass --recover-quoted to read only the records the re-save kept whole (each recovered and unrecoverable line is counted; the unrecoverable ones are quarantined).")]
+    #[error("{path}, line {line}: {found}. {}", resaved::ADVICE)]
     Damaged {
         path: PathBuf,
         line: u64,
