@@ -27,10 +27,10 @@ use anyhow::{bail, Context, Result};
 use orewatch_core::model::{Dataset, EventSource};
 use orewatch_core::scenario::compare::{compare, PairComparison};
 use orewatch_core::scenario::engine::{
-    results, simulate_with, DataLinks, Keep, NoData, OutputResult,
+    check_run_size, results, simulate_with, DataLinks, Keep, NoData, OutputResult,
 };
 use orewatch_core::scenario::links::{EventDeaths, LinkNeeds, Resolved, ResolvedLinks, StoreLinks};
-use orewatch_core::scenario::model::{parse_model, Kind, Model, Provenance};
+use orewatch_core::scenario::model::{parse_model, read_text, Kind, Model, Provenance};
 use orewatch_core::scenario::schema::json_schema;
 use orewatch_core::scenario::sensitivity::{sensitivity, Sensitivity, SUBSAMPLE};
 use orewatch_store::{Manifest, Store, Table};
@@ -120,14 +120,11 @@ struct Loaded {
 }
 
 fn load(file: &Path) -> Result<Loaded> {
-    let bytes =
-        std::fs::read(file).with_context(|| format!("reading scenario {}", file.display()))?;
-    let text = String::from_utf8(bytes.clone())
-        .with_context(|| format!("{}: not UTF-8 text", file.display()))?;
+    let text = read_text(file)?;
     let model = parse_model(&text, &file.display().to_string())?;
     Ok(Loaded {
         model,
-        sha256: hex::encode(Sha256::digest(&bytes)),
+        sha256: hex::encode(Sha256::digest(text.as_bytes())),
     })
 }
 
@@ -333,6 +330,7 @@ fn run_one(
     let mut watch = Stopwatch::new();
     let loaded = load(file)?;
     let model = &loaded.model;
+    check_run_size(model, draws, Keep::InputPrefix(SUBSAMPLE))?;
     let store = if has_links(&[model]) {
         Some(load_store(store_dir, &[model])?)
     } else {
@@ -510,6 +508,9 @@ fn run_compare(
         bail!("--draws {draws}: expected at least 2 draws");
     }
     let loaded: Vec<Loaded> = files.iter().map(|f| load(f)).collect::<Result<_>>()?;
+    for l in &loaded {
+        check_run_size(&l.model, draws, Keep::InputPrefix(0))?;
+    }
     let models: Vec<Model> = loaded.iter().map(|l| l.model.clone()).collect();
     let model_refs: Vec<&Model> = models.iter().collect();
     let store = if has_links(&model_refs) {

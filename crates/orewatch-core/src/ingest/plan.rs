@@ -160,7 +160,15 @@ pub fn detect(path: &Path) -> Result<Option<SourceKind>, IngestError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok(SourceKind::ALL.into_iter().find(|k| k.sniff(&head, &name)))
+    Ok(detect_head(&head, &name))
+}
+
+/// Which reader takes a file whose first bytes (up to 64 KiB) are `head` and whose name is
+/// `file_name`, or None when none does.
+pub fn detect_head(head: &[u8], file_name: &str) -> Option<SourceKind> {
+    SourceKind::ALL
+        .into_iter()
+        .find(|k| k.sniff(head, file_name))
 }
 
 /// The files found below a directory.

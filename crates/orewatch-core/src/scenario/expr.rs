@@ -879,7 +879,11 @@ mod tests {
     fn huge_inputs_are_errors_not_stack_overflows() {
         let parens = format!("{}a{}", "(".repeat(200_000), ")".repeat(200_000));
         let e = parse(&parens).unwrap_err();
-        assert!(e.message.contains("400001 bytes long; the limit is 65536"), "{}", e.message);
+        assert!(
+            e.message.contains("400001 bytes long; the limit is 65536"),
+            "{}",
+            e.message
+        );
         let minus = format!("{}a", "-".repeat(200_000));
         let e = parse(&minus).unwrap_err();
         assert!(e.message.contains("the limit is 65536"), "{}", e.message);
@@ -890,7 +894,11 @@ mod tests {
         let sum = vec!["a"; 5_001].join("+");
         let e = parse(&sum).unwrap_err();
         assert_eq!(e.column, MAX_TOKENS + 1);
-        assert!(e.message.contains("more than 10000 tokens"), "{}", e.message);
+        assert!(
+            e.message.contains("more than 10000 tokens"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -900,7 +908,11 @@ mod tests {
         let e = parse(&deep(MAX_NESTING + 1)).unwrap_err();
         // The 65th `(` is at column 65.
         assert_eq!(e.column, MAX_NESTING + 1);
-        assert!(e.message.contains("nests deeper than 64 levels"), "{}", e.message);
+        assert!(
+            e.message.contains("nests deeper than 64 levels"),
+            "{}",
+            e.message
+        );
         // Unary minus, function calls and power exponents count as levels too.
         assert!(parse(&format!("{}a", "-".repeat(MAX_NESTING))).is_ok());
         assert!(parse(&format!("{}a", "-".repeat(MAX_NESTING + 1))).is_err());
