@@ -57,12 +57,66 @@ impl<T> ReadOutcome<T> {
     }
 }
 
+/// The largest JSON file a reader parses whole (GeoJSON, TopoJSON), in bytes: 512 MiB, about
+/// ten times Natural Earth's largest layer. JSON nesting is limited by serde_json (128
+/// levels), so no input overflows the stack.
+pub const MAX_JSON_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Parses a whole JSON document from `input` (at most [`MAX_JSON_BYTES`]); `expected` says in
+/// words what the reader takes. A larger input stops being read at the limit.
+pub(crate) fn read_json<R: std::io::Read>(
+    input: R,
+    file: &str,
+    expected: &str,
+) -> Result<serde_json::Value, IngestError> {
+    read_json_limited(input, file, expected, MAX_JSON_BYTES)
+}
+
+fn read_json_limited<R: std::io::Read>(
+    input: R,
+    file: &str,
+    expected: &str,
+    max_bytes: u64,
+) -> Result<serde_json::Value, IngestError> {
+    let mut limited = std::io::Read::take(input, max_bytes + 1);
+    let value = serde_json::from_reader(std::io::BufReader::new(&mut limited));
+    let too_large = limited.limit() == 0;
+    value.map_err(|e| IngestError::Malformed {
+        path: PathBuf::from(file),
+        line: e.line() as u64,
+        message: if too_large {
+            format!("the file is larger than {max_bytes} bytes, the limit for a JSON source; expected {expected}")
+        } else {
+            format!("not valid JSON ({e}); expected {expected}")
+        },
+    })
+}
+
 /// Opens a source file; a failure is [`IngestError::Io`] naming the path.
 pub(crate) fn open_source(path: &std::path::Path) -> Result<std::fs::File, IngestError> {
     std::fs::File::open(path).map_err(|source| IngestError::Io {
         path: path.to_path_buf(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_past_the_size_limit_stops_being_read_at_the_limit() {
+        // An endless input: the reader stops at the limit with an error, never reads on.
+        let endless = std::io::Read::chain(&b"[1"[..], std::io::repeat(b' '));
+        let e = read_json_limited(endless, "huge.json", "JSON", 1 << 20).unwrap_err();
+        assert!(e.to_string().contains("larger than 1048576 bytes"), "{e}");
+        // At the limit exactly, a document is read.
+        let mut doc = b"[1]".to_vec();
+        doc.resize(1 << 20, b' ');
+        assert!(read_json_limited(&doc[..], "ok.json", "JSON", 1 << 20).is_ok());
+        let e = read_json_limited(&b"[1,"[..], "bad.json", "JSON", 1 << 20).unwrap_err();
+        assert!(e.to_string().contains("not valid JSON"), "{e}");
+    }
 }
 
 /// `(line, column, value, reason)` of each quarantined row, for tests to compare in one go.
