@@ -35,12 +35,14 @@ case "$target" in
   boundaries|usgs_sites|scenario_toml) max_len=131072 ;;
   *) max_len=65536 ;;
 esac
+features=""
+[ "$target" = manifest ] && features="--features store"
 mkdir -p "corpus/$target" "artifacts/$target" logs
 log="logs/$target-$(date -u +%Y%m%dT%H%M%SZ).log"
 start=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 set +e
 /usr/bin/time -f "%e %U %S" -o "$log.time" \
-  nice -n 19 cargo +nightly fuzz run -O "$target" "corpus/$target" "seeds/$target" -- \
+  nice -n 19 cargo +nightly fuzz run -O $features "$target" "corpus/$target" "seeds/$target" -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
     -print_final_stats=1 -artifact_prefix="artifacts/$target/" >"$log" 2>&1
 status=$?

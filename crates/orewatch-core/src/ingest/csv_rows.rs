@@ -36,7 +36,6 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, VecDeque};
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -48,7 +47,7 @@ use crate::ingest::IngestError;
 use crate::model::{Extra, QuarantineRecord};
 
 /// Opens a file for a reader; a failure is [`IngestError::Io`] naming the path.
-pub(crate) fn open(path: &Path) -> Result<File, IngestError> {
+pub(crate) fn open(path: &Path) -> Result<super::SourceFile, IngestError> {
     super::open_source(path)
 }
 

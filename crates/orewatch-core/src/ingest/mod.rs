@@ -93,11 +93,72 @@ fn read_json_limited<R: std::io::Read>(
 }
 
 /// Opens a source file; a failure is [`IngestError::Io`] naming the path.
-pub(crate) fn open_source(path: &std::path::Path) -> Result<std::fs::File, IngestError> {
-    std::fs::File::open(path).map_err(|source| IngestError::Io {
+pub(crate) fn open_source(path: &std::path::Path) -> Result<SourceFile, IngestError> {
+    let io = |source| IngestError::Io {
         path: path.to_path_buf(),
         source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let at_open = Fingerprint::of(&file).map_err(io)?;
+    Ok(SourceFile {
+        file,
+        at_open,
+        read: 0,
     })
+}
+
+/// A file's size and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Fingerprint {
+    pub(crate) len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl Fingerprint {
+    pub(crate) fn of(file: &std::fs::File) -> std::io::Result<Fingerprint> {
+        let meta = file.metadata()?;
+        Ok(Fingerprint {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+
+    /// The error for a file whose fingerprint went from `self` to `now` while it was read
+    /// (`read` bytes were read).
+    pub(crate) fn changed(&self, now: &Fingerprint, read: u64) -> Option<std::io::Error> {
+        (now != self || read != self.len).then(|| {
+            std::io::Error::other(format!(
+                "it changed while it was read ({} bytes when opened, {} bytes read, {} bytes now{}). Ingest it again once nothing is writing to it",
+                self.len,
+                read,
+                now.len,
+                if now.modified != self.modified { ", modified since" } else { "" }
+            ))
+        })
+    }
+}
+
+/// A source file being read: at its end, its size and modification time must be those it had
+/// when opened and every byte must have been read, else the read fails ("it changed while it
+/// was read"): a reader never returns records of a file that was being written.
+pub(crate) struct SourceFile {
+    file: std::fs::File,
+    at_open: Fingerprint,
+    read: u64,
+}
+
+impl std::io::Read for SourceFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read(buf)?;
+        self.read += n as u64;
+        if n == 0 && !buf.is_empty() {
+            let now = Fingerprint::of(&self.file)?;
+            if let Some(e) = self.at_open.changed(&now, self.read) {
+                return Err(e);
+            }
+        }
+        Ok(n)
+    }
 }
 
 #[cfg(test)]
@@ -116,6 +177,40 @@ mod tests {
         assert!(read_json_limited(&doc[..], "ok.json", "JSON", 1 << 20).is_ok());
         let e = read_json_limited(&b"[1,"[..], "bad.json", "JSON", 1 << 20).unwrap_err();
         assert!(e.to_string().contains("not valid JSON"), "{e}");
+    }
+
+    /// A file appended to while it is read: the read fails at its end, naming the change,
+    /// instead of returning the records of a moving file. Unchanged, it reads to the end.
+    #[test]
+    fn a_file_that_changes_while_it_is_read_is_an_error() {
+        use std::io::{Read, Write};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("growing.csv");
+        std::fs::write(&path, "a,b\n1,2\n").unwrap();
+        let mut all = String::new();
+        open_source(&path)
+            .unwrap()
+            .read_to_string(&mut all)
+            .unwrap();
+        assert_eq!(all, "a,b\n1,2\n");
+
+        let mut file = open_source(&path).unwrap();
+        let mut head = [0u8; 4];
+        file.read_exact(&mut head).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"3,4\n")
+            .unwrap();
+        let e = file.read_to_end(&mut Vec::new()).unwrap_err();
+        let message = e.to_string();
+        assert!(
+            message.contains(
+                "it changed while it was read (8 bytes when opened, 12 bytes read, 12 bytes now"
+            ),
+            "{message}"
+        );
     }
 }
 
