@@ -39,6 +39,8 @@ features=""
 [ "$target" = manifest ] && features="--features store"
 mkdir -p "corpus/$target" "artifacts/$target" logs
 log="logs/$target-$(date -u +%Y%m%dT%H%M%SZ).log"
+# Build first (not timed), so the CPU time below is the fuzzer's alone.
+nice -n 19 cargo +nightly fuzz build -O $features "$target" >"$log.build" 2>&1
 start=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 set +e
 /usr/bin/time -f "%e %U %S" -o "$log.time" \
