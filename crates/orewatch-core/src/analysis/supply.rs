@@ -50,6 +50,9 @@
 //! Units: quantities in the market's unit; shares and HHI_WGI as fractions / 0–10; HHI on
 //! 0–10,000.
 
+pub mod eu;
+pub mod inputs;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;

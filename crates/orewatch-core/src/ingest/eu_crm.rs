@@ -745,6 +745,7 @@ fn read_shares(
                 quarantined.push(EuRejectedShare {
                     material,
                     table: which.key().to_string(),
+                    stage,
                     record,
                 });
                 continue;

@@ -170,6 +170,8 @@ pub struct EuRejectedShare {
     pub material: String,
     /// Global supply (`global`) or EU sourcing (`eu_sourcing`).
     pub table: String,
+    /// The row's stage when it could be read.
+    pub stage: Option<EuStage>,
     pub record: QuarantineRecord,
 }
 
