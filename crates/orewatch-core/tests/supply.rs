@@ -268,7 +268,10 @@ mod eu {
         );
         let g = li.inputs.global.as_ref().unwrap().mid();
         let e = li.inputs.eu_sourcing.as_ref().unwrap().mid();
-        assert!((g - 2.2016).abs() < 5e-5 && (e - 2.0628).abs() < 5e-5, "{g} {e}");
+        assert!(
+            (g - 2.2016).abs() < 5e-5 && (e - 2.0628).abs() < 5e-5,
+            "{g} {e}"
+        );
         assert!((li.recomputed_sr.unwrap() - 2.004).abs() < 5e-4, "{li:?}");
         assert_eq!(li.status, CheckStatus::Hit);
         let co = row("Cobalt");
@@ -294,7 +297,14 @@ mod eu {
         for r in &check.rows {
             eprintln!(
                 "{:32} {:?} {:?} pub {:?} rec {:?} {:?} {:?} {:?}",
-                r.material, r.stage, r.basis, r.published_sr, r.recomputed_sr.map(|x| (x * 1000.0).round() / 1000.0), r.status, r.missing, r.causes
+                r.material,
+                r.stage,
+                r.basis,
+                r.published_sr,
+                r.recomputed_sr.map(|x| (x * 1000.0).round() / 1000.0),
+                r.status,
+                r.missing,
+                r.causes
             );
         }
         for y in &check.hits_by_wgi_year {

@@ -50,12 +50,13 @@
 //! Units: quantities in the market's unit; shares and HHI_WGI as fractions / 0–10; HHI on
 //! 0–10,000.
 
+pub mod assessment;
 pub mod eu;
 pub mod inputs;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::cahra::Verdict;
 use super::AnalysisError;
@@ -66,7 +67,7 @@ use crate::model::{GovernanceRecord, ProductionRecord, ProductionSeries, WGI_IND
 pub const WORLD_TOLERANCE: f64 = 0.02;
 
 /// One producer of a market.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Producer {
     /// ISO3, or the source's name when the row is no country (kept, never guessed).
     pub key: String,
@@ -77,7 +78,7 @@ pub struct Producer {
 }
 
 /// The source's World row and how it compares with the sum of its parts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorldCheck {
     pub label: String,
     pub quantity: f64,
@@ -90,7 +91,7 @@ pub struct WorldCheck {
 }
 
 /// One series × commodity × stage × year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Market {
     pub series: ProductionSeries,
     pub commodity: String,
@@ -301,7 +302,7 @@ impl Market {
 }
 
 /// An HHI range on 0–10,000: `listed` is the listed producers' part alone.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct HhiRange {
     pub low: f64,
     pub high: f64,
@@ -381,7 +382,7 @@ pub fn governance_for(
 }
 
 /// HHI_WGI,t (0–10) as a range, with what the range comes from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GovernanceWeighted {
     pub low: f64,
     pub high: f64,
@@ -488,7 +489,7 @@ impl Market {
 
 /// One year's figures of a market for time series: Mali's and the Sahel's shares, the HHI
 /// range, and — when the screening covers that very year — the CAHRA exposure.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct YearFigures {
     pub series: ProductionSeries,
     pub year: i32,
@@ -520,7 +521,7 @@ pub fn year_figures(
 
 /// A market's shares by the CAHRA verdict of their country in one screening year (fractions
 /// of the market total; they sum to 1).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CahraExposure {
     pub market_year: i32,
     /// The year of the verdicts (the market year, or the latest screened year before it).

@@ -204,12 +204,10 @@ pub fn read_dir(dir: &Path) -> Result<EuCrmTables, EuCrmError> {
     let mut paths = Vec::new();
     for name in [RESULTS_FILE, ANNEX4_FILE, GLOBAL_FILE, EU_SOURCING_FILE] {
         let path = dir.join(name);
-        bytes.push(
-            std::fs::read(&path).map_err(|source| IngestError::Io {
-                path: path.clone(),
-                source,
-            })?,
-        );
+        bytes.push(std::fs::read(&path).map_err(|source| IngestError::Io {
+            path: path.clone(),
+            source,
+        })?);
         paths.push(path.display().to_string());
     }
     let input = |i: usize| TableInput {
@@ -287,7 +285,10 @@ fn table(input: TableInput, report_table: &str, required: &[&str]) -> Result<Tab
         return Err(IngestError::UnknownLayout {
             path: input.path.into(),
             detail: format!("no column(s) {}", missing.join(", ")),
-            expected: format!("a transcription of {report_table} with {}", required.join(", ")),
+            expected: format!(
+                "a transcription of {report_table} with {}",
+                required.join(", ")
+            ),
         }
         .into());
     }
@@ -710,7 +711,10 @@ fn read_shares(
         };
         let country = collapse(t.value(row, "Country"));
         let Some(iso3) = country_iso3(&country) else {
-            unmapped_countries.entry(country).or_default().push(row.line);
+            unmapped_countries
+                .entry(country)
+                .or_default()
+                .push(row.line);
             continue;
         };
         let stage = match t.value(row, "Stage") {

@@ -15,8 +15,8 @@
 
 mod actor;
 mod dataset;
-mod event;
 mod eu_crm;
+mod event;
 mod event_table;
 mod governance;
 mod production;
@@ -26,11 +26,11 @@ mod site;
 
 pub use actor::Actor;
 pub use dataset::Dataset;
-pub use event::{Event, EventFlag, EventSource, ViolenceType};
 pub use eu_crm::{
-    EuCrmTables, EuMaterialResult, EuRejectedShare, EuScore, EuShare, EuStage, EuStageResult, EuTableFile,
-    ShareValue, SupplyBasis,
+    EuCrmTables, EuMaterialResult, EuRejectedShare, EuScore, EuShare, EuStage, EuStageResult,
+    EuTableFile, ShareValue, SupplyBasis,
 };
+pub use event::{Event, EventFlag, EventSource, ViolenceType};
 pub use event_table::{EventTable, EventView};
 pub use governance::{GovernanceRecord, WgiIndicator, WgiValues, WGI_INDICATORS};
 pub use production::{ProductionRecord, ProductionSeries, ValueType};

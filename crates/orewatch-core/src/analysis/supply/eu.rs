@@ -47,8 +47,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{supply_risk, wgi_scaled, RiskInputs};
 use crate::model::{
-    EuCrmTables, EuMaterialResult, EuShare, EuStage, GovernanceRecord, SupplyBasis,
-    WGI_INDICATORS,
+    EuCrmTables, EuMaterialResult, EuShare, EuStage, GovernanceRecord, SupplyBasis, WGI_INDICATORS,
 };
 
 /// The tolerance of the reproduction: one step of the published SR's last decimal.
@@ -419,7 +418,12 @@ impl StageCase<'_> {
             None
         };
         let eu = if need_eu {
-            supply(&self.tables.eu_sourcing, "eu_sourcing", "EU sourcing", &mut missing)
+            supply(
+                &self.tables.eu_sourcing,
+                "eu_sourcing",
+                "EU sourcing",
+                &mut missing,
+            )
         } else {
             None
         };
@@ -465,7 +469,17 @@ pub fn eu_check(
     let rows: Vec<EuCheckRow> = tables
         .results
         .iter()
-        .map(|m| check_material(tables, m, &wgi_table, rule, alternatives))
+        .map(|m| {
+            check_material(
+                tables,
+                m,
+                m.stage,
+                m.supply_risk,
+                &wgi_table,
+                rule,
+                alternatives,
+            )
+        })
         .collect();
     let total = rows.len();
     let hits = rows.iter().filter(|r| r.status == CheckStatus::Hit).count();
@@ -476,7 +490,11 @@ pub fn eu_check(
                 .iter()
                 .filter(|r| r.status != CheckStatus::Incomplete)
                 .filter(|r| {
-                    let sr = r.by_wgi_year.iter().find(|(y, _)| *y == year).and_then(|p| p.1);
+                    let sr = r
+                        .by_wgi_year
+                        .iter()
+                        .find(|(y, _)| *y == year)
+                        .and_then(|p| p.1);
                     matches!((sr, r.published_sr), (Some(s), Some(p)) if is_hit(s, p))
                 })
                 .count(),
@@ -502,9 +520,43 @@ pub fn eu_check(
     }
 }
 
+/// The published SR of a material at each stage the results table gives a supply basis for,
+/// recomputed from the 2023 inputs (the check of [`eu_check`] at every stage, not only the one
+/// SR is taken at).
+pub fn check_stages(
+    tables: &EuCrmTables,
+    material: &str,
+    governance: &[GovernanceRecord],
+    rule: WgiRule,
+    alternatives: &[Alternative],
+) -> Vec<EuCheckRow> {
+    let wgi_table = WgiTable::new(governance);
+    let Some(m) = tables.result(material) else {
+        return Vec::new();
+    };
+    [EuStage::Extraction, EuStage::Processing]
+        .into_iter()
+        .filter(|&st| m.at(st).basis.is_some())
+        .map(|st| {
+            check_material(
+                tables,
+                m,
+                Some(st),
+                m.at(st).supply_risk,
+                &wgi_table,
+                rule,
+                alternatives,
+            )
+        })
+        .collect()
+}
+
+/// One material at one stage against one published SR.
 fn check_material(
     tables: &EuCrmTables,
     m: &EuMaterialResult,
+    stage: Option<EuStage>,
+    published_sr: Option<f64>,
     wgi_table: &WgiTable,
     rule: WgiRule,
     alternatives: &[Alternative],
@@ -512,9 +564,9 @@ fn check_material(
     let mut row = EuCheckRow {
         material: m.material.clone(),
         line: m.line,
-        stage: m.stage,
-        basis: m.stage.and_then(|s| m.at(s).basis),
-        published_sr: m.supply_risk,
+        stage,
+        basis: stage.and_then(|s| m.at(s).basis),
+        published_sr,
         recomputed_sr: None,
         recomputed_low: None,
         recomputed_high: None,
@@ -525,14 +577,14 @@ fn check_material(
         causes: Vec::new(),
         by_wgi_year: Vec::new(),
         inputs: CheckInputs {
-            import_reliance: m.stage.and_then(|s| m.at(s).import_reliance),
+            import_reliance: stage.and_then(|s| m.at(s).import_reliance),
             eol_rir: m.eol_rir,
             substitution: m.si_sr,
             global: None,
             eu_sourcing: None,
         },
     };
-    let Some(stage) = m.stage else {
+    let Some(stage) = stage else {
         row.missing.push("the stage SR is taken at".into());
         return row;
     };
@@ -571,7 +623,7 @@ fn check_material(
     row.recomputed_high = Some(computed.high);
     row.inputs.global = computed.global.clone();
     row.inputs.eu_sourcing = computed.eu.clone();
-    let Some(published) = m.supply_risk else {
+    let Some(published) = published_sr else {
         row.missing.push("the published SR".into());
         return row;
     };
@@ -583,7 +635,15 @@ fn check_material(
         CheckStatus::Miss
     };
     if row.status == CheckStatus::Miss {
-        row.causes = causes(&case, &computed, published, &row.by_wgi_year, wgi_table, rule, alternatives);
+        row.causes = causes(
+            &case,
+            &computed,
+            published,
+            &row.by_wgi_year,
+            wgi_table,
+            rule,
+            alternatives,
+        );
     }
     row
 }

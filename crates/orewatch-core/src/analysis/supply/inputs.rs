@@ -325,7 +325,13 @@ impl Parser<'_> {
             .count() as u64
     }
 
-    fn error(&self, offset: usize, key: &str, value: impl ToString, expected: String) -> InputsError {
+    fn error(
+        &self,
+        offset: usize,
+        key: &str,
+        value: impl ToString,
+        expected: String,
+    ) -> InputsError {
         InputsError::Value {
             origin: self.origin.to_string(),
             line: self.line(offset),
@@ -341,7 +347,12 @@ impl Parser<'_> {
             .split(';')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|s| self.sources.get(s).cloned().unwrap_or_else(|| s.to_string()))
+            .map(|s| {
+                self.sources
+                    .get(s)
+                    .cloned()
+                    .unwrap_or_else(|| s.to_string())
+            })
             .collect::<Vec<_>>()
             .join("; ")
     }
@@ -353,7 +364,12 @@ impl Parser<'_> {
         Ok(x)
     }
 
-    fn cited(&self, raw: Option<&RawCited>, key: &str, kind: Kind) -> Result<Option<Cited>, InputsError> {
+    fn cited(
+        &self,
+        raw: Option<&RawCited>,
+        key: &str,
+        kind: Kind,
+    ) -> Result<Option<Cited>, InputsError> {
         let Some(raw) = raw else {
             return Ok(None);
         };
@@ -380,9 +396,7 @@ impl Parser<'_> {
             _ => {
                 return Err(InputsError::Toml {
                     origin: self.origin.to_string(),
-                    message: format!(
-                        "{key}: give either value = x or both low = a and high = b"
-                    ),
+                    message: format!("{key}: give either value = x or both low = a and high = b"),
                 })
             }
         };
@@ -470,10 +484,26 @@ impl Parser<'_> {
         };
         Ok(Some(StageInputs {
             basis,
-            import_reliance: self.cited(raw.import_reliance.as_ref(), &format!("{key}.import_reliance"), Kind::Fraction)?,
-            eol_rir: self.cited(raw.eol_rir.as_ref(), &format!("{key}.eol_rir"), Kind::Fraction)?,
-            substitution: self.cited(raw.substitution.as_ref(), &format!("{key}.substitution"), Kind::Fraction)?,
-            supply_risk: self.cited(raw.supply_risk.as_ref(), &format!("{key}.supply_risk"), Kind::SupplyRisk)?,
+            import_reliance: self.cited(
+                raw.import_reliance.as_ref(),
+                &format!("{key}.import_reliance"),
+                Kind::Fraction,
+            )?,
+            eol_rir: self.cited(
+                raw.eol_rir.as_ref(),
+                &format!("{key}.eol_rir"),
+                Kind::Fraction,
+            )?,
+            substitution: self.cited(
+                raw.substitution.as_ref(),
+                &format!("{key}.substitution"),
+                Kind::Fraction,
+            )?,
+            supply_risk: self.cited(
+                raw.supply_risk.as_ref(),
+                &format!("{key}.supply_risk"),
+                Kind::SupplyRisk,
+            )?,
             eu_sourcing,
         }))
     }
@@ -586,7 +616,10 @@ eu_sourcing = { from = \"appendix7\" }
 
     #[test]
     fn out_of_range_values_name_the_key_and_the_line() {
-        let bad = FILE.replace("import_reliance = { value = 0.6", "import_reliance = { value = 60");
+        let bad = FILE.replace(
+            "import_reliance = { value = 0.6",
+            "import_reliance = { value = 60",
+        );
         assert_eq!(
             parse(&bad, "supply.toml").unwrap_err().to_string(),
             "supply.toml, line 11: commodity.gold.extraction.import_reliance = 60: expected a \
@@ -602,15 +635,23 @@ eu_sourcing = { from = \"appendix7\" }
             parse(&bad, "supply.toml").unwrap_err().to_string(),
             "supply.toml, line 10: commodity.gold.extraction.basis = \"GS and EU\": expected GS+EU, GSonly or EUonly"
         );
-        let bad = FILE.replace("eu_sourcing = { from = \"appendix7\" }", "eu_sourcing = { shares = { CHL = 0.7, PER = 0.6 }, source = \"x\" }");
+        let bad = FILE.replace(
+            "eu_sourcing = { from = \"appendix7\" }",
+            "eu_sourcing = { shares = { CHL = 0.7, PER = 0.6 }, source = \"x\" }",
+        );
         assert!(parse(&bad, "supply.toml")
             .unwrap_err()
             .to_string()
-            .starts_with("supply.toml, line 14: commodity.gold.extraction.eu_sourcing.shares = a sum of 1.2"));
+            .starts_with(
+                "supply.toml, line 14: commodity.gold.extraction.eu_sourcing.shares = a sum of 1.2"
+            ));
         // Unknown keys are errors from the TOML reader, with its line.
         let bad = FILE.replace("substitution =", "substitute =");
         let e = parse(&bad, "supply.toml").unwrap_err().to_string();
-        assert!(e.starts_with("supply.toml: TOML parse error at line 13"), "{e}");
+        assert!(
+            e.starts_with("supply.toml: TOML parse error at line 13"),
+            "{e}"
+        );
     }
 
     /// Every value of config/supply.toml is the bundled results table's (a range holds it at
@@ -664,10 +705,7 @@ eu_sourcing = { from = \"appendix7\" }
             }
         }
         let alternatives = inputs.alternatives();
-        let unverified: Vec<&str> = alternatives
-            .iter()
-            .map(|a| a.material.as_str())
-            .collect();
+        let unverified: Vec<&str> = alternatives.iter().map(|a| a.material.as_str()).collect();
         assert_eq!(unverified, ["Copper", "Phosphate rock"]);
     }
 }

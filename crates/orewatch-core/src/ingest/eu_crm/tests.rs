@@ -93,15 +93,24 @@ fn latin1_shares_below_and_aliases_are_read_explicitly() {
         .unwrap();
     assert_eq!((teak.line, teak.supply_risk), (3, Some(1.7)));
     let baryte = t.history.iter().find(|s| s.material == "Baryte").unwrap();
-    assert_eq!((baryte.year, baryte.supply_risk, baryte.line), (2011, None, 5));
+    assert_eq!(
+        (baryte.year, baryte.supply_risk, baryte.line),
+        (2011, None, 5)
+    );
     assert!(t.history.iter().any(|s| s.material == "Bauxite"));
     // The same shares as UTF-8 read the same.
     let utf8 = read(
         &results(),
         ANNEX4,
-        &String::from_utf8(shares().iter().map(|&b| b as char).collect::<String>().into_bytes())
-            .unwrap()
-            .into_bytes(),
+        &String::from_utf8(
+            shares()
+                .iter()
+                .map(|&b| b as char)
+                .collect::<String>()
+                .into_bytes(),
+        )
+        .unwrap()
+        .into_bytes(),
         &shares(),
     )
     .unwrap();
@@ -113,7 +122,10 @@ fn latin1_shares_below_and_aliases_are_read_explicitly() {
 fn shifted_and_duplicated_results_rows_are_reported_by_line_and_never_read_across_columns() {
     let t = read(&results(), ANNEX4, &shares(), &shares()).unwrap();
     assert_eq!(
-        t.results.iter().map(|r| r.material.as_str()).collect::<Vec<_>>(),
+        t.results
+            .iter()
+            .map(|r| r.material.as_str())
+            .collect::<Vec<_>>(),
         [
             "Cobalt",
             "Coking coal",
@@ -135,7 +147,10 @@ fn shifted_and_duplicated_results_rows_are_reported_by_line_and_never_read_acros
     assert_eq!(coal.line, 3);
     assert_eq!(coal.processing.basis, None);
     assert_eq!(coal.extraction.supply_risk, None);
-    assert_eq!(coal.processing.supply_risk, None, "0.4 is not trusted either");
+    assert_eq!(
+        coal.processing.supply_risk, None,
+        "0.4 is not trusted either"
+    );
     assert_eq!(coal.extraction.basis, Some(SupplyBasis::GlobalAndEu));
     assert_eq!(coal.supply_risk, Some(1.0));
     assert_eq!(coal.flags.len(), 1);
@@ -149,15 +164,22 @@ fn shifted_and_duplicated_results_rows_are_reported_by_line_and_never_read_acros
         (lree.extraction.supply_risk, lree.processing.supply_risk),
         (None, None)
     );
-    assert!(lree.flags[0]
-        .starts_with("results.csv, line 4 (LREE): supply_risk_primary holds '281%'"));
+    assert!(
+        lree.flags[0].starts_with("results.csv, line 4 (LREE): supply_risk_primary holds '281%'")
+    );
 
     let mo = t.result("Molybdenum").unwrap();
     assert_eq!(mo.processing.basis, None);
     assert!(mo.flags[0].contains("eu_used_supply_refined is 'EU'"));
 
     // Tungsten once, with the repeat reported by both lines.
-    assert_eq!(t.results.iter().filter(|r| r.material == "Tungsten").count(), 1);
+    assert_eq!(
+        t.results
+            .iter()
+            .filter(|r| r.material == "Tungsten")
+            .count(),
+        1
+    );
     assert!(t.notes.contains(
         &"results.csv, line 7: repeats line 6 (Tungsten) cell for cell: read once".to_string()
     ));
@@ -197,14 +219,17 @@ fn unmapped_countries_and_materials_and_bad_cells_are_errors_naming_them() {
     eu.extend_from_slice(b"Unobtainium,E,Chile,5%,1\r\n");
     let e = read(&results(), ANNEX4, &shares(), &eu).unwrap_err();
     assert!(
-        e.to_string()
-            .starts_with("eu.csv: 1 material name(s) not in the results table: 'Unobtainium' (line 7)."),
+        e.to_string().starts_with(
+            "eu.csv: 1 material name(s) not in the results table: 'Unobtainium' (line 7)."
+        ),
         "{e}"
     );
 
     // A share without % (or beyond 100%), a bad t: the row is quarantined, never guessed.
     let mut bad = shares();
-    bad.extend_from_slice(b"Cobalt,E,Chile,12,1.0\r\nCobalt,E,Peru,120%,1.0\r\nCobalt,E,Cuba,1%,x\r\n");
+    bad.extend_from_slice(
+        b"Cobalt,E,Chile,12,1.0\r\nCobalt,E,Peru,120%,1.0\r\nCobalt,E,Cuba,1%,x\r\n",
+    );
     let t = read(&results(), ANNEX4, &bad, &shares()).unwrap();
     assert_eq!(t.global.len(), 5);
     let q: Vec<(u64, Option<&str>, &str, &str)> = t
@@ -222,12 +247,30 @@ fn unmapped_countries_and_materials_and_bad_cells_are_errors_naming_them() {
     assert_eq!(
         q,
         [
-            (7, Some("Share"), "12", "expected a percentage such as 12.3% or <0.1%"),
-            (8, Some("Share"), "120%", "expected a percentage such as 12.3% or <0.1%"),
-            (9, Some("t"), "x", "expected the trade variable t, a number in (0, 2]"),
+            (
+                7,
+                Some("Share"),
+                "12",
+                "expected a percentage such as 12.3% or <0.1%"
+            ),
+            (
+                8,
+                Some("Share"),
+                "120%",
+                "expected a percentage such as 12.3% or <0.1%"
+            ),
+            (
+                9,
+                Some("t"),
+                "x",
+                "expected the trade variable t, a number in (0, 2]"
+            ),
         ]
     );
-    assert!(t.quarantined.iter().all(|q| q.material == "Cobalt" && q.table == "global"));
+    assert!(t
+        .quarantined
+        .iter()
+        .all(|q| q.material == "Cobalt" && q.table == "global"));
     assert_eq!(t.quarantined[0].record.raw, "Cobalt,E,Chile,12,1.0");
     assert!(t.notes.contains(&"global.csv, line 7, column Share: '12': expected a percentage such as 12.3% or <0.1%; the row (Cobalt) is quarantined and the material's global shares are incomplete".to_string()));
     let bad_ir = results().replacen(",81,1,22,", ",81%,1,22,", 1);
@@ -266,17 +309,28 @@ fn the_bundled_tables_read_with_their_known_defects() {
         .iter()
         .any(|n| n.ends_with("line 88: repeats line 87 (Tungsten) cell for cell: read once")));
     assert_eq!(
-        t.files.iter().map(|f| f.encoding.as_str()).collect::<Vec<_>>(),
+        t.files
+            .iter()
+            .map(|f| f.encoding.as_str())
+            .collect::<Vec<_>>(),
         ["UTF-8", "UTF-8", "Latin-1", "Latin-1"]
     );
     // Every other share row of Appendix 7 is read (2,561 global, 907 − 1 EU sourcing).
     assert_eq!((t.global.len(), t.eu_sourcing.len()), (2561, 906));
-    assert!(t.global.iter().any(|s| s.country == "Türkiye" && s.iso3 == "TUR"));
+    assert!(t
+        .global
+        .iter()
+        .any(|s| s.country == "Türkiye" && s.iso3 == "TUR"));
     // One EU sourcing share is printed without % (Silicon metal, Germany, "6"): quarantined.
     assert_eq!(t.quarantined.len(), 1);
     let q = &t.quarantined[0];
     assert_eq!(
-        (q.material.as_str(), q.table.as_str(), q.record.line, q.record.value.as_str()),
+        (
+            q.material.as_str(),
+            q.table.as_str(),
+            q.record.line,
+            q.record.value.as_str()
+        ),
         ("Silicon metal", "eu_sourcing", 712, "6")
     );
     assert_eq!(t.history.len(), 355);

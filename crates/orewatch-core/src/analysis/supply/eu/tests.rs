@@ -117,7 +117,10 @@ fn lithium_processing_worked_by_hand() {
         EuCrmTables::shares(&t.global, "Lithium", EuStage::Processing),
         &wgi,
     );
-    assert!(close(gs.low, 2.19228105) && close(gs.high, 2.19228105), "{gs:?}");
+    assert!(
+        close(gs.low, 2.19228105) && close(gs.high, 2.19228105),
+        "{gs:?}"
+    );
     assert!(close(gs.share_sum_low, 1.0));
     let eu = hhi_wgi_t(
         EuCrmTables::shares(&t.eu_sourcing, "Lithium", EuStage::Processing),
@@ -241,8 +244,14 @@ fn hits_compare_one_decimal_values() {
 #[test]
 fn wgi_rules() {
     let w = WgiTable::new(&governance());
-    assert!(close(w.scaled("CHL", WgiRule::Year { year: 2021 }).unwrap(), 5.0));
-    assert!(close(w.scaled("CHL", WgiRule::LatestUpTo { year: 2020 }).unwrap(), 3.0));
+    assert!(close(
+        w.scaled("CHL", WgiRule::Year { year: 2021 }).unwrap(),
+        5.0
+    ));
+    assert!(close(
+        w.scaled("CHL", WgiRule::LatestUpTo { year: 2020 }).unwrap(),
+        3.0
+    ));
     assert_eq!(w.latest_year_up_to("CHL", 2020), Some(2018));
     assert_eq!(w.scaled("COD", WgiRule::default()), None);
     assert_eq!(w.scaled("XXX", WgiRule::default()), None);
