@@ -634,7 +634,12 @@ fn eu_text(eu: &EuView, commodity: &str, inputs: &str, out: &mut String) -> Resu
             eu.history
                 .iter()
                 .map(|h| format!(
-                    "{} {} / {}",
+                    "{}{} {} / {}",
+                    if h.material == eu.material {
+                        String::new()
+                    } else {
+                        format!("{} ", h.material)
+                    },
                     h.year,
                     opt(h.supply_risk, 1),
                     opt(h.economic_importance, 1)

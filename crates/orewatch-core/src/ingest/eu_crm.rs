@@ -132,8 +132,9 @@ pub const MATERIAL_ALIASES: &[(&str, &str)] = &[
     ("Titanium ores", "Titanium"),
 ];
 
-/// Annex 4 materials that are not in the 2023 results table and stay under their own name.
-const ANNEX4_ONLY: &[&str] = &["Bauxite"];
+/// Annex 4 materials assessed on their own before 2023 and merged into another material in
+/// 2023 (they keep their own name in the history): (material, the 2023 material).
+pub const MERGED_IN_2023: &[(&str, &str)] = &[("Bauxite", "Aluminium")];
 
 /// What stops the four tables from being read. Each message says what to do.
 #[derive(Debug, thiserror::Error)]
@@ -596,7 +597,12 @@ fn read_annex4(
         let name = t.value(row, "Material");
         let material = match canonical_material(name, canonical) {
             Some(m) => m,
-            None if ANNEX4_ONLY.contains(&collapse(name).as_str()) => collapse(name),
+            None if MERGED_IN_2023
+                .iter()
+                .any(|(m, _)| *m == collapse(name).as_str()) =>
+            {
+                collapse(name)
+            }
             None => {
                 unmapped.entry(collapse(name)).or_default().push(row.line);
                 continue;

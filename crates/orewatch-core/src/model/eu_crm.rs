@@ -234,6 +234,29 @@ impl EuCrmTables {
             .filter(move |s| s.material == material && s.stage == stage)
     }
 
+    /// Annex 4 scores of a material and of the materials merged into it in 2023
+    /// (`ingest::eu_crm::MERGED_IN_2023`), by material, oldest first.
+    pub fn history_with_merged(&self, material: &str, merged: &[(&str, &str)]) -> Vec<&EuScore> {
+        let mut v: Vec<&EuScore> = self
+            .history
+            .iter()
+            .filter(|s| {
+                s.material == material
+                    || merged
+                        .iter()
+                        .any(|(m, into)| *into == material && s.material == *m)
+            })
+            .collect();
+        v.sort_by(|a, b| {
+            (a.material != material, &a.material, a.year).cmp(&(
+                b.material != material,
+                &b.material,
+                b.year,
+            ))
+        });
+        v
+    }
+
     /// Annex 4 scores of a material, oldest first.
     pub fn history_of(&self, material: &str) -> Vec<&EuScore> {
         let mut v: Vec<&EuScore> = self

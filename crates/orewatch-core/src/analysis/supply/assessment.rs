@@ -320,6 +320,8 @@ pub struct MarketAssessment {
 /// The published figures of one EU assessment (Annex 4).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EuYear {
+    /// The material (a material merged into this one in 2023 keeps its own name).
+    pub material: String,
     pub year: i32,
     pub supply_risk: Option<f64>,
     pub economic_importance: Option<f64>,
@@ -1272,9 +1274,10 @@ fn eu_view(
     let material = c.eu_material.clone().unwrap_or_default();
     let history = data
         .eu
-        .history_of(&material)
+        .history_with_merged(&material, crate::ingest::eu_crm::MERGED_IN_2023)
         .into_iter()
         .map(|s| EuYear {
+            material: s.material.clone(),
             year: s.year,
             supply_risk: s.supply_risk,
             economic_importance: s.economic_importance,
@@ -1409,7 +1412,8 @@ fn eu_view(
                 .any(|s| s.iso3 == "MLI");
         if !mali_processing {
             statements.push(format!(
-                "The EU takes {material}'s SR at processing{}: the processing shares count where the ore is refined, and Mali refines none (Appendix 7 lists no Malian processing share), so the processing-stage SR does not see Mali's ore{}.",
+                "The EU takes {}'s SR at processing{}: the processing shares count where the ore is refined, and Mali refines none (Appendix 7 lists no Malian processing share), so the processing-stage SR does not see Mali's ore{}.",
+                c.commodity,
                 c.supply_risk
                     .as_ref()
                     .map(|s| format!(" (published {})", s.text(1)))
@@ -1748,6 +1752,17 @@ pub struct CriticalityPoint {
     /// Annex 4's SR and EI of 2017 and 2020 (None: not assessed then).
     pub y2017: Option<(f64, f64)>,
     pub y2020: Option<(f64, f64)>,
+    /// Materials assessed on their own until 2020 and merged into this one in 2023, with their
+    /// 2017 and 2020 SR and EI (Bauxite into Aluminium).
+    pub merged: Vec<MergedMaterial>,
+}
+
+/// A material merged into another in 2023, with its earlier scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MergedMaterial {
+    pub material: String,
+    pub y2017: Option<(f64, f64)>,
+    pub y2020: Option<(f64, f64)>,
 }
 
 /// The EU's criticality picture: SR against EI for every material of the results table.
@@ -1812,6 +1827,15 @@ pub fn criticality_picture(eu: &EuCrmTables, inputs: &SupplyInputs) -> Criticali
                 other_transcription: other,
                 y2017: annex(&r.material, 2017),
                 y2020: annex(&r.material, 2020),
+                merged: crate::ingest::eu_crm::MERGED_IN_2023
+                    .iter()
+                    .filter(|(_, into)| *into == r.material)
+                    .map(|(m, _)| MergedMaterial {
+                        material: m.to_string(),
+                        y2017: annex(m, 2017),
+                        y2020: annex(m, 2020),
+                    })
+                    .collect(),
             })
         })
         .collect();
