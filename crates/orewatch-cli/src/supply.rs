@@ -436,7 +436,7 @@ fn market_text(m: &MarketAssessment) -> Result<String> {
     for r in &m.redirects {
         writeln!(
             out,
-            "offtake {} of {}'s output to {}: {} {} = {} of world supply (consumption not in the store)",
+            "offtake {} of {}'s output to {}: {:?} {} = {} of world supply (consumption not in the store)",
             pct(r.fraction),
             r.from,
             r.buyer,

@@ -772,10 +772,15 @@ fn market_assessment(
     let year = match req.year {
         Some(y) => y,
         None => latest_year(dataset, series, &commodity, stage.as_deref()).ok_or_else(|| {
+            let there = commodities(dataset, series);
             AnalysisError::Data(format!(
                 "no {commodity} figures in the {} series; commodities there: {}",
                 series_name(series),
-                commodities(dataset, series).join(", ")
+                if there.is_empty() {
+                    "none".to_string()
+                } else {
+                    there.join(", ")
+                }
             ))
         })?,
     };
