@@ -906,7 +906,7 @@ fn eu_check_text(c: &EuCheckAssessment, a: &SupplyAssessment) -> Result<String> 
     let last = *SENSITIVITY_YEARS.end();
     writeln!(
         out,
-        "{:<30} {:<10} {:<6} {:>9} {:>10} {:>6}  {:<17} {:<47} {}",
+        "{:<30} {:<10} {:<6} {:>9} {:>10} {:>6}  {:<17} {:<47} cause",
         "material",
         "stage",
         "basis",
@@ -915,7 +915,6 @@ fn eu_check_text(c: &EuCheckAssessment, a: &SupplyAssessment) -> Result<String> 
         "diff",
         "status",
         format!("SR with the WGI of one year, {first}–{last}"),
-        "cause"
     )?;
     for r in &check.rows {
         let why = if r.status == CheckStatus::Incomplete {

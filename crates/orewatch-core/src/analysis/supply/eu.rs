@@ -109,7 +109,7 @@ impl WgiTable {
             }
         }
         for years in by_country.values_mut() {
-            years.sort_by(|a, b| a.0.cmp(&b.0));
+            years.sort_by_key(|y| y.0);
             years.dedup_by_key(|y| y.0);
         }
         WgiTable { by_country }

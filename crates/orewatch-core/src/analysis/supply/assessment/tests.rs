@@ -49,14 +49,16 @@ fn wgi(iso3: &str, year: i32, mean: f64) -> GovernanceRecord {
 /// Mali 10. WGI 2024 means: AUS 1.5 → 2.0; CHL 1.0 → 3.0; MLI −1.0 → 7.0. WGI 2016–2020 for
 /// the EU check: the same countries in 2018 with the same means.
 fn dataset() -> Dataset {
-    let mut d = Dataset::default();
-    d.production = vec![
-        production("Australia", Some("AUS"), 2025, "lithium", 60.0),
-        production("Chile", Some("CHL"), 2025, "lithium", 30.0),
-        production("Mali", Some("MLI"), 2025, "lithium", 10.0),
-        production("Australia", Some("AUS"), 2023, "gold", 90.0),
-        production("Mali", Some("MLI"), 2023, "gold", 10.0),
-    ];
+    let mut d = Dataset {
+        production: vec![
+            production("Australia", Some("AUS"), 2025, "lithium", 60.0),
+            production("Chile", Some("CHL"), 2025, "lithium", 30.0),
+            production("Mali", Some("MLI"), 2025, "lithium", 10.0),
+            production("Australia", Some("AUS"), 2023, "gold", 90.0),
+            production("Mali", Some("MLI"), 2023, "gold", 10.0),
+        ],
+        ..Dataset::default()
+    };
     for year in [2018, 2024] {
         d.governance.push(wgi("AUS", year, 1.5));
         d.governance.push(wgi("CHL", year, 1.0));
