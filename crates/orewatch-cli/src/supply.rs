@@ -695,11 +695,18 @@ fn eu_text(eu: &EuView, commodity: &str, inputs: &str, out: &mut String) -> Resu
         {
             writeln!(
                 out,
-                "  SR now at {} ({}, USGS {} {} production, latest WGI ≤ {}; {}): {}  [HHI_WGI,t global {}{}]",
+                "  SR now at {} ({}, {} {} {}production, latest WGI ≤ {}; {}): {}  [HHI_WGI,t global {}{}]",
                 n.stage.as_str(),
                 basis.code(),
+                match n.series {
+                    ProductionSeries::UsgsMcs => "USGS",
+                    ProductionSeries::Owid1970_2015 => "1970–2015 series",
+                },
                 n.market_year,
-                n.production_stage,
+                n.production_stage
+                    .as_deref()
+                    .map(|s| format!("{s} "))
+                    .unwrap_or_default(),
                 n.market_year,
                 notes.join("; "),
                 sr_text(&n.supply_risk),

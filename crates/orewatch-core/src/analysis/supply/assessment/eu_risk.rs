@@ -52,9 +52,11 @@ pub struct EuRecomputed {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EuNow {
     pub stage: EuStage,
-    /// The store's market it is computed from (series, stage, year).
+    /// The store's market it is computed from: series, year and production stage (None:
+    /// a series without stages).
+    pub series: ProductionSeries,
     pub market_year: i32,
-    pub production_stage: String,
+    pub production_stage: Option<String>,
     pub supply_risk: SupplyRisk,
     pub mali_share: f64,
     /// SR with Mali's output stopped (None: Mali is no listed producer).
@@ -461,8 +463,9 @@ pub(super) fn eu_view(
         }
         now.push(EuNow {
             stage,
+            series: m.series,
             market_year: m.year,
-            production_stage: m.stage.clone().unwrap_or_else(|| "-".into()),
+            production_stage: m.stage.clone(),
             supply_risk,
             mali_share: m.share_of("MLI"),
             without_mali,
