@@ -2,7 +2,8 @@
 //! the EU supply risk of a market is the formula worked by hand.
 
 use super::*;
-use crate::model::{Extra, GovernanceRecord, ProductionRecord, ValueType, WgiValues};
+use crate::model::{GovernanceRecord, ProductionRecord};
+use crate::test_util::{production_record, wgi_record};
 
 fn production(
     country: &str,
@@ -11,38 +12,11 @@ fn production(
     commodity: &str,
     q: f64,
 ) -> ProductionRecord {
-    ProductionRecord {
-        series: ProductionSeries::UsgsMcs,
-        country: country.into(),
-        iso3: iso3.map(str::to_string),
-        year,
-        commodity: commodity.into(),
-        stage: Some("mine".into()),
-        quantity: Some(q),
-        unit: "metric tons".into(),
-        value_type: ValueType::Reported,
-        flag: None,
-        measure: None,
-        edition: None,
-        source_file: "test.csv".into(),
-        extra: Extra::new(),
-    }
+    production_record(country, iso3, year, commodity, Some(q), "metric tons")
 }
 
 fn wgi(iso3: &str, year: i32, mean: f64) -> GovernanceRecord {
-    let v = WgiValues {
-        estimate: Some(mean),
-        ..WgiValues::default()
-    };
-    GovernanceRecord {
-        country: iso3.into(),
-        iso3: iso3.into(),
-        wgi_code: iso3.into(),
-        year,
-        indicators: [v; 6],
-        flags: Vec::new(),
-        extra: Extra::new(),
-    }
+    wgi_record(iso3, year, Some(mean))
 }
 
 /// Lithium 2025: Australia 60, Chile 30, Mali 10 (total 100). Gold 2023: Australia 90,

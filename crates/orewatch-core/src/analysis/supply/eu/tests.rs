@@ -3,22 +3,10 @@
 
 use super::*;
 use crate::ingest::eu_crm::{read_tables, TableInput};
-use crate::model::{Extra, WgiValues};
+use crate::test_util::wgi_record;
 
 fn wgi(iso3: &str, year: i32, mean: f64) -> GovernanceRecord {
-    let v = WgiValues {
-        estimate: Some(mean),
-        ..WgiValues::default()
-    };
-    GovernanceRecord {
-        country: iso3.into(),
-        iso3: iso3.into(),
-        wgi_code: iso3.into(),
-        year,
-        indicators: [v; 6],
-        flags: Vec::new(),
-        extra: Extra::new(),
-    }
+    wgi_record(iso3, year, Some(mean))
 }
 
 /// Governance chosen so that the scaled WGI (5 − 2 · mean) of 2016–2020 is round:
