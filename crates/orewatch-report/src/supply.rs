@@ -502,6 +502,15 @@ fn sr_range_text(sr: &SupplyRisk) -> String {
     }
 }
 
+/// A published value: one decimal, two where it has two (Platinum's SR 2.13).
+fn published(x: f64) -> String {
+    if ((x * 10.0).round() - x * 10.0).abs() < 1e-9 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
 /// `1.2 / 5.8` of an SR–EI pair, `–` when not assessed.
 fn pair(p: Option<(f64, f64)>) -> String {
     p.map_or("–".to_string(), |(sr, ei)| format!("{sr:.1} / {ei:.1}"))
@@ -546,10 +555,31 @@ fn criticality_section(p: &CriticalityPicture, lithium: Option<&EuView>) -> Stri
         s.push_str(&lithium_with_mali(li));
     }
     s.push_str(&all_materials(p));
+    let disagreements: Vec<String> = p
+        .points
+        .iter()
+        .filter_map(|q| {
+            let (sr, ei) = q.other_transcription?;
+            Some(format!(
+                "{}: SR {} and EI {} in the results table, {sr} and {ei} in Annex 4",
+                label_of(&q.material),
+                q.supply_risk,
+                q.economic_importance
+            ))
+        })
+        .collect();
     let _ = write!(
         s,
-        r#"<p class="caption">Source: {}. SR and EI as published, one point per material of the results table (groups HREE, LREE and PGM beside their members). Where two transcriptions disagree (aluminium/bauxite: SR 1.2 and EI 5.8 in the results table, 1.1 and 5.5 in Annex 4) both are drawn, joined by a line, and both are given in the table.</p>"#,
-        escape(&p.source)
+        r#"<p class="caption">Source: {}. SR and EI as published, one point per material of the results table (groups HREE, LREE and PGM beside their members).{}</p>"#,
+        escape(&p.source),
+        if disagreements.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Where the two transcriptions disagree ({}) both are drawn, joined by a line, and both are given in the table.",
+                escape(&disagreements.join("; "))
+            )
+        }
     );
     s
 }
@@ -853,8 +883,8 @@ fn all_materials(p: &CriticalityPicture) -> String {
             s,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&q.material),
-            q.supply_risk,
-            q.economic_importance,
+            published(q.supply_risk),
+            published(q.economic_importance),
             if q.critical { "yes" } else { "no" },
             pair(q.y2020),
             pair(q.y2017)

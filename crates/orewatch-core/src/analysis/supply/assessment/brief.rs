@@ -332,6 +332,12 @@ fn one_series_only(dataset: &Dataset) -> Vec<String> {
                 !has(c, ProductionSeries::UsgsMcs) && sahel.contains(c)
             }
         })
-        .map(|((c, _), (a, b))| format!("{c} {a}–{b}"))
+        .map(|((c, _), (a, b))| {
+            if a == b {
+                format!("{c} {a}")
+            } else {
+                format!("{c} {a}–{b}")
+            }
+        })
         .collect()
 }

@@ -166,7 +166,7 @@ fn every_question_round_trips() {
     let back: SupplyBrief = serde_json::from_str(&json).unwrap();
     assert_eq!(serde_json::to_string(&back).unwrap(), json);
     assert_eq!(b.criticality.points.len(), 90);
-    assert_eq!(b.one_series_only, ["gold 2023–2023", "lithium 2025–2025"]);
+    assert_eq!(b.one_series_only, ["gold 2023", "lithium 2025"]);
 }
 
 #[test]
