@@ -27,10 +27,12 @@
 //!   nominal range −2.5 … +2.5 maps linearly onto 10 … 0, 10 the worst governance. The WGI
 //!   year is the latest edition year ≤ the market year. A producer without governance data
 //!   contributes a range (0 to 10 × its squared share); "Other countries" likewise, combined
-//!   with its HHI bounds. tᵢ (export restrictions) defaults to 1.
+//!   with its HHI bounds. [`governance_weighted`] takes tᵢ from the caller (1 in the market
+//!   tables; Appendix 7's t in the EU supply risk).
 //! - Supply risk SR = [HHI_WGI,t,global · IR/2 + HHI_WGI,t,EU · (1 − IR/2)] · (1 − EoL_RIR) · SI
-//!   ([`supply_risk`]); IR, EoL-RIR, SI, EU sourcing shares and EI are per-commodity inputs
-//!   (config/supply.toml), never defaulted. Criticality: SR ≥ 1 and EI ≥ 2.8.
+//!   ([`supply_risk`]); criticality: SR ≥ 1 and EI ≥ 2.8 ([`is_critical`]). The EU's method and
+//!   its reproduction: [`eu`]; the per-commodity inputs with their citations
+//!   (`config/supply.toml`): [`inputs`]; the one door the products use: [`assessment`].
 //!
 //! Exposure of supply to conflict-affected and high-risk areas ([`cahra_exposure`]): each
 //! producer's share taken with its country's CAHRA verdict

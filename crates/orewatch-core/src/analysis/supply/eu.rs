@@ -2,8 +2,8 @@
 //! from the EU's own inputs.
 //!
 //! Method (Blengini, G.A. et al. 2017, *Methodology for establishing the EU list of critical
-//! raw materials — Guidelines*, doi:10.2873/769526, §3 "Supply risk"; applied unchanged in the
-//! 2023 study, Grohol & Veeh 2023):
+//! raw materials — Guidelines*, doi:10.2873/769526, the supply-risk indicator; the method of
+//! the 2023 study, Grohol & Veeh 2023):
 //!
 //! ```text
 //! SR = [ (HHI_WGI,t)_GS · IR/2 + (HHI_WGI,t)_EU · (1 − IR/2) ] · (1 − EoL_RIR) · SI_SR
@@ -19,8 +19,7 @@
 //! to HHI_WGI,t · (1 − EoL_RIR) · SI_SR. The WGI rescaling maps the estimates' nominal range
 //! −2.5 … +2.5 linearly onto 10 … 0; it is the one the CritMAT reimplementation of the method
 //! uses (`(2.5 − mean) · 2`, Meyer et al., github.com/meyerdata/CritMAT,
-//! `critmat/calculations/hhi_wgi_tp.py`), and a min–max or percentile-rank rescaling comes
-//! nowhere near the published values (checked: 26 and 31 of 90 within ±0.1 against 66).
+//! `critmat/calculations/hhi_wgi_tp.py`, and its `supply_risk_eu.py` for the SR formula).
 //!
 //! The WGI year the study used is not stated in the tables. [`WgiRule`] applies one rule to
 //! every country and material: by default the mean over 2016–2020 (the study's reference
