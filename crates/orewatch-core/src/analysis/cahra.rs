@@ -317,7 +317,7 @@ fn line_of_key(text: &str, table: &str, key: &str) -> Option<usize> {
 }
 
 /// The four verdicts, highest first (see the module doc for precedence).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     ConflictAffected,
