@@ -439,6 +439,9 @@ fn window_coverage(
     })
 }
 
+/// A site's own country (if known) and the countries within a radius, with distances.
+type OwnAndReached = (Option<String>, Vec<(String, f64)>);
+
 /// The site's own country: its ISO3, else the country whose boundary holds it.
 fn own_country(site: &Site, reached: &[(String, f64)]) -> Option<String> {
     site.country_iso3.clone().or_else(|| {
@@ -815,7 +818,8 @@ pub fn assess_monthly_with_coverage(
     let source = params.filter.source;
     let mut rows = assess_monthly(sites, events, params.clone(), first, last)?;
     let by_id: HashMap<&str, &Site> = sites.iter().map(|s| (s.site_id.as_str(), *s)).collect();
-    let mut reach_of: HashMap<(&str, u64), (Option<String>, Vec<(String, f64)>)> = HashMap::new();
+    // (site, radius bits) -> (its own country, the countries its radius reaches)
+    let mut reach_of: HashMap<(&str, u64), OwnAndReached> = HashMap::new();
     for row in &mut rows {
         let site = by_id[row.site_id.as_str()];
         let (Some(lat), Some(lon)) = (site.lat, site.lon) else {
