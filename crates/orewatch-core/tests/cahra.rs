@@ -131,7 +131,7 @@ fn region_areas_match_pyproj() {
 fn cahra_2019_with_ged() {
     use orewatch_core::analysis::cahra::{screen, CahraRules, Verdict};
     use orewatch_core::analysis::events::{stated_coverage, EventFilter};
-    use orewatch_core::ingest::plan::SourceReport;
+    use orewatch_core::model::SourceReport;
     use orewatch_core::model::{Dataset, EventSource};
 
     let file = data_dir().join("conflict/ucdp_ged_v21_1_precise_global_1989_2019.csv");

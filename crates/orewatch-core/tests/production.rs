@@ -17,9 +17,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use orewatch_core::ingest::countries::{lookup, CountryMatch};
 use orewatch_core::ingest::production_dedup::dedup_production;
 use orewatch_core::ingest::{production_long, usgs_mcs, wgi, ReadOutcome};
+use orewatch_core::model::countries::{lookup, CountryMatch};
 use orewatch_core::model::{ProductionRecord, ProductionSeries, ValueType};
 
 fn data_dir() -> PathBuf {

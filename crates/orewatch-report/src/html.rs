@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 
-use orewatch_core::ingest::plan::SourceReport;
+use orewatch_core::model::SourceReport;
 use orewatch_core::model::ViolenceType;
 
 use crate::chart::{render_chart, CHART_COUNTRIES, CHART_CSS};

@@ -27,8 +27,8 @@ pub mod outlook;
 pub mod supply;
 pub mod svg;
 
-use orewatch_core::ingest::plan::SourceReport;
 use orewatch_core::model::Dataset;
+use orewatch_core::model::SourceReport;
 
 /// What the brief is made from.
 pub struct BriefInput<'a> {

@@ -25,7 +25,7 @@ use orewatch_core::analysis::forecast::outlook::{
 use orewatch_core::analysis::forecast::panel::{
     build, mine_points, months_of_coverage, Level, Month, Target,
 };
-use orewatch_core::ingest::plan::SourceReport;
+use orewatch_core::model::SourceReport;
 use orewatch_core::model::{Dataset, EventSource};
 
 use crate::chart::nice_axis;

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use geo_types::{polygon, MultiPolygon};
-use orewatch_core::ingest::plan::{Coverage, SourceReport};
+use orewatch_core::model::source::{Coverage, SourceReport};
 use orewatch_core::model::{
     Dataset, Event, EventSource, Extra, Region, Site, SiteKind, ViolenceType,
 };

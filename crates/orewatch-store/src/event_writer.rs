@@ -29,9 +29,9 @@ use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use parquet::schema::types::ColumnPath;
 
+use crate::files::{sha256_file, ROW_GROUP_ROWS};
 use crate::geoparquet::{self, GEOMETRY_COLUMN};
 use crate::manifest::TableEntry;
-use crate::tables::{sha256_file, ROW_GROUP_ROWS};
 
 /// The events to write, in the order given.
 #[derive(Clone, Copy)]

@@ -30,6 +30,7 @@
 mod event_writer;
 mod export;
 mod fault;
+mod files;
 mod geoparquet;
 mod links;
 mod manifest;

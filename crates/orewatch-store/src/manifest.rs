@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use orewatch_core::analysis::coverage::EventCoverage;
-use orewatch_core::ingest::plan::SourceReport;
+use orewatch_core::model::SourceReport;
 use serde::{Deserialize, Serialize};
 
 /// The largest `manifest.json` the store reads, in bytes (a manifest listing 100,000 sources

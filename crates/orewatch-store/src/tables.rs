@@ -6,7 +6,6 @@
 //! (`owners_json`). The GeoParquet tables (events, sites, regions) add a WKB `geometry` column.
 
 use std::fs::File;
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -24,9 +23,9 @@ use parquet::file::properties::WriterProperties;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_arrow::schema::{SchemaLike, TracingOptions};
-use sha2::{Digest, Sha256};
 
 use crate::event_writer::EventRows;
+use crate::files::{sha256_file, ROW_GROUP_ROWS};
 use crate::geoparquet::{self, GEOMETRY_COLUMN};
 use crate::manifest::TableEntry;
 
@@ -40,9 +39,6 @@ pub const TABLE_NAMES: [&str; 7] = [
     "governance",
     "quarantine",
 ];
-
-/// Rows per Parquet row group: big enough for fast scans, small enough to bound memory.
-pub(crate) const ROW_GROUP_ROWS: usize = 65_536;
 
 fn tracing_options() -> TracingOptions {
     TracingOptions::default()
@@ -151,26 +147,6 @@ pub(crate) fn read_table<T: DeserializeOwned>(
         items.append(&mut rows);
     }
     Ok((items, geometry))
-}
-
-pub(crate) fn sha256_file(path: &Path) -> Result<String, String> {
-    let mut file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut hasher = Sha256::new();
-    std::io::copy(&mut file, &mut HashWriter(&mut hasher))
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(hex::encode(hasher.finalize()))
-}
-
-struct HashWriter<'a>(&'a mut Sha256);
-
-impl Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 // ---- events ---------------------------------------------------------------------------------

@@ -30,8 +30,8 @@ use crate::analysis::admin::AdminIndex;
 use crate::analysis::events::{choose_source, stated_coverage};
 use crate::analysis::AnalysisError;
 use crate::geodesy::haversine_km;
-use crate::ingest::plan::SourceReport;
 use crate::model::conflict_countries::{self, UnknownCountry};
+use crate::model::SourceReport;
 use crate::model::{Dataset, EventSource, Site};
 use crate::spatial::SpatialError;
 

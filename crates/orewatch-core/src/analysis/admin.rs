@@ -296,12 +296,12 @@ impl<'a> AdminIndex<'a> {
 }
 
 /// The ISO3 code of an event's country as UCDP GED spells it: the shared country table
-/// ([`crate::ingest::countries::iso3`]) first, then GED's own spellings that table lacks
+/// ([`crate::model::countries::iso3`]) first, then GED's own spellings that table lacks
 /// (`Ivory Coast`, `DR Congo (Zaire)`, `Bosnia-Herzegovina`; a parenthesised former name such
 /// as `Myanmar (Burma)` is dropped). None when still unknown. Used to report events placed in a
 /// region of another country (simplified borders, cross-border events).
 pub fn event_country_iso3(name: &str) -> Option<&'static str> {
-    if let Some(code) = crate::ingest::countries::iso3(name) {
+    if let Some(code) = crate::model::countries::iso3(name) {
         return Some(code);
     }
     let base = name.split(" (").next().unwrap_or(name).trim();
@@ -330,7 +330,7 @@ pub fn event_country_iso3(name: &str) -> Option<&'static str> {
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(base))
         .map(|(_, c)| *c)
-        .or_else(|| crate::ingest::countries::iso3(base))
+        .or_else(|| crate::model::countries::iso3(base))
 }
 
 /// The box widened by `km` on every side (1 % extra margin); longitude margin grows with the

@@ -1799,7 +1799,7 @@ pub(crate) mod tests {
     /// region, 0.2° ≈ 22 km west of B: its 50 km surroundings reach Niger.
     #[test]
     fn insufficient_where_the_country_is_not_covered() {
-        use crate::ingest::plan::{Coverage, SourceReport};
+        use crate::model::source::{Coverage, SourceReport};
         let mut ds = crafted();
         ds.regions[0].country_iso3 = Some("MLI".into());
         ds.regions[1].country_iso3 = Some("NER".into());

@@ -37,44 +37,9 @@ use serde::{Deserialize, Serialize};
 use super::admin::{event_country_iso3, widen};
 use super::events::{file_coverage, CoverageBasis};
 use crate::geodesy::haversine_km;
-use crate::ingest::plan::SourceReport;
+use crate::model::source::SourceReport;
+pub use crate::model::source::{file_scope, FileScope};
 use crate::model::{EventSource, Region};
-
-/// Which countries a file covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FileScope {
-    /// Every country: a peaceful country is one without events in it.
-    Global,
-    /// Only the countries its events are in.
-    Listed,
-}
-
-/// The five UCDP regions: a file with events in all of them is a global file.
-const UCDP_REGIONS: [&str; 5] = ["Africa", "Americas", "Asia", "Europe", "Middle East"];
-
-/// The scope of an event file from its name and the UCDP regions (GED `region` column) of its
-/// events; see the module docs. `regions` may be empty (layouts without the column).
-pub fn file_scope(file_name: &str, regions: &[String]) -> FileScope {
-    let name = file_name.to_lowercase();
-    let tokens: Vec<&str> = name
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .collect();
-    let named_global = tokens.iter().any(|t| matches!(*t, "global" | "world"));
-    let ucdp_release_name = name.starts_with("gedevent_v")
-        || tokens.first().is_some_and(|t| {
-            t.len() == 6 && t.starts_with("ged") && t[3..].bytes().all(|b| b.is_ascii_digit())
-        });
-    let all_regions = UCDP_REGIONS
-        .iter()
-        .all(|r| regions.iter().any(|seen| seen.split(", ").any(|s| s == *r)));
-    if named_global || ucdp_release_name || all_regions {
-        FileScope::Global
-    } else {
-        FileScope::Listed
-    }
-}
 
 /// One file's contribution to a country's (or every country's) coverage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -414,7 +379,7 @@ impl<'a> CountryReach<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::plan::Coverage;
+    use crate::model::source::Coverage;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -13,7 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::AnalysisError;
-use crate::ingest::plan::SourceReport;
+use crate::model::SourceReport;
 use crate::model::{Event, EventSource, ViolenceType};
 
 /// The events an analysis takes: one source, optionally only precise locations and some
@@ -290,7 +290,7 @@ pub fn month_end(date: NaiveDate) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::plan::Coverage;
+    use crate::model::source::Coverage;
 
     fn report(
         path: &str,

@@ -16,7 +16,7 @@
 //!   quarantined with the reason, never guessed: its material's shares are then incomplete.
 //! - Country names are the report's own (`Congo, D.R.`, `Korea, South`, `Türkiye`, and the
 //!   misspellings `Brasilia`, `Brasil`, `Libanon`, `Turkyie`, `Surinam`): they map to ISO3 by
-//!   [`EU_COUNTRY_NAMES`] and then the production files' table (`ingest::countries`), both
+//!   [`EU_COUNTRY_NAMES`] and then the production files' table (`model::countries`), both
 //!   explicit. A name neither holds is an error listing every such name with its lines.
 //! - Material names map to the results table's names by [`MATERIAL_ALIASES`] (exact strings,
 //!   inner whitespace collapsed for Annex 4's `Natural Teak⏎wood`); an unknown material in a
@@ -76,7 +76,7 @@ const BUNDLED: [(&str, &[u8]); 4] = [
     ),
 ];
 
-/// The report's country names that `ingest::countries` does not hold, with their ISO3 codes.
+/// The report's country names that `model::countries` does not hold, with their ISO3 codes.
 /// Misspellings of the transcription are listed as printed, each with its country.
 pub const EU_COUNTRY_NAMES: &[(&str, &str)] = &[
     ("Bangladesh", "BGD"),
@@ -351,14 +351,14 @@ fn canonical_material(name: &str, canonical: &[&str]) -> Option<String> {
         .filter(|to| canonical.contains(&to.as_str()))
 }
 
-/// ISO3 of a report country name: [`EU_COUNTRY_NAMES`], then `ingest::countries`.
+/// ISO3 of a report country name: [`EU_COUNTRY_NAMES`], then `model::countries`.
 pub fn country_iso3(name: &str) -> Option<&'static str> {
     let name = collapse(name);
     EU_COUNTRY_NAMES
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, code)| *code)
-        .or_else(|| super::countries::iso3(&name))
+        .or_else(|| crate::model::countries::iso3(&name))
 }
 
 /// A number, or None when the cell is empty.

@@ -11,7 +11,8 @@
 
 pub mod acled;
 pub mod boundaries;
-pub mod countries;
+/// Kept at its old path: the table is in the model ([`crate::model::countries`]).
+pub use crate::model::countries;
 pub mod csv_rows;
 pub mod eu_crm;
 pub mod ged;

@@ -31,6 +31,7 @@ use super::{
     acled, boundaries, ged, layouts, link, production_dedup, production_long, resaved,
     tabulated_sites, ucdp_actors, usgs_mcs, usgs_sites, wgi, IngestError, ReadOutcome,
 };
+pub use crate::model::source::{Coverage, RecoveryCounts, ReleaseBasis, SourceReport};
 use crate::model::{Dataset, EventSource, EventTable, EventView, Region, Site};
 
 /// How many bytes of a file the readers' `sniff` functions see.
@@ -96,87 +97,6 @@ impl SourceKind {
     }
 }
 
-/// What one source file contributed: the manifest's per-source entry.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct SourceReport {
-    /// Absolute path of the file.
-    pub path: String,
-    pub sha256: String,
-    pub size_bytes: u64,
-    /// `ucdp_ged`, `acled`, `usgs_mcs`, … (see [`SourceKind::as_str`]).
-    pub kind: String,
-    /// The layout its reader detected.
-    pub layout: String,
-    /// Release or edition when known (`21.1`, `MCS2024`).
-    pub release: Option<String>,
-    /// Where a UCDP GED file's release came from (None for other kinds, and in manifests
-    /// written before this field existed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub release_basis: Option<ReleaseBasis>,
-    /// Set when the file was damaged by a spreadsheet re-save and its whole records were
-    /// recovered (`--recover-quoted`): what was recovered and what was not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recovery: Option<RecoveryCounts>,
-    /// Data rows read (for GeoJSON, features).
-    pub rows_read: u64,
-    /// Records the reader produced (a USGS facility with several product rows is one record).
-    pub accepted: u64,
-    pub flagged: u64,
-    pub quarantined: u64,
-    /// Of the accepted records: new to the dataset; already present and identical; already
-    /// present but changed (this file's newer record won); and beaten by a record already
-    /// present from a newer release or edition (not stored from this file).
-    pub new: u64,
-    pub unchanged: u64,
-    pub updated: u64,
-    pub superseded: u64,
-    /// First and last date (events) or year (production, governance) of the records.
-    pub coverage: Option<Coverage>,
-    /// Distinct countries of the records (names as the source gives them, or ISO3), sorted.
-    pub countries: Vec<String>,
-    /// For event files: whether the file covers every country or only those its events are
-    /// in (see `analysis::coverage`). None for other kinds and in older manifests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<crate::analysis::coverage::FileScope>,
-    pub notes: Vec<String>,
-    /// When this file's current content was first ingested (UTC, RFC 3339); set by the caller
-    /// that writes the store, kept across re-ingests of an unchanged file.
-    pub ingested_at: Option<String>,
-}
-
-/// Where an event file's release came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReleaseBasis {
-    /// The file name (`ucdp_ged_v24_1_…`).
-    FileName,
-    /// Given by the user (`orewatch ingest --release 24.1`): the name carries none.
-    Given,
-    /// Neither: the file is merged as the newest release.
-    Unknown,
-}
-
-impl ReleaseBasis {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReleaseBasis::FileName => "from the file name",
-            ReleaseBasis::Given => "given with --release",
-            ReleaseBasis::Unknown => "unknown (the file name carries none, none was given)",
-        }
-    }
-}
-
-/// What the recovery of a spreadsheet-damaged file kept and lost ([`resaved::recover`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecoveryCounts {
-    /// Lines holding one whole record, handed to the reader.
-    pub recovered: u64,
-    /// Lines holding part of a record: quarantined, never read as events.
-    pub unrecoverable: u64,
-    /// Lines of bare `;` separators.
-    pub separator_only: u64,
-}
-
 /// Choices of an ingest beyond the files themselves.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IngestOptions {
@@ -186,13 +106,6 @@ pub struct IngestOptions {
     /// Event files whose whole records are recovered when a spreadsheet re-save damaged them
     /// (the user's `--recover-quoted`); any other damaged file is refused.
     pub recover_quoted: std::collections::BTreeSet<PathBuf>,
-}
-
-/// Time coverage of a source.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Coverage {
-    pub start: String,
-    pub end: String,
 }
 
 /// The result of an ingest: the dataset and what each file contributed.
@@ -835,7 +748,7 @@ fn read_events(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        report.scope = Some(crate::analysis::coverage::file_scope(&file_name, &regions));
+        report.scope = Some(crate::model::source::file_scope(&file_name, &regions));
         out.sources[slot] = report;
         out.dataset.quarantine.append(&mut outcome.quarantined);
     }

@@ -28,8 +28,8 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
-use crate::ingest::countries;
 use crate::ingest::production_long::DERIVED_FROM_KEY;
+use crate::model::countries;
 use crate::model::{ProductionRecord, ProductionSeries};
 
 /// What identifies one production fact.

@@ -35,10 +35,11 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::ingest::countries::UnmappedNames;
 use crate::ingest::csv_rows::{self, CsvRows, Header, Row};
+use crate::ingest::text::file_name_of;
 use crate::ingest::usgs_mcs::{edition_in, parse_cell, spell_out_unit};
 use crate::ingest::{IngestError, ReadOutcome};
+use crate::model::countries::UnmappedNames;
 use crate::model::{ProductionRecord, ProductionSeries, QuarantineRecord, ValueType};
 
 /// The `extra` key under which a figure taken from the long USGS file names the file it was
@@ -451,11 +452,6 @@ fn value_type_of(
         "estimated" => Ok(ValueType::Estimated),
         _ => Err(row.quarantine(file, "value_type", text, "`reported` or `estimated`")),
     }
-}
-
-/// The last path component of `file` (`/a/b/mcs2026_x.csv` → `mcs2026_x.csv`).
-pub(crate) fn file_name_of(file: &str) -> &str {
-    file.rsplit(['/', '\\']).next().unwrap_or(file)
 }
 
 #[cfg(test)]

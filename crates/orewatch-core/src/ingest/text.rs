@@ -1,5 +1,10 @@
 //! Small text helpers shared by the readers: BOMs, missing-value markers, numbers,
-//! coordinates.
+//! coordinates, file names.
+
+/// The last path component of `file` (`/a/b/mcs2026_x.csv` → `mcs2026_x.csv`).
+pub(crate) fn file_name_of(file: &str) -> &str {
+    file.rsplit(['/', '\\']).next().unwrap_or(file)
+}
 
 /// Removes a leading UTF-8 byte-order mark.
 pub fn strip_bom(s: &str) -> &str {

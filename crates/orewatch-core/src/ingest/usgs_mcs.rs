@@ -50,10 +50,10 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::ingest::countries::{lookup, strip_footnote_digits, CountryMatch, UnmappedNames};
 use crate::ingest::csv_rows::{self, CsvRows, Header, Row};
-use crate::ingest::production_long::file_name_of;
+use crate::ingest::text::file_name_of;
 use crate::ingest::{IngestError, ReadOutcome};
+use crate::model::countries::{lookup, strip_footnote_digits, CountryMatch, UnmappedNames};
 use crate::model::{ProductionRecord, ProductionSeries, ValueType};
 
 /// Commodities recognised in a `Type` text, as word sequences, with the content basis the long

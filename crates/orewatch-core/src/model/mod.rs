@@ -10,7 +10,9 @@
 //! [`QuarantineRecord`].
 //!
 //! Beside the types: [`conflict_countries`], the explicit table of country names in conflict
-//! data (ISO3, UCDP's and ACLED's spellings), and [`regions`], named country sets (the Sahel).
+//! data (ISO3, UCDP's and ACLED's spellings), [`countries`], country names of the production files to ISO3, and [`regions`], named
+//! country sets (the Sahel). [`source`] holds the provenance: what each source file
+//! contributed ([`SourceReport`]).
 //!
 //! Conventions: WGS84 longitude/latitude in f64 degrees; dates as `chrono::NaiveDate`; every
 //! record keeps the source's own id and, in `extra`, every source field that has no typed home
@@ -18,6 +20,7 @@
 
 mod actor;
 pub mod conflict_countries;
+pub mod countries;
 mod dataset;
 mod eu_crm;
 mod event;
@@ -28,6 +31,7 @@ mod quarantine;
 mod region;
 pub mod regions;
 mod site;
+pub mod source;
 
 pub use actor::Actor;
 pub use dataset::Dataset;
@@ -42,6 +46,7 @@ pub use production::{ProductionRecord, ProductionSeries, ValueType};
 pub use quarantine::QuarantineRecord;
 pub use region::Region;
 pub use site::{Ownership, Site, SiteKind, SiteProduct, SourceRecord};
+pub use source::SourceReport;
 
 use std::collections::BTreeMap;
 

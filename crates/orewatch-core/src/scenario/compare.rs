@@ -5,7 +5,7 @@
 //! the difference A − B (in the output's unit).
 //!
 //! Method: every scenario is simulated with the same seed and number of draws. Each input's
-//! stream is seeded from the seed and the input's NAME ([`super::engine::stream_seed`]), so
+//! stream is seeded from the seed and the input's NAME ([`super::streams::stream_seed`]), so
 //! inputs the scenarios share have identical draws, row by row: draw i of A and draw i of B
 //! are the same world under two sets of terms, and P(A better) is the share of rows where A's
 //! output beats B's (strictly; ties — e.g. both zero — are reported apart). Pairing removes

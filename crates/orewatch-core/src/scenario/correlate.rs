@@ -29,9 +29,10 @@
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use super::engine::stream_seed;
-use super::model::Correlation;
+use super::provenance::Provenance;
+use super::streams::stream_seed;
 
 /// Why a set of target correlations cannot be imposed.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +48,18 @@ pub struct InfeasibleError {
 pub struct Plan {
     pub names: Vec<String>,
     chol: Vec<f64>,
+}
+
+/// A target rank (Spearman) correlation between two sampled inputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Correlation {
+    pub a: String,
+    pub b: String,
+    /// Target Spearman rank correlation, in [-1, 1].
+    pub rank: f64,
+    /// Where the correlation comes from, or why it is assumed (optional).
+    pub provenance: Option<Provenance>,
+    pub line: usize,
 }
 
 /// Builds the target matrix from the pairs and checks that it is positive definite. On

@@ -19,9 +19,9 @@ use rand::distr::weighted::WeightedIndex;
 use rand::{Rng, RngExt};
 use rand_distr::{Beta, Distribution as _, Gamma, LogNormal, Normal, Triangular, Uniform};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use super::engine::{chunk_rng, STREAM_CHUNK};
-use super::links::LinkDist;
+use super::streams::{chunk_rng, STREAM_CHUNK};
 
 /// z of the 95th percentile of the standard normal.
 pub const Z95: f64 = 1.644_853_626_951_472_2;
@@ -422,10 +422,77 @@ fn fill_with<R: Rng + ?Sized>(
     Ok(())
 }
 
+/// The distribution a link resolves to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LinkDist {
+    Point {
+        value: f64,
+    },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    /// Sum of independent Triangular(low, best, high) terms, one per event.
+    TriangularSum {
+        terms: Vec<[f64; 3]>,
+    },
+}
+
+impl LinkDist {
+    /// Fills `out` with draws from `rng` (each input's chunked stream, see
+    /// [`super::dist::ChunkSampler::link`]).
+    pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
+        match self {
+            LinkDist::Point { value } => out.fill(*value),
+            LinkDist::Normal { mean, sd } => {
+                // Box–Muller keeps this independent of rand_distr's internals.
+                for x in out {
+                    let u1: f64 = 1.0 - rng.random::<f64>();
+                    let u2: f64 = rng.random();
+                    *x = mean
+                        + sd * (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
+                }
+            }
+            LinkDist::Uniform { min, max } => {
+                for x in out {
+                    *x = min + (max - min) * rng.random::<f64>();
+                }
+            }
+            LinkDist::TriangularSum { terms } => {
+                // Called once per block of draws: no allocation, the terms filtered in place.
+                let fixed: f64 = terms.iter().filter(|t| t[0] == t[2]).map(|t| t[1]).sum();
+                for x in out {
+                    *x = fixed
+                        + terms
+                            .iter()
+                            .filter(|t| t[0] < t[2])
+                            .map(|&t| triangular(t, rng.random::<f64>()))
+                            .sum::<f64>();
+                }
+            }
+        }
+    }
+}
+
+/// Inverse CDF of Triangular(low, mode, high) at u.
+fn triangular([a, c, b]: [f64; 3], u: f64) -> f64 {
+    let f = (c - a) / (b - a);
+    if u < f {
+        a + (u * (b - a) * (c - a)).sqrt()
+    } else {
+        b - ((1.0 - u) * (b - a) * (b - c)).sqrt()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::engine::stream_seed;
+    use crate::scenario::streams::stream_seed;
 
     /// Beta(2, 5) drawn as a ratio of gammas against its exact CDF (integer shapes:
     /// I_x(a, b) = Σ_{j=a}^{a+b−1} C(a+b−1, j) x^j (1 − x)^(a+b−1−j)): Kolmogorov–Smirnov

@@ -25,65 +25,16 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use rand::rngs::Xoshiro256PlusPlus;
-use rand::SeedableRng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::correlate::{self, from_order_key, order_key};
 use super::dist::ChunkSampler;
 use super::expr::{Bound, Expr, Scratch, CHUNK};
+/// The engine's data-link interface, defined with the links.
+pub use super::links::{DataLinks, NoData};
 use super::model::{Aspect, Direction, Kind, Model, Variable};
-
-/// Turns a data-linked input (`data = "exposure.fatalities(…)"`) into a distribution.
-pub trait DataLinks: Sync {
-    /// The link's distribution, drawn from the input's own chunked stream like any other
-    /// input's. An unknown or unavailable link is an error that says what is available.
-    fn sampler(&self, link: &str) -> Result<ChunkSampler, String>;
-}
-
-/// No data: every link is an error.
-pub struct NoData;
-
-impl DataLinks for NoData {
-    fn sampler(&self, link: &str) -> Result<ChunkSampler, String> {
-        Err(format!(
-            "data link `{link}` cannot be resolved: no store is loaded"
-        ))
-    }
-}
-
-/// The seed of a variable's stream.
-pub fn stream_seed(seed: u64, name: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in name.as_bytes() {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    splitmix64(seed ^ h)
-}
-
-/// Draws per chunk of a chunked stream ([`chunk_rng`]).
-pub const STREAM_CHUNK: usize = 65_536;
-
-/// The generator of chunk `chunk` (draws `chunk·STREAM_CHUNK …`) of the stream `stream` (a
-/// [`stream_seed`]): Xoshiro256++ seeded with four words, each SplitMix64 of the stream seed
-/// mixed with SplitMix64 of (chunk, word index), so chunks and streams get unrelated states.
-pub fn chunk_rng(stream: u64, chunk: usize) -> Xoshiro256PlusPlus {
-    let mut seed = [0u8; 32];
-    for (i, word) in seed.chunks_exact_mut(8).enumerate() {
-        let tag = ((chunk as u64) << 2) | i as u64;
-        word.copy_from_slice(&splitmix64(stream ^ splitmix64(tag)).to_le_bytes());
-    }
-    Xoshiro256PlusPlus::from_seed(seed)
-}
-
-fn splitmix64(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
+use super::streams::{chunk_rng, stream_seed, STREAM_CHUNK};
 
 /// The draws of a run: every output's `n` draws, and the variables' draws that the run kept
 /// ([`Keep`]).
@@ -1057,7 +1008,7 @@ mod tests {
     use crate::scenario::links::LinkDist;
     use crate::scenario::model::parse_model;
     use crate::scenario::sensitivity::sensitivity;
-    use rand::RngExt;
+    use rand::{RngExt, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
     fn keys_of(v: &[f64]) -> Vec<u64> {

@@ -37,13 +37,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration};
-use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
 
 use super::dist::ChunkSampler;
-use super::engine::DataLinks;
+pub use super::dist::LinkDist;
 use crate::analysis::events::stated_coverage;
-use crate::ingest::plan::SourceReport;
+use crate::model::SourceReport;
 use crate::model::{
     Dataset, Event, EventSource, Ownership, ProductionSeries, Site, SiteKind, WgiIndicator,
     WGI_INDICATORS,
@@ -213,25 +212,22 @@ impl LinkCall {
     }
 }
 
-/// The distribution a link resolves to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum LinkDist {
-    Point {
-        value: f64,
-    },
-    Normal {
-        mean: f64,
-        sd: f64,
-    },
-    Uniform {
-        min: f64,
-        max: f64,
-    },
-    /// Sum of independent Triangular(low, best, high) terms, one per event.
-    TriangularSum {
-        terms: Vec<[f64; 3]>,
-    },
+/// Turns a data-linked input (`data = "exposure.fatalities(…)"`) into a distribution.
+pub trait DataLinks: Sync {
+    /// The link's distribution, drawn from the input's own chunked stream like any other
+    /// input's. An unknown or unavailable link is an error that says what is available.
+    fn sampler(&self, link: &str) -> Result<ChunkSampler, String>;
+}
+
+/// No data: every link is an error.
+pub struct NoData;
+
+impl DataLinks for NoData {
+    fn sampler(&self, link: &str) -> Result<ChunkSampler, String> {
+        Err(format!(
+            "data link `{link}` cannot be resolved: no store is loaded"
+        ))
+    }
 }
 
 /// A resolved link: its distribution and where it came from.
@@ -241,52 +237,6 @@ pub struct Resolved {
     pub dist: LinkDist,
     /// What data, which rows and years, which method choices.
     pub provenance: String,
-}
-
-impl LinkDist {
-    /// Fills `out` with draws from `rng` (each input's chunked stream, see
-    /// [`super::dist::ChunkSampler::link`]).
-    pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
-        match self {
-            LinkDist::Point { value } => out.fill(*value),
-            LinkDist::Normal { mean, sd } => {
-                // Box–Muller keeps this independent of rand_distr's internals.
-                for x in out {
-                    let u1: f64 = 1.0 - rng.random::<f64>();
-                    let u2: f64 = rng.random();
-                    *x = mean
-                        + sd * (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
-                }
-            }
-            LinkDist::Uniform { min, max } => {
-                for x in out {
-                    *x = min + (max - min) * rng.random::<f64>();
-                }
-            }
-            LinkDist::TriangularSum { terms } => {
-                // Called once per block of draws: no allocation, the terms filtered in place.
-                let fixed: f64 = terms.iter().filter(|t| t[0] == t[2]).map(|t| t[1]).sum();
-                for x in out {
-                    *x = fixed
-                        + terms
-                            .iter()
-                            .filter(|t| t[0] < t[2])
-                            .map(|&t| triangular(t, rng.random::<f64>()))
-                            .sum::<f64>();
-                }
-            }
-        }
-    }
-}
-
-/// Inverse CDF of Triangular(low, mode, high) at u.
-fn triangular([a, c, b]: [f64; 3], u: f64) -> f64 {
-    let f = (c - a) / (b - a);
-    if u < f {
-        a + (u * (b - a) * (c - a)).sqrt()
-    } else {
-        b - ((1.0 - u) * (b - a) * (b - c)).sqrt()
-    }
 }
 
 /// The fields of one event that `exposure.fatalities` reads (its source is known from where

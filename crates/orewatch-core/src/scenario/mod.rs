@@ -25,8 +25,10 @@ pub mod engine;
 pub mod expr;
 pub mod links;
 pub mod model;
+pub mod provenance;
 pub mod schema;
 pub mod sensitivity;
+pub mod streams;
 
 #[cfg(test)]
 mod tests;

@@ -54,8 +54,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+pub use super::correlate::Correlation;
 use super::dist::{Dist, Z95};
 use super::expr::{parse, Expr};
+pub use super::provenance::Provenance;
 
 /// The largest scenario file, in bytes.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
@@ -185,18 +187,6 @@ struct FileToml {
     correlations: Vec<Spanned<CorrelationToml>>,
 }
 
-/// A target rank (Spearman) correlation between two sampled inputs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Correlation {
-    pub a: String,
-    pub b: String,
-    /// Target Spearman rank correlation, in [-1, 1].
-    pub rank: f64,
-    /// Where the correlation comes from, or why it is assumed (optional).
-    pub provenance: Option<Provenance>,
-    pub line: usize,
-}
-
 /// How a variable gets its draws.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
@@ -207,16 +197,6 @@ pub enum Kind {
     },
     Expr(Expr),
     Data(String),
-}
-
-/// Where an input's range comes from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Provenance {
-    Source(String),
-    Assumption(String),
-    Data(String),
-    Derived,
 }
 
 #[derive(Debug, Clone, PartialEq)]

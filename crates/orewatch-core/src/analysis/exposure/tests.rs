@@ -403,7 +403,7 @@ fn monthly_index_matches_point_in_time_runs() {
 mod coverage {
     use super::*;
     use crate::analysis::coverage::{CountryReach, EventCoverage};
-    use crate::ingest::plan::{Coverage, SourceReport};
+    use crate::model::source::{Coverage, SourceReport};
     use crate::model::Region;
     use geo_types::{polygon, MultiPolygon};
 

@@ -43,7 +43,7 @@ use crate::analysis::cahra::{
 use crate::analysis::cahra_countries::{screen_countries, CountryScreening};
 use crate::analysis::events::{choose_source, stated_coverage, EventFilter, SourceCoverage};
 use crate::analysis::AnalysisError;
-use crate::ingest::plan::SourceReport;
+use crate::model::SourceReport;
 use crate::model::{
     Dataset, EuCrmTables, EuShare, EuStage, EventSource, ProductionSeries, SupplyBasis,
 };
