@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
-use orewatch_core::analysis::admin::AdminIndex;
+use orewatch_core::assess::exposure::as_of_in_coverage;
 
 use crate::output::{csv_bytes, extension, sidecar, write_atomic};
 use orewatch_core::analysis::events::{
@@ -131,21 +131,12 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             source.as_str()
         )
     })?;
-    let as_of = match &args.as_of {
-        None => coverage.end,
-        Some(text) => {
-            let date = parse_date("as-of", text)?;
-            if !coverage.contains(date) {
-                bail!(
-                    "--as-of {date} is outside the stated coverage of {} ({} to {}); choose a date in it",
-                    source.as_str(),
-                    coverage.start,
-                    coverage.end
-                );
-            }
-            date
-        }
-    };
+    let requested_as_of = args
+        .as_of
+        .as_deref()
+        .map(|text| parse_date("as-of", text))
+        .transpose()?;
+    let as_of = as_of_in_coverage(&coverage, requested_as_of)?;
     let sites = site_filter.select(&dataset.sites)?;
     let params = ExposureParams {
         filter: EventFilter {
@@ -291,21 +282,7 @@ fn admin1_of_rows(
     report: &ExposureReport,
     regions: &[orewatch_core::model::Region],
 ) -> Vec<Admin1> {
-    let index = AdminIndex::new(regions);
-    report
-        .rows
-        .iter()
-        .map(|r| match (r.lat, r.lon) {
-            (Some(lat), Some(lon)) => match index.place(lat, lon).region() {
-                Some(i) => {
-                    let region = index.regions()[i as usize];
-                    (Some(region.region_id.clone()), Some(region.name.clone()))
-                }
-                None => (None, None),
-            },
-            _ => (None, None),
-        })
-        .collect()
+    orewatch_core::assess::exposure::admin1_of_rows(&report.rows, regions)
 }
 
 /// A report row with its admin-1 region, for JSON and GeoJSON.

@@ -15,6 +15,7 @@
 
 pub mod deal;
 pub mod events;
+pub mod exposure;
 pub mod scenario;
 
 use serde::{Deserialize, Serialize};
