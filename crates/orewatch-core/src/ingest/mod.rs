@@ -13,6 +13,7 @@ pub mod acled;
 pub mod boundaries;
 pub mod countries;
 pub mod csv_rows;
+pub mod eu_crm;
 pub mod ged;
 pub mod layouts;
 pub mod link;
