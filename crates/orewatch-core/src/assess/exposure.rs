@@ -4,8 +4,14 @@
 //! [`exposure`] chooses the ONE event source (the only one in the store, or the one asked
 //! for), takes the as-of date from the source's stated coverage unless given (and refuses one
 //! outside it: [`as_of_in_coverage`]), selects the sites ([`SiteFilter`]), runs
-//! [`crate::analysis::exposure::assess`] and gives each row its site's admin-1 region
-//! ([`admin1_of_rows`]). [`exposure_monthly`] gives the index month by month instead.
+//! [`crate::analysis::exposure::assess_with_coverage`] against the coverage table derived from
+//! the store's source reports ([`EventCoverage::from_sources`], the table `orewatch ingest`
+//! keeps in the manifest) and gives each row its site's admin-1 region ([`admin1_of_rows`]).
+//! [`exposure_monthly`] gives the index month by month instead.
+//!
+//! A site whose own country has no event data for the window is `not covered`: its numbers
+//! are unknown, never 0, and an [`ExposureRecord`] serialises them as `null`. One whose radius
+//! reaches a country not covered for the whole window is `partial`, naming those countries.
 //! Units are those of [`crate::analysis::exposure`] (km, days, deaths).
 
 use chrono::NaiveDate;
@@ -13,14 +19,16 @@ use serde::Serialize;
 
 use super::{Provenance, SourceRef};
 use crate::analysis::admin::AdminIndex;
+use crate::analysis::coverage::{CountryCoverage, CountryReach, EventCoverage, GlobalCoverage};
 use crate::analysis::events::{choose_source, stated_coverage, EventFilter, SourceCoverage};
 use crate::analysis::exposure::{
-    assess, assess_monthly, EventWeight, ExposureParams, ExposureRow, Kernel, MonthlyExposure,
+    assess_monthly_with_coverage, assess_with_coverage, CoverageCheck, EventWeight, ExposureParams,
+    ExposureRow, Kernel, MonthlyExposure,
 };
 use crate::analysis::sites::SiteFilter;
 use crate::analysis::AnalysisError;
 use crate::ingest::plan::SourceReport;
-use crate::model::{Dataset, EventSource, Region, ViolenceType};
+use crate::model::{Dataset, EventSource, Region, Site, ViolenceType};
 
 /// What to assess; the defaults are the CLI's.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,13 +67,99 @@ impl Default for ExposureRequest {
     }
 }
 
-/// One row with its site's admin-1 region (the records `--out f.json` writes).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One row with its site's admin-1 region (the records `--out f.json` writes). Serialised
+/// with the numbers of a row that was not assessed (no coordinates, or no event data for its
+/// country in the window) as `null`: they are unknown, not 0 ([`UNKNOWN_WHEN_UNASSESSED`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExposureRecord {
-    #[serde(flatten)]
     pub row: ExposureRow,
     pub admin1_id: Option<String>,
     pub admin1_name: Option<String>,
+}
+
+/// The fields of a record that are `null` when its row was not assessed.
+pub const UNKNOWN_WHEN_UNASSESSED: [&str; 12] = [
+    "events",
+    "fatalities_best",
+    "fatalities_low",
+    "fatalities_high",
+    "civilian",
+    "state_based",
+    "non_state",
+    "one_sided",
+    "other",
+    "exposure_index",
+    "nearest_in_window",
+    "trend",
+];
+
+impl Serialize for ExposureRecord {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct WithAdmin<'a> {
+            #[serde(flatten)]
+            row: &'a ExposureRow,
+            admin1_id: &'a Option<String>,
+            admin1_name: &'a Option<String>,
+        }
+        let mut value = serde_json::to_value(WithAdmin {
+            row: &self.row,
+            admin1_id: &self.admin1_id,
+            admin1_name: &self.admin1_name,
+        })
+        .map_err(serde::ser::Error::custom)?;
+        if !self.row.assessed {
+            for key in UNKNOWN_WHEN_UNASSESSED {
+                value[key] = serde_json::Value::Null;
+            }
+        }
+        value.serialize(s)
+    }
+}
+
+/// The coverage rows behind an assessment: the rule, the rows of the sites' own countries and
+/// of the countries their radii reach that are not covered, and the source's global periods.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverageUsed {
+    pub rule: String,
+    pub countries: Vec<CountryCoverage>,
+    pub global: Vec<GlobalCoverage>,
+}
+
+/// How coverage decides a row (the `rule` of [`CoverageUsed`]).
+pub const COVERAGE_RULE: &str = "a site whose own country has no event data for any day of the \
+    window is `not covered` (no numbers, never 0); one whose own country is covered for part of \
+    the window, or whose radius reaches a country (Natural Earth boundary within R km) not \
+    covered for the whole window, keeps the counts of the data held and is `partial`, naming \
+    those countries";
+
+/// The coverage rows of the sites' countries and of the `uncovered` countries named in rows.
+pub fn coverage_used<'a>(
+    table: &EventCoverage,
+    source: EventSource,
+    sites: &[&'a Site],
+    uncovered: impl Iterator<Item = &'a str>,
+) -> CoverageUsed {
+    let codes: std::collections::BTreeSet<&str> = sites
+        .iter()
+        .filter_map(|s| s.country_iso3.as_deref())
+        .chain(uncovered)
+        .collect();
+    CoverageUsed {
+        rule: COVERAGE_RULE.into(),
+        countries: table
+            .countries
+            .iter()
+            .filter(|c| c.source == source && c.iso3.as_deref().is_some_and(|i| codes.contains(i)))
+            .cloned()
+            .collect(),
+        global: table
+            .global
+            .iter()
+            .filter(|g| g.source == source)
+            .cloned()
+            .collect(),
+    }
 }
 
 /// The parameters the run used, the stated coverage and the rows.
@@ -74,6 +168,7 @@ pub struct ExposureAssessment {
     pub request: ExposureRequest,
     pub params: ExposureParams,
     pub coverage: SourceCoverage,
+    pub country_coverage: CoverageUsed,
     /// Events of the source passing the filters and dated up to the as-of date.
     pub events_considered: u64,
     /// Sorted by radius, then exposure index (highest first), then site id; sites without
@@ -88,6 +183,7 @@ pub struct MonthlyAssessment {
     pub request: ExposureRequest,
     pub params: ExposureParams,
     pub coverage: SourceCoverage,
+    pub country_coverage: CoverageUsed,
     pub first: NaiveDate,
     pub rows: Vec<MonthlyExposure>,
     pub provenance: Provenance,
@@ -221,7 +317,22 @@ pub fn exposure(
     let (coverage, params, mut provenance) = prepare(dataset, sources, req)?;
     let sites = filter.select(&dataset.sites)?;
     provenance.command = Some(command(req, &params, false));
-    let report = assess(&sites, &dataset.events, params)?;
+    let table = EventCoverage::from_sources(sources);
+    let check = CoverageCheck {
+        table: &table,
+        reach: CountryReach::new(&dataset.regions),
+    };
+    let source = params.filter.source;
+    let report = assess_with_coverage(&sites, &dataset.events, params, &check)?;
+    let country_coverage = coverage_used(
+        &table,
+        source,
+        &sites,
+        report
+            .rows
+            .iter()
+            .flat_map(|r| r.uncovered_countries.iter().map(String::as_str)),
+    );
     let admin1 = admin1_of_rows(&report.rows, &dataset.regions);
     let rows = report
         .rows
@@ -237,6 +348,7 @@ pub fn exposure(
         request: req.clone(),
         params: report.params,
         coverage,
+        country_coverage,
         events_considered: report.events_considered,
         rows,
         provenance,
@@ -267,11 +379,32 @@ pub fn exposure_monthly(
     let sites = filter.select(&dataset.sites)?;
     provenance.command = Some(command(req, &params, true) + &format!(" --from {first}"));
     let as_of = params.as_of;
-    let rows = assess_monthly(&sites, &dataset.events, params.clone(), first, as_of)?;
+    let table = EventCoverage::from_sources(sources);
+    let check = CoverageCheck {
+        table: &table,
+        reach: CountryReach::new(&dataset.regions),
+    };
+    let rows = assess_monthly_with_coverage(
+        &sites,
+        &dataset.events,
+        params.clone(),
+        first,
+        as_of,
+        &check,
+    )?;
+    let country_coverage = coverage_used(
+        &table,
+        params.filter.source,
+        &sites,
+        rows.iter()
+            .flat_map(|r| r.uncovered_countries.split(';'))
+            .filter(|c| !c.is_empty()),
+    );
     Ok(MonthlyAssessment {
         request: req.clone(),
         params,
         coverage,
+        country_coverage,
         first,
         rows,
         provenance,
@@ -305,8 +438,14 @@ mod tests {
         let inside = NaiveDate::from_ymd_opt(2010, 6, 30);
         assert_eq!(as_of_in_coverage(&c, inside).unwrap(), inside.unwrap());
         let err = as_of_in_coverage(&c, NaiveDate::from_ymd_opt(2022, 12, 31)).unwrap_err();
-        assert!(matches!(err, AnalysisError::BadParameter { name: "as-of", .. }));
-        assert!(err.to_string().contains("1989-01-01 to 2019-12-31"), "{err}");
+        assert!(matches!(
+            err,
+            AnalysisError::BadParameter { name: "as-of", .. }
+        ));
+        assert!(
+            err.to_string().contains("1989-01-01 to 2019-12-31"),
+            "{err}"
+        );
     }
 
     #[test]
