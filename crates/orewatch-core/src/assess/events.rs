@@ -166,9 +166,7 @@ fn select<'a>(
         .filter(|e| req.from.is_none_or(|d| e.date_start >= d))
         .filter(|e| req.to.is_none_or(|d| e.date_start <= d))
         .filter(|e| {
-            req.violence.is_empty()
-                || e.violence_type
-                    .is_some_and(|v| req.violence.contains(&v))
+            req.violence.is_empty() || e.violence_type.is_some_and(|v| req.violence.contains(&v))
         })
         .filter(|e| {
             countries.is_empty()
@@ -297,7 +295,14 @@ mod tests {
         let rows: Vec<(u32, &str, u64, u64)> = c
             .cells
             .iter()
-            .map(|c| (c.priogrid_gid, c.month.as_str(), c.events, c.fatalities_best))
+            .map(|c| {
+                (
+                    c.priogrid_gid,
+                    c.month.as_str(),
+                    c.events,
+                    c.fatalities_best,
+                )
+            })
             .collect();
         // Burkina Faso (12.4, -1.5): row 204, col 357 → 204·720 + 357 + 1 = 147,238.
         assert_eq!(

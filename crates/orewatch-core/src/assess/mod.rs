@@ -13,6 +13,7 @@
 //! Floating-point fields that can be undefined (a rank correlation of a constant input, a
 //! quantile of no draws) are NaN in memory and `null` in JSON ([`nan_as_null`]).
 
+pub mod cahra;
 pub mod deal;
 pub mod events;
 pub mod exposure;
