@@ -14,6 +14,7 @@
 //! quantile of no draws) are NaN in memory and `null` in JSON ([`nan_as_null`]).
 
 pub mod cahra;
+pub mod datasets;
 pub mod deal;
 pub mod events;
 pub mod exposure;
