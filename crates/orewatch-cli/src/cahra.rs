@@ -18,20 +18,16 @@
 //! top-level `"metadata"` member (parameters, rules file and its SHA-256, the source files);
 //! `.csv` writes the metadata to a sidecar `F.meta.json`. Files are written atomically.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use orewatch_core::analysis::cahra::{
-    last_full_year, screen_with_coverage, year_has_any_data, CahraReport, CahraRules,
-    RegionVerdict, SiteVerdict, Verdict, DEFAULT_RULES_NAME, DEFAULT_RULES_TOML,
-};
-use orewatch_core::analysis::events::{choose_source, parse_source, stated_coverage, EventFilter};
+use orewatch_core::analysis::cahra::{RegionVerdict, SiteVerdict, Verdict};
+use orewatch_core::analysis::events::parse_source;
+use orewatch_core::assess::cahra::{cahra, CahraAssessment, CahraRequest, RulesText};
 use orewatch_core::model::Region;
 use orewatch_store::Store;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Level {
@@ -77,25 +73,37 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         None => None,
         Some(path) => Some(format_of(path)?),
     };
-    let (rules, rules_name, rules_sha) = match &args.rules {
-        None => (
-            CahraRules::default_rules(),
-            DEFAULT_RULES_NAME.to_string(),
-            sha256(DEFAULT_RULES_TOML.as_bytes()),
-        ),
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading the rules file {}", path.display()))?;
-            let name = path.display().to_string();
-            let rules = CahraRules::from_toml_str(&text, &name).map_err(|e| {
-                anyhow::anyhow!(
-                    "bad rules file: {e}. Start from a copy of config/cahra.toml (every key is required)."
-                )
-            })?;
-            (rules, name, sha256(text.as_bytes()))
+    let rules = match &args.rules {
+        None => None,
+        Some(path) => Some(RulesText {
+            name: path.display().to_string(),
+            toml: std::fs::read_to_string(path)
+                .with_context(|| format!("reading the rules file {}", path.display()))?,
+        }),
+    };
+    let source = args.source.as_deref().map(parse_source).transpose()?;
+    let countries = match args.countries.as_deref() {
+        None => Vec::new(),
+        Some(text) => {
+            let codes: Vec<String> = text
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect();
+            if codes.is_empty() {
+                bail!("--countries is empty; expected ISO3 codes such as MLI,BFA,NER");
+            }
+            codes
         }
     };
-    let requested = args.source.as_deref().map(parse_source).transpose()?;
+    let request = CahraRequest {
+        year: args.year,
+        source,
+        countries,
+        site_radius_km: args.radius_km,
+        rules,
+    };
 
     let store = Store::open(store_dir);
     if store.is_empty() {
@@ -107,75 +115,9 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
     let (dataset, manifest) = store
         .load()
         .with_context(|| format!("loading the store at {}", store_dir.display()))?;
-    let source = choose_source(&dataset.events, requested)?;
-    let Some(coverage) = stated_coverage(&manifest.sources, source) else {
-        bail!(
-            "no {} file is listed in the store's manifest: its coverage is unknown",
-            source.as_str()
-        );
-    };
-    let year = match args.year {
-        Some(y) => {
-            if !year_has_any_data(&coverage, &dataset.events, y) {
-                bail!(
-                    "no {} data for {y}: the source covers {} to {} (stated) and holds no event dated {y}",
-                    source.as_str(),
-                    coverage.start,
-                    coverage.end
-                );
-            }
-            y
-        }
-        None => last_full_year(&coverage).with_context(|| {
-            format!(
-                "{} covers {} to {}: no calendar year is entirely inside; pass --year",
-                source.as_str(),
-                coverage.start,
-                coverage.end
-            )
-        })?,
-    };
-    let countries = countries(&dataset.regions, args.countries.as_deref())?;
-    let filter = EventFilter::all(source);
-    let country_coverage = manifest.event_coverage();
-    let report = screen_with_coverage(
-        &dataset,
-        &filter,
-        &coverage,
-        &country_coverage,
-        &rules,
-        &[year],
-        args.radius_km,
-    )?;
-
-    let regions: Vec<&RegionVerdict> = report
-        .regions
-        .iter()
-        .filter(|r| {
-            r.country_iso3
-                .as_ref()
-                .is_some_and(|c| countries.contains(c))
-        })
-        .collect();
-    let region_country = |id: &Option<String>| {
-        id.as_ref().and_then(|id| {
-            dataset
-                .regions
-                .iter()
-                .find(|r| r.level == 1 && &r.region_id == id)
-                .and_then(|r| r.country_iso3.clone())
-        })
-    };
-    let sites: Vec<&SiteVerdict> = report
-        .sites
-        .iter()
-        .filter(|s| {
-            s.country_iso3
-                .clone()
-                .or_else(|| region_country(&s.region_id))
-                .is_some_and(|c| countries.contains(&c))
-        })
-        .collect();
+    let a = cahra(&dataset, &manifest.sources, &request)?;
+    let regions: Vec<&RegionVerdict> = a.regions.iter().collect();
+    let sites: Vec<&SiteVerdict> = a.sites.iter().collect();
 
     let metadata = json!({
         "command": "orewatch cahra",
@@ -183,31 +125,26 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         "store": store_dir.display().to_string(),
         "store_generation": manifest.generation,
         "store_written_at": manifest.written_at,
-        "year": year,
+        "year": a.year,
         "level": match args.level { Level::Admin1 => "admin1", Level::Site => "site" },
-        "source": source.as_str(),
-        "coverage": report.coverage,
-        "country_coverage": country_coverage.countries.iter()
-            .filter(|c| c.source == source && c.iso3.as_ref().is_some_and(|i| countries.contains(i)))
-            .collect::<Vec<_>>(),
-        "countries": countries,
-        "site_radius_km": args.radius_km,
-        "rules_file": rules_name,
-        "rules_sha256": rules_sha,
-        "rules": report.rules,
-        "event_placement": report.placement,
+        "source": a.source.as_str(),
+        "coverage": a.coverage,
+        "country_coverage": a.country_coverage,
+        "countries": a.countries,
+        "site_radius_km": a.site_radius_km,
+        "rules_file": a.rules_file,
+        "rules_sha256": a.rules_sha256,
+        "rules": a.rules,
+        "event_placement": a.placement,
         "source_files": manifest.sources.iter()
-            .filter(|s| report.coverage.files.iter().any(|f| f.path == s.path))
+            .filter(|s| a.coverage.files.iter().any(|f| f.path == s.path))
             .map(|s| json!({"path": s.path, "sha256": s.sha256, "release": s.release, "layout": s.layout}))
             .collect::<Vec<_>>(),
-        "verdicts": "conflict-affected > high-risk > neither; insufficient data when the year is not entirely inside the stated coverage, or (no rule firing) not entirely covered for the region's country (for a site: its country and every country within the radius), the unit's events are all imprecise, or missing data could make a rule fire",
+        "verdicts": a.verdicts,
     });
 
     let Some(out) = &args.out else {
-        print!(
-            "{}",
-            table(&report, &regions, &sites, args.level, &rules_name)
-        );
+        print!("{}", table(&a, &regions, &sites, args.level));
         return Ok(());
     };
     let text = match (format, args.level) {
@@ -287,42 +224,6 @@ fn format_of(path: &Path) -> Result<Format> {
     }
 }
 
-fn sha256(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// The ISO3 codes asked for (each must have admin-1 regions in the store), or all of them.
-fn countries(regions: &[Region], asked: Option<&str>) -> Result<BTreeSet<String>> {
-    let present: BTreeSet<String> = regions
-        .iter()
-        .filter(|r| r.level == 1)
-        .filter_map(|r| r.country_iso3.clone())
-        .collect();
-    if present.is_empty() {
-        bail!("the store holds no admin-1 regions: ingest Natural Earth admin-1 boundaries first");
-    }
-    let Some(asked) = asked else {
-        return Ok(present);
-    };
-    let mut out = BTreeSet::new();
-    for code in asked.split(',').map(|c| c.trim().to_ascii_uppercase()) {
-        if code.is_empty() {
-            continue;
-        }
-        if !present.contains(&code) {
-            bail!(
-                "--countries: {code} has no admin-1 regions in the store; expected ISO3 codes among {}",
-                present.iter().cloned().collect::<Vec<_>>().join(",")
-            );
-        }
-        out.insert(code);
-    }
-    if out.is_empty() {
-        bail!("--countries is empty; expected ISO3 codes such as MLI,BFA,NER");
-    }
-    Ok(out)
-}
-
 fn fired_text(checks: &[&orewatch_core::analysis::cahra::RuleCheck]) -> String {
     checks
         .iter()
@@ -368,21 +269,20 @@ fn site_evidence(s: &SiteVerdict) -> String {
 }
 
 fn table(
-    report: &CahraReport,
+    report: &CahraAssessment,
     regions: &[&RegionVerdict],
     sites: &[&SiteVerdict],
     level: Level,
-    rules_name: &str,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "CAHRA screen {} — {} (stated coverage {} to {}), rules {}, level {}",
-        report.years.first().copied().unwrap_or_default(),
+        report.year,
         report.source.as_str(),
         report.coverage.start,
         report.coverage.end,
-        rules_name,
+        report.rules_file,
         match level {
             Level::Admin1 => "admin-1",
             Level::Site => "site",

@@ -1,17 +1,23 @@
 //! `orewatch datasets`: what the store holds, per source: rows, time coverage, countries,
 //! provenance (path, SHA-256, layout, release, ingest time), flagged and quarantined counts.
+//! The numbers are `orewatch_core::assess::datasets`'s; `--json` prints that assessment.
 
 use std::path::Path;
 
 use anyhow::{bail, Result};
 use orewatch_core::analysis::coverage::EventCoverage;
+use orewatch_core::assess::datasets::{datasets, DatasetsRequest};
 use orewatch_store::Store;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Print the manifest as JSON instead of a table.
+    /// Print the assessment as JSON (the manifest's members, the per-kind summaries and the
+    /// provenance) instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Source kinds to list, comma-separated (ucdp_ged, acled, usgs_sites, …); default: all.
+    #[arg(long, value_delimiter = ',')]
+    pub kinds: Vec<String>,
 }
 
 pub fn run(store_dir: &Path, args: Args) -> Result<()> {
@@ -22,6 +28,12 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             store_dir.display()
         );
     };
+    let manifest = datasets(
+        &manifest.contents(),
+        &DatasetsRequest {
+            kinds: args.kinds.clone(),
+        },
+    )?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&manifest)?);
         return Ok(());
@@ -95,7 +107,25 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             }
         );
     }
-    print_coverage(&manifest.event_coverage());
+    println!();
+    println!("by kind (files, rows accepted, quarantined, releases, first .. last):");
+    for k in &manifest.kinds {
+        println!(
+            "  {:<16} {:>3} file(s) {:>9} rows {:>7} quarantined  {:<18} {} .. {}",
+            k.kind,
+            k.files,
+            k.accepted,
+            k.quarantined,
+            if k.releases.is_empty() {
+                "-".to_string()
+            } else {
+                k.releases.join(",")
+            },
+            k.first.as_deref().unwrap_or("?"),
+            k.last.as_deref().unwrap_or("?"),
+        );
+    }
+    print_coverage(&manifest.event_coverage);
     if !manifest.dedup_notes.is_empty() {
         println!();
         println!("one fact stored once:");

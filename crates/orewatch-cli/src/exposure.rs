@@ -18,17 +18,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
-use orewatch_core::analysis::admin::AdminIndex;
+use orewatch_core::assess::exposure::{
+    exposure, exposure_monthly, ExposureAssessment, ExposureRequest,
+};
 
 use crate::output::{csv_bytes, extension, sidecar, write_atomic};
-use orewatch_core::analysis::coverage::{CountryReach, EventCoverage};
-use orewatch_core::analysis::events::{
-    choose_source, parse_source, parse_violence, stated_coverage, EventFilter, SourceCoverage,
-};
-use orewatch_core::analysis::exposure::{
-    assess_monthly_with_coverage, assess_with_coverage, CoverageCheck, EventWeight, ExposureParams,
-    ExposureReport, ExposureRow, Kernel,
-};
+use orewatch_core::analysis::events::{parse_source, parse_violence, SourceCoverage};
+use orewatch_core::analysis::exposure::{EventWeight, ExposureParams, ExposureRow, Kernel};
 use orewatch_core::analysis::sites::SiteFilter;
 use orewatch_store::{Manifest, Store};
 use serde::{Deserialize, Serialize};
@@ -123,123 +119,56 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         Some(other) => bail!("--every {other}: expected `month`"),
     };
 
-    let (dataset, manifest) = store
-        .load()
-        .with_context(|| format!("loading the store at {}", store_dir.display()))?;
-    let source = choose_source(&dataset.events, requested)?;
-    let coverage = stated_coverage(&manifest.sources, source).with_context(|| {
-        format!(
-            "the manifest lists no {} file: cannot tell the period it covers",
-            source.as_str()
-        )
-    })?;
-    let as_of = match &args.as_of {
-        None => coverage.end,
-        Some(text) => {
-            let date = parse_date("as-of", text)?;
-            if !coverage.contains(date) {
-                bail!(
-                    "--as-of {date} is outside the stated coverage of {} ({} to {}); choose a date in it",
-                    source.as_str(),
-                    coverage.start,
-                    coverage.end
-                );
-            }
-            date
-        }
-    };
-    let sites = site_filter.select(&dataset.sites)?;
-    let params = ExposureParams {
-        filter: EventFilter {
-            source,
-            max_precision_code: args.min_precision,
-            violence,
-        },
-        as_of,
+    let first = args
+        .from
+        .as_deref()
+        .map(|text| parse_date("from", text))
+        .transpose()?;
+    let request = ExposureRequest {
+        sites: args.sites.clone(),
         radii_km: args.radius_km.clone(),
         window_days,
         half_life_days: args.half_life_days,
         kernel,
         weight,
+        as_of: args
+            .as_of
+            .as_deref()
+            .map(|text| parse_date("as-of", text))
+            .transpose()?,
+        source: requested,
+        max_precision_code: args.min_precision,
+        violence,
         top_actors: args.top_actors,
-    }
-    .validate()?;
-    let table = manifest.event_coverage();
-    let check = CoverageCheck {
-        table: &table,
-        reach: CountryReach::new(&dataset.regions),
     };
-    let mut metadata = metadata(&params, &coverage, &manifest, &site_filter, store_dir);
+
+    let (dataset, manifest) = store
+        .load()
+        .with_context(|| format!("loading the store at {}", store_dir.display()))?;
 
     if every_month {
-        let first = match &args.from {
-            Some(text) => parse_date("from", text)?,
-            None => coverage.start,
-        };
-        if first < coverage.start || first > as_of {
-            bail!(
-                "--from {first} must lie between the start of the coverage ({}) and the as-of date ({as_of})",
-                coverage.start
-            );
-        }
-        let rows =
-            assess_monthly_with_coverage(&sites, &dataset.events, params, first, as_of, &check)?;
-        metadata["country_coverage"] = country_coverage(
-            &table,
-            source,
-            &sites,
-            rows.iter().flat_map(|r| r.uncovered_countries.split(';')),
-        );
+        let a = exposure_monthly(&dataset, &manifest.sources, &request, first)?;
+        let mut metadata = metadata(&a.params, &a.coverage, &manifest, &site_filter, store_dir);
+        metadata["country_coverage"] = serde_json::to_value(&a.country_coverage)?;
         return match &args.out {
             None => {
                 let mut out = csv::Writer::from_writer(std::io::stdout());
-                rows.iter().try_for_each(|r| out.serialize(r))?;
-                out.flush()?;
-                Ok(())
+                for row in &a.rows {
+                    out.serialize(row)?;
+                }
+                Ok(out.flush()?)
             }
-            Some(path) => write_monthly(path, &rows, &metadata),
+            Some(path) => write_monthly(path, &a.rows, &metadata),
         };
     }
 
-    let report = assess_with_coverage(&sites, &dataset.events, params, &check)?;
-    metadata["country_coverage"] = country_coverage(
-        &table,
-        source,
-        &sites,
-        report
-            .rows
-            .iter()
-            .flat_map(|r| r.uncovered_countries.iter().map(String::as_str)),
-    );
+    let a = exposure(&dataset, &manifest.sources, &request)?;
+    let mut metadata = metadata(&a.params, &a.coverage, &manifest, &site_filter, store_dir);
+    metadata["country_coverage"] = serde_json::to_value(&a.country_coverage)?;
     match &args.out {
-        None => print_table(&report, &metadata),
-        Some(path) => write_report(path, &report, &dataset.regions, metadata),
+        None => print_table(&a, &metadata),
+        Some(path) => write_report(path, &a, metadata),
     }
-}
-
-/// The coverage rows of the sites' countries and the countries their radii reach (those
-/// named in the rows), for the output's metadata.
-fn country_coverage<'a>(
-    table: &EventCoverage,
-    source: orewatch_core::model::EventSource,
-    sites: &[&'a orewatch_core::model::Site],
-    uncovered: impl Iterator<Item = &'a str>,
-) -> serde_json::Value {
-    let codes: std::collections::BTreeSet<&str> = sites
-        .iter()
-        .filter_map(|s| s.country_iso3.as_deref())
-        .chain(uncovered)
-        .collect();
-    let rows: Vec<&orewatch_core::analysis::coverage::CountryCoverage> = table
-        .countries
-        .iter()
-        .filter(|c| c.source == source && c.iso3.as_deref().is_some_and(|i| codes.contains(i)))
-        .collect();
-    json!({
-        "rule": "a site whose own country has no event data for any day of the window is `not covered` (no numbers, never 0); one whose own country is covered for part of the window, or whose radius reaches a country (Natural Earth boundary within R km) not covered for the whole window, keeps the counts of the data held and is `partial`, naming those countries",
-        "countries": rows,
-        "global": table.global.iter().filter(|g| g.source == source).collect::<Vec<_>>(),
-    })
 }
 
 fn metadata(
@@ -333,71 +262,8 @@ fn actors_text(list: &[orewatch_core::analysis::exposure::ActorNear]) -> String 
         .join("; ")
 }
 
-/// The admin-1 region (id, name) of each row's site: point-in-polygon on the store's Natural
-/// Earth admin-1 boundaries (snapped within 5 km off the simplified coastline); none outside
-/// them or without coordinates.
+/// The admin-1 region (id, name) of a row's site.
 type Admin1 = (Option<String>, Option<String>);
-
-fn admin1_of_rows(
-    report: &ExposureReport,
-    regions: &[orewatch_core::model::Region],
-) -> Vec<Admin1> {
-    let index = AdminIndex::new(regions);
-    report
-        .rows
-        .iter()
-        .map(|r| match (r.lat, r.lon) {
-            (Some(lat), Some(lon)) => match index.place(lat, lon).region() {
-                Some(i) => {
-                    let region = index.regions()[i as usize];
-                    (Some(region.region_id.clone()), Some(region.name.clone()))
-                }
-                None => (None, None),
-            },
-            _ => (None, None),
-        })
-        .collect()
-}
-
-/// A report row with its admin-1 region, for JSON and GeoJSON.
-#[derive(Serialize)]
-struct RowWithAdmin<'a> {
-    #[serde(flatten)]
-    row: &'a ExposureRow,
-    admin1_id: &'a Option<String>,
-    admin1_name: &'a Option<String>,
-}
-
-/// The numbers of a row, emptied (null) when the site was not assessed (no coordinates, or
-/// no event data for its country in the window): they are unknown, not 0.
-const ROW_NUMBERS: [&str; 12] = [
-    "events",
-    "fatalities_best",
-    "fatalities_low",
-    "fatalities_high",
-    "civilian",
-    "state_based",
-    "non_state",
-    "one_sided",
-    "other",
-    "exposure_index",
-    "nearest_in_window",
-    "trend",
-];
-
-fn row_json(row: &ExposureRow, admin1: &Admin1) -> Result<serde_json::Value> {
-    let mut value = serde_json::to_value(RowWithAdmin {
-        row,
-        admin1_id: &admin1.0,
-        admin1_name: &admin1.1,
-    })?;
-    if !row.assessed {
-        for key in ROW_NUMBERS {
-            value[key] = serde_json::Value::Null;
-        }
-    }
-    Ok(value)
-}
 
 fn flat(row: &ExposureRow, admin1: &Admin1) -> FlatRow {
     let a = row.assessed;
@@ -453,8 +319,7 @@ fn flat(row: &ExposureRow, admin1: &Admin1) -> FlatRow {
 
 fn write_report(
     path: &Path,
-    report: &ExposureReport,
-    regions: &[orewatch_core::model::Region],
+    report: &ExposureAssessment,
     mut metadata: serde_json::Value,
 ) -> Result<()> {
     metadata["events_considered"] = json!(report.events_considered);
@@ -463,13 +328,11 @@ fn write_report(
          Natural Earth admin-1, snapped within 5 km of the simplified coastline); empty outside \
          them or without coordinates"
     );
-    let admin1 = admin1_of_rows(report, regions);
     let flat_rows = || -> Vec<FlatRow> {
         report
             .rows
             .iter()
-            .zip(&admin1)
-            .map(|(r, a)| flat(r, a))
+            .map(|r| flat(&r.row, &(r.admin1_id.clone(), r.admin1_name.clone())))
             .collect()
     };
     match extension(path).as_str() {
@@ -482,8 +345,11 @@ fn write_report(
         }
         "parquet" => {
             let rows = flat_rows();
-            let points: Vec<Option<(f64, f64)>> =
-                report.rows.iter().map(|r| r.lon.zip(r.lat)).collect();
+            let points: Vec<Option<(f64, f64)>> = report
+                .rows
+                .iter()
+                .map(|r| r.row.lon.zip(r.row.lat))
+                .collect();
             orewatch_store::write_parquet_export(path, &rows, Some(&points), &metadata.to_string())
                 .map_err(anyhow::Error::msg)
         }
@@ -491,27 +357,20 @@ fn write_report(
             let features: Vec<serde_json::Value> = report
                 .rows
                 .iter()
-                .zip(&admin1)
-                .map(|(r, a)| {
-                    Ok(json!({
+                .map(|r| {
+                    json!({
                         "type": "Feature",
-                        "geometry": r.lon.zip(r.lat).map(|(lon, lat)| json!({"type": "Point", "coordinates": [lon, lat]})),
-                        "properties": row_json(r, a)?,
-                    }))
+                        "geometry": r.row.lon.zip(r.row.lat).map(|(lon, lat)| json!({"type": "Point", "coordinates": [lon, lat]})),
+                        "properties": r,
+                    })
                 })
-                .collect::<Result<_>>()?;
+                .collect();
             let doc =
                 json!({"type": "FeatureCollection", "metadata": metadata, "features": features});
             write_atomic(path, serde_json::to_string(&doc)?.as_bytes())
         }
         "json" => {
-            let rows: Vec<serde_json::Value> = report
-                .rows
-                .iter()
-                .zip(&admin1)
-                .map(|(r, a)| row_json(r, a))
-                .collect::<Result<_>>()?;
-            let doc = json!({"metadata": metadata, "rows": rows});
+            let doc = json!({"metadata": metadata, "rows": report.rows});
             write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())
         }
         other => bail!(
@@ -548,7 +407,12 @@ fn write_monthly(
 /// Rows printed per radius on the terminal; the file outputs hold every row.
 const PRINTED_PER_RADIUS: usize = 15;
 
-fn print_table(report: &ExposureReport, metadata: &serde_json::Value) -> Result<()> {
+fn print_table(a: &ExposureAssessment, metadata: &serde_json::Value) -> Result<()> {
+    let report = orewatch_core::analysis::exposure::ExposureReport {
+        params: a.params.clone(),
+        events_considered: a.events_considered,
+        rows: a.rows.iter().map(|r| r.row.clone()).collect(),
+    };
     let p = &report.params;
     println!(
         "exposure of {} site rows to {} events ({} considered), as of {}, window {}, half-life {} days, kernel {:?}, weight {:?}",

@@ -12,6 +12,47 @@ pub fn uniform_sequence(seed: u64) -> impl FnMut() -> f64 {
     }
 }
 
+/// A UCDP GED state-based event with the fields the tests vary: id, country (as GED spells
+/// it), start date, coordinates and best death estimate (low = high = best).
+pub fn event(
+    id: &str,
+    country: &str,
+    date: chrono::NaiveDate,
+    lat: f64,
+    lon: f64,
+    best: u32,
+) -> crate::model::Event {
+    use crate::model::{Event, EventSource, ViolenceType};
+    Event {
+        source: EventSource::UcdpGed,
+        event_id: id.into(),
+        release: None,
+        date_start: date,
+        date_end: None,
+        date_precision: None,
+        country: country.into(),
+        admin1: None,
+        admin2: None,
+        lat,
+        lon,
+        location_precision: Some(1),
+        violence_type: Some(ViolenceType::StateBased),
+        event_type: None,
+        sub_event_type: None,
+        conflict_name: None,
+        side_a: "Government of Mali".into(),
+        side_b: Some("JNIM".into()),
+        side_a_associates: vec![],
+        side_b_associates: vec![],
+        fatalities_low: Some(best),
+        fatalities_best: best,
+        fatalities_high: Some(best),
+        civilian_targeting: false,
+        flags: vec![],
+        extra: Default::default(),
+    }
+}
+
 /// A WGI country-year whose six estimates all equal `mean` (None: all six missing).
 pub fn wgi_record(iso3: &str, year: i32, mean: Option<f64>) -> crate::model::GovernanceRecord {
     let v = crate::model::WgiValues {

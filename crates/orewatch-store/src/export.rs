@@ -5,6 +5,7 @@
 //! (GeoPandas, DuckDB, QGIS read them like the store's own tables).
 
 use std::fs::File;
+use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -28,6 +29,22 @@ pub fn write_parquet_export<T: Serialize + for<'de> Deserialize<'de>>(
     points: Option<&[Option<(f64, f64)>]>,
     metadata_json: &str,
 ) -> Result<(), String> {
+    let bytes = parquet_bytes(rows, points, metadata_json)?;
+    let tmp = path.with_extension("parquet.tmp");
+    let at = |e: std::io::Error| format!("{}: {e}", tmp.display());
+    let mut file = File::create(&tmp).map_err(at)?;
+    file.write_all(&bytes).map_err(at)?;
+    file.sync_all().map_err(at)?;
+    std::fs::rename(&tmp, path)
+        .map_err(|e| format!("moving {} to {}: {e}", tmp.display(), path.display()))
+}
+
+/// The bytes of the Parquet file [`write_parquet_export`] writes (for a server's response).
+pub fn parquet_bytes<T: Serialize + for<'de> Deserialize<'de>>(
+    rows: &[T],
+    points: Option<&[Option<(f64, f64)>]>,
+    metadata_json: &str,
+) -> Result<Vec<u8>, String> {
     let options = TracingOptions::default()
         .strings_as_large_utf8(false)
         .sequence_as_large_list(false)
@@ -64,20 +81,10 @@ pub fn write_parquet_export<T: Serialize + for<'de> Deserialize<'de>>(
         .set_key_value_metadata(Some(metadata))
         .set_created_by(format!("orewatch {}", env!("CARGO_PKG_VERSION")))
         .build();
-    let tmp = path.with_extension("parquet.tmp");
-    let file = File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    let mut writer = ArrowWriter::try_new(file, schema, Some(props))
-        .map_err(|e| format!("{}: {e}", tmp.display()))?;
-    writer
-        .write(&batch)
-        .map_err(|e| format!("{}: {e}", tmp.display()))?;
-    let file = writer
-        .into_inner()
-        .map_err(|e| format!("{}: {e}", tmp.display()))?;
-    file.sync_all()
-        .map_err(|e| format!("{}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .map_err(|e| format!("moving {} to {}: {e}", tmp.display(), path.display()))
+    let mut writer =
+        ArrowWriter::try_new(Vec::new(), schema, Some(props)).map_err(|e| e.to_string())?;
+    writer.write(&batch).map_err(|e| e.to_string())?;
+    writer.into_inner().map_err(|e| e.to_string())
 }
 
 /// Forecast draws in long format, one row per unit, month and draw.

@@ -38,9 +38,9 @@ mod partial;
 mod store;
 mod tables;
 
-pub use export::{write_parquet_export, write_samples_parquet, SampleColumns};
+pub use export::{parquet_bytes, write_parquet_export, write_samples_parquet, SampleColumns};
 pub use links::LinkData;
 pub use manifest::{Manifest, TableEntry};
 pub use partial::{Table, EVENT_DEATHS_COLUMNS};
-pub use store::{Store, StoreError};
+pub use store::{load_generation, Store, StoreError};
 pub use tables::TABLE_NAMES;

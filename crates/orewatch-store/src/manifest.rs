@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use orewatch_core::analysis::coverage::EventCoverage;
+use orewatch_core::assess::datasets::StoreContents;
 use orewatch_core::model::SourceReport;
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,19 @@ impl Manifest {
 }
 
 impl Manifest {
+    /// The manifest as the datasets assessment reads it.
+    pub fn contents(&self) -> StoreContents<'_> {
+        StoreContents {
+            orewatch_version: &self.orewatch_version,
+            generation: self.generation,
+            written_at: &self.written_at,
+            sources: &self.sources,
+            tables: &self.tables,
+            dedup_notes: &self.dedup_notes,
+            event_coverage: self.event_coverage.as_ref(),
+        }
+    }
+
     /// Parses the bytes of a `manifest.json` (serde_json: nesting is limited to 128 levels, so
     /// no input overflows the stack); the error says what is wrong and where.
     pub fn from_json(bytes: &[u8]) -> Result<Manifest, String> {
@@ -50,12 +64,5 @@ impl Manifest {
     }
 }
 
-/// One table file of a generation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct TableEntry {
-    pub file: String,
-    pub rows: u64,
-    pub sha256: String,
-    /// True for GeoParquet tables.
-    pub geoparquet: bool,
-}
+/// One table file of a generation (the type is the assessment layer's).
+pub use orewatch_core::assess::datasets::TableEntry;

@@ -65,51 +65,17 @@ impl Store {
         let Some(dir) = self.current_dir() else {
             return Ok(None);
         };
-        let path = dir.join(MANIFEST);
-        let mut bytes = Vec::new();
-        fs::File::open(&path)
-            .and_then(|f| f.take(MAX_MANIFEST_BYTES + 1).read_to_end(&mut bytes))
-            .map_err(|e| io_err(&path, e))?;
-        if bytes.len() as u64 > MAX_MANIFEST_BYTES {
-            return Err(StoreError::Damaged {
-                path,
-                message: format!("manifest.json is larger than {MAX_MANIFEST_BYTES} bytes"),
-            });
-        }
-        let manifest =
-            Manifest::from_json(&bytes).map_err(|message| StoreError::Damaged { path, message })?;
-        Ok(Some(manifest))
+        read_manifest(&dir).map(Some)
     }
 
     /// Loads every table of the current generation (an empty dataset for an empty store).
+    /// `current` is resolved once: the tables and the manifest come from one generation even
+    /// when an ingest swaps `current` meanwhile.
     pub fn load(&self) -> Result<(Dataset, Manifest), StoreError> {
-        let Some(dir) = self.current_dir() else {
-            return Ok((Dataset::default(), Manifest::default()));
-        };
-        let manifest = self.manifest()?.unwrap_or_default();
-        let damaged = |message: String| StoreError::Damaged {
-            path: dir.clone(),
-            message,
-        };
-        let data = Dataset {
-            events: tables::read_table::<Event>(&dir.join("events.parquet"))
-                .map_err(damaged)?
-                .0,
-            actors: tables::read_table::<Actor>(&dir.join("actors.parquet"))
-                .map_err(damaged)?
-                .0,
-            sites: tables::read_sites(&dir.join("sites.parquet")).map_err(damaged)?,
-            regions: tables::read_regions(&dir.join("regions.parquet")).map_err(damaged)?,
-            production: tables::read_table::<ProductionRecord>(&dir.join("production.parquet"))
-                .map_err(damaged)?
-                .0,
-            governance: tables::read_governance(&dir.join("governance.parquet"))
-                .map_err(damaged)?,
-            quarantine: tables::read_table::<QuarantineRecord>(&dir.join("quarantine.parquet"))
-                .map_err(damaged)?
-                .0,
-        };
-        Ok((data, manifest))
+        match self.current_dir() {
+            None => Ok((Dataset::default(), Manifest::default())),
+            Some(dir) => load_generation(&dir),
+        }
     }
 
     /// Writes `data` as a new generation and makes it current, atomically. The manifest's
@@ -264,6 +230,51 @@ impl Store {
         );
         Ok(())
     }
+}
+
+/// The manifest of the generation directory `dir`.
+fn read_manifest(dir: &Path) -> Result<Manifest, StoreError> {
+    let path = dir.join(MANIFEST);
+    let mut bytes = Vec::new();
+    fs::File::open(&path)
+        .and_then(|f| f.take(MAX_MANIFEST_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| io_err(&path, e))?;
+    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+        return Err(StoreError::Damaged {
+            path,
+            message: format!("manifest.json is larger than {MAX_MANIFEST_BYTES} bytes"),
+        });
+    }
+    Manifest::from_json(&bytes).map_err(|message| StoreError::Damaged { path, message })
+}
+
+/// Loads every table and the manifest of the generation directory `dir` (what
+/// [`Store::current_dir`] gives). Reads only; a long-running reader (the server) holds the
+/// result while later ingests make newer generations current.
+pub fn load_generation(dir: &Path) -> Result<(Dataset, Manifest), StoreError> {
+    let manifest = read_manifest(dir)?;
+    let damaged = |message: String| StoreError::Damaged {
+        path: dir.to_path_buf(),
+        message,
+    };
+    let data = Dataset {
+        events: tables::read_table::<Event>(&dir.join("events.parquet"))
+            .map_err(damaged)?
+            .0,
+        actors: tables::read_table::<Actor>(&dir.join("actors.parquet"))
+            .map_err(damaged)?
+            .0,
+        sites: tables::read_sites(&dir.join("sites.parquet")).map_err(damaged)?,
+        regions: tables::read_regions(&dir.join("regions.parquet")).map_err(damaged)?,
+        production: tables::read_table::<ProductionRecord>(&dir.join("production.parquet"))
+            .map_err(damaged)?
+            .0,
+        governance: tables::read_governance(&dir.join("governance.parquet")).map_err(damaged)?,
+        quarantine: tables::read_table::<QuarantineRecord>(&dir.join("quarantine.parquet"))
+            .map_err(damaged)?
+            .0,
+    };
+    Ok((data, manifest))
 }
 
 fn write_plain<T: serde::Serialize + serde::de::DeserializeOwned>(

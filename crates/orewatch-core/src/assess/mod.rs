@@ -13,7 +13,11 @@
 //! Floating-point fields that can be undefined (a rank correlation of a constant input, a
 //! quantile of no draws) are NaN in memory and `null` in JSON ([`nan_as_null`]).
 
+pub mod cahra;
+pub mod datasets;
 pub mod deal;
+pub mod events;
+pub mod exposure;
 pub mod scenario;
 
 use serde::{Deserialize, Serialize};
