@@ -21,11 +21,11 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::flags::SourceArg;
 use anyhow::{bail, Context, Result};
 use orewatch_core::analysis::cahra::{RegionVerdict, SiteVerdict, Verdict};
-use orewatch_core::analysis::events::parse_source;
 use orewatch_core::assess::cahra::{cahra, CahraAssessment, CahraRequest, RulesText};
-use orewatch_core::model::Region;
+use orewatch_core::model::{EventSource, Region};
 use orewatch_store::Store;
 use serde_json::{json, Value};
 
@@ -46,8 +46,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "admin1")]
     pub level: Level,
     /// Event source (GED or ACLED); required when the store holds both.
-    #[arg(long)]
-    pub source: Option<String>,
+    #[arg(long, value_enum, ignore_case = true)]
+    pub source: Option<SourceArg>,
     /// Rules file (TOML, every key of config/cahra.toml); default: the embedded rules.
     #[arg(long)]
     pub rules: Option<PathBuf>,
@@ -81,7 +81,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
                 .with_context(|| format!("reading the rules file {}", path.display()))?,
         }),
     };
-    let source = args.source.as_deref().map(parse_source).transpose()?;
+    let source = args.source.map(EventSource::from);
     let countries = match args.countries.as_deref() {
         None => Vec::new(),
         Some(text) => {

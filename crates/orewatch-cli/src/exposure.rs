@@ -22,10 +22,12 @@ use orewatch_core::assess::exposure::{
     exposure, exposure_monthly, ExposureAssessment, ExposureRequest,
 };
 
+use crate::flags::{KernelArg, SourceArg, ViolenceArg, WeightArg};
 use crate::output::{csv_bytes, extension, sidecar, write_atomic};
-use orewatch_core::analysis::events::{parse_source, parse_violence, SourceCoverage};
+use orewatch_core::analysis::events::SourceCoverage;
 use orewatch_core::analysis::exposure::{EventWeight, ExposureParams, ExposureRow, Kernel};
 use orewatch_core::analysis::sites::SiteFilter;
+use orewatch_core::model::{EventSource, ViolenceType};
 use orewatch_store::{Manifest, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -51,30 +53,30 @@ pub struct Args {
     #[arg(long, default_value_t = 90.0)]
     pub half_life_days: f64,
     /// Distance kernel: uniform (1), linear (1 − d/R), gaussian (σ = R/2).
-    #[arg(long, default_value = "uniform")]
-    pub kernel: String,
+    #[arg(long, value_enum, ignore_case = true, default_value_t = KernelArg::Uniform)]
+    pub kernel: KernelArg,
     /// Event weight: fatalities (max(1, best)) or events (1).
-    #[arg(long, default_value = "fatalities")]
-    pub weight: String,
+    #[arg(long, value_enum, ignore_case = true, default_value_t = WeightArg::Fatalities)]
+    pub weight: WeightArg,
     /// As-of date (YYYY-MM-DD). Default: the end of the event source's stated coverage.
     #[arg(long)]
     pub as_of: Option<String>,
     /// Event source: GED or ACLED. Required when the store holds both (never mixed).
-    #[arg(long)]
-    pub source: Option<String>,
+    #[arg(long, value_enum, ignore_case = true)]
+    pub source: Option<SourceArg>,
     /// Keep events whose location precision code is at most N (GED where_prec, ACLED
     /// geo_precision; 1 = exact place). Events without a code are then dropped.
     #[arg(long)]
     pub min_precision: Option<u8>,
     /// Violence types to keep, comma-separated: state-based (sb), non-state (ns), one-sided (os).
-    #[arg(long, value_delimiter = ',')]
-    pub violence: Vec<String>,
+    #[arg(long, value_enum, ignore_case = true, value_delimiter = ',')]
+    pub violence: Vec<ViolenceArg>,
     /// How many actors to list per site and radius.
     #[arg(long, default_value_t = 5)]
     pub top_actors: usize,
     /// `month`: each site's index month by month (as-of = each month's last day) instead of
     /// one as-of date.
-    #[arg(long)]
+    #[arg(long, value_parser = ["month"])]
     pub every: Option<String>,
     /// With --every month: the first month (default: the start of the stated coverage).
     #[arg(long)]
@@ -99,25 +101,17 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         );
     }
     let site_filter = SiteFilter::parse(&args.sites)?;
-    let kernel = Kernel::parse(&args.kernel)?;
-    let weight = EventWeight::parse(&args.weight)?;
+    let kernel = Kernel::from(args.kernel);
+    let weight = EventWeight::from(args.weight);
     let window_days = match args.window_days.trim() {
         "all" => None,
         w => Some(w.parse::<u32>().ok().filter(|&w| w > 0).with_context(|| {
             format!("--window-days {w}: expected a positive whole number of days, or `all`")
         })?),
     };
-    let violence = args
-        .violence
-        .iter()
-        .map(|v| parse_violence(v))
-        .collect::<Result<Vec<_>, _>>()?;
-    let requested = args.source.as_deref().map(parse_source).transpose()?;
-    let every_month = match args.every.as_deref() {
-        None => false,
-        Some("month") => true,
-        Some(other) => bail!("--every {other}: expected `month`"),
-    };
+    let violence: Vec<ViolenceType> = args.violence.iter().map(|&v| v.into()).collect();
+    let requested = args.source.map(EventSource::from);
+    let every_month = args.every.is_some();
 
     let first = args
         .from

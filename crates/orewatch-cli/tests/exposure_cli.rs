@@ -9,7 +9,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{data_dir, fails_with, orewatch, run_ok};
+use common::{data_dir, fails_with, orewatch, run_ok, usage_error};
 
 fn ingest_real(store: &Path) {
     let data = data_dir();
@@ -142,9 +142,18 @@ fn exposure_on_the_real_data() {
         orewatch(&store).args(["exposure", "--sites", "id=NOPE"]),
         &["id=NOPE", "matches at least one"],
     );
-    fails_with(
+    // Enumerated flags are usage errors (exit 2) listing the accepted values.
+    usage_error(
         orewatch(&store).args(["exposure", "--kernel", "box"]),
-        &["box", "gaussian"],
+        &["box", "uniform", "linear", "gaussian"],
+    );
+    usage_error(
+        orewatch(&store).args(["exposure", "--violence", "sb,riots"]),
+        &["riots", "state-based", "non-state", "one-sided"],
+    );
+    usage_error(
+        orewatch(&store).args(["exposure", "--every", "week"]),
+        &["week", "month"],
     );
     fails_with(
         orewatch(&store).args(["exposure", "--window-days", "0"]),

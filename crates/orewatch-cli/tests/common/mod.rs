@@ -73,6 +73,17 @@ pub fn fails_with(cmd: &mut Command, needles: &[&str]) {
     }
 }
 
+/// Runs a command that must be refused as a usage error: exit code 2 (clap's), a stderr naming
+/// every needle (the bad value and the accepted ones).
+pub fn usage_error(cmd: &mut Command, needles: &[&str]) {
+    let out = cmd.output().expect("orewatch runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "{n:?} not in: {stderr}");
+    }
+}
+
 /// A Python that imports every module of `modules`, for the tests that check orewatch's output
 /// with Python tools (GeoPandas, DuckDB, jsonschema). Taken from `OREWATCH_PYTHON`, else the
 /// pinned venv `.ci/run` builds (keyed by `.ci/requirements.txt`), else `python3`. A missing

@@ -11,65 +11,13 @@
 //! otherwise, the same keys bit for bit), then the unit vectors of the few events whose cell
 //! holds caps, four at a time (`trig::unit_vectors_at`: AVX2 sine and cosine within 2e-15 of
 //! libm's), then their exact tests (a cell's caps four at a time with AVX2,
-//! `CapIndex::add_found_avx2`; the same verdicts as the scalar test). Real case (167,543 GED
-//! events, 4,691 sites, 25 km): only ~19,000 events have a candidate cap. Measured, one
-//! thread, min of 400 runs, load ≈ 8 on 2 cores: join 2.62 ms against 3.02 ms for the
-//! per-event lookup. Tried and not kept (slower under the same conditions): deciding each
-//! candidate without a branch (the verdicts of a cell's caps are correlated and predict
-//! well; the branch-free form writes every candidate's count).
+//! `CapIndex::add_found_avx2`: the same verdicts as the scalar test, border lanes decided by
+//! the haversine). Invariant: every path (AVX2 or scalar, one thread or many) gives the same
+//! pairs as the brute-force haversine test; the tests check this on crowded cells and on
+//! events at R ± a hair. Distances in km on the mean-radius sphere ([`crate::geodesy`]).
 //!
-//! Where the time goes (real case, one thread, perf, round 4): the block loop computing cell
-//! keys ~40 % (measured alone, every event moved out of the window: 1.05 ms for the 167,543
-//! events, ~6 ns each), the exact tests of the ~19,000 events with candidates ~38 % (176,586
-//! chord tests for 62,412 pairs, ~9 caps per event; the two sine/cosine calls of each event's
-//! unit vector ~14 %), the index build ~17 % (site sines/cosines and cells, then the
-//! row-by-row bucket build). No page faults in steady state. Tried in round 4 and not kept
-//! (one thread, min of 3 × 200 runs alternated with the base, load 2.5–5): each event's unit
-//! vector from the sine and cosine of its cell's row and column centres by short series
-//! instead of libm (join min 2.72 against 2.62 ms: the libm calls overlap the memory-bound
-//! candidate loop); packing the events with a non-empty key to the front of the block without
-//! a branch (2.62 against 2.61 ms); the key computation as a separate arithmetic-only pass with
-//! the bitmap test afterwards (key loop alone 1.19–1.33 against 1.04–1.05 ms); entries of 16
-//! bytes with an f32 unit vector and a band widened for its rounding, so that the ~22,000
-//! entries fit a core's L2 cache (join min 2.70 against 2.56–2.69 ms, load ~5).
-//!
-//! Round 5 (real case, one thread, min of 3 × 400 runs alternated with the base, load 5–9 on
-//! 2 cores): the cell keys by AVX2 (the bitmap words by a masked gather) took the join from
-//! 2.57–2.59 ms to 1.87–1.97 ms; the build is unchanged at 0.61–0.65 ms. The cell table is
-//! built in bands of rows on the rayon pool in round 5 (`Buckets::build_caps`, bit for bit the
-//! one-pass build): no gain measurable on the loaded machine; reverted in round 6 (below).
-//! Counting an event's pairs in a register and skipping four empty keys at a time measured
-//! neutral (join min 2.02–2.06 against 1.98–2.02 ms at load 9).
-//!
-//! Round 6 (real case, base 0c907bb alternated with each change, 300–500 runs each, load
-//! 1.5 at the start, then 3.4–4 on 2 cores). Profile of the base (one thread): exact tests
-//! ~29 %, libm `sincos` ~22 % (19,181 candidate events and 4,691 sites, two calls each), key
-//! kernel ~16 % (most of it waiting on the bitmap gather), the band closure of the cell-table
-//! build ~10 %, `cap_cells_with` ~5 %; no page faults in steady state. Kept:
-//! - the unit vectors of the candidate events of a block, four at a time (`trig`): join min
-//!   1.89–1.92 → 1.66–1.69 ms (one thread);
-//! - the sites' unit vectors and latitude cosines the same way in the build: build min
-//!   0.59–0.61 → 0.49–0.51 ms (one thread);
-//! - the border-band haversine out of line (`CapIndex::border_inside`): inlined, the compiler
-//!   hoisted the cosine of the event's latitude out of the candidate loop, one libm call per
-//!   candidate event (19,181 per join, counted with a uprobe) for no border pair at all in the
-//!   real case; join min 1.66–1.69 → 1.60–1.63 ms;
-//! - the one-pass cell-table build again: against the banded build, 2 threads, 4 alternations
-//!   at load ~3.7, build median 0.49–0.56 against 0.54–0.58 ms and total median lower in all
-//!   four (1.67–2.17 against 2.21–2.23 ms); in build-only runs the banded build used ~0.1 ms
-//!   more CPU per build (rayon's spinning) for a lower minimum only when the second core was
-//!   free;
-//! - a cell's caps tested four at a time with AVX2 (four 32-byte entries loaded and
-//!   transposed into x, y, z lanes, the chord² by the scalar operations in the same order,
-//!   clear-in and clear-out as lane masks, border lanes by the haversine, the sites of the
-//!   lanes inside counted bit by bit): join min 1.57–1.62 → 1.43–1.49 ms (one thread, 6
-//!   alternations at load ~3.4); a test with crowded cells and events at R ± a hair fails
-//!   when the border lanes are skipped.
-//!
-//! Together, one thread: total min 2.48–2.71 → 1.90–2.00 ms. Tried and not kept: the bitmap
-//! words of the AVX2 key kernel by four scalar loads instead of the gather (join min 1.62–1.65
-//! against 1.61–1.65 ms: the perf samples after the gather are the loop's latency, not the
-//! gather's cost).
+//! The measurements behind these choices (what was tried, kept and dropped, with timings) are
+//! in `bench/RESULTS.md`, section "CapIndex design history".
 
 use rayon::prelude::*;
 
