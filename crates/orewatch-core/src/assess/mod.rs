@@ -15,6 +15,7 @@
 
 pub mod deal;
 pub mod scenario;
+pub mod site_years;
 
 use serde::{Deserialize, Serialize};
 
