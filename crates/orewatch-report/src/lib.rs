@@ -24,8 +24,10 @@ pub mod exposure;
 pub mod html;
 pub mod map;
 pub mod outlook;
+pub mod since;
 pub mod supply;
 pub mod svg;
+pub mod vintage;
 
 use orewatch_core::ingest::plan::SourceReport;
 use orewatch_core::model::Dataset;
