@@ -73,7 +73,12 @@ fn banner(input: &BriefInput) -> String {
             r#"<p class="warn"><strong>The UCDP GED conflict events {}.</strong> Nothing after a country's end date is shown: the maps hatch the countries whose data end earlier, and the analyses below mark their later years "not covered", never 0. For more recent years, ingest a later UCDP GED release (<code>orewatch ingest FILE</code>) and build the brief again.</p>"#,
             end_dates_sentence(&vintages)
         );
+        s.push_str("<h3>Conflict events by country (UCDP GED, the store's coverage table)</h3>");
         s.push_str(&vintage_table(&vintages));
+    } else if crate::ged_coverage(input).is_some() {
+        s.push_str(
+            r#"<p class="warn"><strong>The UCDP GED files in the store state no coverage for Mali or its neighbours.</strong> No absence of events on the maps and charts can be read as peace.</p>"#,
+        );
     } else {
         s.push_str(
             r#"<p class="warn"><strong>No UCDP GED conflict event data were ingested.</strong> The maps and charts show no events.</p>"#,
@@ -86,6 +91,7 @@ fn banner(input: &BriefInput) -> String {
             r#"<p class="small">The store holds {acled} ACLED file(s), listed below; no section of this brief reads ACLED events (UCDP GED and ACLED are never mixed: use <code>orewatch exposure --source acled</code> and the other commands).</p>"#
         );
     }
+    s.push_str("<h3>Source files</h3>");
     s.push_str(r#"<table class="sources"><thead><tr><th>kind</th><th>file</th><th>time coverage</th><th>release</th><th>records</th><th>new to the store</th></tr></thead><tbody>"#);
     let mut by_kind: BTreeMap<&str, Vec<&SourceReport>> = BTreeMap::new();
     for src in sources {

@@ -404,7 +404,7 @@ fn caption(result: &SiteYearsResult) -> String {
             .collect();
         if let Some(first) = site.years.iter().find(|y| y.coverage == "partial") {
             partial.push(format!(
-                "{} in {} (no data for {} within {} km)",
+                "{} in {} ({} within {} km, no data)",
                 short_name(&site.site_name),
                 years.join(", "),
                 first.uncovered_countries.join(", "),

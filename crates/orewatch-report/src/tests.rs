@@ -126,6 +126,7 @@ fn sources() -> Vec<SourceReport> {
                 start: "2012-06-01".to_string(),
                 end: "2019-12-31".to_string(),
             }),
+            countries: vec!["Mali".to_string()],
             ..SourceReport::default()
         },
         SourceReport {
@@ -192,19 +193,28 @@ fn banner_shows_the_coverage_end_date() {
         ..html[banner_start..]
             .find("</section>")
             .map_or(html.len(), |i| banner_start + i)];
+    // Mali's file is a GED 21.1 file: the release's stated coverage (1989–2020) gives its
+    // period; no file covers the neighbours (named by ISO3: no boundary for them).
     assert!(
-        banner.contains("The conflict event data end on 2019-12-31"),
+        banner.contains("The UCDP GED conflict events end on 2020-12-31 for Mali, no data for BFA, CIV, DZA, GIN, MRT, NER and SEN."),
         "{banner}"
     );
-    assert!(banner.contains("Wagner"));
+    assert!(banner.contains("<tr><td>Mali</td><td>MLI</td><td>1989-01-01</td><td>2020-12-31</td>"));
+    assert!(
+        banner.contains(r#"<tr class="stale"><td>NER</td><td>NER</td><td>no data</td>"#),
+        "{banner}"
+    );
+    assert!(!banner.contains("Wagner"));
     // Derived from the sources, not hard-coded.
+    // Without a release, the period is what the file holds.
     let mut s = sources();
+    s[0].release = None;
     s[0].coverage = Some(Coverage {
         start: "2012-06-01".to_string(),
         end: "2024-06-30".to_string(),
     });
     let html = render(&dataset(), &s);
-    assert!(html.contains("The conflict event data end on 2024-06-30"));
+    assert!(html.contains("The UCDP GED conflict events end on 2024-06-30 for Mali,"));
     assert!(!html.contains("2019-12-31"));
 }
 
@@ -290,7 +300,9 @@ fn exposure_section_ranks_the_exposed_site_and_explains_the_data() {
         "{section}"
     );
     assert!(section.contains("1 within 25 km"));
-    assert!(section.contains("the event data stop at 2019-12-31"));
+    assert!(section.contains(
+        "What this cannot show: anything after a country's data end (the UCDP GED events end on 2019-12-31 for Mali, no data for"
+    ), "{section}");
 }
 
 #[test]

@@ -196,7 +196,7 @@ pub fn vintage_table(vintages: &[CountryVintage]) -> String {
             escape(&v.iso3),
             from,
             to,
-            if stale { " (hatched on the maps)" } else { "" },
+            if stale { " (hatched)" } else { "" },
             basis
         );
     }
