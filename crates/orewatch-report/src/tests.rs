@@ -697,3 +697,31 @@ fn actors_period_is_the_last_eight_covered_years() {
     assert_eq!(period_of(d(2019, 12, 31)), (d(2012, 1, 1), d(2019, 12, 31)));
     assert_eq!(period_of(d(2020, 6, 30)), (d(2012, 1, 1), d(2019, 12, 31)));
 }
+
+/// "Since 2019" on the synthetic store: the GED file is a 21.1 file (stated coverage to
+/// 2020-12-31), so the Mali site's 2021 and 2022 are "not covered" (no numbers, hatched
+/// "no data"), never 0, and whether violence arrived cannot be told. Its nearest 2019 event
+/// is event 2 at 16° N, 1° W: haversine 1,171.1 km (python math, R = 6371.0088 km); no
+/// event at all in 2017.
+#[test]
+fn since_section_marks_uncovered_years() {
+    let html = render(&dataset(), &sources());
+    let since = &html[html.find(r#"<section class="since">"#).expect("since")..];
+    let since = &since[..since.find("</section>").unwrap()];
+    assert!(since.contains("<h2>Since 2019: violence around the mines, year by year</h2>"));
+    let row = &since[since
+        .find("<tr><td>Loulo &lt;Gounkoto&gt; &amp; Co (MLI)")
+        .expect("row")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    let cells: Vec<&str> = row.split(r#"<td class="num"#).skip(1).collect();
+    assert_eq!(cells.len(), 6, "{row}");
+    assert!(cells[0].contains("0 / 0 / 0") && cells[0].contains("none that year"));
+    assert!(cells[2].contains("1171 km"), "{}", cells[2]);
+    assert!(cells[4].contains("not covered") && cells[5].contains("not covered"));
+    assert!(!cells[4].contains("0 / 0 / 0"));
+    assert_eq!(since.matches(">no data</text>").count(), 2);
+    assert!(since.contains(
+        "At none of the sites did violence arrive in 2020–2022 (a first event within 50 km after none in 2017–2019). Not determined (a year without full data coverage): Loulo &lt;Gounkoto&gt; &amp; Co (MLI)."
+    ), "{since}");
+    assert!(since.contains("Not assessed (no coordinates; none is guessed): Intahaka."));
+}
