@@ -129,7 +129,7 @@ fn caption(b: &SupplyBrief, series: &str) -> String {
         r#"<p class="caption">HHI = Σ share² × 10,000; bands of the 2010 US Horizontal Merger Guidelines (&lt; 1,500 unconcentrated, 1,500–2,500 moderate, &gt; 2,500 high; the 2023 guidelines call &gt; 1,800 highly concentrated). USGS lists the main producers and lumps the rest as "Other countries": that remainder is not one producer, so the HHI is a range (spread over many small producers … each no larger than the smallest listed one). HHI_WGI = Σ share² × governance, governance the mean of the six WGI estimates rescaled to 0–10 (10 worst: 5 − 2 × mean, clamped), the EU JRC 2017 method; unknown governance counts as 0–10."#,
     );
     s.push(' ');
-    s.push_str(&escape(&series));
+    s.push_str(&escape(series));
     if !b.one_series_only.is_empty() {
         let _ = write!(
             s,
