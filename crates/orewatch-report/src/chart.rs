@@ -1,6 +1,7 @@
 //! The yearly chart: UCDP GED events (bars, left axis) and deaths (best estimate; line, right
 //! axis) per calendar year, one small multiple per country (Mali, Burkina Faso, Niger), all
-//! three on the same scales so that they compare at a glance.
+//! three on the same scales so that they compare at a glance. Years a country's event data do
+//! not cover entirely (from the store's coverage table) are hatched "no data", never drawn as 0.
 //!
 //! Answers "how has organised violence grown, and where?". Units: events are counts of GED
 //! events (by `date_start` year and the event's `country`); deaths are the sum of
