@@ -391,45 +391,13 @@ fn table(result: &SiteYearsResult) -> String {
 fn caption(result: &SiteYearsResult) -> String {
     let req = &result.request;
     let mut s = format!(
-        r#"<p class="caption">Each cell: events within {radii} (first line), deaths within {radii} (second line), the distance to the nearest event of the year anywhere (third line). “not covered”: no event data for the site's country that year, so nothing can be said (never 0). * partial: "#,
+        r#"<p class="caption">Each cell: events within {radii} (first line), deaths within {radii} (second line), the distance to the nearest event of the year anywhere (third line). “not covered”: no event data for the site's country that year, so nothing can be said (never 0). * partial: a country within the radius has no data for that year; the counts are those of the data held. Coverage: "#,
         radii = radii_text(&req.radii_km)
     );
-    let mut partial: Vec<String> = Vec::new();
-    for site in &result.sites {
-        let years: Vec<String> = site
-            .years
-            .iter()
-            .filter(|y| y.coverage == "partial")
-            .map(|y| y.year.to_string())
-            .collect();
-        if let Some(first) = site.years.iter().find(|y| y.coverage == "partial") {
-            partial.push(format!(
-                "{} in {} ({} within {} km, no data)",
-                short_name(&site.site_name),
-                years.join(", "),
-                first.uncovered_countries.join(", "),
-                first.partial_at_km.unwrap_or_default()
-            ));
-        }
-    }
-    if partial.is_empty() {
-        s.push_str("no site-year is partial.");
+    if result.provenance.warnings.is_empty() {
+        s.push_str("every site-year is covered.");
     } else {
-        let _ = write!(s, "{}.", escape(&partial.join("; ")));
-    }
-    if !result.unlocated.is_empty() {
-        let names: Vec<String> = result
-            .unlocated
-            .iter()
-            .map(|u| short_name(&u.site_name))
-            .collect();
-        let _ = write!(
-            s,
-            " Not assessed (no coordinates; none is guessed): {}.",
-            escape(&join_names(
-                &names.iter().map(String::as_str).collect::<Vec<_>>()
-            ))
-        );
+        let _ = write!(s, "{}.", escape(&result.provenance.warnings.join("; ")));
     }
     if let Some(cmd) = &result.provenance.command {
         let _ = write!(s, " Same numbers: <code>{}</code>.", escape(cmd));

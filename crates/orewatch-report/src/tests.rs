@@ -723,5 +723,5 @@ fn since_section_marks_uncovered_years() {
     assert!(since.contains(
         "At none of the sites did violence arrive in 2020–2022 (a first event within 50 km after none in 2017–2019). Not determined (a year without full data coverage): Loulo &lt;Gounkoto&gt; &amp; Co (MLI)."
     ), "{since}");
-    assert!(since.contains("Not assessed (no coordinates; none is guessed): Intahaka."));
+    assert!(since.contains("(MLI-HT-14): no coordinates, not assessed"));
 }

@@ -111,7 +111,10 @@ fn brief_on_the_real_data() {
     assert!(since.contains("<strong>Violence arrived</strong> (at least one event within 50 km in 2020–2022, none in 2017–2019) at <strong>1 of the 16 sites</strong>: Bougouni lithium (MLI)."), "{since}");
     // One panel per located site (Intahaka has no coordinates and is listed apart).
     assert_eq!(since.matches(r#"class="ptitle"#).count(), 16);
-    assert!(since.contains("Not assessed (no coordinates; none is guessed): Intahaka"));
+    assert!(since.contains("(MLI-HT-14): no coordinates, not assessed"));
+    assert!(
+        since.contains("Essakane (BFA-HT-02): 2020, 2021, 2022 partial — NER without data within")
+    );
     // Frame lon -17.5..9.5, lat 8..27. Counted independently with python3 csv over both GED
     // 21.1 files and the seven 24.1 files (ids merged, the 24.1 record winning): 4774 events,
     // 50061 deaths (best) inside the frame.

@@ -294,7 +294,7 @@ pub fn assess_site_years(
             });
         }
     }
-    let sites = located
+    let sites: Vec<SiteYears> = located
         .iter()
         .zip(years_of)
         .map(|(site, years)| SiteYears {
@@ -309,7 +309,7 @@ pub fn assess_site_years(
             years,
         })
         .collect();
-    let unlocated = chosen
+    let unlocated: Vec<UnlocatedSite> = chosen
         .iter()
         .filter(|s| s.lat.is_none() || s.lon.is_none())
         .map(|s| UnlocatedSite {
@@ -318,12 +318,52 @@ pub fn assess_site_years(
             country_iso3: s.country_iso3.clone(),
         })
         .collect();
+    let mut provenance = provenance(req, sources);
+    provenance.warnings = warnings(&sites, &unlocated);
     Ok(SiteYearsResult {
         request: req.clone(),
         sites,
         unlocated,
-        provenance: provenance(req, sources),
+        provenance,
     })
+}
+
+/// Years without full coverage, per site ("Essakane (BFA-HT-02): 2020, 2021, 2022 partial —
+/// NER without data within 25 km"), and the sites without coordinates.
+fn warnings(sites: &[SiteYears], unlocated: &[UnlocatedSite]) -> Vec<String> {
+    let mut out = Vec::new();
+    for site in sites {
+        for label in ["not covered", "partial"] {
+            let years: Vec<&SiteYear> = site.years.iter().filter(|y| y.coverage == label).collect();
+            let Some(first) = years.first() else {
+                continue;
+            };
+            let list: Vec<String> = years.iter().map(|y| y.year.to_string()).collect();
+            let why = match first.partial_at_km {
+                Some(r) if label == "partial" => format!(
+                    "{} without data within {r} km",
+                    first.uncovered_countries.join(", ")
+                ),
+                _ => format!(
+                    "no event data for {}",
+                    site.country_iso3.as_deref().unwrap_or("the site's country")
+                ),
+            };
+            out.push(format!(
+                "{} ({}): {} {label} — {why}",
+                site.site_name,
+                site.site_id,
+                list.join(", ")
+            ));
+        }
+    }
+    for u in unlocated {
+        out.push(format!(
+            "{} ({}): no coordinates, not assessed",
+            u.site_name, u.site_id
+        ));
+    }
+    out
 }
 
 /// The arrival verdict of one site's years (see [`Arrival`]).

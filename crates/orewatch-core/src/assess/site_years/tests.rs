@@ -223,6 +223,14 @@ fn counts_and_nearest_equal_a_brute_force() {
         ]
     );
     assert_eq!(b.years[3].uncovered_countries, ["NER"]);
+    assert_eq!(
+        result.provenance.warnings,
+        [
+            "Site B (B): 2020, 2021, 2022 partial — NER without data within 100 km",
+            "Site C (C): 2020, 2021, 2022 not covered — no event data for NER",
+            "Site D (D): no coordinates, not assessed",
+        ]
+    );
 }
 
 /// Arrival, worked by hand (50 km; earlier 2017–2019, recent 2020–2022):
