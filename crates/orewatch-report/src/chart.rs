@@ -1,6 +1,7 @@
 //! The yearly chart: UCDP GED events (bars, left axis) and deaths (best estimate; line, right
 //! axis) per calendar year, one small multiple per country (Mali, Burkina Faso, Niger), all
-//! three on the same scales so that they compare at a glance.
+//! three on the same scales so that they compare at a glance. Years a country's event data do
+//! not cover entirely (from the store's coverage table) are hatched "no data", never drawn as 0.
 //!
 //! Answers "how has organised violence grown, and where?". Units: events are counts of GED
 //! events (by `date_start` year and the event's `country`); deaths are the sum of
@@ -100,12 +101,31 @@ fn thousands(v: f64) -> String {
 }
 
 /// Draws the three panels as one `<svg>`. Years run from `first_year` to `last_year`
-/// inclusive (the event sources' coverage).
-pub fn render_chart(dataset: &Dataset, first_year: i32, last_year: i32) -> String {
+/// inclusive (the event sources' coverage). `covered[i]` gives the first and last years the
+/// event data cover entirely for `CHART_COUNTRIES[i]` (None: none): other years are hatched
+/// "no data" and carry no bar or point, never a 0.
+pub fn render_chart(
+    dataset: &Dataset,
+    first_year: i32,
+    last_year: i32,
+    covered: &[Option<(i32, i32)>],
+) -> String {
     let (first_year, last_year) = (first_year.min(last_year), first_year.max(last_year));
+    let is_covered = |p: usize, year: i32| {
+        covered
+            .get(p)
+            .copied()
+            .flatten()
+            .is_some_and(|(a, b)| a <= year && year <= b)
+    };
     let panels: Vec<(&str, Vec<YearCount>)> = CHART_COUNTRIES
         .iter()
-        .map(|c| (*c, yearly_counts(dataset, c, first_year, last_year)))
+        .enumerate()
+        .map(|(p, c)| {
+            let mut counts = yearly_counts(dataset, c, first_year, last_year);
+            counts.retain(|y| is_covered(p, y.year));
+            (*c, counts)
+        })
         .collect();
     let max_events = panels
         .iter()
@@ -128,6 +148,11 @@ pub fn render_chart(dataset: &Dataset, first_year: i32, last_year: i32) -> Strin
         w = fmt1(WIDTH),
         h = fmt1(height)
     );
+    let _ = write!(
+        s,
+        "<defs>{}</defs>",
+        crate::map::hatch_pattern("hatch-chart")
+    );
     let n_years = (last_year - first_year + 1) as f64;
     let plot_w = WIDTH - LEFT - RIGHT;
     let slot = plot_w / n_years;
@@ -135,6 +160,10 @@ pub fn render_chart(dataset: &Dataset, first_year: i32, last_year: i32) -> Strin
         let top = p as f64 * PANEL_H + TOP;
         let plot_h = PANEL_H - TOP - BOTTOM;
         let bottom = top + plot_h;
+        let shown = (
+            counts.first().map_or(first_year, |c| c.year),
+            counts.last().map_or(last_year, |c| c.year),
+        );
         let total_events: u32 = counts.iter().map(|c| c.events).sum();
         let total_deaths: u64 = counts.iter().map(|c| c.fatalities_best).sum();
         let _ = write!(
@@ -145,9 +174,35 @@ pub fn render_chart(dataset: &Dataset, first_year: i32, last_year: i32) -> Strin
             escape(country),
             thousands(f64::from(total_events)),
             thousands(total_deaths as f64),
-            first_year,
-            last_year
+            shown.0,
+            shown.1
         );
+        // Years without data: hatched, labelled once per run of years.
+        let mut year = first_year;
+        while year <= last_year {
+            if is_covered(p, year) {
+                year += 1;
+                continue;
+            }
+            let run_start = year;
+            while year <= last_year && !is_covered(p, year) {
+                year += 1;
+            }
+            let (i0, i1) = ((run_start - first_year) as f64, (year - first_year) as f64);
+            let _ = write!(
+                s,
+                r#"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#hatch-chart)"><title>{}: no event data {}–{}</title></rect><text class="nodata" x="{}" y="{}" text-anchor="middle">no data</text>"#,
+                fmt1(LEFT + i0 * slot),
+                fmt1(top),
+                fmt1((i1 - i0) * slot),
+                fmt1(plot_h),
+                escape(country),
+                run_start,
+                year - 1,
+                fmt1(LEFT + (i0 + i1) / 2.0 * slot),
+                fmt1(top + plot_h / 2.0)
+            );
+        }
         // Grid and left axis (events).
         let mut v = 0.0;
         while v <= ev_max + 1e-9 {
@@ -181,12 +236,13 @@ pub fn render_chart(dataset: &Dataset, first_year: i32, last_year: i32) -> Strin
             v += de_step;
         }
         // Bars.
-        for (i, c) in counts.iter().enumerate() {
+        for c in counts.iter() {
             if c.events == 0 {
                 continue;
             }
+            let i = c.year - first_year;
             let bh = f64::from(c.events) / ev_max * plot_h;
-            let x = LEFT + i as f64 * slot + slot * 0.15;
+            let x = LEFT + f64::from(i) * slot + slot * 0.15;
             let _ = write!(
                 s,
                 r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{BAR_COLOUR}"><title>{} {}: {} events, {} deaths</title></rect>"#,
@@ -203,10 +259,9 @@ pub fn render_chart(dataset: &Dataset, first_year: i32, last_year: i32) -> Strin
         // Line with markers.
         let points: Vec<(f64, f64)> = counts
             .iter()
-            .enumerate()
-            .map(|(i, c)| {
+            .map(|c| {
                 (
-                    LEFT + (i as f64 + 0.5) * slot,
+                    LEFT + (f64::from(c.year - first_year) + 0.5) * slot,
                     bottom - c.fatalities_best as f64 / de_max * plot_h,
                 )
             })
@@ -241,14 +296,14 @@ pub fn render_chart(dataset: &Dataset, first_year: i32, last_year: i32) -> Strin
             fmt1(WIDTH - RIGHT),
             y = fmt1(bottom)
         );
-        for (i, c) in counts.iter().enumerate() {
-            if c.year % 5 == 0 || c.year == last_year || c.year == first_year {
+        for year in first_year..=last_year {
+            if year % 5 == 0 || year == last_year || year == first_year {
                 let _ = write!(
                     s,
                     r#"<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>"#,
-                    fmt1(LEFT + (i as f64 + 0.5) * slot),
+                    fmt1(LEFT + (f64::from(year - first_year) + 0.5) * slot),
                     fmt1(bottom + 15.0),
-                    c.year
+                    year
                 );
             }
         }
@@ -272,7 +327,8 @@ svg.chart{display:block;max-width:100%;height:auto}\
 .chart .tickmark{stroke:#D55E00;stroke-width:1}\
 .chart .tick{font-size:11px}.chart .axlabel{font-size:11px}\
 .chart .ptitle{font-size:14px;font-weight:600;fill:#111}.chart .psub{font-size:12px;font-weight:400;fill:#555}\
-.chart .deaths{fill:none;stroke-width:1.8;stroke-linejoin:round}";
+.chart .deaths{fill:none;stroke-width:1.8;stroke-linejoin:round}\
+.chart .nodata{font-size:11px;fill:#333}";
 
 #[cfg(test)]
 mod tests {

@@ -16,8 +16,11 @@
 
 use std::fmt::Write;
 
+use orewatch_core::analysis::coverage::{CountryReach, EventCoverage};
 use orewatch_core::analysis::events::EventFilter;
-use orewatch_core::analysis::exposure::{assess, ExposureParams, ExposureReport, ExposureRow};
+use orewatch_core::analysis::exposure::{
+    assess_with_coverage, CoverageCheck, ExposureParams, ExposureReport, ExposureRow,
+};
 use orewatch_core::model::{EventSource, Site, SiteKind};
 
 use crate::map::{
@@ -92,7 +95,12 @@ pub(crate) fn most_exposed_sites(input: &BriefInput, n: usize) -> Vec<(String, f
     let sites = brief_sites(&input.dataset.sites);
     let params = ExposureParams::new(EventFilter::all(EventSource::UcdpGed), coverage.end);
     let outer = *params.radii_km.last().unwrap_or(&100.0);
-    let Ok(report) = assess(&sites, &input.dataset.events, params) else {
+    let table = EventCoverage::from_sources(input.sources);
+    let check = CoverageCheck {
+        table: &table,
+        reach: CountryReach::new(&input.dataset.regions),
+    };
+    let Ok(report) = assess_with_coverage(&sites, &input.dataset.events, params, &check) else {
         return Vec::new();
     };
     let mut rows: Vec<&ExposureRow> = rows_at(&report, outer)
@@ -122,7 +130,12 @@ pub fn exposure_section(input: &BriefInput) -> String {
     };
     let sites = brief_sites(&dataset.sites);
     let params = ExposureParams::new(EventFilter::all(EventSource::UcdpGed), coverage.end);
-    let report = match assess(&sites, &dataset.events, params.clone()) {
+    let table = EventCoverage::from_sources(input.sources);
+    let check = CoverageCheck {
+        table: &table,
+        reach: CountryReach::new(&dataset.regions),
+    };
+    let report = match assess_with_coverage(&sites, &dataset.events, params.clone(), &check) {
         Ok(r) => r,
         Err(e) => {
             let _ = write!(
@@ -135,7 +148,7 @@ pub fn exposure_section(input: &BriefInput) -> String {
     };
     let mut whole = params.clone();
     whole.window_days = None;
-    let whole_period = assess(&sites, &dataset.events, whole).ok();
+    let whole_period = assess_with_coverage(&sites, &dataset.events, whole, &check).ok();
     let window_start = params
         .window_start()
         .map(|d| d.to_string())
@@ -144,10 +157,11 @@ pub fn exposure_section(input: &BriefInput) -> String {
 
     let _ = write!(
         s,
-        r#"<p class="lede">{} mine sites of Mali and its neighbours, against UCDP GED events from {} to {} (the last 365 days of the data's stated coverage). A site is exposed at radius R when an event lies within R km (great-circle). The exposure index sums, over those events, max(1, deaths) × 0.5<sup>age in days / 90</sup>: recent and deadly violence weighs most.</p>"#,
+        r#"<p class="lede">{} mine sites of Mali and its neighbours, against UCDP GED events from {} to {} (the last 365 days of the data's stated coverage){}. A site is exposed at radius R when an event lies within R km (great-circle). The exposure index sums, over those events, max(1, deaths) × 0.5<sup>age in days / 90</sup>: recent and deadly violence weighs most.</p>"#,
         sites.len(),
         escape(&window_start),
-        coverage.end
+        coverage.end,
+        not_covered_text(&report, outer)
     );
     s.push_str(&exposure_map(input, &report, outer));
     s.push_str(&top_table(&report));
@@ -158,10 +172,38 @@ pub fn exposure_section(input: &BriefInput) -> String {
             &dataset.events,
             &coverage.start.to_string(),
             &coverage.end.to_string(),
+            &crate::vintage::end_dates_sentence(&crate::vintage::country_vintages(input)),
         ));
     }
     s.push_str("</section>");
     s
+}
+
+/// The sites of the window without data for their own country: never counted as 0.
+fn not_covered_rows(report: &ExposureReport, radius_km: f64) -> Vec<&ExposureRow> {
+    report
+        .rows
+        .iter()
+        .filter(|r| r.coverage == "not covered" && r.radius_km == radius_km)
+        .collect()
+}
+
+fn not_covered_text(report: &ExposureReport, outer_km: f64) -> String {
+    let rows = not_covered_rows(report, outer_km);
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut countries: Vec<&str> = rows
+        .iter()
+        .flat_map(|r| r.uncovered_countries.iter().map(String::as_str))
+        .collect();
+    countries.sort();
+    countries.dedup();
+    format!(
+        "; {} of them are not covered (no event data for {} in the window: no numbers, never 0)",
+        rows.len(),
+        escape(&countries.join(", "))
+    )
 }
 
 fn exposure_map(input: &BriefInput, report: &ExposureReport, outer_km: f64) -> String {
@@ -172,6 +214,14 @@ fn exposure_map(input: &BriefInput, report: &ExposureReport, outer_km: f64) -> S
         "Mine sites of Mali and its neighbours coloured by exposure to armed violence, with the events near them",
     );
     let (w, h) = (proj.width_px, proj.height_px);
+    let vintages = crate::vintage::country_vintages(input);
+    let stale: Vec<&str> = crate::vintage::stale_countries(&vintages)
+        .iter()
+        .map(|v| v.iso3.as_str())
+        .collect();
+    svg.push_str(&crate::map::hatch_countries(
+        dataset, &proj, "exposure", &stale,
+    ));
     // Events of the window within the outer radius of any assessed site.
     let outer_rows = rows_at(report, outer_km);
     let site_points: Vec<(f64, f64)> = outer_rows
@@ -230,6 +280,22 @@ fn exposure_map(input: &BriefInput, report: &ExposureReport, outer_km: f64) -> S
             row.exposure_index
         );
     }
+    for row in not_covered_rows(report, outer_km) {
+        let (Some(lat), Some(lon)) = (row.lat, row.lon) else {
+            continue;
+        };
+        if frame.contains(lon, lat) {
+            let (x, y) = proj.project(lon, lat);
+            let _ = write!(
+                svg,
+                r#"<circle class="nc" cx="{}" cy="{}" r="4.5"><title>{} — not covered: no event data for {} in the window</title></circle>"#,
+                fmt1(x),
+                fmt1(y),
+                escape(&row.site_name),
+                escape(&row.uncovered_countries.join(", "))
+            );
+        }
+    }
     let mut ranked: Vec<&&ExposureRow> = drawn
         .iter()
         .copied()
@@ -271,6 +337,16 @@ fn exposure_map(input: &BriefInput, report: &ExposureReport, outer_km: f64) -> S
         let _ = write!(
             s,
             r#"<li><span class="sw edge" style="background:{colour}"></span>{label}</li>"#
+        );
+    }
+    if !not_covered_rows(report, outer_km).is_empty() {
+        s.push_str(r#"<li><span class="sw edge nc"></span>not covered: no event data for the site's country in the window</li>"#);
+    }
+    if !stale.is_empty() {
+        let _ = write!(
+            s,
+            "<li>{} event data end earlier (see the banner)</li>",
+            crate::map::hatch_swatch("hatch-legend-exposure")
         );
     }
     let _ = write!(
@@ -390,6 +466,7 @@ fn reader_note(
     events: &[orewatch_core::model::Event],
     start: &str,
     end: &str,
+    vintage: &str,
 ) -> String {
     let radii = &whole.params.radii_km;
     let mali_mines: Vec<&ExposureRow> = whole
@@ -456,13 +533,11 @@ fn reader_note(
         s.push('.');
     }
     s.push_str(" The CAHRA screening below gives the regional picture.</p>");
-    let end_year: i32 = end.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
-    if end_year < 2024 {
-        let _ = write!(
-            s,
-            "<p>What this cannot show: the event data stop at {end}, so nothing after that date is here — not the spread of violence south and west since 2020, the Wagner / Africa Corps period, or the years around the lithium mines opened in 2024 — and the shipped GED files hold only precisely located events (about half of all events). Judging exposure today needs the full current GED (with its less precisely located events) or ACLED for 2020 onwards: ingest them and this section recomputes.</p>"
-        );
-    }
+    let _ = write!(
+        s,
+        "<p>What this cannot show: anything after a country's data end (the UCDP GED events {}). A site whose own country has no data for the window is marked not covered, never 0; one whose {outer} km reach a country without data is counted from the data held and marked partial (<code>orewatch exposure</code> names those countries).</p>",
+        vintage
+    );
     s.push_str("</div>");
     s
 }
@@ -503,7 +578,7 @@ fn mali_events_near_mines(
 
 /// CSS for the section.
 pub const EXPOSURE_CSS: &str = "\
-.xsites circle{stroke:#222;stroke-width:0.8}\
+.xsites circle{stroke:#222;stroke-width:0.8}.xsites circle.nc{fill:#fff;stroke-dasharray:2 1.5}.sw.nc{background:#fff;border-style:dashed}\
 table.xtab{border-collapse:collapse;font-size:12.5px;width:100%;margin:6px 0}\
 .xtab th,.xtab td{text-align:left;padding:3px 8px 3px 0;border-bottom:1px solid #ddd;vertical-align:top}\
 .xtab th{font-size:12px;color:#333;border-bottom:2px solid #999}\

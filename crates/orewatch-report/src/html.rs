@@ -15,20 +15,21 @@ use orewatch_core::model::ViolenceType;
 
 use crate::chart::{render_chart, CHART_COUNTRIES, CHART_CSS};
 use crate::map::{
-    events_by_violence, radius_px, render_map, violence_colour, CommodityClass, MAP_CSS,
+    events_by_violence, hatch_swatch, radius_px, render_map, violence_colour, CommodityClass,
+    MAP_CSS,
 };
 use crate::svg::{escape, fmt1};
+use crate::vintage::{
+    country_vintages, end_dates_sentence, full_years, join_names, latest_end, stale_countries,
+    vintage_table,
+};
 use crate::BriefInput;
 
 /// The page title.
 pub const TITLE: &str = "orewatch brief — Mali and its neighbours";
 
-/// Source kinds that hold conflict events.
-const EVENT_KINDS: [&str; 2] = ["ucdp_ged", "acled"];
-
-/// The first event after 2019 that the warning names as missing (Mali's coup of 18 Aug 2020):
-/// the examples are only given when the data end before it.
-const FIRST_MISSED_EXAMPLE: &str = "2020-08-18";
+/// Source kinds of the conflict events the brief draws (UCDP GED only; ACLED is never mixed in).
+const EVENT_KINDS: [&str; 1] = ["ucdp_ged"];
 
 fn file_name(path: &str) -> String {
     Path::new(path)
@@ -60,27 +61,37 @@ fn coverage_text(s: &SourceReport) -> String {
         .unwrap_or_else(|| "—".to_string())
 }
 
-/// The banner: the warning on the conflict data's end date and the table of sources.
-fn banner(sources: &[SourceReport]) -> String {
+/// The banner: each country's conflict-data end date (from the coverage table), then the
+/// table of sources.
+fn banner(input: &BriefInput) -> String {
+    let sources = input.sources;
     let mut s = String::from(r#"<section class="banner" aria-label="Data vintage">"#);
-    match event_coverage(sources) {
-        Some((start, end)) => {
-            let examples = if end.as_str() < FIRST_MISSED_EXAMPLE {
-                " — the Wagner Group / Africa Corps deployment, the 2020–2025 coups (Mali 2020 and 2021, Burkina Faso 2022, Niger 2023) and the security of the new lithium mines are NOT in the event data"
-            } else {
-                ""
-            };
-            let _ = write!(
-                s,
-                r#"<p class="warn"><strong>The conflict event data end on {end}.</strong> Nothing after that date is shown{examples}. Event coverage: {start} to {end}. For current conditions, ingest the latest UCDP GED (or candidate) release or an ACLED export.</p>"#,
-                end = escape(&end),
-                start = escape(&start),
-            );
-        }
-        None => s.push_str(
-            r#"<p class="warn"><strong>No conflict event data were ingested.</strong> The map and chart show no events.</p>"#,
-        ),
+    let vintages = country_vintages(input);
+    if latest_end(&vintages).is_some() {
+        let _ = write!(
+            s,
+            r#"<p class="warn"><strong>The UCDP GED conflict events {}.</strong> Nothing after a country's end date is shown: the maps hatch the countries whose data end earlier, and the analyses below mark their later years "not covered", never 0. For more recent years, ingest a later UCDP GED release (<code>orewatch ingest FILE</code>) and build the brief again.</p>"#,
+            end_dates_sentence(&vintages)
+        );
+        s.push_str("<h3>Conflict events by country (UCDP GED, the store's coverage table)</h3>");
+        s.push_str(&vintage_table(&vintages));
+    } else if crate::ged_coverage(input).is_some() {
+        s.push_str(
+            r#"<p class="warn"><strong>The UCDP GED files in the store state no coverage for Mali or its neighbours.</strong> No absence of events on the maps and charts can be read as peace.</p>"#,
+        );
+    } else {
+        s.push_str(
+            r#"<p class="warn"><strong>No UCDP GED conflict event data were ingested.</strong> The maps and charts show no events.</p>"#,
+        );
     }
+    let acled = sources.iter().filter(|s| s.kind == "acled").count();
+    if acled > 0 {
+        let _ = write!(
+            s,
+            r#"<p class="small">The store holds {acled} ACLED file(s), listed below; no section of this brief reads ACLED events (UCDP GED and ACLED are never mixed: use <code>orewatch exposure --source acled</code> and the other commands).</p>"#
+        );
+    }
+    s.push_str("<h3>Source files</h3>");
     s.push_str(r#"<table class="sources"><thead><tr><th>kind</th><th>file</th><th>time coverage</th><th>release</th><th>records</th><th>new to the store</th></tr></thead><tbody>"#);
     let mut by_kind: BTreeMap<&str, Vec<&SourceReport>> = BTreeMap::new();
     for src in sources {
@@ -205,7 +216,10 @@ fn legend_circle_svg(fatalities: u32) -> String {
 
 fn map_section(input: &BriefInput) -> String {
     let dataset = input.dataset;
-    let map = render_map(dataset);
+    let vintages = country_vintages(input);
+    let stale = stale_countries(&vintages);
+    let stale_iso3: Vec<&str> = stale.iter().map(|v| v.iso3.as_str()).collect();
+    let map = render_map(dataset, &stale_iso3);
     let f = map.frame;
     let mut s = String::from(r#"<section><h2>Organised violence and mine sites</h2>"#);
     let coverage = event_coverage(input.sources)
@@ -285,7 +299,39 @@ fn map_section(input: &BriefInput) -> String {
             c.label()
         );
     }
-    s.push_str(r##"</ul><ul><li><svg width="16" height="16" viewBox="0 0 16 16"><path d="M8 2L14 8 8 14 2 8Z" fill="#fff" stroke="#000" stroke-width="1.2"/></svg> hand-tabulated mine (2023–2025 status), named; “≈” = approximate position</li><li><svg width="16" height="16" viewBox="0 0 16 16"><rect x="5" y="5" width="6" height="6" fill="#fff" stroke="#333" stroke-width="0.8"/></svg> USGS facility, mine or quarry (2018)</li></ul></div></div>"##);
+    let status_years: Vec<i32> = dataset
+        .sites
+        .iter()
+        .filter(|s| s.kind == orewatch_core::model::SiteKind::Tabulated)
+        .filter_map(|s| s.status_as_of)
+        .collect();
+    let status = match (status_years.iter().min(), status_years.iter().max()) {
+        (Some(a), Some(b)) if a == b => format!(" ({a} status)"),
+        (Some(a), Some(b)) => format!(" ({a}–{b} status)"),
+        _ => String::new(),
+    };
+    let _ = write!(
+        s,
+        r##"</ul><ul><li><svg width="16" height="16" viewBox="0 0 16 16"><path d="M8 2L14 8 8 14 2 8Z" fill="#fff" stroke="#000" stroke-width="1.2"/></svg> hand-tabulated mine{status}, named; “≈” = approximate position</li><li><svg width="16" height="16" viewBox="0 0 16 16"><rect x="5" y="5" width="6" height="6" fill="#fff" stroke="#333" stroke-width="0.8"/></svg> USGS facility, mine or quarry (2018)</li></ul></div>"##
+    );
+    if !stale.is_empty() {
+        let mut by_end: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for v in &stale {
+            let end = v.end().map_or("no data".to_string(), |e| format!("to {e}"));
+            by_end.entry(end).or_default().push(v.name.as_str());
+        }
+        let text: Vec<String> = by_end
+            .iter()
+            .map(|(end, names)| format!("{} (data {end})", join_names(names)))
+            .collect();
+        let _ = write!(
+            s,
+            r#"<div class="lg"><h4>Event data end earlier</h4><p class="small">{} hatched: {}. No later event can be drawn there; an empty area is not a peaceful one.</p></div>"#,
+            hatch_swatch("hatch-legend-events"),
+            escape(&text.join("; "))
+        );
+    }
+    s.push_str("</div>");
 
     // Sites not mapped.
     if map.not_mapped.is_empty() {
@@ -340,7 +386,11 @@ fn chart_section(input: &BriefInput) -> String {
     match years {
         Some((first, last)) => {
             s.push_str(r#"<div class="figure">"#);
-            s.push_str(&render_chart(input.dataset, first, last));
+            let covered: Vec<Option<(i32, i32)>> = CHART_COUNTRIES
+                .iter()
+                .map(|c| full_years(input, c))
+                .collect();
+            s.push_str(&render_chart(input.dataset, first, last, &covered));
             s.push_str("</div>");
             let mut files: Vec<String> = ged
                 .iter()
@@ -354,7 +404,7 @@ fn chart_section(input: &BriefInput) -> String {
             let (a, b) = coverage.unwrap_or_default();
             let _ = write!(
                 s,
-                r#"<p class="caption">Bars: UCDP GED events per year (left axis); line: deaths per year, best estimate (right axis); the three panels ({}) share both scales. Events are counted in the year they started, by the country UCDP assigns. Source: UCDP GED, {}; coverage {} to {}. The shipped files hold only precisely located events, so counts are lower than UCDP's totals.</p>"#,
+                r#"<p class="caption">Bars: UCDP GED events per year (left axis); line: deaths per year, best estimate (right axis); the three panels ({}) share both scales. Events are counted in the year they started, by the country UCDP assigns. Source: UCDP GED, {}; coverage {} to {}. Hatched: years the event data do not cover entirely for that country (no data, not 0).</p>"#,
                 CHART_COUNTRIES.join(", "),
                 escape(&files.join("; ")),
                 escape(&a),
@@ -394,7 +444,8 @@ footer{margin-top:30px;font-size:12.5px;color:#333}\
 footer .cites{padding-left:18px}footer .cites li{margin:3px 0}\
 footer .hashes{columns:2;list-style:none;padding:0;font-size:11.5px}footer .hashes li{break-inside:avoid}\
 footer .kind{color:#777}\
-.ethics{font-style:italic;color:#555}";
+.ethics{font-style:italic;color:#555}\
+tr.stale td{background:#f1f1f1}";
 
 /// The whole page.
 pub fn render_page(input: &BriefInput) -> String {
@@ -410,6 +461,7 @@ pub fn render_page(input: &BriefInput) -> String {
     s.push_str(crate::supply::SUPPLY_CSS);
     s.push_str(crate::deal::DEAL_CSS);
     s.push_str(crate::outlook::OUTLOOK_CSS);
+    s.push_str(crate::since::SINCE_CSS);
     s.push_str("</style></head><body><main>");
     let _ = write!(
         s,
@@ -417,9 +469,10 @@ pub fn render_page(input: &BriefInput) -> String {
         escape(TITLE),
         escape(&input.provenance)
     );
-    s.push_str(&banner(input.sources));
+    s.push_str(&banner(input));
     s.push_str(&map_section(input));
     s.push_str(&crate::exposure::exposure_section(input));
+    s.push_str(&crate::since::since_section(input));
     s.push_str(&crate::actors::actors_section(input));
     s.push_str(&crate::cahra::cahra_section(input));
     s.push_str(&crate::outlook::outlook_section(input));

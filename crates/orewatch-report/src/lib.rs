@@ -1,10 +1,13 @@
 //! The orewatch brief: ONE self-contained HTML page for analysts judging a US–Mali
 //! security-for-minerals deal.
 //!
-//! This first version has a title block, a data-vintage banner (each source's kind, file,
-//! coverage and release, and a warning on the date the conflict data end), a map of Mali and
-//! its neighbours (boundaries, UCDP GED events, mine sites), a yearly chart of events and
-//! deaths for Mali, Burkina Faso and Niger, and a footer with citations and file hashes.
+//! It has a title block, a data-vintage banner (each country's UCDP GED coverage from the
+//! store's coverage table, then each source's kind, file, coverage and release), a map of Mali
+//! and its neighbours (boundaries, UCDP GED events, mine sites; countries whose data end
+//! earlier hatched), the analysis sections (exposure, "Since 2019", actors, CAHRA, outlook,
+//! supply), a yearly chart of events and deaths for Mali, Burkina Faso and Niger (years without
+//! data hatched), the deal, and a footer with citations and file hashes. The sections render
+//! the results of `orewatch_core` analyses and assessments.
 //!
 //! The page needs no network: inline CSS and inline SVG only, no scripts, fonts or images.
 //! It is deterministic: the same input gives byte-identical HTML (no clock is read; tables are
@@ -13,8 +16,9 @@
 //! Ethics: it never shows free-text event notes, headlines, source articles or anything from
 //! `Event::extra`, and shows no information about individual people.
 //!
-//! Modules: [`svg`] (projection, paths, escaping), [`map`], [`chart`], [`html`] (page, banner,
-//! footer).
+//! Modules: [`svg`] (projection, paths, escaping), [`map`], [`chart`], [`vintage`] (each
+//! country's data vintage), [`since`] (the "Since 2019" section), [`html`] (page, banner,
+//! footer), and one module per other section.
 
 pub mod actors;
 pub mod cahra;
@@ -24,8 +28,10 @@ pub mod exposure;
 pub mod html;
 pub mod map;
 pub mod outlook;
+pub mod since;
 pub mod supply;
 pub mod svg;
+pub mod vintage;
 
 use orewatch_core::model::Dataset;
 use orewatch_core::model::SourceReport;

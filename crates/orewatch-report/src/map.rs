@@ -480,6 +480,46 @@ pub fn open_basemap(
     svg
 }
 
+/// Hatching over the countries (ISO3) whose event data end before the others', drawn over
+/// the basemap inside its clip group; `id` makes the pattern's id unique in the page.
+pub fn hatch_countries(dataset: &Dataset, proj: &Projection, id: &str, iso3s: &[&str]) -> String {
+    if iso3s.is_empty() {
+        return String::new();
+    }
+    let mut svg = format!(
+        r##"<defs>{}</defs><g class="stale">"##,
+        hatch_pattern(&format!("hatch-{id}"))
+    );
+    for region in dataset.regions.iter().filter(|r| {
+        r.level == 0
+            && r.country_iso3
+                .as_deref()
+                .is_some_and(|c| iso3s.contains(&c))
+    }) {
+        let d = region_path(region, proj);
+        if !d.is_empty() {
+            let _ = write!(svg, r#"<path d="{d}" fill="url(#hatch-{id})"/>"#);
+        }
+    }
+    svg.push_str("</g>");
+    svg
+}
+
+/// The diagonal hatch pattern of [`hatch_countries`] (also drawn in the legends).
+pub fn hatch_pattern(id: &str) -> String {
+    format!(
+        r##"<pattern id="{id}" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)"><rect width="7" height="7" fill="#ececec" fill-opacity="0.55"/><line x1="0" y1="0" x2="0" y2="7" stroke="#6f6f6f" stroke-width="1.6"/></pattern>"##
+    )
+}
+
+/// A legend swatch of the hatch.
+pub fn hatch_swatch(id: &str) -> String {
+    format!(
+        r##"<svg width="22" height="14" viewBox="0 0 22 14"><defs>{}</defs><rect x="0.5" y="0.5" width="21" height="13" fill="url(#{id})" stroke="#555" stroke-width="0.8"/></svg>"##,
+        hatch_pattern(id)
+    )
+}
+
 /// The `<g class="events">` group of event circles (area ∝ deaths, coloured by type of
 /// violence), largest first so that small events stay visible; sorts `events` to do so.
 pub fn event_circles(events: &mut [&Event], proj: &Projection) -> String {
@@ -515,12 +555,14 @@ pub fn start_map(dataset: &Dataset, id: &str, aria_label: &str) -> (Frame, Proje
 }
 
 /// Draws the map. See the module docs for what is on it.
-pub fn render_map(dataset: &Dataset) -> MapOutput {
+/// `hatched`: the countries (ISO3) whose event data end early (see [`hatch_countries`]).
+pub fn render_map(dataset: &Dataset, hatched: &[&str]) -> MapOutput {
     let (frame, proj, mut svg) = start_map(
         dataset,
         "events",
         "Map of Mali and its neighbours with UCDP GED events and mine sites",
     );
+    svg.push_str(&hatch_countries(dataset, &proj, "events", hatched));
     let (w, h) = (proj.width_px, proj.height_px);
 
     // Events: largest first so that small ones are drawn on top.
@@ -643,6 +685,7 @@ pub const MAP_CSS: &str = "\
 svg.map{display:block;max-width:100%;height:auto;font-family:inherit}\
 .sea{fill:#e8f0f6}.land{fill:#fbfaf7}.land.mali{fill:#f3ead8}\
 .adm1 path{fill:none;stroke:#a9a9a9;stroke-width:0.4}\
+.stale path{stroke:none}\
 .adm0 path{fill:none;stroke:#3b3b3b;stroke-width:1.3;stroke-linejoin:round}\
 .events circle{fill-opacity:0.45;stroke-width:0.4;stroke-opacity:0.8}\
 .vs{fill:#0072B2;stroke:#0072B2}.vn{fill:#E69F00;stroke:#E69F00}.vo{fill:#D55E00;stroke:#D55E00}.vx{fill:#777;stroke:#777}\

@@ -521,6 +521,6 @@ fn evaluation_table(evaluation: &Result<Evaluation, String>) -> String {
         );
     }
     s.push_str("</table>");
-    s.push_str(r#"<p class="caption">CRPS: the NRG sample estimator over 1,000 draws. Intervals: paired moving-block bootstrap over origins (blocks of 12), 1,000 replicates. Coverage of discrete and point-mass forecasts over mostly-zero cell-months is near 99% for every model and is not a nominal coverage: read the cells-with-deaths column. Caveats: one WGI edition (2024) whose revisions of past years every origin sees; the site list is today's; the GED files hold only precisely located events.</p>"#);
+    s.push_str(r#"<p class="caption">CRPS: the NRG sample estimator over 1,000 draws. Intervals: paired moving-block bootstrap over origins (blocks of 12), 1,000 replicates. Coverage of discrete and point-mass forecasts over mostly-zero cell-months is near 99% for every model and is not a nominal coverage: read the cells-with-deaths column. Caveats: one WGI edition (2024) whose revisions of past years every origin sees; the site list is today's.</p>"#);
     s
 }

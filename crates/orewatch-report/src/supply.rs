@@ -98,7 +98,7 @@ pub fn supply_section(input: &BriefInput) -> String {
     }
     s.push_str("</div>");
     s.push_str(&disruption(&b));
-    s.push_str(&caption(&b));
+    s.push_str(&caption(&b, &series_text(&dataset.production)));
     s.push_str(&criticality_section(&b.criticality, b.lithium_eu.as_ref()));
     s.push_str("</section>");
     s
@@ -124,10 +124,12 @@ fn lede(b: &SupplyBrief) -> String {
 
 /// What the caption says about the data: the method, and what the shipped data leave out
 /// (computed from the store, never typed in).
-fn caption(b: &SupplyBrief) -> String {
+fn caption(b: &SupplyBrief, series: &str) -> String {
     let mut s = String::from(
-        r#"<p class="caption">HHI = Σ share² × 10,000; bands of the 2010 US Horizontal Merger Guidelines (&lt; 1,500 unconcentrated, 1,500–2,500 moderate, &gt; 2,500 high; the 2023 guidelines call &gt; 1,800 highly concentrated). USGS lists the main producers and lumps the rest as "Other countries": that remainder is not one producer, so the HHI is a range (spread over many small producers … each no larger than the smallest listed one). HHI_WGI = Σ share² × governance, governance the mean of the six WGI estimates rescaled to 0–10 (10 worst: 5 − 2 × mean, clamped), the EU JRC 2017 method; unknown governance counts as 0–10. The 1970–2015 series and USGS MCS are drawn apart, never joined; 2016–2019 are in neither."#,
+        r#"<p class="caption">HHI = Σ share² × 10,000; bands of the 2010 US Horizontal Merger Guidelines (&lt; 1,500 unconcentrated, 1,500–2,500 moderate, &gt; 2,500 high; the 2023 guidelines call &gt; 1,800 highly concentrated). USGS lists the main producers and lumps the rest as "Other countries": that remainder is not one producer, so the HHI is a range (spread over many small producers … each no larger than the smallest listed one). HHI_WGI = Σ share² × governance, governance the mean of the six WGI estimates rescaled to 0–10 (10 worst: 5 − 2 × mean, clamped), the EU JRC 2017 method; unknown governance counts as 0–10."#,
     );
+    s.push(' ');
+    s.push_str(&escape(series));
     if !b.one_series_only.is_empty() {
         let _ = write!(
             s,
@@ -394,6 +396,50 @@ fn year_chart(c: &YearChart) -> String {
     s
 }
 
+/// "first–last" year of a series' points, or "no years".
+fn span_text(points: &[Point]) -> String {
+    match (points.first(), points.last()) {
+        (Some(a), Some(b)) if a.year == b.year => a.year.to_string(),
+        (Some(a), Some(b)) => format!("{}–{}", a.year, b.year),
+        _ => "no years".to_string(),
+    }
+}
+
+/// The years of each production series in the store, and the years between them in
+/// neither: "The 1970–2015 series and USGS MCS (2020–2025) …".
+fn series_text(production: &[orewatch_core::model::ProductionRecord]) -> String {
+    use orewatch_core::model::ProductionSeries;
+    let span = |series: ProductionSeries| {
+        let years = production
+            .iter()
+            .filter(|p| p.series == series)
+            .map(|p| p.year);
+        years.clone().min().zip(years.max())
+    };
+    let (old, new) = (
+        span(ProductionSeries::Owid1970_2015),
+        span(ProductionSeries::UsgsMcs),
+    );
+    let years = |s: Option<(i32, i32)>| s.map_or("none".to_string(), |(a, b)| format!("{a}–{b}"));
+    let mut text = format!(
+        "The OWID series ({}) and USGS MCS ({}) are drawn apart, never joined",
+        years(old),
+        years(new)
+    );
+    if let (Some((_, old_end)), Some((new_start, _))) = (old, new) {
+        if new_start > old_end + 1 {
+            let gap = if new_start - 1 == old_end + 1 {
+                (old_end + 1).to_string()
+            } else {
+                format!("{}–{}", old_end + 1, new_start - 1)
+            };
+            let _ = write!(text, "; {gap} are in neither");
+        }
+    }
+    text.push('.');
+    text
+}
+
 /// Rounds `max` up to a step of `step` (at least one step).
 fn nice_top(max: f64, step: f64) -> f64 {
     ((max / step).ceil() * step).max(step)
@@ -431,7 +477,11 @@ fn history_charts(commodity: &str, owid: &[YearFigures], usgs: &[YearFigures]) -
         gap,
         top: nice_top(share_max, 0.02),
         label: pct_label,
-        caption: "Solid: Mali; dashed: the Sahel (MLI, BFA, NER). Dark: 1970–2015 series (OWID compilation of Clio-Infra/USGS); red: USGS MCS 2020–2025. Not joined: different compilations.",
+        caption: &format!(
+            "Solid: Mali; dashed: the Sahel (MLI, BFA, NER). Dark: {} series (OWID compilation of Clio-Infra/USGS); red: USGS MCS {}. Not joined: different compilations.",
+            span_text(&old.mali),
+            span_text(&new.mali)
+        ),
     });
     let hhi_max = old
         .hhi_high

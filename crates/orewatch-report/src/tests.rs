@@ -126,6 +126,7 @@ fn sources() -> Vec<SourceReport> {
                 start: "2012-06-01".to_string(),
                 end: "2019-12-31".to_string(),
             }),
+            countries: vec!["Mali".to_string()],
             ..SourceReport::default()
         },
         SourceReport {
@@ -192,19 +193,28 @@ fn banner_shows_the_coverage_end_date() {
         ..html[banner_start..]
             .find("</section>")
             .map_or(html.len(), |i| banner_start + i)];
+    // Mali's file is a GED 21.1 file: the release's stated coverage (1989–2020) gives its
+    // period; no file covers the neighbours (named by ISO3: no boundary for them).
     assert!(
-        banner.contains("The conflict event data end on 2019-12-31"),
+        banner.contains("The UCDP GED conflict events end on 2020-12-31 for Mali, no data for BFA, CIV, DZA, GIN, MRT, NER and SEN."),
         "{banner}"
     );
-    assert!(banner.contains("Wagner"));
+    assert!(banner.contains("<tr><td>Mali</td><td>MLI</td><td>1989-01-01</td><td>2020-12-31</td>"));
+    assert!(
+        banner.contains(r#"<tr class="stale"><td>NER</td><td>NER</td><td>no data</td>"#),
+        "{banner}"
+    );
+    assert!(!banner.contains("Wagner"));
     // Derived from the sources, not hard-coded.
+    // Without a release, the period is what the file holds.
     let mut s = sources();
+    s[0].release = None;
     s[0].coverage = Some(Coverage {
         start: "2012-06-01".to_string(),
         end: "2024-06-30".to_string(),
     });
     let html = render(&dataset(), &s);
-    assert!(html.contains("The conflict event data end on 2024-06-30"));
+    assert!(html.contains("The UCDP GED conflict events end on 2024-06-30 for Mali,"));
     assert!(!html.contains("2019-12-31"));
 }
 
@@ -290,7 +300,9 @@ fn exposure_section_ranks_the_exposed_site_and_explains_the_data() {
         "{section}"
     );
     assert!(section.contains("1 within 25 km"));
-    assert!(section.contains("the event data stop at 2019-12-31"));
+    assert!(section.contains(
+        "What this cannot show: anything after a country's data end (the UCDP GED events end on 2019-12-31 for Mali, no data for"
+    ), "{section}");
 }
 
 #[test]
@@ -684,4 +696,32 @@ fn actors_period_is_the_last_eight_covered_years() {
     let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default();
     assert_eq!(period_of(d(2019, 12, 31)), (d(2012, 1, 1), d(2019, 12, 31)));
     assert_eq!(period_of(d(2020, 6, 30)), (d(2012, 1, 1), d(2019, 12, 31)));
+}
+
+/// "Since 2019" on the synthetic store: the GED file is a 21.1 file (stated coverage to
+/// 2020-12-31), so the Mali site's 2021 and 2022 are "not covered" (no numbers, hatched
+/// "no data"), never 0, and whether violence arrived cannot be told. Its nearest 2019 event
+/// is event 2 at 16° N, 1° W: haversine 1,171.1 km (python math, R = 6371.0088 km); no
+/// event at all in 2017.
+#[test]
+fn since_section_marks_uncovered_years() {
+    let html = render(&dataset(), &sources());
+    let since = &html[html.find(r#"<section class="since">"#).expect("since")..];
+    let since = &since[..since.find("</section>").unwrap()];
+    assert!(since.contains("<h2>Since 2019: violence around the mines, year by year</h2>"));
+    let row = &since[since
+        .find("<tr><td>Loulo &lt;Gounkoto&gt; &amp; Co (MLI)")
+        .expect("row")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    let cells: Vec<&str> = row.split(r#"<td class="num"#).skip(1).collect();
+    assert_eq!(cells.len(), 6, "{row}");
+    assert!(cells[0].contains("0 / 0 / 0") && cells[0].contains("none that year"));
+    assert!(cells[2].contains("1171 km"), "{}", cells[2]);
+    assert!(cells[4].contains("not covered") && cells[5].contains("not covered"));
+    assert!(!cells[4].contains("0 / 0 / 0"));
+    assert_eq!(since.matches(">no data</text>").count(), 2);
+    assert!(since.contains(
+        "At none of the sites did violence arrive in 2020–2022 (a first event within 50 km after none in 2017–2019). Not determined (a year without full data coverage): Loulo &lt;Gounkoto&gt; &amp; Co (MLI)."
+    ), "{since}");
+    assert!(since.contains("(MLI-HT-14): no coordinates, not assessed"));
 }

@@ -27,7 +27,94 @@ fn brief_on_the_real_data() {
     // One circle per event: the GED 24.1 files (every location precision) add about 1,850
     // events inside the frame to the 21.1 ones.
     assert!(html.len() < 1_700_000, "{} bytes", html.len());
-    assert!(html.contains("The conflict event data end on 2022-12-31"));
+    // Per-country vintage from the coverage table: the seven GED 24.1 exports are named
+    // `…_YYYY_2022` (to 2022-12-31), the 21.1 files `…_1989_2019` (every country to
+    // 2019-12-31); Mali's neighbours without a 24.1 file (Algeria, Guinea, Mauritania,
+    // Niger) stay at 2019 and are hatched on the maps.
+    assert!(
+        html.contains("The UCDP GED conflict events end on 2022-12-31 for Mali, Burkina Faso, Côte d&#39;Ivoire and Senegal, and on 2019-12-31 for Algeria, Guinea, Mauritania and Niger."),
+        "{}",
+        &html[..html.find("</section>").unwrap()]
+    );
+    assert!(html.contains(r#"<tr class="stale"><td>Niger</td><td>NER</td><td>1989-01-01</td><td>2019-12-31 (hatched)</td>"#));
+    assert!(html.contains(r#"<tr><td>Mali</td><td>MLI</td><td>1989-01-01</td><td>2022-12-31</td>"#));
+    let map = &html[html.find(r#"aria-label="Map of Mali"#).expect("map")..];
+    let map = &map[..map.find("</svg>").unwrap()];
+    assert_eq!(map.matches(r#"fill="url(#hatch-events)""#).count(), 4);
+    assert!(html.contains("Algeria, Guinea, Mauritania and Niger (data to 2019-12-31)"));
+    assert!(!html.contains("Wagner"));
+    assert!(!html.contains("ingest the latest UCDP GED (or candidate) release or an ACLED export"));
+
+    // "Since 2019". Independent count: /tmp-style python3 script (csv + math, haversine with
+    // R = 6371.0088 km) over both GED 21.1 files and the seven 24.1 files, ids merged with the
+    // 24.1 record winning (169,411 events), counting events by the year of their start date:
+    //   Essakane (BFA-HT-02), events / deaths within 25/50/100 km, nearest event:
+    //     2017 0/2/6, 0/3/26, 32.2 km   2018 0/1/9, 0/1/10, 47.1 km   2019 2/9/31, 3/21/147, 1.7 km
+    //     2020 1/10/34, 2/40/231, 11.6 km   2021 8/29/67, 30/165/554, 13.8 km
+    //     2022 5/23/71, 45/171/822, 8.1 km
+    //   Syama (MLI-HT-06): 0 everywhere but 2021 0/0/1 (1 death at ≤100 km) and 2022 0/0/3
+    //     (14 deaths); nearest 231.3, 268.4, 137.7, 137.7, 85.8, 69.8 km.
+    //   Within 50 km, none in 2017–2019 and some in 2020–2022: Bougouni lithium (MLI-HT-11)
+    //     only (1 event in 2021, 1 in 2022).
+    // Essakane's 100 km reach Niger, which has no data after 2019: 2020–2022 are partial.
+    let since = &html[html
+        .find(r#"<section class="since">"#)
+        .expect("since section")..];
+    let since = &since[..since.find("</section>").expect("end of since")];
+    let row = |label: &str| {
+        let at = since.find(&format!("<tr><td>{label}")).expect(label);
+        let row = &since[at..];
+        row[..row.find("</tr>").unwrap()].to_string()
+    };
+    let cell = |e: &str, d: &str, n: &str| {
+        (
+            format!(r#"<td class="num">{e}"#),
+            format!(r#"<span class="d">{d}</span><br><span class="n">{n}</span></td>"#),
+        )
+    };
+    let essakane = row("Essakane (BFA)");
+    let cells: Vec<&str> = essakane.split(r#"<td class="num">"#).skip(1).collect();
+    assert_eq!(cells.len(), 6, "{essakane}");
+    for (i, (e, d, n, partial)) in [
+        ("0 / 2 / 6", "0 / 3 / 26", "32 km", false),
+        ("0 / 1 / 9", "0 / 1 / 10", "47 km", false),
+        ("2 / 9 / 31", "3 / 21 / 147", "2 km", false),
+        ("1 / 10 / 34", "2 / 40 / 231", "12 km", true),
+        ("8 / 29 / 67", "30 / 165 / 554", "14 km", true),
+        ("5 / 23 / 71", "45 / 171 / 822", "8 km", true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (head, tail) = cell(e, d, n);
+        let full = format!(r#"<td class="num">{}"#, cells[i]);
+        assert!(full.starts_with(&head), "{i}: {full}");
+        assert!(full.contains(&tail[..tail.len() - 5]), "{i}: {full}");
+        assert_eq!(full.contains(r#"class="partial""#), partial, "{i}: {full}");
+    }
+    assert!(essakane.contains("no data for NER that year"));
+    let syama = row("Syama (MLI)");
+    for (e, d, n) in [
+        ("0 / 0 / 0", "0 / 0 / 0", "231 km"),
+        ("0 / 0 / 0", "0 / 0 / 0", "268 km"),
+        ("0 / 0 / 0", "0 / 0 / 0", "138 km"),
+        ("0 / 0 / 0", "0 / 0 / 0", "138 km"),
+        ("0 / 0 / 1", "0 / 0 / 1", "86 km"),
+        ("0 / 0 / 3", "0 / 0 / 14", "70 km"),
+    ] {
+        let (head, tail) = cell(e, d, n);
+        assert!(
+            syama.contains(&format!("{head}<br>{}", &tail)),
+            "{e} {d} {n}: {syama}"
+        );
+    }
+    assert!(since.contains("<strong>Violence arrived</strong> (at least one event within 50 km in 2020–2022, none in 2017–2019) at <strong>1 of the 16 sites</strong>: Bougouni lithium (MLI)."), "{since}");
+    // One panel per located site (Intahaka has no coordinates and is listed apart).
+    assert_eq!(since.matches(r#"class="ptitle"#).count(), 16);
+    assert!(since.contains("(MLI-HT-14): no coordinates, not assessed"));
+    assert!(
+        since.contains("Essakane (BFA-HT-02): 2020, 2021, 2022 partial — NER without data within")
+    );
     // Frame lon -17.5..9.5, lat 8..27. Counted independently with python3 csv over both GED
     // 21.1 files and the seven 24.1 files (ids merged, the 24.1 record winning): 4774 events,
     // 50061 deaths (best) inside the frame.

@@ -19,6 +19,7 @@ pub mod deal;
 pub mod events;
 pub mod exposure;
 pub mod scenario;
+pub mod site_years;
 
 use serde::{Deserialize, Serialize};
 
