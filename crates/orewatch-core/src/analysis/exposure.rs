@@ -884,7 +884,9 @@ fn month_ends(first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
 }
 
 mod counts;
-pub use counts::{count_near_sites, CountParams, CountResult, EventColumns, SiteCount, SiteColumns};
+pub use counts::{
+    count_near_sites, CountParams, CountResult, EventColumns, SiteColumns, SiteCount,
+};
 
 #[cfg(test)]
 mod tests;

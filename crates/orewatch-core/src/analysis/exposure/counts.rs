@@ -107,7 +107,9 @@ pub fn count_near_sites(
         .collect();
     let lat: Vec<f64> = in_window.iter().map(|&i| events.lat[i as usize]).collect();
     let lon: Vec<f64> = in_window.iter().map(|&i| events.lon[i as usize]).collect();
-    let max_radius = *radii.last().expect("checked_radii gives at least one radius");
+    let max_radius = *radii
+        .last()
+        .expect("checked_radii gives at least one radius");
     let index = PointIndex::new(&lat, &lon, max_radius)
         .map_err(|e| AnalysisError::Data(format!("cannot index the events: {e}")))?;
     let deaths_of = |i: u32| -> u64 {
@@ -337,8 +339,8 @@ mod tests {
         for row in &out.rows {
             let (mut n, mut dead) = (0u64, 0u64);
             for e in 0..lat.len() {
-                let near = haversine_km(slon[row.site], slat[row.site], lon[e], lat[e])
-                    <= row.radius_km;
+                let near =
+                    haversine_km(slon[row.site], slat[row.site], lon[e], lat[e]) <= row.radius_km;
                 if near && date[e] >= start && date[e] <= as_of {
                     n += 1;
                     dead += deaths[e] as u64;
