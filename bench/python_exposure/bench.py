@@ -5,7 +5,7 @@ Usage:  python bench.py --data DIR [--runs 10] [--no-record]
         (the orewatch wheel, geopandas and pyarrow installed in this Python)
 
 Inputs (bench/exposure_join/gen_inputs.py, generated if missing): the real case, 167,543 UCDP
-GED events (global 1989–2019; their date_start read from the same CSV, file order) × the 4,691
+GED events (global 1989–2019; their dates from the same CSV's year, month and day, file order) × the 4,691
 USGS Africa points, radius 25 km, every event up to the latest date (window "all"). Must give
 62,412 pairs, 3,182,458 deaths summed over pairs and 1,785 sites with ≥ 1 event (asserted for
 both tools; the per-site event counts must be identical).
@@ -58,8 +58,10 @@ def inputs(data: Path):
         subprocess.run([sys.executable, str(JOIN / "gen_inputs.py"), "--data", str(data), "--out", str(out)], check=True)
     ev = pq.read_table(out / "real" / "events.parquet")
     st = pq.read_table(out / "real" / "sites.parquet")
-    dates = pacsv.read_csv(data / GED, convert_options=pacsv.ConvertOptions(include_columns=["date_start"]))
-    dates = dates.column("date_start").cast(pa.date32())
+    ymd = pacsv.read_csv(data / GED, convert_options=pacsv.ConvertOptions(include_columns=["year", "month", "day"]))
+    y, m, d = (ymd.column(c).to_numpy().astype(np.int64) for c in ("year", "month", "day"))
+    months = ((y - 1970) * 12 + (m - 1)).astype("datetime64[M]")
+    dates = pa.array(months.astype("datetime64[D]") + (d - 1).astype("timedelta64[D]"))
     if len(dates) != len(ev):
         sys.exit(f"FAIL: {len(dates)} dates for {len(ev)} events")
     events = pa.table({"latitude": ev["lat"], "longitude": ev["lon"], "date": dates, "deaths": ev["best"]})
