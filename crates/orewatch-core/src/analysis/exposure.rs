@@ -147,27 +147,8 @@ impl ExposureParams {
 
     /// Checks the parameters; sorts and dedups the radii.
     pub fn validate(mut self) -> Result<ExposureParams, AnalysisError> {
-        if self.radii_km.is_empty() {
-            return Err(AnalysisError::bad("radius-km", "", "at least one radius"));
-        }
-        for &r in &self.radii_km {
-            if !(r.is_finite() && r > 0.0 && r <= 20_000.0) {
-                return Err(AnalysisError::bad(
-                    "radius-km",
-                    r,
-                    "a positive number of kilometres, at most 20,000",
-                ));
-            }
-        }
-        self.radii_km.sort_by(f64::total_cmp);
-        self.radii_km.dedup();
-        if self.window_days == Some(0) {
-            return Err(AnalysisError::bad(
-                "window-days",
-                0,
-                "a positive number of days, or all",
-            ));
-        }
+        self.radii_km = checked_radii(self.radii_km)?;
+        check_window(self.window_days)?;
         if !(self.half_life_days.is_finite() && self.half_life_days > 0.0) {
             return Err(AnalysisError::bad(
                 "half-life-days",
@@ -198,6 +179,37 @@ impl ExposureParams {
             }
         }
     }
+}
+
+/// The radii sorted ascending without repeats; an error unless each is in (0, 20,000] km.
+pub(crate) fn checked_radii(mut radii_km: Vec<f64>) -> Result<Vec<f64>, AnalysisError> {
+    if radii_km.is_empty() {
+        return Err(AnalysisError::bad("radius-km", "", "at least one radius"));
+    }
+    for &r in &radii_km {
+        if !(r.is_finite() && r > 0.0 && r <= 20_000.0) {
+            return Err(AnalysisError::bad(
+                "radius-km",
+                r,
+                "a positive number of kilometres, at most 20,000",
+            ));
+        }
+    }
+    radii_km.sort_by(f64::total_cmp);
+    radii_km.dedup();
+    Ok(radii_km)
+}
+
+/// An error for a window of 0 days (None = every event up to as_of).
+pub(crate) fn check_window(window_days: Option<u32>) -> Result<(), AnalysisError> {
+    if window_days == Some(0) {
+        return Err(AnalysisError::bad(
+            "window-days",
+            0,
+            "a positive number of days, or all",
+        ));
+    }
+    Ok(())
 }
 
 /// Events and fatalities (best) of one kind.
@@ -870,6 +882,11 @@ fn month_ends(first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
     }
     ends
 }
+
+mod counts;
+pub use counts::{
+    count_near_sites, CountParams, CountResult, EventColumns, SiteColumns, SiteCount,
+};
 
 #[cfg(test)]
 mod tests;

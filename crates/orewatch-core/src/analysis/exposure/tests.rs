@@ -574,3 +574,54 @@ mod coverage {
             .is_some_and(|n| n.contains("no boundaries in the store")));
     }
 }
+
+/// The columnar counts (`count_near_sites`, the Python package's user-data path) give the
+/// events and deaths of `assess` on the same GED events, the boundary event E1 at d = R
+/// included: R = 1°: E1, E2, E4 → 3 events, 6 deaths; 25 km: E2 is 0.3° ≈ 33 km away, E4
+/// 0.5°: 0 events. The site without coordinates is not assessed in both.
+#[test]
+fn columnar_counts_equal_assess() {
+    let ged: Vec<Event> = events()
+        .into_iter()
+        .filter(|e| e.source == EventSource::UcdpGed)
+        .collect();
+    let report = run(Kernel::Uniform);
+    let lat: Vec<f64> = ged.iter().map(|e| e.lat).collect();
+    let lon: Vec<f64> = ged.iter().map(|e| e.lon).collect();
+    let date: Vec<NaiveDate> = ged.iter().map(|e| e.date_start).collect();
+    let deaths: Vec<u32> = ged.iter().map(|e| e.fatalities_best).collect();
+    let counts = count_near_sites(
+        SiteColumns {
+            lat: &[12.0, f64::NAN],
+            lon: &[-8.0, f64::NAN],
+        },
+        EventColumns {
+            lat: &lat,
+            lon: &lon,
+            date: &date,
+            deaths: Some(&deaths),
+        },
+        CountParams {
+            radii_km: vec![r_one_degree(), 25.0],
+            window_days: Some(365),
+            as_of: Some(d("2020-12-31")),
+        },
+    )
+    .unwrap();
+    for c in &counts.rows {
+        let id = ["S", "N"][c.site];
+        let full = row(&report, id, c.radius_km);
+        if full.assessed {
+            assert_eq!(c.events, Some(full.events), "{id} {}", c.radius_km);
+            assert_eq!(c.deaths, Some(full.fatalities_best), "{id} {}", c.radius_km);
+        } else {
+            assert_eq!((c.assessed, c.events, c.deaths), (false, None, None));
+        }
+    }
+    let s_r = counts
+        .rows
+        .iter()
+        .find(|c| c.site == 0 && c.radius_km == r_one_degree())
+        .unwrap();
+    assert_eq!((s_r.events, s_r.deaths), (Some(3), Some(6)));
+}
