@@ -48,6 +48,8 @@ pub struct Args {
     /// JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub precision: crate::precision::PrecisionArg,
 }
 
 /// The store's dataset, the registry and the resolver's alias table (shared with `network`).
@@ -91,8 +93,9 @@ pub fn load(
 }
 
 pub fn run(store_dir: &Path, args: Args) -> Result<()> {
-    let (dataset, _manifest, registry, table, table_name) =
+    let (mut dataset, _manifest, registry, table, table_name) =
         load(store_dir, args.aliases.as_deref())?;
+    let precision = args.precision.apply(&mut dataset.events)?;
     let resolver = Resolver::new(&registry, table, &table_name)?;
     let requested = args.source.as_deref().map(parse_source).transpose()?;
     let source = choose_source(&dataset.events, requested)?;
@@ -107,7 +110,7 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
     let graph = build_graph(&resolver, &dataset.events, &params, admin.as_ref());
     let report = &graph.resolution;
     let rate = format!(
-        "{}: {} of {} events resolved ({:.2}%), {} of {} distinct side names ({:.2}%); alias table {}",
+        "{}: {} of {} events resolved ({:.2}%), {} of {} distinct side names ({:.2}%); alias table {}; {}",
         source.as_str(),
         report.events_resolved,
         report.events,
@@ -115,7 +118,8 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         report.names_resolved,
         report.names,
         100.0 * report.name_rate(),
-        table_name
+        table_name,
+        precision.describe()
     );
     if args.unresolved {
         if args.json {

@@ -61,6 +61,8 @@ pub struct Args {
     /// Radius around a site, km, for its own surroundings.
     #[arg(long, default_value_t = 50.0)]
     pub radius_km: f64,
+    #[command(flatten)]
+    pub precision: crate::precision::PrecisionArg,
     /// Write to a file: .csv (+ .meta.json sidecar), .json or .geojson.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
@@ -104,9 +106,10 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
             store_dir.display()
         );
     }
-    let (dataset, manifest) = store
+    let (mut dataset, manifest) = store
         .load()
         .with_context(|| format!("loading the store at {}", store_dir.display()))?;
+    let precision = args.precision.apply(&mut dataset.events)?;
     let source = choose_source(&dataset.events, requested)?;
     let Some(coverage) = stated_coverage(&manifest.sources, source) else {
         bail!(
@@ -136,7 +139,10 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         })?,
     };
     let countries = countries(&dataset.regions, args.countries.as_deref())?;
-    let filter = EventFilter::all(source);
+    let filter = EventFilter {
+        max_precision_code: precision.max_code,
+        ..EventFilter::all(source)
+    };
     let country_coverage = manifest.event_coverage();
     let report = screen_with_coverage(
         &dataset,
@@ -187,6 +193,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         "level": match args.level { Level::Admin1 => "admin1", Level::Site => "site" },
         "source": source.as_str(),
         "coverage": report.coverage,
+        "location_precision": precision.describe(),
         "country_coverage": country_coverage.countries.iter()
             .filter(|c| c.source == source && c.iso3.as_ref().is_some_and(|i| countries.contains(i)))
             .collect::<Vec<_>>(),
@@ -377,7 +384,7 @@ fn table(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "CAHRA screen {} — {} (stated coverage {} to {}), rules {}, level {}",
+        "CAHRA screen {} — {} (stated coverage {} to {}), rules {}, level {}, {}",
         report.years.first().copied().unwrap_or_default(),
         report.source.as_str(),
         report.coverage.start,
@@ -386,7 +393,11 @@ fn table(
         match level {
             Level::Admin1 => "admin-1",
             Level::Site => "site",
+        },
+        orewatch_core::analysis::events::PrecisionFilter {
+            max_code: report.filter.max_precision_code
         }
+        .describe()
     );
     let p = &report.placement;
     let _ = writeln!(

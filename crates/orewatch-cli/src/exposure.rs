@@ -4,7 +4,7 @@
 //! orewatch exposure [--sites FILTER] [--radius-km 25,50,100] [--window-days 365|all]
 //!                   [--half-life-days 90] [--kernel uniform|linear|gaussian]
 //!                   [--weight fatalities|events] [--as-of DATE] [--source GED|ACLED]
-//!                   [--min-precision N] [--violence sb,ns,os] [--top-actors 5]
+//!                   [--max-precision N] [--violence sb,ns,os] [--top-actors 5]
 //!                   [--every month [--from DATE]] [--out f.csv|f.geojson|f.parquet|f.json]
 //! ```
 //!
@@ -23,7 +23,8 @@ use orewatch_core::analysis::admin::AdminIndex;
 use crate::output::{csv_bytes, extension, sidecar, write_atomic};
 use orewatch_core::analysis::coverage::{CountryReach, EventCoverage};
 use orewatch_core::analysis::events::{
-    choose_source, parse_source, parse_violence, stated_coverage, EventFilter, SourceCoverage,
+    choose_source, parse_source, parse_violence, stated_coverage, EventFilter, PrecisionFilter,
+    SourceCoverage,
 };
 use orewatch_core::analysis::exposure::{
     assess_monthly_with_coverage, assess_with_coverage, CoverageCheck, EventWeight, ExposureParams,
@@ -66,10 +67,12 @@ pub struct Args {
     /// Event source: GED or ACLED. Required when the store holds both (never mixed).
     #[arg(long)]
     pub source: Option<String>,
-    /// Keep events whose location precision code is at most N (GED where_prec, ACLED
-    /// geo_precision; 1 = exact place). Events without a code are then dropped.
-    #[arg(long)]
-    pub min_precision: Option<u8>,
+    /// Count only events whose location precision code is at most N (1 = the exact place …
+    /// 7 = the country; GED where_prec, ACLED geo_precision); events without a code are then
+    /// left out. Default: every precision (stated in the output).
+    // `--min-precision`, the flag's first name, stays as a hidden alias.
+    #[arg(long = "max-precision", alias = "min-precision", value_name = "N")]
+    pub max_precision: Option<u8>,
     /// Violence types to keep, comma-separated: state-based (sb), non-state (ns), one-sided (os).
     #[arg(long, value_delimiter = ',')]
     pub violence: Vec<String>,
@@ -123,9 +126,13 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         Some(other) => bail!("--every {other}: expected `month`"),
     };
 
-    let (dataset, manifest) = store
+    let (mut dataset, manifest) = store
         .load()
         .with_context(|| format!("loading the store at {}", store_dir.display()))?;
+    let precision = crate::precision::PrecisionArg {
+        max_precision: args.max_precision,
+    }
+    .apply(&mut dataset.events)?;
     let source = choose_source(&dataset.events, requested)?;
     let coverage = stated_coverage(&manifest.sources, source).with_context(|| {
         format!(
@@ -152,7 +159,7 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
     let params = ExposureParams {
         filter: EventFilter {
             source,
-            max_precision_code: args.min_precision,
+            max_precision_code: precision.max_code,
             violence,
         },
         as_of,
@@ -269,6 +276,7 @@ fn metadata(
             None => format!("every event up to {} inclusive", params.as_of),
         },
         "distance": "haversine great-circle km, mean Earth radius 6371.0088 km; an event is within R when d <= R",
+        "location_precision": PrecisionFilter { max_code: params.filter.max_precision_code }.describe(),
         "coverage": coverage,
         "store": {"path": store_dir.display().to_string(), "generation": manifest.generation, "written_at": manifest.written_at},
         "inputs": inputs,
@@ -551,10 +559,11 @@ const PRINTED_PER_RADIUS: usize = 15;
 fn print_table(report: &ExposureReport, metadata: &serde_json::Value) -> Result<()> {
     let p = &report.params;
     println!(
-        "exposure of {} site rows to {} events ({} considered), as of {}, window {}, half-life {} days, kernel {:?}, weight {:?}",
+        "exposure of {} site rows to {} events ({} considered; {}), as of {}, window {}, half-life {} days, kernel {:?}, weight {:?}",
         report.rows.len(),
         p.filter.source.as_str(),
         report.events_considered,
+        metadata["location_precision"].as_str().unwrap_or(""),
         p.as_of,
         metadata["window"].as_str().unwrap_or(""),
         p.half_life_days,

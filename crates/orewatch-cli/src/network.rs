@@ -58,6 +58,8 @@ pub struct Args {
     /// Output: .graphml (Gephi) or .json ({nodes, links}).
     #[arg(long, short)]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub precision: crate::precision::PrecisionArg,
 }
 
 fn parse_date(name: &str, text: &str) -> Result<NaiveDate> {
@@ -123,8 +125,9 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             bail!("--sites-radius-km {r}: expected a positive number of km");
         }
     }
-    let (dataset, manifest, registry, table, table_name) =
+    let (mut dataset, manifest, registry, table, table_name) =
         crate::actors::load(store_dir, args.aliases.as_deref())?;
+    let precision = args.precision.apply(&mut dataset.events)?;
     let resolver = Resolver::new(&registry, table, &table_name)?;
     let requested = args.source.as_deref().map(parse_source).transpose()?;
     let source = choose_source(&dataset.events, requested)?;
@@ -139,7 +142,7 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
     let graph = build_graph(&resolver, &dataset.events, &params, admin.as_ref());
     let m = metrics::compute(&graph, args.seed);
     let description = format!(
-        "orewatch actor network: {} events of {} from {} to {}{}; alias table {}; {}",
+        "orewatch actor network: {} events of {} from {} to {}{}; {}; alias table {}; {}",
         graph.events,
         source.as_str(),
         from.map_or("the start".into(), |d| d.to_string()),
@@ -149,6 +152,7 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         } else {
             format!(" in {}", args.countries.join(", "))
         },
+        precision.describe(),
         table_name,
         m.method
     );

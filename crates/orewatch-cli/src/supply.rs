@@ -81,6 +81,9 @@ pub struct Args {
     /// Write to a file: .csv (+ .meta.json sidecar) or .json.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// For the CAHRA share: see --max-precision of `orewatch cahra`.
+    #[command(flatten)]
+    pub precision: crate::precision::PrecisionArg,
 }
 
 /// The inputs file.
@@ -173,9 +176,10 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             store_dir.display()
         );
     }
-    let (dataset, manifest) = store
+    let (mut dataset, manifest) = store
         .load()
         .with_context(|| format!("loading the store at {}", store_dir.display()))?;
+    let precision = args.precision.apply(&mut dataset.events)?;
     if dataset.production.is_empty() {
         bail!("the store holds no production figures: ingest ../shared/data/production");
     }
@@ -297,6 +301,7 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
 
     let metadata = json!({
         "command": "orewatch supply",
+        "location_precision": precision.describe(),
         "series": series_name(series),
         "commodity": commodity,
         "stage": stage,
