@@ -5,11 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use orewatch_core::scenario::bundled::{bundled, bundled_path};
-use orewatch_core::scenario::engine::{simulate, DataLinks};
+use orewatch_core::assess::deal::{assess_deal, DealRequest};
 use orewatch_core::scenario::links::StoreLinks;
-use orewatch_core::scenario::model::parse_model;
-use orewatch_report::deal::{build_deal_input, DealInput, ScenarioRun};
 use orewatch_report::{render_brief, BriefInput};
 use orewatch_store::Store;
 
@@ -48,7 +45,10 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         precision.describe()
     );
     // The scenarios' data links (WGI, exposure, ownership, supply) come from this store.
-    let deal = run_bundled_scenarios(&StoreLinks::new(&dataset, &manifest.sources));
+    let deal = assess_deal(
+        &DealRequest::bundled(),
+        Some(&StoreLinks::new(&dataset, &manifest.sources)),
+    );
     // The Outlook: the Sahel forecast from the last month of the data and its evaluation.
     let outlook = orewatch_report::outlook::build_outlook_input(&dataset, &manifest.sources, true);
     if let Err(why) = &outlook {
@@ -62,6 +62,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         provenance,
         deal: Some(&deal),
         outlook: outlook.as_ref().ok(),
+        precision,
     });
     let tmp = args.out.with_extension("html.tmp");
     std::fs::write(&tmp, html.as_bytes()).with_context(|| format!("writing {}", tmp.display()))?;
@@ -71,35 +72,4 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         eprintln!("wrote {} ({} bytes)", args.out.display(), html.len());
     }
     Ok(())
-}
-
-/// Draws per bundled scenario in the brief, and the fixed seed (same seed: paired scenarios).
-pub const DEAL_DRAWS: usize = 100_000;
-pub const DEAL_SEED: u64 = 20_260_101;
-/// The outputs that get a tornado (US deal − status quo).
-const DEAL_KEY_OUTPUTS: [&str; 4] = [
-    "coup_risk_over_period",
-    "deaths_near_gold_mines_per_year",
-    "civilians_killed_by_state_and_partner_per_year",
-    "net_state_mining_revenue_musd",
-];
-
-/// Runs the bundled scenarios (status quo first) with `links` resolving their data links.
-pub fn run_bundled_scenarios(links: &dyn DataLinks) -> DealInput {
-    let runs: Vec<ScenarioRun> = bundled()
-        .into_iter()
-        .map(|(key, text)| {
-            let model = parse_model(text, &bundled_path(key)).map_err(|e| e.to_string());
-            let draws = match &model {
-                Ok(m) => simulate(m, DEAL_DRAWS, DEAL_SEED, links).map_err(|e| e.to_string()),
-                Err(e) => Err(e.clone()),
-            };
-            ScenarioRun {
-                key: key.to_string(),
-                model,
-                draws,
-            }
-        })
-        .collect();
-    build_deal_input(&runs, &DEAL_KEY_OUTPUTS, 1)
 }

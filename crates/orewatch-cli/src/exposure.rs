@@ -67,9 +67,10 @@ pub struct Args {
     /// Event source: GED or ACLED. Required when the store holds both (never mixed).
     #[arg(long)]
     pub source: Option<String>,
-    /// Count only events whose location precision code is at most N (1 = the exact place …
-    /// 7 = the country; GED where_prec, ACLED geo_precision); events without a code are then
-    /// left out. Default: every precision (stated in the output).
+    /// Count only events whose location precision code is at most N (GED where_prec: 1 the
+    /// exact place, 2 within about 25 km, 3 the district, 4 the province, 6 only the country;
+    /// ACLED geo_precision 1–3); events without a code are then left out. Default: every
+    /// precision (stated in the output).
     // `--min-precision`, the flag's first name, stays as a hidden alias.
     #[arg(long = "max-precision", alias = "min-precision", value_name = "N")]
     pub max_precision: Option<u8>,

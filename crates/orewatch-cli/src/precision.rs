@@ -7,9 +7,10 @@ use orewatch_core::model::Event;
 
 #[derive(clap::Args, Debug, Clone, Copy, Default)]
 pub struct PrecisionArg {
-    /// Count only events whose location precision code is at most N (1 = the exact place … 7
-    /// = the country; GED where_prec, ACLED geo_precision); events without a code are then
-    /// left out. Default: every precision (stated in the output).
+    /// Count only events whose location precision code is at most N (GED where_prec: 1 the
+    /// exact place, 2 within about 25 km, 3 the district, 4 the province, 6 only the country;
+    /// ACLED geo_precision 1–3); events without a code are then left out. Default: every
+    /// precision (stated in the output).
     #[arg(long = "max-precision", value_name = "N")]
     pub max_precision: Option<u8>,
 }

@@ -338,7 +338,7 @@ fn max_precision_keeps_codes_up_to_n_everywhere() {
     assert_eq!((events.as_str(), deaths.as_str()), ("23", "212"));
     fails_with(
         orewatch(&store).args(["exposure", "--max-precision", "9"]),
-        &["max-precision", "9", "from 1 (exact place) to 7 (country)"],
+        &["max-precision", "9", "from 1 (the exact place) to 7"],
     );
     // Every command that reads events takes the flag; exposure's old name stays hidden.
     for cmd in [

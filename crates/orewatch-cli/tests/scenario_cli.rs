@@ -5,7 +5,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{orewatch, run_ok};
+use common::{orewatch, python_with, run_ok};
 
 const HEAD: &str = r#"[scenario]
 name = "NAME"
@@ -69,14 +69,24 @@ fn run_prints_summaries_and_writes_json_with_metadata() {
     assert!(stdout.contains("20000 draws, seed 5"), "{stdout}");
     assert!(stdout.contains("revenue (million USD"), "{stdout}");
     assert!(stdout.contains("P(> 20.0000)"), "{stdout}");
-    assert!(stdout.contains("top inputs: x swing"), "{stdout}");
+    assert!(
+        stdout.contains("top inputs (one-at-a-time swing): x swing"),
+        "{stdout}"
+    );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out_json).unwrap()).unwrap();
-    let meta = &doc["metadata"];
-    assert_eq!(meta["seed"], 5);
-    assert_eq!(meta["draws"], 20000);
-    assert_eq!(meta["orewatch_version"], env!("CARGO_PKG_VERSION"));
-    assert_eq!(meta["files"][0]["sha256"].as_str().unwrap().len(), 64);
+    // The JSON is the run assessment (the API's and the Python package's result too).
+    assert_eq!(doc["seed"], 5);
+    assert_eq!(doc["draws"], 20000);
+    assert_eq!(
+        doc["provenance"]["orewatch_version"],
+        env!("CARGO_PKG_VERSION")
+    );
+    assert_eq!(doc["scenario"]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(
+        doc["provenance"]["sources"][0]["sha256"],
+        doc["scenario"]["sha256"]
+    );
     let r = &doc["outputs"][0]["result"]["summary"];
     // revenue = 2x + y: mean 2·10 + 0.5 = 20.5.
     assert!((r["mean"].as_f64().unwrap() - 20.5).abs() < 0.1, "{r}");
@@ -121,10 +131,46 @@ fn compare_pairs_scenarios_on_common_random_numbers() {
     assert!(stdout.contains("P(A better) 1.000"), "{stdout}");
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out_json).unwrap()).unwrap();
-    let c = &doc["comparisons"][0]["outputs"][0];
+    let c = &doc["pairs"][0]["outputs"][0];
     assert_eq!(c["p_a_better"], 1.0);
+    assert_eq!(c["p_a_worse"], 0.0);
     assert!((c["difference"]["median"].as_f64().unwrap() - 1.0).abs() < 1e-9);
-    assert_eq!(doc["metadata"]["files"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["provenance"]["sources"].as_array().unwrap().len(), 2);
+    // Against a baseline, with the tail contrast of the output: B − A is −1 in every draw,
+    // whatever x and y are, so no input moves it (no bar).
+    let stdout = run_ok(
+        orewatch(&dir.path().join("store"))
+            .args(["scenario", "compare"])
+            .arg(&a)
+            .arg(&b)
+            .args([
+                "--draws",
+                "10000",
+                "--baseline",
+                "a",
+                "--contrast",
+                "revenue",
+            ]),
+    );
+    assert!(stdout.contains("b (A) vs a (B)"), "{stdout}");
+    assert!(
+        stdout.contains("P(A better) 0.000, P(A worse) 1.000"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .contains("tail contrast of b − a on revenue (million USD): median difference -1.0000"),
+        "{stdout}"
+    );
+    // A baseline that is not a scenario's key is an error naming the keys.
+    let err = fail(
+        orewatch(&dir.path().join("store"))
+            .args(["scenario", "compare"])
+            .arg(&a)
+            .arg(&b)
+            .args(["--baseline", "status_quo"]),
+    );
+    assert!(err.contains("the keys are a, b"), "{err}");
 }
 
 #[test]
@@ -195,7 +241,7 @@ fn check_reports_counts_and_errors_with_line_column_field() {
 }
 
 /// The printed schema accepts the test files and rejects bad ones (python3's jsonschema and
-/// tomllib; skipped with a note when they are not installed).
+/// tomllib, from `common::python_with`: the test fails without them).
 #[test]
 fn schema_accepts_good_files_and_rejects_bad_ones() {
     let dir = tempfile::tempdir().unwrap();
@@ -205,16 +251,7 @@ fn schema_accepts_good_files_and_rejects_bad_ones() {
         value["$schema"],
         "https://json-schema.org/draft/2020-12/schema"
     );
-    let has_python = Command::new("python3")
-        .args(["-c", "import jsonschema, tomllib"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has_python {
-        eprintln!(
-            "note: python3 with jsonschema and tomllib not available; schema validation skipped"
-        );
-        return;
-    }
+    let python = python_with(&["jsonschema", "tomllib"]);
     let schema_path = dir.path().join("schema.json");
     std::fs::write(&schema_path, &schema).unwrap();
     let good = write(dir.path(), "good", BODY);
@@ -244,7 +281,7 @@ for path in sys.argv[2:]:
     doc = tomllib.load(open(path, "rb"))
     print(path.rsplit("/", 1)[-1], "valid" if v.is_valid(doc) else "invalid")
 "#;
-    let out = Command::new("python3")
+    let out = Command::new(&python)
         .args(["-c", script])
         .arg(&schema_path)
         .arg(&good)
@@ -269,5 +306,109 @@ for path in sys.argv[2:]:
             "baddir.toml invalid",
             "badkey.toml invalid"
         ]
+    );
+}
+
+/// The bundled US-deal scenario with its first `expr` (line 277) replaced by `expr`, written
+/// to `dir`; returns the file.
+fn us_deal_with_expr(dir: &Path, expr: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let text = std::fs::read_to_string(root.join("scenarios/us_deal.toml")).unwrap();
+    let old = "expr = \"status_quo_violence_trend * us_assistance_violence_effect\"";
+    assert!(
+        text.contains(old),
+        "scenarios/us_deal.toml changed: update this test"
+    );
+    let path = dir.join("hostile.toml");
+    std::fs::write(&path, text.replacen(old, &format!("expr = \"{expr}\""), 1)).unwrap();
+    path
+}
+
+/// Issue 22's three inputs, each once a stack overflow (exit 134): now exit 1 with
+/// `PATH:LINE:COL: field: what is wrong`, raised while parsing, before the store is opened
+/// (the scenario has data links, yet the store directory is never created).
+#[test]
+fn hostile_expressions_exit_1_with_a_located_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let cases = [
+        (
+            format!("{}gold_price{}", "(".repeat(200_000), ")".repeat(200_000)),
+            "the expression is 400010 bytes long; the limit is 65536",
+        ),
+        (
+            format!("{}gold_price", "-".repeat(200_000)),
+            "the expression is 200010 bytes long; the limit is 65536",
+        ),
+        (
+            vec!["a"; 300_000].join("+"),
+            "the expression is 599999 bytes long; the limit is 65536",
+        ),
+    ];
+    for (expr, message) in cases {
+        let file = us_deal_with_expr(dir.path(), &expr);
+        let err = fail(orewatch(&store).args(["scenario", "check"]).arg(&file));
+        // `expr = "` starts line 277; the error points at the expression's first character.
+        let want = format!(
+            "{}:277:9: variables.violence_multiplier.expr: {message}",
+            file.display()
+        );
+        assert!(err.contains(&want), "want {want}\ngot {err}");
+        assert!(!err.contains("overflow"), "{err}");
+        assert!(!store.exists(), "the store was touched");
+    }
+    // Nesting and token limits (inside the byte limit) point at the column where they pass.
+    let expr = format!("{}gold_price{}", "(".repeat(100), ")".repeat(100));
+    let file = us_deal_with_expr(dir.path(), &expr);
+    let err = fail(orewatch(&store).args(["scenario", "check"]).arg(&file));
+    // `expr = "` is 8 characters; the 65th `(` is the expression's 65th character.
+    assert!(
+        err.contains(&format!("{}:277:73: ", file.display())),
+        "{err}"
+    );
+    assert!(err.contains("nests deeper than 64 levels"), "{err}");
+    let expr = vec!["a"; 6_000].join("+");
+    let file = us_deal_with_expr(dir.path(), &expr);
+    let err = fail(orewatch(&store).args(["scenario", "check"]).arg(&file));
+    assert!(err.contains("more than 10000 tokens"), "{err}");
+    assert!(!store.exists(), "the store was touched");
+}
+
+/// A scenario file over 1 MiB, and one that is not UTF-8, are located errors; too many draws
+/// are refused before anything is drawn.
+#[test]
+fn oversized_files_and_runs_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let big = write(
+        dir.path(),
+        "big",
+        &format!("{BODY}\n# {}\n", "x".repeat(1024 * 1024)),
+    );
+    let err = fail(orewatch(&store).args(["scenario", "check"]).arg(&big));
+    assert!(
+        err.contains(&format!(
+            "{}:1:1: file: the file is larger than 1048576 bytes",
+            big.display()
+        )),
+        "{err}"
+    );
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, b"[scenario]\nname = \"caf\xe9\"\n").unwrap();
+    let err = fail(orewatch(&store).args(["scenario", "check"]).arg(&bad));
+    assert!(
+        err.contains(&format!("{}:2:12: file: not UTF-8 text", bad.display())),
+        "{err}"
+    );
+    let ok = write(dir.path(), "ok", BODY);
+    let err = fail(
+        orewatch(&store)
+            .args(["scenario", "run"])
+            .arg(&ok)
+            .args(["--draws", "20000000"]),
+    );
+    assert!(
+        err.contains("20000000 draws: expected from 2 to 10000000 draws"),
+        "{err}"
     );
 }

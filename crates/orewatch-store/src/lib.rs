@@ -31,12 +31,14 @@ mod event_writer;
 mod export;
 mod fault;
 mod geoparquet;
+mod links;
 mod manifest;
 mod partial;
 mod store;
 mod tables;
 
 pub use export::{write_parquet_export, write_samples_parquet, SampleColumns};
+pub use links::LinkData;
 pub use manifest::{Manifest, TableEntry};
 pub use partial::{Table, EVENT_DEATHS_COLUMNS};
 pub use store::{Store, StoreError};

@@ -25,7 +25,8 @@ pub struct PrecisionFilter {
     pub max_code: Option<u8>,
 }
 
-/// The largest location precision code of any source (GED `where_prec` 7: the country).
+/// The largest location precision code of any source (GED `where_prec` 7: international waters
+/// or airspace; 6 is "only the country").
 pub const MAX_PRECISION_CODE: u8 = 7;
 
 impl PrecisionFilter {
@@ -39,7 +40,7 @@ impl PrecisionFilter {
                 return Err(AnalysisError::bad(
                     "max-precision",
                     n,
-                    "a location precision code from 1 (exact place) to 7 (country)",
+                    "a location precision code from 1 (the exact place) to 7 (GED: 6 only the country, 7 international waters or airspace)",
                 ));
             }
         }
@@ -223,7 +224,7 @@ pub enum CoverageBasis {
 }
 
 /// The stated period of one source file, inclusive at both ends.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileCoverage {
     pub path: String,
     pub start: NaiveDate,
@@ -232,7 +233,7 @@ pub struct FileCoverage {
 }
 
 /// The stated period of an event source: the union of its files' periods.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceCoverage {
     pub source: EventSource,
     pub start: NaiveDate,
