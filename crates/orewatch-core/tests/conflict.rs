@@ -580,6 +580,8 @@ fn precision_drops_per_year_for_mali() {
         .collect();
     assert_eq!(got, expected);
     assert!(drops.iter().all(|d| d.iso3.as_deref() == Some("MLI")));
+    // Every 24.1 row has a where_prec.
+    assert!(drops.iter().all(|d| d.without_code == 0));
     let y2022 = drops.last().unwrap();
     assert_eq!(y2022.share_events, 109.0 / 408.0);
     assert_eq!(y2022.share_deaths, Some(767.0 / 3650.0));

@@ -65,12 +65,14 @@ pub fn precision_section(input: &BriefInput) -> String {
     let codes: Vec<String> = table.stricter.iter().map(|c| format!("≤ {c}")).collect();
     let _ = write!(
         s,
-        "<p>Share a stricter filter ({}) would drop, {}, {first}–{last} (events without a code \
-         count as dropped; a country-year without events is not listed):</p>",
+        "<p>Share a stricter filter ({}) would drop, {}, {first}–{last}. Events without a code \
+         (a file layout without the column) count as dropped, as the filter would drop them: \
+         where all of a year's events lack one, the share says nothing about their precision. \
+         A country-year without events is not listed.</p>",
         codes.join(", "),
         CHART_COUNTRIES.join(", ")
     );
-    s.push_str(r#"<table class="sources"><tr><th>Country</th><th>Year</th><th class="num">Events</th><th class="num">Deaths</th>"#);
+    s.push_str(r#"<table class="sources"><tr><th>Country</th><th>Year</th><th class="num">Events</th><th class="num">Deaths</th><th class="num">Without a code</th>"#);
     for c in &table.stricter {
         let _ = write!(
             s,
@@ -81,11 +83,12 @@ pub fn precision_section(input: &BriefInput) -> String {
     for r in &table.rows {
         let _ = write!(
             s,
-            r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td>"#,
+            r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>"#,
             escape(&r.country),
             r.year,
             r.events,
-            r.deaths
+            r.deaths,
+            r.without_code
         );
         for d in &r.drops {
             let _ = write!(

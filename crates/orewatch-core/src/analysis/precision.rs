@@ -34,6 +34,9 @@ pub struct PrecisionDrop {
     pub deaths: u64,
     pub dropped_events: u64,
     pub dropped_deaths: u64,
+    /// Events without any location precision code (a layout without the column, such as the
+    /// 14-column reduced GED): dropped by every filter, and counted in `dropped_events`.
+    pub without_code: u64,
     /// dropped_events / events.
     pub share_events: f64,
     /// dropped_deaths / deaths; None when the year has no deaths.
@@ -45,8 +48,8 @@ pub fn precision_drops(events: &[Event], source: EventSource, max_code: u8) -> V
     let filter = PrecisionFilter {
         max_code: Some(max_code),
     };
-    // (country, year) -> (events, deaths, dropped events, dropped deaths)
-    let mut acc: BTreeMap<(&str, i32), [u64; 4]> = BTreeMap::new();
+    // (country, year) -> (events, deaths, dropped events, dropped deaths, without a code)
+    let mut acc: BTreeMap<(&str, i32), [u64; 5]> = BTreeMap::new();
     for e in events.iter().filter(|e| e.source == source) {
         let a = acc
             .entry((e.country.as_str(), e.date_start.year()))
@@ -58,10 +61,13 @@ pub fn precision_drops(events: &[Event], source: EventSource, max_code: u8) -> V
             a[2] += 1;
             a[3] += deaths;
         }
+        if e.location_precision.is_none() {
+            a[4] += 1;
+        }
     }
     let mut out: Vec<PrecisionDrop> = acc
         .into_iter()
-        .map(|((country, year), [n, d, dn, dd])| PrecisionDrop {
+        .map(|((country, year), [n, d, dn, dd, none])| PrecisionDrop {
             iso3: event_country_iso3(country).map(str::to_string),
             country: country.to_string(),
             year,
@@ -69,6 +75,7 @@ pub fn precision_drops(events: &[Event], source: EventSource, max_code: u8) -> V
             deaths: d,
             dropped_events: dn,
             dropped_deaths: dd,
+            without_code: none,
             share_events: dn as f64 / n as f64,
             share_deaths: (d > 0).then(|| dd as f64 / d as f64),
         })
@@ -111,6 +118,8 @@ pub struct PrecisionRow {
     pub year: i32,
     pub events: u64,
     pub deaths: u64,
+    /// Events without a location precision code (dropped by every stricter filter).
+    pub without_code: u64,
     pub drops: Vec<StricterDrop>,
 }
 
@@ -166,6 +175,7 @@ pub fn precision_table(
                     year: d.year,
                     events: d.events,
                     deaths: d.deaths,
+                    without_code: d.without_code,
                     drops: Vec::new(),
                 });
             }
@@ -246,6 +256,7 @@ mod tests {
             (4, 16, 2, 6)
         );
         assert_eq!((d[0].share_events, d[0].share_deaths), (0.5, Some(0.375)));
+        assert_eq!((d[0].without_code, d[1].without_code), (1, 0));
         assert_eq!(
             (
                 d[1].country.as_str(),
@@ -282,7 +293,10 @@ mod tests {
         assert_eq!(t.stricter, vec![2]);
         assert_eq!(t.rows.len(), 1);
         let r = &t.rows[0];
-        assert_eq!((r.year, r.events, r.deaths), (2020, 4, 16));
+        assert_eq!(
+            (r.year, r.events, r.deaths, r.without_code),
+            (2020, 4, 16, 1)
+        );
         assert_eq!(
             r.drops,
             vec![StricterDrop {
