@@ -21,6 +21,7 @@ use orewatch_core::actors::assess::{
     self, ActorRecordRequest, ActorsRequest, AliasTable, EventSelection, Inputs, Provenance,
 };
 use orewatch_core::actors::resolve::{Outcome, OutcomeReport};
+use orewatch_core::analysis::events::PrecisionFilter;
 use orewatch_core::model::Dataset;
 use orewatch_store::{Manifest, Store};
 use serde_json::json;
@@ -59,6 +60,8 @@ pub struct Args {
     /// JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub precision: crate::precision::PrecisionArg,
 }
 
 /// The store's dataset and manifest, and the alias table (shared with `network`).
@@ -95,7 +98,8 @@ pub fn load(
 }
 
 pub fn run(store_dir: &Path, args: Args) -> Result<()> {
-    let (dataset, manifest, table) = load(store_dir, args.aliases.as_deref())?;
+    let (mut dataset, manifest, table) = load(store_dir, args.aliases.as_deref())?;
+    let precision = args.precision.apply(&mut dataset.events)?;
     let input = Inputs {
         dataset: &dataset,
         sources: &manifest.sources,
@@ -113,8 +117,9 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         };
         let record = assess::actor_record(&input, &ActorRecordRequest { actor, selection })?;
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&record)?);
+            println!("{}", json_with(&record, &precision)?);
         } else {
+            println!("# {}", precision.describe());
             print_record(&record);
         }
         return Ok(());
@@ -131,6 +136,7 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             "{}",
             serde_json::to_string_pretty(&json!({
                 "provenance": result.provenance,
+                "location_precision": precision.describe(),
                 "rates": rates,
                 "unlisted": rows(Outcome::Unlisted),
                 "categories": rows(Outcome::Category),
@@ -140,10 +146,11 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         return Ok(());
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&result)?);
+        println!("{}", json_with(&result, &precision)?);
         return Ok(());
     }
     print_header(&result.provenance, &result.outcomes);
+    println!("# {}", precision.describe());
     if args.unresolved {
         print_unresolved(&result.outcomes);
         return Ok(());
@@ -166,6 +173,15 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// A result as pretty JSON with the location precisions counted (`location_precision`).
+fn json_with(result: &impl serde::Serialize, precision: &PrecisionFilter) -> Result<String> {
+    let mut value = serde_json::to_value(result)?;
+    if let Some(map) = value.as_object_mut() {
+        map.insert("location_precision".into(), json!(precision.describe()));
+    }
+    Ok(serde_json::to_string_pretty(&value)?)
 }
 
 fn kind_label(o: Outcome) -> &'static str {

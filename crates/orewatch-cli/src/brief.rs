@@ -17,6 +17,8 @@ pub struct Args {
     /// Where to write the brief.
     #[arg(long, short, default_value = "brief.html")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub precision: crate::precision::PrecisionArg,
 }
 
 pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
@@ -30,15 +32,17 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         }
         ingest_into(&store, &Default::default(), quiet)?;
     }
-    let (dataset, manifest) = store
+    let (mut dataset, manifest) = store
         .load()
         .with_context(|| format!("loading the store at {}", store_dir.display()))?;
+    let precision = args.precision.apply(&mut dataset.events)?;
     let provenance = format!(
-        "store {} generation {}, written {} by orewatch {}",
+        "store {} generation {}, written {} by orewatch {}; events counted: {}",
         store_dir.display(),
         manifest.generation,
         manifest.written_at,
-        manifest.orewatch_version
+        manifest.orewatch_version,
+        precision.describe()
     );
     // The scenarios' data links (WGI, exposure, ownership, supply) come from this store.
     let deal = assess_deal(
@@ -58,6 +62,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         provenance,
         deal: Some(&deal),
         outlook: outlook.as_ref().ok(),
+        precision,
     });
     let tmp = args.out.with_extension("html.tmp");
     std::fs::write(&tmp, html.as_bytes()).with_context(|| format!("writing {}", tmp.display()))?;

@@ -57,6 +57,8 @@ pub struct Args {
     /// Radius around a site, km, for its own surroundings.
     #[arg(long, default_value_t = 50.0)]
     pub radius_km: f64,
+    #[command(flatten)]
+    pub precision: crate::precision::PrecisionArg,
     /// Write to a file: .csv (+ .meta.json sidecar), .json or .geojson.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
@@ -112,9 +114,10 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
             store_dir.display()
         );
     }
-    let (dataset, manifest) = store
+    let (mut dataset, manifest) = store
         .load()
         .with_context(|| format!("loading the store at {}", store_dir.display()))?;
+    let precision = args.precision.apply(&mut dataset.events)?;
     let a = cahra(&dataset, &manifest.sources, &request)?;
     let regions: Vec<&RegionVerdict> = a.regions.iter().collect();
     let sites: Vec<&SiteVerdict> = a.sites.iter().collect();
@@ -129,6 +132,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         "level": match args.level { Level::Admin1 => "admin1", Level::Site => "site" },
         "source": a.source.as_str(),
         "coverage": a.coverage,
+        "location_precision": precision.describe(),
         "country_coverage": a.country_coverage,
         "countries": a.countries,
         "site_radius_km": a.site_radius_km,
@@ -144,7 +148,10 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
     });
 
     let Some(out) = &args.out else {
-        print!("{}", table(&a, &regions, &sites, args.level));
+        print!(
+            "{}",
+            table(&a, &regions, &sites, args.level, &precision.describe())
+        );
         return Ok(());
     };
     let text = match (format, args.level) {
@@ -273,11 +280,12 @@ fn table(
     regions: &[&RegionVerdict],
     sites: &[&SiteVerdict],
     level: Level,
+    precision: &str,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "CAHRA screen {} — {} (stated coverage {} to {}), rules {}, level {}",
+        "CAHRA screen {} — {} (stated coverage {} to {}), rules {}, level {}, {}",
         report.year,
         report.source.as_str(),
         report.coverage.start,
@@ -286,7 +294,8 @@ fn table(
         match level {
             Level::Admin1 => "admin-1",
             Level::Site => "site",
-        }
+        },
+        precision
     );
     let p = &report.placement;
     let _ = writeln!(

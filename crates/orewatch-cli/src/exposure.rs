@@ -4,7 +4,7 @@
 //! orewatch exposure [--sites FILTER] [--radius-km 25,50,100] [--window-days 365|all]
 //!                   [--half-life-days 90] [--kernel uniform|linear|gaussian]
 //!                   [--weight fatalities|events] [--as-of DATE] [--source GED|ACLED]
-//!                   [--min-precision N] [--violence sb,ns,os] [--top-actors 5]
+//!                   [--max-precision N] [--violence sb,ns,os] [--top-actors 5]
 //!                   [--every month [--from DATE]] [--out f.csv|f.geojson|f.parquet|f.json]
 //! ```
 //!
@@ -24,7 +24,7 @@ use orewatch_core::assess::exposure::{
 
 use crate::flags::{KernelArg, SourceArg, ViolenceArg, WeightArg};
 use crate::output::{csv_bytes, extension, sidecar, write_atomic};
-use orewatch_core::analysis::events::SourceCoverage;
+use orewatch_core::analysis::events::{PrecisionFilter, SourceCoverage};
 use orewatch_core::analysis::exposure::{EventWeight, ExposureParams, ExposureRow, Kernel};
 use orewatch_core::analysis::sites::SiteFilter;
 use orewatch_core::model::{EventSource, ViolenceType};
@@ -64,10 +64,13 @@ pub struct Args {
     /// Event source: GED or ACLED. Required when the store holds both (never mixed).
     #[arg(long, value_enum, ignore_case = true)]
     pub source: Option<SourceArg>,
-    /// Keep events whose location precision code is at most N (GED where_prec, ACLED
-    /// geo_precision; 1 = exact place). Events without a code are then dropped.
-    #[arg(long)]
-    pub min_precision: Option<u8>,
+    /// Count only events whose location precision code is at most N (GED where_prec: 1 the
+    /// exact place, 2 within about 25 km, 3 the district, 4 the province, 6 only the country;
+    /// ACLED geo_precision 1–3); events without a code are then left out. Default: every
+    /// precision (stated in the output).
+    // `--min-precision`, the flag's first name, stays as a hidden alias.
+    #[arg(long = "max-precision", alias = "min-precision", value_name = "N")]
+    pub max_precision: Option<u8>,
     /// Violence types to keep, comma-separated: state-based (sb), non-state (ns), one-sided (os).
     #[arg(long, value_enum, ignore_case = true, value_delimiter = ',')]
     pub violence: Vec<ViolenceArg>,
@@ -113,6 +116,7 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
     let requested = args.source.map(EventSource::from);
     let every_month = args.every.is_some();
 
+    let precision = PrecisionFilter::new(args.max_precision)?;
     let first = args
         .from
         .as_deref()
@@ -131,7 +135,7 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             .map(|text| parse_date("as-of", text))
             .transpose()?,
         source: requested,
-        max_precision_code: args.min_precision,
+        max_precision_code: precision.max_code,
         violence,
         top_actors: args.top_actors,
     };
@@ -192,6 +196,7 @@ fn metadata(
             None => format!("every event up to {} inclusive", params.as_of),
         },
         "distance": "haversine great-circle km, mean Earth radius 6371.0088 km; an event is within R when d <= R",
+        "location_precision": PrecisionFilter { max_code: params.filter.max_precision_code }.describe(),
         "coverage": coverage,
         "store": {"path": store_dir.display().to_string(), "generation": manifest.generation, "written_at": manifest.written_at},
         "inputs": inputs,
@@ -409,10 +414,11 @@ fn print_table(a: &ExposureAssessment, metadata: &serde_json::Value) -> Result<(
     };
     let p = &report.params;
     println!(
-        "exposure of {} site rows to {} events ({} considered), as of {}, window {}, half-life {} days, kernel {:?}, weight {:?}",
+        "exposure of {} site rows to {} events ({} considered; {}), as of {}, window {}, half-life {} days, kernel {:?}, weight {:?}",
         report.rows.len(),
         p.filter.source.as_str(),
         report.events_considered,
+        metadata["location_precision"].as_str().unwrap_or(""),
         p.as_of,
         metadata["window"].as_str().unwrap_or(""),
         p.half_life_days,

@@ -71,6 +71,8 @@ pub struct PanelArgs {
         default_value = TRAIN_COUNTRIES_DEFAULT
     )]
     pub train_countries: Vec<String>,
+    #[command(flatten)]
+    pub precision: crate::precision::PrecisionArg,
 }
 
 #[derive(clap::Args)]
@@ -124,6 +126,8 @@ pub struct EvaluateArgs {
 
 /// A panel built from the store, with what is needed for features.
 pub struct StorePanel {
+    /// The location precisions counted (`--max-precision`).
+    pub precision: orewatch_core::analysis::events::PrecisionFilter,
     pub panel: Panel,
     pub target: Target,
     pub sites: Vec<(f64, f64)>,
@@ -190,7 +194,12 @@ pub fn training_panel(sp: &StorePanel, args: &PanelArgs) -> Result<Option<Panel>
 }
 
 /// Builds the panel of `args` from a loaded store.
-pub fn store_panel(dataset: Dataset, manifest: &Manifest, args: &PanelArgs) -> Result<StorePanel> {
+pub fn store_panel(
+    mut dataset: Dataset,
+    manifest: &Manifest,
+    args: &PanelArgs,
+) -> Result<StorePanel> {
+    let precision = args.precision.apply(&mut dataset.events)?;
     let target = Target::parse(&args.target)?;
     let level = match args.level.trim() {
         "cell" => Level::Cell,
@@ -217,6 +226,7 @@ pub fn store_panel(dataset: Dataset, manifest: &Manifest, args: &PanelArgs) -> R
     )?;
     let sites = mine_points(&dataset.sites);
     Ok(StorePanel {
+        precision,
         panel,
         target,
         sites,
@@ -294,6 +304,7 @@ pub fn run_forecast(store_dir: &Path, quiet: bool, args: ForecastArgs) -> Result
     )?;
     let mut metadata = forecast_metadata(panel, &outlook, &model);
     metadata["training_countries"] = json!(train.as_ref().map(|p| &p.countries));
+    metadata["location_precision"] = json!(sp.precision.describe());
 
     let rows: Vec<SummaryRow> = outlook
         .rows
@@ -503,6 +514,7 @@ pub fn run_evaluate(store_dir: &Path, quiet: bool, args: EvaluateArgs) -> Result
                 "panel": sp.panel.counts,
                 "training_countries": train.as_ref().map(|p| &p.countries),
                 "training_units": train.as_ref().map(|p| p.units.len()),
+                "location_precision": sp.precision.describe(),
                 "notes": EVALUATION_NOTES,
             },
             "evaluation": result,

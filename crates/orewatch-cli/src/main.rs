@@ -17,6 +17,7 @@ mod forecast;
 mod ingest;
 mod network;
 mod output;
+mod precision;
 mod scenario;
 mod supply;
 

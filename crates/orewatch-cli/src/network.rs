@@ -59,6 +59,8 @@ pub struct Args {
     /// Output: .graphml (Gephi) or .json ({nodes, links}).
     #[arg(long, short)]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub precision: crate::precision::PrecisionArg,
 }
 
 fn parse_date(name: &str, text: &str) -> Result<NaiveDate> {
@@ -119,7 +121,8 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
             bail!("--sites-radius-km {r}: expected a positive number of km");
         }
     }
-    let (dataset, manifest, table) = crate::actors::load(store_dir, args.aliases.as_deref())?;
+    let (mut dataset, manifest, table) = crate::actors::load(store_dir, args.aliases.as_deref())?;
+    let precision = args.precision.apply(&mut dataset.events)?;
     let input = Inputs {
         dataset: &dataset,
         sources: &manifest.sources,
@@ -145,7 +148,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
     let p = &result.provenance;
     let countries: Vec<&str> = p.countries.iter().map(|c| c.iso3.as_str()).collect();
     let description = format!(
-        "orewatch actor network: {} events of {} from {} to {}{}; alias table {}; {}",
+        "orewatch actor network: {} events of {} from {} to {}{}; {}; alias table {}; {}",
         graph.events,
         p.source.as_str(),
         from.map_or("the start".into(), |d| d.to_string()),
@@ -155,6 +158,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         } else {
             format!(" in {}", countries.join(", "))
         },
+        precision.describe(),
         p.alias_table,
         m.method
     );
@@ -167,6 +171,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
             "params": graph.params,
             "seed": args.seed,
             "alias_table": p.alias_table,
+            "location_precision": precision.describe(),
             "resolution": {
                 "events": r.events,
                 "events_with_organisation": r.events_with_organisation,

@@ -113,6 +113,9 @@ pub struct Args {
     /// What to print on stdout (without --out).
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// For the CAHRA share (as `orewatch cahra --max-precision`).
+    #[command(flatten)]
+    pub precision: crate::precision::PrecisionArg,
 }
 
 fn parse_wgi_rule(text: &str) -> Result<WgiRule, String> {
@@ -253,6 +256,7 @@ fn request_of(args: &Args) -> Result<SupplyRequest> {
     Ok(SupplyRequest {
         question,
         event_source,
+        max_precision: args.precision.filter()?.max_code,
     })
 }
 

@@ -286,3 +286,82 @@ fn exposure_says_not_covered_and_partial_where_data_stop() {
     );
     assert_eq!(props["uncovered_countries"][0], "NER");
 }
+
+/// `--max-precision N` keeps location codes ≤ N (`--min-precision` is its old name); every
+/// command that reads events takes it. Python over the Mali 24.1 export (haversine, mean
+/// radius 6371.0088 km): within 100 km of Tilemsi (MLI-HT-15), 1990–2022, 31 events with 265
+/// deaths at every precision, 23 with 212 at where_prec ≤ 2.
+#[test]
+fn max_precision_keeps_codes_up_to_n_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let data = data_dir();
+    run_ok(
+        orewatch(&store)
+            .arg("ingest")
+            .arg(
+                data.join("conflict/ged_v24_1_download/ucdp_ged_v24_1_download_mali_1990_2022.csv"),
+            )
+            .arg(data.join("mines/mine_sites_mali_and_neighbours.csv"))
+            .arg(data.join("mines/company_home_country.csv")),
+    );
+    let run = |name: &str, extra: &[&str]| -> (String, String, serde_json::Value) {
+        let out = tmp.path().join(format!("{name}.csv"));
+        let mut cmd = orewatch(&store);
+        cmd.args([
+            "exposure",
+            "--sites",
+            "id=MLI-HT-15",
+            "--radius-km",
+            "100",
+            "--window-days",
+            "all",
+        ])
+        .args(extra)
+        .arg("--out")
+        .arg(&out);
+        run_ok(&mut cmd);
+        let mut reader = csv::Reader::from_path(&out).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        let row = reader.records().next().unwrap().unwrap();
+        let col = |c: &str| row[headers.iter().position(|h| h == c).unwrap()].to_string();
+        let meta: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(tmp.path().join(format!("{name}.csv.meta.json"))).unwrap(),
+        )
+        .unwrap();
+        (col("events"), col("fatalities_best"), meta)
+    };
+    let (events, deaths, meta) = run("all", &[]);
+    assert_eq!((events.as_str(), deaths.as_str()), ("31", "265"));
+    assert_eq!(
+        meta["location_precision"],
+        "every location precision (all codes, and events without one)"
+    );
+    let (events, deaths, meta) = run("precise", &["--max-precision", "2"]);
+    assert_eq!((events.as_str(), deaths.as_str()), ("23", "212"));
+    assert!(meta["location_precision"]
+        .as_str()
+        .unwrap()
+        .starts_with("location precision codes 1–2 only"));
+    let (events, deaths, _) = run("alias", &["--min-precision", "2"]);
+    assert_eq!((events.as_str(), deaths.as_str()), ("23", "212"));
+    fails_with(
+        orewatch(&store).args(["exposure", "--max-precision", "9"]),
+        &["max-precision", "9", "from 1 (the exact place) to 7"],
+    );
+    // Every command that reads events takes the flag; exposure's old name stays hidden.
+    for cmd in [
+        &["exposure"][..],
+        &["cahra"],
+        &["actors"],
+        &["network"],
+        &["forecast"],
+        &["evaluate"],
+        &["supply"],
+        &["brief"],
+    ] {
+        let help = run_ok(orewatch(&store).args(cmd).arg("--help"));
+        assert!(help.contains("--max-precision <N>"), "{cmd:?}");
+        assert!(!help.contains("--min-precision"), "{cmd:?}");
+    }
+}

@@ -294,6 +294,64 @@ fn supply_cahra_exposure_and_over_time() {
     );
 }
 
+/// The CAHRA share with per-country coverage: GED 24.1's Mali export (to 2022-12-31) beside
+/// the 21.1 West Africa extract (to 2019-12-31). Gold 2022 (USGS): the verdicts of 2022, which
+/// only Mali's own events cover; Burkina Faso and Ghana hold no 2022 event and their data end
+/// in 2019, so their verdict is insufficient data — in the upper bound only, never "neither"
+/// (which the source-wide coverage to 2022 made of them before). The lower bound is Mali's
+/// share alone (the only country with 2022 data).
+#[test]
+fn supply_cahra_share_uses_each_countrys_coverage() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let data = data_dir();
+    run_ok(
+        orewatch(&store)
+            .arg("ingest")
+            .arg(data.join("production"))
+            .arg(data.join("governance"))
+            .arg(data.join("boundaries"))
+            .arg(data.join("conflict/ucdp_ged_v21_1_precise_west_africa_1989_2019.csv"))
+            .arg(
+                data.join("conflict/ged_v24_1_download/ucdp_ged_v24_1_download_mali_1990_2022.csv"),
+            ),
+    );
+    let json_path = dir.path().join("gold2022.json");
+    run_ok(orewatch(&store).args([
+        "supply",
+        "--commodity",
+        "gold",
+        "--series",
+        "usgs",
+        "--year",
+        "2022",
+        "--out",
+        json_path.to_str().unwrap(),
+    ]));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let country = |iso3: &str| {
+        doc["countries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["iso3"] == iso3)
+            .unwrap_or_else(|| panic!("{iso3} in {doc}"))
+            .clone()
+    };
+    assert_eq!(doc["metadata"]["cahra"]["cahra_year"], 2022, "{doc}");
+    assert_eq!(country("MLI")["cahra"], "conflict-affected");
+    assert_eq!(country("BFA")["cahra"], "insufficient data");
+    assert_eq!(country("GHA")["cahra"], "insufficient data");
+    let e = &doc["cahra_exposure"]["exposure"];
+    let share = |iso3: &str| country(iso3)["share"].as_f64().unwrap();
+    let low = e["flagged_low"].as_f64().unwrap();
+    assert!((low - share("MLI")).abs() < 1e-12, "{e}");
+    let high = e["flagged_high"].as_f64().unwrap();
+    assert!(high >= low + share("BFA") + share("GHA") - 1e-12, "{e}");
+    assert!(e["insufficient_data"].as_f64().unwrap() >= share("BFA") + share("GHA") - 1e-12);
+}
+
 /// `orewatch supply --commodity lithium`: the supply risk with its inputs and sources, now and
 /// with Mali's output stopped; the plain statements on the processing stage and offtakes.
 #[test]

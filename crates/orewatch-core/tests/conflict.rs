@@ -518,3 +518,76 @@ fn ged_24_1_damaged_export_is_recognised_and_recoverable() {
     assert!(out.records.iter().all(|e| e.country == "Niger"));
     assert_eq!(out.records.len() + out.quarantined.len(), 315);
 }
+
+/// What `--max-precision 2` would drop from Mali per year (the 24.1 export holds every
+/// precision). Independent count, python over the raw CSV:
+///
+/// ```python
+/// import csv, collections
+/// n, d, dn, dd = (collections.Counter() for _ in range(4))
+/// for r in csv.DictReader(open("ucdp_ged_v24_1_download_mali_1990_2022.csv", newline="", encoding="utf-8")):
+///     y, b = int(r["date_start"][6:10]), int(r["best_est"])
+///     n[y] += 1; d[y] += b
+///     if int(r["where_prec"]) > 2: dn[y] += 1; dd[y] += b
+/// ```
+#[test]
+fn precision_drops_per_year_for_mali() {
+    use orewatch_core::analysis::precision::precision_drops;
+    use orewatch_core::model::EventSource;
+    let mali = ged::read_path(&data_dir().join(GED_24_1_DIR).join(GED_24_1_FILES[4].0)).unwrap();
+    // (year, events, dropped events, deaths, dropped deaths)
+    let expected: [(i32, u64, u64, u64, u64); 27] = [
+        (1990, 15, 3, 582, 259),
+        (1991, 11, 5, 247, 124),
+        (1992, 8, 4, 86, 66),
+        (1993, 1, 1, 0, 0),
+        (1994, 41, 10, 729, 250),
+        (1995, 4, 0, 4, 0),
+        (1997, 1, 1, 22, 22),
+        (1999, 4, 2, 59, 27),
+        (2002, 1, 0, 5, 0),
+        (2004, 2, 1, 20, 7),
+        (2005, 1, 0, 12, 0),
+        (2007, 8, 2, 39, 3),
+        (2008, 10, 3, 113, 39),
+        (2009, 9, 3, 127, 57),
+        (2010, 2, 1, 28, 6),
+        (2011, 4, 1, 23, 1),
+        (2012, 43, 9, 359, 63),
+        (2013, 83, 11, 881, 133),
+        (2014, 30, 5, 291, 32),
+        (2015, 55, 10, 256, 48),
+        (2016, 52, 9, 191, 37),
+        (2017, 126, 27, 605, 76),
+        (2018, 236, 51, 1281, 201),
+        (2019, 199, 50, 1227, 153),
+        (2020, 232, 71, 1509, 321),
+        (2021, 215, 54, 1287, 213),
+        (2022, 408, 109, 3650, 767),
+    ];
+    let drops = precision_drops(&mali.records, EventSource::UcdpGed, 2);
+    let got: Vec<(i32, u64, u64, u64, u64)> = drops
+        .iter()
+        .map(|d| {
+            (
+                d.year,
+                d.events,
+                d.dropped_events,
+                d.deaths,
+                d.dropped_deaths,
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+    assert!(drops.iter().all(|d| d.iso3.as_deref() == Some("MLI")));
+    // Every 24.1 row has a where_prec.
+    assert!(drops.iter().all(|d| d.without_code == 0));
+    let y2022 = drops.last().unwrap();
+    assert_eq!(y2022.share_events, 109.0 / 408.0);
+    assert_eq!(y2022.share_deaths, Some(767.0 / 3650.0));
+    // Totals: 1,801 events, 443 coarser than code 2; 13,633 deaths, 2,905 of them.
+    let total: (u64, u64) = drops
+        .iter()
+        .fold((0, 0), |(a, b), d| (a + d.events, b + d.dropped_events));
+    assert_eq!(total, (1_801, 443));
+}

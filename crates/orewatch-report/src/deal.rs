@@ -589,6 +589,7 @@ mod tests {
             provenance: String::new(),
             deal,
             outlook: None,
+            precision: Default::default(),
         })
     }
 

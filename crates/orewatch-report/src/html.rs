@@ -478,6 +478,7 @@ pub fn render_page(input: &BriefInput) -> String {
     s.push_str(&crate::outlook::outlook_section(input));
     s.push_str(&crate::supply::supply_section(input));
     s.push_str(&chart_section(input));
+    s.push_str(&crate::precision::precision_section(input));
     s.push_str(&crate::deal::deal_section(input));
     s.push_str(&footer(input.sources));
     s.push_str("</main></body></html>\n");

@@ -28,6 +28,7 @@ pub mod exposure;
 pub mod html;
 pub mod map;
 pub mod outlook;
+pub mod precision;
 pub mod since;
 pub mod supply;
 pub mod svg;
@@ -47,6 +48,8 @@ pub struct BriefInput<'a> {
     pub deal: Option<&'a orewatch_core::assess::deal::DealAssessment>,
     /// The Outlook section's forecast and evaluation; None: the section says it was not run.
     pub outlook: Option<&'a outlook::OutlookInput>,
+    /// The location precisions the events in `dataset` were limited to (`--max-precision`).
+    pub precision: orewatch_core::analysis::events::PrecisionFilter,
 }
 
 /// The UCDP GED coverage the sources state, when the store holds GED events (the event

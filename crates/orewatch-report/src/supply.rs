@@ -139,10 +139,19 @@ fn caption(b: &SupplyBrief, series: &str) -> String {
     }
     match (b.cahra_source, b.cahra_last_full_year) {
         (Some(source), Some(last)) => {
+            let covered = match &b.cahra_covered_countries {
+                None => "every country".to_string(),
+                Some(list) if list.is_empty() => "no country".to_string(),
+                Some(list) => format!(
+                    "{} only (every other country's events end earlier)",
+                    list.join(", ")
+                ),
+            };
             let _ = write!(
                 s,
-                r#" "From CAHRA-flagged countries": the share of the year's output from countries the CAHRA screening (<code>config/cahra.toml</code> rules on {} events) flags — by their admin-1 regions where the store has them, as whole countries elsewhere (by the events' own country attribution) — a country counting as flagged when one of its regions is; the verdicts of the last year the events cover entirely ({last}) are applied to newer output, and the upper bound counts every share whose verdict is unknown (no event ever reported for the country, or "Other countries"). Production by region is not in the data."#,
-                escape(source.as_str())
+                r#" "From CAHRA-flagged countries": the share of the year's output from countries the CAHRA screening (<code>config/cahra.toml</code> rules on {} events) flags — by their admin-1 regions where the store has them, as whole countries elsewhere (by the events' own country attribution) — a country counting as flagged when one of its regions is; the verdicts of {last}, the last year the events cover entirely in {}, are applied to newer output, and the upper bound counts every share whose verdict is unknown (a country whose own events do not cover {last}: insufficient data; no event ever reported for the country; or "Other countries"), never as not flagged. Production by region is not in the data."#,
+                escape(source.as_str()),
+                escape(&covered)
             );
         }
         _ => s.push_str(" The CAHRA exposure is not assessed: the store holds no UCDP GED events with a stated coverage."),

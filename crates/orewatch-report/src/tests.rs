@@ -146,6 +146,7 @@ fn render(d: &Dataset, s: &[SourceReport]) -> String {
         provenance: "test <run> & 1".to_string(),
         deal: None,
         outlook: None,
+        precision: Default::default(),
     })
 }
 

@@ -21,6 +21,7 @@ fn brief_on_the_real_data() {
         provenance: "integration test".to_string(),
         deal: None,
         outlook: None,
+        precision: Default::default(),
     };
     let html = render_brief(&input);
     assert_eq!(html, render_brief(&input), "deterministic");
@@ -115,6 +116,31 @@ fn brief_on_the_real_data() {
     assert!(
         since.contains("Essakane (BFA-HT-02): 2020, 2021, 2022 partial — NER without data within")
     );
+    // The location-precision passage: every precision counted; what codes ≤ 2 and ≤ 3 would
+    // drop. Python over the 24.1 exports (every Mali and Burkina Faso event of 21.1 is in
+    // them), counting where_prec > 2 and > 3 per year of date_start with best_est deaths:
+    // Mali 2022 408 events, 3,650 deaths; > 2: 109 (26.7%), 767 (21.0%); > 3: 55 (13.5%),
+    // 493 (13.5068%). Burkina Faso 2022 236, 2,609; > 2: 49 (20.8%), 468 (17.9%); > 3: 31
+    // (13.1%), 233 (8.9%).
+    let section = &html[html
+        .find("<h2>Location precision")
+        .expect("precision section")..];
+    let section = &section[..section.find("</section>").expect("end")];
+    assert!(section.contains("The brief counts every location precision"));
+    assert!(section.contains("Mali, Burkina Faso, Niger, 2013–2022"));
+    assert!(section.contains(
+        r#"<tr><td>Mali</td><td>2022</td><td class="num">408</td><td class="num">3650</td><td class="num">0</td><td class="num">109 (27%)</td><td class="num">767 (21%)</td><td class="num">55 (13%)</td><td class="num">493 (14%)</td></tr>"#
+    ));
+    assert!(section.contains(
+        r#"<tr><td>Burkina Faso</td><td>2022</td><td class="num">236</td><td class="num">2609</td><td class="num">0</td><td class="num">49 (21%)</td><td class="num">468 (18%)</td><td class="num">31 (13%)</td><td class="num">233 (9%)</td></tr>"#
+    ));
+    // Niger's data end in 2019: no row after it. Its events come from the 21.1 reduced
+    // layout, which has no where_prec column (python over ucdp_ged_v21_1_precise_global: Niger
+    // 2019, 62 events, 369 best deaths): every one without a code, all dropped by any filter.
+    assert!(section.contains(
+        r#"<tr><td>Niger</td><td>2019</td><td class="num">62</td><td class="num">369</td><td class="num">62</td><td class="num">62 (100%)</td><td class="num">369 (100%)</td><td class="num">62 (100%)</td><td class="num">369 (100%)</td></tr>"#
+    ), "{section}");
+    assert!(!section.contains("<td>Niger</td><td>2020</td>"));
     // Frame lon -17.5..9.5, lat 8..27. Counted independently with python3 csv over both GED
     // 21.1 files and the seven 24.1 files (ids merged, the 24.1 record winning): 4774 events,
     // 50061 deaths (best) inside the frame.
@@ -134,9 +160,13 @@ fn brief_on_the_real_data() {
         "Lithium&#39;s SR at extraction from USGS 2025 production with the EU&#39;s other 2023 inputs is 0.67 with Mali&#39;s output as reported (3.3% of world supply) and 0.71 with it stopped"
     ), "{supply}");
     assert!(supply.contains("the processing-stage SR does not see Mali&#39;s ore"));
-    // GED 24.1 carries the UCDP events to 2022-12-31 (for the seven countries it holds; the
-    // other countries' coverage is per country, in the CAHRA screening).
-    assert!(supply.contains("the last year the events cover entirely (2022)"));
+    // GED 24.1 carries the UCDP events to 2022-12-31 for the seven countries of its file
+    // names (benin_2019_2022 … togo_1991_2022); every other country's (Niger's included) end
+    // with the 21.1 file's 2019-12-31, so their 2022 verdicts are insufficient data.
+    assert!(
+        supply.contains("the verdicts of 2022, the last year the events cover entirely in BEN, BFA, CIV, GNB, MLI, SEN, TGO only (every other country&#39;s events end earlier)"),
+        "{supply}"
+    );
 
     // The Outlook section with the forecast (its evaluation is tested in orewatch-core).
     let outlook = orewatch_report::outlook::build_outlook_input(&out.dataset, &out.sources, false)

@@ -1179,19 +1179,8 @@ pub(crate) struct RegionScreening {
     pub results: Vec<BTreeMap<i32, UnitYear>>,
 }
 
-/// Places `events` in the regions of `index` and screens each region in each of `years`.
-pub(crate) fn screen_regions(
-    index: &AdminIndex,
-    events: &[&Event],
-    rules: &CahraRules,
-    coverage: &SourceCoverage,
-    years: &[i32],
-) -> RegionScreening {
-    screen_regions_in(index, events, rules, coverage, years, None)
-}
-
-/// Like [`screen_regions`], each region's years also checked against its country's coverage
-/// in `table` (rule (a′)).
+/// Places `events` in the regions of `index` and screens each region in each of `years`; with
+/// a `table`, each region's years are also checked against its country's coverage (rule (a′)).
 pub(crate) fn screen_regions_in(
     index: &AdminIndex,
     events: &[&Event],
@@ -1242,22 +1231,8 @@ pub(crate) fn screen_regions_in(
 /// Screens units — (scope for the evidence, area km²) — in each of `years` from `events`
 /// already assigned to them (`unit_of`, by position; None: in no unit) with their precision
 /// (`imprecise`, by position): each unit's result per year.
-pub(crate) fn screen_units(
-    units: &[(String, f64)],
-    events: &[&Event],
-    unit_of: &[Option<u32>],
-    imprecise: &[bool],
-    rules: &CahraRules,
-    coverage: &SourceCoverage,
-    years: &[i32],
-) -> Vec<BTreeMap<i32, UnitYear>> {
-    screen_units_in(
-        units, events, unit_of, imprecise, rules, coverage, years, None,
-    )
-}
-
-/// Like [`screen_units`]; with `countries` = (table, each unit's ISO3 codes), each unit's
-/// years are also checked against its countries' coverage (rule (a′)).
+/// With `countries` = (table, each unit's ISO3 codes), each unit's years are also checked
+/// against its countries' coverage (rule (a′)).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn screen_units_in(
     units: &[(String, f64)],

@@ -39,9 +39,10 @@ use serde::Serialize;
 
 use super::admin::{event_country_iso3, geodesic_area_km2, AdminIndex};
 use super::cahra::{
-    events_for_years, screen_regions, screen_units, validate_years, CahraRules, EventPlacement,
-    RuleCheck, Tally, UnitYear, Verdict,
+    events_for_years, screen_regions_in, screen_units_in, validate_years, CahraRules,
+    EventPlacement, RuleCheck, Tally, UnitYear, Verdict,
 };
+use super::coverage::EventCoverage;
 use super::events::{EventFilter, SourceCoverage};
 use super::AnalysisError;
 use crate::model::{Dataset, Event, EventSource, Region};
@@ -122,6 +123,33 @@ pub fn screen_countries(
     rules: &CahraRules,
     years: &[i32],
 ) -> Result<CountryScreening, AnalysisError> {
+    screen_countries_in(dataset, filter, coverage, None, rules, years)
+}
+
+/// Like [`screen_countries`], each country-year also checked against the country's own
+/// coverage in `table` (rule (a′) of [`crate::analysis::cahra`]): a year the country's events
+/// do not cover entirely is insufficient data unless a rule fires on the events held — never
+/// "neither" because its data stop earlier than the source's (Niger's to 2019 in a store whose
+/// GED reaches 2022 for Mali).
+pub fn screen_countries_with_coverage(
+    dataset: &Dataset,
+    filter: &EventFilter,
+    coverage: &SourceCoverage,
+    table: &EventCoverage,
+    rules: &CahraRules,
+    years: &[i32],
+) -> Result<CountryScreening, AnalysisError> {
+    screen_countries_in(dataset, filter, coverage, Some(table), rules, years)
+}
+
+fn screen_countries_in(
+    dataset: &Dataset,
+    filter: &EventFilter,
+    coverage: &SourceCoverage,
+    table: Option<&EventCoverage>,
+    rules: &CahraRules,
+    years: &[i32],
+) -> Result<CountryScreening, AnalysisError> {
     let years = validate_years(filter, coverage, years)?;
     let events = events_for_years(dataset, filter, &years, rules);
 
@@ -155,7 +183,7 @@ pub fn screen_countries(
             *slot = r;
         }
     }
-    let admin1_screening = screen_regions(&admin1, &events, rules, coverage, &years);
+    let admin1_screening = screen_regions_in(&admin1, &events, rules, coverage, &years, table);
     let admin1_results = &admin1_screening.results;
 
     // Whole countries: events not placed in an admin-1 region, by the source's own country
@@ -191,7 +219,11 @@ pub fn screen_countries(
         .iter()
         .map(|(iso3, r)| (format!("country {iso3}"), geodesic_area_km2(r)))
         .collect();
-    let country_results = screen_units(
+    let unit_countries: Vec<Vec<String>> = country_units
+        .iter()
+        .map(|(iso3, _)| vec![iso3.to_string()])
+        .collect();
+    let country_results = screen_units_in(
         &units,
         &rest,
         &unit_of,
@@ -199,6 +231,7 @@ pub fn screen_countries(
         rules,
         coverage,
         &years,
+        table.map(|t| (t, unit_countries.as_slice())),
     );
 
     // Group admin-1 results by country.
@@ -462,6 +495,49 @@ mod tests {
         assert_eq!(v.get("TST"), Some(&Verdict::ConflictAffected));
         assert_eq!(v.len(), 3);
         assert_eq!(v.get("BOL"), None);
+    }
+
+    /// The same store with a coverage table: TST's own file covers 2000–2019 and Peru's
+    /// 2000–2009; Chile has no file of its own and no global file covers it. In 2010 TST keeps
+    /// its conflict-affected verdict; Peru, uncovered, stays high-risk because the rule fires on
+    /// the 35 one-sided deaths held (rule (a′)); Chile, uncovered and without events, becomes
+    /// insufficient data — without the table it read as neither.
+    #[test]
+    fn countries_their_own_events_do_not_cover_are_insufficient_data() {
+        use crate::analysis::coverage::{CountryCoverage, CoveredPeriod, EventCoverage, FileScope};
+        use crate::analysis::events::CoverageBasis;
+        let own = |iso3: &str, name: &str, end: i32| {
+            let period = CoveredPeriod {
+                file: format!("{name}_2000_{end}.csv"),
+                start: d(2000, 1, 1),
+                end: d(end, 12, 31),
+                basis: CoverageBasis::FileName,
+                scope: FileScope::Listed,
+            };
+            CountryCoverage {
+                source: EventSource::UcdpGed,
+                iso3: Some(iso3.into()),
+                name: name.into(),
+                start: period.start,
+                end: period.end,
+                gaps: Vec::new(),
+                periods: vec![period],
+            }
+        };
+        let table = EventCoverage {
+            countries: vec![own("PER", "Peru", 2009), own("TST", "Testland", 2019)],
+            global: Vec::new(),
+        };
+        let ds = crafted();
+        let rules = CahraRules::default_rules();
+        let s = screen_countries_with_coverage(&ds, &ged(), &coverage(), &table, &rules, &[2010])
+            .unwrap();
+        let v = s.verdicts(2010);
+        assert_eq!(v.get("TST"), Some(&Verdict::ConflictAffected));
+        assert_eq!(v.get("PER"), Some(&Verdict::HighRisk));
+        assert_eq!(v.get("CHL"), Some(&Verdict::InsufficientData));
+        let without = screen_countries(&ds, &ged(), &coverage(), &rules, &[2010]).unwrap();
+        assert_eq!(without.verdicts(2010).get("CHL"), Some(&Verdict::Neither));
     }
 
     #[test]

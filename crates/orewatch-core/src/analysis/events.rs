@@ -2,8 +2,9 @@
 //!
 //! The same violence is usually in both UCDP GED and ACLED, so an analysis uses ONE source:
 //! [`choose_source`] takes the requested one, or the only one present, and refuses to guess
-//! when both are present. [`EventFilter`] adds the location-precision and violence-type
-//! filters. [`stated_coverage`] gives the period a source says it covers — from the file name
+//! when both are present. [`PrecisionFilter`] is the one location-precision filter every
+//! command applies (`--max-precision N`: codes ≤ N; default every code); [`EventFilter`] adds
+//! the source and violence-type filters to it. [`stated_coverage`] gives the period a source says it covers — from the file name
 //! (`…_1989_2019.csv`), else the GED release (`21.1` covers 1989 to the end of 2020; a
 //! candidate `23.0.4` covers to April 2023), else the first and last event dates — because a
 //! default "as of" must be the end of the stated coverage, not the date of the latest stray
@@ -15,6 +16,87 @@ use serde::{Deserialize, Serialize};
 use super::AnalysisError;
 use crate::model::SourceReport;
 use crate::model::{Event, EventSource, ViolenceType};
+
+/// Which location precisions an analysis counts: every event (the default), or only events
+/// whose location precision code is at most `max_code` (GED `where_prec` 1–7, ACLED
+/// `geo_precision` 1–3; 1 is the exact place), events without a code then dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrecisionFilter {
+    pub max_code: Option<u8>,
+}
+
+/// The largest location precision code of any source (GED `where_prec` 7: international waters
+/// or airspace; 6 is "only the country").
+pub const MAX_PRECISION_CODE: u8 = 7;
+
+impl PrecisionFilter {
+    /// Every precision.
+    pub const ALL: PrecisionFilter = PrecisionFilter { max_code: None };
+
+    /// Codes ≤ `max_code` (1–7), or every precision for None.
+    pub fn new(max_code: Option<u8>) -> Result<PrecisionFilter, AnalysisError> {
+        if let Some(n) = max_code {
+            if !(1..=MAX_PRECISION_CODE).contains(&n) {
+                return Err(AnalysisError::bad(
+                    "max-precision",
+                    n,
+                    "a location precision code from 1 (the exact place) to 7 (GED: 6 only the country, 7 international waters or airspace)",
+                ));
+            }
+        }
+        Ok(PrecisionFilter { max_code })
+    }
+
+    /// Whether an event with this location precision code is kept.
+    pub fn keeps(&self, code: Option<u8>) -> bool {
+        match (self.max_code, code) {
+            (None, _) => true,
+            (Some(max), Some(c)) => c <= max,
+            (Some(_), None) => false,
+        }
+    }
+
+    pub fn accepts(&self, event: &Event) -> bool {
+        self.keeps(event.location_precision)
+    }
+
+    /// Drops the events the filter does not keep; returns how many were dropped, and how many
+    /// of those had no precision code at all (the 14-column reduced GED layout has none).
+    pub fn retain(&self, events: &mut Vec<Event>) -> Dropped {
+        let mut dropped = Dropped::default();
+        if self.max_code.is_some() {
+            events.retain(|e| {
+                let keep = self.accepts(e);
+                if !keep {
+                    dropped.events += 1;
+                    if e.location_precision.is_none() {
+                        dropped.without_code += 1;
+                    }
+                }
+                keep
+            });
+        }
+        dropped
+    }
+
+    /// What is counted, in words, for outputs and metadata.
+    pub fn describe(&self) -> String {
+        match self.max_code {
+            None => "every location precision (all codes, and events without one)".into(),
+            Some(n) => format!(
+                "location precision codes 1–{n} only (GED where_prec, ACLED geo_precision; events without a code dropped)"
+            ),
+        }
+    }
+}
+
+/// What [`PrecisionFilter::retain`] dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Dropped {
+    pub events: usize,
+    /// Of `events`, those without any location precision code.
+    pub without_code: usize,
+}
 
 /// The events an analysis takes: one source, optionally only precise locations and some
 /// violence types.
@@ -43,11 +125,12 @@ impl EventFilter {
         if event.source != self.source {
             return false;
         }
-        if let Some(max) = self.max_precision_code {
-            match event.location_precision {
-                Some(p) if p <= max => {}
-                _ => return false,
-            }
+        if !(PrecisionFilter {
+            max_code: self.max_precision_code,
+        })
+        .accepts(event)
+        {
+            return false;
         }
         if !self.violence.is_empty() {
             match event.violence_type {

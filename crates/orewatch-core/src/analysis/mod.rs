@@ -9,6 +9,7 @@
 //!   filters) and the period a source states it covers.
 //! - [`exposure`]: armed violence around mine sites.
 //! - [`forecast`]: probabilistic forecasts of fatalities per cell-month and their evaluation.
+//! - [`precision`]: what a stricter location-precision filter would drop, per country-year.
 //! - [`sites`]: choosing sites (`--sites` filters).
 //! - [`stats`]: exact tests shared by the analyses.
 //! - [`supply`]: concentration and governance exposure of world supply; disruptions.
@@ -20,6 +21,7 @@ pub mod coverage;
 pub mod events;
 pub mod exposure;
 pub mod forecast;
+pub mod precision;
 pub mod sites;
 pub mod stats;
 pub mod supply;

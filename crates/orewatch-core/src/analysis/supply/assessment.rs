@@ -40,8 +40,11 @@ use super::{
 use crate::analysis::cahra::{
     last_full_year, year_fully_covered, year_has_any_data, CahraRules, Verdict,
 };
-use crate::analysis::cahra_countries::{screen_countries, CountryScreening};
-use crate::analysis::events::{choose_source, stated_coverage, EventFilter, SourceCoverage};
+use crate::analysis::cahra_countries::{screen_countries_with_coverage, CountryScreening};
+use crate::analysis::coverage::{Covered, EventCoverage};
+use crate::analysis::events::{
+    choose_source, stated_coverage, EventFilter, PrecisionFilter, SourceCoverage,
+};
 use crate::analysis::AnalysisError;
 use crate::model::SourceReport;
 use crate::model::{
@@ -79,6 +82,10 @@ pub struct SupplyRequest {
     pub question: SupplyQuestion,
     /// Event source of the CAHRA screening (None: the only one in the store).
     pub event_source: Option<EventSource>,
+    /// The CAHRA screening counts only events with a location precision code ≤ this (None:
+    /// every precision); see [`PrecisionFilter`].
+    #[serde(default)]
+    pub max_precision: Option<u8>,
 }
 
 /// The questions (see the module doc).
@@ -242,7 +249,12 @@ pub fn assess(
                         .into(),
                 ));
             }
-            let basis = CahraBasis::of(data.dataset, data.sources, request.event_source)?;
+            let precision = PrecisionFilter::new(request.max_precision)?;
+            let basis = CahraBasis::of(data.dataset, data.sources, request.event_source)?
+                .map(|b| b.with_precision(precision));
+            provenance
+                .parameters
+                .insert("location_precision".into(), precision.describe());
             provenance.sources.extend(store_sources(
                 data.sources,
                 &["production", "usgs_mcs", "wgi"],

@@ -91,9 +91,14 @@ pub struct SupplyBrief {
     pub history: Option<BriefHistory>,
     pub gold_stop: Option<Stop>,
     pub lithium_offtake: Option<Offtake>,
-    /// The CAHRA verdicts' source and the last year its events cover entirely.
+    /// The CAHRA verdicts' source and the last year its events cover entirely (for at least
+    /// one country).
     pub cahra_source: Option<EventSource>,
     pub cahra_last_full_year: Option<i32>,
+    /// The countries (ISO3) whose own events cover all of `cahra_last_full_year`; every other
+    /// country's verdict of that year is insufficient data. None: a global file covers it.
+    #[serde(default)]
+    pub cahra_covered_countries: Option<Vec<String>>,
     /// Commodities with figures in one series only, with that series' years (see
     /// `one_series_only`).
     pub one_series_only: Vec<String>,
@@ -299,6 +304,9 @@ pub fn brief(data: &SupplyData) -> Result<SupplyBrief, AnalysisError> {
         lithium_offtake,
         cahra_source: basis.as_ref().map(|b| b.filter.source),
         cahra_last_full_year: basis.as_ref().and_then(|b| last_full_year(&b.coverage)),
+        cahra_covered_countries: basis
+            .as_ref()
+            .and_then(|b| b.covered_in(last_full_year(&b.coverage)?)),
         one_series_only: one_series_only(dataset),
         criticality: criticality_picture(data.eu, data.inputs),
         lithium_eu,

@@ -3,11 +3,15 @@
 
 use super::*;
 
-/// The event source and coverage the CAHRA screening of supply uses.
+/// The event source and coverage the CAHRA screening of supply uses: the source's stated
+/// coverage chooses the verdict year; each country's own coverage (`table`) decides whether its
+/// verdict for that year rests on data (a country its events do not cover that year is
+/// insufficient data, counted in the upper bound only).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CahraBasis {
     pub filter: EventFilter,
     pub coverage: SourceCoverage,
+    pub table: EventCoverage,
 }
 
 impl CahraBasis {
@@ -36,7 +40,14 @@ impl CahraBasis {
         Ok(Some(CahraBasis {
             filter: EventFilter::all(source),
             coverage,
+            table: EventCoverage::from_sources(sources),
         }))
+    }
+
+    /// The same basis counting only the location precisions `precision` keeps.
+    pub fn with_precision(mut self, precision: PrecisionFilter) -> CahraBasis {
+        self.filter.max_precision_code = precision.max_code;
+        self
     }
 
     /// The year of the verdicts for a market year (see the module doc); None when the market
@@ -64,19 +75,52 @@ impl CahraBasis {
         Ok(last_full_year(&self.coverage).filter(|&y| y < market_year))
     }
 
-    /// The country screening of those years with the default rules.
+    /// The country screening of those years with the default rules, each country-year checked
+    /// against the country's own coverage.
     pub fn screen(
         &self,
         dataset: &Dataset,
         years: &[i32],
     ) -> Result<CountryScreening, AnalysisError> {
-        screen_countries(
+        screen_countries_with_coverage(
             dataset,
             &self.filter,
             &self.coverage,
+            &self.table,
             &CahraRules::default_rules(),
             years,
         )
+    }
+
+    /// The countries whose own events cover all of `year` (ISO3, sorted); None when a global
+    /// file of the source covers it (every country is covered then).
+    pub fn covered_in(&self, year: i32) -> Option<Vec<String>> {
+        let (first, last) = (
+            chrono::NaiveDate::from_ymd_opt(year, 1, 1)?,
+            chrono::NaiveDate::from_ymd_opt(year, 12, 31)?,
+        );
+        let source = self.filter.source;
+        let global = self
+            .table
+            .global
+            .iter()
+            .filter(|g| g.source == source)
+            .flat_map(|g| &g.periods)
+            .any(|p| p.start <= first && p.end >= last);
+        if global {
+            return None;
+        }
+        let mut covered: Vec<String> = self
+            .table
+            .countries
+            .iter()
+            .filter(|c| c.source == source)
+            .filter_map(|c| c.iso3.clone())
+            .filter(|iso3| self.table.covered(source, iso3, first, last) == Covered::Full)
+            .collect();
+        covered.sort();
+        covered.dedup();
+        Some(covered)
     }
 
     pub(super) fn not_assessed(&self, market_year: i32) -> String {

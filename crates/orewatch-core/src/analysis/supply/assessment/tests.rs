@@ -85,6 +85,7 @@ fn market_json_round_trip_and_the_eu_supply_risk_by_hand() {
             ..MarketRequest::default()
         }),
         event_source: None,
+        max_precision: None,
     };
     let a = assess(&request, &data(&d, &eu, &inputs)).unwrap();
     round_trip(&a);
@@ -155,6 +156,7 @@ fn every_question_round_trips() {
             &SupplyRequest {
                 question,
                 event_source: None,
+                max_precision: None,
             },
             &data(&d, &eu, &inputs),
         )
@@ -180,6 +182,7 @@ fn errors_name_what_is_wrong() {
             ..MarketRequest::default()
         }),
         event_source,
+        max_precision: None,
     };
     // A commodity USGS does not list falls back on the 1970–2015 series, empty here.
     let e = assess(&market("unobtainium", None), &data(&d, &eu, &inputs)).unwrap_err();
@@ -200,6 +203,7 @@ fn errors_name_what_is_wrong() {
                 wgi: WgiRule::default(),
             },
             event_source: None,
+            max_precision: None,
         },
         &data(&empty, &eu, &inputs),
     )
