@@ -11,10 +11,12 @@
 
 use std::path::{Path, PathBuf};
 
+use orewatch_core::analysis::forecast::boost::BoostParams;
 use orewatch_core::analysis::forecast::evaluate::{evaluate, EvalSpec};
-use orewatch_core::analysis::forecast::features::{FeatureParams, FeatureSource};
-use orewatch_core::analysis::forecast::model::{FeatureMatrix, ModelSpec};
-use orewatch_core::analysis::forecast::outlook::forecast;
+use orewatch_core::analysis::forecast::features::{FeatureMatrix, FeatureParams, FeatureSource};
+use orewatch_core::analysis::forecast::hurdle::HurdleConfig;
+use orewatch_core::analysis::forecast::model::{ModelName, ModelSpec};
+use orewatch_core::analysis::forecast::outlook::{forecast, DrawBlock, DrawSink};
 use orewatch_core::analysis::forecast::panel::{build, Level, Month, Panel, Target};
 use orewatch_core::ingest::{boundaries, ged, wgi};
 use orewatch_core::model::{Event, EventSource, GovernanceRecord, Region};
@@ -45,6 +47,37 @@ fn governance() -> Vec<GovernanceRecord> {
 
 fn codes(list: &str) -> Vec<String> {
     list.split(',').map(str::to_string).collect()
+}
+
+/// A hurdle with its occurrence from boosted trees correcting the logistic (the tree path).
+fn boosted() -> ModelSpec {
+    ModelSpec::Hurdle(HurdleConfig {
+        boost: Some(Box::new(BoostParams {
+            rounds: 100,
+            depth: 3,
+            shrinkage: 0.05,
+            lambda: 1.0,
+            min_child_weight: 100.0,
+            bins: 64,
+            negative_share: 0.2,
+        })),
+        boost_from_logistic: true,
+        name: "boosted".into(),
+        ..HurdleConfig::default()
+    })
+}
+
+/// Keeps every draw, by (unit index, month).
+#[derive(Default)]
+struct Collect(std::collections::BTreeMap<(usize, Month), Vec<f64>>);
+
+impl DrawSink for Collect {
+    fn write(&mut self, block: &DrawBlock) -> Result<(), String> {
+        for (u, d) in block.draws.iter().enumerate() {
+            self.0.insert((u, block.month), d.clone());
+        }
+        Ok(())
+    }
 }
 
 fn panel(countries: &str, events: &[Event], regions: &[Region]) -> Panel {
@@ -140,15 +173,28 @@ fn hurdle_forecast_unchanged_when_later_data_is_deleted() {
         .collect();
     assert!(before.len() < all_events.len());
     // Per cell (gid): the draws of every month.
-    let run = |events: &[Event], name: &str| {
+    let run = |events: &[Event], model: &ModelSpec| {
         let p = panel("MLI,BFA,NER", events, &regions);
         let src = FeatureSource::new(&p, Target::All, &[], &gov, FeatureParams::default());
         let matrix = FeatureMatrix::new(&src);
-        let model = ModelSpec::parse(name).unwrap();
-        let o = forecast(&model, &src, &matrix, Target::All, origin, 3, 200, 9).unwrap();
-        o.rows
-            .iter()
-            .map(|r| ((p.units[r.unit].id, r.month), r.draws.clone()))
+        let mut sink = Collect::default();
+        let o = forecast(
+            model,
+            &src,
+            &matrix,
+            None,
+            Target::All,
+            origin,
+            3,
+            200,
+            9,
+            &mut sink,
+        )
+        .unwrap();
+        assert_eq!(o.rows.len(), sink.0.len());
+        sink.0
+            .into_iter()
+            .map(|((u, month), d)| ((p.units[u].id, month), d))
             .collect::<std::collections::BTreeMap<_, _>>()
     };
     // Every feature (the round-3 breakout features included) of every cell at the origin.
@@ -168,10 +214,11 @@ fn hurdle_forecast_unchanged_when_later_data_is_deleted() {
     for (gid, f) in &cut {
         assert_eq!(full.get(gid), Some(f), "features of cell {gid}");
     }
-    // The default and the boosted-tree candidate.
-    for name in ["hurdle", "hurdle_gb"] {
-        let full = run(&all_events, name);
-        let cut = run(&before, name);
+    // The default and a boosted-tree occurrence.
+    for model in [ModelName::Hurdle.spec(), boosted()] {
+        let name = model.name();
+        let full = run(&all_events, &model);
+        let cut = run(&before, &model);
         assert_eq!(full.len(), 922 * 3);
         // The cut panel lacks the cells that only later events add; every other cell's
         // forecast is identical.
@@ -191,7 +238,7 @@ fn evaluation_is_seeded_and_independent_of_threads() {
     let src = FeatureSource::new(&p, Target::All, &[], &gov, FeatureParams::default());
     let matrix = FeatureMatrix::new(&src);
     let mut spec = EvalSpec::new(Month::new(2013, 11), Month::new(2014, 1), 2);
-    spec.models.push(ModelSpec::parse("hurdle_gb").unwrap());
+    spec.models.push(boosted());
     spec.samples = 200;
     spec.bootstrap_replicates = 50;
     spec.block_len = 1;
@@ -208,7 +255,7 @@ fn evaluation_is_seeded_and_independent_of_threads() {
     assert_eq!(
         a.refits
             .iter()
-            .map(|r| r.cutoff.as_str())
+            .map(|r| r.cutoff.to_string())
             .collect::<Vec<_>>(),
         ["2013-11", "2014-01"]
     );
@@ -232,8 +279,8 @@ fn evaluation_is_seeded_and_independent_of_threads() {
         e.scores.iter().find(|s| s.model == m).unwrap().pooled.crps
     };
     assert_ne!(crps(&a, "hurdle"), crps(&c, "hurdle"));
-    assert_ne!(crps(&a, "hurdle_gb"), crps(&c, "hurdle_gb"));
-    assert_ne!(crps(&a, "hurdle"), crps(&a, "hurdle_gb"));
+    assert_ne!(crps(&a, "boosted"), crps(&c, "boosted"));
+    assert_ne!(crps(&a, "hurdle"), crps(&a, "boosted"));
     assert_eq!(crps(&a, "zero"), crps(&c, "zero"));
     // Horizons whose target lies after the data are refused.
     let late = EvalSpec::new(Month::new(2019, 1), Month::new(2019, 6), 12);
@@ -246,9 +293,8 @@ fn training_panel_fits_elsewhere_and_scores_the_evaluated_panel() {
     use orewatch_core::analysis::forecast::evaluate::{
         evaluate_with_training, fit_hurdle_with_training,
     };
-    use orewatch_core::analysis::forecast::model::{
-        draw, fit_hurdle, model_key, stream_seed, Fitted, HurdleConfig,
-    };
+    use orewatch_core::analysis::forecast::hurdle::fit_hurdle;
+    use orewatch_core::analysis::forecast::model::{draw, model_key, stream_seed, Fitted};
     use orewatch_core::analysis::forecast::score::score_sorted;
     let (events, regions, gov) = (events(), admin0(), governance());
     let sahel = panel("MLI,BFA,NER", &events, &regions);
@@ -269,12 +315,12 @@ fn training_panel_fits_elsewhere_and_scores_the_evaluated_panel() {
     let src2 = FeatureSource::new(&sahel2, Target::All, &[], &gov, FeatureParams::default());
     let matrix2 = FeatureMatrix::new(&src2);
     let own = evaluate(&spec, &src, &matrix).unwrap();
-    let same = evaluate_with_training(&spec, &src, &matrix, Some((&src2, &matrix2))).unwrap();
+    let same = evaluate_with_training(&spec, &src, &matrix, &|_| Some((&src2, &matrix2))).unwrap();
     assert_eq!(own, same);
 
     // 2. Training on West Africa: same units, outcomes and baselines; the hurdle differs and
     // its fit saw the wider panel's rows.
-    let wide = evaluate_with_training(&spec, &src, &matrix, Some((&wsrc, &wmatrix))).unwrap();
+    let wide = evaluate_with_training(&spec, &src, &matrix, &|_| Some((&wsrc, &wmatrix))).unwrap();
     assert_eq!((wide.units, wide.unit_months), (922, 922));
     let baselines = |e: &orewatch_core::analysis::forecast::evaluate::Evaluation| {
         e.scores
@@ -298,7 +344,7 @@ fn training_panel_fits_elsewhere_and_scores_the_evaluated_panel() {
     // 3. The same number by hand: occurrence fitted on West Africa at the origin, magnitude
     // on the Sahel (the default's `magnitude_on_evaluated_panel`), draws for each Sahel cell
     // from the Sahel's own features and series, scored against the Sahel's outcome.
-    let ModelSpec::Hurdle(config) = ModelSpec::parse("hurdle").unwrap() else {
+    let ModelSpec::Hurdle(config) = ModelName::Hurdle.spec() else {
         unreachable!("hurdle is a hurdle configuration")
     };
     let t = sahel.month_index(origin).unwrap();
@@ -366,7 +412,7 @@ fn training_panel_fits_elsewhere_and_scores_the_evaluated_panel() {
     let wider_cut = panel(wider_codes, &before, &regions);
     let csrc = FeatureSource::new(&wider_cut, Target::All, &[], &gov, FeatureParams::default());
     let cmatrix = FeatureMatrix::new(&csrc);
-    let cut = evaluate_with_training(&spec, &src, &matrix, Some((&csrc, &cmatrix))).unwrap();
+    let cut = evaluate_with_training(&spec, &src, &matrix, &|_| Some((&csrc, &cmatrix))).unwrap();
     assert_eq!(hurdle(&cut), hurdle(&wide));
 
     // 6. A training panel over other months is refused.
@@ -382,5 +428,5 @@ fn training_panel_fits_elsewhere_and_scores_the_evaluated_panel() {
     .unwrap();
     let ssrc = FeatureSource::new(&short, Target::All, &[], &gov, FeatureParams::default());
     let smatrix = FeatureMatrix::new(&ssrc);
-    assert!(evaluate_with_training(&spec, &src, &matrix, Some((&ssrc, &smatrix))).is_err());
+    assert!(evaluate_with_training(&spec, &src, &matrix, &|_| Some((&ssrc, &smatrix))).is_err());
 }

@@ -20,6 +20,7 @@ mod governance;
 mod production;
 mod quarantine;
 mod region;
+pub mod regions;
 mod site;
 
 pub use actor::Actor;

@@ -27,19 +27,17 @@
 //! evaluated panel's series are the ones scored.
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::features::FeatureSource;
-use super::model::{
-    draw, fit_hurdle, fit_hurdle_magnitude, FeatureMatrix, Fitted, HurdleConfig, HurdleFit,
-    ModelSpec,
-};
+use super::features::{FeatureMatrix, FeatureSource};
+use super::hurdle::{fit_hurdle, fit_hurdle_magnitude, HurdleConfig, HurdleFit};
+use super::model::{draw, Fitted, ModelSpec};
 use super::panel::{Month, Target};
 use super::score::{average_precision, block_bootstrap_interval, score_sorted, ScoreSummary};
 use crate::analysis::AnalysisError;
 
 /// What to evaluate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvalSpec {
     pub first_origin: Month,
     pub last_origin: Month,
@@ -56,11 +54,11 @@ pub struct EvalSpec {
 }
 
 impl EvalSpec {
-    /// The baselines and the frozen hurdle, 1,000 draws, seed 1, 1,000 bootstrap replicates
+    /// The baselines and the default model, 1,000 draws, seed 1, 1,000 bootstrap replicates
     /// in blocks of 12 origins.
     pub fn new(first_origin: Month, last_origin: Month, horizon: usize) -> EvalSpec {
         let mut models = ModelSpec::baselines();
-        models.push(ModelSpec::parse("hurdle").expect("hurdle is a model name"));
+        models.push(super::model::ModelName::DEFAULT.spec());
         EvalSpec {
             first_origin,
             last_origin,
@@ -76,7 +74,7 @@ impl EvalSpec {
 }
 
 /// One model's scores.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelScores {
     pub model: String,
     pub baseline: bool,
@@ -84,34 +82,93 @@ pub struct ModelScores {
     pub active: ScoreSummary,
 }
 
+/// A headline score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Headline {
+    /// CRPS.
+    Crps,
+    /// Brier score of P(deaths ≥ 1).
+    #[serde(rename = "brier_1")]
+    Brier1,
+}
+
+impl Headline {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Headline::Crps => "crps",
+            Headline::Brier1 => "brier_1",
+        }
+    }
+}
+
+/// The unit-months a score is averaged over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subset {
+    /// Every scored unit-month.
+    Pooled,
+    /// Those with deaths (y ≥ 1).
+    Active,
+}
+
+impl Subset {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subset::Pooled => "pooled",
+            Subset::Active => "active",
+        }
+    }
+}
+
+/// The three headline scores, in table order: CRPS pooled, CRPS active, Brier(≥ 1) pooled.
+pub const HEADLINES: [(Headline, Subset); 3] = [
+    (Headline::Crps, Subset::Pooled),
+    (Headline::Crps, Subset::Active),
+    (Headline::Brier1, Subset::Pooled),
+];
+
 /// A model compared with the best baseline on one score.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Difference {
     pub model: String,
-    /// `crps` or `brier_1`.
-    pub score: &'static str,
-    /// `pooled` or `active`.
-    pub subset: &'static str,
+    pub score: Headline,
+    pub subset: Subset,
     pub best_baseline: String,
     pub model_value: f64,
     pub baseline_value: f64,
     /// Mean of model − baseline (negative: the model is better).
     pub difference: f64,
-    pub lower90: f64,
-    pub upper90: f64,
+    /// `difference` / `baseline_value`.
+    pub relative: f64,
+    /// 90% moving-block bootstrap interval of `difference`; None when no unit-month was
+    /// scored in the subset.
+    pub lower90: Option<f64>,
+    pub upper90: Option<f64>,
 }
 
-/// One refit of the hurdle model.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+impl Difference {
+    /// `better` (interval below 0), `worse` (above 0) or `not distinguishable`.
+    pub fn verdict(&self) -> &'static str {
+        match (self.lower90, self.upper90) {
+            (_, Some(hi)) if hi < 0.0 => "better",
+            (Some(lo), _) if lo > 0.0 => "worse",
+            _ => "not distinguishable",
+        }
+    }
+}
+
+/// One refit of the fitted models.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefitInfo {
     /// The last month whose outcome the fit saw.
-    pub cutoff: String,
+    pub cutoff: Month,
     pub training_rows_h1: usize,
     pub positive_share_h1: f64,
 }
 
 /// The evaluation's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
     pub spec: EvalSpec,
     pub units: usize,
@@ -201,21 +258,36 @@ struct OriginScores {
     outcomes: Vec<u32>,
 }
 
+/// A training panel: its features and feature matrix (same months and target as the panel
+/// evaluated or forecast); None: fit on that panel itself.
+pub type TrainingPanel<'a> = Option<(&'a FeatureSource<'a>, &'a FeatureMatrix)>;
+
 /// Runs the evaluation. `src` and `matrix` must be built from the same panel and target.
 pub fn evaluate(
     spec: &EvalSpec,
     src: &FeatureSource,
     matrix: &FeatureMatrix,
 ) -> Result<Evaluation, AnalysisError> {
-    evaluate_with_training(spec, src, matrix, None)
+    evaluate_with_training(spec, src, matrix, &|_| None)
+}
+
+/// The origins at which an evaluation from `first` to `last` refits its models: the first
+/// origin and every January after it.
+pub fn refit_origins(first: Month, last: Month) -> Vec<Month> {
+    let mut out = vec![first];
+    let mut t = first.plus(1);
+    while t <= last {
+        if t.month() == 1 {
+            out.push(t);
+        }
+        t = t.plus(1);
+    }
+    out
 }
 
 /// Refuses a training panel that does not cover the evaluated panel's months (the month
 /// indexes of the two must mean the same months).
-pub fn check_training(
-    src: &FeatureSource,
-    training: Option<(&FeatureSource, &FeatureMatrix)>,
-) -> Result<(), AnalysisError> {
+pub fn check_training(src: &FeatureSource, training: TrainingPanel) -> Result<(), AnalysisError> {
     let (panel, Some((fit_src, _))) = (src.panel(), training) else {
         return Ok(());
     };
@@ -240,7 +312,7 @@ pub fn fit_hurdle_with_training(
     config: &HurdleConfig,
     src: &FeatureSource,
     matrix: &FeatureMatrix,
-    training: Option<(&FeatureSource, &FeatureMatrix)>,
+    training: TrainingPanel,
     target: Target,
     cutoff: usize,
     horizon: usize,
@@ -257,17 +329,16 @@ pub fn fit_hurdle_with_training(
     }
 }
 
-/// As [`evaluate`], with the hurdle models fitted on `training` (another panel's features and
-/// feature matrix, same months and target) instead of the evaluated panel. `None` fits on the
-/// evaluated panel (= [`evaluate`]).
-pub fn evaluate_with_training(
+/// As [`evaluate`], with the fitted models trained, at each refit (month index of its cutoff),
+/// on the panel `training` gives for that cutoff (another panel's features and feature matrix,
+/// same months and target; None: the evaluated panel itself).
+pub fn evaluate_with_training<'t>(
     spec: &EvalSpec,
     src: &FeatureSource,
     matrix: &FeatureMatrix,
-    training: Option<(&FeatureSource, &FeatureMatrix)>,
+    training: &dyn Fn(usize) -> TrainingPanel<'t>,
 ) -> Result<Evaluation, AnalysisError> {
     let panel = src.panel();
-    check_training(src, training)?;
     if !(1..=36).contains(&spec.horizon) {
         return Err(AnalysisError::bad(
             "horizon",
@@ -336,11 +407,14 @@ pub fn evaluate_with_training(
         ));
     }
 
-    // Refit points: the first origin and every January after it.
-    let mut refit_at: Vec<usize> = vec![first];
-    refit_at.extend((first + 1..=last).filter(|&t| panel.month_at(t).month() == 1));
+    let refit_at: Vec<usize> = refit_origins(spec.first_origin, spec.last_origin)
+        .into_iter()
+        .filter_map(|m| panel.month_index(m))
+        .collect();
     let mut fits: Vec<(usize, Vec<Option<HurdleFit>>)> = Vec::new();
     for &cutoff in &refit_at {
+        let training = training(cutoff);
+        check_training(src, training)?;
         let per_model = spec
             .models
             .iter()
@@ -364,7 +438,7 @@ pub fn evaluate_with_training(
         .iter()
         .filter_map(|(cutoff, per_model)| {
             per_model.iter().flatten().next().map(|f| RefitInfo {
-                cutoff: panel.month_at(*cutoff).to_string(),
+                cutoff: panel.month_at(*cutoff),
                 training_rows_h1: f.rows_h1,
                 positive_share_h1: f.positive_share_h1,
             })
@@ -472,19 +546,19 @@ pub fn evaluate_with_training(
 
     // Differences against the best baseline on each headline score.
     let mut differences = Vec::new();
-    type Pick = fn(&Kept) -> f64;
-    type Value = fn(&ScoreSummary) -> f64;
-    let headline: [(&'static str, &'static str, Pick, Value); 3] = [
-        ("crps", "pooled", |k| k.crps, |s| s.crps),
-        ("crps", "active", |k| k.crps, |s| s.crps),
-        ("brier_1", "pooled", |k| k.brier_1, |s| s.brier_1),
-    ];
-    for (score, subset, pick, value) in headline {
+    for (score, subset) in HEADLINES {
+        let pick = |k: &Kept| match score {
+            Headline::Crps => k.crps,
+            Headline::Brier1 => k.brier_1,
+        };
         let summary = |ms: &ModelScores| -> f64 {
-            if subset == "active" {
-                value(&ms.active)
-            } else {
-                value(&ms.pooled)
+            let s = match subset {
+                Subset::Pooled => &ms.pooled,
+                Subset::Active => &ms.active,
+            };
+            match score {
+                Headline::Crps => s.crps,
+                Headline::Brier1 => s.brier_1,
             }
         };
         let Some(best) = (0..n_models)
@@ -499,12 +573,10 @@ pub fn evaluate_with_training(
                 .zip(&kept[best])
                 .zip(&time)
                 .zip(&active_mask)
-                .filter(|(_, &a)| subset == "pooled" || a)
+                .filter(|(_, &a)| subset == Subset::Pooled || a)
                 .map(|(((m, b), &t), _)| (pick(m) - pick(b), t))
                 .unzip();
-            let (lo, hi) = if diffs.is_empty() {
-                (f64::NAN, f64::NAN)
-            } else {
+            let interval = (!diffs.is_empty()).then(|| {
                 block_bootstrap_interval(
                     &diffs,
                     &times,
@@ -512,9 +584,10 @@ pub fn evaluate_with_training(
                     spec.bootstrap_replicates,
                     spec.seed,
                 )
-            };
+            });
             let model_value = summary(&scores[mi]);
             let baseline_value = summary(&scores[best]);
+            let difference = diffs.iter().sum::<f64>() / diffs.len().max(1) as f64;
             differences.push(Difference {
                 model: scores[mi].model.clone(),
                 score,
@@ -522,9 +595,10 @@ pub fn evaluate_with_training(
                 best_baseline: scores[best].model.clone(),
                 model_value,
                 baseline_value,
-                difference: diffs.iter().sum::<f64>() / diffs.len().max(1) as f64,
-                lower90: lo,
-                upper90: hi,
+                difference,
+                relative: difference / baseline_value,
+                lower90: interval.map(|i| i.0),
+                upper90: interval.map(|i| i.1),
             });
         }
     }

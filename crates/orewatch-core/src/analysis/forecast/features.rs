@@ -363,6 +363,32 @@ impl<'a> FeatureSource<'a> {
     }
 }
 
+/// The full feature matrix of a panel (all origins), rows by origin then unit.
+pub struct FeatureMatrix {
+    pub values: Vec<f64>,
+    pub units: usize,
+}
+
+impl FeatureMatrix {
+    pub fn new(src: &FeatureSource) -> FeatureMatrix {
+        let units = src.panel().units.len();
+        let last = src.panel().n_months - 1;
+        FeatureMatrix {
+            values: src.matrix(0, last),
+            units,
+        }
+    }
+    /// Features of unit `u` at origin `t`.
+    pub fn row(&self, u: usize, t: usize) -> &[f64] {
+        let i = t * self.units + u;
+        &self.values[i * N_FEATURES..(i + 1) * N_FEATURES]
+    }
+    /// Rows of origins `first ..= last`.
+    pub fn rows(&self, first: usize, last: usize) -> &[f64] {
+        &self.values[first * self.units * N_FEATURES..(last + 1) * self.units * N_FEATURES]
+    }
+}
+
 /// Per unit (unit-major) and month m: the Chebyshev distance in cells from the unit to the
 /// nearest panel cell with deaths in months (m − window, m], capped at [`DISTANCE_CAP_CELLS`]
 /// (the cap with none, and for every unit of a country panel).
