@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{data_dir, fails_with, orewatch, run_ok};
+use common::{data_dir, fails_with, orewatch, run_ok, usage_error};
 
 fn ingest(store: &Path) {
     let data = data_dir();
@@ -100,6 +100,8 @@ fn forecast_and_evaluate_on_the_real_data() {
         orewatch(&store)
             .args([
                 "evaluate",
+                "--countries",
+                "MLI,BFA,NER",
                 "--from",
                 "2013-12",
                 "--to",
@@ -128,24 +130,46 @@ fn forecast_and_evaluate_on_the_real_data() {
     }
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&eval).unwrap()).unwrap();
-    assert_eq!(doc["evaluation"]["unit_months"], 922 * 2 * 2);
+    let result = &doc["result"];
+    // The panel ends at the last target month (2014-03): the 915 cells whose centre lies in the
+    // three countries and the border cells holding one of their events by then.
+    let units = result["evaluation"]["units"].as_u64().unwrap();
+    assert!((915..922).contains(&units), "{units}");
+    assert_eq!(result["evaluation"]["unit_months"], units * 2 * 2);
+    // Both refits (2013-12, 2014-01) trained on the Sahel and its neighbours.
+    for refit in result["training"].as_array().unwrap() {
+        assert_eq!(refit["countries"].as_array().unwrap().len(), 11);
+    }
+    assert_eq!(result["evaluation"]["scores"].as_array().unwrap().len(), 6);
     assert_eq!(
-        doc["metadata"]["training_countries"]
+        result["evaluation"]["differences"]
             .as_array()
             .unwrap()
             .len(),
-        11
-    );
-    assert_eq!(doc["evaluation"]["scores"].as_array().unwrap().len(), 6);
-    assert_eq!(
-        doc["evaluation"]["differences"].as_array().unwrap().len(),
         3
     );
+    assert_eq!(result["request"]["first_origin"], "2013-12");
+    assert!(!result["provenance"]["sources"]
+        .as_array()
+        .unwrap()
+        .is_empty());
 
-    // Errors name what was wrong.
-    fails_with(
+    // Errors name what was wrong; enumerated flags list their values (usage errors, exit 2).
+    usage_error(
         orewatch(&store).args(["forecast", "--model", "prophet"]),
-        &["prophet", "conflictology"],
+        &["prophet", "conflictology36", "hurdle"],
+    );
+    usage_error(
+        orewatch(&store).args(["evaluate", "--models", "zero,hurdle_gb"]),
+        &["hurdle_gb", "conflictology12"],
+    );
+    usage_error(
+        orewatch(&store).args(["forecast", "--target", "xx"]),
+        &["xx", "sb"],
+    );
+    usage_error(
+        orewatch(&store).args(["forecast", "--level", "region"]),
+        &["region", "country"],
     );
     fails_with(
         orewatch(&store).args(["forecast", "--origin", "2024-01"]),
@@ -165,13 +189,13 @@ fn forecast_and_evaluate_on_the_real_data() {
     );
     fails_with(
         orewatch(&store).args(["evaluate", "--from", "2019-01", "--to", "2019-06"]),
-        &["2019-06", "horizon"],
+        &["2020-06", "2019-12", "MLI"],
     );
     fails_with(
         orewatch(&store).args(["forecast", "--train-countries", "own,NGA"]),
         &["own", "--train-countries"],
     );
-    fails_with(
+    usage_error(
         orewatch(&store).args(["evaluate", "--from", "2014-13"]),
         &["2014-13", "YYYY-MM"],
     );

@@ -36,11 +36,21 @@ fn brief_on_the_real_data() {
     assert!(not_mapped.contains("Intahaka"));
     assert!(html.contains("The forecast was not run for this brief."));
 
-    // The Outlook section with the forecast (its evaluation is tested in orewatch-core).
-    let outlook = orewatch_report::outlook::build_outlook_input(&out.dataset, &out.sources, false)
-        .expect("outlook");
-    assert_eq!(outlook.units.len(), 922);
-    assert_eq!(outlook.outlook.origin.to_string(), "2019-12");
+    // The Outlook section with the default forecast (its evaluation is tested in orewatch-core
+    // and the CLI).
+    use orewatch_core::analysis::forecast::assess::{forecast, ForecastRequest};
+    use orewatch_core::analysis::forecast::outlook::NoDraws;
+    let request = ForecastRequest {
+        observed_months: 24,
+        ..ForecastRequest::default()
+    };
+    let forecast = forecast(&request, &out.dataset, &out.sources, &mut NoDraws).expect("forecast");
+    assert_eq!(forecast.units.len(), 922);
+    assert_eq!(forecast.outlook.origin.to_string(), "2019-12");
+    let outlook = orewatch_report::outlook::OutlookInput {
+        forecast,
+        evaluation: Err("this brief was built without it".into()),
+    };
     let with = BriefInput {
         outlook: Some(&outlook),
         ..input

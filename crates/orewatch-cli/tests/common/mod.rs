@@ -72,3 +72,14 @@ pub fn fails_with(cmd: &mut Command, needles: &[&str]) {
         assert!(stderr.contains(n), "{n:?} not in: {stderr}");
     }
 }
+
+/// Runs a command that must fail as a usage error (exit code 2) with a stderr naming every
+/// needle.
+pub fn usage_error(cmd: &mut Command, needles: &[&str]) {
+    let out = cmd.output().expect("orewatch runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "{n:?} not in: {stderr}");
+    }
+}

@@ -483,7 +483,8 @@ pub fn forecast(
             if countries.is_empty() {
                 return Err(AnalysisError::Data(format!(
                     "{source_name} in the store covers none of the Sahel countries through \
-                     {origin}: choose countries or an earlier origin"
+                     {origin} ({}): choose countries or an earlier origin",
+                    notes.warnings.join("; ")
                 )));
             }
             (countries, origin)

@@ -69,8 +69,11 @@ pub struct DrawBlock<'a> {
     pub month: Month,
     /// Draws per unit-month.
     pub samples: usize,
-    /// Per unit of the panel (panel order): its sorted draws, one value when all are equal
-    /// (see [`super::model::expand`]).
+    /// The panel's unit ids (PRIO-GRID gid for cells, position in the country list for
+    /// countries), panel order.
+    pub units: &'a [u32],
+    /// Per unit (same order): its sorted draws, one value when all are equal (see
+    /// [`super::model::expand`]).
     pub draws: &'a [Vec<f64>],
 }
 
@@ -150,6 +153,7 @@ pub fn forecast(
     };
     let key = model_key(&spec.name());
     let units = panel.units.len();
+    let ids: Vec<u32> = panel.units.iter().map(|u| u.id).collect();
     let mut rows = Vec::with_capacity(horizon * units);
     for h in 1..=horizon {
         // One month ahead at a time, units in parallel: the draws of one month are held, then
@@ -179,6 +183,7 @@ pub fn forecast(
             horizon: h,
             month,
             samples,
+            units: &ids,
             draws: &draws,
         })
         .map_err(|e| AnalysisError::Data(format!("writing the draws of {month}: {e}")))?;
