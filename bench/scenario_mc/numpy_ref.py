@@ -16,7 +16,7 @@ Reads the scenario TOML (tomllib) and evaluates the SAME model independently of 
 - per output: mean and the 5/50/95 percentiles (numpy's default linear interpolation), and
   P(output > threshold).
 - data-linked inputs (`data = "…"`, the bundled scenarios) with `--links RESULT.json`: the
-  distributions orewatch resolved from its store, read from the `metadata.files[0].data_links`
+  distributions orewatch resolved from its store, read from the run's `data_links`
   of an orewatch `scenario run --out` file (point, normal, uniform, or a sum of independent
   triangular terms, one per event) and drawn here with numpy;
 Prints the in-process time of sampling + correlation + evaluation + summaries (seconds).
@@ -94,15 +94,14 @@ def sample_link(dist, n, rng):
 
 
 def link_distributions(path):
-    """{variable or link text: distribution} from an orewatch `scenario run --out` file."""
+    """{variable or link text: distribution} from an orewatch `scenario run --out` file (the
+    run assessment: `data_links` = [{variable, link, dist, provenance}])."""
     with open(path) as f:
-        meta = json.load(f)["metadata"]
+        run = json.load(f)
     out = {}
-    for file in meta["files"]:
-        for link in file.get("data_links", []):
-            out[link["link"]] = link["distribution"]
-            if "variable" in link:
-                out[link["variable"]] = link["distribution"]
+    for link in run.get("data_links", []):
+        out[link["link"]] = link["dist"]
+        out[link["variable"]] = link["dist"]
     return out
 
 

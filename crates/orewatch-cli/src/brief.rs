@@ -5,11 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use orewatch_core::scenario::bundled::{bundled, bundled_path};
-use orewatch_core::scenario::engine::{simulate, DataLinks};
+use orewatch_core::assess::deal::{assess_deal, DealRequest};
 use orewatch_core::scenario::links::StoreLinks;
-use orewatch_core::scenario::model::parse_model;
-use orewatch_report::deal::{build_deal_input, DealInput, ScenarioRun};
 use orewatch_report::{render_brief, BriefInput};
 use orewatch_store::Store;
 
@@ -48,7 +45,10 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         manifest.orewatch_version
     );
     // The scenarios' data links (WGI, exposure, ownership, supply) come from this store.
-    let deal = run_bundled_scenarios(&StoreLinks::new(&dataset, &manifest.sources));
+    let deal = assess_deal(
+        &DealRequest::bundled(),
+        Some(&StoreLinks::new(&dataset, &manifest.sources)),
+    );
     // The Outlook: the forecast from the end of the data and its (cached) evaluation.
     let evaluation = args
         .evaluation_request
@@ -81,35 +81,4 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         eprintln!("wrote {} ({} bytes)", args.out.display(), html.len());
     }
     Ok(())
-}
-
-/// Draws per bundled scenario in the brief, and the fixed seed (same seed: paired scenarios).
-pub const DEAL_DRAWS: usize = 100_000;
-pub const DEAL_SEED: u64 = 20_260_101;
-/// The outputs that get a tornado (US deal − status quo).
-const DEAL_KEY_OUTPUTS: [&str; 4] = [
-    "coup_risk_over_period",
-    "deaths_near_gold_mines_per_year",
-    "civilians_killed_by_state_and_partner_per_year",
-    "net_state_mining_revenue_musd",
-];
-
-/// Runs the bundled scenarios (status quo first) with `links` resolving their data links.
-pub fn run_bundled_scenarios(links: &dyn DataLinks) -> DealInput {
-    let runs: Vec<ScenarioRun> = bundled()
-        .into_iter()
-        .map(|(key, text)| {
-            let model = parse_model(text, &bundled_path(key)).map_err(|e| e.to_string());
-            let draws = match &model {
-                Ok(m) => simulate(m, DEAL_DRAWS, DEAL_SEED, links).map_err(|e| e.to_string()),
-                Err(e) => Err(e.clone()),
-            };
-            ScenarioRun {
-                key: key.to_string(),
-                model,
-                draws,
-            }
-        })
-        .collect();
-    build_deal_input(&runs, &DEAL_KEY_OUTPUTS, 1)
 }

@@ -1,5 +1,5 @@
 //! `orewatch forecast` and `orewatch evaluate`: flags into an assessment request
-//! (`orewatch_core::analysis::forecast::assess`), the result printed or written.
+//! (`orewatch_core::assess::forecast`), the result printed or written.
 //!
 //! ```text
 //! orewatch forecast [--countries MLI,BFA] [--origin YYYY-MM] [--horizon 12] [--model hurdle]
@@ -18,13 +18,14 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use orewatch_core::analysis::events::parse_source;
-use orewatch_core::analysis::forecast::assess::{
-    self, EvaluationRequest, EvaluationResult, ForecastRequest, ForecastResult,
-};
 use orewatch_core::analysis::forecast::model::ModelName;
 use orewatch_core::analysis::forecast::outlook::{DrawBlock, DrawSink};
 use orewatch_core::analysis::forecast::panel::{self, Month};
 use orewatch_core::analysis::forecast::training::Training;
+use orewatch_core::assess::forecast as assess_forecast;
+use orewatch_core::assess::forecast::{
+    EvaluationRequest, EvaluationResult, ForecastRequest, ForecastResult,
+};
 use orewatch_core::model::regions::SAHEL_AND_NEIGHBOURS;
 use orewatch_core::model::{Dataset, EventSource};
 use orewatch_store::{Manifest, SampleWriter, Store};
@@ -347,13 +348,14 @@ pub fn run_forecast(store_dir: &Path, quiet: bool, args: ForecastArgs) -> Result
                 )
                 .map_err(|e| anyhow::anyhow!("--samples {}: {e}", path.display()))?,
             );
-            let result = assess::forecast(&request, &dataset, &manifest.sources, &mut sink)?;
+            let result =
+                assess_forecast::forecast(&request, &dataset, &manifest.sources, &mut sink)?;
             sink.0
                 .finish()
                 .map_err(|e| anyhow::anyhow!("--samples {}: {e}", path.display()))?;
             result
         }
-        None => assess::forecast(
+        None => assess_forecast::forecast(
             &request,
             &dataset,
             &manifest.sources,
@@ -441,7 +443,7 @@ fn forecast_metadata(r: &ForecastResult) -> serde_json::Value {
         "countries": r.countries,
         "training_countries": r.training_countries,
         "level": r.request.level,
-        "source": r.provenance.event_source.as_str(),
+        "source": r.events.source.as_str(),
         "data_months": [r.data_months.0, r.data_months.1],
         "panel": r.panel,
         "units": r.units.len(),
@@ -452,11 +454,12 @@ fn forecast_metadata(r: &ForecastResult) -> serde_json::Value {
         "target": r.outlook.target,
         "draws": r.outlook.samples,
         "seed": r.outlook.seed,
-        "fatalities": match r.provenance.event_source {
+        "fatalities": match r.events.source {
             EventSource::UcdpGed => "UCDP GED best estimate, counted in the month of the event's start date",
             EventSource::Acled => "ACLED reported fatalities, counted in the month of the event date",
         },
         "p_any": "share of draws >= 1; p_25: share >= 25; q05..q95: type-7 quantiles of the draws",
+        "events": r.events,
         "provenance": r.provenance,
     })
 }
@@ -497,7 +500,7 @@ pub fn run_evaluate(store_dir: &Path, quiet: bool, args: EvaluateArgs) -> Result
     }
     let started = Instant::now();
     let (dataset, manifest) = load(store_dir)?;
-    let result = assess::evaluate(&request, &dataset, &manifest.sources)?;
+    let result = assess_forecast::evaluate(&request, &dataset, &manifest.sources)?;
     print_evaluation(&result);
     if let Some(path) = &args.out {
         let doc = json!({
@@ -618,7 +621,7 @@ pub fn print_evaluation(r: &EvaluationResult) {
         );
     }
     println!("\nNotes:");
-    for n in &r.provenance.notes {
+    for n in &r.events.caveats {
         println!("  {n}");
     }
 }
@@ -639,7 +642,7 @@ pub fn brief_outlook(
         observed_months: 24,
         ..ForecastRequest::default()
     };
-    let forecast = assess::forecast(
+    let forecast = assess_forecast::forecast(
         &request,
         dataset,
         &manifest.sources,
@@ -682,8 +685,8 @@ fn cached_evaluation(
         }
     }
     let started = Instant::now();
-    let result =
-        assess::evaluate(request, dataset, &manifest.sources).map_err(|e| e.to_string())?;
+    let result = assess_forecast::evaluate(request, dataset, &manifest.sources)
+        .map_err(|e| e.to_string())?;
     let bytes = serde_json::to_vec(&result).map_err(|e| e.to_string())?;
     match cache.put(EVALUATION_CACHE, &key, &bytes) {
         Ok(path) if !quiet => eprintln!(

@@ -2,43 +2,27 @@
 //!
 //! ```text
 //! orewatch scenario run FILE [--draws N] [--seed S] [--out results.json] [--timings]
-//! orewatch scenario compare A B … [--draws N] [--seed S] [--out comparison.json]
+//! orewatch scenario compare [A B …] [--bundled] [--baseline KEY] [--contrast OUT,…] [--draws N] [--seed S] [--out comparison.json]
 //! orewatch scenario check FILE
 //! orewatch scenario schema
 //! ```
 //!
-//! `run` simulates the scenario (default 100,000 draws, seed 20250101) and prints, per output
-//! grouped by aspect: mean, median, 5–95 % interval, P(output > threshold) for its thresholds,
-//! and the inputs with the largest one-at-a-time swings (with their rank correlation).
-//! `compare` runs every file with the same draws and seed (common random numbers) and prints,
-//! per pair and shared output, P(A better than B) in the output's direction and the median and
-//! 5–95 % of A − B. `check` parses the file and resolves its data links without drawing. The
-//! store is loaded only when a file has data links, and then only what the links read: the
-//! governance rows of the countries `wgi` links name, the sites and production tables they use
-//! and, for `exposure.fatalities`, only the UCDP GED events' dates, coordinates and deaths
-//! (`Store::load_governance_of`, `Store::load_tables`, `Store::load_event_deaths`). `--out` writes JSON with the metadata:
-//! seed, draws, each file's SHA-256, the data links' provenance, the orewatch version.
-//! Thin layer over `orewatch_core::scenario`.
+//! A thin layer over `orewatch_core::assess::scenario`: it reads the files, loads from the
+//! store only what their data links read (`Store::load_for_links`), asks the assessment and
+//! prints it. `--out` writes the assessment as JSON (the same types the brief, the API and the
+//! Python package get). The defaults (draws, seed) are the assessment's, the brief's too, so
+//! `orewatch scenario compare --bundled --baseline status_quo --contrast …` prints the brief's
+//! deal numbers.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use orewatch_core::model::{Dataset, EventSource};
-use orewatch_core::scenario::compare::{compare, PairComparison};
-use orewatch_core::scenario::engine::{
-    results, simulate_with, DataLinks, Keep, NoData, OutputResult,
+use orewatch_core::assess::scenario::{
+    check, compare, link_needs, run_timed, CompareAssessment, CompareRequest, RunAssessment,
+    RunRequest, ScenarioText, DEFAULT_DRAWS, DEFAULT_SEED,
 };
-use orewatch_core::scenario::links::{EventDeaths, LinkNeeds, Resolved, ResolvedLinks, StoreLinks};
-use orewatch_core::scenario::model::{parse_model, Kind, Model, Provenance};
 use orewatch_core::scenario::schema::json_schema;
-use orewatch_core::scenario::sensitivity::{sensitivity, Sensitivity, SUBSAMPLE};
-use orewatch_store::{Manifest, Store, Table};
-use serde_json::json;
-use sha2::{Digest, Sha256};
-
-/// The default seed (printed with every result).
-pub const DEFAULT_SEED: u64 = 20_250_101;
+use orewatch_store::{LinkData, Store};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -52,7 +36,7 @@ pub enum Sub {
     Run {
         file: PathBuf,
         /// Monte Carlo draws.
-        #[arg(long, default_value_t = 100_000)]
+        #[arg(long, default_value_t = DEFAULT_DRAWS)]
         draws: usize,
         /// Seed of the random streams.
         #[arg(long, default_value_t = DEFAULT_SEED)]
@@ -61,15 +45,25 @@ pub enum Sub {
         #[arg(long)]
         out: Option<PathBuf>,
         /// Print the wall-clock time of each stage (store, links, sampling, correlation,
-        /// evaluation, summaries, sensitivity, output) to stderr.
+        /// evaluation, summaries, sensitivity) to stderr.
         #[arg(long)]
         timings: bool,
     },
     /// Compare scenarios on common random numbers: P(A better than B) per shared output.
     Compare {
-        #[arg(required = true, num_args = 2..)]
         files: Vec<PathBuf>,
-        #[arg(long, default_value_t = 100_000)]
+        /// Compare the four bundled scenarios (status quo first), before any FILES.
+        #[arg(long)]
+        bundled: bool,
+        /// Compare every scenario with this one (its file stem, e.g. `status_quo`) instead
+        /// of every pair.
+        #[arg(long)]
+        baseline: Option<String>,
+        /// Outputs whose paired difference from the baseline gets a tail contrast (what the
+        /// difference depends on), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        contrast: Vec<String>,
+        #[arg(long, default_value_t = DEFAULT_DRAWS)]
         draws: usize,
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
@@ -88,7 +82,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
             println!("{}", serde_json::to_string_pretty(&json_schema())?);
             Ok(())
         }
-        Sub::Check { file } => check(store_dir, &file),
+        Sub::Check { file } => run_check(store_dir, &file),
         Sub::Run {
             file,
             draws,
@@ -98,64 +92,67 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         } => run_one(
             store_dir,
             quiet,
-            &file,
-            draws,
-            seed,
+            &RunRequest {
+                scenario: read(&file)?,
+                draws,
+                seed,
+            },
             out.as_deref(),
             timings,
         ),
         Sub::Compare {
             files,
+            bundled,
+            baseline,
+            contrast,
             draws,
             seed,
             out,
-        } => run_compare(store_dir, &files, draws, seed, out.as_deref()),
+        } => {
+            let mut scenarios = if bundled {
+                ScenarioText::every_bundled()
+            } else {
+                Vec::new()
+            };
+            for f in &files {
+                scenarios.push(read(f)?);
+            }
+            if scenarios.len() < 2 {
+                bail!("compare needs at least two scenarios: give two FILES or more, or --bundled");
+            }
+            run_compare(
+                store_dir,
+                &CompareRequest {
+                    scenarios,
+                    draws,
+                    seed,
+                    baseline,
+                    contrast_outputs: contrast,
+                },
+                out.as_deref(),
+            )
+        }
     }
 }
 
-/// A parsed file with its bytes' SHA-256.
-struct Loaded {
-    model: Model,
-    sha256: String,
-}
-
-fn load(file: &Path) -> Result<Loaded> {
+/// Reads a scenario file (its text as given, for the assessment and its SHA-256).
+fn read(file: &Path) -> Result<ScenarioText> {
     let bytes =
         std::fs::read(file).with_context(|| format!("reading scenario {}", file.display()))?;
-    let text = String::from_utf8(bytes.clone())
-        .with_context(|| format!("{}: not UTF-8 text", file.display()))?;
-    let model = parse_model(&text, &file.display().to_string())?;
-    Ok(Loaded {
-        model,
-        sha256: hex::encode(Sha256::digest(&bytes)),
+    let text =
+        String::from_utf8(bytes).with_context(|| format!("{}: not UTF-8 text", file.display()))?;
+    Ok(ScenarioText {
+        path: file.display().to_string(),
+        text,
     })
 }
 
-fn has_links(models: &[&Model]) -> bool {
-    models
-        .iter()
-        .any(|m| m.variables.iter().any(|v| matches!(v.kind, Kind::Data(_))))
-}
-
-/// The store's data, loaded only when needed, and only the parts the data links read.
-struct StoreData {
-    dataset: Dataset,
-    manifest: Manifest,
-    /// UCDP GED events' dates, coordinates and deaths (when an exposure link needs them).
-    ged: Vec<EventDeaths>,
-}
-
-impl StoreData {
-    fn links(&self) -> StoreLinks<'_> {
-        StoreLinks::with_ged_events(&self.dataset, &self.manifest.sources, self.ged.clone())
+/// The store parts the scenarios' links read; None when they have no link.
+fn load_links(store_dir: &Path, scenarios: &[ScenarioText]) -> Result<Option<LinkData>> {
+    let needs = link_needs(scenarios);
+    if needs == Default::default() {
+        return Ok(None);
     }
-}
-
-/// Loads what the models' data links read ([`LinkNeeds`]): the governance rows of the
-/// countries `wgi` links name, the sites and production tables when a link uses them, and of
-/// the events only the UCDP GED dates,
-/// coordinates and deaths (a column projection) when an exposure link needs them.
-fn load_store(store_dir: &Path, models: &[&Model]) -> Result<StoreData> {
     let store = Store::open(store_dir);
     if store.is_empty() {
         bail!(
@@ -163,104 +160,35 @@ fn load_store(store_dir: &Path, models: &[&Model]) -> Result<StoreData> {
             store_dir.display()
         );
     }
-    let needs = LinkNeeds::of(models.iter().flat_map(|m| {
-        m.variables.iter().filter_map(|v| match &v.kind {
-            Kind::Data(link) => Some(link.as_str()),
-            _ => None,
-        })
-    }));
-    let tables: Vec<Table> = [
-        (needs.sites, Table::Sites),
-        (needs.production, Table::Production),
-    ]
-    .into_iter()
-    .filter_map(|(needed, table)| needed.then_some(table))
-    .collect();
-    let context = || format!("loading the store at {}", store_dir.display());
-    // The three reads are independent files: read them at the same time.
-    let (tables, governance, ged) = std::thread::scope(|scope| {
-        let governance = scope.spawn(|| {
-            (!needs.governance.is_empty())
-                .then(|| store.load_governance_of(&needs.governance))
-                .transpose()
-        });
-        let ged = scope.spawn(|| {
-            needs
-                .ged_events
-                .then(|| store.load_event_deaths(EventSource::UcdpGed, None, None))
-                .transpose()
-        });
-        let tables = store.load_tables(&tables);
-        (tables, joined(governance), joined(ged))
-    });
-    let (mut dataset, manifest) = tables.with_context(context)?;
-    if let Some(governance) = governance.with_context(context)? {
-        dataset.governance = governance;
-    }
-    let ged = ged.with_context(context)?.unwrap_or_default();
-    Ok(StoreData {
-        dataset,
-        manifest,
-        ged,
-    })
+    store
+        .load_for_links(&needs)
+        .map(Some)
+        .with_context(|| format!("loading the store at {}", store_dir.display()))
 }
 
-/// A scoped thread's result; its panic, if any, goes on in this thread.
-fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    handle
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-}
-
-/// Resolves every data link of the model (no draws): (variable, resolved link).
-fn resolve_links(model: &Model, links: &StoreLinks) -> Result<Vec<(String, Resolved)>> {
-    model
-        .variables
-        .iter()
-        .filter_map(|v| match &v.kind {
-            Kind::Data(link) => Some((v, link)),
-            _ => None,
-        })
-        .map(|(v, link)| {
-            links
-                .resolve(link)
-                .map(|r| (v.name.clone(), r))
-                .map_err(|m| {
-                    anyhow::anyhow!(
-                        "{}:{}:1: variables.{}.data: {m}",
-                        model.file,
-                        v.line,
-                        v.name
-                    )
-                })
-        })
-        .collect()
-}
-
-fn check(store_dir: &Path, file: &Path) -> Result<()> {
-    let loaded = load(file)?;
-    let m = &loaded.model;
-    let mut resolved = Vec::new();
-    if has_links(&[m]) {
-        let data = load_store(store_dir, &[m])?;
-        let links = data.links();
-        resolved = resolve_links(m, &links)?;
-    }
-    let count =
-        |f: fn(&Provenance) -> bool| m.variables.iter().filter(|v| f(&v.provenance)).count();
+fn run_check(store_dir: &Path, file: &Path) -> Result<()> {
+    let text = read(file)?;
+    // A parse error is reported before the store is touched.
+    text.parse()?;
+    let data = load_links(store_dir, std::slice::from_ref(&text))?;
+    let links = data.as_ref().map(LinkData::links);
+    let c = check(&text, links.as_ref())?;
     println!(
         "ok: {} — {} variables ({} sourced, {} assumed, {} data-linked, {} derived), {} outputs, {} correlations",
-        m.meta.name,
-        m.variables.len(),
-        count(|p| matches!(p, Provenance::Source(_))),
-        count(|p| matches!(p, Provenance::Assumption(_))),
-        count(|p| matches!(p, Provenance::Data(_))),
-        count(|p| matches!(p, Provenance::Derived)),
-        m.outputs.len(),
-        m.correlations.len()
+        c.scenario.name,
+        c.variables,
+        c.sourced,
+        c.assumed,
+        c.data_linked,
+        c.derived,
+        c.outputs,
+        c.correlations
     );
-    for (name, r) in &resolved {
-        println!("  {name} = {}: {}", r.link, r.provenance);
+    for l in &c.data_links {
+        println!(
+            "  {} = {}: {}",
+            l.variable, l.resolved.link, l.resolved.provenance
+        );
     }
     Ok(())
 }
@@ -287,149 +215,51 @@ fn fmt(x: f64) -> String {
     }
 }
 
-/// Wall-clock stages of `scenario run`, printed with `--timings`.
-struct Stopwatch {
-    last: Instant,
-    stages: Vec<(&'static str, f64)>,
-}
-
-impl Stopwatch {
-    fn new() -> Self {
-        Stopwatch {
-            last: Instant::now(),
-            stages: Vec::new(),
-        }
-    }
-
-    fn lap(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        self.stages.push((stage, (now - self.last).as_secs_f64()));
-        self.last = now;
-    }
-
-    fn print(&self) {
-        let total: f64 = self.stages.iter().map(|s| s.1).sum();
-        let parts: Vec<String> = self
-            .stages
-            .iter()
-            .map(|(name, secs)| format!("{name} {secs:.3}"))
-            .collect();
-        eprintln!("timings (s): {}; total {total:.3}", parts.join(", "));
-    }
-}
-
 fn run_one(
     store_dir: &Path,
     quiet: bool,
-    file: &Path,
-    draws: usize,
-    seed: u64,
+    req: &RunRequest,
     out: Option<&Path>,
     timings: bool,
 ) -> Result<()> {
-    if draws < 2 {
-        bail!("--draws {draws}: expected at least 2 draws");
-    }
-    let mut watch = Stopwatch::new();
-    let loaded = load(file)?;
-    let model = &loaded.model;
-    let store = if has_links(&[model]) {
-        Some(load_store(store_dir, &[model])?)
-    } else {
-        None
-    };
-    watch.lap("parse+store");
-    let links = store.as_ref().map(StoreData::links);
-    let resolved = match &links {
-        Some(l) => resolve_links(model, l)?,
-        None => Vec::new(),
-    };
-    let already_resolved = ResolvedLinks(&resolved);
-    let data: &dyn DataLinks = match &links {
-        Some(_) => &already_resolved,
-        None => &NoData,
-    };
-    watch.lap("links");
-    let started = Instant::now();
-    // Sensitivity reads the first SUBSAMPLE draws of each input; nothing else is kept whole.
-    let (sim, stage) = simulate_with(model, draws, seed, data, Keep::InputPrefix(SUBSAMPLE))?;
-    watch.lap("simulate");
-    let res = results(model, &sim);
-    let simulated = started.elapsed();
-    watch.lap("summaries");
-    let sens = sensitivity(model, &sim)?;
-    watch.lap("sensitivity");
+    req.scenario.parse()?;
+    let started = std::time::Instant::now();
+    let data = load_links(store_dir, std::slice::from_ref(&req.scenario))?;
+    let store_secs = started.elapsed().as_secs_f64();
+    let links = data.as_ref().map(LinkData::links);
+    let (a, t) = run_timed(req, links.as_ref())?;
     if !quiet {
         eprintln!(
-            "simulated {draws} draws in {:.3} s; sensitivity in {:.3} s",
-            simulated.as_secs_f64(),
-            (started.elapsed() - simulated).as_secs_f64()
+            "simulated {} draws in {:.3} s; sensitivity in {:.3} s",
+            req.draws,
+            t.simulate + t.summaries,
+            t.sensitivity
         );
     }
-    print_results(model, draws, seed, &res, &sens);
+    print_run(&a);
     if let Some(path) = out {
-        let doc = json!({
-            "metadata": metadata(&[&loaded], draws, seed, &[resolved]),
-            "scenario": &model.meta,
-            "outputs": res.iter().map(|r| {
-                let s = sens.iter().find(|s| s.output == r.name);
-                json!({ "result": r, "sensitivity": s })
-            }).collect::<Vec<_>>(),
-            "inputs": inputs_json(model),
-        });
-        write_json(path, &doc)?;
+        write_json(path, &a)?;
     }
-    watch.lap("output");
     if timings {
         eprintln!(
             "simulate (s): sample {:.3}, correlate {:.3}, evaluate {:.3}",
-            stage.sample.as_secs_f64(),
-            stage.correlate.as_secs_f64(),
-            stage.evaluate.as_secs_f64()
+            t.engine.sample.as_secs_f64(),
+            t.engine.correlate.as_secs_f64(),
+            t.engine.evaluate.as_secs_f64()
         );
-        watch.print();
+        eprintln!(
+            "timings (s): store {store_secs:.3}, links {:.3}, simulate {:.3}, summaries {:.3}, sensitivity {:.3}; total {:.3}",
+            t.links,
+            t.simulate,
+            t.summaries,
+            t.sensitivity,
+            started.elapsed().as_secs_f64()
+        );
     }
     Ok(())
 }
 
-fn inputs_json(model: &Model) -> serde_json::Value {
-    model
-        .variables
-        .iter()
-        .map(|v| {
-            json!({
-                "name": v.name,
-                "unit": v.unit,
-                "provenance": v.provenance,
-                "line": v.line,
-            })
-        })
-        .collect()
-}
-
-fn metadata(
-    files: &[&Loaded],
-    draws: usize,
-    seed: u64,
-    links: &[Vec<(String, Resolved)>],
-) -> serde_json::Value {
-    json!({
-        "orewatch_version": env!("CARGO_PKG_VERSION"),
-        "seed": seed,
-        "draws": draws,
-        "files": files.iter().zip(links).map(|(l, links)| json!({
-            "path": l.model.file,
-            "sha256": l.sha256,
-            "name": l.model.meta.name,
-            "correlations": l.model.correlations,
-            "data_links": links.iter().map(|(name, r)| json!({
-                "variable": name, "link": r.link, "distribution": r.dist, "provenance": r.provenance,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-fn write_json(path: &Path, doc: &serde_json::Value) -> Result<()> {
+fn write_json<T: serde::Serialize>(path: &Path, doc: &T) -> Result<()> {
     let text = serde_json::to_string_pretty(doc)? + "\n";
     let tmp = path.with_extension("json.tmp");
     std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
@@ -437,21 +267,18 @@ fn write_json(path: &Path, doc: &serde_json::Value) -> Result<()> {
     Ok(())
 }
 
-fn print_results(
-    model: &Model,
-    draws: usize,
-    seed: u64,
-    res: &[OutputResult],
-    sens: &[Sensitivity],
-) {
+fn print_run(a: &RunAssessment) {
     println!(
-        "{} — perspective {}, {} years, {draws} draws, seed {seed}",
-        model.meta.name,
-        word(&model.meta.perspective),
-        model.meta.duration_years
+        "{} — perspective {}, {} years, {} draws, seed {}",
+        a.scenario.name,
+        word(&a.scenario.perspective),
+        a.scenario.duration_years,
+        a.draws,
+        a.seed
     );
     let mut aspect = None;
-    for r in res {
+    for o in &a.outputs {
+        let r = &o.result;
         if aspect != Some(r.aspect) {
             aspect = Some(r.aspect);
             println!("\n[{}]", word(&r.aspect));
@@ -475,7 +302,7 @@ fn print_results(
         for (t, p) in &r.above {
             println!("    P(> {}) = {:.4}", fmt(*t), p);
         }
-        if let Some(s) = sens.iter().find(|s| s.output == r.name) {
+        if let Some(s) = &o.sensitivity {
             let top: Vec<String> = s
                 .inputs
                 .iter()
@@ -493,49 +320,31 @@ fn print_results(
                 })
                 .collect();
             if !top.is_empty() {
-                println!("    top inputs: {}", top.join("; "));
+                println!("    top inputs (one-at-a-time swing): {}", top.join("; "));
             }
         }
     }
 }
 
-fn run_compare(
-    store_dir: &Path,
-    files: &[PathBuf],
-    draws: usize,
-    seed: u64,
-    out: Option<&Path>,
-) -> Result<()> {
-    if draws < 2 {
-        bail!("--draws {draws}: expected at least 2 draws");
+fn run_compare(store_dir: &Path, req: &CompareRequest, out: Option<&Path>) -> Result<()> {
+    for s in &req.scenarios {
+        s.parse()?;
     }
-    let loaded: Vec<Loaded> = files.iter().map(|f| load(f)).collect::<Result<_>>()?;
-    let models: Vec<Model> = loaded.iter().map(|l| l.model.clone()).collect();
-    let model_refs: Vec<&Model> = models.iter().collect();
-    let store = if has_links(&model_refs) {
-        Some(load_store(store_dir, &model_refs)?)
-    } else {
-        None
-    };
-    let links = store.as_ref().map(StoreData::links);
-    let resolved: Vec<Vec<(String, Resolved)>> = models
-        .iter()
-        .map(|m| match &links {
-            Some(l) => resolve_links(m, l),
-            None => Ok(Vec::new()),
-        })
-        .collect::<Result<_>>()?;
-    let every_resolved: Vec<(String, Resolved)> = resolved.iter().flatten().cloned().collect();
-    let already_resolved = ResolvedLinks(&every_resolved);
-    let data: &dyn DataLinks = match &links {
-        Some(_) => &already_resolved,
-        None => &NoData,
-    };
-    let (all_draws, pairs) = compare(&models, draws, seed, data)?;
-    println!("{draws} draws, seed {seed} (common random numbers)");
-    for (m, d) in models.iter().zip(&all_draws) {
-        println!("  {}: {}", m.meta.name, m.file);
-        for r in results(m, d) {
+    let data = load_links(store_dir, &req.scenarios)?;
+    let links = data.as_ref().map(LinkData::links);
+    let c = compare(req, links.as_ref())?;
+    print_compare(&c);
+    if let Some(path) = out {
+        write_json(path, &c)?;
+    }
+    Ok(())
+}
+
+fn print_compare(c: &CompareAssessment) {
+    println!("{} draws, seed {} (common random numbers)", c.draws, c.seed);
+    for s in &c.scenarios {
+        println!("  {}: {}", s.scenario.name, s.scenario.path);
+        for r in &s.outputs {
             println!(
                 "    {}: median {} [{}, {}] {}",
                 r.name,
@@ -546,32 +355,16 @@ fn run_compare(
             );
         }
     }
-    print_pairs(&pairs);
-    if let Some(path) = out {
-        let refs: Vec<&Loaded> = loaded.iter().collect();
-        let doc = json!({
-            "metadata": metadata(&refs, draws, seed, &resolved),
-            "scenarios": models.iter().zip(&all_draws).map(|(m, d)| json!({
-                "name": m.meta.name, "file": m.file, "outputs": results(m, d),
-            })).collect::<Vec<_>>(),
-            "comparisons": pairs,
-        });
-        write_json(path, &doc)?;
-    }
-    Ok(())
-}
-
-fn print_pairs(pairs: &[PairComparison]) {
-    for p in pairs {
+    for p in &c.pairs {
         println!("\n{} (A) vs {} (B)", p.a, p.b);
         for o in &p.outputs {
-            let prob = o
-                .p_a_better
-                .map_or("n/a".to_string(), |p| format!("{p:.3}"));
+            let prob = |p: Option<f64>| p.map_or("n/a".to_string(), |p| format!("{p:.3}"));
             println!(
-                "  {} ({}): P(A better) {prob}; A − B median {} [{}, {}] {}{}",
+                "  {} ({}): P(A better) {}, P(A worse) {}; A − B median {} [{}, {}] {}{}",
                 o.output,
                 word(&o.direction),
+                prob(o.p_a_better),
+                prob(o.p_a_worse),
                 fmt(o.difference.median),
                 fmt(o.difference.p5),
                 fmt(o.difference.p95),
@@ -581,6 +374,20 @@ fn print_pairs(pairs: &[PairComparison]) {
                     .map(|n| format!(" — {n}"))
                     .unwrap_or_default()
             );
+        }
+    }
+    for t in &c.contrasts {
+        println!(
+            "\ntail contrast of {} − {} on {} ({}): median difference {}; with each input in its lowest / highest {:.0} %:",
+            t.scenario,
+            t.baseline,
+            t.output,
+            t.unit,
+            fmt(t.centre),
+            t.tail * 100.0
+        );
+        for b in &t.bars {
+            println!("  {}: {} / {}", b.input, fmt(b.low), fmt(b.high));
         }
     }
 }

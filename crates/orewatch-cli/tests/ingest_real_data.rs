@@ -34,6 +34,33 @@ fn ingest_the_shipped_data_then_a_newer_release() {
     assert_eq!(west["new"], 0);
     assert_eq!(west["unchanged"], 6_965);
     assert_eq!(west["updated"], 0);
+    // GED 24.1 Download Center files: 3,531 events, 1,663 ids shared with 21.1 (python over
+    // the CSVs: 1,567 equal on the fields every layout carries, 96 changed), so the events
+    // table holds 167,543 + 3,531 − 1,663 = 169,411.
+    let mut sums = [0u64; 4];
+    for (name, count) in [
+        ("benin_2019_2022", 16),
+        ("burkina_faso_2016_2022", 909),
+        ("cote_d_ivoire_1990_2022", 360),
+        ("guinea_bissau_1992_2022", 22),
+        ("mali_1990_2022", 1_801),
+        ("senegal_1989_2022", 308),
+        ("togo_1991_2022", 115),
+    ] {
+        let s = source(&m, &format!("ucdp_ged_v24_1_download_{name}.csv"));
+        assert_eq!(s["layout"], "UCDP GED Download Center export (47 columns)");
+        assert_eq!(s["release"], "24.1");
+        assert_eq!(s["release_basis"], "file_name");
+        assert_eq!(s["accepted"], count, "{name}");
+        assert_eq!(s["quarantined"], 0);
+        for (i, k) in ["accepted", "new", "unchanged", "updated"]
+            .iter()
+            .enumerate()
+        {
+            sums[i] += s[k].as_u64().unwrap();
+        }
+    }
+    assert_eq!(sums, [3_531, 1_868, 1_567, 96]);
 
     assert_eq!(source(&m, "ucdp_actor_v22_1.csv")["new"], 1_725);
     let facilities = source(&m, "usgs_africa_mineral_facilities.geojson");
@@ -77,7 +104,7 @@ fn ingest_the_shipped_data_then_a_newer_release() {
         m["tables"]["regions"]["rows"].as_u64().unwrap()
     );
 
-    assert_eq!(m["tables"]["events"]["rows"], 167_543);
+    assert_eq!(m["tables"]["events"]["rows"], 169_411);
     assert_eq!(m["tables"]["actors"]["rows"], 1_725);
     assert_eq!(m["tables"]["governance"]["rows"], 5_350);
     assert_eq!(m["tables"]["quarantine"]["rows"], 0);
@@ -162,7 +189,8 @@ fn ingest_the_shipped_data_then_a_newer_release() {
         );
     }
 
-    // The 42-row GED 23.1 fixture: 26 ids already present, one of them changed, 16 new.
+    // The 42-row GED 23.1 fixture: 26 ids already present in 21.1, one of them changed, 16
+    // new; merged before 24.1, which holds 14 of its 42 ids (python): 9 are in neither file.
     let fixture = fixtures_dir().join("ucdp_ged_v23_1_sample_49col_west_africa.csv");
     run_ok(orewatch(&store_dir).arg("ingest").arg(&fixture));
     let m = manifest(&store_dir);
@@ -173,12 +201,12 @@ fn ingest_the_shipped_data_then_a_newer_release() {
     assert_eq!(f["new"], 16);
     assert_eq!(f["unchanged"], 25);
     assert_eq!(f["updated"], 1);
-    assert_eq!(m["tables"]["events"]["rows"], 167_559);
+    assert_eq!(m["tables"]["events"]["rows"], 169_420);
     let (data, _) = store.load().unwrap();
-    // Event 237564 moved in 23.1: the newer release's coordinates win.
+    // Event 237564 moved in 23.1 and stays there in 24.1: the newest release's record wins.
     let moved = data.events.iter().find(|e| e.event_id == "237564").unwrap();
     assert_eq!((moved.lat, moved.lon), (14.79832, -1.302596));
-    assert_eq!(moved.release.as_deref(), Some("23.1"));
+    assert_eq!(moved.release.as_deref(), Some("24.1"));
 
     // `datasets` lists every source with its provenance.
     let listing = run_ok(orewatch(&store_dir).arg("datasets"));

@@ -1,9 +1,8 @@
 //! The GeoParquet store opens in GeoPandas and DuckDB spatial with the same counts and
 //! coordinates as orewatch's own reading.
 //!
-//! Needs a Python with geopandas (and duckdb + duckdb-ext-spatial): `OREWATCH_PYTHON`, else
-//! `python3`. `.ci/run` installs them and sets `OREWATCH_REQUIRE_PYTHON=1`, which turns a
-//! missing reader into a failure; elsewhere the test says it was skipped.
+//! Needs a Python with geopandas, pyarrow and duckdb + duckdb-ext-spatial (`common::python_with`:
+//! `OREWATCH_PYTHON`, else the venv `.ci/run` builds); without them the test fails.
 
 mod common;
 
@@ -14,16 +13,7 @@ use orewatch_store::Store;
 
 #[test]
 fn geoparquet_opens_in_geopandas_and_duckdb() {
-    let python = std::env::var("OREWATCH_PYTHON").unwrap_or_else(|_| "python3".into());
-    let required = std::env::var_os("OREWATCH_REQUIRE_PYTHON").is_some();
-    let probe = Command::new(&python)
-        .args(["-c", "import geopandas, pyarrow"])
-        .status();
-    if !probe.is_ok_and(|s| s.success()) {
-        assert!(!required, "{python} cannot import geopandas/pyarrow");
-        eprintln!("SKIPPED: {python} has no geopandas/pyarrow (run .ci/run to install them)");
-        return;
-    }
+    let python = python_with(&["geopandas", "pyarrow", "duckdb"]);
 
     let dir = tempfile::tempdir().unwrap();
     let store_dir = dir.path().join("store");
@@ -76,19 +66,14 @@ fn geoparquet_opens_in_geopandas_and_duckdb() {
         serde_json::json!(["MultiPolygon", "Polygon"])
     );
 
-    match seen.get("duckdb_events") {
-        Some(d) => {
-            assert_eq!(d["rows"], 6_965);
-            assert_eq!(
-                d["geometry_type"], "GEOMETRY",
-                "DuckDB did not recognise GeoParquet"
-            );
-            assert!(close(d["sum_x"].as_f64().unwrap(), sum_x));
-            assert!(close(d["sum_y"].as_f64().unwrap(), sum_y));
-        }
-        None => {
-            assert!(!required, "DuckDB spatial failed: {}", seen["duckdb_error"]);
-            eprintln!("DuckDB spatial not checked: {}", seen["duckdb_error"]);
-        }
-    }
+    let Some(d) = seen.get("duckdb_events") else {
+        panic!("DuckDB spatial failed: {}", seen["duckdb_error"]);
+    };
+    assert_eq!(d["rows"], 6_965);
+    assert_eq!(
+        d["geometry_type"], "GEOMETRY",
+        "DuckDB did not recognise GeoParquet"
+    );
+    assert!(close(d["sum_x"].as_f64().unwrap(), sum_x));
+    assert!(close(d["sum_y"].as_f64().unwrap(), sum_y));
 }

@@ -5,7 +5,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{orewatch, run_ok};
+use common::{orewatch, python_with, run_ok};
 
 const HEAD: &str = r#"[scenario]
 name = "NAME"
@@ -69,14 +69,24 @@ fn run_prints_summaries_and_writes_json_with_metadata() {
     assert!(stdout.contains("20000 draws, seed 5"), "{stdout}");
     assert!(stdout.contains("revenue (million USD"), "{stdout}");
     assert!(stdout.contains("P(> 20.0000)"), "{stdout}");
-    assert!(stdout.contains("top inputs: x swing"), "{stdout}");
+    assert!(
+        stdout.contains("top inputs (one-at-a-time swing): x swing"),
+        "{stdout}"
+    );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out_json).unwrap()).unwrap();
-    let meta = &doc["metadata"];
-    assert_eq!(meta["seed"], 5);
-    assert_eq!(meta["draws"], 20000);
-    assert_eq!(meta["orewatch_version"], env!("CARGO_PKG_VERSION"));
-    assert_eq!(meta["files"][0]["sha256"].as_str().unwrap().len(), 64);
+    // The JSON is the run assessment (the API's and the Python package's result too).
+    assert_eq!(doc["seed"], 5);
+    assert_eq!(doc["draws"], 20000);
+    assert_eq!(
+        doc["provenance"]["orewatch_version"],
+        env!("CARGO_PKG_VERSION")
+    );
+    assert_eq!(doc["scenario"]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(
+        doc["provenance"]["sources"][0]["sha256"],
+        doc["scenario"]["sha256"]
+    );
     let r = &doc["outputs"][0]["result"]["summary"];
     // revenue = 2x + y: mean 2·10 + 0.5 = 20.5.
     assert!((r["mean"].as_f64().unwrap() - 20.5).abs() < 0.1, "{r}");
@@ -121,10 +131,46 @@ fn compare_pairs_scenarios_on_common_random_numbers() {
     assert!(stdout.contains("P(A better) 1.000"), "{stdout}");
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out_json).unwrap()).unwrap();
-    let c = &doc["comparisons"][0]["outputs"][0];
+    let c = &doc["pairs"][0]["outputs"][0];
     assert_eq!(c["p_a_better"], 1.0);
+    assert_eq!(c["p_a_worse"], 0.0);
     assert!((c["difference"]["median"].as_f64().unwrap() - 1.0).abs() < 1e-9);
-    assert_eq!(doc["metadata"]["files"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["provenance"]["sources"].as_array().unwrap().len(), 2);
+    // Against a baseline, with the tail contrast of the output: B − A is −1 in every draw,
+    // whatever x and y are, so no input moves it (no bar).
+    let stdout = run_ok(
+        orewatch(&dir.path().join("store"))
+            .args(["scenario", "compare"])
+            .arg(&a)
+            .arg(&b)
+            .args([
+                "--draws",
+                "10000",
+                "--baseline",
+                "a",
+                "--contrast",
+                "revenue",
+            ]),
+    );
+    assert!(stdout.contains("b (A) vs a (B)"), "{stdout}");
+    assert!(
+        stdout.contains("P(A better) 0.000, P(A worse) 1.000"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .contains("tail contrast of b − a on revenue (million USD): median difference -1.0000"),
+        "{stdout}"
+    );
+    // A baseline that is not a scenario's key is an error naming the keys.
+    let err = fail(
+        orewatch(&dir.path().join("store"))
+            .args(["scenario", "compare"])
+            .arg(&a)
+            .arg(&b)
+            .args(["--baseline", "status_quo"]),
+    );
+    assert!(err.contains("the keys are a, b"), "{err}");
 }
 
 #[test]
@@ -195,7 +241,7 @@ fn check_reports_counts_and_errors_with_line_column_field() {
 }
 
 /// The printed schema accepts the test files and rejects bad ones (python3's jsonschema and
-/// tomllib; skipped with a note when they are not installed).
+/// tomllib, from `common::python_with`: the test fails without them).
 #[test]
 fn schema_accepts_good_files_and_rejects_bad_ones() {
     let dir = tempfile::tempdir().unwrap();
@@ -205,16 +251,7 @@ fn schema_accepts_good_files_and_rejects_bad_ones() {
         value["$schema"],
         "https://json-schema.org/draft/2020-12/schema"
     );
-    let has_python = Command::new("python3")
-        .args(["-c", "import jsonschema, tomllib"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has_python {
-        eprintln!(
-            "note: python3 with jsonschema and tomllib not available; schema validation skipped"
-        );
-        return;
-    }
+    let python = python_with(&["jsonschema", "tomllib"]);
     let schema_path = dir.path().join("schema.json");
     std::fs::write(&schema_path, &schema).unwrap();
     let good = write(dir.path(), "good", BODY);
@@ -244,7 +281,7 @@ for path in sys.argv[2:]:
     doc = tomllib.load(open(path, "rb"))
     print(path.rsplit("/", 1)[-1], "valid" if v.is_valid(doc) else "invalid")
 "#;
-    let out = Command::new("python3")
+    let out = Command::new(&python)
         .args(["-c", script])
         .arg(&schema_path)
         .arg(&good)

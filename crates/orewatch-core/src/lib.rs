@@ -10,6 +10,7 @@
 
 pub mod actors;
 pub mod analysis;
+pub mod assess;
 pub mod geodesy;
 pub mod ingest;
 pub mod model;

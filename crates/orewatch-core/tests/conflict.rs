@@ -29,6 +29,20 @@ const GLOBAL: &str = "conflict/ucdp_ged_v21_1_precise_global_1989_2019.csv";
 const WEST_AFRICA: &str = "conflict/ucdp_ged_v21_1_precise_west_africa_1989_2019.csv";
 const ACTORS: &str = "conflict/ucdp_actor_v22_1.csv";
 const GED_FIXTURE: &str = "ucdp_ged_v23_1_sample_49col_west_africa.csv";
+const GED_24_1_DIR: &str = "conflict/ged_v24_1_download";
+const DAMAGED_FIXTURE: &str = "ucdp_ged_v24_1_download_niger_damaged_by_spreadsheet.csv";
+
+/// The seven GED 24.1 Download Center files with their event counts (python: `len(list(
+/// csv.DictReader(f)))` per file; all ids distinct within and across the files).
+const GED_24_1_FILES: [(&str, usize); 7] = [
+    ("ucdp_ged_v24_1_download_benin_2019_2022.csv", 16),
+    ("ucdp_ged_v24_1_download_burkina_faso_2016_2022.csv", 909),
+    ("ucdp_ged_v24_1_download_cote_d_ivoire_1990_2022.csv", 360),
+    ("ucdp_ged_v24_1_download_guinea_bissau_1992_2022.csv", 22),
+    ("ucdp_ged_v24_1_download_mali_1990_2022.csv", 1_801),
+    ("ucdp_ged_v24_1_download_senegal_1989_2022.csv", 308),
+    ("ucdp_ged_v24_1_download_togo_1991_2022.csv", 115),
+];
 
 /// The global GED file, read once for the tests that need it.
 fn global_ged() -> &'static ReadOutcome<Event> {
@@ -337,14 +351,170 @@ fn sniffers_claim_only_their_own_files() {
             acled::sniff(&head, &name),
             ucdp_actors::sniff(&head, &name),
         );
+        let ged_24_1 = path.parent().is_some_and(|p| p.ends_with(GED_24_1_DIR));
         let expected = match name.as_str() {
             "ucdp_ged_v21_1_precise_global_1989_2019.csv"
             | "ucdp_ged_v21_1_precise_west_africa_1989_2019.csv"
             | GED_FIXTURE => (true, false, false),
+            _ if ged_24_1 => (true, false, false),
+            // Damaged by a spreadsheet: not a GED file (see ged_24_1_damaged_export_*).
+            DAMAGED_FIXTURE => (false, false, false),
             "acled_examples.csv" => (false, true, false),
             "ucdp_actor_v22_1.csv" => (false, false, true),
             _ => (false, false, false),
         };
         assert_eq!(claims, expected, "{}", path.display());
     }
+}
+
+#[test]
+fn ged_24_1_download_center_files() {
+    let dir = data_dir().join(GED_24_1_DIR);
+    for (name, count) in GED_24_1_FILES {
+        let out = ged::read_path(&dir.join(name)).expect("reads");
+        assert_eq!(
+            out.layout, "UCDP GED Download Center export (47 columns)",
+            "{name}"
+        );
+        assert_eq!(out.rows_read, count as u64, "{name}");
+        assert_eq!(out.records.len(), count, "{name}");
+        assert!(
+            out.quarantined.is_empty(),
+            "{name}: {:?}",
+            out.quarantined.first()
+        );
+        assert!(out
+            .records
+            .iter()
+            .all(|e| e.release.as_deref() == Some("24.1")));
+        // python: max(date_start) <= 2022-12-31 in every file; where_prec within 1..6.
+        assert!(out
+            .records
+            .iter()
+            .all(|e| e.date_start <= NaiveDate::from_ymd_opt(2022, 12, 31).unwrap()));
+        assert!(out
+            .records
+            .iter()
+            .all(|e| matches!(e.location_precision, Some(1..=6))));
+    }
+    let mali = ged::read_path(&dir.join(GED_24_1_FILES[4].0)).unwrap();
+    // python: event 253124's source_article holds a line break ("…Attack That Injured 3
+    // French Soldiers  \nCR  Radio France Internationale"), 16 Mali rows hold one; its
+    // date_start is 01/11/2018, best_est 1, where_prec 1.
+    let e = mali
+        .records
+        .iter()
+        .find(|e| e.event_id == "253124")
+        .unwrap();
+    let article = e.extra.get("source_article").unwrap();
+    assert!(article.contains("3 French Soldiers  \nCR  Radio France Internationale\""));
+    assert!(article.starts_with("\"Menastream on Twitter,2018-01-12,#Mali\";"));
+    assert_eq!(e.date_start, NaiveDate::from_ymd_opt(2018, 1, 11).unwrap());
+    assert_eq!((e.fatalities_best, e.location_precision), (1, Some(1)));
+    let with_newline = mali
+        .records
+        .iter()
+        .filter(|e| {
+            e.extra
+                .get("source_article")
+                .is_some_and(|a| a.contains('\n'))
+        })
+        .count();
+    assert_eq!(with_newline, 16);
+    // python: Burkina Faso event 488053 runs 12/01/2022 00:00:00 .. 12/31/2022 00:00:00.
+    let bfa = ged::read_path(&dir.join(GED_24_1_FILES[1].0)).unwrap();
+    let e = bfa.records.iter().find(|e| e.event_id == "488053").unwrap();
+    assert_eq!(e.date_start, NaiveDate::from_ymd_opt(2022, 12, 1).unwrap());
+    assert_eq!(e.date_end, NaiveDate::from_ymd_opt(2022, 12, 31));
+    assert_eq!(e.fatalities_best, 2);
+}
+
+/// The 24.1 files merged with the 21.1 global file: 167,543 + 3,531 − 1,663 = 169,411 events
+/// whichever order the files come in, the 1,663 shared ids taken from 24.1. Python, comparing
+/// the fields every GED layout carries (start date, country, violence type, conflict, sides,
+/// coordinates, low/best/high) for the shared ids: 1,567 equal, 96 different.
+#[test]
+fn ged_24_1_merges_with_21_1_in_either_order() {
+    use orewatch_core::ingest::plan::{self, SourceKind};
+    let mut files: Vec<(PathBuf, SourceKind)> =
+        vec![(data_dir().join(GLOBAL), SourceKind::UcdpGed)];
+    for (name, _) in GED_24_1_FILES {
+        files.push((
+            data_dir().join(GED_24_1_DIR).join(name),
+            SourceKind::UcdpGed,
+        ));
+    }
+    let forward = plan::ingest(&files, &mut |_| {}).expect("ingests");
+    files.reverse();
+    let backward = plan::ingest(&files, &mut |_| {}).expect("ingests");
+    assert_eq!(forward.dataset.events.len(), 169_411);
+    assert_eq!(forward.dataset.events, backward.dataset.events);
+    for out in [&forward, &backward] {
+        let newer: Vec<_> = out
+            .sources
+            .iter()
+            .filter(|s| s.release.as_deref() == Some("24.1"))
+            .collect();
+        assert_eq!(newer.len(), 7);
+        let sum = |f: fn(&plan::SourceReport) -> u64| newer.iter().map(|s| f(s)).sum::<u64>();
+        assert_eq!(sum(|s| s.accepted), 3_531);
+        assert_eq!(sum(|s| s.new), 3_531 - 1_663);
+        assert_eq!(sum(|s| s.unchanged), 1_567);
+        assert_eq!(sum(|s| s.updated), 96);
+        let old = out
+            .sources
+            .iter()
+            .find(|s| s.release.as_deref() == Some("21.1"))
+            .unwrap();
+        assert_eq!(old.new, 167_543);
+    }
+    // Every id of the 24.1 files carries release 24.1 in the table.
+    let ids_24: std::collections::HashSet<String> = GED_24_1_FILES
+        .iter()
+        .flat_map(|(name, _)| {
+            ged::read_path(&data_dir().join(GED_24_1_DIR).join(name))
+                .unwrap()
+                .records
+                .into_iter()
+                .map(|e| e.event_id)
+        })
+        .collect();
+    assert_eq!(ids_24.len(), 3_531);
+    let from_24 = forward
+        .dataset
+        .events
+        .iter()
+        .filter(|e| e.release.as_deref() == Some("24.1"))
+        .inspect(|e| assert!(ids_24.contains(&e.event_id)))
+        .count();
+    assert_eq!(from_24, 3_531);
+}
+
+/// The Niger export wrecked by a spreadsheet re-save is recognised as such (not as GED) and
+/// its whole records are recoverable. Python, line by line (`csv.reader(line, delimiter=';')`
+/// first piece, then `csv.reader(piece)`): the header has 47 names; 315 lines hold a whole
+/// record (47 fields, or 48 with the last empty), 430 do not (the first at line 5, 20 fields),
+/// 118 hold only `;`.
+#[test]
+fn ged_24_1_damaged_export_is_recognised_and_recoverable() {
+    use orewatch_core::ingest::resaved;
+    let bytes = fs::read(fixtures_dir().join(DAMAGED_FIXTURE)).unwrap();
+    let damage = resaved::diagnose(&bytes[..64 * 1024]).expect("damage recognised");
+    assert_eq!(
+        (damage.line, damage.record_fields, damage.pieces),
+        (1, 47, 46)
+    );
+    let r = resaved::recover(&bytes);
+    assert_eq!((r.width, r.recovered, r.separator_only), (47, 315, 118));
+    assert_eq!(r.unrecoverable.len(), 430);
+    assert_eq!(
+        (r.unrecoverable[0].line, r.unrecoverable[0].fields),
+        (5, 20)
+    );
+    let out = ged::read(r.csv.as_slice(), DAMAGED_FIXTURE).unwrap();
+    assert_eq!(out.layout, "UCDP GED Download Center export (47 columns)");
+    assert_eq!(out.rows_read, 315);
+    // Every recovered record keeps the line it had in the damaged file.
+    assert!(out.records.iter().all(|e| e.country == "Niger"));
+    assert_eq!(out.records.len() + out.quarantined.len(), 315);
 }

@@ -430,3 +430,165 @@ fn training_panel_fits_elsewhere_and_scores_the_evaluated_panel() {
     let smatrix = FeatureMatrix::new(&ssrc);
     assert!(evaluate_with_training(&spec, &src, &matrix, &|_| Some((&ssrc, &smatrix))).is_err());
 }
+
+/// The store's data for the assessments: the West African GED 21.1 file, the seven GED 24.1
+/// exports, admin-0 boundaries, the hand-tabulated sites and WGI, merged as `orewatch ingest`
+/// does.
+fn store_like() -> orewatch_core::ingest::plan::IngestOutput {
+    use orewatch_core::ingest::plan::{discover, ingest};
+    let dir = data_dir();
+    let wanted = [
+        "ucdp_ged_v21_1_precise_west_africa_1989_2019.csv",
+        "ged_v24_1_download",
+        "west_africa_admin0_ne50m.geojson",
+        "mine_sites_mali_and_neighbours.csv",
+        "wgi_all_countries_1996_2023.csv",
+    ];
+    let files: Vec<_> = discover(&dir)
+        .expect("discover")
+        .sources
+        .into_iter()
+        .filter(|(p, _)| wanted.iter().any(|w| p.to_string_lossy().contains(w)))
+        .collect();
+    assert_eq!(files.len(), 11, "{files:?}");
+    ingest(&files, &mut |_| {}).expect("ingest")
+}
+
+/// The assessments on the shipped data: which countries are forecast and trained on given
+/// what GED covers per country (Mali and Burkina Faso to 2022-12 from GED 24.1, Niger and the
+/// rest of the 21.1-only countries to 2019-12), and JSON round trips of requests and results.
+#[test]
+fn assessments_follow_the_coverage_per_country() {
+    use orewatch_core::analysis::forecast::outlook::NoDraws;
+    use orewatch_core::analysis::forecast::training::Training;
+    use orewatch_core::assess::forecast::{
+        evaluate as assess_evaluate, forecast as assess_forecast, EvaluationRequest,
+        EvaluationResult, ForecastRequest, ForecastResult,
+    };
+    let out = store_like();
+    let (data, sources) = (&out.dataset, &out.sources);
+
+    // Default: the Sahel countries covered to the end of the data; Niger named, not zeroed.
+    let request = ForecastRequest {
+        horizon: 2,
+        draws: 20,
+        ..ForecastRequest::default()
+    };
+    let f = assess_forecast(&request, data, sources, &mut NoDraws).unwrap();
+    assert_eq!(f.countries, ["MLI", "BFA"]);
+    assert_eq!(f.outlook.origin, Month::new(2022, 12));
+    // 512 centre cells + 18 border cells (python, see the report crate's real-data test).
+    assert_eq!(f.units.len(), 530);
+    assert!(
+        f.provenance.warnings.iter().any(|w| w
+            .starts_with("NER is not forecast: UCDP GED covers it from 1989-01 to 2019-12 only")),
+        "{:?}",
+        f.provenance.warnings
+    );
+    // Trained on the default countries GED covers through 2022-12: the 21.1-only ones are
+    // left out with a warning each.
+    let trained = f.training_countries.clone().unwrap();
+    for left_out in ["NER", "MRT", "GIN", "GHA", "NGA"] {
+        assert!(!trained.contains(&left_out.to_string()), "{trained:?}");
+        assert!(f.provenance.warnings.iter().any(|w| w.starts_with(&format!(
+            "training country {left_out} left out of the fit at 2022-12"
+        ))));
+    }
+    for used in ["MLI", "BFA", "SEN", "CIV", "TGO"] {
+        assert!(trained.contains(&used.to_string()), "{trained:?}");
+    }
+    assert_eq!(
+        f.provenance.command.as_deref(),
+        Some("orewatch forecast --countries MLI,BFA --origin 2022-12 --horizon 2 --draws 20")
+    );
+    let text = serde_json::to_string(&f).unwrap();
+    let back: ForecastResult = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, f);
+    assert_eq!(
+        serde_json::from_str::<ForecastRequest>(&serde_json::to_string(&request).unwrap()).unwrap(),
+        request
+    );
+    // A partial JSON request takes the defaults.
+    let partial: ForecastRequest =
+        serde_json::from_str(r#"{"countries": ["MLI"], "origin": "2019-12"}"#).unwrap();
+    assert_eq!(partial.horizon, 12);
+    assert_eq!(partial.origin, Some(Month::new(2019, 12)));
+
+    // Niger asked for at 2022-12: refused, never zero-filled.
+    let niger = ForecastRequest {
+        countries: Some(codes("MLI,NER")),
+        origin: Some(Month::new(2022, 12)),
+        ..request.clone()
+    };
+    let err = assess_forecast(&niger, data, sources, &mut NoDraws)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("NER: UCDP GED covers it from 1989-01 to 2019-12"),
+        "{err}"
+    );
+    // At 2019-12 Niger is covered, and so is every default training country with events.
+    let at_2019 = ForecastRequest {
+        countries: Some(codes("MLI,NER")),
+        origin: Some(Month::new(2019, 12)),
+        ..request.clone()
+    };
+    let f19 = assess_forecast(&at_2019, data, sources, &mut NoDraws).unwrap();
+    let trained = f19.training_countries.unwrap();
+    for used in ["NER", "MRT", "GIN", "GHA", "NGA"] {
+        assert!(trained.contains(&used.to_string()), "{trained:?}");
+    }
+
+    // An evaluation across the end of Niger's data: the 2019-12 fit trains on the 21.1-only
+    // countries, the 2020-01 refit leaves them out.
+    let eval = EvaluationRequest {
+        first_origin: Month::new(2019, 12),
+        last_origin: Month::new(2020, 1),
+        horizon: 1,
+        draws: 20,
+        bootstrap_replicates: 10,
+        block_len: 1,
+        models: vec![ModelName::Zero.spec(), ModelName::Hurdle.spec()],
+        ..EvaluationRequest::default()
+    };
+    let e = assess_evaluate(&eval, data, sources).unwrap();
+    assert_eq!(e.training.len(), 2);
+    let fit19 = e.training[0].countries.clone().unwrap();
+    let fit20 = e.training[1].countries.clone().unwrap();
+    assert!(fit19.contains(&"NER".to_string()) && !fit20.contains(&"NER".to_string()));
+    assert!(fit20.contains(&"SEN".to_string()));
+    assert!(e
+        .provenance
+        .warnings
+        .iter()
+        .any(|w| w.starts_with("training country NER left out of the fits from 2020-01")));
+    // The panel ends at the last target month (2020-02): 512 centre cells + 14 border cells
+    // holding an event by then (python as above, events cut at 2020-02).
+    assert_eq!(e.evaluation.unit_months, 526 * 2);
+    let text = serde_json::to_string(&e).unwrap();
+    let back: EvaluationResult = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_string(&back).unwrap(), text);
+    // Training on the scored countries alone: no training panel at any refit.
+    let own = assess_evaluate(
+        &EvaluationRequest {
+            training: Training::Own,
+            ..eval.clone()
+        },
+        data,
+        sources,
+    )
+    .unwrap();
+    assert!(own.training.iter().all(|t| t.countries.is_none()));
+    // Scoring Niger over 2020 is refused.
+    let err = assess_evaluate(
+        &EvaluationRequest {
+            countries: codes("NER"),
+            ..eval
+        },
+        data,
+        sources,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("NER") && err.contains("2020-02"), "{err}");
+}

@@ -1,496 +1,31 @@
-//! The brief's "The deal" section: the risks and rewards of the partnership options, as
-//! distributions, for a stated perspective (the bundled scenarios score Mali's population).
+//! The brief's "The deal" section: renders [`DealAssessment`] (the partnership options side by
+//! side, as distributions, for the scenarios' stated perspective). It computes nothing: every
+//! number comes from `orewatch_core::assess::deal`, the same numbers `orewatch scenario
+//! compare` prints with the command the section names.
 //!
-//! What it shows, all computed from the scenario runs' draws (nothing written by hand):
-//! - the risk/reward table: outputs as rows grouped by aspect, scenarios as columns, each
-//!   cell the median with its 90 % interval (5th–95th percentile) and, for every scenario but
-//!   the status quo, the probability that it is better than the status quo in the output's
-//!   direction, from PAIRED draws (the runs share common random numbers). A cell is marked
-//!   better (or worse) when that probability is at least [`MARK_PROBABILITY`];
-//! - which conclusions hold across the whole range and which flip: a comparison "holds" when
-//!   the scenario is better (or worse) than the status quo in at least [`HOLDS_PROBABILITY`]
-//!   of the paired draws, i.e. the 90 % interval of the paired difference lies on one side of
-//!   zero; otherwise it flips within the range;
-//! - small distribution plots (one per output, the scenarios overlaid on one scale);
-//! - a tornado per key output, drawn from plain [`Tornado`] values so that the engine's own
-//!   sensitivity analysis can be wired in later. [`build_deal_input`] fills them from the
-//!   draws: for each random input, the median paired difference (scenario − status quo) among
-//!   the draws where the input is in its lowest 10 %, and in its highest 10 %;
-//! - every input with its source, assumption or data link, and the count of each.
-//!
-//! Units are each output's own (written in the table). What it does NOT do: it runs nothing
-//! (the caller simulates), reads no data, and gives no single-number answer.
+//! What it shows: the risk/reward table (median, 90 % interval, P(better than the status quo)
+//! from paired draws, marked at [`MARK_PROBABILITY`]); which conclusions hold across the whole
+//! range and which flip ([`HOLDS_PROBABILITY`]); small distribution plots; the tail contrasts
+//! of the key outputs (what the deal's advantage depends on); every input with its source,
+//! assumption or data link, and the declared correlations.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use orewatch_core::scenario::engine::{quantile_sorted, summarise, Draws};
-use orewatch_core::scenario::model::{Aspect, Direction, Kind, Model, Provenance};
+use orewatch_core::assess::deal::{
+    Comparison, DealAssessment, InputKind, ScenarioColumn, HOLDS_PROBABILITY, MARK_PROBABILITY,
+};
+use orewatch_core::scenario::model::{Aspect, Direction, Perspective};
 
 use crate::svg::{escape, fmt1};
 use crate::BriefInput;
 
-/// A cell is marked better (worse) than the status quo at this probability or above.
-pub const MARK_PROBABILITY: f64 = 0.8;
-/// A comparison holds across the whole 90 % range at this probability or above.
-pub const HOLDS_PROBABILITY: f64 = 0.95;
-/// Bins of the distribution plots.
-const BINS: usize = 32;
-/// Bars per tornado.
-const TORNADO_BARS: usize = 8;
-/// Share of draws in each tail for the tornado's low and high ends.
-const TAIL: f64 = 0.10;
-
-/// One scenario as run by the caller: the parsed model and the draws, or why not.
-pub struct ScenarioRun {
-    /// Short key, e.g. `status_quo`.
-    pub key: String,
-    pub model: Result<Model, String>,
-    pub draws: Result<Draws, String>,
-}
-
-/// One bar of a tornado: the output (or difference) when the input is low and when it is high.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TornadoBar {
-    pub input: String,
-    pub low: f64,
-    pub high: f64,
-}
-
-/// A tornado for one output.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tornado {
-    pub output: String,
-    pub unit: String,
-    /// What the bars measure, e.g. "US deal − status quo, median paired difference".
-    pub measure: String,
-    /// The value with every input free (the bars' common origin).
-    pub centre: f64,
-    /// How `low` and `high` were obtained.
-    pub method: String,
-    /// Largest swing first.
-    pub bars: Vec<TornadoBar>,
-}
-
-/// One table cell.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cell {
-    pub p5: f64,
-    pub median: f64,
-    pub p95: f64,
-    /// P(better than the status quo), paired; None for the status quo itself.
-    pub p_better: Option<f64>,
-    /// P(worse than the status quo), paired; ties count in neither.
-    pub p_worse: Option<f64>,
-    /// Share of draws per bin of the row's [`OutputRow::plot_range`].
-    pub histogram: Vec<f64>,
-}
-
-/// One output across the scenarios.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutputRow {
-    pub name: String,
-    pub aspect: Aspect,
-    pub unit: String,
-    pub direction: Direction,
-    pub description: Option<String>,
-    /// One per scenario column; None where the scenario did not run.
-    pub cells: Vec<Option<Cell>>,
-    /// x range of the distribution plot (1st–99th percentile over the scenarios).
-    pub plot_range: (f64, f64),
-}
-
-/// A scenario column.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScenarioColumn {
-    pub key: String,
-    pub name: String,
-    /// Why it did not run (parse or run error), if it did not.
-    pub error: Option<String>,
-}
-
-/// Where an input's range comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum InputKind {
-    Source,
-    Assumption,
-    DataLink,
-}
-
-/// One input of the scenarios, with the scenarios that use it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InputLine {
-    pub name: String,
-    pub unit: Option<String>,
-    pub kind: InputKind,
-    pub text: String,
-    pub scenarios: Vec<String>,
-}
-
-/// A rank correlation imposed between two inputs, with the scenarios that declare it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CorrelationLine {
-    pub a: String,
-    pub b: String,
-    /// Target Spearman rank correlation.
-    pub rank: f64,
-    /// Source or assumption; None when the file gives neither.
-    pub kind: Option<InputKind>,
-    pub text: String,
-    pub scenarios: Vec<String>,
-}
-
-/// One scenario against the status quo for one output.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Comparison {
-    pub output: String,
-    pub scenario: String,
-    pub p_better: f64,
-    pub p_worse: f64,
-}
-
-impl Comparison {
-    /// "better", "worse", "unchanged" (every draw ties) or "flips".
-    pub fn verdict(&self) -> &'static str {
-        if self.p_better >= HOLDS_PROBABILITY {
-            "better"
-        } else if self.p_worse >= HOLDS_PROBABILITY {
-            "worse"
-        } else if self.p_better == 0.0 && self.p_worse == 0.0 {
-            "unchanged"
-        } else {
-            "flips"
-        }
-    }
-}
-
-/// Everything the section shows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DealInput {
-    /// e.g. "Mali's population".
-    pub perspective: String,
-    pub draws: usize,
-    pub seed: u64,
-    /// Status quo first.
-    pub scenarios: Vec<ScenarioColumn>,
-    pub rows: Vec<OutputRow>,
-    pub comparisons: Vec<Comparison>,
-    pub tornadoes: Vec<Tornado>,
-    pub inputs: Vec<InputLine>,
-    /// Sourced or assumed rank correlations between inputs, in first-declared order.
-    pub correlations: Vec<CorrelationLine>,
-}
-
-fn perspective_label(m: &Model) -> String {
-    use orewatch_core::scenario::model::Perspective as P;
-    match m.meta.perspective {
-        P::MaliPopulation => "Mali's population",
-        P::MalianState => "the Malian state",
-        P::Partner => "the partner",
-        P::Region => "the region",
-    }
-    .to_string()
-}
-
-/// +1 when `a` is better than `b` in `direction`, −1 when worse, 0 when tied or not a number.
-fn better(a: f64, b: f64, direction: Direction) -> i8 {
-    if a.is_nan() || b.is_nan() || a == b {
-        return 0;
-    }
-    let higher = a > b;
-    match (direction, higher) {
-        (Direction::HigherIsBetter, true) | (Direction::HigherIsWorse, false) => 1,
-        _ => -1,
-    }
-}
-
-/// (P(a better than b), P(a worse than b)) over paired draws that are both numbers.
-pub fn paired_probabilities(a: &[f64], b: &[f64], direction: Direction) -> (f64, f64) {
-    let (mut up, mut down, mut n) = (0usize, 0usize, 0usize);
-    for (x, y) in a.iter().zip(b) {
-        if x.is_nan() || y.is_nan() {
-            continue;
-        }
-        n += 1;
-        match better(*x, *y, direction) {
-            1 => up += 1,
-            -1 => down += 1,
-            _ => {}
-        }
-    }
-    let n = n.max(1) as f64;
-    (up as f64 / n, down as f64 / n)
-}
-
-/// Shares of `draws` in `bins` equal bins of `[lo, hi]`; draws outside are clamped into the
-/// end bins (the plot's range is the 1st–99th percentile).
-pub fn histogram(draws: &[f64], lo: f64, hi: f64, bins: usize) -> Vec<f64> {
-    let mut counts = vec![0usize; bins];
-    let width = (hi - lo) / bins as f64;
-    let mut n = 0usize;
-    for &x in draws.iter().filter(|x| !x.is_nan()) {
-        n += 1;
-        let i = if width > 0.0 {
-            (((x - lo) / width).floor().max(0.0) as usize).min(bins - 1)
-        } else {
-            bins / 2
-        };
-        counts[i] += 1;
-    }
-    counts
-        .into_iter()
-        .map(|c| c as f64 / n.max(1) as f64)
-        .collect()
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.retain(|x| !x.is_nan());
-    v.sort_by(f64::total_cmp);
-    quantile_sorted(&v, 0.5)
-}
-
-/// The tornado of `target` (per-draw values) against each input's draws: for every input, the
-/// median of `target` among draws where the input is at or below its 10th percentile (`low`)
-/// and at or above its 90th (`high`). Inputs that never vary are left out; the largest swings
-/// come first, at most [`TORNADO_BARS`].
-pub fn tornado_bars(target: &[f64], inputs: &BTreeMap<String, Vec<f64>>) -> Vec<TornadoBar> {
-    let mut bars = Vec::new();
-    for (name, x) in inputs {
-        if x.len() != target.len() {
-            continue;
-        }
-        let mut sorted: Vec<f64> = x.iter().copied().filter(|v| !v.is_nan()).collect();
-        sorted.sort_by(f64::total_cmp);
-        let (q_lo, q_hi) = (
-            quantile_sorted(&sorted, TAIL),
-            quantile_sorted(&sorted, 1.0 - TAIL),
-        );
-        if q_hi.partial_cmp(&q_lo) != Some(std::cmp::Ordering::Greater) {
-            continue;
-        }
-        let pick = |keep: &dyn Fn(f64) -> bool| -> Vec<f64> {
-            x.iter()
-                .zip(target)
-                .filter(|(v, _)| keep(**v))
-                .map(|(_, t)| *t)
-                .collect()
-        };
-        let low = median(pick(&|v| v <= q_lo));
-        let high = median(pick(&|v| v >= q_hi));
-        if low.is_finite() && high.is_finite() {
-            bars.push(TornadoBar {
-                input: name.clone(),
-                low,
-                high,
-            });
-        }
-    }
-    bars.sort_by(|a, b| {
-        (b.high - b.low)
-            .abs()
-            .total_cmp(&(a.high - a.low).abs())
-            .then(a.input.cmp(&b.input))
-    });
-    // Bars too short to see (under 1 % of the longest) say nothing: left out.
-    let longest = bars.first().map(|b| (b.high - b.low).abs()).unwrap_or(0.0);
-    bars.retain(|b| (b.high - b.low).abs() >= 0.01 * longest);
-    bars.truncate(TORNADO_BARS);
-    bars
-}
-
-/// Builds the section's input from the runs (status quo first). Tornadoes are drawn for
-/// `key_outputs`, on the paired difference between the run `tornado_scenario` (an index into
-/// `runs`) and the status quo, against that scenario's random inputs.
-pub fn build_deal_input(
-    runs: &[ScenarioRun],
-    key_outputs: &[&str],
-    tornado_scenario: usize,
-) -> DealInput {
-    let scenarios: Vec<ScenarioColumn> = runs
-        .iter()
-        .map(|r| ScenarioColumn {
-            key: r.key.clone(),
-            name: r
-                .model
-                .as_ref()
-                .map(|m| m.meta.name.clone())
-                .unwrap_or_else(|_| r.key.clone()),
-            error: match (&r.model, &r.draws) {
-                (Err(e), _) | (_, Err(e)) => Some(e.clone()),
-                _ => None,
-            },
-        })
-        .collect();
-    let first_model = runs.iter().find_map(|r| r.model.as_ref().ok());
-    let perspective = first_model
-        .map(perspective_label)
-        .unwrap_or_else(|| "unknown (no scenario parsed)".to_string());
-    let (draws_n, seed) = runs
-        .iter()
-        .find_map(|r| r.draws.as_ref().ok())
-        .map(|d| (d.n, d.seed))
-        .unwrap_or((0, 0));
-    let base = runs.first().and_then(|r| r.draws.as_ref().ok());
-
-    let mut rows = Vec::new();
-    let mut comparisons = Vec::new();
-    if let Some(model) = first_model {
-        for o in &model.outputs {
-            let per_run: Vec<Option<&Vec<f64>>> = runs
-                .iter()
-                .map(|r| r.draws.as_ref().ok().and_then(|d| d.outputs.get(&o.name)))
-                .collect();
-            let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-            for d in per_run.iter().flatten() {
-                let mut s: Vec<f64> = d.iter().copied().filter(|x| !x.is_nan()).collect();
-                s.sort_by(f64::total_cmp);
-                lo = lo.min(quantile_sorted(&s, 0.01));
-                hi = hi.max(quantile_sorted(&s, 0.99));
-            }
-            if !(lo.is_finite() && hi.is_finite()) {
-                (lo, hi) = (0.0, 1.0);
-            }
-            let base_draws = base.and_then(|b| b.outputs.get(&o.name));
-            let cells = per_run
-                .iter()
-                .enumerate()
-                .map(|(i, d)| {
-                    let d = (*d)?;
-                    let s = summarise(d);
-                    let (p_better, p_worse) = match (i, base_draws) {
-                        (0, _) | (_, None) => (None, None),
-                        (_, Some(b)) => {
-                            let (pb, pw) = paired_probabilities(d, b, o.direction);
-                            comparisons.push(Comparison {
-                                output: o.name.clone(),
-                                scenario: scenarios[i].name.clone(),
-                                p_better: pb,
-                                p_worse: pw,
-                            });
-                            (Some(pb), Some(pw))
-                        }
-                    };
-                    Some(Cell {
-                        p5: s.p5,
-                        median: s.median,
-                        p95: s.p95,
-                        p_better,
-                        p_worse,
-                        histogram: histogram(d, lo, hi, BINS),
-                    })
-                })
-                .collect();
-            rows.push(OutputRow {
-                name: o.name.clone(),
-                aspect: o.aspect,
-                unit: o.unit.clone(),
-                direction: o.direction,
-                description: o.description.clone(),
-                cells,
-                plot_range: (lo, hi),
-            });
-        }
-        rows.sort_by_key(|r| r.aspect);
-    }
-
-    let mut tornadoes = Vec::new();
-    if let (Some(b), Some(run)) = (base, runs.get(tornado_scenario)) {
-        if let (Ok(d), Ok(m)) = (&run.draws, &run.model) {
-            let random: BTreeMap<String, Vec<f64>> = m
-                .variables
-                .iter()
-                .filter(|v| !matches!(v.kind, Kind::Expr(_)))
-                .filter_map(|v| Some((v.name.clone(), d.variables.get(&v.name)?.clone())))
-                .collect();
-            for name in key_outputs {
-                let (Some(x), Some(y), Some(o)) = (
-                    d.outputs.get(*name),
-                    b.outputs.get(*name),
-                    m.outputs.iter().find(|o| o.name == *name),
-                ) else {
-                    continue;
-                };
-                let diff: Vec<f64> = x.iter().zip(y).map(|(a, b)| a - b).collect();
-                tornadoes.push(Tornado {
-                    output: o.name.clone(),
-                    unit: o.unit.clone(),
-                    measure: format!(
-                        "{} − {}, median paired difference",
-                        scenarios[tornado_scenario].name, scenarios[0].name
-                    ),
-                    centre: median(diff.clone()),
-                    method: format!(
-                        "median of the difference among the draws where the input is in its lowest {0:.0} % and its highest {0:.0} %",
-                        TAIL * 100.0
-                    ),
-                    bars: tornado_bars(&diff, &random),
-                });
-            }
-        }
-    }
-
-    // Every random input, once, with the scenarios that use it.
-    let mut inputs: BTreeMap<String, InputLine> = BTreeMap::new();
-    for r in runs {
-        let Ok(m) = &r.model else { continue };
-        for v in &m.variables {
-            let (kind, text) = match &v.provenance {
-                Provenance::Source(s) => (InputKind::Source, s.clone()),
-                Provenance::Assumption(s) => (InputKind::Assumption, s.clone()),
-                Provenance::Data(s) => (InputKind::DataLink, s.clone()),
-                Provenance::Derived => continue,
-            };
-            let line = inputs.entry(v.name.clone()).or_insert_with(|| InputLine {
-                name: v.name.clone(),
-                unit: v.unit.clone(),
-                kind,
-                text,
-                scenarios: Vec::new(),
-            });
-            line.scenarios.push(r.key.clone());
-        }
-    }
-    let mut inputs: Vec<InputLine> = inputs.into_values().collect();
-    inputs.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.name.cmp(&b.name)));
-
-    // Every declared correlation, once per (pair, target, provenance), with its scenarios.
-    let mut correlations: Vec<CorrelationLine> = Vec::new();
-    for r in runs {
-        let Ok(m) = &r.model else { continue };
-        for c in &m.correlations {
-            let (kind, text) = match &c.provenance {
-                Some(Provenance::Source(s)) => (Some(InputKind::Source), s.clone()),
-                Some(Provenance::Assumption(s)) => (Some(InputKind::Assumption), s.clone()),
-                Some(Provenance::Data(s)) => (Some(InputKind::DataLink), s.clone()),
-                Some(Provenance::Derived) | None => (None, String::new()),
-            };
-            let same = |l: &CorrelationLine| {
-                l.a == c.a && l.b == c.b && l.rank == c.rank && l.kind == kind && l.text == text
-            };
-            match correlations.iter_mut().find(|l| same(l)) {
-                Some(line) => line.scenarios.push(r.key.clone()),
-                None => correlations.push(CorrelationLine {
-                    a: c.a.clone(),
-                    b: c.b.clone(),
-                    rank: c.rank,
-                    kind,
-                    text,
-                    scenarios: vec![r.key.clone()],
-                }),
-            }
-        }
-    }
-
-    DealInput {
-        perspective,
-        draws: draws_n,
-        seed,
-        scenarios,
-        rows,
-        comparisons,
-        tornadoes,
-        inputs,
-        correlations,
+fn perspective_label(p: Option<Perspective>) -> &'static str {
+    match p {
+        Some(Perspective::MaliPopulation) => "Mali's population",
+        Some(Perspective::MalianState) => "the Malian state",
+        Some(Perspective::Partner) => "the partner",
+        Some(Perspective::Region) => "the region",
+        None => "unknown (no scenario parsed)",
     }
 }
 
@@ -578,7 +113,7 @@ pub fn deal_section(input: &BriefInput) -> String {
     let _ = write!(
         s,
         r#"<p class="lede">Four ways forward, scored for <strong>{}</strong>: every number below is a distribution from {} Monte Carlo draws (seed {}), never a single estimate. The scenarios share their common inputs, so each comparison with the status quo is paired draw by draw. Effects of security assistance on violence are contested in the literature; the ranges are wide where evidence is thin, and the text below says which conclusions survive the whole range.</p>"#,
-        escape(&deal.perspective),
+        escape(perspective_label(deal.perspective)),
         fmt_value(deal.draws as f64),
         deal.seed
     );
@@ -609,19 +144,19 @@ pub fn deal_section(input: &BriefInput) -> String {
     }
     let base_ran = deal.scenarios.first().is_some_and(|c| c.error.is_none());
     if ran.is_empty() || !base_ran || deal.rows.is_empty() {
-        s.push_str("<p>Without a run of the status quo there is nothing to compare against: no risk/reward table, plots or tornadoes. The inputs the scenarios would use are listed below.</p>");
+        s.push_str("<p>Without a run of the status quo there is nothing to compare against: no risk/reward table, plots or tail contrasts. The inputs the scenarios would use are listed below.</p>");
     } else {
         s.push_str(&table(deal));
         s.push_str(&conclusions(deal));
         s.push_str(&plots(deal));
-        s.push_str(&tornadoes(deal));
+        s.push_str(&contrasts(deal));
     }
     s.push_str(&inputs_list(deal));
     s.push_str("</section>");
     s
 }
 
-fn table(deal: &DealInput) -> String {
+fn table(deal: &DealAssessment) -> String {
     let mut s = String::from(r#"<table class="dtab"><thead><tr><th>Output (unit; direction)</th>"#);
     for (i, c) in deal.scenarios.iter().enumerate() {
         let _ = write!(
@@ -688,14 +223,14 @@ fn table(deal: &DealInput) -> String {
     let _ = write!(
         s,
         r#"</tbody></table><p class="caption">Each cell: median [5th – 95th percentile]. P(better): share of paired draws in which the scenario beats the status quo in the output's direction, for {}; ▲ green: better with probability ≥ {}, ▼ red: worse with probability ≥ {}. Ties count as neither.</p>"#,
-        escape(&deal.perspective),
+        escape(perspective_label(deal.perspective)),
         pct(MARK_PROBABILITY),
         pct(MARK_PROBABILITY)
     );
     s
 }
 
-fn conclusions(deal: &DealInput) -> String {
+fn conclusions(deal: &DealAssessment) -> String {
     let mut s = String::from(
         r#"<div class="note"><p><strong>Which conclusions hold across the whole range, and which flip.</strong> A comparison with the status quo <em>holds</em> when the scenario is on the same side in at least "#,
     );
@@ -753,7 +288,7 @@ fn conclusions(deal: &DealInput) -> String {
     s
 }
 
-fn plots(deal: &DealInput) -> String {
+fn plots(deal: &DealAssessment) -> String {
     const W: f64 = 262.0;
     const H: f64 = 96.0;
     const PAD_B: f64 = 16.0;
@@ -829,8 +364,8 @@ fn plots(deal: &DealInput) -> String {
     s
 }
 
-fn tornadoes(deal: &DealInput) -> String {
-    if deal.tornadoes.is_empty() {
+fn contrasts(deal: &DealAssessment) -> String {
+    if deal.contrasts.is_empty() {
         return String::new();
     }
     const W: f64 = 540.0;
@@ -838,9 +373,10 @@ fn tornadoes(deal: &DealInput) -> String {
     const ROW: f64 = 20.0;
     const LOW: &str = "#67a9cf";
     const HIGH: &str = "#ef8a62";
-    let mut s =
-        String::from(r#"<h3>What drives the difference (tornadoes)</h3><div class="torn">"#);
-    for t in &deal.tornadoes {
+    let mut s = String::from(
+        r#"<h3>What the difference depends on (tail contrasts)</h3><div class="torn">"#,
+    );
+    for t in &deal.contrasts {
         let (mut lo, mut hi) = (t.centre, t.centre);
         for b in &t.bars {
             lo = lo.min(b.low).min(b.high);
@@ -856,9 +392,12 @@ fn tornadoes(deal: &DealInput) -> String {
         let h = ROW * t.bars.len() as f64 + 34.0;
         let _ = write!(
             s,
-            r#"<figure><figcaption>{} <span class="u">({}; {})</span></figcaption><svg xmlns="http://www.w3.org/2000/svg" class="tornado" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="tornado for {}">"#,
+            r#"<figure><figcaption>{} <span class="u">({}; {})</span></figcaption><svg xmlns="http://www.w3.org/2000/svg" class="tornado" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="tail contrast for {}">"#,
             escape(&t.output.replace('_', " ")),
-            escape(&t.measure),
+            escape(&format!(
+                "{} − {}, median paired difference",
+                t.scenario, t.baseline
+            )),
             escape(&t.unit),
             escape(&t.output),
             w = fmt1(W),
@@ -901,20 +440,22 @@ fn tornadoes(deal: &DealInput) -> String {
             ty2 = fmt1(base + 25.0)
         );
     }
-    let method = deal
-        .tornadoes
-        .first()
-        .map(|t| t.method.clone())
-        .unwrap_or_default();
+    let tail = deal.contrasts.first().map(|t| t.tail).unwrap_or(0.1);
     let _ = write!(
         s,
-        r#"</div><p class="caption">Bars: {}; <span class="sw" style="background:{LOW}"></span>input low, <span class="sw" style="background:{HIGH}"></span>input high. Solid line: the median difference; dashed: no difference. Inputs are ranked by swing; a bar crossing the dashed line marks an assumption that can flip the conclusion.</p>"#,
-        escape(&method)
+        r#"</div><p class="caption">Bars: the median of the paired difference among the draws where the input is in its lowest {0} (<span class="sw" style="background:{LOW}"></span>input low) and in its highest {0} (<span class="sw" style="background:{HIGH}"></span>input high), every other input free. Solid line: the median difference; dashed: no difference. Inputs are ranked by the distance between their two tails; a bar crossing the dashed line marks an assumption that can flip the conclusion. (This is not the one-at-a-time sensitivity of <code>orewatch scenario run</code>, which holds the other inputs at their medians.) Reproduce every number of this section with <code>{1}</code>.</p>"#,
+        pct(tail),
+        escape(
+            deal.provenance
+                .command
+                .as_deref()
+                .unwrap_or("orewatch scenario compare")
+        )
     );
     s
 }
 
-fn inputs_list(deal: &DealInput) -> String {
+fn inputs_list(deal: &DealAssessment) -> String {
     let count = |k: InputKind| deal.inputs.iter().filter(|i| i.kind == k).count();
     let mut s = String::new();
     let _ = write!(
@@ -953,7 +494,7 @@ fn inputs_list(deal: &DealInput) -> String {
 }
 
 /// The rank correlations between inputs, each with its reason.
-fn correlations_list(deal: &DealInput) -> String {
+fn correlations_list(deal: &DealAssessment) -> String {
     let mut s = String::new();
     if deal.correlations.is_empty() {
         s.push_str(r#"<p class="caption">No rank correlations between inputs are declared: every input is drawn independently.</p>"#);
@@ -1023,66 +564,12 @@ table.inputs tr.c-source td:nth-child(3){color:#1b7837;font-weight:600}";
 
 #[cfg(test)]
 mod tests {
+    use orewatch_core::assess::deal::{Cell, CorrelationLine, InputLine, OutputRow};
+    use orewatch_core::assess::Provenance;
     use orewatch_core::model::Dataset;
-    use orewatch_core::scenario::engine::{simulate, NoData};
-    use orewatch_core::scenario::model::parse_model;
+    use orewatch_core::scenario::contrast::{ContrastBar, TailContrast};
 
     use super::*;
-
-    #[test]
-    fn paired_probabilities_hand_worked() {
-        // Pairs (a, b): (1, 2) worse, (2, 2) tie, (3, 1) better, (4, 5) worse — higher better.
-        let a = [1.0, 2.0, 3.0, 4.0, f64::NAN];
-        let b = [2.0, 2.0, 1.0, 5.0, 0.0];
-        assert_eq!(
-            paired_probabilities(&a, &b, Direction::HigherIsBetter),
-            (0.25, 0.5)
-        );
-        assert_eq!(
-            paired_probabilities(&a, &b, Direction::HigherIsWorse),
-            (0.5, 0.25)
-        );
-    }
-
-    #[test]
-    fn histogram_hand_worked() {
-        // Bins of [0, 4]: [0,1) gets 0 and 0.5; [1,2) 1.5; [2,3) 2.5; [3,4] 3.9 and 10 (clamped).
-        let h = histogram(&[0.0, 0.5, 1.5, 2.5, 3.9, 10.0], 0.0, 4.0, 4);
-        let sixth = 1.0 / 6.0;
-        assert_eq!(h, vec![2.0 * sixth, sixth, sixth, 2.0 * sixth]);
-    }
-
-    #[test]
-    fn tornado_ranks_the_input_that_matters_first() {
-        // x and y each take 0..9 on a full grid (independent); target = 10x + y.
-        // x in its lowest 10 % (x = 0): median of y = 4.5; highest (x = 9): 94.5.
-        // y lowest (y = 0): median of 10x = 45; highest (y = 9): 54.
-        let n = 1000;
-        let x: Vec<f64> = (0..n).map(|i| (i % 10) as f64).collect();
-        let y: Vec<f64> = (0..n).map(|i| ((i / 10) % 10) as f64).collect();
-        let z = vec![3.0; n]; // never varies: left out
-        let target: Vec<f64> = x.iter().zip(&y).map(|(x, y)| 10.0 * x + y).collect();
-        let inputs: BTreeMap<String, Vec<f64>> = [("x", x), ("y", y), ("z", z)]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
-        let bars = tornado_bars(&target, &inputs);
-        assert_eq!(
-            bars,
-            vec![
-                TornadoBar {
-                    input: "x".into(),
-                    low: 4.5,
-                    high: 94.5
-                },
-                TornadoBar {
-                    input: "y".into(),
-                    low: 45.0,
-                    high: 54.0
-                },
-            ]
-        );
-    }
 
     #[test]
     fn fmt_value_is_fixed() {
@@ -1094,72 +581,7 @@ mod tests {
         assert_eq!(fmt_value(f64::NAN), "—");
     }
 
-    const HEAD: &str = "[scenario]\nname = \"{NAME}\"\nduration_years = 5\nas_of = \"2025-12-31\"\nperspective = \"mali_population\"\n";
-
-    fn model(name: &str, body: &str) -> Model {
-        parse_model(
-            &format!("{}{body}", HEAD.replace("{NAME}", name)),
-            &format!("{name}.toml"),
-        )
-        .unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    const SHARED: &str = r#"
-[variables.x]
-dist = "uniform"
-min = 0.0
-max = 10.0
-source = "test: a shared input"
-[variables.noise]
-dist = "normal"
-mean = 0.0
-sd = 0.5
-assumption = "test: only in B"
-[outputs.revenue]
-expr = "x + gain"
-aspect = "resource_management"
-unit = "million USD per year"
-direction = "higher_is_better"
-[outputs.harm]
-expr = "x * 0 + 2"
-aspect = "security"
-unit = "deaths per year"
-direction = "higher_is_worse"
-[[correlations]]
-a = "x"
-b = "noise"
-rank = 0.3
-assumption = "test: a shared pair"
-"#;
-
-    fn runs() -> Vec<ScenarioRun> {
-        // A: gain 0; B: gain = 1 + noise, so B beats A on revenue when noise > −1, i.e. with
-        // probability Φ(2) = 0.977; harm is 2 in both (same in every draw).
-        let a = model(
-            "A",
-            &format!("{SHARED}[variables.gain]\nexpr = \"0 * noise\"\n"),
-        );
-        let b = model(
-            "B",
-            &format!("{SHARED}[variables.gain]\nexpr = \"1 + noise\"\n"),
-        );
-        let run = |key: &str, m: Model| ScenarioRun {
-            key: key.into(),
-            draws: simulate(&m, 20_000, 3, &NoData).map_err(|e| e.to_string()),
-            model: Ok(m),
-        };
-        vec![
-            run("a", a),
-            run("b", b),
-            ScenarioRun {
-                key: "c".into(),
-                model: Err("c.toml:3:1: file: bad".into()),
-                draws: Err("c.toml:3:1: file: bad".into()),
-            },
-        ]
-    }
-
-    fn page(deal: Option<&DealInput>) -> String {
+    fn page(deal: Option<&DealAssessment>) -> String {
         let dataset = Dataset::default();
         deal_section(&BriefInput {
             dataset: &dataset,
@@ -1170,67 +592,7 @@ assumption = "test: a shared pair"
         })
     }
 
-    #[test]
-    fn built_from_paired_runs() {
-        let deal = build_deal_input(&runs(), &["revenue"], 1);
-        assert_eq!(deal.perspective, "Mali's population");
-        assert_eq!(deal.draws, 20_000);
-        assert_eq!(deal.scenarios.len(), 3);
-        assert!(deal.scenarios[2].error.is_some());
-        // Rows in aspect order: security before resource management.
-        let names: Vec<&str> = deal.rows.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(names, ["harm", "revenue"]);
-        let rev = &deal.rows[1];
-        let b = rev.cells[1].as_ref().unwrap();
-        // P(1 + N(0, 0.5²) > 0) = Φ(2) = 0.97725; standard error ≈ 0.001.
-        let pb = b.p_better.unwrap();
-        assert!((pb - 0.977_25).abs() < 0.005, "{pb}");
-        assert!(rev.cells[2].is_none());
-        assert_eq!(rev.cells[0].as_ref().unwrap().p_better, None);
-        // Median of U(0, 10) + 1 + N(0, 0.25) ≈ 6.
-        assert!((b.median - 6.0).abs() < 0.1, "{}", b.median);
-        assert!((b.histogram.iter().sum::<f64>() - 1.0).abs() < 1e-9);
-        let harm = &deal.comparisons[0];
-        assert_eq!(
-            (harm.output.as_str(), harm.verdict()),
-            ("harm", "unchanged")
-        );
-        assert_eq!(deal.comparisons[1].verdict(), "better");
-        // Tornado of B − A on revenue: noise is the only input that moves the difference
-        // (x cancels in the pair): low tail median ≈ 1 + 0.5·φ-tail mean… check sign and order.
-        let t = &deal.tornadoes[0];
-        assert_eq!(t.bars[0].input, "noise");
-        assert!(t.bars[0].low < t.centre && t.centre < t.bars[0].high);
-        assert!((t.centre - 1.0).abs() < 0.02, "{}", t.centre);
-        // x cancels in the pair but is rank-correlated (0.3) with noise, so its tails carry
-        // part of noise's effect: a smaller swing, in the same direction.
-        if let Some(x) = t.bars.iter().find(|b| b.input == "x") {
-            let noise = &t.bars[0];
-            assert!(x.low < x.high, "{x:?}");
-            assert!(
-                x.high - x.low < 0.5 * (noise.high - noise.low),
-                "{x:?} {noise:?}"
-            );
-        }
-        // Inputs: x (source, in a and b), noise (assumption, in a and b).
-        assert_eq!(deal.inputs.len(), 2);
-        assert_eq!(deal.inputs[0].kind, InputKind::Source);
-        assert_eq!(deal.inputs[0].scenarios, ["a", "b"]);
-        // The shared correlation, once, with both scenarios.
-        assert_eq!(
-            deal.correlations,
-            [CorrelationLine {
-                a: "x".into(),
-                b: "noise".into(),
-                rank: 0.3,
-                kind: Some(InputKind::Assumption),
-                text: "test: a shared pair".into(),
-                scenarios: vec!["a".into(), "b".into()],
-            }]
-        );
-    }
-
-    fn hand_built() -> DealInput {
+    fn hand_built() -> DealAssessment {
         let cell = |median: f64, pb: Option<f64>, pw: Option<f64>| Cell {
             p5: median - 1.0,
             median,
@@ -1239,8 +601,8 @@ assumption = "test: a shared pair"
             p_worse: pw,
             histogram: vec![0.25, 0.5, 0.25],
         };
-        DealInput {
-            perspective: "Mali's population".into(),
+        DealAssessment {
+            perspective: Some(Perspective::MaliPopulation),
             draws: 1000,
             seed: 9,
             scenarios: vec![
@@ -1284,13 +646,14 @@ assumption = "test: a shared pair"
                 Comparison { output: "coup_risk".into(), scenario: "Deal <b>".into(), p_better: 0.03, p_worse: 0.97 },
                 Comparison { output: "revenue".into(), scenario: "Deal <b>".into(), p_better: 0.79, p_worse: 0.21 },
             ],
-            tornadoes: vec![Tornado {
+            contrasts: vec![TailContrast {
                 output: "revenue".into(),
                 unit: "million USD per year".into(),
-                measure: "Deal − Status quo".into(),
+                scenario: "Deal".into(),
+                baseline: "Status quo".into(),
                 centre: 58.0,
-                method: "test method".into(),
-                bars: vec![TornadoBar { input: "gold_price".into(), low: -20.0, high: 140.0 }],
+                tail: 0.1,
+                bars: vec![ContrastBar { input: "gold_price".into(), low: -20.0, high: 140.0 }],
             }],
             inputs: vec![
                 InputLine { name: "gold_t".into(), unit: Some("t".into()), kind: InputKind::Source, text: "USGS & Reuters".into(), scenarios: vec!["sq".into(), "d".into(), "n".into()] },
@@ -1305,6 +668,10 @@ assumption = "test: a shared pair"
                 text: "less gold <when> more effect".into(),
                 scenarios: vec!["d".into()],
             }],
+            provenance: Provenance {
+                command: Some("orewatch scenario compare --bundled --baseline sq".into()),
+                ..Provenance::default()
+            },
         }
     }
 
@@ -1329,10 +696,12 @@ assumption = "test: a shared pair"
             html.contains("<strong>Deal &lt;b&gt;</strong> — <span class=\"hb\">holds better:</span> —; <span class=\"hw\">holds worse:</span> coup risk (3 %); <span class=\"fl\">flips:</span> revenue (79 %)."),
             "{html}"
         );
-        // Escaped names, one plot per row, a tornado, the counts.
+        // Escaped names, one plot per row, a tail contrast with its command, the counts.
         assert!(!html.contains("Deal <b>"));
         assert_eq!(html.matches(r#"class="dplot""#).count(), 2);
-        assert!(html.contains("tornado for revenue"));
+        assert!(html.contains("tail contrast for revenue"));
+        assert!(html.contains("Deal − Status quo, median paired difference"));
+        assert!(html.contains("<code>orewatch scenario compare --bundled --baseline sq</code>"));
         assert!(html.contains("gold_price"));
         assert!(
             html.contains("3 inputs: <strong>1</strong> sourced, <strong>1</strong> assumptions")

@@ -38,7 +38,7 @@ pub struct BriefInput<'a> {
     pub provenance: String,
     /// The partnership scenarios' runs for "The deal" section; None: the section says they
     /// were not run.
-    pub deal: Option<&'a deal::DealInput>,
+    pub deal: Option<&'a orewatch_core::assess::deal::DealAssessment>,
     /// The Outlook section's forecast and evaluation; None: the section says it was not run.
     pub outlook: Option<&'a outlook::OutlookInput>,
 }

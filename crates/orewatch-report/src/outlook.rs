@@ -1,6 +1,6 @@
 //! The brief's "Outlook" section: where lethal violence is likely over the next 12 months,
 //! per 0.5° PRIO-GRID cell, with honest uncertainty — rendered from the forecast and
-//! evaluation assessments (`orewatch_core::analysis::forecast::assess`); nothing is computed
+//! evaluation assessments (`orewatch_core::assess::forecast`); nothing is computed
 //! here.
 //!
 //! - a map of P(at least one death in the months after the data's last month) per cell, with
@@ -14,9 +14,9 @@
 
 use std::fmt::Write as _;
 
-use orewatch_core::analysis::forecast::assess::{EvaluationResult, ForecastResult};
 use orewatch_core::analysis::forecast::evaluate::Subset;
 use orewatch_core::analysis::forecast::grid::{GridCell, CELL_DEG};
+use orewatch_core::assess::forecast::{EvaluationResult, ForecastResult};
 
 use crate::chart::nice_axis;
 use crate::map::{is_mapped_kind, open_basemap, MAP_WIDTH_PX};
@@ -109,8 +109,8 @@ pub fn outlook_section(input: &BriefInput) -> String {
     };
     let _ = write!(
         s,
-        r#"<p class="lede">Chance of at least one death from organised violence ({}, best estimate) in each of the {} 0.5° PRIO-GRID cells of {} between {} and {}, from the <code>{}</code> model fitted on all months up to {} ({}; {} draws per cell-month). The map shows a lower bound, the largest monthly chance; {} more likely than not to see a death in at least one month. The data for these countries end in {}. Reproduce with <code>orewatch forecast --countries {} --origin {}</code>.</p>"#,
-        f.provenance.event_source.as_str(),
+        r#"<p class="lede">Chance of at least one death from organised violence ({}, best estimate) in each of the {} 0.5° PRIO-GRID cells of {} between {} and {}, from the <code>{}</code> model fitted on all months up to {} ({}; {} draws per cell-month). The map shows a lower bound, the largest monthly chance; {} more likely than not to see a death in at least one month. The data for these countries end in {}. Reproduce with <code>{}</code>.</p>"#,
+        f.events.source.as_str(),
         f.units.len(),
         escape(&country_names(input, &f.countries)),
         first,
@@ -125,8 +125,12 @@ pub fn outlook_section(input: &BriefInput) -> String {
             format!("{likely} cells are")
         },
         f.outlook.origin,
-        f.countries.join(","),
-        f.outlook.origin
+        escape(
+            f.provenance
+                .command
+                .as_deref()
+                .unwrap_or("orewatch forecast")
+        )
     );
     for w in &f.provenance.warnings {
         let _ = write!(s, r#"<p class="caption">Note: {}.</p>"#, escape(w));
@@ -402,7 +406,7 @@ fn evaluation_table(evaluation: &Result<EvaluationResult, String>) -> String {
     };
     let e = &r.evaluation;
     let mut s = format!(
-        r#"<h3>How good is it? Evaluation against the VIEWS baselines</h3><p>Forecasts from every month {} to {} ({} origins), 1–{} months ahead, for the {} cells of {}: {} scored cell-months per model, {:.2}% of them with deaths (targets {} to {}). The models were fixed before this span was scored (bench/forecast_eval/PROTOCOL.md); each refit used only the months up to its origin. Lower is better for CRPS and Brier; (b) marks a baseline. Reproduce with <code>orewatch evaluate --countries {} --from {} --to {}</code>.</p>"#,
+        r#"<h3>How good is it? Evaluation against the VIEWS baselines</h3><p>Forecasts from every month {} to {} ({} origins), 1–{} months ahead, for the {} cells of {}: {} scored cell-months per model, {:.2}% of them with deaths (targets {} to {}). The models were fixed before this span was scored (bench/forecast_eval/PROTOCOL.md); each refit used only the months up to its origin. Lower is better for CRPS and Brier; (b) marks a baseline. Reproduce with <code>{}</code>.</p>"#,
         e.spec.first_origin,
         e.spec.last_origin,
         e.origins,
@@ -413,9 +417,12 @@ fn evaluation_table(evaluation: &Result<EvaluationResult, String>) -> String {
         100.0 * e.active_share,
         e.spec.first_origin.plus(1),
         e.spec.last_origin.plus(e.spec.horizon as i32),
-        r.countries.join(","),
-        e.spec.first_origin,
-        e.spec.last_origin
+        escape(
+            r.provenance
+                .command
+                .as_deref()
+                .unwrap_or("orewatch evaluate")
+        )
     );
     s.push_str(r#"<table class="xtab"><tr><th>model</th><th class="num">CRPS (all)</th><th class="num">CRPS (cells with deaths)</th><th class="num">Brier P(≥1)</th><th class="num">Brier P(≥25)</th><th class="num">avg. precision</th><th class="num">90% interval coverage (all / with deaths)</th></tr>"#);
     for m in &e.scores {
@@ -470,7 +477,7 @@ fn evaluation_table(evaluation: &Result<EvaluationResult, String>) -> String {
         e.spec.samples,
         e.spec.block_len,
         e.spec.bootstrap_replicates,
-        escape(&r.provenance.notes.join(" "))
+        escape(&r.events.caveats.join(" "))
     );
     s
 }

@@ -24,29 +24,33 @@ fn brief_on_the_real_data() {
     };
     let html = render_brief(&input);
     assert_eq!(html, render_brief(&input), "deterministic");
-    assert!(html.len() < 1_500_000, "{} bytes", html.len());
-    assert!(html.contains("The conflict event data end on 2019-12-31"));
+    // One circle per event: the GED 24.1 files (every location precision) add about 1,850
+    // events inside the frame to the 21.1 ones.
+    assert!(html.len() < 1_700_000, "{} bytes", html.len());
+    assert!(html.contains("The conflict event data end on 2022-12-31"));
     // Frame lon -17.5..9.5, lat 8..27. Counted independently with python3 csv over both GED
-    // files (ids merged): 2928 events, 35451 deaths (best) inside the frame.
-    assert!(html.contains("<strong>2928</strong> events with <strong>35451</strong> deaths"));
+    // 21.1 files and the seven 24.1 files (ids merged, the 24.1 record winning): 4774 events,
+    // 50061 deaths (best) inside the frame.
+    assert!(html.contains("<strong>4774</strong> events with <strong>50061</strong> deaths"));
     let events = &html[html.find(r#"<g class="events">"#).expect("events")..];
     let events = &events[..events.find("</g>").expect("end of events")];
-    assert_eq!(events.matches("<circle").count(), 2928);
+    assert_eq!(events.matches("<circle").count(), 4774);
     let not_mapped = &html[html.find("Not mapped: no coordinates").expect("not mapped")..];
     assert!(not_mapped.contains("Intahaka"));
     assert!(html.contains("The forecast was not run for this brief."));
 
     // The Outlook section with the default forecast (its evaluation is tested in orewatch-core
-    // and the CLI).
-    use orewatch_core::analysis::forecast::assess::{forecast, ForecastRequest};
+    // and the CLI): the Sahel countries covered to the end of the data, Mali and Burkina Faso
+    // (GED 24.1, to 2022-12; Niger only to 2019-12).
     use orewatch_core::analysis::forecast::outlook::NoDraws;
+    use orewatch_core::assess::forecast::{forecast, ForecastRequest};
     let request = ForecastRequest {
         observed_months: 24,
         ..ForecastRequest::default()
     };
     let forecast = forecast(&request, &out.dataset, &out.sources, &mut NoDraws).expect("forecast");
-    assert_eq!(forecast.units.len(), 922);
-    assert_eq!(forecast.outlook.origin.to_string(), "2019-12");
+    assert_eq!(forecast.countries, ["MLI", "BFA"]);
+    assert_eq!(forecast.outlook.origin.to_string(), "2022-12");
     let outlook = orewatch_report::outlook::OutlookInput {
         forecast,
         evaluation: Err("this brief was built without it".into()),
@@ -58,11 +62,19 @@ fn brief_on_the_real_data() {
     let html = render_brief(&with);
     let section = &html[html.find("<h2>Outlook").expect("outlook section")..];
     let section = &section[..section.find("</section>").expect("end")];
-    // One rectangle per cell inside the map frame (all 922 Sahel cells are).
+    // One rectangle per cell inside the map frame: 512 PRIO-GRID cells whose centre lies in
+    // Mali or Burkina Faso (Natural Earth 1:50m) plus 18 border cells holding one of their GED
+    // events to 2022 (21.1 and 24.1 merged by id, 24.1 winning): python with shapely 2.2,
+    // prepared polygons' `contains` over the cell centres and floor((lat+90)/0.5)·720 +
+    // floor((lon+180)/0.5) + 1 per event.
+    assert_eq!(with.outlook.unwrap().forecast.units.len(), 530);
     let cells = &section[section.find(r#"<g class="cells""#).expect("cells")..];
     let cells = &cells[..cells.find("</g>").unwrap()];
-    assert_eq!(cells.matches("<rect").count(), 922);
-    assert!(section.contains("2020-01 and 2020-12"));
+    assert_eq!(cells.matches("<rect").count(), 530);
+    assert!(section.contains("Mali and Burkina Faso"));
+    // Niger's data end in 2019: it is named, not forecast as peaceful.
+    assert!(section.contains("NER is not forecast"));
+    assert!(section.contains("2023-01 and 2023-12"));
     assert!(section.contains("Fan charts"));
     assert!(section.matches(r#"class="b90""#).count() >= 1);
     assert!(section

@@ -1,7 +1,9 @@
-//! Fault injection for the crash-safety tests: when the environment variable
+//! Fault injection for the crash-safety tests: built only with the `fault-injection` feature
+//! (enabled by `orewatch-cli`'s tests, never by release builds). When the environment variable
 //! `OREWATCH_FAULT_POINT` names a point the writer reaches, the process aborts there, exactly
-//! like a kill. Unset (the normal case), it costs one environment look-up per point.
+//! like a kill. Without the feature, every point is an empty inline function.
 
+#[cfg(feature = "fault-injection")]
 pub(crate) fn point(name: &str) {
     if let Some(target) = std::env::var_os("OREWATCH_FAULT_POINT") {
         if target == name {
@@ -9,3 +11,7 @@ pub(crate) fn point(name: &str) {
         }
     }
 }
+
+#[cfg(not(feature = "fault-injection"))]
+#[inline(always)]
+pub(crate) fn point(_name: &str) {}

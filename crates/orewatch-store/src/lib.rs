@@ -34,6 +34,7 @@ mod event_writer;
 mod export;
 mod fault;
 mod geoparquet;
+mod links;
 mod manifest;
 mod partial;
 mod store;
@@ -41,6 +42,7 @@ mod tables;
 
 pub use cache::{cache_key, data_fingerprint, Cache};
 pub use export::{write_parquet_export, SampleWriter};
+pub use links::LinkData;
 pub use manifest::{Manifest, TableEntry};
 pub use partial::{Table, EVENT_DEATHS_COLUMNS};
 pub use store::{Store, StoreError};

@@ -83,3 +83,43 @@ pub fn usage_error(cmd: &mut Command, needles: &[&str]) {
         assert!(stderr.contains(n), "{n:?} not in: {stderr}");
     }
 }
+
+/// A Python that imports every module of `modules`, for the tests that check orewatch's output
+/// with Python tools (GeoPandas, DuckDB, jsonschema). Taken from `OREWATCH_PYTHON`, else the
+/// pinned venv `.ci/run` builds (keyed by `.ci/requirements.txt`), else `python3`. A missing
+/// module fails the test with what to do: these tests never pass by skipping.
+pub fn python_with(modules: &[&str]) -> PathBuf {
+    use sha2::Digest;
+    let python = std::env::var_os("OREWATCH_PYTHON")
+        .map(PathBuf::from)
+        .or_else(|| {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+            let req = std::fs::read(root.join(".ci/requirements.txt")).ok()?;
+            let key = &hex::encode(sha2::Sha256::digest(&req))[..16];
+            let cache = std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))?;
+            let venv = cache.join("orewatch-ci").join(format!("venv-{key}"));
+            let python = venv.join("bin/python");
+            venv.join(".complete").exists().then_some(python)
+        })
+        .unwrap_or_else(|| PathBuf::from("python3"));
+    let probe = Command::new(&python)
+        .arg("-c")
+        .arg(format!("import {}", modules.join(", ")))
+        .output();
+    match probe {
+        Ok(out) if out.status.success() => python,
+        Ok(out) => panic!(
+            "{} cannot import {}: {}\nThis test needs them: run .ci/run once (it builds the \
+             pinned venv of .ci/requirements.txt), or point OREWATCH_PYTHON at a Python that has them.",
+            python.display(),
+            modules.join(", "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ),
+        Err(e) => panic!(
+            "cannot run {}: {e}. This test needs Python: run .ci/run once, or set OREWATCH_PYTHON.",
+            python.display()
+        ),
+    }
+}

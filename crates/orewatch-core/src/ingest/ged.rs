@@ -13,6 +13,10 @@
 //!   `date_end`, `country`, `type_of_violence`, `side_a`, `side_b`, `latitude`, `longitude`,
 //!   `best`; `low`, `high`, `where_prec`, `date_prec`, `adm_1`, `adm_2` and `conflict_name` are
 //!   used when present. An empty `date_end` is `None`.
+//! - **UCDP Download Center export** (47 columns in 24.1): the full release's columns, but the
+//!   death estimates are `best_est`/`high_est`/`low_est`, dates are `MM/DD/YYYY HH:MM:SS`,
+//!   `active_year` is `True`/`False`, and every data row ends with a trailing comma (48
+//!   fields against 47 names). Required: as for the full release with `best_est` for `best`.
 //! - **Candidate, no header**: UCDP's monthly candidate files in some releases have no header
 //!   row. Taken when the first record has 49 fields and its first field is a numeric id; read
 //!   with the 23.1 column order ([`GED_23_1_COLUMNS`]), and the first record is data.
@@ -26,15 +30,19 @@
 //! `low_death`/`best_death`/`high_death`). `where_prec` → `location_precision`, `date_prec` →
 //! `date_precision`, `adm_1`/`adm_2` → `admin1`/`admin2`; `civilian_targeting` is true for
 //! one-sided violence. Every column without a typed home (e.g. `relid`, `source_headline`,
-//! `geom_wkt`) goes verbatim into `extra` (missing values omitted). The release (`"21.1"`)
-//! comes from the file name (`ucdp_ged_v21_1_…`, `GEDEvent_v24_1.csv`, `ged231.csv`; a
-//! candidate `GEDEvent_v25_0_1.csv` gives `25.0.1`), else None.
+//! `geom_wkt`, `active_year`) goes verbatim into `extra` (missing values omitted). The
+//! release (`"21.1"`) comes from the file name (`ucdp_ged_v21_1_…`, `GEDEvent_v24_1.csv`,
+//! `ged231.csv`; a candidate `GEDEvent_v25_0_1.csv` gives `25.0.1`), else from the caller
+//! (the user's `--release`, [`read_each_with_release`]), else it is unknown (None, and a note
+//! says so).
 //!
 //! # Validation
 //! Quarantined (with the reason): empty id, a second row with an id already seen in the file,
 //! an invalid date, latitude outside [-90, 90] or longitude outside [-180, 180], fatalities
 //! that are not non-negative whole numbers, an unknown violence type, an empty `country` or
-//! `side_a`, a non-integer precision code, a wrong number of fields, text that is not UTF-8.
+//! `side_a`, a non-integer precision code, an `active_year` other than `True`/`False`/`1`/`0`,
+//! a wrong number of fields, text that is not UTF-8. One field more than the header names is
+//! accepted when it is empty (a trailing comma); a value in it is a wrong number of fields.
 //! Kept but flagged: `low ≤ best ≤ high` violated ([`EventFlag::FatalityOrder`]), coordinates
 //! exactly (0, 0) ([`EventFlag::NullIsland`]), `date_end < date_start`
 //! ([`EventFlag::DateOrder`]).
@@ -140,13 +148,33 @@ const FULL_REQUIRED: [&str; 10] = [
     "best",
 ];
 
+/// Columns a UCDP Download Center export must have: the full release's, with the death
+/// estimates named `best_est`/`high_est`/`low_est`.
+const DOWNLOAD_REQUIRED: [&str; 10] = [
+    "id",
+    "date_start",
+    "date_end",
+    "country",
+    "type_of_violence",
+    "side_a",
+    "side_b",
+    "latitude",
+    "longitude",
+    "best_est",
+];
+
 /// The layouts this reader takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Layout {
     Reduced,
     Full,
+    Download,
     Candidate,
 }
+
+/// What a date looks like in the layouts with `date_start`/`date_end`.
+const DATE_EXPECTED: &str =
+    "a date as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS.000 (full release), or MM/DD/YYYY HH:MM:SS (Download Center export)";
 
 /// Where the date is: year/month/day (reduced layout) or date_start/date_end (full layouts).
 #[derive(Debug, Clone, Copy)]
@@ -173,6 +201,8 @@ struct Columns {
     date_prec: Option<usize>,
     adm_1: Option<usize>,
     adm_2: Option<usize>,
+    /// Checked (`True`/`False`/`1`/`0`) but kept verbatim in `extra`.
+    active_year: Option<usize>,
     /// Columns that have a typed home (not copied into `extra`).
     typed: Vec<bool>,
 }
@@ -196,10 +226,15 @@ impl Columns {
                 dates = DateColumns::YearMonthDay(take("year")?, take("month")?, take("day")?);
                 (where_prec, date_prec, adm_1, adm_2) = (None, None, None, None);
             }
-            Layout::Full | Layout::Candidate => {
-                best = take("best")?;
-                low = take("low");
-                high = take("high");
+            Layout::Full | Layout::Candidate | Layout::Download => {
+                let [b, l, h] = if layout == Layout::Download {
+                    ["best_est", "low_est", "high_est"]
+                } else {
+                    ["best", "low", "high"]
+                };
+                best = take(b)?;
+                low = take(l);
+                high = take(h);
                 dates = DateColumns::StartEnd(take("date_start")?, take("date_end")?);
                 where_prec = take("where_prec");
                 date_prec = take("date_prec");
@@ -215,6 +250,7 @@ impl Columns {
         let latitude = take("latitude")?;
         let longitude = take("longitude")?;
         let conflict_name = take("conflict_name");
+        let active_year = header.position("active_year");
         Some(Columns {
             id,
             country,
@@ -232,21 +268,27 @@ impl Columns {
             date_prec,
             adm_1,
             adm_2,
+            active_year,
             typed,
         })
     }
 }
 
 /// Says whether `head` (up to the first 64 KiB of a file) is a GED file this reader takes: a
-/// header with the reduced or full columns, or a header-less first record of 49 fields whose
-/// first field is a numeric id. The file name is not used.
+/// header with the reduced, full-release or Download Center columns, or a header-less first
+/// record of 49 fields whose first field is a numeric id. A file damaged by a spreadsheet
+/// re-save ([`super::resaved`]) is not taken. The file name is not used.
 pub fn sniff(head: &[u8], _file_name: &str) -> bool {
     let Some(first) = csv_rows::first_record(head) else {
         return false;
     };
+    if super::resaved::diagnose(head).is_some() {
+        return false;
+    }
     let header = Header::new(first.clone());
     header.missing(&REDUCED_REQUIRED).is_empty()
         || header.missing(&FULL_REQUIRED).is_empty()
+        || header.missing(&DOWNLOAD_REQUIRED).is_empty()
         || looks_like_candidate_row(&first)
 }
 
@@ -266,8 +308,20 @@ pub fn read_path(path: &Path) -> Result<ReadOutcome<Event>, IngestError> {
 /// Reads GED rows from `input`; `file` names the file in quarantine records and errors, and
 /// its name gives the release.
 pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestError> {
+    read_with_release(input, file, None)
+}
+
+/// Like [`read`]; `release_given` is the release when the file name carries none (the user's
+/// `--release`).
+pub fn read_with_release<R: Read>(
+    input: R,
+    file: &str,
+    release_given: Option<&str>,
+) -> Result<ReadOutcome<Event>, IngestError> {
     let mut events = Vec::new();
-    let mut out = read_each(input, file, &mut |e| events.push(e.to_event()))?;
+    let mut out = read_each_with_release(input, file, release_given, &mut |e| {
+        events.push(e.to_event())
+    })?;
     out.records = events;
     Ok(out)
 }
@@ -278,6 +332,18 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestE
 pub fn read_each<R: Read>(
     input: R,
     file: &str,
+    each: &mut dyn FnMut(&EventView<'_>),
+) -> Result<ReadOutcome<Event>, IngestError> {
+    read_each_with_release(input, file, None, each)
+}
+
+/// Like [`read_each`]; `release_given` is the release when the file name carries none (the
+/// user's `--release`). The file name's release wins over a given one (a note says so when
+/// they differ); with neither the release is unknown, and a note says that too.
+pub fn read_each_with_release<R: Read>(
+    input: R,
+    file: &str,
+    release_given: Option<&str>,
     each: &mut dyn FnMut(&EventView<'_>),
 ) -> Result<ReadOutcome<Event>, IngestError> {
     let mut rows = CsvRows::new(input, file);
@@ -295,6 +361,8 @@ pub fn read_each<R: Read>(
     let header_guess = Header::new(first_fields.clone());
     let (header, layout, first_is_data) = if header_guess.missing(&FULL_REQUIRED).is_empty() {
         (header_guess, Layout::Full, false)
+    } else if header_guess.missing(&DOWNLOAD_REQUIRED).is_empty() {
+        (header_guess, Layout::Download, false)
     } else if header_guess.missing(&REDUCED_REQUIRED).is_empty() {
         (header_guess, Layout::Reduced, false)
     } else if looks_like_candidate_row(&first_fields) {
@@ -304,10 +372,11 @@ pub fn read_each<R: Read>(
         return Err(IngestError::UnknownLayout {
             path: file.into(),
             detail: format!(
-                "header [{}] lacks {} (reduced layout) or {} (full layout)",
+                "header [{}] lacks {} (reduced layout), {} (full release) or {} (Download Center export)",
                 first_fields.join(","),
                 header_guess.missing(&REDUCED_REQUIRED).join(","),
-                header_guess.missing(&FULL_REQUIRED).join(",")
+                header_guess.missing(&FULL_REQUIRED).join(","),
+                header_guess.missing(&DOWNLOAD_REQUIRED).join(",")
             ),
             expected: expected_text(),
         });
@@ -320,16 +389,38 @@ pub fn read_each<R: Read>(
             expected: expected_text(),
         });
     };
-    let release = release_from_file_name(file);
     let layout_text = match layout {
         Layout::Reduced => format!("UCDP GED reduced ({} columns)", header.len()),
         Layout::Full => format!("UCDP GED full release ({} columns)", header.len()),
+        Layout::Download => format!("UCDP GED Download Center export ({} columns)", header.len()),
         Layout::Candidate => "UCDP GED candidate, no header (23.1 columns, 49)".to_string(),
     };
     let mut out = ReadOutcome::new(layout_text);
-    if let Some(r) = &release {
-        out.notes.push(format!("release {r} (from the file name)"));
-    }
+    let named = release_from_file_name(file);
+    let release = match (named, release_given) {
+        (Some(r), given) => {
+            out.notes.push(format!("release {r} (from the file name)"));
+            if let Some(g) = given.filter(|g| *g != r) {
+                out.notes.push(format!(
+                    "release {g} was given, but the file name says {r}: the file name wins"
+                ));
+            }
+            Some(r)
+        }
+        (None, Some(g)) => {
+            out.notes
+                .push(format!("release {g} (given with --release)"));
+            Some(g.to_string())
+        }
+        (None, None) => {
+            out.notes.push(
+                "release unknown: the file name carries none and none was given (--release); \
+                 merged as the newest release"
+                    .to_string(),
+            );
+            None
+        }
+    };
     let mut reader = RowReader {
         file,
         header: &header,
@@ -362,11 +453,20 @@ pub fn read_each<R: Read>(
 
 fn expected_text() -> String {
     format!(
-        "a UCDP GED CSV with the reduced columns ({}), or a full release with at least ({}), or a header-less candidate file with the 49 columns of GED 23.1",
+        "a UCDP GED CSV with the reduced columns ({}), or a full release with at least ({}), or a UCDP Download Center export with at least ({}), or a header-less candidate file with the 49 columns of GED 23.1",
         REDUCED_REQUIRED.join(","),
-        FULL_REQUIRED.join(",")
+        FULL_REQUIRED.join(","),
+        DOWNLOAD_REQUIRED.join(",")
     )
 }
+
+/// The GED layouts as (name, required columns), for naming the closest layout to an unknown
+/// file (see `ingest::layouts`).
+pub const LAYOUTS: [(&str, &[&str]); 3] = [
+    ("UCDP GED reduced (14 columns)", &REDUCED_REQUIRED),
+    ("UCDP GED full release", &FULL_REQUIRED),
+    ("UCDP GED Download Center export", &DOWNLOAD_REQUIRED),
+];
 
 /// The release in a GED file name: `ucdp_ged_v21_1_…` → `21.1`, `GEDEvent_v24_1.csv` →
 /// `24.1`, `ged231.csv` → `23.1`, candidate `GEDEvent_v25_0_1.csv` → `25.0.1`. None when the
@@ -515,15 +615,26 @@ impl<'a> RowReader<'a> {
     where
         'a: 'r,
     {
-        if row.len() != self.header.len() {
+        let width = self.header.len();
+        if row.len() == width + 1 {
+            // A trailing comma (UCDP Download Center exports end every row with one): an
+            // empty last field holds nothing; anything in it is a row that does not fit.
+            let last = row.get(width);
+            if !last.trim().is_empty() {
+                return Err(Refusal {
+                    column: Some(format!("column {} (after the last named column)", width + 1)),
+                    value: last.to_string(),
+                    reason: format!(
+                        "{width} fields as in the header, or an empty field after a trailing comma; found {} fields with a value in the last",
+                        row.len()
+                    ),
+                });
+            }
+        } else if row.len() != width {
             return Err(Refusal {
                 column: None,
                 value: String::new(),
-                reason: format!(
-                    "{} fields as in the header, found {}",
-                    self.header.len(),
-                    row.len()
-                ),
+                reason: format!("{width} fields as in the header, found {}", row.len()),
             });
         }
         let c = self.columns;
@@ -552,18 +663,11 @@ impl<'a> RowReader<'a> {
                 (date, None)
             }
             DateColumns::StartEnd(s, e) => {
-                let start = parse_ged_date(field(s)).ok_or_else(|| {
-                    self.refuse(
-                        s,
-                        field(s),
-                        "a date as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS.000",
-                    )
-                })?;
+                let start = parse_ged_date(field(s))
+                    .ok_or_else(|| self.refuse(s, field(s), DATE_EXPECTED))?;
                 let end = match field(e) {
                     "" => None,
-                    v => Some(parse_ged_date(v).ok_or_else(|| {
-                        self.refuse(e, v, "a date as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS.000")
-                    })?),
+                    v => Some(parse_ged_date(v).ok_or_else(|| self.refuse(e, v, DATE_EXPECTED))?),
                 };
                 (start, end)
             }
@@ -617,6 +721,14 @@ impl<'a> RowReader<'a> {
         if side_a.is_empty() {
             return Err(self.refuse(c.side_a, side_a, "a non-empty side_a"));
         }
+        if let Some(i) = c.active_year {
+            if !matches!(
+                field(i),
+                "" | "True" | "False" | "true" | "false" | "1" | "0"
+            ) {
+                return Err(self.refuse(i, field(i), "active_year as True or False (or 1 or 0)"));
+            }
+        }
 
         let low_ok = low.is_none_or(|l| l <= best);
         let high_ok = high.is_none_or(|h| best <= h);
@@ -630,7 +742,8 @@ impl<'a> RowReader<'a> {
             flags.push(EventFlag::DateOrder);
         }
 
-        for (i, value) in row.record.iter().enumerate() {
+        // `take(width)`: a trailing empty field has no column.
+        for (i, value) in row.record.iter().enumerate().take(width) {
             if !c.typed[i] && !value.trim().is_empty() {
                 extra.insert(self.header.name(i).to_string(), value.to_string());
             }
@@ -671,13 +784,31 @@ fn ymd_date(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
-/// `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS[.fff]` (the time is ignored).
+/// `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS[.fff]` (full releases), `MM/DD/YYYY HH:MM:SS` or
+/// `MM/DD/YYYY` (Download Center exports); the time is ignored. The two forms cannot be
+/// confused: one starts with a four-digit year and uses `-`, the other uses `/`.
 fn parse_ged_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
-            .ok()
+    let (iso_date, iso_time, us_date, us_time) = (
+        "%Y-%m-%d",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%m/%d/%Y",
+        "%m/%d/%Y %H:%M:%S",
+    );
+    if s.contains('/') {
+        // chrono's `%Y` takes a two-digit year too: `12/31/22` must not be the year 22.
+        let year = s.split(' ').next().and_then(|d| d.rsplit('/').next());
+        if year.is_none_or(|y| y.len() != 4) {
+            return None;
+        }
+        NaiveDateTime::parse_from_str(s, us_time)
             .map(|dt| dt.date())
-    })
+            .or_else(|_| NaiveDate::parse_from_str(s, us_date))
+            .ok()
+    } else {
+        NaiveDate::parse_from_str(s, iso_date)
+            .or_else(|_| NaiveDateTime::parse_from_str(s, iso_time).map(|dt| dt.date()))
+            .ok()
+    }
 }
 
 fn parse_violence_type(s: &str) -> Option<ViolenceType> {
@@ -896,10 +1027,120 @@ mod tests {
         let bad = text.replace("2024-05-01", "2024-13-01");
         let out = read(bad.as_bytes(), "x.csv").unwrap();
         assert_eq!(out.quarantined[0].column.as_deref(), Some("date_start"));
+        assert_eq!(out.quarantined[0].reason, DATE_EXPECTED);
+    }
+
+    /// The header of a UCDP Download Center export (GED 24.1): 47 names, no trailing comma.
+    const DOWNLOAD_HEADER: &str = "id,relid,year,active_year,code_status,type_of_violence,conflict_dset_id,conflict_new_id,conflict_name,dyad_dset_id,dyad_new_id,dyad_name,side_a_dset_id,side_a_new_id,side_a,side_b_dset_id,side_b_new_id,side_b,number_of_sources,source_article,source_office,source_date,source_headline,source_original,where_prec,where_coordinates,where_description,adm_1,adm_2,latitude,longitude,geom_wkt,priogrid_gid,country,country_id,region,event_clarity,date_prec,date_start,date_end,deaths_a,deaths_b,deaths_civilians,deaths_unknown,best_est,high_est,low_est";
+    /// A row as the export writes it: 48 fields (trailing comma), `True`, `MM/DD/YYYY`
+    /// dates, a source_article with doubled quotes and an embedded CRLF. The values are those
+    /// of GED event 253124 (Mali 24.1 file) with the death estimates changed to 1/2/0.
+    const DOWNLOAD_ROW: &str = "253124,MLI-2018-1-14668-1,2018,True,Clear,1,13639,13639,Niger: Islamic State,14668,14668,Government of Mali - IS,72,72,Government of Mali,234,234,IS,4,\"\"\"Menastream on Twitter,2018-01-12,#Mali\"\";\"\"All Africa,2018-01-13,Attack  \r\nCR  Radio France Internationale\"\"\",Menastream on Twitter,2018-01-12,#Mali,,1,Intahaka,Intahaka,Gao region,Bourem cercle,16.829,-0.404,POINT (-0.404 16.829),153108,Mali,432,Africa,1,1,01/11/2018 00:00:00,12/31/2022 00:00:00,0,0,0,1,1,2,0,";
+
+    #[test]
+    fn download_center_export() {
+        let text = format!("{DOWNLOAD_HEADER}\r\n{DOWNLOAD_ROW}\r\n");
+        let out = read(
+            text.as_bytes(),
+            "ucdp_ged_v24_1_download_mali_1990_2022.csv",
+        )
+        .unwrap();
+        assert_eq!(out.layout, "UCDP GED Download Center export (47 columns)");
+        assert!(out.quarantined.is_empty(), "{:?}", out.quarantined);
+        assert_eq!(out.rows_read, 1);
+        let e = &out.records[0];
+        assert_eq!(e.event_id, "253124");
+        assert_eq!(e.release.as_deref(), Some("24.1"));
+        assert_eq!(e.date_start, NaiveDate::from_ymd_opt(2018, 1, 11).unwrap());
+        assert_eq!(e.date_end, NaiveDate::from_ymd_opt(2022, 12, 31));
         assert_eq!(
-            out.quarantined[0].reason,
-            "a date as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS.000"
+            (e.fatalities_low, e.fatalities_best, e.fatalities_high),
+            (Some(0), 1, Some(2))
         );
+        assert_eq!(e.location_precision, Some(1));
+        assert_eq!(e.violence_type, Some(ViolenceType::StateBased));
+        assert_eq!(
+            e.extra.get("source_article").map(String::as_str),
+            Some("\"Menastream on Twitter,2018-01-12,#Mali\";\"All Africa,2018-01-13,Attack  \r\nCR  Radio France Internationale\"")
+        );
+        assert_eq!(e.extra.get("active_year").map(String::as_str), Some("True"));
+        assert!(
+            !e.extra.contains_key("best_est"),
+            "typed columns are not repeated"
+        );
+        assert!(
+            !e.extra.contains_key(""),
+            "the trailing empty field has no column"
+        );
+        assert!(sniff(text.as_bytes(), "export.csv"));
+    }
+
+    #[test]
+    fn download_center_trailing_field_must_be_empty() {
+        let filled = format!("{},x", DOWNLOAD_ROW.strip_suffix(',').unwrap());
+        let short = DOWNLOAD_ROW
+            .strip_suffix(',')
+            .unwrap()
+            .replace("253124", "253125");
+        let long = format!("{DOWNLOAD_ROW},").replace("253124", "253126");
+        let bad_year = DOWNLOAD_ROW
+            .replace("253124", "253127")
+            .replace(",2018,True,", ",2018,Yes,");
+        let text = format!("{DOWNLOAD_HEADER}\n{filled}\n{short}\n{long}\n{bad_year}\n");
+        let out = read(text.as_bytes(), "x.csv").unwrap();
+        // 47 fields (no trailing comma) are fine too.
+        assert_eq!(out.records.len(), 1);
+        assert_eq!(out.records[0].event_id, "253125");
+        let q = out.quarantine_summary();
+        assert_eq!(
+            q,
+            vec![
+                (
+                    2,
+                    Some("column 48 (after the last named column)"),
+                    "x",
+                    "47 fields as in the header, or an empty field after a trailing comma; found 48 fields with a value in the last"
+                ),
+                (6, None, "", "47 fields as in the header, found 49"),
+                (
+                    8,
+                    Some("active_year"),
+                    "Yes",
+                    "active_year as True or False (or 1 or 0)"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn download_center_dates() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(parse_ged_date("12/31/2022 00:00:00"), d(2022, 12, 31));
+        assert_eq!(parse_ged_date("01/02/1990 00:00:00"), d(1990, 1, 2));
+        assert_eq!(parse_ged_date("01/02/1990"), d(1990, 1, 2));
+        assert_eq!(parse_ged_date("2019-01-03 00:00:00.000"), d(2019, 1, 3));
+        // Day first (a spreadsheet's re-save) is not a date here: month 31 does not exist.
+        assert_eq!(parse_ged_date("31/12/2022 00:00:00"), None);
+        assert_eq!(parse_ged_date("12/31/22 00:00:00"), None);
+    }
+
+    #[test]
+    fn release_from_the_name_else_given_else_unknown() {
+        let text = format!("{DOWNLOAD_HEADER}\n{DOWNLOAD_ROW}\n");
+        let given = read_with_release(text.as_bytes(), "mali.csv", Some("24.1")).unwrap();
+        assert_eq!(given.records[0].release.as_deref(), Some("24.1"));
+        assert!(given
+            .notes
+            .contains(&"release 24.1 (given with --release)".to_string()));
+        let named = read_with_release(text.as_bytes(), "GEDEvent_v23_1.csv", Some("24.1")).unwrap();
+        assert_eq!(named.records[0].release.as_deref(), Some("23.1"));
+        assert!(named.notes.iter().any(|n| n.contains("the file name wins")));
+        let unknown = read(text.as_bytes(), "mali.csv").unwrap();
+        assert_eq!(unknown.records[0].release, None);
+        assert!(unknown
+            .notes
+            .iter()
+            .any(|n| n.starts_with("release unknown")));
     }
 
     #[test]

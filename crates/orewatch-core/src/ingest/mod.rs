@@ -18,6 +18,7 @@ pub mod link;
 pub mod plan;
 pub mod production_dedup;
 pub mod production_long;
+pub mod resaved;
 pub mod tabulated_sites;
 pub mod text;
 pub mod ucdp_actors;
@@ -97,6 +98,13 @@ pub enum IngestError {
         path: PathBuf,
         detail: String,
         expected: String,
+    },
+    #[error("{path}, line {line}: {found}. Nothing was ingested. Get the original file again (a spreadsheet re-save damages CSV files), or pass --recover-quoted to read only the records the re-save kept whole (each recovered and unrecoverable line is counted; the unrecoverable ones are quarantined).")]
+    Damaged {
+        path: PathBuf,
+        line: u64,
+        /// What was found and what was expected.
+        found: String,
     },
     #[error("{path}, line {line}: {message}")]
     Malformed {

@@ -2,8 +2,9 @@
 //! one [`Dataset`] in which each fact is stored once.
 //!
 //! The store is a function of its sources: `ingest(paths)` reads every file, then
-//! - events: one per (source, id). Files are merged in release order (oldest first; a file
-//!   whose release is unknown counts as newest; ties in the order given), so the newest
+//! - events: one per (source, id). Files are merged in release order (oldest first; the
+//!   release from the file name, else the one given in [`IngestOptions`], else unknown, which
+//!   counts as newest; ties in the order given), so the newest
 //!   release's row wins. A row whose id is already present is `unchanged` when the fields
 //!   every GED layout carries (start date, country, violence type, conflict, sides,
 //!   coordinates, low/best/high deaths) are equal, `updated` otherwise;
@@ -108,6 +109,10 @@ pub struct SourceReport {
     pub layout: String,
     /// Release or edition when known (`21.1`, `MCS2024`).
     pub release: Option<String>,
+    /// Where a UCDP GED file's release came from (None for other kinds, and in manifests
+    /// written before this field existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_basis: Option<ReleaseBasis>,
     /// Data rows read (for GeoJSON, features).
     pub rows_read: u64,
     /// Records the reader produced (a USGS facility with several product rows is one record).
@@ -129,6 +134,36 @@ pub struct SourceReport {
     /// When this file's current content was first ingested (UTC, RFC 3339); set by the caller
     /// that writes the store, kept across re-ingests of an unchanged file.
     pub ingested_at: Option<String>,
+}
+
+/// Where an event file's release came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReleaseBasis {
+    /// The file name (`ucdp_ged_v24_1_…`).
+    FileName,
+    /// Given by the user (`orewatch ingest --release 24.1`): the name carries none.
+    Given,
+    /// Neither: the file is merged as the newest release.
+    Unknown,
+}
+
+impl ReleaseBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReleaseBasis::FileName => "from the file name",
+            ReleaseBasis::Given => "given with --release",
+            ReleaseBasis::Unknown => "unknown (the file name carries none, none was given)",
+        }
+    }
+}
+
+/// Choices of an ingest beyond the files themselves.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IngestOptions {
+    /// The release of a GED file whose name carries none, by path (the user's `--release`).
+    /// A release in the file name wins.
+    pub given_releases: std::collections::BTreeMap<PathBuf, String>,
 }
 
 /// Time coverage of a source.
@@ -308,6 +343,15 @@ pub fn ingest_compact(
     files: &[(PathBuf, SourceKind)],
     progress: &mut dyn FnMut(&Path),
 ) -> Result<(IngestOutput, EventTable), IngestError> {
+    ingest_compact_with(files, &IngestOptions::default(), progress)
+}
+
+/// Like [`ingest_compact`], with the choices in `options`.
+pub fn ingest_compact_with(
+    files: &[(PathBuf, SourceKind)],
+    options: &IngestOptions,
+    progress: &mut dyn FnMut(&Path),
+) -> Result<(IngestOutput, EventTable), IngestError> {
     let mut out = IngestOutput::default();
     let mut event_files: Vec<(usize, &Path, SourceKind)> = Vec::new();
     let mut production = Vec::new();
@@ -466,7 +510,7 @@ pub fn ingest_compact(
 
     merge_sites(&mut out, usgs, tabulated_sites);
     merge_regions(&mut out, regions);
-    let mut events = read_events(&mut out, event_files, progress)?;
+    let mut events = read_events(&mut out, event_files, options, progress)?;
     merge_production(&mut out, production, &production_files);
     out.dataset.sort();
     events.sort();
@@ -496,12 +540,23 @@ fn same_event(a: &EventView<'_>, b: &EventView<'_>) -> bool {
         && a.fatalities_high == b.fatalities_high
 }
 
-/// The release of an event file as known before reading it (GED: from the file name; ACLED:
-/// none), for the merge order. Equal to the release its events carry.
-fn file_release(path: &Path, kind: SourceKind) -> Option<String> {
-    match kind {
-        SourceKind::UcdpGed => ged::release_from_file_name(&path.to_string_lossy()),
-        _ => None,
+/// The release of an event file as known before reading it (GED: from the file name, else
+/// the one given; ACLED: none), for the merge order, and where it came from. Equal to the
+/// release its events carry.
+fn file_release(
+    path: &Path,
+    kind: SourceKind,
+    options: &IngestOptions,
+) -> (Option<String>, Option<ReleaseBasis>) {
+    if kind != SourceKind::UcdpGed {
+        return (None, None);
+    }
+    if let Some(r) = ged::release_from_file_name(&path.to_string_lossy()) {
+        return (Some(r), Some(ReleaseBasis::FileName));
+    }
+    match options.given_releases.get(path) {
+        Some(r) => (Some(r.clone()), Some(ReleaseBasis::Given)),
+        None => (None, Some(ReleaseBasis::Unknown)),
     }
 }
 
@@ -545,9 +600,10 @@ impl EventFileStats {
 fn read_events(
     out: &mut IngestOutput,
     mut files: Vec<(usize, &Path, SourceKind)>,
+    options: &IngestOptions,
     progress: &mut dyn FnMut(&Path),
 ) -> Result<EventTable, IngestError> {
-    files.sort_by_key(|(_, path, kind)| release_order(&file_release(path, *kind)));
+    files.sort_by_key(|(_, path, kind)| release_order(&file_release(path, *kind, options).0));
     let mut table = EventTable::new();
     // (source, id) -> row; built only when a file adds to a non-empty table.
     let mut index: HashMap<(EventSource, String), usize, ahash::RandomState> = HashMap::default();
@@ -586,9 +642,11 @@ fn read_events(
             }
         };
         let name = path.to_string_lossy();
+        let (release, release_basis) = file_release(path, kind, options);
         let (mut outcome, digest) = read_hashing(path, || {
             if kind == SourceKind::UcdpGed {
-                ged::read_each(super::open_source(path)?, &name, &mut add)
+                let input = super::open_source(path)?;
+                ged::read_each_with_release(input, &name, release.as_deref(), &mut add)
             } else {
                 let mut outcome = acled::read_path(path)?;
                 for event in outcome.records.drain(..) {
@@ -602,7 +660,8 @@ fn read_events(
         report.new = stats.new;
         report.unchanged = stats.unchanged;
         report.updated = stats.updated;
-        report.release = stats.release.flatten();
+        report.release = stats.release.flatten().or(release);
+        report.release_basis = release_basis;
         report.coverage = match (stats.first, stats.last) {
             (Some(start), Some(end)) => Some(Coverage {
                 start: start.to_string(),

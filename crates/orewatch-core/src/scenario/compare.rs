@@ -14,20 +14,22 @@
 //! Not done: comparing outputs whose names differ, or whose directions disagree between the
 //! two files (reported with a note and no probability), or whose units differ (noted).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::engine::{simulate_with, summarise, DataLinks, Draws, Keep, RunError, Summary};
 use super::model::{Direction, Model};
 
 /// One output compared between scenarios A and B.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutputComparison {
     pub output: String,
     pub unit: String,
     pub direction: Direction,
-    /// P(A better than B): share of paired draws where A's output is strictly better. None
-    /// when the two files give the output different directions.
+    /// P(A better than B): share of paired draws (both numbers) where A's output is strictly
+    /// better. None when the two files give the output different directions.
     pub p_a_better: Option<f64>,
+    /// P(A worse than B), likewise; 1 − better − tie when some draws are numbers.
+    pub p_a_worse: Option<f64>,
     /// Share of paired draws where the two are equal.
     pub p_tie: f64,
     /// Summary of A − B over the paired draws.
@@ -37,7 +39,7 @@ pub struct OutputComparison {
 }
 
 /// Scenarios A and B (by their names in the files, and their index in the input list).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairComparison {
     pub a: String,
     pub b: String,
@@ -73,18 +75,21 @@ pub fn compare_draws(
         let valid = difference.iter().filter(|d| !d.is_nan()).count().max(1) as f64;
         let ties = difference.iter().filter(|&&d| d == 0.0).count() as f64 / valid;
         let mut notes = Vec::new();
-        let p_a_better = if oa.direction == ob.direction {
-            let better = match oa.direction {
-                Direction::HigherIsBetter => difference.iter().filter(|&&d| d > 0.0).count(),
-                Direction::HigherIsWorse => difference.iter().filter(|&&d| d < 0.0).count(),
-            };
-            Some(better as f64 / valid)
+        let (up, down) = (
+            difference.iter().filter(|&&d| d > 0.0).count() as f64 / valid,
+            difference.iter().filter(|&&d| d < 0.0).count() as f64 / valid,
+        );
+        let (p_a_better, p_a_worse) = if oa.direction == ob.direction {
+            match oa.direction {
+                Direction::HigherIsBetter => (Some(up), Some(down)),
+                Direction::HigherIsWorse => (Some(down), Some(up)),
+            }
         } else {
             notes.push(format!(
                 "directions differ ({:?} in {}, {:?} in {}): no probability of better",
                 oa.direction, a.file, ob.direction, b.file
             ));
-            None
+            (None, None)
         };
         if oa.unit != ob.unit {
             notes.push(format!(
@@ -97,6 +102,7 @@ pub fn compare_draws(
             unit: oa.unit.clone(),
             direction: oa.direction,
             p_a_better,
+            p_a_worse,
             p_tie: ties,
             difference: summarise(&difference),
             note: if notes.is_empty() {
@@ -207,6 +213,35 @@ direction = "{direction}"
         let (_, pairs) = compare(&[a, b], 50_000, 9, &NoData).unwrap();
         let p = pairs[0].outputs[0].p_a_better.unwrap();
         assert!((p - 0.841_345).abs() < 0.01, "{p}");
+    }
+
+    #[test]
+    fn better_worse_and_ties_hand_worked() {
+        // Outputs as plain draws: pairs (a, b) = (1, 2) worse, (2, 2) tie, (3, 1) better,
+        // (4, 5) worse, (NaN, 0) left out: of 4 pairs, better 1/4, worse 2/4, tie 1/4 with
+        // higher_is_better; better and worse swap with higher_is_worse.
+        let a = scenario("A", "", "x", "higher_is_better");
+        let b = scenario("B", "", "x", "higher_is_better");
+        let draws = |v: [f64; 5]| Draws {
+            n: 5,
+            seed: 1,
+            variables: Default::default(),
+            outputs: [("y".to_string(), v.to_vec())].into(),
+        };
+        let (da, db) = (
+            draws([1.0, 2.0, 3.0, 4.0, f64::NAN]),
+            draws([2.0, 2.0, 1.0, 5.0, 0.0]),
+        );
+        let c = &compare_draws(&a, &da, &b, &db).unwrap()[0];
+        assert_eq!(
+            (c.p_a_better, c.p_a_worse, c.p_tie),
+            (Some(0.25), Some(0.5), 0.25)
+        );
+        let a = scenario("A", "", "x", "higher_is_worse");
+        let b = scenario("B", "", "x", "higher_is_worse");
+        let c = &compare_draws(&a, &da, &b, &db).unwrap()[0];
+        assert_eq!((c.p_a_better, c.p_a_worse), (Some(0.5), Some(0.25)));
+        assert_eq!(c.difference.nan_draws, 1);
     }
 
     #[test]

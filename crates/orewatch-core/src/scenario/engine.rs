@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::SeedableRng;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::correlate::{self, from_order_key, order_key};
 use super::dist::ChunkSampler;
@@ -620,12 +620,17 @@ fn evaluate_blocks(
 }
 
 /// Summary statistics of one set of draws.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    #[serde(with = "crate::assess::nan_as_null")]
     pub mean: f64,
+    #[serde(with = "crate::assess::nan_as_null")]
     pub sd: f64,
+    #[serde(with = "crate::assess::nan_as_null")]
     pub p5: f64,
+    #[serde(with = "crate::assess::nan_as_null")]
     pub median: f64,
+    #[serde(with = "crate::assess::nan_as_null")]
     pub p95: f64,
     /// Draws that are not numbers (e.g. ln of a negative): reported, excluded from the rest.
     pub nan_draws: usize,
@@ -971,7 +976,7 @@ pub fn prob_above(draws: &[f64], threshold: f64) -> f64 {
 }
 
 /// One output's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutputResult {
     pub name: String,
     pub aspect: Aspect,

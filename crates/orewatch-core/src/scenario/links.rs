@@ -38,7 +38,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration};
 use rand::{Rng, RngExt};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::dist::ChunkSampler;
 use super::engine::DataLinks;
@@ -214,7 +214,7 @@ impl LinkCall {
 }
 
 /// The distribution a link resolves to.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LinkDist {
     Point {
@@ -235,7 +235,7 @@ pub enum LinkDist {
 }
 
 /// A resolved link: its distribution and where it came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Resolved {
     pub link: String,
     pub dist: LinkDist,

@@ -11,11 +11,14 @@
 //! Rank correlations between inputs are imposed by Iman–Conover ([`correlate`]); data-linked
 //! inputs are resolved from the loaded store ([`links::StoreLinks`]); [`sensitivity`] ranks
 //! the inputs behind each output (rank correlation and one-at-a-time swings: a tornado);
-//! [`compare`] sets scenarios side by side on common random numbers; [`schema`] is the file
-//! format's JSON Schema.
+//! [`compare`] sets scenarios side by side on common random numbers, and [`contrast`] shows
+//! what a scenario's advantage over another depends on (medians of the paired difference in
+//! each input's tails); [`schema`] is the file format's JSON Schema. The products reach all of
+//! this through [`crate::assess::scenario`] and [`crate::assess::deal`].
 
 pub mod bundled;
 pub mod compare;
+pub mod contrast;
 pub mod correlate;
 pub mod dist;
 pub mod engine;

@@ -167,7 +167,7 @@ struct FileToml {
 }
 
 /// A target rank (Spearman) correlation between two sampled inputs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Correlation {
     pub a: String,
     pub b: String,
@@ -191,7 +191,7 @@ pub enum Kind {
 }
 
 /// Where an input's range comes from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Provenance {
     Source(String),

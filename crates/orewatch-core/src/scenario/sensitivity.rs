@@ -19,7 +19,7 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::correlate::{argsort_total, centred, pearson_centred, ranks_of_sorted, Centred};
 use super::engine::{evaluate, quantile_sorted, Draws, RunError};
@@ -29,26 +29,33 @@ use super::model::{Kind, Model};
 pub const SUBSAMPLE: usize = 100_000;
 
 /// One input's influence on one output.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Influence {
     pub input: String,
     /// Spearman rank correlation of input and output (NaN when either is constant).
+    #[serde(with = "crate::assess::nan_as_null")]
     pub spearman: f64,
     /// The input's 5th and 95th percentiles.
+    #[serde(with = "crate::assess::nan_as_null")]
     pub input_p5: f64,
+    #[serde(with = "crate::assess::nan_as_null")]
     pub input_p95: f64,
     /// The output with this input at its 5th / 95th percentile, every other input at its median.
+    #[serde(with = "crate::assess::nan_as_null")]
     pub low: f64,
+    #[serde(with = "crate::assess::nan_as_null")]
     pub high: f64,
     /// |high − low|, in the output's unit.
+    #[serde(with = "crate::assess::nan_as_null")]
     pub swing: f64,
 }
 
 /// The tornado of one output.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sensitivity {
     pub output: String,
     /// The output with every input at its median.
+    #[serde(with = "crate::assess::nan_as_null")]
     pub baseline: f64,
     /// Sorted by swing, largest first (ties by name).
     pub inputs: Vec<Influence>,

@@ -1,8 +1,9 @@
 //! Outlook: probabilistic forecasts of lethal violence per PRIO-GRID cell-month (or
 //! country-month), and their evaluation against the VIEWS baselines.
 //!
-//! - [`assess`]: the door the products use — a forecast or an evaluation as a typed request
-//!   and a typed result with its provenance.
+//! The products reach these through [`crate::assess::forecast`] (typed requests and results
+//! with their provenance).
+//!
 //! - [`training`]: which countries a fit may read, given what the event source covers per
 //!   country (no month outside a country's coverage is read as zero).
 //! - [`grid`]: PRIO-GRID cell ids.
@@ -17,7 +18,6 @@
 //! Units: fatalities are counts of people (UCDP GED `best`), months are calendar months,
 //! horizons count months after the origin (the last observed month).
 
-pub mod assess;
 pub mod boost;
 pub mod evaluate;
 pub mod features;

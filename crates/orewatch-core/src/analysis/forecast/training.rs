@@ -22,7 +22,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::panel::{months_of_coverage, Month};
-use crate::analysis::events::SourceCoverage;
 use crate::analysis::AnalysisError;
 use crate::model::regions::{codes, SAHEL_AND_NEIGHBOURS};
 
@@ -39,26 +38,65 @@ pub trait CountryCoverage {
     }
 }
 
-/// One period for every country: the source's stated coverage (a global file covers every
-/// country for its whole period).
-#[derive(Debug, Clone)]
-pub struct SourceWide {
-    pub start: NaiveDate,
-    pub end: NaiveDate,
+/// Per country, from the files of the event source: a file covers the countries whose events
+/// it holds (a one-country export covers that country; a regional or global file the countries
+/// it lists) for the file's stated period; a country's coverage is the union of its files'
+/// periods (merged where they overlap or touch; of disjoint spans, the latest).
+#[derive(Debug, Clone, Default)]
+pub struct FilesByCountry {
+    periods: std::collections::BTreeMap<String, (NaiveDate, NaiveDate)>,
 }
 
-impl From<&SourceCoverage> for SourceWide {
-    fn from(c: &SourceCoverage) -> Self {
-        SourceWide {
-            start: c.start,
-            end: c.end,
+impl FilesByCountry {
+    /// `files`: each file's stated period with the countries it lists (ISO3 or names as the
+    /// source spells them; unknown names are skipped).
+    pub fn new<'a>(
+        files: impl IntoIterator<Item = (NaiveDate, NaiveDate, &'a [String])>,
+    ) -> FilesByCountry {
+        let mut spans: std::collections::BTreeMap<String, Vec<(NaiveDate, NaiveDate)>> =
+            Default::default();
+        for (start, end, countries) in files {
+            for name in countries {
+                let code = if name.len() == 3 && name.bytes().all(|b| b.is_ascii_uppercase()) {
+                    Some(name.as_str())
+                } else {
+                    crate::analysis::admin::event_country_iso3(name)
+                };
+                if let Some(code) = code {
+                    spans
+                        .entry(code.to_string())
+                        .or_default()
+                        .push((start, end));
+                }
+            }
         }
+        let periods = spans
+            .into_iter()
+            .map(|(code, mut list)| {
+                list.sort();
+                let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+                for (s, e) in list {
+                    match merged.last_mut() {
+                        Some(last) if s <= last.1.succ_opt().unwrap_or(last.1) => {
+                            last.1 = last.1.max(e)
+                        }
+                        _ => merged.push((s, e)),
+                    }
+                }
+                let latest = *merged
+                    .iter()
+                    .max_by_key(|p| p.1)
+                    .expect("a listed country has a period");
+                (code, latest)
+            })
+            .collect();
+        FilesByCountry { periods }
     }
 }
 
-impl CountryCoverage for SourceWide {
-    fn period(&self, _: &str) -> Option<(NaiveDate, NaiveDate)> {
-        Some((self.start, self.end))
+impl CountryCoverage for FilesByCountry {
+    fn period(&self, iso3: &str) -> Option<(NaiveDate, NaiveDate)> {
+        self.periods.get(iso3).copied()
     }
 }
 
@@ -110,13 +148,11 @@ pub struct LeftOut {
 }
 
 impl LeftOut {
+    /// Why, e.g. "UCDP GED covers it from 1989-01 to 2019-12 only".
     pub fn describe(&self, source: &str) -> String {
         match self.covered {
-            Some((first, last)) => format!(
-                "{}: {source} covers it from {first} to {last} only",
-                self.country
-            ),
-            None => format!("{}: {source} does not cover it", self.country),
+            Some((first, last)) => format!("{source} covers it from {first} to {last} only"),
+            None => format!("{source} does not cover it"),
         }
     }
 }
@@ -258,6 +294,49 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("the origin needs 1989-01 to 2022-12"), "{err}");
+    }
+
+    #[test]
+    fn coverage_from_the_files_per_country() {
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let global = names(&["Burkina Faso", "Mali", "Niger"]);
+        let mali = names(&["Mali"]);
+        let bfa = names(&["Burkina Faso"]);
+        let later = names(&["Benin"]);
+        let cov = FilesByCountry::new([
+            (day(1989, 1, 1), day(2019, 12, 31), global.as_slice()),
+            (day(1990, 1, 1), day(2022, 12, 31), mali.as_slice()),
+            // Touching the global file's period: merged.
+            (day(2020, 1, 1), day(2022, 12, 31), bfa.as_slice()),
+            // A country only in a later file.
+            (day(2019, 1, 1), day(2022, 12, 31), later.as_slice()),
+        ]);
+        assert_eq!(
+            cov.period("MLI"),
+            Some((day(1989, 1, 1), day(2022, 12, 31)))
+        );
+        assert_eq!(
+            cov.period("BFA"),
+            Some((day(1989, 1, 1), day(2022, 12, 31)))
+        );
+        assert_eq!(
+            cov.period("NER"),
+            Some((day(1989, 1, 1), day(2019, 12, 31)))
+        );
+        assert_eq!(
+            cov.period("BEN"),
+            Some((day(2019, 1, 1), day(2022, 12, 31)))
+        );
+        assert_eq!(cov.period("TCD"), None);
+        // Disjoint spans: the latest.
+        let gap = FilesByCountry::new([
+            (day(1989, 1, 1), day(1999, 12, 31), mali.as_slice()),
+            (day(2005, 1, 1), day(2010, 12, 31), mali.as_slice()),
+        ]);
+        assert_eq!(
+            gap.period("MLI"),
+            Some((day(2005, 1, 1), day(2010, 12, 31)))
+        );
     }
 
     #[test]

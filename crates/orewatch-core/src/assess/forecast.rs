@@ -17,39 +17,34 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::evaluate::{evaluate_with_training, refit_origins, EvalSpec, Evaluation};
-use super::features::{FeatureMatrix, FeatureParams, FeatureSource};
-use super::model::{ModelName, ModelSpec};
-use super::outlook::{p_any_over_horizon, DrawSink, Outlook};
-use super::panel::{build, mine_points, Level, Month, Panel, PanelCounts, Target, Unit};
-use super::training::{
-    check_covered, normalise, training_countries_for, CountryCoverage, LeftOut, SourceWide,
+use super::{Provenance, SourceRef};
+use crate::analysis::events::{choose_source, stated_coverage};
+use crate::analysis::forecast::evaluate::{
+    evaluate_with_training, refit_origins, EvalSpec, Evaluation,
+};
+use crate::analysis::forecast::features::{FeatureMatrix, FeatureParams, FeatureSource};
+use crate::analysis::forecast::model::{ModelName, ModelSpec};
+use crate::analysis::forecast::outlook::{p_any_over_horizon, DrawSink, Outlook};
+use crate::analysis::forecast::panel::{
+    build, mine_points, Level, Month, Panel, PanelCounts, Target, Unit,
+};
+use crate::analysis::forecast::training::{
+    check_covered, normalise, training_countries_for, CountryCoverage, FilesByCountry, LeftOut,
     Training,
 };
-use crate::analysis::events::{choose_source, stated_coverage};
 use crate::analysis::AnalysisError;
 use crate::ingest::plan::SourceReport;
 use crate::model::regions::{codes, SAHEL};
 use crate::model::{Dataset, EventSource};
 
 /// Caveats every forecast and evaluation carries.
-pub const NOTES: [&str; 3] = [
+pub const CAVEATS: [&str; 3] = [
     "WGI features use the one edition in the store: its revisions of past years are visible to \
      every origin.",
     "Mine-site distances use today's site list.",
     "Events of every location precision the data hold are counted (GED 21.1 files hold only \
      precisely located events, where_prec 1-2; GED 24.1 exports every precision).",
 ];
-
-/// A source file the result was computed from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SourceRef {
-    pub path: String,
-    pub sha256: String,
-    pub kind: String,
-    pub layout: String,
-    pub release: Option<String>,
-}
 
 /// The months a country is covered by the event source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,20 +54,14 @@ pub struct CountryPeriod {
     pub last_month: Month,
 }
 
-/// Where a result came from and what to know about it.
+/// The events a result counts: which source, and what it covers for each country forecast,
+/// scored or trained on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Provenance {
-    pub orewatch_version: String,
-    /// The event source the panel counts.
-    pub event_source: EventSource,
-    /// The files read: the event source's, boundaries, sites and WGI.
-    pub sources: Vec<SourceRef>,
-    /// Coverage of every country forecast, scored or trained on.
+pub struct EventData {
+    pub source: EventSource,
     pub coverage: Vec<CountryPeriod>,
-    /// Things the user must know (countries left out, …).
-    pub warnings: Vec<String>,
-    /// Standing caveats ([`NOTES`]).
-    pub notes: Vec<String>,
+    /// Standing caveats ([`CAVEATS`]).
+    pub caveats: Vec<String>,
 }
 
 /// What to forecast.
@@ -137,6 +126,7 @@ pub struct ForecastResult {
     pub p_any_over_horizon: Vec<(f64, f64)>,
     /// Per unit: its last `request.observed_months` observed months, oldest first.
     pub observed: Vec<Vec<u32>>,
+    pub events: EventData,
     pub provenance: Provenance,
 }
 
@@ -208,6 +198,7 @@ pub struct EvaluationResult {
     pub panel: PanelCounts,
     pub training: Vec<RefitTraining>,
     pub evaluation: Evaluation,
+    pub events: EventData,
     pub provenance: Provenance,
 }
 
@@ -237,7 +228,8 @@ impl Notes {
     fn warn_left_out(&mut self, left_out: &[LeftOut], source: &str, when: &str) {
         for l in left_out {
             self.warn(format!(
-                "training country left out {when} ({})",
+                "training country {} left out {when}: {}",
+                l.country,
                 l.describe(source)
             ));
         }
@@ -317,7 +309,13 @@ impl<'a> Context<'a> {
             .try_fold(Month(i32::MIN), |acc, m| Ok(acc.max(m?)))
     }
 
-    fn provenance(&self, notes: Notes, sources: &[SourceReport]) -> Provenance {
+    /// The result's events and provenance, `command` the CLI command giving the same numbers.
+    fn finish(
+        &self,
+        notes: Notes,
+        sources: &[SourceReport],
+        command: String,
+    ) -> (EventData, Provenance) {
         let event_kind = match self.source {
             EventSource::UcdpGed => "ucdp_ged",
             EventSource::Acled => "acled",
@@ -331,20 +329,8 @@ impl<'a> Context<'a> {
         ];
         let mut seen = notes.countries;
         seen.sort();
-        Provenance {
-            orewatch_version: env!("CARGO_PKG_VERSION").to_string(),
-            event_source: self.source,
-            sources: sources
-                .iter()
-                .filter(|r| read.contains(&r.kind.as_str()))
-                .map(|r| SourceRef {
-                    path: r.path.clone(),
-                    sha256: r.sha256.clone(),
-                    kind: r.kind.clone(),
-                    layout: r.layout.clone(),
-                    release: r.release.clone(),
-                })
-                .collect(),
+        let events = EventData {
+            source: self.source,
             coverage: seen
                 .iter()
                 .filter_map(|c| {
@@ -356,14 +342,29 @@ impl<'a> Context<'a> {
                     })
                 })
                 .collect(),
+            caveats: CAVEATS.iter().map(|s| s.to_string()).collect(),
+        };
+        let provenance = Provenance {
+            sources: sources
+                .iter()
+                .filter(|r| read.contains(&r.kind.as_str()))
+                .map(|r| SourceRef {
+                    path: r.path.clone(),
+                    sha256: r.sha256.clone(),
+                    kind: r.kind.clone(),
+                })
+                .collect(),
+            command: Some(command),
             warnings: notes.warnings,
-            notes: NOTES.iter().map(|s| s.to_string()).collect(),
-        }
+            ..Provenance::new()
+        };
+        (events, provenance)
     }
 }
 
-/// The per-country coverage of `source` in the store. One place to change when the store
-/// states coverage per country.
+/// The per-country coverage of `source` in the store: each file of the source covers the
+/// countries it lists for its stated period ([`FilesByCountry`]). One place to change when the
+/// store states coverage per country itself.
 fn coverage_of<'a>(
     sources: &'a [SourceReport],
     source: EventSource,
@@ -374,7 +375,11 @@ fn coverage_of<'a>(
             source.as_str()
         ))
     })?;
-    Ok(Box::new(SourceWide::from(&stated)))
+    let files = stated.files.iter().filter_map(|f| {
+        let report = sources.iter().find(|r| r.path == f.path)?;
+        Some((f.start, f.end, report.countries.as_slice()))
+    });
+    Ok(Box::new(FilesByCountry::new(files)))
 }
 
 fn check_request_basics(horizon: usize, draws: usize) -> Result<(), AnalysisError> {
@@ -470,7 +475,7 @@ pub fn forecast(
                 match cx.coverage.months(&c) {
                     Some((_, last)) if last >= origin => countries.push(c),
                     covered => notes.warn(format!(
-                        "{} is not forecast: {}",
+                        "{} is not forecast: {} (absence of data is not absence of violence)",
                         c,
                         LeftOut {
                             country: c.clone(),
@@ -527,7 +532,7 @@ pub fn forecast(
     let train_src = train_panel.as_ref().map(|p| cx.features(p, request.target));
     let train_matrix = train_src.as_ref().map(FeatureMatrix::new);
 
-    let outlook = super::outlook::forecast(
+    let outlook = crate::analysis::forecast::outlook::forecast(
         &request.model,
         &src,
         &matrix,
@@ -539,6 +544,11 @@ pub fn forecast(
         request.seed,
         sink,
     )?;
+    let (events, provenance) = cx.finish(
+        notes,
+        sources,
+        forecast_command(request, &countries, origin),
+    );
     let n = panel.n_months;
     let observed = (0..panel.units.len())
         .map(|u| {
@@ -555,7 +565,8 @@ pub fn forecast(
         observed,
         units: panel.units.clone(),
         outlook,
-        provenance: cx.provenance(notes, sources),
+        events,
+        provenance,
     })
 }
 
@@ -660,6 +671,7 @@ pub fn evaluate(
         block_len: request.block_len,
     };
     let evaluation = evaluate_with_training(&spec, &src, &matrix, &pick)?;
+    let (events, provenance) = cx.finish(notes, sources, evaluation_command(request, &countries));
     Ok(EvaluationResult {
         request: request.clone(),
         countries,
@@ -667,6 +679,137 @@ pub fn evaluate(
         panel: panel.counts.clone(),
         training,
         evaluation,
-        provenance: cx.provenance(notes, sources),
+        events,
+        provenance,
     })
+}
+
+/// `--train-countries` as the CLI spells it (None: the default).
+fn training_flag(training: &Training) -> Option<String> {
+    match training {
+        Training::Default => None,
+        Training::Own => Some("own".into()),
+        Training::Countries(list) => Some(list.join(",")),
+    }
+}
+
+/// The flags shared by both commands, where they differ from the CLI's defaults.
+fn common_flags(
+    out: &mut String,
+    training: &Training,
+    target: Target,
+    level: Level,
+    draws: usize,
+    seed: u64,
+    source: Option<EventSource>,
+) {
+    use std::fmt::Write as _;
+    if let Some(t) = training_flag(training) {
+        let _ = write!(out, " --train-countries {t}");
+    }
+    if target != Target::All {
+        let _ = write!(out, " --target {}", target.as_str());
+    }
+    if level != Level::Cell {
+        let _ = write!(out, " --level country");
+    }
+    if draws != 1000 {
+        let _ = write!(out, " --draws {draws}");
+    }
+    if seed != 1 {
+        let _ = write!(out, " --seed {seed}");
+    }
+    if let Some(s) = source {
+        let _ = write!(
+            out,
+            " --source {}",
+            match s {
+                EventSource::UcdpGed => "GED",
+                EventSource::Acled => "ACLED",
+            }
+        );
+    }
+}
+
+/// The model's name when the CLI can name it (a named model with its own configuration).
+fn named(model: &ModelSpec) -> Option<ModelName> {
+    ModelName::ALL.into_iter().find(|m| m.spec() == *model)
+}
+
+/// The `orewatch forecast` command giving `request`'s numbers.
+fn forecast_command(request: &ForecastRequest, countries: &[String], origin: Month) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!(
+        "orewatch forecast --countries {} --origin {origin}",
+        countries.join(",")
+    );
+    if request.horizon != 12 {
+        let _ = write!(out, " --horizon {}", request.horizon);
+    }
+    match named(&request.model) {
+        Some(m) if m == ModelName::DEFAULT => {}
+        Some(m) => {
+            let _ = write!(out, " --model {}", m.as_str());
+        }
+        None => {
+            let _ = write!(
+                out,
+                " (model configuration {} given as JSON)",
+                request.model.name()
+            );
+        }
+    }
+    common_flags(
+        &mut out,
+        &request.training,
+        request.target,
+        request.level,
+        request.draws,
+        request.seed,
+        request.source,
+    );
+    out
+}
+
+/// The `orewatch evaluate` command giving `request`'s numbers.
+fn evaluation_command(request: &EvaluationRequest, countries: &[String]) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!(
+        "orewatch evaluate --countries {} --from {} --to {}",
+        countries.join(","),
+        request.first_origin,
+        request.last_origin
+    );
+    if request.horizon != 12 {
+        let _ = write!(out, " --horizon {}", request.horizon);
+    }
+    let names: Vec<Option<ModelName>> = request.models.iter().map(named).collect();
+    if names != ModelName::ALL.map(Some) {
+        let list: Vec<String> = request
+            .models
+            .iter()
+            .zip(&names)
+            .map(|(m, n)| {
+                n.map(|n| n.as_str().to_string())
+                    .unwrap_or_else(|| m.name())
+            })
+            .collect();
+        let _ = write!(out, " --models {}", list.join(","));
+    }
+    common_flags(
+        &mut out,
+        &request.training,
+        request.target,
+        request.level,
+        request.draws,
+        request.seed,
+        request.source,
+    );
+    if request.bootstrap_replicates != 1000 {
+        let _ = write!(out, " --bootstrap {}", request.bootstrap_replicates);
+    }
+    if request.block_len != 12 {
+        let _ = write!(out, " --block-len {}", request.block_len);
+    }
+    out
 }
