@@ -49,6 +49,8 @@ pub enum ModelArg {
     Conflictology36,
     /// The hurdle model (see README).
     Hurdle,
+    /// The hurdle learnt on recent years, recalibrated to the forecast countries (see README).
+    HurdleRecent,
 }
 
 impl From<ModelArg> for ModelName {
@@ -60,6 +62,7 @@ impl From<ModelArg> for ModelName {
             ModelArg::Conflictology12 => ModelName::Conflictology12,
             ModelArg::Conflictology36 => ModelName::Conflictology36,
             ModelArg::Hurdle => ModelName::Hurdle,
+            ModelArg::HurdleRecent => ModelName::HurdleRecent,
         }
     }
 }

@@ -225,13 +225,14 @@ impl Notes {
         }
     }
 
+    /// Once per country: the first fit it is left out of (coverage is a span, so it stays
+    /// out of every later fit).
     fn warn_left_out(&mut self, left_out: &[LeftOut], source: &str, when: &str) {
         for l in left_out {
-            self.warn(format!(
-                "training country {} left out {when}: {}",
-                l.country,
-                l.describe(source)
-            ));
+            let head = format!("training country {} left out", l.country);
+            if !self.warnings.iter().any(|w| w.starts_with(&head)) {
+                self.warn(format!("{head} {when}: {}", l.describe(source)));
+            }
         }
     }
 

@@ -80,6 +80,41 @@ pub struct ModelScores {
     pub baseline: bool,
     pub pooled: ScoreSummary,
     pub active: ScoreSummary,
+    /// The same scores by the unit's recent history at the origin ([`HISTORY_BINS`]): where a
+    /// model wins or loses — breakouts (no deadly month) or persistent violence.
+    pub by_history: Vec<HistoryScores>,
+}
+
+/// Bins of the number of months with deaths among a unit's last 12 at the origin.
+pub const HISTORY_BINS: [(&str, usize, usize); 5] = [
+    ("0", 0, 0),
+    ("1", 1, 1),
+    ("2-3", 2, 3),
+    ("4-6", 4, 6),
+    ("7-12", 7, 12),
+];
+
+fn history_bin(deadly_months: usize) -> usize {
+    HISTORY_BINS
+        .iter()
+        .position(|&(_, lo, hi)| (lo..=hi).contains(&deadly_months))
+        .unwrap_or(HISTORY_BINS.len() - 1)
+}
+
+/// Mean scores of the unit-months of one history bin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryScores {
+    /// Deadly months among the last 12 at the origin ("0", "1", "2-3", "4-6", "7-12").
+    pub deadly_months: String,
+    /// Unit-months in the bin, and those with deaths.
+    pub n: usize,
+    pub n_active: usize,
+    /// Mean CRPS over the bin, and over its unit-months with deaths.
+    pub crps: f64,
+    pub crps_active: f64,
+    pub brier_1: f64,
+    /// Mean forecast P(y ≥ 1).
+    pub p_any: f64,
 }
 
 /// A headline score.
@@ -256,6 +291,38 @@ struct OriginScores {
     active: Vec<Sums>,
     kept: Vec<Vec<Kept>>,
     outcomes: Vec<u32>,
+    /// History bin of each unit-month (same order as `outcomes`).
+    bins: Vec<u8>,
+}
+
+/// Mean scores per history bin of kept per-unit-month values.
+fn history_scores(values: &[Kept], bins: &[u8], active: &[bool]) -> Vec<HistoryScores> {
+    // Per bin: n, n active, Σ CRPS, Σ CRPS active, Σ Brier, Σ p_any.
+    let mut acc = [(0usize, 0usize, 0.0, 0.0, 0.0, 0.0); HISTORY_BINS.len()];
+    for ((k, &b), &a) in values.iter().zip(bins).zip(active) {
+        let e = &mut acc[b as usize];
+        e.0 += 1;
+        e.2 += k.crps;
+        e.4 += k.brier_1;
+        e.5 += k.p_any as f64;
+        if a {
+            e.1 += 1;
+            e.3 += k.crps;
+        }
+    }
+    HISTORY_BINS
+        .iter()
+        .zip(acc)
+        .map(|(&(label, _, _), (n, na, crps, crps_a, brier, p))| HistoryScores {
+            deadly_months: label.to_string(),
+            n,
+            n_active: na,
+            crps: crps / n.max(1) as f64,
+            crps_active: crps_a / na.max(1) as f64,
+            brier_1: brier / n.max(1) as f64,
+            p_any: p / n.max(1) as f64,
+        })
+        .collect()
 }
 
 /// A training panel: its features and feature matrix (same months and target as the panel
@@ -320,13 +387,15 @@ pub fn fit_hurdle_with_training(
     let Some((fit_src, fit_matrix)) = training else {
         return fit_hurdle(config, src, matrix, target, cutoff, horizon);
     };
-    let fit = fit_hurdle(config, fit_src, fit_matrix, target, cutoff, horizon)?;
+    let mut fit = fit_hurdle(config, fit_src, fit_matrix, target, cutoff, horizon)?;
     if config.magnitude_on_evaluated_panel {
         let own = fit_hurdle_magnitude(config, src, matrix, target, cutoff, horizon)?;
-        Ok(fit.with_magnitude_of(&own))
-    } else {
-        Ok(fit)
+        fit = fit.with_magnitude_of(&own);
     }
+    if config.recalibrate_on_evaluated_panel {
+        fit = fit.recalibrated_on(src, matrix, target, config);
+    }
+    Ok(fit)
 }
 
 /// As [`evaluate`], with the fitted models trained, at each refit (month index of its cutoff),
@@ -469,6 +538,7 @@ pub fn evaluate_with_training<'t>(
                 active: vec![Sums::default(); n_models],
                 kept: vec![Vec::with_capacity(spec.horizon * units); n_models],
                 outcomes: Vec::with_capacity(spec.horizon * units),
+                bins: Vec::with_capacity(spec.horizon * units),
             };
             let keys: Vec<u64> = spec
                 .models
@@ -481,6 +551,11 @@ pub fn evaluate_with_training<'t>(
                     let series = panel.series(spec.target, u);
                     let y = series[t + h];
                     out.outcomes.push(y);
+                    let deadly = series[(t + 1).saturating_sub(12)..=t]
+                        .iter()
+                        .filter(|&&v| v > 0)
+                        .count();
+                    out.bins.push(history_bin(deadly) as u8);
                     let features = matrix.row(u, t);
                     for (mi, model) in models.iter().enumerate() {
                         let seed = super::model::stream_seed(
@@ -519,6 +594,10 @@ pub fn evaluate_with_training<'t>(
         .flat_map(|(i, o)| std::iter::repeat_n(i as u32, o.outcomes.len()))
         .collect();
     let active_mask: Vec<bool> = outcomes.iter().map(|&y| y > 0).collect();
+    let bins: Vec<u8> = per_origin
+        .iter()
+        .flat_map(|o| o.bins.iter().copied())
+        .collect();
     let mut scores = Vec::with_capacity(n_models);
     let mut kept: Vec<Vec<Kept>> = Vec::with_capacity(n_models);
     for (mi, model) in spec.models.iter().enumerate() {
@@ -540,6 +619,7 @@ pub fn evaluate_with_training<'t>(
             baseline: model.is_baseline(),
             pooled: pooled.summary(ap),
             active: active.summary(None),
+            by_history: history_scores(&values, &bins, &active_mask),
         });
         kept.push(values);
     }

@@ -54,6 +54,10 @@ pub struct HurdleConfig {
     pub lambda_magnitude: f64,
     /// Months of history required before a training origin.
     pub min_history_months: usize,
+    /// Only the training origins of the last this many months before the cutoff (None: every
+    /// origin from `min_history_months` on): the fit follows the current level of violence
+    /// rather than decades of quieter years.
+    pub training_window_months: Option<usize>,
     /// Share of draws taken from the unit's own recent months (as `conflictology`) instead of
     /// the regression: a mixture that keeps a unit's recent violence in its forecast.
     pub history_mix: f64,
@@ -83,6 +87,9 @@ pub struct HurdleConfig {
     /// positive months in its last `history_window` months (when it has any) instead of the
     /// log-normal: keeps a violent unit's own scale. 0: always the log-normal.
     pub own_magnitude: f64,
+    /// Months of the unit's history its own sizes are taken from (`own_magnitude`); None:
+    /// `history_window`.
+    pub own_magnitude_window: Option<usize>,
     /// Factor on the resampled log residuals of the magnitude (1: as fitted); above 1 widens
     /// the positive part of the forecast.
     pub residual_scale: f64,
@@ -110,6 +117,12 @@ pub struct HurdleConfig {
     /// (coefficients, residual pool, nearest-level sizes) is fitted on the evaluated panel and
     /// only the occurrence on the training panel. No effect without a training panel.
     pub magnitude_on_evaluated_panel: bool,
+    /// With a training panel: the occurrence's log-odds z, learnt on the training panel, are
+    /// recalibrated on the evaluated (forecast) panel's own training rows — P(y > 0) =
+    /// σ(a + b·z), (a, b) by logistic regression per horizon (Platt scaling) — so that the
+    /// chance of a death matches the forecast countries' own record. No effect without a
+    /// training panel.
+    pub recalibrate_on_evaluated_panel: bool,
     /// The model's name in tables and in its random streams (`hurdle` for the frozen default).
     pub name: String,
 }
@@ -139,6 +152,7 @@ impl Default for HurdleConfig {
             lambda_occurrence: 1.0,
             lambda_magnitude: 10.0,
             min_history_months: 36,
+            training_window_months: None,
             history_mix: 0.3,
             history_window: 12,
             history_mix_full: Some(1.0),
@@ -147,6 +161,7 @@ impl Default for HurdleConfig {
             history_long_window: 36,
             occurrence_floor: 0.0,
             own_magnitude: 0.0,
+            own_magnitude_window: None,
             residual_scale: 1.25,
             residual_scale_active: None,
             boost: None,
@@ -155,12 +170,51 @@ impl Default for HurdleConfig {
             magnitude_neighbours: 0,
             magnitude_features: None,
             magnitude_on_evaluated_panel: true,
+            recalibrate_on_evaluated_panel: false,
             name: "hurdle".into(),
         }
     }
 }
 
 impl HurdleConfig {
+    /// `hurdle_recent`: the hurdle learnt on recent years and recalibrated to the forecast
+    /// countries. Occurrence: a logistic regression on twelve features — the seven of
+    /// `hurdle`, the cell's deadly months among its last 12 and 36, its ring-1 neighbours'
+    /// deadly cell-months over the last 3, the country's trend (last 3 months against the 9
+    /// before) and the distance to the nearest cell with a death in the last 3 months — fitted
+    /// on the last five years of training origins (60 months) of the Sahel and its
+    /// neighbours, then recalibrated (Platt) on the forecast countries' own rows of the same
+    /// years. Sizes: the log-normal of `hurdle`, fitted on the forecast countries. Mixture: 15%
+    /// of draws from the cell's last 12 months at one deadly month, rising to 100% at four;
+    /// of the other draws, 10% from its last 36 months when they saw deaths.
+    pub fn recent() -> Self {
+        HurdleConfig {
+            features: [
+                "decay6_last_event",
+                "y_sum12",
+                "ring1_sum12",
+                "ring1_decay6_last_event",
+                "country_decay6_last_event",
+                "ring2_sum12",
+                "actors12",
+                "deadly12",
+                "deadly36",
+                "ring1_deadly3",
+                "country_trend",
+                "death_distance3",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+            training_window_months: Some(60),
+            recalibrate_on_evaluated_panel: true,
+            history_mix: 0.15,
+            history_long_mix: 0.1,
+            name: "hurdle_recent".into(),
+            ..HurdleConfig::default()
+        }
+    }
+
     /// The share of draws taken from the unit's own history when `active` of its last
     /// `window` months saw deaths.
     pub fn history_share(&self, active: usize, window: usize) -> f64 {
@@ -181,6 +235,16 @@ impl HurdleConfig {
             self.history_long_mix,
             self.history_long_window,
         )
+        .max(self.own_window())
+    }
+
+    /// Months of the unit's own sizes (0 when `own_magnitude` is off).
+    fn own_window(&self) -> usize {
+        if self.own_magnitude > 0.0 {
+            self.own_magnitude_window.unwrap_or(self.history_window)
+        } else {
+            0
+        }
     }
 
     pub fn columns(&self) -> Result<Vec<usize>, AnalysisError> {
@@ -245,6 +309,20 @@ fn needed_window(window: usize, long_mix: f64, long_window: usize) -> usize {
     }
 }
 
+/// The first training origin of a fit at `cutoff` for horizons up to `horizon`: after
+/// `min_history_months`, and within `training_window_months` of the cutoff (never so late that
+/// the longest horizon has no row).
+fn first_training_origin(config: &HurdleConfig, cutoff: usize, horizon: usize) -> usize {
+    let t0 = config.min_history_months;
+    match config.training_window_months {
+        Some(w) => cutoff
+            .saturating_sub(w)
+            .max(t0)
+            .min(cutoff.saturating_sub(horizon)),
+        None => t0,
+    }
+}
+
 /// One horizon's fitted hurdle.
 #[derive(Debug, Clone)]
 struct HorizonFit {
@@ -256,6 +334,8 @@ struct HorizonFit {
     /// (fitted level x·γ, observed size) of the training positives, by level (only with
     /// `magnitude_neighbours`).
     levels: Vec<(f64, u32)>,
+    /// Recalibration (a, b) of the occurrence's log-odds z: σ(a + b·z); (0, 1) = none.
+    calibration: (f64, f64),
 }
 
 /// A hurdle model fitted with data up to a cutoff month.
@@ -270,6 +350,7 @@ pub struct HurdleFit {
     history_long_window: usize,
     occurrence_floor: f64,
     own_magnitude: f64,
+    own_window: usize,
     residual_scale: f64,
     residual_scale_active: Option<f64>,
     boost_from_logistic: bool,
@@ -337,6 +418,7 @@ fn fit_hurdle_parts(
     }
     let units = panel.units.len();
     let last_origin = cutoff - 1;
+    let t0 = first_training_origin(config, cutoff, horizon);
     // Training rows: observed unit-months (see `Panel::first_observed`), by origin then unit, so
     // that the rows of origins ≤ cutoff − h are a prefix.
     let observed: Vec<usize> = (0..units).map(|u| panel.first_observed(u)).collect();
@@ -437,6 +519,7 @@ fn fit_hurdle_parts(
             magnitude,
             residuals,
             levels,
+            calibration: (0.0, 1.0),
         });
     }
     if let (true, Some(params)) = (fit_occurrence, &config.boost) {
@@ -495,6 +578,7 @@ fn fit_hurdle_parts(
         history_long_window: config.history_long_window.max(1),
         occurrence_floor: config.occurrence_floor,
         own_magnitude: config.own_magnitude,
+        own_window: config.own_window(),
         residual_scale: config.residual_scale,
         residual_scale_active: config.residual_scale_active,
         boost_from_logistic: config.boost_from_logistic,
@@ -546,9 +630,16 @@ impl HurdleFit {
 
     /// P(y > 0) from the raw features and their design row.
     fn probability(&self, features: &[f64], x: &[f64], h: usize) -> f64 {
+        let (a, b) = self.horizons[h - 1].calibration;
+        let z = self.log_odds(features, x, h);
+        sigmoid(a + b * z)
+    }
+
+    /// The occurrence's log-odds before recalibration.
+    fn log_odds(&self, features: &[f64], x: &[f64], h: usize) -> f64 {
         let fit = &self.horizons[h - 1];
         match &fit.trees {
-            None => sigmoid(dot(&fit.occurrence, x)),
+            None => dot(&fit.occurrence, x),
             Some(trees) => {
                 let offset = if self.boost_from_logistic {
                     dot(&fit.occurrence, x)
@@ -556,14 +647,60 @@ impl HurdleFit {
                     0.0
                 };
                 let p = sigmoid(offset + trees.logit(features));
-                if self.boost_weight < 1.0 {
+                let p = if self.boost_weight < 1.0 {
                     let linear = sigmoid(dot(&fit.occurrence, x));
                     (1.0 - self.boost_weight) * linear + self.boost_weight * p
                 } else {
                     p
-                }
+                };
+                let p = p.clamp(1e-12, 1.0 - 1e-12);
+                (p / (1.0 - p)).ln()
             }
         }
+    }
+
+    /// Recalibrates this fit's occurrence on `src`'s panel (the evaluated panel): for each
+    /// horizon h, a logistic regression of y > 0 on [1, z] over the panel's training rows
+    /// (observed units, origins from `min_history_months` to cutoff − h), z the occurrence's
+    /// log-odds. Same rows as the fit itself would use on that panel.
+    pub fn recalibrated_on(
+        mut self,
+        src: &FeatureSource,
+        matrix: &FeatureMatrix,
+        target: Target,
+        config: &HurdleConfig,
+    ) -> HurdleFit {
+        let panel = src.panel();
+        let cutoff = self.cutoff;
+        let observed: Vec<usize> = (0..panel.units.len())
+            .map(|u| panel.first_observed(u))
+            .collect();
+        let mut x = Vec::with_capacity(self.columns.len() + 1);
+        let first = first_training_origin(config, cutoff, self.horizons.len());
+        for h in 1..=self.horizons.len() {
+            if cutoff < first + h {
+                continue;
+            }
+            let mut rows = Vec::new();
+            let mut y = Vec::new();
+            for t in first..=cutoff - h {
+                for (u, &from) in observed.iter().enumerate() {
+                    if from > t {
+                        continue;
+                    }
+                    let features = matrix.row(u, t);
+                    self.standardiser.design(features, &self.columns, &mut x);
+                    rows.push(1.0);
+                    rows.push(self.log_odds(features, &x, h));
+                    y.push(panel.series(target, u)[t + h] > 0);
+                }
+            }
+            if y.iter().any(|&v| v) && y.iter().any(|&v| !v) {
+                let beta = logistic(&Design { rows: &rows, k: 2 }, &y, 1e-6, None);
+                self.horizons[h - 1].calibration = (beta[0], beta[1]);
+            }
+        }
+        self
     }
 
     /// Months of history [`HurdleFit::draw`] reads (the last ones up to the origin).
@@ -573,6 +710,7 @@ impl HurdleFit {
             self.history_long_mix,
             self.history_long_window,
         )
+        .max(self.own_window)
     }
 
     /// `recent`: the unit's last months up to the origin (at most [`Self::history_needed`]);
@@ -637,7 +775,9 @@ impl HurdleFit {
                 .design(features, &self.magnitude_columns, &mut xm);
             dot(&fit.magnitude, &xm)
         };
-        let own = self.own_magnitude > 0.0 && active > 0;
+        let own_pool = &recent[recent.len().saturating_sub(self.own_window)..];
+        let own_active = own_pool.iter().filter(|&&v| v > 0).count();
+        let own = self.own_magnitude > 0.0 && own_active > 0;
         let scale = match self.residual_scale_active {
             Some(s) if active > 0 => s,
             _ => self.residual_scale,
@@ -645,8 +785,8 @@ impl HurdleFit {
         for _ in 0..k {
             if own && rng.random::<f64>() < self.own_magnitude {
                 // The size of one of the unit's own positive months.
-                let mut pick = rng.random_range(0..active);
-                for &v in history {
+                let mut pick = rng.random_range(0..own_active);
+                for &v in own_pool {
                     if v > 0 {
                         if pick == 0 {
                             out.push(v as f64);
@@ -711,6 +851,7 @@ mod tests {
             history_long_window: config.history_long_window,
             occurrence_floor: config.occurrence_floor,
             own_magnitude: config.own_magnitude,
+            own_window: config.own_window(),
             residual_scale: config.residual_scale,
             residual_scale_active: config.residual_scale_active,
             boost_from_logistic: false,
@@ -731,6 +872,7 @@ mod tests {
                 magnitude: vec![ln_size],
                 residuals,
                 levels: Vec::new(),
+                calibration: (0.0, 1.0),
             }],
             cutoff: 0,
             rows_h1: 0,

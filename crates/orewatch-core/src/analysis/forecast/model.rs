@@ -31,17 +31,19 @@ pub enum ModelName {
     Conflictology12,
     Conflictology36,
     Hurdle,
+    HurdleRecent,
 }
 
 impl ModelName {
     /// Every named model, baselines first, in table order.
-    pub const ALL: [ModelName; 6] = [
+    pub const ALL: [ModelName; 7] = [
         ModelName::Zero,
         ModelName::Last,
         ModelName::Mean12,
         ModelName::Conflictology12,
         ModelName::Conflictology36,
         ModelName::Hurdle,
+        ModelName::HurdleRecent,
     ];
 
     /// The default model of `orewatch forecast`, `evaluate` and the brief.
@@ -55,6 +57,7 @@ impl ModelName {
             ModelName::Conflictology12 => "conflictology12",
             ModelName::Conflictology36 => "conflictology36",
             ModelName::Hurdle => "hurdle",
+            ModelName::HurdleRecent => "hurdle_recent",
         }
     }
 
@@ -67,6 +70,7 @@ impl ModelName {
             ModelName::Conflictology12 => ModelSpec::Conflictology { window: 12 },
             ModelName::Conflictology36 => ModelSpec::Conflictology { window: 36 },
             ModelName::Hurdle => ModelSpec::Hurdle(HurdleConfig::default()),
+            ModelName::HurdleRecent => ModelSpec::Hurdle(HurdleConfig::recent()),
         }
     }
 }
@@ -239,11 +243,13 @@ mod tests {
         assert_eq!(ModelSpec::baselines().len(), 5);
         assert!(!ModelName::Hurdle.spec().is_baseline());
         // Every configured feature exists.
-        let ModelSpec::Hurdle(c) = ModelName::Hurdle.spec() else {
-            panic!("hurdle is a hurdle");
-        };
-        assert_eq!(c.columns().unwrap().len(), c.features.len());
-        assert!(!c.magnitude_columns().unwrap().is_empty());
+        for m in [ModelName::Hurdle, ModelName::HurdleRecent] {
+            let ModelSpec::Hurdle(c) = m.spec() else {
+                panic!("{m:?} is a hurdle");
+            };
+            assert_eq!(c.columns().unwrap().len(), c.features.len());
+            assert!(!c.magnitude_columns().unwrap().is_empty());
+        }
     }
 
     #[test]
