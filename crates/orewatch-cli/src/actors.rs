@@ -2,44 +2,55 @@
 //!
 //! ```text
 //! orewatch actors [list|show ACTOR] [--unresolved] [--source GED|ACLED]
-//!                 [--countries Mali,Niger] [--aliases FILE] [--json]
+//!                 [--countries MLI,BFA,NER] [--aliases FILE] [--json]
 //! ```
 //!
-//! `list` (default): the canonical actors of the chosen source's events, with events, deaths,
-//! civilian harm and first/last month, after the resolution rate per source (events and distinct
-//! names). `show ACTOR` (a UCDP id, a name or any spelling that resolves): the actor list's
-//! record (names, former names, organisation type), its listed relations (alliance, splinter,
-//! membership — only those the UCDP list states), its timeline and its main counterparts.
-//! `--unresolved`: the names left unresolved, with their event counts (add them to an alias
-//! table and pass it with `--aliases`). Aggregates only: no event rows are printed.
+//! Parses the flags, asks `orewatch_core::actors::assess` and prints its result. `list`
+//! (default): the outcome rates of the source's side names, then the organisations with their
+//! events, deaths, civilian harm and first/last month. `show ACTOR` (a UCDP id, a name or any
+//! spelling that resolves): the actor list's record, its listed relations, its timeline and
+//! its main counterparts. `--unresolved`: the names that did not resolve to the UCDP list —
+//! organisations the list lacks first, then categories, then ambiguous names — each with its
+//! event count. `--json`: the assessment's result as JSON. Aggregates only: no event rows.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use orewatch_core::actors::aliases::{self, default_aliases};
-use orewatch_core::actors::graph::{build_graph, ActorGraph, GraphParams};
-use orewatch_core::actors::registry::{former_names, Registry, JNIM_NOTE};
-use orewatch_core::actors::resolve::{ActorKey, Resolver};
-use orewatch_core::analysis::admin::AdminIndex;
-use orewatch_core::analysis::events::{choose_source, parse_source};
+use orewatch_core::actors::assess::{
+    self, ActorRecordRequest, ActorsRequest, AliasTable, EventSelection, Inputs, Provenance,
+};
+use orewatch_core::actors::resolve::{Outcome, OutcomeReport};
 use orewatch_core::model::Dataset;
-use orewatch_store::Store;
+use orewatch_store::{Manifest, Store};
 use serde_json::json;
+
+use crate::flags::SourceArg;
+
+/// `list` or `show`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Action {
+    /// The organisations of the events (default).
+    List,
+    /// One actor's record, relations, timeline and counterparts.
+    Show,
+}
 
 #[derive(clap::Args)]
 pub struct Args {
     /// `list` (default) or `show`.
-    #[arg(value_parser = ["list", "show"])]
-    pub action: Option<String>,
+    #[arg(value_enum)]
+    pub action: Option<Action>,
     /// With `show`: a UCDP actor id or a name.
     pub actor: Option<String>,
-    /// List the side names that did not resolve, with their event counts.
+    /// List the side names that did not resolve to the UCDP list (organisations the list
+    /// lacks, categories, ambiguous names), with their event counts.
     #[arg(long)]
     pub unresolved: bool,
-    /// Event source: GED or ACLED. Required when the store holds both (never mixed).
-    #[arg(long)]
-    pub source: Option<String>,
-    /// Only events in these countries (names as in the events), comma-separated.
+    /// Event source. Required when the store holds both (never mixed).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub source: Option<SourceArg>,
+    /// Only events in these countries: ISO3 codes, comma-separated (MLI,BFA,NER).
     #[arg(long, value_delimiter = ',')]
     pub countries: Vec<String>,
     /// Alias table (TOML, as config/actor_aliases.toml); default: the shipped table.
@@ -50,17 +61,11 @@ pub struct Args {
     pub json: bool,
 }
 
-/// The store's dataset, the registry and the resolver's alias table (shared with `network`).
+/// The store's dataset and manifest, and the alias table (shared with `network`).
 pub fn load(
     store_dir: &Path,
     aliases_file: Option<&Path>,
-) -> Result<(
-    Dataset,
-    orewatch_store::Manifest,
-    Registry,
-    Vec<aliases::Alias>,
-    String,
-)> {
+) -> Result<(Dataset, Manifest, AliasTable)> {
     let store = Store::open(store_dir);
     if store.is_empty() {
         bail!(
@@ -71,106 +76,86 @@ pub fn load(
     let (dataset, manifest) = store
         .load()
         .with_context(|| format!("loading the store at {}", store_dir.display()))?;
-    if dataset.actors.is_empty() {
-        bail!("the store holds no UCDP actor list: ingest ucdp_actor_v22_1.csv (orewatch ingest FILE) to resolve actors");
-    }
-    let registry = Registry::new(&dataset.actors);
-    let (table, name) = match aliases_file {
-        None => (
-            default_aliases()?,
-            "config/actor_aliases.toml (shipped)".to_string(),
-        ),
+    let table = match aliases_file {
+        None => AliasTable {
+            name: "config/actor_aliases.toml (shipped)".to_string(),
+            entries: default_aliases()?,
+        },
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading the alias table {}", path.display()))?;
             let name = path.display().to_string();
-            (aliases::parse(&text, &name)?, name)
+            AliasTable {
+                entries: aliases::parse(&text, &name)?,
+                name,
+            }
         }
     };
-    Ok((dataset, manifest, registry, table, name))
+    Ok((dataset, manifest, table))
 }
 
 pub fn run(store_dir: &Path, args: Args) -> Result<()> {
-    let (dataset, _manifest, registry, table, table_name) =
-        load(store_dir, args.aliases.as_deref())?;
-    let resolver = Resolver::new(&registry, table, &table_name)?;
-    let requested = args.source.as_deref().map(parse_source).transpose()?;
-    let source = choose_source(&dataset.events, requested)?;
-    let params = GraphParams {
-        source,
+    let (dataset, manifest, table) = load(store_dir, args.aliases.as_deref())?;
+    let input = Inputs {
+        dataset: &dataset,
+        sources: &manifest.sources,
+        aliases: &table,
+    };
+    let selection = EventSelection {
+        source: args.source.map(Into::into),
+        countries: args.countries.clone(),
         from: None,
         to: None,
-        countries: args.countries.clone(),
     };
-    // Admin-1 regions from the boundaries when the source carries none (reduced GED layout).
-    let admin = (!dataset.regions.is_empty()).then(|| AdminIndex::new(&dataset.regions));
-    let graph = build_graph(&resolver, &dataset.events, &params, admin.as_ref());
-    let report = &graph.resolution;
-    let rate = format!(
-        "{}: {} of {} events resolved ({:.2}%), {} of {} distinct side names ({:.2}%); alias table {}",
-        source.as_str(),
-        report.events_resolved,
-        report.events,
-        100.0 * report.event_rate(),
-        report.names_resolved,
-        report.names,
-        100.0 * report.name_rate(),
-        table_name
-    );
-    if args.unresolved {
+    if args.action == Some(Action::Show) {
+        let Some(actor) = args.actor.clone() else {
+            bail!("`orewatch actors show ACTOR`: give a UCDP actor id (6716) or a name (JNIM)");
+        };
+        let record = assess::actor_record(&input, &ActorRecordRequest { actor, selection })?;
         if args.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json!({"resolution": report}))?
-            );
+            println!("{}", serde_json::to_string_pretty(&record)?);
         } else {
-            println!("# {rate}");
-            println!("events\tname");
-            for (name, n) in &report.unresolved {
-                println!("{n}\t{name}");
-            }
+            print_record(&record);
         }
         return Ok(());
     }
-    match args.action.as_deref() {
-        None | Some("list") => list(&graph, &rate, args.json),
-        Some("show") => {
-            let Some(query) = args.actor.as_deref() else {
-                bail!("`orewatch actors show ACTOR`: give a UCDP actor id (6716) or a name (JNIM)");
-            };
-            show(&resolver, &graph, query, args.json)
+    let result = assess::actors(&input, &ActorsRequest { selection })?;
+    if args.json && args.unresolved {
+        let r = &result.outcomes;
+        let rows = |o: Outcome| r.rows(o).collect::<Vec<_>>();
+        let mut rates = serde_json::to_value(r)?;
+        if let Some(map) = rates.as_object_mut() {
+            map.remove("names");
         }
-        Some(other) => bail!("unknown action {other}: expected list or show"),
-    }
-}
-
-fn list(graph: &ActorGraph, rate: &str, as_json: bool) -> Result<()> {
-    let mut order: Vec<usize> = (0..graph.nodes.len()).collect();
-    order.sort_by(|&a, &b| {
-        graph.nodes[b]
-            .events
-            .cmp(&graph.nodes[a].events)
-            .then(a.cmp(&b))
-    });
-    if as_json {
-        let nodes: Vec<_> = order.iter().map(|&i| &graph.nodes[i]).collect();
         println!(
             "{}",
-            serde_json::to_string_pretty(
-                &json!({"resolution": graph.resolution, "actors": nodes, "notes": graph.notes})
-            )?
+            serde_json::to_string_pretty(&json!({
+                "provenance": result.provenance,
+                "rates": rates,
+                "unlisted": rows(Outcome::Unlisted),
+                "categories": rows(Outcome::Category),
+                "ambiguous": rows(Outcome::Ambiguous),
+            }))?
         );
         return Ok(());
     }
-    println!("# {rate}");
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&result)?);
+        return Ok(());
+    }
+    print_header(&result.provenance, &result.outcomes);
+    if args.unresolved {
+        print_unresolved(&result.outcomes);
+        return Ok(());
+    }
     println!(
-        "id\tname\tevents\tdeaths_best\tcivilian_events\tcivilian_deaths\tfirst_month\tlast_month"
+        "id\tkind\tname\tevents\tdeaths_best\tcivilian_events\tcivilian_deaths\tfirst_month\tlast_month"
     );
-    for i in order {
-        let n = &graph.nodes[i];
+    for n in &result.actors {
         println!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             n.key.id(),
+            kind_label(n.kind),
             n.name,
             n.events,
             n.fatalities_best,
@@ -183,103 +168,156 @@ fn list(graph: &ActorGraph, rate: &str, as_json: bool) -> Result<()> {
     Ok(())
 }
 
-fn show(resolver: &Resolver, graph: &ActorGraph, query: &str, as_json: bool) -> Result<()> {
-    let registry = resolver.registry();
-    let key = match query.trim().parse::<u32>() {
-        Ok(id) if registry.get(id).is_some() => ActorKey::Ucdp(id),
-        Ok(id) => bail!("no actor with UCDP id {id} in the actor list"),
-        Err(_) => {
-            let r = resolver.resolve(query, None);
-            match r.actors.as_slice() {
-                [one] => one.clone(),
-                [] => bail!("{query:?} names civilians, not an organisation"),
-                many => bail!(
-                    "{query:?} resolves to several actors ({}): show one of them",
-                    many.iter().map(|k| k.id()).collect::<Vec<_>>().join(", ")
-                ),
+fn kind_label(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Resolved => "ucdp",
+        Outcome::Unlisted => "unlisted",
+        Outcome::Category => "category",
+        Outcome::Ambiguous => "ambiguous",
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.2}%", 100.0 * x)
+}
+
+/// The provenance and the outcome rates, as `#` lines.
+fn print_header(p: &Provenance, r: &OutcomeReport) {
+    let countries = if p.countries.is_empty() {
+        "all countries".to_string()
+    } else {
+        p.countries
+            .iter()
+            .map(|c| c.iso3.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    println!(
+        "# {}: {} events of political violence in {countries} (protests, riots and strategic developments left out); alias table {} ({} entries)",
+        p.source.as_str(),
+        r.events,
+        p.alias_table,
+        p.alias_entries
+    );
+    println!(
+        "# events with an organisation side: {}; every organisation side resolved to the UCDP list: {} ({}); with an organisation not in the list: {} ({}); with an ambiguous side: {} ({}); only categories: {}",
+        r.events_with_organisation,
+        r.events_resolved,
+        pct(r.resolved_share()),
+        r.events_with_unlisted,
+        pct(r.unlisted_share()),
+        r.events_with_ambiguous,
+        pct(r.ambiguous_share()),
+        r.events_categories_only
+    );
+    let kinds: Vec<String> = r
+        .category_sides_by_kind
+        .iter()
+        .map(|(k, n)| format!("{} {n}", k.as_str()))
+        .collect();
+    println!(
+        "# sides (main and associates, once per event): resolved {}, not in the list {}, categories {} ({}), ambiguous {}",
+        r.resolved_sides,
+        r.unlisted_sides,
+        r.category_sides,
+        if kinds.is_empty() { "none".into() } else { kinds.join(", ") },
+        r.ambiguous_sides
+    );
+    let count = |o: Outcome| r.rows(o).count();
+    println!(
+        "# names by outcome: resolved {}, not in the list {}, categories {}, ambiguous {} (a name that resolves in one country but not in another is counted under both)",
+        count(Outcome::Resolved),
+        count(Outcome::Unlisted),
+        count(Outcome::Category),
+        count(Outcome::Ambiguous)
+    );
+    for w in &p.warnings {
+        println!("# warning: {w}");
+    }
+}
+
+/// Organisations the list lacks, then categories, then ambiguous names.
+fn print_unresolved(r: &OutcomeReport) {
+    println!("## organisations not in the UCDP list (own actors)");
+    println!("events\tname\thow\tattributes");
+    for row in r.rows(Outcome::Unlisted) {
+        println!(
+            "{}\t{}\t{}\t{}",
+            row.events,
+            row.name,
+            row.how,
+            row.resolution.attributes.describe()
+        );
+    }
+    println!("## categories (never actors)");
+    println!("events\tcategory\tname");
+    for row in r.rows(Outcome::Category) {
+        println!(
+            "{}\t{}\t{}",
+            row.events,
+            row.category.as_ref().map_or("", |c| c.kind.as_str()),
+            row.name
+        );
+    }
+    println!("## ambiguous (A and/or B: both candidates, never one of them)");
+    println!("events\tname\tcandidates");
+    for row in r.rows(Outcome::Ambiguous) {
+        let candidates: Vec<String> = row
+            .candidates
+            .iter()
+            .map(|(name, what)| format!("{name} [{what}]"))
+            .collect();
+        println!("{}\t{}\t{}", row.events, row.name, candidates.join(" | "));
+    }
+}
+
+fn print_record(r: &assess::ActorRecord) {
+    println!("{} [{}]", r.name, r.key.id());
+    if let Some(res) = &r.resolution {
+        println!("  resolved by: {}", res.how());
+    }
+    match &r.listed {
+        Some(a) => {
+            println!(
+                "  UCDP actor list: NameData {:?}, original {:?}, English {:?}",
+                a.name,
+                a.name_orig.as_deref().unwrap_or(""),
+                a.name_orig_full_eng.as_deref().unwrap_or("")
+            );
+            if !a.former_names.is_empty() {
+                println!(
+                    "  former/other names in the list: {}",
+                    a.former_names.join("; ")
+                );
+            }
+            if let Some(t) = a.org_type {
+                println!("  organisation type (UCDP Org): {t}");
             }
         }
-    };
-    let listed = key.ucdp_id().and_then(|id| registry.get(id));
-    let relations = key
-        .ucdp_id()
-        .map(|id| registry.relations_of(id))
-        .unwrap_or_default();
-    let node = graph.node_index(&key).map(|i| &graph.nodes[i]);
-    let mut counterparts: Vec<(String, u64, u64)> = graph
-        .node_index(&key)
-        .map(|i| {
-            graph
-                .edges
-                .iter()
-                .filter(|e| e.a == i || e.b == i)
-                .map(|e| {
-                    let other = if e.a == i { e.b } else { e.a };
-                    (graph.nodes[other].name.clone(), e.events, e.fatalities_best)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    counterparts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let rel_text: Vec<String> = relations
+        None => println!("  not in the UCDP actor list"),
+    }
+    let relations: Vec<String> = r
+        .relations
         .iter()
-        .map(|r| {
-            let name = |id: u32| {
-                registry
-                    .get(id)
-                    .map_or(format!("{id} (not in the list)"), |a| {
-                        format!("{} ({id})", a.name.trim())
-                    })
-            };
-            format!("{} {} {}", name(r.from), r.kind.as_str(), name(r.to))
+        .map(|x| {
+            let to = x
+                .to_name
+                .as_ref()
+                .map_or(format!("{} (not in the list)", x.to), |n| {
+                    format!("{n} ({})", x.to)
+                });
+            format!("{} ({}) {} {to}", x.from_name, x.from, x.kind.as_str())
         })
         .collect();
-    if as_json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({
-                "actor": key,
-                "name": resolver.display_name(&key),
-                "listed": listed.map(|a| json!({
-                    "actor_id": a.actor_id, "name": a.name.trim(), "name_orig": a.name_orig,
-                    "name_orig_full_eng": a.name_orig_full_eng, "former_names": former_names(a),
-                    "org_type": a.org_type, "location": a.location,
-                })),
-                "relations": rel_text,
-                "timeline": node,
-                "counterparts": counterparts,
-                "note": JNIM_NOTE,
-            }))?
-        );
-        return Ok(());
-    }
-    println!("{} [{}]", resolver.display_name(&key), key.id());
-    if let Some(a) = listed {
-        println!(
-            "  UCDP actor list: NameData {:?}, original {:?}, English {:?}",
-            a.name.trim(),
-            a.name_orig.as_deref().unwrap_or(""),
-            a.name_orig_full_eng.as_deref().unwrap_or("")
-        );
-        let former = former_names(a);
-        if !former.is_empty() {
-            println!("  former/other names in the list: {}", former.join("; "));
-        }
-        if let Some(t) = a.org_type {
-            println!("  organisation type (UCDP Org): {t}");
-        }
-    } else {
-        println!("  not in the UCDP actor list");
-    }
     println!(
         "  relations in the UCDP list: {}",
-        if rel_text.is_empty() {
+        if relations.is_empty() {
             "none".into()
         } else {
-            rel_text.join("; ")
+            relations.join("; ")
         }
     );
-    match node {
+    match &r.timeline {
         None => println!("  no events in the selection"),
         Some(n) => {
             println!(
@@ -291,17 +329,17 @@ fn show(resolver: &Resolver, graph: &ActorGraph, query: &str, as_json: bool) -> 
                 n.civilian_events, n.civilian_deaths
             );
             if !n.admin1.is_empty() {
-                let r: Vec<String> = n.admin1.iter().map(|(r, c)| format!("{r} {c}")).collect();
-                println!("  admin-1 regions: {}", r.join(", "));
+                let regions: Vec<String> =
+                    n.admin1.iter().map(|(r, c)| format!("{r} {c}")).collect();
+                println!("  admin-1 regions: {}", regions.join(", "));
             }
         }
     }
-    if !counterparts.is_empty() {
+    if !r.counterparts.is_empty() {
         println!("  counterparts (events, deaths):");
-        for (name, ev, d) in counterparts.iter().take(10) {
-            println!("    {name}\t{ev}\t{d}");
+        for c in r.counterparts.iter().take(10) {
+            println!("    {}\t{}\t{}", c.name, c.events, c.fatalities_best);
         }
     }
-    println!("  note: {JNIM_NOTE}");
-    Ok(())
+    println!("  note: {}", r.note);
 }

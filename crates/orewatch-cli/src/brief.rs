@@ -32,7 +32,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
                 store_dir.display()
             );
         }
-        ingest_into(&store, &[], false, quiet)?;
+        ingest_into(&store, &Default::default(), quiet)?;
     }
     let (dataset, manifest) = store
         .load()

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use anyhow::{bail, Result};
+use orewatch_core::analysis::coverage::EventCoverage;
 use orewatch_store::Store;
 
 #[derive(clap::Args)]
@@ -36,8 +37,17 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         println!();
         println!("{}  [{}]", s.path, s.kind);
         println!("  layout      {}", s.layout);
-        if let Some(r) = &s.release {
-            println!("  release     {r}");
+        match (&s.release, s.release_basis) {
+            (Some(r), Some(basis)) => println!("  release     {r} ({})", basis.as_str()),
+            (Some(r), None) => println!("  release     {r}"),
+            (None, Some(basis)) => println!("  release     {}", basis.as_str()),
+            (None, None) => {}
+        }
+        if let Some(r) = &s.recovery {
+            println!(
+                "  recovered   from a spreadsheet-damaged file: {} record(s) recovered, {} line(s) unrecoverable (quarantined), {} line(s) of bare separators",
+                r.recovered, r.unrecoverable, r.separator_only
+            );
         }
         println!(
             "  rows        {} read, {} accepted, {} flagged, {} quarantined",
@@ -85,6 +95,7 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             }
         );
     }
+    print_coverage(&manifest.event_coverage());
     if !manifest.dedup_notes.is_empty() {
         println!();
         println!("one fact stored once:");
@@ -93,4 +104,48 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The coverage table: one line per event source and country, then each source's global
+/// files (which cover every other country too).
+fn print_coverage(coverage: &EventCoverage) {
+    if coverage.countries.is_empty() && coverage.global.is_empty() {
+        return;
+    }
+    println!();
+    println!("event coverage per source and country (absence of events outside these periods is absence of data):");
+    println!(
+        "  {:<8} {:<5} {:<28} {:<10} {:<10}  basis",
+        "source", "iso3", "country", "start", "end"
+    );
+    for c in &coverage.countries {
+        println!(
+            "  {:<8} {:<5} {:<28} {:<10} {:<10}  {}",
+            c.source.as_str(),
+            c.iso3.as_deref().unwrap_or("?"),
+            c.name,
+            c.start,
+            c.end,
+            c.basis_text()
+        );
+        for (s, e) in &c.gaps {
+            println!(
+                "  {:<8} {:<5} {:<28} gap {s} .. {e}: no file covers it",
+                "", "", ""
+            );
+        }
+    }
+    for g in &coverage.global {
+        for p in &g.periods {
+            println!(
+                "  {:<8} {:<5} {:<28} {:<10} {:<10}  global file {} (every country, with or without events)",
+                g.source.as_str(),
+                "*",
+                "every other country",
+                p.start,
+                p.end,
+                p.file
+            );
+        }
+    }
 }

@@ -2,7 +2,8 @@
 //!
 //! One module per subcommand, each a thin layer over `orewatch-core` (readers, analyses),
 //! `orewatch-store` (the embedded store) and `orewatch-report` (the brief).
-//! Exit codes: 0 success, 1 error, 2 usage error.
+//! Exit codes: 0 success (also when stdout is closed early: `orewatch … | head`), 1 error, 2
+//! usage error.
 
 mod actors;
 mod allocator;
@@ -11,6 +12,7 @@ mod cahra;
 mod data_dir;
 mod datasets;
 mod exposure;
+mod flags;
 mod forecast;
 mod ingest;
 mod network;
@@ -76,6 +78,7 @@ enum Command {
 
 fn main() -> ExitCode {
     allocator::keep_freed_memory();
+    output::exit_quietly_on_broken_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ingest(args) => ingest::run(&cli.store, cli.quiet, args),
@@ -87,11 +90,12 @@ fn main() -> ExitCode {
         Command::Forecast(args) => forecast::run_forecast(&cli.store, cli.quiet, *args),
         Command::Evaluate(args) => forecast::run_evaluate(&cli.store, cli.quiet, *args),
         Command::Actors(args) => actors::run(&cli.store, args),
-        Command::Network(args) => network::run(&cli.store, args),
+        Command::Network(args) => network::run(&cli.store, cli.quiet, args),
         Command::Scenario(args) => scenario::run(&cli.store, cli.quiet, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(1)

@@ -1,31 +1,32 @@
 //! `orewatch network`: the actor–actor graph of a period with its metrics, as GraphML or JSON.
 //!
 //! ```text
-//! orewatch network [--period 2012..2019 | --from DATE --to DATE] [--countries Mali,Niger]
-//!                  [--source GED|ACLED] [--seed 42] [--aliases FILE]
+//! orewatch network [--period 2012..2019 | --from DATE --to DATE] [--countries MLI,BFA,NER]
+//!                  [--source GED|ACLED] [--seed 42] [--aliases FILE] [--sites-radius-km 50]
 //!                  --out graph.graphml|graph.json
 //! ```
 //!
-//! Nodes are organisations (civilians are never a node: one-sided violence is on the
-//! attacker), edges are dyads (events, deaths, violence types, first/last month); the actor
-//! list's relations between nodes are added as edges of kind alliance/splinter/member. Metrics:
-//! degree, weighted degree (events), betweenness with edge length 1/events, PageRank, Louvain
-//! community (seeded; the seed and the modularity are in the output). The file is written
-//! atomically (temporary file renamed into place); the same inputs and seed give the same
-//! bytes. Aggregates only.
+//! Parses the flags, asks `orewatch_core::actors::assess::network` and writes its result.
+//! Nodes are organisations — UCDP actors, organisations the UCDP list lacks (`unlisted`) and
+//! `A and/or B` sides (`ambiguous`); categories such as civilians are never nodes (one-sided
+//! violence is on the attacker). Edges are dyads (events, deaths, violence types, first/last
+//! month); the actor list's relations between nodes are added as edges of kind
+//! alliance/splinter/member. Metrics: degree, weighted degree (events), betweenness with edge
+//! length 1/events, PageRank, Louvain community (seeded; the seed and the modularity are in
+//! the output). The file is written atomically (temporary file renamed into place); the same
+//! inputs and seed give the same bytes. Aggregates only.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
+use orewatch_core::actors::assess::{
+    self, EventSelection, Inputs, NetworkRequest, SiteLinksRequest,
+};
 use orewatch_core::actors::export;
-use orewatch_core::actors::graph::{actors_near_sites, build_graph, GraphParams};
-use orewatch_core::actors::metrics;
-use orewatch_core::actors::resolve::Resolver;
-use orewatch_core::analysis::admin::AdminIndex;
-use orewatch_core::analysis::events::{choose_source, parse_source};
 use serde_json::json;
 
+use crate::flags::SourceArg;
 use crate::output::write_atomic;
 
 #[derive(clap::Args)]
@@ -39,12 +40,12 @@ pub struct Args {
     /// Last day included (YYYY-MM-DD), instead of --period.
     #[arg(long)]
     pub to: Option<String>,
-    /// Only events in these countries (names as in the events), comma-separated.
+    /// Only events in these countries: ISO3 codes, comma-separated (MLI,BFA,NER).
     #[arg(long, value_delimiter = ',')]
     pub countries: Vec<String>,
-    /// Event source: GED or ACLED. Required when the store holds both (never mixed).
-    #[arg(long)]
-    pub source: Option<String>,
+    /// Event source. Required when the store holds both (never mixed).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub source: Option<SourceArg>,
     /// Seed of the Louvain node order.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -84,13 +85,8 @@ fn parse_period(text: &str) -> Result<(NaiveDate, NaiveDate)> {
     ))
 }
 
-pub fn run(store_dir: &Path, args: Args) -> Result<()> {
-    let ext = args
-        .out
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
+pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
+    let ext = crate::output::extension(&args.out);
     if ext != "graphml" && ext != "json" {
         bail!(
             "--out {}: expected a file ending in .graphml or .json",
@@ -123,69 +119,75 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             bail!("--sites-radius-km {r}: expected a positive number of km");
         }
     }
-    let (dataset, manifest, registry, table, table_name) =
-        crate::actors::load(store_dir, args.aliases.as_deref())?;
-    let resolver = Resolver::new(&registry, table, &table_name)?;
-    let requested = args.source.as_deref().map(parse_source).transpose()?;
-    let source = choose_source(&dataset.events, requested)?;
-    let params = GraphParams {
-        source,
-        from,
-        to,
-        countries: args.countries.clone(),
+    let (dataset, manifest, table) = crate::actors::load(store_dir, args.aliases.as_deref())?;
+    let input = Inputs {
+        dataset: &dataset,
+        sources: &manifest.sources,
+        aliases: &table,
     };
-    // Admin-1 regions from the boundaries when the source carries none (reduced GED layout).
-    let admin = (!dataset.regions.is_empty()).then(|| AdminIndex::new(&dataset.regions));
-    let graph = build_graph(&resolver, &dataset.events, &params, admin.as_ref());
-    let m = metrics::compute(&graph, args.seed);
+    let request = NetworkRequest {
+        selection: EventSelection {
+            source: args.source.map(Into::into),
+            countries: args.countries.clone(),
+            from,
+            to,
+        },
+        seed: args.seed,
+        site_links: args.sites_radius_km.map(|radius_km| SiteLinksRequest {
+            radius_km,
+            any_country: false,
+            site_ids: Vec::new(),
+        }),
+    };
+    let result = assess::network(&input, &request)?;
+    let graph = &result.graph;
+    let m = &result.metrics;
+    let p = &result.provenance;
+    let countries: Vec<&str> = p.countries.iter().map(|c| c.iso3.as_str()).collect();
     let description = format!(
         "orewatch actor network: {} events of {} from {} to {}{}; alias table {}; {}",
         graph.events,
-        source.as_str(),
+        p.source.as_str(),
         from.map_or("the start".into(), |d| d.to_string()),
         to.map_or("the end".into(), |d| d.to_string()),
-        if args.countries.is_empty() {
+        if countries.is_empty() {
             String::new()
         } else {
-            format!(" in {}", args.countries.join(", "))
+            format!(" in {}", countries.join(", "))
         },
-        table_name,
+        p.alias_table,
         m.method
     );
     let text = if ext == "graphml" {
-        export::graphml(&graph, &m, &description)
+        export::graphml(graph, m, &description)
     } else {
-        let sources: Vec<_> = manifest
-            .sources
-            .iter()
-            .map(|s| json!({"path": s.path, "kind": s.kind, "sha256": s.sha256}))
-            .collect();
+        let r = &graph.resolution;
         let metadata = json!({
             "description": description,
             "params": graph.params,
             "seed": args.seed,
-            "alias_table": table_name,
+            "alias_table": p.alias_table,
             "resolution": {
-                "events": graph.resolution.events,
-                "events_resolved": graph.resolution.events_resolved,
-                "names": graph.resolution.names,
-                "names_resolved": graph.resolution.names_resolved,
+                "events": r.events,
+                "events_with_organisation": r.events_with_organisation,
+                "events_resolved": r.events_resolved,
+                "events_with_unlisted": r.events_with_unlisted,
+                "events_with_ambiguous": r.events_with_ambiguous,
+                "category_sides": r.category_sides,
+                "ambiguous_sides": r.ambiguous_sides,
             },
-            "sources": sources,
+            "sources": p.files,
+            "stated_coverage": p.stated_coverage,
+            "warnings": p.warnings,
         });
-        let mut doc = export::json(&graph, &m, metadata);
-        if let Some(radius_km) = args.sites_radius_km {
-            let links = actors_near_sites(
-                &resolver,
-                &dataset.events,
-                &params,
-                &dataset.sites,
-                radius_km,
-            )?;
-            doc["site_links"] = serde_json::to_value(&links)?;
+        let mut doc = export::json(graph, m, metadata);
+        if let Some(links) = &request.site_links {
+            doc["site_links"] = serde_json::to_value(&result.site_links)?;
+            doc["site_events"] = serde_json::to_value(&result.site_events)?;
             doc["metadata"]["site_links"] = json!(format!(
-                "armed actors of the period's events within {radius_km} km (great-circle) of each \
-                 site with coordinates; an event counts for every site it is near"
+                "armed actors of the period's events within {} km (great-circle) of each \
+                 site with coordinates; an event counts for every site it is near",
+                links.radius_km
             ));
         }
         let mut t = serde_json::to_string_pretty(&doc)?;
@@ -193,17 +195,22 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         t
     };
     write_atomic(&args.out, text.as_bytes())?;
-    eprintln!(
-        "{}: {} actors, {} dyads, {} relations, modularity {:.4} ({} communities, seed {}); events resolved {}/{}",
-        args.out.display(),
-        graph.nodes.len(),
-        graph.edges.len(),
-        graph.relations.len(),
-        m.modularity,
-        m.communities,
-        args.seed,
-        graph.resolution.events_resolved,
-        graph.resolution.events
-    );
+    if !quiet {
+        eprintln!(
+            "{}: {} actors, {} dyads, {} relations, modularity {:.4} ({} communities, seed {}); events with every organisation side resolved {}/{}",
+            args.out.display(),
+            graph.nodes.len(),
+            graph.edges.len(),
+            graph.relations.len(),
+            m.modularity,
+            m.communities,
+            args.seed,
+            graph.resolution.events_resolved,
+            graph.resolution.events_with_organisation
+        );
+        for w in &p.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
     Ok(())
 }

@@ -62,6 +62,37 @@ fn ingest_the_shipped_data_then_a_newer_release() {
     }
     assert_eq!(sums, [3_531, 1_868, 1_567, 96]);
 
+    // Coverage per (source, country): Mali and Burkina Faso to 2022-12-31 (their 24.1
+    // exports, years in the file names), Niger to 2019-12-31 (the global 21.1 file only).
+    let listing = run_ok(orewatch(&store_dir).arg("datasets"));
+    let line = |iso3: &str| {
+        listing
+            .lines()
+            .find(|l| l.starts_with(&format!("  UCDP GED {iso3:<5} ")))
+            .unwrap_or_else(|| panic!("no coverage line for {iso3} in {listing}"))
+            .to_string()
+    };
+    assert!(line("MLI").contains("Mali                         1989-01-01 2022-12-31  years in the file name: ucdp_ged_v24_1_download_mali_1990_2022.csv"), "{}", line("MLI"));
+    assert!(line("BFA").contains("1989-01-01 2022-12-31  years in the file name: ucdp_ged_v24_1_download_burkina_faso_2016_2022.csv"));
+    assert!(line("NER").contains("Niger                        1989-01-01 2019-12-31  years in the file name: ucdp_ged_v21_1_precise_global_1989_2019.csv (global file)"), "{}", line("NER"));
+    assert!(line("CIV").contains("Ivory Coast"));
+    assert!(listing.contains("every other country          1989-01-01 2019-12-31  global file ucdp_ged_v21_1_precise_global_1989_2019.csv"));
+    let json: serde_json::Value =
+        serde_json::from_str(&run_ok(orewatch(&store_dir).args(["datasets", "--json"]))).unwrap();
+    let rows = json["event_coverage"]["countries"].as_array().unwrap();
+    let row = |iso3: &str| rows.iter().find(|r| r["iso3"] == iso3).unwrap();
+    assert_eq!(
+        (row("MLI")["start"].as_str(), row("MLI")["end"].as_str()),
+        (Some("1989-01-01"), Some("2022-12-31"))
+    );
+    assert_eq!(row("BFA")["end"], "2022-12-31");
+    assert_eq!(row("NER")["end"], "2019-12-31");
+    assert_eq!(row("NER")["periods"][0]["basis"], "file_name");
+    assert_eq!(row("NER")["periods"][0]["scope"], "global");
+    // One row per GED country with events (python: 120 country names in the 21.1 file; the
+    // 24.1 files add Benin, which has no precisely located event in 21.1).
+    assert_eq!(rows.len(), 121);
+
     assert_eq!(source(&m, "ucdp_actor_v22_1.csv")["new"], 1_725);
     let facilities = source(&m, "usgs_africa_mineral_facilities.geojson");
     assert_eq!(facilities["rows_read"], 2_408);
@@ -213,4 +244,64 @@ fn ingest_the_shipped_data_then_a_newer_release() {
     assert!(listing.contains("ucdp_ged_v23_1_sample_49col_west_africa.csv"));
     assert!(listing.contains("16 new, 25 unchanged, 1 updated"));
     assert!(listing.contains("1373 flagged"));
+}
+
+/// The Niger export wrecked by a spreadsheet re-save (../shared/fixtures/README.md) is refused
+/// with its first bad line and what was expected, and nothing is written; with
+/// --recover-quoted its whole records are read and every other line is quarantined. Python,
+/// line by line (first `;`-separated piece, then as a comma-separated record): 315 lines hold
+/// a whole 47-field record (48 with an empty last), 430 do not, 118 hold only `;`.
+#[test]
+fn the_damaged_niger_export_is_refused_then_recovered_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let damaged = fixtures_dir().join("ucdp_ged_v24_1_download_niger_damaged_by_spreadsheet.csv");
+    let err = run_err(orewatch(&store).arg("ingest").arg(&damaged));
+    assert!(
+        err.contains(
+            "ucdp_ged_v24_1_download_niger_damaged_by_spreadsheet.csv: line 1: `id,relid,year,"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("is one comma-separated record of 47 fields followed by `;`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Expected comma-separated rows, one field per column"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was ingested"), "{err}");
+    assert!(err.contains("--recover-quoted"), "{err}");
+    assert!(Store::open(&store).is_empty(), "nothing written");
+
+    run_ok(
+        orewatch(&store)
+            .args(["ingest", "--recover-quoted"])
+            .arg(&damaged),
+    );
+    let m = manifest(&store);
+    let s = source(&m, "niger_damaged_by_spreadsheet.csv");
+    assert_eq!(s["layout"], "UCDP GED Download Center export (47 columns)");
+    assert_eq!(s["recovery"]["recovered"], 315);
+    assert_eq!(s["recovery"]["unrecoverable"], 430);
+    assert_eq!(s["recovery"]["separator_only"], 118);
+    let accepted = s["accepted"].as_u64().unwrap();
+    let quarantined = s["quarantined"].as_u64().unwrap();
+    assert_eq!(s["rows_read"], 315 + 430);
+    assert_eq!(accepted + quarantined, 315 + 430);
+    assert_eq!(m["tables"]["events"]["rows"].as_u64(), Some(accepted));
+    let (data, _) = Store::open(&store).load().unwrap();
+    let first_lost = data.quarantine.iter().map(|q| q.line).min();
+    assert_eq!(first_lost, Some(5));
+    // The store remembers the recovery: a later ingest rebuilds it without the flag.
+    run_ok(
+        orewatch(&store)
+            .arg("ingest")
+            .arg(data_dir().join("mines/company_home_country.csv")),
+    );
+    assert_eq!(
+        manifest(&store)["tables"]["events"]["rows"].as_u64(),
+        Some(accepted)
+    );
 }

@@ -21,8 +21,11 @@
 //! gives byte-identical SVG (coordinates written with one decimal). Positions carry no meaning
 //! beyond "tied actors are drawn close".
 //!
-//! Names are resolved with the shipped alias table; aliases to UCDP ids missing from the
-//! store's actor list (a partial list) are left out.
+//! Everything shown comes from one request to `orewatch_core::actors::assess::network`
+//! ([`network_request`]: the Sahel set `model::regions::SAHEL`, the period, the seed, the
+//! sites); this module lays out and renders its result. Names are resolved with the shipped
+//! alias table; aliases to UCDP ids missing from the store's actor list (a partial list) are
+//! left out.
 //!
 //! What it does NOT do: show people, days, places finer than a site, event notes, or any
 //! prediction. A community is not an alliance: it groups actors that fight each other (or the
@@ -32,20 +35,21 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use chrono::{Datelike, NaiveDate};
-use orewatch_core::actors::aliases::{default_aliases, AliasTarget};
-use orewatch_core::actors::graph::{actors_near_sites, build_graph, ActorGraph, GraphParams};
-use orewatch_core::actors::metrics::{self, GraphMetrics};
-use orewatch_core::actors::registry::Registry;
-use orewatch_core::actors::resolve::Resolver;
-use orewatch_core::geodesy::haversine_km;
-use orewatch_core::model::{Event, EventSource, Site, SiteKind};
+use orewatch_core::actors::assess::{
+    self, AliasTable, EventSelection, Inputs, NetworkRequest, NetworkResult, Perpetrator,
+    SiteLinksRequest,
+};
+use orewatch_core::actors::graph::{ActorGraph, ActorNode};
+use orewatch_core::actors::metrics::GraphMetrics;
+use orewatch_core::actors::resolve::Outcome;
+use orewatch_core::model::conflict_countries;
+use orewatch_core::model::regions::SAHEL;
+use orewatch_core::model::{EventSource, Site, SiteKind};
 
 use crate::map::{MALI_ISO3, MALI_NEIGHBOURS};
 use crate::svg::{escape, fmt1};
 use crate::BriefInput;
 
-/// Countries of the network (GED `country` names).
-pub const SAHEL_COUNTRIES: [&str; 3] = ["Mali", "Burkina Faso", "Niger"];
 /// Years in the period, ending with the last covered year.
 pub const PERIOD_YEARS: i32 = 8;
 /// Seed of the Louvain node order and of the layout's initial placement.
@@ -450,12 +454,13 @@ pub fn network_svg(graph: &ActorGraph, m: &GraphMetrics) -> String {
             .unwrap_or(OTHER_COMMUNITY);
         let _ = write!(
             svg,
-            r#"<circle class="node" cx="{}" cy="{}" r="{}" fill="{}"><title>{} — {} events, {} deaths in its events, {} one-sided events against civilians, active {} to {}</title></circle>"#,
+            r#"<circle class="node" cx="{}" cy="{}" r="{}" fill="{}"><title>{}{} — {} events, {} deaths in its events, {} one-sided events against civilians, active {} to {}</title></circle>"#,
             fmt1(pos[u].0),
             fmt1(pos[u].1),
             fmt1(node_radius(node.fatalities_best)),
             colour,
             escape(&node.name),
+            escape(&kind_note(node)),
             node.events,
             node.fatalities_best,
             node.civilian_events,
@@ -538,8 +543,9 @@ pub struct SiteRows {
     pub more: usize,
 }
 
-/// The hand-tabulated mines of Mali and its neighbours with coordinates.
-fn table_sites(sites: &[Site]) -> Vec<&Site> {
+/// The hand-tabulated mines of Mali and its neighbours with coordinates: the sites the
+/// section asks about.
+fn table_site_ids(sites: &[Site]) -> Vec<String> {
     sites
         .iter()
         .filter(|s| s.kind == SiteKind::Tabulated && s.has_coordinates())
@@ -548,94 +554,94 @@ fn table_sites(sites: &[Site]) -> Vec<&Site> {
                 .as_deref()
                 .is_some_and(|c| c == MALI_ISO3 || MALI_NEIGHBOURS.contains(&c))
         })
+        .map(|s| s.site_id.clone())
         .collect()
 }
 
-/// The organisations active within [`SITE_RADIUS_KM`] of the sites with the most events
-/// (at least one) in the period: up to [`TOP_SITES`] sites, ties by site id.
-pub fn site_rows(
-    resolver: &Resolver,
-    events: &[Event],
-    params: &GraphParams,
-    sites: &[Site],
-) -> Result<Vec<SiteRows>, String> {
-    let sites = table_sites(sites);
-    let owned: Vec<Site> = sites.iter().map(|s| (*s).clone()).collect();
-    let rows = actors_near_sites(resolver, events, params, &owned, SITE_RADIUS_KM)
-        .map_err(|e| e.to_string())?;
-    let selected = params.select(events);
-    let mut out = Vec::new();
-    for site in &sites {
-        let (Some(lat), Some(lon)) = (site.lat, site.lon) else {
-            continue;
-        };
-        let count = selected
-            .iter()
-            .filter(|e| haversine_km(lon, lat, e.lon, e.lat) <= SITE_RADIUS_KM)
-            .count() as u64;
-        if count == 0 {
-            continue;
-        }
-        let mine: Vec<_> = rows.iter().filter(|r| r.site_id == site.site_id).collect();
-        out.push(SiteRows {
-            site_id: site.site_id.clone(),
-            site_name: site.name.clone(),
-            country: site
-                .country_iso3
-                .clone()
-                .or_else(|| site.country.clone())
-                .unwrap_or_default(),
-            events: count,
-            actors: mine
-                .iter()
-                .take(ACTORS_PER_SITE)
-                .map(|r| {
-                    (
-                        r.actor_name.clone(),
-                        r.events,
-                        r.fatalities_best,
-                        r.last_month.to_string(),
-                    )
-                })
-                .collect(),
-            more: mine.len().saturating_sub(ACTORS_PER_SITE),
-        });
-    }
-    out.sort_by(|a, b| b.events.cmp(&a.events).then(a.site_id.cmp(&b.site_id)));
-    out.truncate(TOP_SITES);
-    Ok(out)
-}
-
-/// Perpetrators of one-sided violence: (name, UCDP org type, events, best deaths), most
-/// deaths first (ties: most events, then name).
-pub fn civilian_harm(graph: &ActorGraph) -> Vec<(String, Option<u8>, u64, u64)> {
-    let mut rows: Vec<_> = graph
-        .nodes
+/// The rows of the site table: the [`TOP_SITES`] sites with the most events (the
+/// assessment's order), each with its first [`ACTORS_PER_SITE`] organisations.
+pub fn site_rows(result: &NetworkResult) -> Vec<SiteRows> {
+    result
+        .site_events
         .iter()
-        .filter(|n| n.civilian_events > 0)
-        .map(|n| {
-            (
-                n.name.clone(),
-                n.org_type,
-                n.civilian_events,
-                n.civilian_deaths,
-            )
+        .take(TOP_SITES)
+        .map(|site| {
+            let mine: Vec<_> = result
+                .site_links
+                .iter()
+                .filter(|r| r.site_id == site.site_id)
+                .collect();
+            SiteRows {
+                site_id: site.site_id.clone(),
+                site_name: site.site_name.clone(),
+                country: site.country_iso3.clone().unwrap_or_default(),
+                events: site.events,
+                actors: mine
+                    .iter()
+                    .take(ACTORS_PER_SITE)
+                    .map(|r| {
+                        (
+                            r.actor_name.clone(),
+                            r.events,
+                            r.fatalities_best,
+                            r.last_month.to_string(),
+                        )
+                    })
+                    .collect(),
+                more: mine.len().saturating_sub(ACTORS_PER_SITE),
+            }
         })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.3.cmp(&a.3)
-            .then(b.2.cmp(&a.2))
-            .then_with(|| a.0.cmp(&b.0))
-    });
-    rows
+        .collect()
 }
 
-fn org_label(org: Option<u8>, name: &str) -> &'static str {
-    match org {
-        Some(4) => "state",
-        Some(_) => "non-state",
-        None if name.starts_with("Government of") => "state",
-        None => "—",
+fn org_label(p: &Perpetrator) -> &'static str {
+    match (p.kind, p.org_type) {
+        (Outcome::Ambiguous, _) => "ambiguous (A and/or B)",
+        (Outcome::Unlisted, _) if p.name.starts_with("Government of") => {
+            "state (not in the UCDP list)"
+        }
+        (Outcome::Unlisted, _) => "not in the UCDP list",
+        (_, Some(4)) => "state",
+        (_, Some(_)) => "non-state",
+        (_, None) => "—",
+    }
+}
+
+/// What a node is, for its tooltip: nothing for a UCDP actor.
+fn kind_note(node: &ActorNode) -> String {
+    match node.kind {
+        Outcome::Unlisted => " (not in the UCDP actor list)".into(),
+        Outcome::Ambiguous => format!(" (ambiguous: {})", node.candidates.join(" and/or ")),
+        _ => String::new(),
+    }
+}
+
+/// The names of the section's countries, as the country table gives them.
+fn sahel_names() -> String {
+    SAHEL
+        .iter()
+        .map(|c| conflict_countries::by_iso3(c).map_or(*c, |r| r.acled))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The section's request: GED events of the Sahel in `from..=to`, the Louvain seed, and the
+/// organisations within [`SITE_RADIUS_KM`] of the tabulated mines (events in any country).
+pub fn network_request(sites: &[Site], from: NaiveDate, to: NaiveDate) -> NetworkRequest {
+    let site_ids = table_site_ids(sites);
+    NetworkRequest {
+        selection: EventSelection {
+            source: Some(EventSource::UcdpGed),
+            countries: SAHEL.iter().map(|c| c.to_string()).collect(),
+            from: Some(from),
+            to: Some(to),
+        },
+        seed: LOUVAIN_SEED,
+        site_links: (!site_ids.is_empty()).then_some(SiteLinksRequest {
+            radius_km: SITE_RADIUS_KM,
+            any_country: true,
+            site_ids,
+        }),
     }
 }
 
@@ -651,16 +657,8 @@ pub fn actors_section(input: &BriefInput) -> String {
         s.push_str("<p>No UCDP actor list was ingested (ucdp_actor_v22_1.csv): the events' side names cannot be resolved to organisations, so no network or table is drawn.</p></section>");
         return s;
     }
-    let registry = Registry::new(&dataset.actors);
-    let table = match default_aliases() {
-        // A store with part of the actor list: aliases to ids it lacks cannot apply.
-        Ok(t) => t
-            .into_iter()
-            .filter(|a| match a.target {
-                AliasTarget::Ucdp(id) => registry.get(id).is_some(),
-                AliasTarget::Named(_) => true,
-            })
-            .collect(),
+    let table = match AliasTable::shipped_for(&dataset.actors) {
+        Ok(t) => t,
         Err(e) => {
             let _ = write!(
                 s,
@@ -670,52 +668,51 @@ pub fn actors_section(input: &BriefInput) -> String {
             return s;
         }
     };
-    let resolver = match Resolver::new(&registry, table, "config/actor_aliases.toml") {
+    let (from, to) = period_of(coverage.end);
+    let inputs = Inputs {
+        dataset,
+        sources: input.sources,
+        aliases: &table,
+    };
+    let result = match assess::network(&inputs, &network_request(&dataset.sites, from, to)) {
         Ok(r) => r,
         Err(e) => {
             let _ = write!(
                 s,
-                "<p>The alias table does not match the actor list: {}</p></section>",
+                "<p>The actor network could not be computed: {}</p></section>",
                 escape(&e.to_string())
             );
             return s;
         }
     };
-    let (from, to) = period_of(coverage.end);
-    let params = GraphParams {
-        source: EventSource::UcdpGed,
-        from: Some(from),
-        to: Some(to),
-        countries: SAHEL_COUNTRIES.iter().map(|c| c.to_string()).collect(),
-    };
-    let graph = build_graph(&resolver, &dataset.events, &params, None);
+    let graph = &result.graph;
     let period = format!("{}–{}", from.year(), to.year());
     if graph.nodes.is_empty() {
         let _ = write!(
             s,
             "<p>No UCDP GED event in {} in {period} has an organisation on either side: no network to draw.</p></section>",
-            SAHEL_COUNTRIES.join(", ")
+            sahel_names()
         );
         return s;
     }
-    let m = metrics::compute(&graph, LOUVAIN_SEED);
+    let m = &result.metrics;
     let r = &graph.resolution;
     let _ = write!(
         s,
-        r#"<p class="lede">Organisations in UCDP GED events in {countries}, {period} (the last {years} years of the data's coverage): <strong>{nodes}</strong> organisations, <strong>{dyads}</strong> pairs that fought each other, from <strong>{events}</strong> events; {res} of {all} events have every side resolved to the UCDP actor list.</p>"#,
-        countries = SAHEL_COUNTRIES.join(", "),
+        r#"<p class="lede">Organisations in UCDP GED events in {countries}, {period} (the last {years} years of the data's coverage): <strong>{nodes}</strong> organisations, <strong>{dyads}</strong> pairs that fought each other, from <strong>{events}</strong> events; {res} of the {all} events with an organisation have every organisation resolved to the UCDP actor list.</p>"#,
+        countries = sahel_names(),
         years = PERIOD_YEARS,
         nodes = graph.nodes.len(),
         dyads = graph.edges.len(),
         events = graph.events,
         res = r.events_resolved,
-        all = r.events,
+        all = r.events_with_organisation,
     );
     s.push_str(r#"<div class="figure">"#);
-    s.push_str(&network_svg(&graph, &m));
+    s.push_str(&network_svg(graph, m));
     s.push_str("</div>");
     // Legend of the communities that got a colour.
-    let colours = community_colours(&graph, &m);
+    let colours = community_colours(graph, m);
     s.push_str(r#"<div class="legend"><div class="lg"><h4>Louvain communities (seed "#);
     let _ = write!(s, "{LOUVAIN_SEED}), largest members</h4><ul>");
     let mut shown: BTreeSet<usize> = BTreeSet::new();
@@ -733,7 +730,7 @@ pub fn actors_section(input: &BriefInput) -> String {
         if colour == OTHER_COMMUNITY || !shown.insert(c) {
             continue;
         }
-        let mut members: Vec<&orewatch_core::actors::graph::ActorNode> = graph
+        let mut members: Vec<&ActorNode> = graph
             .nodes
             .iter()
             .zip(&m.nodes)
@@ -769,36 +766,16 @@ pub fn actors_section(input: &BriefInput) -> String {
         R_PER_SQRT_DEATH, R_MIN, m.modularity, LAYOUT_ITERATIONS, LOUVAIN_SEED
     );
 
-    // Sites.
-    s.push_str(&sites_table(&resolver, input, &params, &period));
-    // Civilian harm.
-    s.push_str(&harm_table(&graph, &period));
+    s.push_str(&sites_table(&result, &period));
+    s.push_str(&harm_table(&result, &period));
     s.push_str("</section>");
     s
 }
 
-fn sites_table(
-    resolver: &Resolver,
-    input: &BriefInput,
-    params: &GraphParams,
-    period: &str,
-) -> String {
+fn sites_table(result: &NetworkResult, period: &str) -> String {
     let mut s =
         format!("<h3>Armed organisations within {SITE_RADIUS_KM} km of the mines, {period}</h3>");
-    // Events near a site may lie across a border: every country's events count here.
-    let mut near = params.clone();
-    near.countries.clear();
-    let rows = match site_rows(resolver, &input.dataset.events, &near, &input.dataset.sites) {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = write!(
-                s,
-                "<p>The site table could not be computed: {}</p>",
-                escape(&e)
-            );
-            return s;
-        }
-    };
+    let rows = site_rows(result);
     if rows.is_empty() {
         let _ = write!(s, "<p>No UCDP GED event of {period} lies within {SITE_RADIUS_KM} km of a hand-tabulated mine of Mali or its neighbours with coordinates.</p>");
         return s;
@@ -844,32 +821,39 @@ fn sites_table(
     s
 }
 
-fn harm_table(graph: &ActorGraph, period: &str) -> String {
+fn harm_table(result: &NetworkResult, period: &str) -> String {
     let mut s = format!(
         "<h3>Civilian harm by perpetrator, {}, {period}</h3>",
-        SAHEL_COUNTRIES.join(", ")
+        sahel_names()
     );
-    let rows = civilian_harm(graph);
+    let rows = &result.perpetrators;
     if rows.is_empty() {
         s.push_str("<p>No one-sided violence against civilians in these events.</p>");
         return s;
     }
-    let max = rows.iter().map(|r| r.3).max().unwrap_or(0).max(1);
+    let max = rows
+        .iter()
+        .map(|r| r.civilian_deaths)
+        .max()
+        .unwrap_or(0)
+        .max(1);
     s.push_str(r#"<table class="actab"><thead><tr><th>perpetrator</th><th>kind (UCDP)</th><th class="num">events</th><th class="num">deaths</th><th></th></tr></thead><tbody>"#);
-    for (name, org, events, deaths) in rows.iter().take(TOP_PERPETRATORS) {
+    for p in rows.iter().take(TOP_PERPETRATORS) {
         let _ = write!(
             s,
-            r#"<tr><td>{}</td><td>{}</td><td class="num">{events}</td><td class="num">{deaths}</td><td><span class="bar" style="width:{}px"></span></td></tr>"#,
-            escape(name),
-            org_label(*org, name),
-            fmt1(1.0 + 260.0 * *deaths as f64 / max as f64)
+            r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td><span class="bar" style="width:{}px"></span></td></tr>"#,
+            escape(&p.name),
+            org_label(p),
+            p.civilian_events,
+            p.civilian_deaths,
+            fmt1(1.0 + 260.0 * p.civilian_deaths as f64 / max as f64)
         );
     }
     s.push_str("</tbody></table>");
     let rest = rows.len().saturating_sub(TOP_PERPETRATORS);
-    let (total_events, total_deaths) = rows
-        .iter()
-        .fold((0, 0), |acc, r| (acc.0 + r.2, acc.1 + r.3));
+    let (total_events, total_deaths) = rows.iter().fold((0, 0), |acc, r| {
+        (acc.0 + r.civilian_events, acc.1 + r.civilian_deaths)
+    });
     let _ = write!(
         s,
         r#"<p class="caption">UCDP one-sided violence: the deliberate use of armed force by a government or a formally organised group against civilians; UCDP records it only for actors that kill at least 25 civilians in a calendar year (extrajudicial killings in custody are excluded), so smaller perpetrators are missing. State forces are included as UCDP records them. Deaths: best estimate. In all, {total_events} events and {total_deaths} deaths by {} perpetrators{}. The shipped files hold only precisely located events, so counts are lower than UCDP's totals.</p>"#,

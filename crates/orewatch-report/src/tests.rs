@@ -386,6 +386,21 @@ fn supply_section_gives_mali_shares_hhi_and_the_disruption() {
         "{section}"
     );
     assert!(section.contains("<td>0.0%–70.0% (20"), "{section}");
+    assert!(section.contains("In one series only: gold 2023; lithium 2025."));
+    // The EU's criticality picture (bundled tables): one point per material of the results
+    // table (90), the deal's minerals labelled, the named table beside it, and the computed
+    // verdicts and disagreements.
+    let svg = &section[section.find("EU 2023: supply risk (SR)").unwrap()..];
+    let svg = &svg[..svg.find("</svg>").unwrap()];
+    // 90 points, plus Annex 4's own values where they differ from the results table:
+    // aluminium/bauxite (1.1 / 5.5 against 1.2 / 5.8) and silicon metal (SR 1.3 against 1.4).
+    assert_eq!(svg.matches("<circle").count(), 90 + 2);
+    assert!(svg.contains(r#"class="lab deal""#) && svg.contains(">lithium</text>"));
+    assert!(section.contains("Of the deal's minerals, lithium is critical, gold is not."));
+    assert!(section.contains("aluminium/bauxite: SR 1.2 and EI 5.8 in the results table, 1.1 and 5.5 in Annex 4; silicon metal: SR 1.4 and EI 4.9 in the results table, 1.3 and 4.9 in Annex 4"), "{section}");
+    assert!(section.contains("<tr class=\"deal\"><td>lithium</td><td>1.9 / 3.9</td><td>yes</td><td>1.6 / 3.1</td><td>1.0 / 2.4</td><td>+0.3</td></tr>"), "{section}");
+    // Without WGI figures lithium's SR now is not assessed (the real-data test checks it).
+    assert!(!section.contains("SR at extraction from USGS"));
 }
 
 // ---- Armed actors section ----
@@ -533,19 +548,26 @@ fn actors_section_is_deterministic_and_civilians_are_not_a_node() {
 
 #[test]
 fn actors_site_table_has_the_expected_rows() {
-    use orewatch_core::actors::graph::GraphParams;
-    use orewatch_core::actors::registry::Registry;
-    use orewatch_core::actors::resolve::Resolver;
+    use orewatch_core::actors::assess::{self, AliasTable, Inputs};
     let d = actors_dataset();
-    let registry = Registry::new(&d.actors);
-    let resolver = Resolver::new(&registry, Vec::new(), "none").expect("resolver");
-    let params = GraphParams {
-        source: EventSource::UcdpGed,
-        from: NaiveDate::from_ymd_opt(2012, 1, 1),
-        to: NaiveDate::from_ymd_opt(2019, 12, 31),
-        countries: Vec::new(),
+    let table = AliasTable {
+        name: "none".into(),
+        entries: Vec::new(),
     };
-    let rows = crate::actors::site_rows(&resolver, &d.events, &params, &d.sites).expect("rows");
+    let inputs = Inputs {
+        dataset: &d,
+        sources: &[],
+        aliases: &table,
+    };
+    // The section's request, with the sites' period 2012–2019 and every country.
+    let mut request = crate::actors::network_request(
+        &d.sites,
+        NaiveDate::from_ymd_opt(2012, 1, 1).expect("date"),
+        NaiveDate::from_ymd_opt(2019, 12, 31).expect("date"),
+    );
+    request.selection.countries.clear();
+    let result = assess::network(&inputs, &request).expect("network");
+    let rows = crate::actors::site_rows(&result);
     // Only Loulo has coordinates; events 10, 11, 12 are within 50 km, 13 (76 km) and 14 not,
     // 15 is before the period.
     assert_eq!(rows.len(), 1);
@@ -592,6 +614,34 @@ fn actors_civilian_harm_includes_state_forces() {
     assert!(gov < jnim, "most deaths first");
     assert!(!harm.contains("<td>ISGS</td>"));
     assert!(harm.contains("In all, 2 events and 13 deaths by 2 perpetrators"));
+}
+
+#[test]
+fn actors_section_marks_organisations_outside_the_ucdp_list() {
+    let mut d = actors_dataset();
+    d.events.push(dyad_event(
+        "16",
+        "Mali",
+        -4.0,
+        14.5,
+        2019,
+        4,
+        "Unknown Front",
+        "Civilians",
+        2,
+    ));
+    d.sort();
+    let html = actors_html(&d);
+    // A fourth node, marked; its civilian harm on it, marked in the table too.
+    assert_eq!(html.matches(r#"<circle class="node""#).count(), 4, "{html}");
+    assert!(
+        html.contains("<title>Unknown Front (not in the UCDP actor list) — 1 events"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td>Unknown Front</td><td>not in the UCDP list</td>"),
+        "{html}"
+    );
 }
 
 #[test]

@@ -4,15 +4,18 @@
 //! GraphML: every attribute is declared as a `<key>` with its `attr.type` (string, int, double)
 //! before the graph; dyads are edges with `kind = "dyad"`, the actor list's relations edges with
 //! `kind = alliance|splinter|member` (directed as listed, in an undirected graph; metrics use
-//! dyads only). Node ids are stable (`ucdp-6716`, `alias:MINUSMA`, `name:…`); output order is
-//! the graph's order, so the same inputs and seed give byte-identical files.
+//! dyads only). Node ids are stable (`ucdp-6716`, `org:MINUSMA`, `ambiguous:IS and/or JNIM`);
+//! every node says its `kind` (`resolved`: a UCDP actor; `unlisted`: an organisation the UCDP
+//! list lacks; `ambiguous`: an `A and/or B` side, with its candidates). Output order is the
+//! graph's order, so the same inputs and seed give byte-identical files.
 //!
 //! What it does NOT write: event rows, notes, dates finer than the month.
 
 use serde_json::{json, Value};
 
-use super::graph::ActorGraph;
+use super::graph::{ActorGraph, ActorNode};
 use super::metrics::GraphMetrics;
+use super::resolve::Outcome;
 
 fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -40,8 +43,10 @@ fn num(x: f64) -> String {
     }
 }
 
-const NODE_KEYS: [(&str, &str); 17] = [
+const NODE_KEYS: [(&str, &str); 19] = [
     ("label", "string"),
+    ("kind", "string"),
+    ("candidates", "string"),
     ("ucdp_id", "int"),
     ("org_type", "int"),
     ("resolved", "boolean"),
@@ -72,6 +77,17 @@ const EDGE_KEYS: [(&str, &str); 9] = [
     ("last_month", "string"),
 ];
 
+/// `resolved`, `unlisted` or `ambiguous`.
+fn kind(n: &ActorNode) -> String {
+    match n.kind {
+        Outcome::Resolved => "resolved",
+        Outcome::Unlisted => "unlisted",
+        Outcome::Ambiguous => "ambiguous",
+        Outcome::Category => "category",
+    }
+    .to_string()
+}
+
 /// GraphML text of the graph and its metrics (`metrics.nodes` in node order).
 pub fn graphml(graph: &ActorGraph, metrics: &GraphMetrics, description: &str) -> String {
     let mut s = String::new();
@@ -98,13 +114,17 @@ pub fn graphml(graph: &ActorGraph, metrics: &GraphMetrics, description: &str) ->
     for (i, n) in graph.nodes.iter().enumerate() {
         s.push_str(&format!("    <node id=\"{}\">\n", xml_escape(&n.key.id())));
         data(&mut s, "n_label", n.name.clone());
+        data(&mut s, "n_kind", kind(n));
+        if !n.candidates.is_empty() {
+            data(&mut s, "n_candidates", n.candidates.join(" and/or "));
+        }
         if let Some(id) = n.ucdp_id {
             data(&mut s, "n_ucdp_id", id.to_string());
         }
         if let Some(t) = n.org_type {
             data(&mut s, "n_org_type", t.to_string());
         }
-        data(&mut s, "n_resolved", n.key.is_resolved().to_string());
+        data(&mut s, "n_resolved", n.key.is_listed().to_string());
         data(&mut s, "n_events", n.events.to_string());
         data(&mut s, "n_fatalities_best", n.fatalities_best.to_string());
         data(&mut s, "n_civilian_events", n.civilian_events.to_string());
@@ -163,9 +183,11 @@ pub fn json(graph: &ActorGraph, metrics: &GraphMetrics, metadata: Value) -> Valu
             json!({
                 "id": n.key.id(),
                 "label": n.name,
+                "kind": kind(n),
+                "candidates": n.candidates,
                 "ucdp_id": n.ucdp_id,
                 "org_type": n.org_type,
-                "resolved": n.key.is_resolved(),
+                "resolved": n.key.is_listed(),
                 "events": n.events,
                 "fatalities_best": n.fatalities_best,
                 "fatalities_caused": n.fatalities_caused,

@@ -1,12 +1,17 @@
 //! The actor–actor graph of a period, per-actor timelines, and armed actors around mine sites.
 //!
 //! Inputs: the events of ONE source, a [`Resolver`], a period (inclusive dates on the event's
-//! start date) and optionally countries (the event's country name, case-insensitive). Events
-//! that are not political violence (ACLED protests, riots, strategic developments: flagged
-//! `not_political_violence` at ingest) are left out: protesters are not armed actors.
+//! start date) and optionally countries (ISO3 codes; an event's country name is mapped through
+//! [`crate::model::conflict_countries`]). Events that are not political violence (ACLED
+//! protests, riots, strategic developments: flagged `not_political_violence` at ingest) are
+//! left out: protesters are not armed actors.
 //!
 //! Sides. An event's side is its main name plus its associates (ACLED `assoc_actor_*`), each
-//! resolved to actors; a comma-joined GED side that resolved by splitting is several actors.
+//! resolved to one of four outcomes ([`super::resolve`]). Nodes are the organisations: UCDP
+//! actors, organisations the UCDP list lacks (marked `unlisted`), and ambiguous `A and/or B`
+//! sides (marked `ambiguous`, with their candidates; never merged into one of them).
+//! Categories (civilians, protesters, unidentified armed groups, identity and social groups,
+//! …) are never nodes. A comma-joined GED side that resolved by splitting is several actors.
 //! A side that is (or includes) civilians is a victim side: it adds no node and no edge (its
 //! ACLED associates are civilian groups such as "Miners (X)").
 //!
@@ -33,10 +38,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::registry::Relation;
-use super::resolve::{ActorKey, ResolutionReport, ResolvedEvents, Resolver};
+use super::resolve::{
+    event_country_iso3, ActorKey, Outcome, OutcomeReport, ResolvedEvents, Resolver,
+};
 use crate::analysis::admin::AdminIndex;
 use crate::model::{Event, EventFlag, EventSource, Site, ViolenceType};
 use crate::spatial::PointIndex;
@@ -69,42 +76,77 @@ impl Serialize for Month {
     }
 }
 
+impl<'de> Deserialize<'de> for Month {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Month, D::Error> {
+        let text = String::deserialize(d)?;
+        let bad = || serde::de::Error::custom(format!("month {text:?}: expected YYYY-MM"));
+        let (y, m) = text.split_once('-').ok_or_else(bad)?;
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        let month: u32 = m.parse().map_err(|_| bad())?;
+        if !(1..=12).contains(&month) {
+            return Err(bad());
+        }
+        Ok(Month { year, month })
+    }
+}
+
 /// Which events make the graph.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GraphParams {
     pub source: EventSource,
     /// First day included (event start date), if any.
     pub from: Option<NaiveDate>,
     /// Last day included, if any.
     pub to: Option<NaiveDate>,
-    /// Country names (event `country`, case-insensitive); empty: all.
+    /// ISO3 codes; empty: all countries. An event's country name is mapped to its code
+    /// ([`event_country_iso3`]); an event whose country does not map is in no country.
     pub countries: Vec<String>,
 }
 
 impl GraphParams {
-    pub fn accepts(&self, e: &Event) -> bool {
+    fn accepts_except_country(&self, e: &Event) -> bool {
         e.source == self.source
             && !e.has_flag(EventFlag::NotPoliticalViolence)
             && self.from.is_none_or(|d| e.date_start >= d)
             && self.to.is_none_or(|d| e.date_start <= d)
-            && (self.countries.is_empty()
-                || self
-                    .countries
-                    .iter()
-                    .any(|c| c.trim().eq_ignore_ascii_case(e.country.trim())))
     }
 
-    /// The accepted events, in input order.
+    fn accepts_country(&self, country: &str) -> bool {
+        self.countries.is_empty()
+            || event_country_iso3(country)
+                .is_some_and(|code| self.countries.iter().any(|c| c == code))
+    }
+
+    pub fn accepts(&self, e: &Event) -> bool {
+        self.accepts_except_country(e) && self.accepts_country(&e.country)
+    }
+
+    /// The accepted events, in input order (each distinct country name mapped once).
     pub fn select<'e>(&self, events: &'e [Event]) -> Vec<&'e Event> {
-        events.iter().filter(|e| self.accepts(e)).collect()
+        let mut by_country: HashMap<&str, bool> = HashMap::new();
+        events
+            .iter()
+            .filter(|e| {
+                self.accepts_except_country(e)
+                    && *by_country
+                        .entry(e.country.as_str())
+                        .or_insert_with(|| self.accepts_country(&e.country))
+            })
+            .collect()
     }
 }
 
 /// One organisation in the graph, with its timeline.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActorNode {
     pub key: ActorKey,
     pub name: String,
+    /// `resolved` (a UCDP actor), `unlisted` (an organisation the UCDP list lacks) or
+    /// `ambiguous` (an `A and/or B` side).
+    pub kind: Outcome,
+    /// For an ambiguous node: the candidates' names as the source gives them.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub candidates: Vec<String>,
     pub ucdp_id: Option<u32>,
     /// UCDP `Org` code (1 rebel group … 4 government), when in the list.
     pub org_type: Option<u8>,
@@ -128,7 +170,7 @@ pub struct ActorNode {
 }
 
 /// A dyad: two actors on opposite sides of at least one event.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActorEdge {
     /// Node indices, `a < b`.
     pub a: usize,
@@ -147,7 +189,7 @@ pub struct ActorEdge {
 }
 
 /// The graph of a period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActorGraph {
     pub params: GraphParams,
     /// Sorted by key (UCDP ids first, then alias names, then unresolved names).
@@ -157,7 +199,8 @@ pub struct ActorGraph {
     /// The actor list's relations whose both ends are nodes.
     pub relations: Vec<Relation>,
     pub events: u64,
-    pub resolution: ResolutionReport,
+    /// The outcomes of the side names of the graph's events.
+    pub resolution: OutcomeReport,
     pub notes: Vec<String>,
 }
 
@@ -305,9 +348,26 @@ pub fn build_graph(
     for (new, &old) in order.iter().enumerate() {
         new_index[old] = new;
     }
+    let mut candidates: HashMap<u32, Vec<String>> = HashMap::new();
+    for n in &resolved.names {
+        if n.resolution.outcome == Outcome::Ambiguous {
+            for &k in &n.nodes {
+                let list = candidates.entry(k).or_default();
+                for c in &n.resolution.candidates {
+                    if !list.contains(&c.name) {
+                        list.push(c.name.clone());
+                    }
+                }
+            }
+        }
+    }
     let out_nodes: Vec<ActorNode> = order
         .iter()
-        .map(|&old| node(resolver, &resolved.keys[old], &nodes[old]))
+        .map(|&old| {
+            let mut n = node(resolver, &resolved.keys[old], &nodes[old]);
+            n.candidates = candidates.remove(&(old as u32)).unwrap_or_default();
+            n
+        })
         .collect();
     let mut out_edges: Vec<ActorEdge> = edges
         .into_iter()
@@ -343,9 +403,9 @@ pub fn build_graph(
         edges: out_edges,
         relations,
         events: selected.len() as u64,
-        resolution: resolved.report(params.source),
+        resolution: resolved.report(params.source, resolver.registry()),
         notes: vec![
-            "Nodes are organisations; civilians are not a node: one-sided violence is counted on the attacker (civilian_events, civilian_deaths).".into(),
+            "Nodes are organisations: UCDP actors (kind resolved), organisations the UCDP list lacks (kind unlisted) and 'A and/or B' sides (kind ambiguous, with their candidates). Categories (civilians, protesters, unidentified armed groups, identity and social groups) are never nodes; one-sided violence is counted on the attacker (civilian_events, civilian_deaths).".into(),
             "Edge events: events with the two actors on opposite sides; an event with several actors per side counts on every pair.".into(),
             super::registry::JNIM_NOTE.into(),
         ],
@@ -366,6 +426,8 @@ fn node(resolver: &Resolver, key: &ActorKey, acc: &NodeAcc) -> ActorNode {
     ActorNode {
         key: key.clone(),
         name: resolver.display_name(key),
+        kind: key.outcome(),
+        candidates: Vec::new(),
         ucdp_id: key.ucdp_id(),
         org_type: listed.and_then(|a| a.org_type),
         events: acc.events,
@@ -384,7 +446,7 @@ fn node(resolver: &Resolver, key: &ActorKey, acc: &NodeAcc) -> ActorNode {
 }
 
 /// Armed actors active within a radius of a site.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SiteActor {
     pub site_id: String,
     pub site_name: String,

@@ -29,7 +29,7 @@ use std::collections::{BinaryHeap, HashMap};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::graph::ActorGraph;
 
@@ -416,7 +416,7 @@ fn relabel(labels: &[usize]) -> Vec<usize> {
 }
 
 /// The metrics of one node.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NodeMetrics {
     pub degree: usize,
     pub weighted_degree: f64,
@@ -426,7 +426,7 @@ pub struct NodeMetrics {
 }
 
 /// The metrics of a graph.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GraphMetrics {
     /// Same order as the graph's nodes.
     pub nodes: Vec<NodeMetrics>,

@@ -1,10 +1,14 @@
 //! The UCDP actor list as a lookup table and a set of relations.
 //!
 //! Input: the store's actors table (UCDP actor list 22.1, one [`Actor`] per organisation).
-//! Lookups: by id; by exact `NameData` (the name GED uses, commas included: "Interahamwe,
-//! ex-FAR" is ONE actor); by a normalised name ([`normalise`]); by a former name the list
-//! itself gives (`NameOrig` when it differs from `NameData`, and each part of `NewName`, e.g.
-//! MNLA → CMA 1158) — used only where it names exactly one actor.
+//! Lookups ([`Registry::find`]): a text against every actor's `NameData` (exact — commas
+//! included: "Interahamwe, ex-FAR" is ONE actor —, then up to case and spaces), its former
+//! names (`NameOrig` when it differs, each part of `NewName`: MNLA → CMA 1158), its full names
+//! (`NameOrigFull`, `NameOrigFullEng`, `NewNameFull*`, small words and punctuation ignored),
+//! and its names up to punctuation ("Al Shabaab" = "Al-Shabaab"). Every match is returned with
+//! its strength; the resolver decides what to accept. Each actor's `Location` is kept as ISO3
+//! codes ([`Registry::locations`]) so that weak matches can be checked against the place of the
+//! events; `Government of X` is found by UCDP's spelling of X ([`Registry::government`]).
 //!
 //! Relations, taken from the list only: `Alliance` (`ActorIdAlliance`), `Splinter`
 //! (`ActorIdPrev`: the actor split from those ids), `JoinGroup` (`ActorIdGroup`: the actor
@@ -17,9 +21,9 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::model::Actor;
+use crate::model::{conflict_countries, Actor};
 
 /// Stated wherever JNIM's links are shown.
 pub const JNIM_NOTE: &str = "UCDP actor list 22.1 links Ansar Dine (alliance) and FLM (joined \
@@ -27,7 +31,7 @@ Ansar Dine and JNIM) to JNIM; it does not link AQIM or al-Murabitun to JNIM (al-
 joined AQIM), and orewatch adds no link the list lacks.";
 
 /// A relation between two UCDP actors, as the actor list states it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationKind {
     /// `Alliance` = 1: `from` formed an alliance with `to`.
@@ -49,7 +53,7 @@ impl RelationKind {
 }
 
 /// One listed relation: `from` → `to` (directed as the list states it).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Relation {
     pub from: u32,
     pub to: u32,
@@ -58,16 +62,61 @@ pub struct Relation {
     pub target_listed: bool,
 }
 
+/// How a text matched a listed actor, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lookup {
+    /// `NameData` byte for byte.
+    ExactName,
+    /// `NameData` after [`normalise`] (case, white space, typographic quotes).
+    Normalised,
+    /// A former or original name the list gives (`NameOrig`, the parts of `NewName`).
+    FormerName,
+    /// A full name the list gives (original, English, new), small words and punctuation
+    /// ignored ([`full_name_key`]): a weaker match, accepted only where the actor is located.
+    FullName,
+    /// `NameData` or a former name with every character that is not a letter or a digit
+    /// removed ("Al Shabaab" = "Al-Shabaab"): a weaker match, accepted only where the actor
+    /// is located (see [`crate::actors::resolve`]).
+    Loose,
+}
+
+impl Lookup {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lookup::ExactName => "exact UCDP name",
+            Lookup::Normalised => "UCDP name up to case and spaces",
+            Lookup::FormerName => "former name in the UCDP list",
+            Lookup::FullName => "full name in the UCDP list",
+            Lookup::Loose => "UCDP name up to punctuation",
+        }
+    }
+}
+
 /// The UCDP actor list, indexed.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     actors: Vec<Actor>,
     by_id: HashMap<u32, usize>,
-    by_name: HashMap<String, usize>,
-    /// Normalised `NameData` → actor; None when two actors share the normalised name.
-    by_normalised: HashMap<String, Option<usize>>,
-    /// Normalised former names → actor; None when ambiguous.
-    by_former: HashMap<String, Option<usize>>,
+    exact: HashMap<String, Vec<usize>>,
+    normalised: HashMap<String, Vec<usize>>,
+    former: HashMap<String, Vec<usize>>,
+    full: HashMap<String, Vec<usize>>,
+    loose: HashMap<String, Vec<usize>>,
+    /// Per actor: ISO3 codes of its `Location` list.
+    locations: Vec<Vec<&'static str>>,
+    /// Per actor: [`full_name_key`]s of its full names (original, English, new names).
+    full_names: Vec<Vec<String>>,
+}
+
+fn push_unique(map: &mut HashMap<String, Vec<usize>>, key: String, i: usize) {
+    if key.is_empty() {
+        return;
+    }
+    let list = map.entry(key).or_default();
+    if !list.contains(&i) {
+        list.push(i);
+    }
 }
 
 impl Registry {
@@ -82,18 +131,28 @@ impl Registry {
         };
         for (i, a) in r.actors.iter().enumerate() {
             r.by_id.insert(a.actor_id, i);
-            r.by_name.entry(a.name.clone()).or_insert(i);
-            insert_unique(&mut r.by_normalised, normalise(&a.name), i);
-        }
-        for (i, a) in r.actors.iter().enumerate() {
+            push_unique(&mut r.exact, a.name.clone(), i);
+            push_unique(&mut r.normalised, normalise(&a.name), i);
+            push_unique(&mut r.loose, loose(&a.name), i);
             for former in former_names(a) {
-                let key = normalise(&former);
-                // A former name that is some actor's current name is that actor's, not ours.
-                if key.is_empty() || r.by_normalised.contains_key(&key) {
-                    continue;
-                }
-                insert_unique(&mut r.by_former, key, i);
+                push_unique(&mut r.former, normalise(&former), i);
+                push_unique(&mut r.loose, loose(&former), i);
             }
+            r.locations.push(
+                a.location
+                    .as_deref()
+                    .map(conflict_countries::iso3_of_list)
+                    .unwrap_or_default(),
+            );
+            let mut keys: Vec<String> = Vec::new();
+            for full in full_names(a) {
+                let k = full_name_key(&full);
+                if !k.is_empty() && !keys.contains(&k) {
+                    push_unique(&mut r.full, k.clone(), i);
+                    keys.push(k);
+                }
+            }
+            r.full_names.push(keys);
         }
         r
     }
@@ -114,27 +173,54 @@ impl Registry {
         self.by_id.get(&id).map(|&i| &self.actors[i])
     }
 
-    /// The actor whose `NameData` is exactly `name`.
-    pub fn by_exact_name(&self, name: &str) -> Option<&Actor> {
-        self.by_name.get(name).map(|&i| &self.actors[i])
+    /// The actors `text` names, each once, with the strongest way it matched, strongest
+    /// first (list order within one strength): exact, normalised, former name, full name,
+    /// loose.
+    pub fn find(&self, text: &str) -> Vec<(&Actor, Lookup)> {
+        let mut out: Vec<(usize, Lookup)> = Vec::new();
+        let levels = [
+            (self.exact.get(text), Lookup::ExactName),
+            (self.normalised.get(&normalise(text)), Lookup::Normalised),
+            (self.former.get(&normalise(text)), Lookup::FormerName),
+            (self.full.get(&full_name_key(text)), Lookup::FullName),
+            (self.loose.get(&loose(text)), Lookup::Loose),
+        ];
+        for (hits, how) in levels {
+            for &i in hits.into_iter().flatten() {
+                if !out.iter().any(|(j, _)| *j == i) {
+                    out.push((i, how));
+                }
+            }
+        }
+        out.into_iter()
+            .map(|(i, how)| (&self.actors[i], how))
+            .collect()
     }
 
-    /// The one actor whose normalised `NameData` equals `normalise(name)`.
-    pub fn by_normalised_name(&self, name: &str) -> Option<&Actor> {
-        self.by_normalised
-            .get(&normalise(name))
-            .copied()
-            .flatten()
-            .map(|i| &self.actors[i])
+    /// The ISO3 codes of an actor's `Location` list.
+    pub fn locations(&self, id: u32) -> &[&'static str] {
+        self.by_id
+            .get(&id)
+            .map_or(&[][..], |&i| self.locations[i].as_slice())
     }
 
-    /// The one actor that the list gives `name` as a former or original name of.
-    pub fn by_former_name(&self, name: &str) -> Option<&Actor> {
-        self.by_former
-            .get(&normalise(name))
-            .copied()
-            .flatten()
-            .map(|i| &self.actors[i])
+    /// Whether one of the actor's full names (original, English, new) has the same
+    /// [`full_name_key`] as `full_name`.
+    pub fn full_name_agrees(&self, id: u32, full_name: &str) -> bool {
+        let key = full_name_key(full_name);
+        !key.is_empty()
+            && self
+                .by_id
+                .get(&id)
+                .is_some_and(|&i| self.full_names[i].contains(&key))
+    }
+
+    /// The state `Government of {ucdp_country}` (UCDP's spelling of the country).
+    pub fn government(&self, ucdp_country: &str) -> Option<&Actor> {
+        self.exact
+            .get(&format!("Government of {ucdp_country}"))
+            .and_then(|v| v.first())
+            .map(|&i| &self.actors[i])
     }
 
     /// Every relation the list states, sorted.
@@ -172,16 +258,6 @@ impl Registry {
             .filter(|r| r.from == id || r.to == id)
             .collect()
     }
-}
-
-fn insert_unique(map: &mut HashMap<String, Option<usize>>, key: String, i: usize) {
-    map.entry(key)
-        .and_modify(|v| {
-            if *v != Some(i) {
-                *v = None
-            }
-        })
-        .or_insert(Some(i));
 }
 
 /// The names the list gives an actor besides `NameData`: `NameOrig` (when different; the
@@ -224,6 +300,57 @@ pub fn normalise(name: &str) -> String {
         }
         space = false;
         out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// A name with every character that is not a letter or a digit removed, lower case:
+/// "Al Shabaab", "Al-Shabaab" and "al shabaab" are one key.
+pub fn loose(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Small words left out when full names are compared ("Group for the Support of Islam and
+/// Muslims" = "Group for Support of Islam and Muslims").
+const STOPWORDS: [&str; 16] = [
+    "the", "of", "for", "and", "in", "a", "an", "to", "de", "du", "des", "la", "le", "les", "et",
+    "l",
+];
+
+/// A full name as compared: words (letters and digits) in lower case, small words
+/// ([`STOPWORDS`]) left out, joined without spaces.
+pub fn full_name_key(name: &str) -> String {
+    name.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| !w.is_empty() && !STOPWORDS.contains(&w.as_str()))
+        .collect()
+}
+
+/// An actor's full names: `NameOrigFull`, `NameOrigFullEng`, and each part of
+/// `NewNameFullMotherTongue` and `NewNameFullEng` (kept in `extra`).
+pub fn full_names(actor: &Actor) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |t: &str| {
+        let t = t.trim();
+        if !t.is_empty() && t != "n/a" && !out.iter().any(|o| o == t) {
+            out.push(t.to_string());
+        }
+    };
+    for t in [&actor.name_orig_full, &actor.name_orig_full_eng]
+        .into_iter()
+        .flatten()
+    {
+        push(t);
+    }
+    for column in ["NewNameFullMotherTongue", "NewNameFullEng"] {
+        if let Some(list) = actor.extra.get(column) {
+            for part in list.split(',') {
+                push(part);
+            }
+        }
     }
     out
 }

@@ -25,7 +25,7 @@ use super::export;
 use super::graph::{build_graph, GraphParams};
 use super::metrics::{self, betweenness, louvain, modularity, pagerank, WeightedGraph};
 use super::registry::{Registry, RelationKind};
-use super::resolve::{ActorKey, Method, Resolver};
+use super::resolve::{ActorKey, Context, MatchKind, Method, Outcome, Resolver};
 use crate::model::{Actor, Event, EventSource, Extra, ViolenceType};
 
 fn close(a: &[f64], b: &[f64], tol: f64) {
@@ -235,26 +235,28 @@ fn registry() -> Registry {
     flm.joined_group_ids = vec![1157, 6716];
     let mut mali = actor(72, "Government of Mali");
     mali.org_type = Some(4);
+    let mut jnim = actor(6716, "JNIM");
+    jnim.name_orig_full_eng = Some("Group for the Support of Islam and Muslims ".into());
+    let located = |id: u32, name: &str| {
+        let mut a = actor(id, name);
+        a.location = Some("Mali, Niger".into());
+        a
+    };
     Registry::new(&[
         mali,
-        actor(6716, "JNIM"),
+        jnim,
         ansar,
         flm,
         cma,
-        actor(5880, "GATIA"),
+        located(5880, "GATIA"),
         actor(6836, "MSA"),
         actor(715, "MPGK "),
         actor(1, "Interahamwe, ex-FAR"),
-        actor(539, "AQIM"),
+        located(539, "AQIM"),
     ])
 }
 
 const TEST_ALIASES: &str = r#"
-[[alias]]
-name = "JNIM: Group for Support of Islam and Muslims"
-ucdp_id = 6716
-source = "test"
-
 [[alias]]
 name = "MINUSMA"
 actor = "MINUSMA"
@@ -275,37 +277,57 @@ fn resolution_order() {
     let reg = registry();
     let r = resolver(&reg);
     let one = |n: &str| {
-        let x = r.resolve(n, None);
+        let x = r.resolve(n, None, Context::In(&["MLI"]));
         (x.actors, x.method)
     };
-    assert_eq!(one("JNIM"), (vec![ActorKey::Ucdp(6716)], Method::ExactName));
+    assert_eq!(one("JNIM"), (vec![ActorKey::Ucdp(6716)], Method::Name));
     // A registry name with a comma is one actor, never split.
     assert_eq!(
         one("Interahamwe, ex-FAR"),
-        (vec![ActorKey::Ucdp(1)], Method::ExactName)
+        (vec![ActorKey::Ucdp(1)], Method::Name)
+    );
+    // The alias table's spelling of an acronym, then a name the list itself gives.
+    let minusma = r.resolve(
+        "MINUSMA: United Nations Multidimensional Integrated Stabilization Mission in Mali (2013-)",
+        None,
+        Context::In(&["MLI"]),
     );
     assert_eq!(
-        one("JNIM: Group for Support of Islam and Muslims"),
-        (vec![ActorKey::Ucdp(6716)], Method::Alias)
-    );
-    assert_eq!(
-        one("MINUSMA"),
-        (vec![ActorKey::Named("MINUSMA".into())], Method::Alias)
+        (minusma.outcome, minusma.actors, minusma.matched_by),
+        (
+            Outcome::Unlisted,
+            vec![ActorKey::Unlisted("MINUSMA".into())],
+            Some(MatchKind::Alias)
+        )
     );
     // The renamed group keeps its history: MNLA is CMA's original name in the list.
+    let mnla = r.resolve("MNLA", None, Context::In(&["MLI"]));
     assert_eq!(
-        one("MNLA"),
-        (vec![ActorKey::Ucdp(1158)], Method::FormerName)
+        (mnla.actors, mnla.matched_by),
+        (vec![ActorKey::Ucdp(1158)], Some(MatchKind::FormerName))
     );
-    // Normalisation: trailing space in the list, ACLED state forces with a period.
-    assert_eq!(one("MPGK"), (vec![ActorKey::Ucdp(715)], Method::Normalised));
+    // Normalisation: trailing space in the list.
+    let mpgk = r.resolve("MPGK", None, Context::In(&["MLI"]));
     assert_eq!(
-        one("Military Forces of Mali (2021-)"),
-        (vec![ActorKey::Ucdp(72)], Method::Normalised)
+        (mpgk.actors, mpgk.matched_by),
+        (vec![ActorKey::Ucdp(715)], Some(MatchKind::Normalised))
     );
+    // ACLED state forces by rule, years and branch kept.
+    let forces = r.resolve(
+        "Military Forces of Mali (2021-) Special Forces",
+        None,
+        Context::In(&["MLI"]),
+    );
+    assert_eq!(
+        (forces.actors.clone(), forces.method),
+        (vec![ActorKey::Ucdp(72)], Method::StateForces)
+    );
+    assert_eq!(forces.attributes.years.as_deref(), Some("2021-"));
+    assert_eq!(forces.attributes.branch.as_deref(), Some("Special Forces"));
+    // An acronym located where the event is.
     assert_eq!(
         one("GATIA: Imghad Tuareg and Allies Self-Defense Group"),
-        (vec![ActorKey::Ucdp(5880)], Method::Normalised)
+        (vec![ActorKey::Ucdp(5880)], Method::Acronym)
     );
     // Split only when every part resolves.
     assert_eq!(
@@ -315,20 +337,61 @@ fn resolution_order() {
             Method::Split
         )
     );
+    let partial = r.resolve("GATIA, Unknown Front", None, Context::In(&["MLI"]));
     assert_eq!(
-        one("GATIA, Unknown Front"),
+        (partial.outcome, partial.actors, partial.method),
         (
-            vec![ActorKey::Unresolved("GATIA, Unknown Front".into())],
-            Method::Unresolved
+            Outcome::Unlisted,
+            vec![ActorKey::Unlisted("GATIA, Unknown Front".into())],
+            Method::NotInList
         )
     );
     // Ids first.
-    let by_id = r.resolve("whatever", Some("5880, 6836"));
+    let by_id = r.resolve("whatever", Some("5880, 6836"), Context::Anywhere);
     assert_eq!(by_id.method, Method::Id);
     assert_eq!(by_id.actors.len(), 2);
-    // Civilians are not an actor.
-    let civ = r.resolve("Civilians (Mali)", None);
-    assert!(civ.civilians && civ.actors.is_empty());
+    // Civilians are a category, not an actor.
+    let civ = r.resolve("Civilians (Mali)", None, Context::Anywhere);
+    assert!(civ.is_civilians() && civ.actors.is_empty());
+    assert_eq!(civ.outcome, Outcome::Category);
+}
+
+#[test]
+fn weak_matches_need_the_place() {
+    let reg = registry();
+    let r = resolver(&reg);
+    // The acronym AQIM names the listed AQIM only where the list locates it (Mali)...
+    let mali = r.resolve(
+        "AQIM: Al Qaeda in the Islamic Maghreb",
+        None,
+        Context::In(&["MLI"]),
+    );
+    assert_eq!(mali.actors, vec![ActorKey::Ucdp(539)]);
+    // ...not in Peru, where the same spelling is an organisation of its own.
+    let peru = r.resolve(
+        "AQIM: Al Qaeda in the Islamic Maghreb",
+        None,
+        Context::In(&["PER"]),
+    );
+    assert_eq!(
+        (peru.outcome, peru.actors),
+        (
+            Outcome::Unlisted,
+            vec![ActorKey::Unlisted(
+                "AQIM: Al Qaeda in the Islamic Maghreb".into()
+            )]
+        )
+    );
+    // A full name that agrees with the list's confirms the acronym anywhere (JNIM in Benin).
+    let benin = r.resolve(
+        "JNIM: Group for Support of Islam and Muslims",
+        None,
+        Context::In(&["BEN"]),
+    );
+    assert_eq!(
+        (benin.actors, benin.method),
+        (vec![ActorKey::Ucdp(6716)], Method::Acronym)
+    );
 }
 
 #[test]
@@ -378,11 +441,14 @@ fn malformed_alias_files_name_the_line() {
 #[test]
 fn shipped_alias_table_parses() {
     let list = aliases::default_aliases().unwrap();
-    assert!(list.len() >= 30);
+    assert!(list.len() >= 20);
     assert!(list.iter().all(|a| !a.source.trim().is_empty()));
     assert!(list
         .iter()
-        .any(|a| a.name.starts_with("JNIM") && a.target == AliasTarget::Ucdp(6716)));
+        .any(|a| a.name == "Katiba Macina" && a.target == AliasTarget::Ucdp(6716)));
+    assert!(list
+        .iter()
+        .any(|a| a.name == "Islamic State" && a.target == AliasTarget::Ucdp(234)));
 }
 
 fn event(id: &str, date: &str, a: &str, b: &str, vt: ViolenceType, best: u32) -> Event {
@@ -474,7 +540,7 @@ fn graph_by_hand() {
         source: EventSource::UcdpGed,
         from: NaiveDate::from_ymd_opt(2018, 1, 1),
         to: NaiveDate::from_ymd_opt(2019, 12, 31),
-        countries: vec!["mali".into()],
+        countries: vec!["MLI".into()],
     };
     let g = build_graph(&r, &events, &params, None);
     assert_eq!(g.events, 5);

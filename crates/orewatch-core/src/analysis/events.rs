@@ -10,7 +10,7 @@
 //! event.
 
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::AnalysisError;
 use crate::ingest::plan::SourceReport;
@@ -129,7 +129,7 @@ fn names(sources: &[EventSource]) -> String {
 }
 
 /// How a file's coverage was established.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CoverageBasis {
     /// Two years in the file name (`…_1989_2019.csv`).
@@ -141,7 +141,7 @@ pub enum CoverageBasis {
 }
 
 /// The stated period of one source file, inclusive at both ends.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileCoverage {
     pub path: String,
     pub start: NaiveDate,
@@ -150,7 +150,7 @@ pub struct FileCoverage {
 }
 
 /// The stated period of an event source: the union of its files' periods.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceCoverage {
     pub source: EventSource,
     pub start: NaiveDate,
@@ -190,7 +190,9 @@ pub fn stated_coverage(sources: &[SourceReport], source: EventSource) -> Option<
     })
 }
 
-fn file_coverage(report: &SourceReport) -> Option<FileCoverage> {
+/// The stated period of one event file: two years in its name, else its GED release's stated
+/// coverage, else its first to last event; None without any of these.
+pub fn file_coverage(report: &SourceReport) -> Option<FileCoverage> {
     let observed = report.coverage.as_ref().and_then(|c| {
         Some((
             NaiveDate::parse_from_str(&c.start, "%Y-%m-%d").ok()?,

@@ -3,6 +3,8 @@
 //!
 //! - [`admin`]: which admin-1 region a point lies in (point-in-polygon), region areas.
 //! - [`cahra`]: conflict-affected and high-risk areas by explicit, cited rules.
+//! - [`coverage`]: which countries and periods each event source covers, and the lookup
+//!   every analysis asks before reading the absence of events as the absence of violence.
 //! - [`events`]: which events an analysis uses (one source at a time, precision and violence
 //!   filters) and the period a source states it covers.
 //! - [`exposure`]: armed violence around mine sites.
@@ -14,6 +16,7 @@
 pub mod admin;
 pub mod cahra;
 pub mod cahra_countries;
+pub mod coverage;
 pub mod events;
 pub mod exposure;
 pub mod forecast;

@@ -82,7 +82,7 @@ use super::{IngestError, ReadOutcome};
 use crate::model::{Event, EventFlag, EventSource, Extra, QuarantineRecord, ViolenceType};
 
 /// Columns every ACLED layout has.
-const REQUIRED: [&str; 8] = [
+pub(crate) const REQUIRED: [&str; 8] = [
     "event_id_cnty",
     "event_date",
     "event_type",

@@ -52,7 +52,7 @@
 //! list, no filtering by precision or region: those belong to the ingest plan and analyses.
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -346,6 +346,19 @@ pub fn read_each_with_release<R: Read>(
     release_given: Option<&str>,
     each: &mut dyn FnMut(&EventView<'_>),
 ) -> Result<ReadOutcome<Event>, IngestError> {
+    // A file damaged by a spreadsheet re-save is refused before any row is read.
+    let mut input = std::io::BufReader::with_capacity(64 * 1024, input);
+    let head = input.fill_buf().map_err(|source| IngestError::Io {
+        path: file.into(),
+        source,
+    })?;
+    if let Some(damage) = super::resaved::diagnose(head) {
+        return Err(IngestError::Damaged {
+            path: file.into(),
+            line: damage.line,
+            found: damage.describe(),
+        });
+    }
     let mut rows = CsvRows::new(input, file);
     let Some(first) = rows.next_row()? else {
         return Err(IngestError::UnknownLayout {
@@ -1110,6 +1123,37 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_file_damaged_by_a_spreadsheet_is_refused() {
+        // A row whose text holds no `;` nor line break is whole in its first piece, quoted.
+        let start = DOWNLOAD_ROW.find(",\"\"\"").unwrap();
+        let end = DOWNLOAD_ROW.find("\"\"\",").unwrap() + 3;
+        let row = format!(
+            "{},\"\"\"AFP, a source\"\"\"{}",
+            &DOWNLOAD_ROW[..start],
+            &DOWNLOAD_ROW[end..]
+        );
+        let quoted = format!("\"{}\"", row.replace('"', "\"\""));
+        let damaged = format!("{DOWNLOAD_HEADER};{DOWNLOAD_HEADER};;\r\n{quoted};{quoted};;\r\n");
+        // The row itself is sound.
+        let sound = read(format!("{DOWNLOAD_HEADER}\n{row}\n").as_bytes(), "x.csv").unwrap();
+        assert_eq!(sound.records.len(), 1);
+        assert!(!sniff(damaged.as_bytes(), "x.csv"));
+        let err = read(damaged.as_bytes(), "niger.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("niger.csv, line 1: `id,relid,year,"),
+            "{err}"
+        );
+        assert!(
+            err.contains("one comma-separated record of 47 fields"),
+            "{err}"
+        );
+        assert!(err.contains("Expected comma-separated rows"), "{err}");
+        assert!(err.contains("--recover-quoted"), "{err}");
     }
 
     #[test]

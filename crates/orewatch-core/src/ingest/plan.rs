@@ -28,8 +28,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{
-    acled, boundaries, ged, link, production_dedup, production_long, tabulated_sites, ucdp_actors,
-    usgs_mcs, usgs_sites, wgi, IngestError, ReadOutcome,
+    acled, boundaries, ged, layouts, link, production_dedup, production_long, resaved,
+    tabulated_sites, ucdp_actors, usgs_mcs, usgs_sites, wgi, IngestError, ReadOutcome,
 };
 use crate::model::{Dataset, EventSource, EventTable, EventView, Region, Site};
 
@@ -113,6 +113,10 @@ pub struct SourceReport {
     /// written before this field existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_basis: Option<ReleaseBasis>,
+    /// Set when the file was damaged by a spreadsheet re-save and its whole records were
+    /// recovered (`--recover-quoted`): what was recovered and what was not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<RecoveryCounts>,
     /// Data rows read (for GeoJSON, features).
     pub rows_read: u64,
     /// Records the reader produced (a USGS facility with several product rows is one record).
@@ -130,6 +134,10 @@ pub struct SourceReport {
     pub coverage: Option<Coverage>,
     /// Distinct countries of the records (names as the source gives them, or ISO3), sorted.
     pub countries: Vec<String>,
+    /// For event files: whether the file covers every country or only those its events are
+    /// in (see `analysis::coverage`). None for other kinds and in older manifests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<crate::analysis::coverage::FileScope>,
     pub notes: Vec<String>,
     /// When this file's current content was first ingested (UTC, RFC 3339); set by the caller
     /// that writes the store, kept across re-ingests of an unchanged file.
@@ -158,12 +166,26 @@ impl ReleaseBasis {
     }
 }
 
+/// What the recovery of a spreadsheet-damaged file kept and lost ([`resaved::recover`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCounts {
+    /// Lines holding one whole record, handed to the reader.
+    pub recovered: u64,
+    /// Lines holding part of a record: quarantined, never read as events.
+    pub unrecoverable: u64,
+    /// Lines of bare `;` separators.
+    pub separator_only: u64,
+}
+
 /// Choices of an ingest beyond the files themselves.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IngestOptions {
     /// The release of a GED file whose name carries none, by path (the user's `--release`).
     /// A release in the file name wins.
     pub given_releases: std::collections::BTreeMap<PathBuf, String>,
+    /// Event files whose whole records are recovered when a spreadsheet re-save damaged them
+    /// (the user's `--recover-quoted`); any other damaged file is refused.
+    pub recover_quoted: std::collections::BTreeSet<PathBuf>,
 }
 
 /// Time coverage of a source.
@@ -182,8 +204,31 @@ pub struct IngestOutput {
     pub dedup_notes: Vec<String>,
 }
 
-/// Which reader takes `path`, or None when none does.
+/// Which reader takes `path`, or None when none does (documentation, unknown and damaged
+/// files: see [`detect_file`] for which).
 pub fn detect(path: &Path) -> Result<Option<SourceKind>, IngestError> {
+    Ok(match detect_file(path, false)? {
+        Detection::Source(kind) => Some(kind),
+        Detection::Documentation | Detection::Unknown(_) => None,
+    })
+}
+
+/// What [`detect_file`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detection {
+    /// A reader takes the file.
+    Source(SourceKind),
+    /// Documentation or metadata (`.md`, `.txt`, `.xml`, `.pdf`, `.html`): not read.
+    Documentation,
+    /// No reader takes it: what it is, what it lacks and what to do, in words.
+    Unknown(String),
+}
+
+/// Which reader takes `path`; otherwise whether it is documentation, or what it is and why
+/// no reader takes it (the closest layout and the columns it lacks, an archive, a file damaged
+/// by a spreadsheet re-save). With `recover_quoted`, a damaged event file counts as the kind
+/// of its recovered records (read through [`resaved::recover`] by the ingest).
+pub fn detect_file(path: &Path, recover_quoted: bool) -> Result<Detection, IngestError> {
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     File::open(path)
         .and_then(|f| f.take(SNIFF_BYTES as u64).read_to_end(&mut head))
@@ -195,7 +240,53 @@ pub fn detect(path: &Path) -> Result<Option<SourceKind>, IngestError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok(SourceKind::ALL.into_iter().find(|k| k.sniff(&head, &name)))
+    if let Some(damage) = resaved::diagnose(&head) {
+        if !recover_quoted {
+            return Ok(Detection::Unknown(format!(
+                "line {}: {}. {}",
+                damage.line,
+                damage.describe(),
+                resaved::ADVICE
+            )));
+        }
+        let recovered = resaved::recover(&head).csv;
+        return Ok(
+            match [SourceKind::UcdpGed, SourceKind::Acled]
+                .into_iter()
+                .find(|k| k.sniff(&recovered, &name))
+            {
+                Some(kind) => Detection::Source(kind),
+                None => Detection::Unknown(format!(
+                    "line {}: {}. Recovery (--recover-quoted) reads UCDP GED and ACLED event files only, and its recovered header is neither",
+                    damage.line,
+                    damage.describe()
+                )),
+            },
+        );
+    }
+    if let Some(kind) = detect_head(&head, &name) {
+        return Ok(Detection::Source(kind));
+    }
+    Ok(match layouts::classify(&head, &name) {
+        layouts::FileClass::Documentation => Detection::Documentation,
+        layouts::FileClass::Unreadable(why) => Detection::Unknown(why),
+    })
+}
+
+/// Which reader takes a file whose first bytes (up to 64 KiB) are `head` and whose name is
+/// `file_name`, or None when none does.
+pub fn detect_head(head: &[u8], file_name: &str) -> Option<SourceKind> {
+    SourceKind::ALL
+        .into_iter()
+        .find(|k| k.sniff(head, file_name))
+}
+
+/// A file no reader takes, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownFile {
+    pub path: PathBuf,
+    /// What it is, what it lacks and what to do.
+    pub problem: String,
 }
 
 /// The files found below a directory.
@@ -203,31 +294,60 @@ pub fn detect(path: &Path) -> Result<Option<SourceKind>, IngestError> {
 pub struct Discovered {
     /// Files a reader takes, with the reader's kind, sorted by path.
     pub sources: Vec<(PathBuf, SourceKind)>,
-    /// Files no reader takes (README, metadata XML, …), sorted by path.
-    pub others: Vec<PathBuf>,
+    /// Documentation and metadata (README, metadata XML, …), sorted by path: not read.
+    pub documentation: Vec<PathBuf>,
+    /// Data files no reader takes, sorted by path: an error unless the user skips them.
+    pub unknown: Vec<UnknownFile>,
 }
 
 /// Every file below `dir` (recursively, hidden files and directories skipped), split into the
-/// files a reader takes and the others.
+/// files a reader takes, documentation, and files no reader takes.
+///
+/// Symbolic links are followed; a directory reached twice (through links) is searched once,
+/// and a link back to a directory that contains it (a loop) is an error naming the link.
 pub fn discover(dir: &Path) -> Result<Discovered, IngestError> {
+    discover_with(dir, false)
+}
+
+/// Like [`discover`]; `recover_quoted` as for [`detect_file`].
+pub fn discover_with(dir: &Path, recover_quoted: bool) -> Result<Discovered, IngestError> {
     let mut files = Vec::new();
-    walk(dir, &mut files)?;
+    walk(dir, &mut files, &mut Vec::new(), &mut Default::default())?;
     files.sort();
     let mut found = Discovered::default();
     for f in files {
-        match detect(&f)? {
-            Some(kind) => found.sources.push((f, kind)),
-            None => found.others.push(f),
+        match detect_file(&f, recover_quoted)? {
+            Detection::Source(kind) => found.sources.push((f, kind)),
+            Detection::Documentation => found.documentation.push(f),
+            Detection::Unknown(problem) => found.unknown.push(UnknownFile { path: f, problem }),
         }
     }
     Ok(found)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
+/// `ancestors`: the canonical paths of the directories being searched around `dir`;
+/// `searched`: every directory searched so far.
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    ancestors: &mut Vec<PathBuf>,
+    searched: &mut std::collections::HashSet<PathBuf>,
+) -> Result<(), IngestError> {
     let io = |source| IngestError::Io {
         path: dir.to_path_buf(),
         source,
     };
+    let canonical = std::fs::canonicalize(dir).map_err(io)?;
+    if ancestors.contains(&canonical) {
+        return Err(io(std::io::Error::other(format!(
+            "a symbolic link loop: this leads back to {}, which contains it. Remove the link, or pass the directories it should reach",
+            canonical.display()
+        ))));
+    }
+    if !searched.insert(canonical.clone()) {
+        return Ok(());
+    }
+    ancestors.push(canonical);
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         if entry.file_name().to_string_lossy().starts_with('.') {
@@ -235,11 +355,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
         }
         let path = entry.path();
         if path.is_dir() {
-            walk(&path, out)?;
+            walk(&path, out, ancestors, searched)?;
         } else {
             out.push(path);
         }
     }
+    ancestors.pop();
     Ok(())
 }
 
@@ -248,7 +369,8 @@ fn sha256_and_size(path: &Path) -> Result<(String, u64), IngestError> {
         path: path.to_path_buf(),
         source,
     };
-    let mut file = File::open(path).map_err(io)?;
+    // Read through `open_source`: a file that changes while it is hashed is an error.
+    let mut file = super::open_source(path)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut size = 0u64;
@@ -573,6 +695,8 @@ struct EventFileStats {
     last: Option<chrono::NaiveDate>,
     countries: std::collections::HashSet<String, ahash::RandomState>,
     last_country: Option<String>,
+    /// UCDP regions (GED `region`) of the events, for the file's scope.
+    regions: std::collections::BTreeSet<String>,
 }
 
 impl EventFileStats {
@@ -583,6 +707,13 @@ impl EventFileStats {
         let end = e.date_end.unwrap_or(e.date_start).max(e.date_start);
         self.first = Some(self.first.map_or(e.date_start, |d| d.min(e.date_start)));
         self.last = Some(self.last.map_or(end, |d| d.max(end)));
+        if e.source == EventSource::UcdpGed {
+            if let Some(r) = e.extra.get("region") {
+                if !self.regions.contains(r) {
+                    self.regions.insert(r.clone());
+                }
+            }
+        }
         // Events come in runs of one country: compare with the last before hashing.
         if self.last_country.as_deref() != Some(e.country) {
             if !self.countries.contains(e.country) {
@@ -643,17 +774,44 @@ fn read_events(
         };
         let name = path.to_string_lossy();
         let (release, release_basis) = file_release(path, kind, options);
+        let mut recovery = None;
         let (mut outcome, digest) = read_hashing(path, || {
-            if kind == SourceKind::UcdpGed {
-                let input = super::open_source(path)?;
-                ged::read_each_with_release(input, &name, release.as_deref(), &mut add)
+            let recovered = if options.recover_quoted.contains(path) {
+                recover_damaged(path)?
             } else {
-                let mut outcome = acled::read_path(path)?;
-                for event in outcome.records.drain(..) {
-                    add(&event.view());
+                None
+            };
+            let mut outcome = match (&recovered, kind) {
+                (Some(r), SourceKind::UcdpGed) => ged::read_each_with_release(
+                    r.csv.as_slice(),
+                    &name,
+                    release.as_deref(),
+                    &mut add,
+                )?,
+                (None, SourceKind::UcdpGed) => {
+                    let input = super::open_source(path)?;
+                    ged::read_each_with_release(input, &name, release.as_deref(), &mut add)?
                 }
-                Ok(outcome)
+                (r, _) => {
+                    let mut outcome = match r {
+                        Some(r) => acled::read(r.csv.as_slice(), &name)?,
+                        None => acled::read_path(path)?,
+                    };
+                    for event in outcome.records.drain(..) {
+                        add(&event.view());
+                    }
+                    outcome
+                }
+            };
+            if let Some(r) = recovered {
+                quarantine_unrecoverable(&mut outcome, &r, &name);
+                recovery = Some(RecoveryCounts {
+                    recovered: r.recovered,
+                    unrecoverable: r.unrecoverable.len() as u64,
+                    separator_only: r.separator_only,
+                });
             }
+            Ok(outcome)
         })?;
         let mut report = report_with_digest(path, kind, &outcome, digest);
         report.accepted = stats.accepted;
@@ -662,6 +820,7 @@ fn read_events(
         report.updated = stats.updated;
         report.release = stats.release.flatten().or(release);
         report.release_basis = release_basis;
+        report.recovery = recovery;
         report.coverage = match (stats.first, stats.last) {
             (Some(start), Some(end)) => Some(Coverage {
                 start: start.to_string(),
@@ -671,10 +830,49 @@ fn read_events(
         };
         report.countries = stats.countries.into_iter().collect();
         report.countries.sort_unstable();
+        let regions: Vec<String> = stats.regions.into_iter().collect();
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        report.scope = Some(crate::analysis::coverage::file_scope(&file_name, &regions));
         out.sources[slot] = report;
         out.dataset.quarantine.append(&mut outcome.quarantined);
     }
     Ok(table)
+}
+
+/// The recovered records of `path` when a spreadsheet re-save damaged it; None when it is
+/// sound (it is then read as it is).
+fn recover_damaged(path: &Path) -> Result<Option<resaved::Recovery>, IngestError> {
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    Ok(resaved::diagnose(head).map(|_| resaved::recover(&bytes)))
+}
+
+/// Every line a recovery could not read becomes a quarantine record (and a row read), and a
+/// note sums the recovery up.
+fn quarantine_unrecoverable<T>(
+    outcome: &mut ReadOutcome<T>,
+    recovery: &resaved::Recovery,
+    file: &str,
+) {
+    for lost in &recovery.unrecoverable {
+        outcome.quarantined.push(crate::model::QuarantineRecord {
+            file: file.to_string(),
+            line: lost.line,
+            column: None,
+            value: String::new(),
+            reason: recovery.reason(lost.fields),
+            raw: lost.raw.clone(),
+        });
+    }
+    outcome.quarantined.sort_by_key(|q| q.line);
+    outcome.rows_read += recovery.unrecoverable.len() as u64;
+    outcome.notes.push(recovery.note());
 }
 
 fn merge_production(

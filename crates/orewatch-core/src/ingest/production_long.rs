@@ -45,8 +45,9 @@ use crate::model::{ProductionRecord, ProductionSeries, QuarantineRecord, ValueTy
 /// derived from (the long file's own `source_file` column).
 pub const DERIVED_FROM_KEY: &str = "source_file";
 
-const OWID_COLUMNS: &[&str] = &["country", "year", "commodity", "quantity", "unit", "src"];
-const USGS_LONG_COLUMNS: &[&str] = &[
+pub(crate) const OWID_COLUMNS: &[&str] =
+    &["country", "year", "commodity", "quantity", "unit", "src"];
+pub(crate) const USGS_LONG_COLUMNS: &[&str] = &[
     "country",
     "year",
     "commodity",
@@ -61,7 +62,7 @@ const USGS_LONG_COLUMNS: &[&str] = &[
     "usgs_type",
     "source_file",
 ];
-const TRANSCRIBED_COLUMNS: &[&str] = &[
+pub(crate) const TRANSCRIBED_COLUMNS: &[&str] = &[
     "source_repo",
     "source_path",
     "source_commit",

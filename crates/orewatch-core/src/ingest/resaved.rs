@@ -26,6 +26,9 @@
 //! What it does not do: repair day-first dates or decimal commas a spreadsheet may also have
 //! written, or decide what the records mean (the readers do, on the recovered text).
 
+/// What to do about a damaged file, for every message that refuses one.
+pub const ADVICE: &str = "Get the original file again (a spreadsheet re-save damages CSV files), or pass --recover-quoted to read only the records the re-save kept whole (each recovered and unrecoverable line is counted; the unrecoverable ones are quarantined)";
+
 /// What [`diagnose`] saw on a damaged file's first line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resaved {
@@ -40,11 +43,11 @@ pub struct Resaved {
 }
 
 impl Resaved {
-    /// What was found and what was expected, in words (for the error message).
+    /// What was found on [`Resaved::line`] and what was expected, in words (for the error
+    /// message, after `line N: `).
     pub fn describe(&self) -> String {
         format!(
-            "line {} (`{}…`) is one comma-separated record of {} fields followed by `;`, the same text again and {} more piece(s), and line {} is built the same way: the file looks re-saved by a spreadsheet with `;` between cells. Expected comma-separated rows, one field per column",
-            self.line,
+            "`{}…` is one comma-separated record of {} fields followed by `;`, the same text again and {} more piece(s), and line {} is built the same way: the file looks re-saved by a spreadsheet with `;` between cells. Expected comma-separated rows, one field per column",
             self.excerpt,
             self.record_fields,
             self.pieces - 1,
@@ -230,7 +233,7 @@ mod tests {
     fn recognises_the_damage_and_not_a_sound_file() {
         let d = diagnose(DAMAGED.as_bytes()).expect("damaged");
         assert_eq!((d.line, d.pieces, d.record_fields), (1, 4, 3));
-        assert!(d.describe().contains("line 1 (`id,name,n;id,name,n;;…`)"));
+        assert!(d.describe().starts_with("`id,name,n;id,name,n;;…` is one"));
         // Sound files: commas with a `;` inside quotes, a semicolon-separated file, one line,
         // and header-less rows whose quoted text holds `"";""` (GED candidate files).
         assert_eq!(diagnose(b"id,name,n\r\n1,\"a;b\",2\r\n"), None);

@@ -56,7 +56,7 @@ use crate::model::{Extra, Ownership, QuarantineRecord, Site, SiteKind, SourceRec
 /// Dataset name of the hand-tabulated sites in [`SourceRecord::dataset`].
 pub const DATASET: &str = "tabulated_sites";
 
-const SITE_REQUIRED: [&str; 12] = [
+pub(crate) const SITE_REQUIRED: [&str; 12] = [
     "site_id",
     "site_name",
     "country_iso3",
@@ -85,7 +85,7 @@ const SITE_TYPED: [&str; 10] = [
     "source_url",
 ];
 
-const COMPANY_REQUIRED: [&str; 2] = ["company", "home_country"];
+pub(crate) const COMPANY_REQUIRED: [&str; 2] = ["company", "home_country"];
 
 /// One row of the company home-country table.
 #[derive(Debug, Clone, PartialEq)]

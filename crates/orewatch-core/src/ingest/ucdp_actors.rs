@@ -38,7 +38,7 @@ use crate::model::{Actor, Extra, QuarantineRecord};
 
 /// Columns the header must have (the reader needs only the first two; `Org` makes the
 /// detection strict).
-const REQUIRED: [&str; 3] = ["ActorId", "NameData", "Org"];
+pub(crate) const REQUIRED: [&str; 3] = ["ActorId", "NameData", "Org"];
 
 /// Columns with a typed home in [`Actor`].
 const TYPED_COLUMNS: [&str; 16] = [

@@ -49,7 +49,7 @@ pub const ESTIMATE_FLAG_LIMIT: f64 = 3.0;
 pub const ESTIMATE_HARD_LIMIT: f64 = 5.0;
 
 /// The 40 expected column names, in the World Bank's order.
-fn expected_columns() -> Vec<String> {
+pub(crate) fn expected_columns() -> Vec<String> {
     let mut cols: Vec<String> = ID_COLUMNS.iter().map(|c| c.to_string()).collect();
     for ind in WGI_INDICATORS {
         for suffix in VALUE_SUFFIXES {

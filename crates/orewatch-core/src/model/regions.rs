@@ -1,7 +1,8 @@
 //! Named country sets (ISO 3166-1 alpha-3 codes) that analyses and products share, each
 //! defined once here.
 
-/// The Sahel's three central states: Mali, Burkina Faso, Niger.
+/// The central Sahel: Mali, Burkina Faso and Niger — the three states of the Liptako-Gourma
+/// conflict system that the brief's actors, outlook and supply sections are about.
 pub const SAHEL: [&str; 3] = ["MLI", "BFA", "NER"];
 
 /// The Sahel and the countries bordering it in West Africa: Mauritania, Senegal, Guinea,
