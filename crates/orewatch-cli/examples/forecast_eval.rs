@@ -17,7 +17,8 @@
 //! the three, ties by their sum.
 //!
 //! Guard: a last origin after 2018-12 (targets in 2020 or later: the fresh span) is refused
-//! unless `--fresh-span` is given, which the protocol allows once, after the freeze commit.
+//! unless `--fresh-span` is given, which the protocol allows once, after the freeze commit;
+//! with it the models scored are the baselines and the frozen `hurdle` and `hurdle_recent`.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -28,6 +29,11 @@ use orewatch_core::analysis::forecast::panel::Month;
 use orewatch_core::analysis::forecast::training::Training;
 use orewatch_core::assess::forecast::{evaluate, EvaluationRequest, EvaluationResult};
 use orewatch_store::Store;
+
+/// The fitted models scored on the fresh span beside the five baselines, fixed by the freeze
+/// commit of round 6: `hurdle` (round 5's configuration) and `hurdle_recent` (round 6's choice,
+/// candidate r6c20).
+const FRESH_SPAN_MODELS: [ModelName; 2] = [ModelName::Hurdle, ModelName::HurdleRecent];
 
 struct Args {
     store: PathBuf,
@@ -139,7 +145,15 @@ fn main() {
             args.request.last_origin
         ));
     }
-    if args.keep_default {
+    if args.fresh_span {
+        // The fresh span scores exactly the models frozen for it (PROTOCOL.md §4.1).
+        if !args.candidates.is_empty() || !args.keep_default {
+            usage("--fresh-span scores the frozen models only: no --candidate, no --no-default");
+        }
+        args.request
+            .models
+            .extend(FRESH_SPAN_MODELS.map(ModelName::spec));
+    } else if args.keep_default {
         args.request.models.push(ModelName::DEFAULT.spec());
     }
     for path in &args.candidates {
@@ -251,7 +265,14 @@ fn print_result(result: &EvaluationResult) {
         for b in &s.by_history {
             println!(
                 "  {:<18} {:<5} {:>7} ({:>5}) {:>9.4} {:>9.3} {:>9.5} {:>7.4}",
-                s.model, b.deadly_months, b.n, b.n_active, b.crps, b.crps_active, b.brier_1, b.p_any
+                s.model,
+                b.deadly_months,
+                b.n,
+                b.n_active,
+                b.crps,
+                b.crps_active,
+                b.brier_1,
+                b.p_any
             );
         }
     }

@@ -18,6 +18,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Provenance, SourceRef};
+use crate::analysis::coverage::EventCoverage;
 use crate::analysis::events::{choose_source, stated_coverage};
 use crate::analysis::forecast::evaluate::{
     evaluate_with_training, refit_origins, EvalSpec, Evaluation,
@@ -29,7 +30,7 @@ use crate::analysis::forecast::panel::{
     build, mine_points, Level, Month, Panel, PanelCounts, Target, Unit,
 };
 use crate::analysis::forecast::training::{
-    check_covered, normalise, training_countries_for, CountryCoverage, FilesByCountry, LeftOut,
+    check_covered, normalise, training_countries_for, CountryCoverage, LeftOut, StoreCoverage,
     Training,
 };
 use crate::analysis::AnalysisError;
@@ -363,24 +364,23 @@ impl<'a> Context<'a> {
     }
 }
 
-/// The per-country coverage of `source` in the store: each file of the source covers the
-/// countries it lists for its stated period ([`FilesByCountry`]). One place to change when the
-/// store states coverage per country itself.
+/// The per-country coverage of `source` in the store: the manifest's coverage table
+/// ([`EventCoverage::from_sources`]: each file covers its stated period for the countries it
+/// lists, a global file for every country).
 fn coverage_of<'a>(
     sources: &'a [SourceReport],
     source: EventSource,
 ) -> Result<Box<dyn CountryCoverage + 'a>, AnalysisError> {
-    let stated = stated_coverage(sources, source).ok_or_else(|| {
-        AnalysisError::Data(format!(
+    if stated_coverage(sources, source).is_none() {
+        return Err(AnalysisError::Data(format!(
             "the manifest lists no {} file: cannot tell the months it covers",
             source.as_str()
-        ))
-    })?;
-    let files = stated.files.iter().filter_map(|f| {
-        let report = sources.iter().find(|r| r.path == f.path)?;
-        Some((f.start, f.end, report.countries.as_slice()))
-    });
-    Ok(Box::new(FilesByCountry::new(files)))
+        )));
+    }
+    Ok(Box::new(StoreCoverage {
+        table: EventCoverage::from_sources(sources),
+        source,
+    }))
 }
 
 fn check_request_basics(horizon: usize, draws: usize) -> Result<(), AnalysisError> {

@@ -313,15 +313,17 @@ fn history_scores(values: &[Kept], bins: &[u8], active: &[bool]) -> Vec<HistoryS
     HISTORY_BINS
         .iter()
         .zip(acc)
-        .map(|(&(label, _, _), (n, na, crps, crps_a, brier, p))| HistoryScores {
-            deadly_months: label.to_string(),
-            n,
-            n_active: na,
-            crps: crps / n.max(1) as f64,
-            crps_active: crps_a / na.max(1) as f64,
-            brier_1: brier / n.max(1) as f64,
-            p_any: p / n.max(1) as f64,
-        })
+        .map(
+            |(&(label, _, _), (n, na, crps, crps_a, brier, p))| HistoryScores {
+                deadly_months: label.to_string(),
+                n,
+                n_active: na,
+                crps: crps / n.max(1) as f64,
+                crps_active: crps_a / na.max(1) as f64,
+                brier_1: brier / n.max(1) as f64,
+                p_any: p / n.max(1) as f64,
+            },
+        )
         .collect()
 }
 

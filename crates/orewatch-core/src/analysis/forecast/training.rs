@@ -22,8 +22,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::panel::{months_of_coverage, Month};
+use crate::analysis::coverage::EventCoverage;
 use crate::analysis::AnalysisError;
 use crate::model::regions::{codes, SAHEL_AND_NEIGHBOURS};
+use crate::model::EventSource;
 
 /// The period an event source covers for each country.
 pub trait CountryCoverage {
@@ -38,65 +40,22 @@ pub trait CountryCoverage {
     }
 }
 
-/// Per country, from the files of the event source: a file covers the countries whose events
-/// it holds (a one-country export covers that country; a regional or global file the countries
-/// it lists) for the file's stated period; a country's coverage is the union of its files'
-/// periods (merged where they overlap or touch; of disjoint spans, the latest).
-#[derive(Debug, Clone, Default)]
-pub struct FilesByCountry {
-    periods: std::collections::BTreeMap<String, (NaiveDate, NaiveDate)>,
+/// The store's coverage table ([`EventCoverage`], the manifest's per-(source, country)
+/// periods: a country's own files plus the source's global files) for one event source. Of
+/// disjoint covered spans, a country's coverage here is the latest (the panel must not reach
+/// back across a gap).
+#[derive(Debug, Clone)]
+pub struct StoreCoverage {
+    pub table: EventCoverage,
+    pub source: EventSource,
 }
 
-impl FilesByCountry {
-    /// `files`: each file's stated period with the countries it lists (ISO3 or names as the
-    /// source spells them; unknown names are skipped).
-    pub fn new<'a>(
-        files: impl IntoIterator<Item = (NaiveDate, NaiveDate, &'a [String])>,
-    ) -> FilesByCountry {
-        let mut spans: std::collections::BTreeMap<String, Vec<(NaiveDate, NaiveDate)>> =
-            Default::default();
-        for (start, end, countries) in files {
-            for name in countries {
-                let code = if name.len() == 3 && name.bytes().all(|b| b.is_ascii_uppercase()) {
-                    Some(name.as_str())
-                } else {
-                    crate::analysis::admin::event_country_iso3(name)
-                };
-                if let Some(code) = code {
-                    spans
-                        .entry(code.to_string())
-                        .or_default()
-                        .push((start, end));
-                }
-            }
-        }
-        let periods = spans
-            .into_iter()
-            .map(|(code, mut list)| {
-                list.sort();
-                let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::new();
-                for (s, e) in list {
-                    match merged.last_mut() {
-                        Some(last) if s <= last.1.succ_opt().unwrap_or(last.1) => {
-                            last.1 = last.1.max(e)
-                        }
-                        _ => merged.push((s, e)),
-                    }
-                }
-                let latest = *merged
-                    .iter()
-                    .max_by_key(|p| p.1)
-                    .expect("a listed country has a period");
-                (code, latest)
-            })
-            .collect();
-        FilesByCountry { periods }
-    }
-}
-
-impl CountryCoverage for FilesByCountry {
+impl CountryCoverage for StoreCoverage {
     fn period(&self, iso3: &str) -> Option<(NaiveDate, NaiveDate)> {
-        self.periods.get(iso3).copied()
+        self.table
+            .ranges(self.source, iso3)
+            .into_iter()
+            .max_by_key(|r| r.1)
     }
 }
 
@@ -297,46 +256,81 @@ mod tests {
     }
 
     #[test]
-    fn coverage_from_the_files_per_country() {
-        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let global = names(&["Burkina Faso", "Mali", "Niger"]);
-        let mali = names(&["Mali"]);
-        let bfa = names(&["Burkina Faso"]);
-        let later = names(&["Benin"]);
-        let cov = FilesByCountry::new([
-            (day(1989, 1, 1), day(2019, 12, 31), global.as_slice()),
-            (day(1990, 1, 1), day(2022, 12, 31), mali.as_slice()),
-            // Touching the global file's period: merged.
-            (day(2020, 1, 1), day(2022, 12, 31), bfa.as_slice()),
-            // A country only in a later file.
-            (day(2019, 1, 1), day(2022, 12, 31), later.as_slice()),
-        ]);
-        assert_eq!(
-            cov.period("MLI"),
-            Some((day(1989, 1, 1), day(2022, 12, 31)))
+    fn coverage_from_the_store_table() {
+        use crate::analysis::coverage::{CountryCoverage as Row, CoveredPeriod, FileScope};
+        use crate::analysis::events::CoverageBasis;
+        let period = |file: &str, start, end, scope| CoveredPeriod {
+            file: file.into(),
+            start,
+            end,
+            basis: CoverageBasis::FileName,
+            scope,
+        };
+        let global = period(
+            "global.csv",
+            day(1989, 1, 1),
+            day(2019, 12, 31),
+            FileScope::Global,
         );
+        let row = |iso3: &str, periods: Vec<CoveredPeriod>| Row {
+            source: EventSource::UcdpGed,
+            iso3: Some(iso3.into()),
+            name: iso3.into(),
+            start: periods[0].start,
+            end: periods.last().unwrap().end,
+            gaps: Vec::new(),
+            periods,
+        };
+        let table = EventCoverage {
+            countries: vec![
+                // A one-country file touching the global file's period: merged.
+                row(
+                    "BFA",
+                    vec![period(
+                        "bfa.csv",
+                        day(2020, 1, 1),
+                        day(2022, 12, 31),
+                        FileScope::Listed,
+                    )],
+                ),
+                // A one-country file after a gap: the latest span.
+                row(
+                    "TCD",
+                    vec![period(
+                        "tcd.csv",
+                        day(2021, 1, 1),
+                        day(2022, 12, 31),
+                        FileScope::Listed,
+                    )],
+                ),
+            ],
+            global: vec![crate::analysis::coverage::GlobalCoverage {
+                source: EventSource::UcdpGed,
+                periods: vec![global],
+            }],
+        };
+        let cov = StoreCoverage {
+            table,
+            source: EventSource::UcdpGed,
+        };
         assert_eq!(
             cov.period("BFA"),
             Some((day(1989, 1, 1), day(2022, 12, 31)))
         );
+        // A country without events is covered by the global file alone (peace is data there).
         assert_eq!(
-            cov.period("NER"),
+            cov.period("BEN"),
             Some((day(1989, 1, 1), day(2019, 12, 31)))
         );
         assert_eq!(
-            cov.period("BEN"),
-            Some((day(2019, 1, 1), day(2022, 12, 31)))
+            cov.period("TCD"),
+            Some((day(2021, 1, 1), day(2022, 12, 31)))
         );
-        assert_eq!(cov.period("TCD"), None);
-        // Disjoint spans: the latest.
-        let gap = FilesByCountry::new([
-            (day(1989, 1, 1), day(1999, 12, 31), mali.as_slice()),
-            (day(2005, 1, 1), day(2010, 12, 31), mali.as_slice()),
-        ]);
-        assert_eq!(
-            gap.period("MLI"),
-            Some((day(2005, 1, 1), day(2010, 12, 31)))
-        );
+        let acled = StoreCoverage {
+            source: EventSource::Acled,
+            ..cov
+        };
+        assert_eq!(acled.period("BFA"), None);
     }
 
     #[test]
