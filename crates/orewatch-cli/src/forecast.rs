@@ -47,9 +47,10 @@ pub enum ModelArg {
     Conflictology12,
     /// Each draw one of the last 36 months.
     Conflictology36,
-    /// The hurdle model (see README).
+    /// The earlier hurdle model (round 5's configuration; see README).
     Hurdle,
-    /// The hurdle learnt on recent years, recalibrated to the forecast countries (see README).
+    /// The default: the hurdle learnt on recent years, recalibrated to the forecast
+    /// countries (see README).
     HurdleRecent,
 }
 

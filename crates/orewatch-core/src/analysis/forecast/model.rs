@@ -46,8 +46,10 @@ impl ModelName {
         ModelName::HurdleRecent,
     ];
 
-    /// The default model of `orewatch forecast`, `evaluate` and the brief.
-    pub const DEFAULT: ModelName = ModelName::Hurdle;
+    /// The default model of `orewatch forecast`, `evaluate` and the brief: the frozen model
+    /// ranked first by the protocol's criterion on the fresh span (origins 2019-01..2021-12;
+    /// bench/forecast_eval/PROTOCOL.md §4.3, the result in bench/RESULTS.md).
+    pub const DEFAULT: ModelName = ModelName::HurdleRecent;
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -229,7 +231,8 @@ mod tests {
                 "mean12",
                 "conflictology12",
                 "conflictology36",
-                "hurdle"
+                "hurdle",
+                "hurdle_recent"
             ]
         );
         for m in ModelName::ALL {

@@ -223,11 +223,11 @@ mod tests {
         );
         assert_eq!(
             out[0].describe("UCDP GED"),
-            "NER: UCDP GED covers it from 1989-01 to 2019-12 only"
+            "UCDP GED covers it from 1989-01 to 2019-12 only"
         );
         assert_eq!(
             out.last().unwrap().describe("UCDP GED"),
-            "XXX: UCDP GED does not cover it"
+            "UCDP GED does not cover it"
         );
     }
 
