@@ -24,7 +24,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use orewatch_core::analysis::forecast::evaluate::{Headline, Subset, HEADLINES};
-use orewatch_core::analysis::forecast::model::{ModelName, ModelSpec};
+use orewatch_core::analysis::forecast::model::{ModelName, ModelSpec, LAST_TUNING_ORIGIN};
 use orewatch_core::analysis::forecast::panel::Month;
 use orewatch_core::analysis::forecast::training::Training;
 use orewatch_core::assess::forecast::{evaluate, EvaluationRequest, EvaluationResult};
@@ -138,7 +138,7 @@ fn parse_args() -> Args {
 fn main() {
     let mut args = parse_args();
     // The protocol's guard: tuning never reads a target after 2019-12.
-    if args.request.last_origin > Month::new(2018, 12) && !args.fresh_span {
+    if args.request.last_origin > LAST_TUNING_ORIGIN && !args.fresh_span {
         usage(&format!(
             "last origin {} is after 2018-12: its targets reach the fresh span, which the \
              protocol scores once, after the freeze (--fresh-span)",

@@ -34,8 +34,10 @@ use serde_json::json;
 
 use crate::output::{csv_bytes, extension, sidecar, write_atomic};
 
-/// `--model` / `--models`: the models a user can run.
+/// `--model` / `--models`: the models a user can run, spelt as the core names them
+/// (`hurdle_recent`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+#[value(rename_all = "snake_case")]
 pub enum ModelArg {
     /// All draws 0.
     Zero,

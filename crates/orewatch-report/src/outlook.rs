@@ -14,8 +14,10 @@
 
 use std::fmt::Write as _;
 
-use orewatch_core::analysis::forecast::evaluate::Subset;
+use orewatch_core::analysis::forecast::evaluate::{Difference, Evaluation, Subset};
 use orewatch_core::analysis::forecast::grid::{GridCell, CELL_DEG};
+use orewatch_core::analysis::forecast::model::{ModelName, LAST_TUNING_ORIGIN};
+use orewatch_core::analysis::forecast::panel::Month;
 use orewatch_core::assess::forecast::{EvaluationResult, ForecastResult};
 
 use crate::chart::nice_axis;
@@ -394,6 +396,55 @@ fn fan_chart(o: &OutlookInput, u: usize, names: &[String]) -> String {
     svg
 }
 
+/// What the span is to the models: fresh (after their tuning span) or overlapping it.
+fn tuning_note(first_origin: Month) -> &'static str {
+    if first_origin > LAST_TUNING_ORIGIN {
+        "The fitted models were tuned on forecasts from origins up to 2018-12 only and frozen before this span was scored (bench/forecast_eval/PROTOCOL.md); the default model is the one of them that ranked first on it, so its scores here are slightly optimistic."
+    } else {
+        "This span overlaps the origins (up to 2018-12) the fitted models were tuned on: their scores here are optimistic."
+    }
+}
+
+/// One sentence on the default model against the best baseline of each headline score: how
+/// many it beats on the point estimate, and on how many the 90% interval lies below 0.
+fn default_model_summary(e: &Evaluation) -> String {
+    let name = ModelName::DEFAULT.as_str();
+    let diffs: Vec<&Difference> = e.differences.iter().filter(|d| d.model == name).collect();
+    if diffs.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = diffs
+        .iter()
+        .map(|d| {
+            format!(
+                "{} on {} ({}) than {} ({:+.1}%, {})",
+                if d.difference < 0.0 {
+                    "better"
+                } else {
+                    "worse"
+                },
+                d.score.as_str(),
+                match d.subset {
+                    Subset::Active => "cells with deaths",
+                    Subset::Pooled => "all cell-months",
+                },
+                d.best_baseline,
+                100.0 * d.relative,
+                match d.verdict() {
+                    "not distinguishable" => "interval includes 0",
+                    _ => "interval excludes 0",
+                }
+            )
+        })
+        .collect();
+    let beaten = diffs.iter().filter(|d| d.difference < 0.0).count();
+    format!(
+        r#"<p>The default model <code>{name}</code> beats the best baseline of {beaten} of the {} scores on this span: {}.</p>"#,
+        diffs.len(),
+        escape(&parts.join("; "))
+    )
+}
+
 fn evaluation_table(evaluation: &Result<EvaluationResult, String>) -> String {
     let r = match evaluation {
         Ok(r) => r,
@@ -406,7 +457,7 @@ fn evaluation_table(evaluation: &Result<EvaluationResult, String>) -> String {
     };
     let e = &r.evaluation;
     let mut s = format!(
-        r#"<h3>How good is it? Evaluation against the VIEWS baselines</h3><p>Forecasts from every month {} to {} ({} origins), 1–{} months ahead, for the {} cells of {}: {} scored cell-months per model, {:.2}% of them with deaths (targets {} to {}). The models were fixed before this span was scored (bench/forecast_eval/PROTOCOL.md); each refit used only the months up to its origin. Lower is better for CRPS and Brier; (b) marks a baseline. Reproduce with <code>{}</code>.</p>"#,
+        r#"<h3>How good is it? Evaluation against the VIEWS baselines</h3><p>Forecasts from every month {} to {} ({} origins), 1–{} months ahead, for the {} cells of {}: {} scored cell-months per model, {:.2}% of them with deaths (targets {} to {}). {} Each refit used only the months up to its origin. Lower is better for CRPS and Brier; (b) marks a baseline. Reproduce with <code>{}</code>.</p>"#,
         e.spec.first_origin,
         e.spec.last_origin,
         e.origins,
@@ -417,6 +468,7 @@ fn evaluation_table(evaluation: &Result<EvaluationResult, String>) -> String {
         100.0 * e.active_share,
         e.spec.first_origin.plus(1),
         e.spec.last_origin.plus(e.spec.horizon as i32),
+        tuning_note(e.spec.first_origin),
         escape(
             r.provenance
                 .command
@@ -424,6 +476,7 @@ fn evaluation_table(evaluation: &Result<EvaluationResult, String>) -> String {
                 .unwrap_or("orewatch evaluate")
         )
     );
+    s.push_str(&default_model_summary(e));
     s.push_str(r#"<table class="xtab"><tr><th>model</th><th class="num">CRPS (all)</th><th class="num">CRPS (cells with deaths)</th><th class="num">Brier P(≥1)</th><th class="num">Brier P(≥25)</th><th class="num">avg. precision</th><th class="num">90% interval coverage (all / with deaths)</th></tr>"#);
     for m in &e.scores {
         let _ = write!(

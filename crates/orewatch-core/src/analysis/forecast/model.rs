@@ -20,6 +20,12 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::hurdle::{HurdleConfig, HurdleFit};
+use super::panel::Month;
+
+/// The last forecast origin the fitted models' configurations were tuned on (targets up to
+/// 2019-12); later origins are the fresh span they were judged on once
+/// (bench/forecast_eval/PROTOCOL.md).
+pub const LAST_TUNING_ORIGIN: Month = Month::new(2018, 12);
 
 /// The models a user can name (`orewatch forecast --model`, `evaluate --models`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -44,7 +44,7 @@ impl<'de> Deserialize<'de> for Month {
 }
 
 impl Month {
-    pub fn new(year: i32, month: u32) -> Month {
+    pub const fn new(year: i32, month: u32) -> Month {
         Month(year * 12 + month as i32 - 1)
     }
     pub fn year(self) -> i32 {
