@@ -298,4 +298,48 @@ print(pc.min(t.column("fatalities")).as_py() >= 0, len(pc.unique(t.column("priog
     assert_eq!(lines[2], "2023-01 2023-12 True");
     assert_eq!(lines[3], "0 999 1000");
     assert_eq!(lines[4], "True 530");
+
+    // The brief's evaluation is cached beside the store's generations: a second render with
+    // the same data, request and binary reads it instead of re-running it, and renders the
+    // same page. (A reduced request keeps the test short; the default is the fresh span.)
+    let request = tmp.path().join("eval_request.json");
+    std::fs::write(
+        &request,
+        r#"{"countries": ["MLI", "BFA"], "training": "own", "first_origin": "2019-01",
+            "last_origin": "2019-02", "horizon": 2, "models": [{"model": "zero"},
+            {"model": "conflictology", "window": 12}], "draws": 20, "seed": 1,
+            "bootstrap_replicates": 10, "block_len": 1}"#,
+    )
+    .unwrap();
+    let brief = |out: &str| {
+        let o = run(&["brief", "--out", out])
+            .arg("--evaluation-request")
+            .arg(&request)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let first = brief("b1.html");
+    assert!(
+        first.contains("forecast evaluation: computed in"),
+        "{first}"
+    );
+    let second = brief("b2.html");
+    assert!(
+        second.contains("forecast evaluation: read from the store's cache"),
+        "{second}"
+    );
+    assert!(
+        !second.contains("forecast evaluation: computed"),
+        "{second}"
+    );
+    let cached: Vec<_> = std::fs::read_dir(tmp.path().join("orewatch-data/cache"))
+        .unwrap()
+        .collect();
+    assert!(!cached.is_empty());
+    assert_eq!(
+        std::fs::read(tmp.path().join("b1.html")).unwrap(),
+        std::fs::read(tmp.path().join("b2.html")).unwrap()
+    );
 }
