@@ -439,7 +439,7 @@ fn default_model_summary(e: &Evaluation) -> String {
         .collect();
     let beaten = diffs.iter().filter(|d| d.difference < 0.0).count();
     format!(
-        r#"<p>The default model <code>{name}</code> beats the best baseline of {beaten} of the {} scores on this span: {}.</p>"#,
+        r#"<p>The default model <code>{name}</code> beats the best baseline of {beaten} of the {} headline scores on this span (point estimates): {}.</p>"#,
         diffs.len(),
         escape(&parts.join("; "))
     )
