@@ -238,6 +238,10 @@ fn evaluation_is_seeded_and_independent_of_threads() {
     let src = FeatureSource::new(&p, Target::All, &[], &gov, FeatureParams::default());
     let matrix = FeatureMatrix::new(&src);
     let mut spec = EvalSpec::new(Month::new(2013, 11), Month::new(2014, 1), 2);
+    // The baselines, both named hurdles and a boosted configuration.
+    spec.models = ModelSpec::baselines();
+    spec.models.push(ModelName::Hurdle.spec());
+    spec.models.push(ModelName::HurdleRecent.spec());
     spec.models.push(boosted());
     spec.samples = 200;
     spec.bootstrap_replicates = 50;
@@ -279,6 +283,7 @@ fn evaluation_is_seeded_and_independent_of_threads() {
         e.scores.iter().find(|s| s.model == m).unwrap().pooled.crps
     };
     assert_ne!(crps(&a, "hurdle"), crps(&c, "hurdle"));
+    assert_ne!(crps(&a, "hurdle_recent"), crps(&c, "hurdle_recent"));
     assert_ne!(crps(&a, "boosted"), crps(&c, "boosted"));
     assert_ne!(crps(&a, "hurdle"), crps(&a, "boosted"));
     assert_eq!(crps(&a, "zero"), crps(&c, "zero"));
@@ -306,6 +311,9 @@ fn training_panel_fits_elsewhere_and_scores_the_evaluated_panel() {
     let wmatrix = FeatureMatrix::new(&wsrc);
     let origin = Month::new(2012, 3);
     let mut spec = EvalSpec::new(origin, origin, 1);
+    // The baselines and `hurdle`, whose fit the by-hand check below repeats.
+    spec.models = ModelSpec::baselines();
+    spec.models.push(ModelName::Hurdle.spec());
     spec.samples = 200;
     spec.bootstrap_replicates = 20;
     spec.block_len = 1;
