@@ -19,6 +19,10 @@ pub struct Args {
     pub out: PathBuf,
     #[command(flatten)]
     pub precision: crate::precision::PrecisionArg,
+    /// The Outlook's evaluation request as JSON instead of the fresh-span evaluation (tests:
+    /// a reduced configuration).
+    #[arg(long, hide = true)]
+    pub evaluation_request: Option<PathBuf>,
 }
 
 pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
@@ -49,8 +53,18 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         &DealRequest::bundled(),
         Some(&StoreLinks::new(&dataset, &manifest.sources)),
     );
-    // The Outlook: the Sahel forecast from the last month of the data and its evaluation.
-    let outlook = orewatch_report::outlook::build_outlook_input(&dataset, &manifest.sources, true);
+    // The Outlook: the forecast from the end of the data and its (cached) evaluation.
+    let evaluation = args
+        .evaluation_request
+        .as_ref()
+        .map(|path| -> Result<_> {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            serde_json::from_str(&text)
+                .with_context(|| format!("{}: not an evaluation request", path.display()))
+        })
+        .transpose()?;
+    let outlook = crate::forecast::brief_outlook(&store, &dataset, &manifest, evaluation, quiet);
     if let Err(why) = &outlook {
         if !quiet {
             eprintln!("the Outlook section is left out: {why}");

@@ -1,58 +1,130 @@
-//! `orewatch forecast` and `orewatch evaluate`: probabilistic forecasts of fatalities per
-//! PRIO-GRID cell-month (or country-month), and their rolling-origin evaluation against the
-//! VIEWS baselines.
+//! `orewatch forecast` and `orewatch evaluate`: flags into an assessment request
+//! (`orewatch_core::assess::forecast`), the result printed or written.
 //!
 //! ```text
-//! orewatch forecast --countries MLI,BFA,NER [--origin 2019-12] [--horizon 12] [--model hurdle]
+//! orewatch forecast [--countries MLI,BFA] [--origin YYYY-MM] [--horizon 12] [--model hurdle]
 //!                   [--target all|sb|ns|os] [--level cell|country] [--draws 1000] [--seed 1]
-//!                   [--out fc.csv] [--samples fc_samples.parquet]
-//! orewatch evaluate --countries MLI,BFA,NER --from 2014-01 --to 2018-12 [--horizon 12]
-//!                   [--models zero,last,…,hurdle] [--out eval.json]
-//! both: [--train-countries MLI,BFA,NER,MRT,SEN,GIN,CIV,GHA,TGO,BEN,NGA | own]
+//!                   [--out fc.csv|fc.json] [--samples fc_samples.parquet]
+//! orewatch evaluate [--countries MLI,BFA] [--from 2019-01] [--to 2021-12] [--horizon 12]
+//!                   [--models zero,last,…,hurdle] [--bootstrap 1000] [--block-len 12]
+//!                   [--out eval.json]
+//! both: [--train-countries LIST | own] [--source GED|ACLED]
 //! ```
 //!
-//! The hurdle models are fitted on the `--train-countries` panel (plus `--countries`) and draw
-//! from the `--countries` panel's own features and months; everything scored or written is the
-//! `--countries` panel's.
-//!
-//! Both build the panel from the store: GED (or ACLED with `--source`) events of the
-//! countries, their Natural Earth admin-0 polygons, the mine sites (distance feature) and WGI.
-//! The panel's months are the event source's stated coverage.
+//! The samples Parquet is written as a stream, one month ahead at a time.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use orewatch_core::analysis::events::{choose_source, parse_source, stated_coverage};
-use orewatch_core::analysis::forecast::evaluate::{evaluate_with_training, EvalSpec, Evaluation};
-use orewatch_core::analysis::forecast::features::{FeatureParams, FeatureSource};
-use orewatch_core::analysis::forecast::model::{FeatureMatrix, ModelSpec};
-use orewatch_core::analysis::forecast::outlook::{
-    forecast_with_training, p_any_over_horizon, Outlook,
+use orewatch_core::analysis::events::parse_source;
+use orewatch_core::analysis::forecast::model::ModelName;
+use orewatch_core::analysis::forecast::outlook::{DrawBlock, DrawSink};
+use orewatch_core::analysis::forecast::panel::{self, Month};
+use orewatch_core::analysis::forecast::training::Training;
+use orewatch_core::assess::forecast as assess_forecast;
+use orewatch_core::assess::forecast::{
+    EvaluationRequest, EvaluationResult, ForecastRequest, ForecastResult,
 };
-use orewatch_core::analysis::forecast::panel::{
-    build, mine_points, months_of_coverage, Level, Month, Panel, Target,
-};
-use orewatch_core::model::Dataset;
-use orewatch_store::{Manifest, SampleColumns, Store};
+use orewatch_core::model::regions::SAHEL_AND_NEIGHBOURS;
+use orewatch_core::model::{Dataset, EventSource};
+use orewatch_store::{Manifest, SampleWriter, Store};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::output::{csv_bytes, extension, sidecar, write_atomic};
 
+/// `--model` / `--models`: the models a user can run, spelt as the core names them
+/// (`hurdle_recent`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum ModelArg {
+    /// All draws 0.
+    Zero,
+    /// The origin month's deaths.
+    Last,
+    /// The mean of the last 12 months.
+    Mean12,
+    /// Each draw one of the last 12 months.
+    Conflictology12,
+    /// Each draw one of the last 36 months.
+    Conflictology36,
+    /// The earlier hurdle model (round 5's configuration; see README).
+    Hurdle,
+    /// The default: the hurdle learnt on recent years, recalibrated to the forecast
+    /// countries (see README).
+    HurdleRecent,
+}
+
+impl From<ModelArg> for ModelName {
+    fn from(m: ModelArg) -> ModelName {
+        match m {
+            ModelArg::Zero => ModelName::Zero,
+            ModelArg::Last => ModelName::Last,
+            ModelArg::Mean12 => ModelName::Mean12,
+            ModelArg::Conflictology12 => ModelName::Conflictology12,
+            ModelArg::Conflictology36 => ModelName::Conflictology36,
+            ModelArg::Hurdle => ModelName::Hurdle,
+            ModelArg::HurdleRecent => ModelName::HurdleRecent,
+        }
+    }
+}
+
+/// `--target`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+pub enum TargetArg {
+    /// All organised violence.
+    All,
+    /// State-based.
+    Sb,
+    /// Non-state.
+    Ns,
+    /// One-sided.
+    Os,
+}
+
+impl From<TargetArg> for panel::Target {
+    fn from(t: TargetArg) -> panel::Target {
+        match t {
+            TargetArg::All => panel::Target::All,
+            TargetArg::Sb => panel::Target::Sb,
+            TargetArg::Ns => panel::Target::Ns,
+            TargetArg::Os => panel::Target::Os,
+        }
+    }
+}
+
+/// `--level`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+pub enum LevelArg {
+    /// PRIO-GRID 0.5° cell-month.
+    Cell,
+    /// Country-month.
+    Country,
+}
+
+impl From<LevelArg> for panel::Level {
+    fn from(l: LevelArg) -> panel::Level {
+        match l {
+            LevelArg::Cell => panel::Level::Cell,
+            LevelArg::Country => panel::Level::Country,
+        }
+    }
+}
+
+fn month_arg(text: &str) -> Result<Month, String> {
+    Month::parse(text).map_err(|e| e.to_string())
+}
+
 /// Options shared by `forecast` and `evaluate`.
 #[derive(clap::Args)]
 pub struct PanelArgs {
-    /// Countries (ISO3), comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "MLI,BFA,NER")]
-    pub countries: Vec<String>,
-    /// Target: fatalities of all organised violence, or state-based (sb), non-state (ns),
-    /// one-sided (os).
-    #[arg(long, default_value = "all")]
-    pub target: String,
-    /// Unit: PRIO-GRID cell or country.
-    #[arg(long, default_value = "cell")]
-    pub level: String,
+    /// Target: deaths of all organised violence, or of one UCDP type.
+    #[arg(long, value_enum, default_value = "all")]
+    pub target: TargetArg,
+    /// Unit of the panel.
+    #[arg(long, value_enum, default_value = "cell")]
+    pub level: LevelArg,
     /// Draws per unit-month.
     #[arg(long, default_value_t = 1000)]
     pub draws: usize,
@@ -61,38 +133,78 @@ pub struct PanelArgs {
     /// Event source: GED or ACLED (required when the store holds both).
     #[arg(long)]
     pub source: Option<String>,
-    /// Countries (ISO3) whose panel the hurdle models are FITTED on (more violent cell-months
-    /// per fit); the units forecast and scored stay those of --countries, which are always
-    /// added to this list. `own`: fit on the --countries panel alone. Default: the Sahel and
-    /// its bordering countries in the data (frozen in round 4 of the evaluation, see README).
-    #[arg(
-        long,
-        value_delimiter = ',',
-        default_value = TRAIN_COUNTRIES_DEFAULT
-    )]
+    /// Countries (ISO3) the fitted models are TRAINED on, plus the countries forecast; `own`:
+    /// the forecast countries alone. Default: the Sahel and its neighbours (see
+    /// --help). A country the event source does not cover through the fit's cutoff is left
+    /// out of that fit, with a warning.
+    #[arg(long, value_delimiter = ',', long_help = train_countries_help())]
     pub train_countries: Vec<String>,
     #[command(flatten)]
     pub precision: crate::precision::PrecisionArg,
+}
+
+fn train_countries_help() -> String {
+    format!(
+        "Countries (ISO3) the fitted models are TRAINED on, plus the countries forecast (more \
+         cell-months with deaths per fit); `own`: the forecast countries alone. Default: the \
+         Sahel and its neighbours, {}. A country the event source does not cover through the \
+         fit's cutoff (the origin) is left out of that fit, with a warning.",
+        SAHEL_AND_NEIGHBOURS.join(",")
+    )
+}
+
+impl PanelArgs {
+    fn training(&self) -> Result<Training> {
+        let list: Vec<String> = self
+            .train_countries
+            .iter()
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if list.iter().any(|c| c.eq_ignore_ascii_case("own")) {
+            if list.len() > 1 {
+                bail!(
+                    "--train-countries {}: `own` stands alone (fit on the forecast countries)",
+                    list.join(",")
+                );
+            }
+            return Ok(Training::Own);
+        }
+        Ok(if list.is_empty() {
+            Training::Default
+        } else {
+            Training::Countries(list)
+        })
+    }
+
+    fn source(&self) -> Result<Option<EventSource>> {
+        Ok(self.source.as_deref().map(parse_source).transpose()?)
+    }
 }
 
 #[derive(clap::Args)]
 pub struct ForecastArgs {
     #[command(flatten)]
     pub panel: PanelArgs,
-    /// The last observed month (YYYY-MM). Default: the last month of the source's coverage.
-    #[arg(long)]
-    pub origin: Option<String>,
+    /// Countries (ISO3) to forecast, comma-separated. Default: the Sahel countries (MLI, BFA,
+    /// NER) the data cover through their latest month; the others are named in a warning.
+    #[arg(long, value_delimiter = ',')]
+    pub countries: Vec<String>,
+    /// The last observed month (YYYY-MM). Default: the last month every forecast country is
+    /// covered.
+    #[arg(long, value_parser = month_arg)]
+    pub origin: Option<Month>,
     /// Months ahead (1–36).
     #[arg(long, default_value_t = 12)]
     pub horizon: usize,
-    /// zero, last, mean12, conflictology12, conflictology36 or hurdle (the default: the best
-    /// in the evaluation, see README).
-    #[arg(long, default_value = "hurdle")]
-    pub model: String,
+    /// The model (default: the best on the fresh-span evaluation, see README).
+    #[arg(long, value_enum, default_value = ModelName::DEFAULT.as_str())]
+    pub model: ModelArg,
     /// Summary per unit-month as CSV (+ .meta.json sidecar) or JSON.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
-    /// All draws as Parquet, long format: unit, month, draw, fatalities.
+    /// All draws as Parquet, long format: priogrid_gid (or country_index), month, draw,
+    /// fatalities; written as a stream.
     #[arg(long)]
     pub samples: Option<PathBuf>,
 }
@@ -101,18 +213,21 @@ pub struct ForecastArgs {
 pub struct EvaluateArgs {
     #[command(flatten)]
     pub panel: PanelArgs,
-    /// First origin (YYYY-MM).
-    #[arg(long, default_value = "2014-01")]
-    pub from: String,
+    /// Countries (ISO3) scored, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "MLI,BFA")]
+    pub countries: Vec<String>,
+    /// First origin (YYYY-MM). Default: the fresh span of the README's evaluation.
+    #[arg(long, value_parser = month_arg, default_value = "2019-01")]
+    pub from: Month,
     /// Last origin (YYYY-MM); its horizon must end inside the data.
-    #[arg(long, default_value = "2018-12")]
-    pub to: String,
+    #[arg(long, value_parser = month_arg, default_value = "2021-12")]
+    pub to: Month,
     /// Horizons 1..=H months.
     #[arg(long, default_value_t = 12)]
     pub horizon: usize,
-    /// Models, comma-separated. Default: the five baselines and the hurdle model.
-    #[arg(long, value_delimiter = ',')]
-    pub models: Vec<String>,
+    /// Models, comma-separated. Default: every model.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub models: Vec<ModelArg>,
     /// Bootstrap replicates for the 90% intervals of the differences.
     #[arg(long, default_value_t = 1000)]
     pub bootstrap: usize,
@@ -124,114 +239,50 @@ pub struct EvaluateArgs {
     pub out: Option<PathBuf>,
 }
 
-/// A panel built from the store, with what is needed for features.
-pub struct StorePanel {
-    /// The location precisions counted (`--max-precision`).
-    pub precision: orewatch_core::analysis::events::PrecisionFilter,
-    pub panel: Panel,
-    pub target: Target,
-    pub sites: Vec<(f64, f64)>,
-    pub dataset: Dataset,
-}
-
-impl StorePanel {
-    pub fn features(&self) -> FeatureSource<'_> {
-        self.features_of(&self.panel)
-    }
-
-    /// Features of another panel (the training panel) with this store's sites and WGI.
-    pub fn features_of<'a>(&'a self, panel: &'a Panel) -> FeatureSource<'a> {
-        FeatureSource::new(
-            panel,
-            self.target,
-            &self.sites,
-            &self.dataset.governance,
-            FeatureParams::default(),
-        )
+impl ForecastArgs {
+    pub fn request(&self) -> Result<ForecastRequest> {
+        Ok(ForecastRequest {
+            countries: (!self.countries.is_empty()).then(|| self.countries.clone()),
+            training: self.panel.training()?,
+            origin: self.origin,
+            horizon: self.horizon,
+            model: ModelName::from(self.model).spec(),
+            target: self.panel.target.into(),
+            level: self.panel.level.into(),
+            draws: self.panel.draws,
+            seed: self.panel.seed,
+            source: self.panel.source()?,
+            observed_months: 0,
+        })
     }
 }
 
-/// The training panel of `--train-countries` (`None`: fit on the panel itself): the same
-/// level, source and months as `sp.panel`, countries = the list plus `--countries`.
-pub fn training_panel(sp: &StorePanel, args: &PanelArgs) -> Result<Option<Panel>> {
-    let list: Vec<String> = args
-        .train_countries
-        .iter()
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())
-        .collect();
-    if list.iter().any(|c| c.eq_ignore_ascii_case("own")) {
-        if list.len() > 1 {
-            bail!(
-                "--train-countries {}: `own` stands alone (fit on the --countries panel)",
-                list.join(",")
-            );
+impl EvaluateArgs {
+    pub fn request(&self) -> Result<EvaluationRequest> {
+        let mut request = EvaluationRequest {
+            countries: self.countries.clone(),
+            training: self.panel.training()?,
+            first_origin: self.from,
+            last_origin: self.to,
+            horizon: self.horizon,
+            target: self.panel.target.into(),
+            level: self.panel.level.into(),
+            draws: self.panel.draws,
+            seed: self.panel.seed,
+            bootstrap_replicates: self.bootstrap,
+            block_len: self.block_len,
+            source: self.panel.source()?,
+            ..EvaluationRequest::default()
+        };
+        if !self.models.is_empty() {
+            request.models = self
+                .models
+                .iter()
+                .map(|&m| ModelName::from(m).spec())
+                .collect();
         }
-        return Ok(None);
+        Ok(request)
     }
-    let mut countries: Vec<String> = list;
-    for c in &args.countries {
-        if !countries.iter().any(|t| t.eq_ignore_ascii_case(c)) {
-            countries.push(c.clone());
-        }
-    }
-    let same = countries.len() == args.countries.len();
-    if same {
-        return Ok(None);
-    }
-    let panel = &sp.panel;
-    let train = build(
-        panel.level,
-        &countries,
-        &sp.dataset.events,
-        &sp.dataset.regions,
-        panel.source,
-        panel.first_month,
-        panel.last_month(),
-    )
-    .context("--train-countries: building the training panel")?;
-    Ok(Some(train))
-}
-
-/// Builds the panel of `args` from a loaded store.
-pub fn store_panel(
-    mut dataset: Dataset,
-    manifest: &Manifest,
-    args: &PanelArgs,
-) -> Result<StorePanel> {
-    let precision = args.precision.apply(&mut dataset.events)?;
-    let target = Target::parse(&args.target)?;
-    let level = match args.level.trim() {
-        "cell" => Level::Cell,
-        "country" => Level::Country,
-        other => bail!("--level {other}: expected cell or country"),
-    };
-    let requested = args.source.as_deref().map(parse_source).transpose()?;
-    let source = choose_source(&dataset.events, requested)?;
-    let coverage = stated_coverage(&manifest.sources, source).with_context(|| {
-        format!(
-            "the manifest lists no {} file: cannot tell the months it covers",
-            source.as_str()
-        )
-    })?;
-    let (first, last) = months_of_coverage(coverage.start, coverage.end);
-    let panel = build(
-        level,
-        &args.countries,
-        &dataset.events,
-        &dataset.regions,
-        source,
-        first,
-        last,
-    )?;
-    let sites = mine_points(&dataset.sites);
-    Ok(StorePanel {
-        precision,
-        panel,
-        target,
-        sites,
-        dataset,
-    })
 }
 
 fn load(store_dir: &Path) -> Result<(Dataset, Manifest)> {
@@ -263,8 +314,22 @@ struct SummaryRow<'a> {
     q95: f64,
 }
 
+/// The draws of each month written to a samples Parquet file as they come.
+struct ParquetSink(SampleWriter);
+
+impl DrawSink for ParquetSink {
+    fn write(&mut self, block: &DrawBlock) -> Result<(), String> {
+        self.0.write_month(
+            &block.month.to_string(),
+            block.units,
+            block.draws,
+            block.samples,
+        )
+    }
+}
+
 pub fn run_forecast(store_dir: &Path, quiet: bool, args: ForecastArgs) -> Result<()> {
-    let model = ModelSpec::parse(&args.model)?;
+    let request = args.request()?;
     if let Some(out) = &args.out {
         if !matches!(extension(out).as_str(), "csv" | "json") {
             bail!("--out {}: expected a .csv or .json file", out.display());
@@ -276,43 +341,46 @@ pub fn run_forecast(store_dir: &Path, quiet: bool, args: ForecastArgs) -> Result
         }
     }
     let started = Instant::now();
-    let (dataset, manifest) = load(store_dir)?;
-    let sp = store_panel(dataset, &manifest, &args.panel)?;
-    let panel = &sp.panel;
-    let origin = match &args.origin {
-        Some(text) => Month::parse(text)?,
-        None => panel.last_month(),
+    let (mut dataset, manifest) = load(store_dir)?;
+    let precision = args.panel.precision.apply(&mut dataset.events)?;
+    let level = request.level;
+    let result = match &args.samples {
+        Some(path) => {
+            let mut sink = ParquetSink(
+                SampleWriter::create(
+                    path,
+                    match level {
+                        panel::Level::Cell => "priogrid_gid",
+                        panel::Level::Country => "country_index",
+                    },
+                    &samples_metadata(&request).to_string(),
+                )
+                .map_err(|e| anyhow::anyhow!("--samples {}: {e}", path.display()))?,
+            );
+            let result =
+                assess_forecast::forecast(&request, &dataset, &manifest.sources, &mut sink)?;
+            sink.0
+                .finish()
+                .map_err(|e| anyhow::anyhow!("--samples {}: {e}", path.display()))?;
+            result
+        }
+        None => assess_forecast::forecast(
+            &request,
+            &dataset,
+            &manifest.sources,
+            &mut orewatch_core::analysis::forecast::outlook::NoDraws,
+        )?,
     };
-    let src = sp.features();
-    let matrix = FeatureMatrix::new(&src);
-    let train = match model {
-        ModelSpec::Hurdle(_) => training_panel(&sp, &args.panel)?,
-        _ => None,
-    };
-    let train_src = train.as_ref().map(|p| sp.features_of(p));
-    let train_matrix = train_src.as_ref().map(FeatureMatrix::new);
-    let outlook = forecast_with_training(
-        &model,
-        &src,
-        &matrix,
-        train_src.as_ref().zip(train_matrix.as_ref()),
-        sp.target,
-        origin,
-        args.horizon,
-        args.panel.draws,
-        args.panel.seed,
-    )?;
-    let mut metadata = forecast_metadata(panel, &outlook, &model);
-    metadata["training_countries"] = json!(train.as_ref().map(|p| &p.countries));
-    metadata["location_precision"] = json!(sp.precision.describe());
-
-    let rows: Vec<SummaryRow> = outlook
+    let mut metadata = forecast_metadata(&result);
+    metadata["location_precision"] = json!(precision.describe());
+    let rows: Vec<SummaryRow> = result
+        .outlook
         .rows
         .iter()
         .map(|r| {
-            let unit = &panel.units[r.unit];
+            let unit = &result.units[r.unit];
             SummaryRow {
-                priogrid_gid: (panel.level == Level::Cell).then_some(unit.id),
+                priogrid_gid: (level == panel::Level::Cell).then_some(unit.id),
                 country: &unit.country,
                 month: r.month.to_string(),
                 mean: r.summary.mean,
@@ -338,74 +406,94 @@ pub fn run_forecast(store_dir: &Path, quiet: bool, args: ForecastArgs) -> Result
             let doc = json!({ "metadata": metadata, "rows": rows });
             write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())?;
         }
-        None => print_outlook(panel, &outlook),
-    }
-    if let Some(path) = &args.samples {
-        write_samples(path, panel, &outlook, &metadata)?;
+        None => print_outlook(&result),
     }
     if !quiet {
+        for w in &result.provenance.warnings {
+            eprintln!("warning: {w}");
+        }
         eprintln!(
-            "forecast: {} {} units, origin {}, {} months, {} draws, model {} in {:.2} s",
-            panel.units.len(),
-            match panel.level {
-                Level::Cell => "PRIO-GRID cell",
-                Level::Country => "country",
+            "forecast: {} {} units of {}, origin {}, {} months, {} draws, model {}, trained on {} in {:.2} s",
+            result.units.len(),
+            match level {
+                panel::Level::Cell => "PRIO-GRID cell",
+                panel::Level::Country => "country",
             },
-            origin,
-            args.horizon,
-            args.panel.draws,
-            outlook.model,
+            result.countries.join(","),
+            result.outlook.origin,
+            result.outlook.horizon,
+            result.outlook.samples,
+            result.outlook.model,
+            result
+                .training_countries
+                .as_ref()
+                .map(|c| c.join(","))
+                .unwrap_or_else(|| "the forecast countries".into()),
             started.elapsed().as_secs_f64()
         );
     }
     Ok(())
 }
 
-fn forecast_metadata(panel: &Panel, outlook: &Outlook, model: &ModelSpec) -> serde_json::Value {
+/// What the samples file's metadata says (written before the draws: the request).
+fn samples_metadata(request: &ForecastRequest) -> serde_json::Value {
     json!({
         "command": "orewatch forecast",
         "version": env!("CARGO_PKG_VERSION"),
-        "countries": panel.countries,
-        "level": panel.level,
-        "source": panel.source.as_str(),
-        "data_months": [panel.first_month.to_string(), panel.last_month().to_string()],
-        "panel": panel.counts,
-        "units": panel.units.len(),
-        "model": outlook.model,
-        "model_spec": model,
-        "origin": outlook.origin.to_string(),
-        "horizon": outlook.horizon,
-        "target": outlook.target,
-        "draws": outlook.samples,
-        "seed": outlook.seed,
-        "fatalities": match panel.source {
-            orewatch_core::model::EventSource::UcdpGed => "UCDP GED best estimate, counted in the month of the event's start date",
-            _ => "ACLED reported fatalities, counted in the month of the event date",
-        },
-        "p_any": "share of draws >= 1; p_25: share >= 25; q05..q95: type-7 quantiles of the draws",
+        "request": request,
+        "draw_order": "draws are sorted within each unit-month; they are exchangeable",
+        "country_index": "with --level country: the position of the country in the forecast's country list (fc.csv metadata `countries`)",
     })
 }
 
-fn print_outlook(panel: &Panel, outlook: &Outlook) {
-    let p12 = p_any_over_horizon(outlook, panel.units.len());
-    let mut mean_total = vec![0.0; panel.units.len()];
-    for r in &outlook.rows {
-        mean_total[r.unit] += r.summary.mean;
+fn forecast_metadata(r: &ForecastResult) -> serde_json::Value {
+    json!({
+        "command": "orewatch forecast",
+        "version": env!("CARGO_PKG_VERSION"),
+        "countries": r.countries,
+        "training_countries": r.training_countries,
+        "level": r.request.level,
+        "source": r.events.source.as_str(),
+        "data_months": [r.data_months.0, r.data_months.1],
+        "panel": r.panel,
+        "units": r.units.len(),
+        "model": r.outlook.model,
+        "model_spec": r.request.model,
+        "origin": r.outlook.origin,
+        "horizon": r.outlook.horizon,
+        "target": r.outlook.target,
+        "draws": r.outlook.samples,
+        "seed": r.outlook.seed,
+        "fatalities": match r.events.source {
+            EventSource::UcdpGed => "UCDP GED best estimate, counted in the month of the event's start date",
+            EventSource::Acled => "ACLED reported fatalities, counted in the month of the event date",
+        },
+        "p_any": "share of draws >= 1; p_25: share >= 25; q05..q95: type-7 quantiles of the draws",
+        "events": r.events,
+        "provenance": r.provenance,
+    })
+}
+
+fn print_outlook(r: &ForecastResult) {
+    let p12 = &r.p_any_over_horizon;
+    let mut mean_total = vec![0.0; r.units.len()];
+    for row in &r.outlook.rows {
+        mean_total[row.unit] += row.summary.mean;
     }
-    let mut order: Vec<usize> = (0..panel.units.len()).collect();
+    let mut order: Vec<usize> = (0..r.units.len()).collect();
     order.sort_by(|&a, &b| p12[b].0.total_cmp(&p12[a].0).then(a.cmp(&b)));
     println!(
         "Outlook from {} ({} model), {} months: the 20 units most likely to see ≥ 1 fatality \
          (the chance over the horizon lies between the largest monthly chance and the value for \
          independent months)",
-        outlook.origin, outlook.model, outlook.horizon
+        r.outlook.origin, r.outlook.model, r.outlook.horizon
     );
     println!(
         "{:<10} {:<7} {:>9} {:>9}  {:>24}  {:>14}",
         "unit", "country", "lat", "lon", "P(≥1 over horizon) range", "E[fatalities]"
     );
     for &u in order.iter().take(20) {
-        let unit = &panel.units[u];
+        let unit = &r.units[u];
         println!(
             "{:<10} {:<7} {:>9.2} {:>9.2}  {:>11.3} – {:<10.3}  {:>14.1}",
             unit.label, unit.country, unit.lat, unit.lon, p12[u].0, p12[u].1, mean_total[u]
@@ -413,140 +501,52 @@ fn print_outlook(panel: &Panel, outlook: &Outlook) {
     }
 }
 
-fn write_samples(
-    path: &Path,
-    panel: &Panel,
-    outlook: &Outlook,
-    metadata: &serde_json::Value,
-) -> Result<()> {
-    let m = outlook.samples;
-    let n = outlook.rows.len() * m;
-    let month_labels: Vec<String> = (1..=outlook.horizon)
-        .map(|h| outlook.origin.plus(h as i32).to_string())
-        .collect();
-    let mut columns = SampleColumns {
-        unit_column: match panel.level {
-            Level::Cell => "priogrid_gid",
-            Level::Country => "country_index",
-        },
-        unit: Vec::with_capacity(n),
-        month_labels,
-        month: Vec::with_capacity(n),
-        draw: Vec::with_capacity(n),
-        fatalities: Vec::with_capacity(n),
-    };
-    for r in &outlook.rows {
-        let unit = panel.units[r.unit].id;
-        for (d, v) in orewatch_core::analysis::forecast::model::expand(&r.draws, m)
-            .into_iter()
-            .enumerate()
-        {
-            columns.unit.push(unit);
-            columns.month.push((r.horizon - 1) as u16);
-            columns.draw.push(d as u32);
-            columns.fatalities.push(v);
-        }
-    }
-    let mut meta = metadata.clone();
-    if panel.level == Level::Country {
-        meta["country_index"] = json!(panel.countries);
-    }
-    meta["draw_order"] = json!("draws are sorted within each unit-month; they are exchangeable");
-    orewatch_store::write_samples_parquet(path, &columns, &meta.to_string())
-        .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))
-}
-
 pub fn run_evaluate(store_dir: &Path, quiet: bool, args: EvaluateArgs) -> Result<()> {
+    let request = args.request()?;
     if let Some(out) = &args.out {
         if extension(out) != "json" {
             bail!("--out {}: expected a .json file", out.display());
         }
     }
     let started = Instant::now();
-    let (dataset, manifest) = load(store_dir)?;
-    let sp = store_panel(dataset, &manifest, &args.panel)?;
-    let mut spec = EvalSpec::new(
-        Month::parse(&args.from)?,
-        Month::parse(&args.to)?,
-        args.horizon,
-    );
-    spec.samples = args.panel.draws;
-    spec.seed = args.panel.seed;
-    spec.target = sp.target;
-    spec.bootstrap_replicates = args.bootstrap;
-    spec.block_len = args.block_len;
-    if !args.models.is_empty() {
-        spec.models = args
-            .models
-            .iter()
-            .map(|m| ModelSpec::parse(m))
-            .collect::<Result<_, _>>()?;
-    }
-    let src = sp.features();
-    let matrix = FeatureMatrix::new(&src);
-    let train = if spec
-        .models
-        .iter()
-        .any(|m| matches!(m, ModelSpec::Hurdle(_)))
-    {
-        training_panel(&sp, &args.panel)?
-    } else {
-        None
-    };
-    let train_src = train.as_ref().map(|p| sp.features_of(p));
-    let train_matrix = train_src.as_ref().map(FeatureMatrix::new);
-    let result = evaluate_with_training(
-        &spec,
-        &src,
-        &matrix,
-        train_src.as_ref().zip(train_matrix.as_ref()),
-    )?;
-    print_evaluation(&sp.panel, &result);
+    let (mut dataset, manifest) = load(store_dir)?;
+    let precision = args.panel.precision.apply(&mut dataset.events)?;
+    let result = assess_forecast::evaluate(&request, &dataset, &manifest.sources)?;
+    print_evaluation(&result);
     if let Some(path) = &args.out {
         let doc = json!({
-            "metadata": {
-                "command": "orewatch evaluate",
-                "version": env!("CARGO_PKG_VERSION"),
-                "countries": sp.panel.countries,
-                "level": sp.panel.level,
-                "source": sp.panel.source.as_str(),
-                "data_months": [sp.panel.first_month.to_string(), sp.panel.last_month().to_string()],
-                "panel": sp.panel.counts,
-                "training_countries": train.as_ref().map(|p| &p.countries),
-                "training_units": train.as_ref().map(|p| p.units.len()),
-                "location_precision": sp.precision.describe(),
-                "notes": EVALUATION_NOTES,
-            },
-            "evaluation": result,
+            "command": "orewatch evaluate",
+            "version": env!("CARGO_PKG_VERSION"),
+            "location_precision": precision.describe(),
+            "result": result,
         });
         write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())?;
     }
     if !quiet {
+        for w in &result.provenance.warnings {
+            eprintln!("warning: {w}");
+        }
         eprintln!(
             "evaluate: {} units × {} origins × {} horizons, {} draws, {} models in {:.2} s",
-            result.units,
-            result.origins,
-            args.horizon,
-            spec.samples,
-            spec.models.len(),
+            result.evaluation.units,
+            result.evaluation.origins,
+            request.horizon,
+            request.draws,
+            request.models.len(),
             started.elapsed().as_secs_f64()
         );
     }
     Ok(())
 }
 
-/// Caveats printed with every evaluation.
-pub const EVALUATION_NOTES: &str = "WGI features use the one edition in the store (2024): its \
-revisions of past years are visible to every origin. Mine-site distances use today's site list. \
-The GED files hold only precisely located events (where_prec 1-2).";
-
-pub fn print_evaluation(panel: &Panel, e: &Evaluation) {
+pub fn print_evaluation(r: &EvaluationResult) {
+    let e = &r.evaluation;
     println!(
         "Evaluation: {} ({}), {} units, origins {}..{} ({}), horizons 1-{}, {} draws; {} unit-months per model, {:.2}% with fatalities",
-        panel.countries.join(","),
-        match panel.level {
-            Level::Cell => "PRIO-GRID cell-month",
-            Level::Country => "country-month",
+        r.countries.join(","),
+        match r.request.level {
+            panel::Level::Cell => "PRIO-GRID cell-month",
+            panel::Level::Country => "country-month",
         },
         e.units,
         e.spec.first_origin,
@@ -557,6 +557,16 @@ pub fn print_evaluation(panel: &Panel, e: &Evaluation) {
         e.unit_months,
         100.0 * e.active_share
     );
+    for t in &r.training {
+        println!(
+            "  fit at {}: trained on {}",
+            t.cutoff,
+            t.countries
+                .as_ref()
+                .map(|c| c.join(","))
+                .unwrap_or_else(|| "the scored countries".into())
+        );
+    }
     println!(
         "\n{:<16} {:>9} {:>10} {:>8} {:>9} {:>9} {:>7} {:>6} {:>6} | {:>8} {:>10} {:>8} {:>6} {:>6}",
         "pooled:", "CRPS", "MSE", "MSLE", "Brier≥1", "Brier≥25", "AP", "cov50", "cov90",
@@ -590,26 +600,21 @@ pub fn print_evaluation(panel: &Panel, e: &Evaluation) {
         );
     }
     println!("\nAgainst the best baseline on each score (model − baseline; negative is better), 90% block-bootstrap interval:");
+    let bound = |v: Option<f64>| v.map(|v| format!("{v:+.5}")).unwrap_or_else(|| "–".into());
     for d in &e.differences {
-        let verdict = if d.upper90 < 0.0 {
-            "better"
-        } else if d.lower90 > 0.0 {
-            "worse"
-        } else {
-            "not distinguishable"
-        };
         println!(
-            "  {} {} {}: {:.5} vs {} {:.5}: {:+.5} [{:+.5}, {:+.5}] {}",
+            "  {} {} {}: {:.5} vs {} {:.5}: {:+.5} ({:+.1}%) [{}, {}] {}",
             d.model,
-            d.score,
-            d.subset,
+            d.score.as_str(),
+            d.subset.as_str(),
             d.model_value,
             d.best_baseline,
             d.baseline_value,
             d.difference,
-            d.lower90,
-            d.upper90,
-            verdict
+            100.0 * d.relative,
+            bound(d.lower90),
+            bound(d.upper90),
+            d.verdict()
         );
     }
     println!("\nPIT histograms (10 bins, Czado et al. 2009), pooled | active:");
@@ -627,22 +632,122 @@ pub fn print_evaluation(panel: &Panel, e: &Evaluation) {
             bins(&s.active.pit)
         );
     }
-    println!("\nNotes: {EVALUATION_NOTES}");
+    println!("\nNotes:");
+    for n in &r.events.caveats {
+        println!("  {n}");
+    }
 }
 
-/// `--train-countries`' default as clap needs it (a literal): the core's
-/// [`orewatch_core::analysis::forecast::model::DEFAULT_TRAIN_COUNTRIES`], checked by a test.
-const TRAIN_COUNTRIES_DEFAULT: &str = "MLI,BFA,NER,MRT,SEN,GIN,CIV,GHA,TGO,BEN,NGA";
+/// The brief's Outlook: the default forecast (`orewatch forecast` with its defaults) with each
+/// cell's last 24 observed months, and the fresh-span evaluation (`orewatch evaluate` with its
+/// defaults, or `evaluation`), read from the store's cache when the data, the request and this
+/// binary are unchanged. A forecast that cannot run is an error; an evaluation that cannot run
+/// is reported in the section.
+pub fn brief_outlook(
+    store: &Store,
+    dataset: &Dataset,
+    manifest: &Manifest,
+    evaluation: Option<EvaluationRequest>,
+    quiet: bool,
+) -> Result<orewatch_report::outlook::OutlookInput, String> {
+    let request = ForecastRequest {
+        observed_months: 24,
+        ..ForecastRequest::default()
+    };
+    let forecast = assess_forecast::forecast(
+        &request,
+        dataset,
+        &manifest.sources,
+        &mut orewatch_core::analysis::forecast::outlook::NoDraws,
+    )
+    .map_err(|e| e.to_string())?;
+    let request = evaluation.unwrap_or_else(EvaluationRequest::fresh_span);
+    let evaluation = cached_evaluation(store, dataset, manifest, &request, quiet);
+    Ok(orewatch_report::outlook::OutlookInput {
+        forecast,
+        evaluation,
+    })
+}
+
+/// Name of the evaluation's entries in the store's cache.
+pub const EVALUATION_CACHE: &str = "forecast-evaluation";
+
+/// The evaluation of `request`: from the store's cache when an entry for this data, request
+/// and binary exists, else computed and cached.
+fn cached_evaluation(
+    store: &Store,
+    dataset: &Dataset,
+    manifest: &Manifest,
+    request: &EvaluationRequest,
+    quiet: bool,
+) -> Result<EvaluationResult, String> {
+    let request_json = serde_json::to_string(request).map_err(|e| e.to_string())?;
+    let key = orewatch_store::cache_key(&[
+        &orewatch_store::data_fingerprint(manifest),
+        &request_json,
+        &code_identity(),
+    ]);
+    let cache = store.cache();
+    if let Some(bytes) = cache.get(EVALUATION_CACHE, &key) {
+        if let Ok(result) = serde_json::from_slice::<EvaluationResult>(&bytes) {
+            if !quiet {
+                eprintln!("forecast evaluation: read from the store's cache (data, request and binary unchanged)");
+            }
+            return Ok(result);
+        }
+    }
+    let started = Instant::now();
+    let result = assess_forecast::evaluate(request, dataset, &manifest.sources)
+        .map_err(|e| e.to_string())?;
+    let bytes = serde_json::to_vec(&result).map_err(|e| e.to_string())?;
+    match cache.put(EVALUATION_CACHE, &key, &bytes) {
+        Ok(path) if !quiet => eprintln!(
+            "forecast evaluation: computed in {:.1} s, cached in {}",
+            started.elapsed().as_secs_f64(),
+            path.display()
+        ),
+        Ok(_) => {}
+        Err(e) if !quiet => eprintln!("forecast evaluation: not cached: {e}"),
+        Err(_) => {}
+    }
+    Ok(result)
+}
+
+/// The running binary's SHA-256: results cached by one build are not read by another.
+fn code_identity() -> String {
+    use sha2::{Digest, Sha256};
+    let exe = std::env::current_exe().and_then(std::fs::read);
+    match exe {
+        Ok(bytes) => hex::encode(Sha256::digest(&bytes)),
+        // No binary to read: never share entries across runs.
+        Err(_) => format!("unknown binary, process {}", std::process::id()),
+    }
+}
 
 #[cfg(test)]
 mod tests {
-    use orewatch_core::analysis::forecast::model::DEFAULT_TRAIN_COUNTRIES;
+    use super::*;
+    use clap::ValueEnum;
 
     #[test]
-    fn train_countries_default_is_the_cores() {
+    fn every_core_model_has_a_flag_value() {
+        let names: Vec<&str> = ModelArg::value_variants()
+            .iter()
+            .map(|&m| ModelName::from(m).as_str())
+            .collect();
         assert_eq!(
-            super::TRAIN_COUNTRIES_DEFAULT,
-            DEFAULT_TRAIN_COUNTRIES.join(",")
+            names,
+            ModelName::ALL
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
         );
+        for m in ModelArg::value_variants() {
+            // The flag spells the model as the core names it.
+            assert_eq!(
+                m.to_possible_value().unwrap().get_name(),
+                ModelName::from(*m).as_str()
+            );
+        }
     }
 }

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{data_dir, fails_with, orewatch, run_ok};
+use common::{data_dir, fails_with, orewatch, python_with, run_ok, usage_error};
 
 fn ingest(store: &Path) {
     let data = data_dir();
@@ -65,7 +65,9 @@ fn forecast_and_evaluate_on_the_real_data() {
         );
     }
     let meta = std::fs::read_to_string(tmp.path().join("fc.csv.meta.json")).unwrap();
-    assert!(meta.contains("\"origin\": \"2019-12\"") && meta.contains("\"model\": \"hurdle\""));
+    assert!(
+        meta.contains("\"origin\": \"2019-12\"") && meta.contains("\"model\": \"hurdle_recent\"")
+    );
     // The samples file: 922 cells × 2 months × 50 draws.
     let bytes = std::fs::read(&samples).unwrap();
     assert_eq!(&bytes[..4], b"PAR1");
@@ -100,6 +102,8 @@ fn forecast_and_evaluate_on_the_real_data() {
         orewatch(&store)
             .args([
                 "evaluate",
+                "--countries",
+                "MLI,BFA,NER",
                 "--from",
                 "2013-12",
                 "--to",
@@ -123,29 +127,66 @@ fn forecast_and_evaluate_on_the_real_data() {
         "conflictology12",
         "conflictology36",
         "hurdle",
+        "hurdle_recent",
     ] {
         assert!(out.contains(model), "{model} not in {out}");
     }
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&eval).unwrap()).unwrap();
-    assert_eq!(doc["evaluation"]["unit_months"], 922 * 2 * 2);
+    let result = &doc["result"];
+    // The panel ends at the last target month (2014-03): the 915 cells whose centre lies in the
+    // three countries and the border cells holding one of their events by then.
+    let units = result["evaluation"]["units"].as_u64().unwrap();
+    assert!((915..922).contains(&units), "{units}");
+    assert_eq!(result["evaluation"]["unit_months"], units * 2 * 2);
+    // Both refits (2013-12, 2014-01) trained on the Sahel and its neighbours but Benin: the
+    // West Africa extract (precise events only) holds no Benin event, so as a regional file
+    // it does not cover Benin, which is left out with a warning.
+    for refit in result["training"].as_array().unwrap() {
+        let countries = refit["countries"].as_array().unwrap();
+        assert_eq!(countries.len(), 10);
+        assert!(!countries.iter().any(|c| c == "BEN"));
+    }
+    assert!(result["provenance"]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w
+            .as_str()
+            .unwrap()
+            .starts_with("training country BEN left out")));
+    // Every model: five baselines and two fitted models, each fitted one against the best
+    // baseline of three scores.
+    assert_eq!(result["evaluation"]["scores"].as_array().unwrap().len(), 7);
     assert_eq!(
-        doc["metadata"]["training_countries"]
+        result["evaluation"]["differences"]
             .as_array()
             .unwrap()
             .len(),
-        11
+        6
     );
-    assert_eq!(doc["evaluation"]["scores"].as_array().unwrap().len(), 6);
-    assert_eq!(
-        doc["evaluation"]["differences"].as_array().unwrap().len(),
-        3
-    );
+    assert_eq!(result["request"]["first_origin"], "2013-12");
+    assert!(!result["provenance"]["sources"]
+        .as_array()
+        .unwrap()
+        .is_empty());
 
-    // Errors name what was wrong.
-    fails_with(
+    // Errors name what was wrong; enumerated flags list their values (usage errors, exit 2).
+    usage_error(
         orewatch(&store).args(["forecast", "--model", "prophet"]),
-        &["prophet", "conflictology"],
+        &["prophet", "conflictology36", "hurdle"],
+    );
+    usage_error(
+        orewatch(&store).args(["evaluate", "--models", "zero,hurdle_gb"]),
+        &["hurdle_gb", "conflictology12"],
+    );
+    usage_error(
+        orewatch(&store).args(["forecast", "--target", "xx"]),
+        &["xx", "sb"],
+    );
+    usage_error(
+        orewatch(&store).args(["forecast", "--level", "region"]),
+        &["region", "country"],
     );
     fails_with(
         orewatch(&store).args(["forecast", "--origin", "2024-01"]),
@@ -165,14 +206,140 @@ fn forecast_and_evaluate_on_the_real_data() {
     );
     fails_with(
         orewatch(&store).args(["evaluate", "--from", "2019-01", "--to", "2019-06"]),
-        &["2019-06", "horizon"],
+        &["2020-06", "2019-12", "MLI"],
     );
     fails_with(
         orewatch(&store).args(["forecast", "--train-countries", "own,NGA"]),
         &["own", "--train-countries"],
     );
-    fails_with(
+    usage_error(
         orewatch(&store).args(["evaluate", "--from", "2014-13"]),
         &["2014-13", "YYYY-MM"],
+    );
+}
+
+/// The independent check's command (issue 18), exactly as it will be run: the whole shipped
+/// data ingested into the default store (`orewatch-data` in the working directory), then
+/// `orewatch forecast --countries MLI,BFA --origin 2022-12 --horizon 12 --out fc.csv --samples
+/// fc.parquet` with every other flag at its default. Exit 0; the CSV has the 530 cells of Mali
+/// and Burkina Faso × 2023-01..2023-12 (530: the cells whose centre lies in the two countries
+/// plus the border cells holding one of their events, as the brief's real-data test counts
+/// them); the samples keep their schema (pyarrow reads it): priogrid_gid, month as YYYY-MM,
+/// draw 0–999, fatalities, 530 × 12 × 1000 rows.
+#[test]
+fn the_independent_check_command_on_the_shipped_data() {
+    let python = python_with(&["pyarrow"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_orewatch");
+    let run = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(bin);
+        cmd.current_dir(tmp.path())
+            .env_remove("OREWATCH_STORE")
+            .env_remove("OREWATCH_FAULT_POINT")
+            .args(args);
+        cmd
+    };
+    let data = data_dir();
+    run_ok(run(&["ingest", "--quiet"]).arg(&data));
+    run_ok(&mut run(&[
+        "forecast",
+        "--countries",
+        "MLI,BFA",
+        "--origin",
+        "2022-12",
+        "--horizon",
+        "12",
+        "--out",
+        "fc.csv",
+        "--samples",
+        "fc.parquet",
+    ]));
+    let text = std::fs::read_to_string(tmp.path().join("fc.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 530 * 12);
+    let months: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[2]).collect();
+    assert_eq!(months.len(), 12);
+    assert_eq!(months.first(), Some(&"2023-01"));
+    assert_eq!(months.last(), Some(&"2023-12"));
+    assert!(rows.iter().all(|r| r[1] == "MLI" || r[1] == "BFA"));
+
+    let check = r#"
+import sys, pyarrow.parquet as pq, pyarrow.compute as pc
+t = pq.read_table(sys.argv[1])
+print(",".join(t.schema.names))
+print(t.num_rows)
+m = t.column("month")
+print(pc.min(m).as_py(), pc.max(m).as_py(), all(len(v) == 7 and v[4] == "-" for v in pc.unique(m).to_pylist()))
+d = t.column("draw")
+print(pc.min(d).as_py(), pc.max(d).as_py(), len(pc.unique(d)))
+print(pc.min(t.column("fatalities")).as_py() >= 0, len(pc.unique(t.column("priogrid_gid"))))
+"#;
+    let out = std::process::Command::new(python)
+        .arg("-c")
+        .arg(check)
+        .arg(tmp.path().join("fc.parquet"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines[0], "priogrid_gid,month,draw,fatalities");
+    assert_eq!(lines[1], (530 * 12 * 1000).to_string());
+    assert_eq!(lines[2], "2023-01 2023-12 True");
+    assert_eq!(lines[3], "0 999 1000");
+    assert_eq!(lines[4], "True 530");
+
+    // The brief's evaluation is cached beside the store's generations: a second render with
+    // the same data, request and binary reads it instead of re-running it, and renders the
+    // same page. (A reduced request keeps the test short; the default is the fresh span.)
+    let request = tmp.path().join("eval_request.json");
+    std::fs::write(
+        &request,
+        r#"{"countries": ["MLI", "BFA"], "training": "own", "first_origin": "2019-01",
+            "last_origin": "2019-02", "horizon": 2, "models": [{"model": "zero"},
+            {"model": "conflictology", "window": 12}], "draws": 20, "seed": 1,
+            "bootstrap_replicates": 10, "block_len": 1}"#,
+    )
+    .unwrap();
+    let brief = |out: &str| {
+        let o = run(&["brief", "--out", out])
+            .arg("--evaluation-request")
+            .arg(&request)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let first = brief("b1.html");
+    assert!(
+        first.contains("forecast evaluation: computed in"),
+        "{first}"
+    );
+    let second = brief("b2.html");
+    assert!(
+        second.contains("forecast evaluation: read from the store's cache"),
+        "{second}"
+    );
+    assert!(
+        !second.contains("forecast evaluation: computed"),
+        "{second}"
+    );
+    let cached: Vec<_> = std::fs::read_dir(tmp.path().join("orewatch-data/cache"))
+        .unwrap()
+        .collect();
+    assert!(!cached.is_empty());
+    assert_eq!(
+        std::fs::read(tmp.path().join("b1.html")).unwrap(),
+        std::fs::read(tmp.path().join("b2.html")).unwrap()
     );
 }

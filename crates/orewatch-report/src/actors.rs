@@ -856,7 +856,7 @@ fn harm_table(result: &NetworkResult, period: &str) -> String {
     });
     let _ = write!(
         s,
-        r#"<p class="caption">UCDP one-sided violence: the deliberate use of armed force by a government or a formally organised group against civilians; UCDP records it only for actors that kill at least 25 civilians in a calendar year (extrajudicial killings in custody are excluded), so smaller perpetrators are missing. State forces are included as UCDP records them. Deaths: best estimate. In all, {total_events} events and {total_deaths} deaths by {} perpetrators{}. The shipped files hold only precisely located events, so counts are lower than UCDP's totals.</p>"#,
+        r#"<p class="caption">UCDP one-sided violence: the deliberate use of armed force by a government or a formally organised group against civilians; UCDP records it only for actors that kill at least 25 civilians in a calendar year (extrajudicial killings in custody are excluded), so smaller perpetrators are missing. State forces are included as UCDP records them. Deaths: best estimate. In all, {total_events} events and {total_deaths} deaths by {} perpetrators{}. Some source files hold only precisely located events (see the location-precision section), so counts can be lower than UCDP's totals.</p>"#,
         rows.len(),
         if rest > 0 {
             format!(" ({rest} not listed)")

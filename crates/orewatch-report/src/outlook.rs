@@ -1,32 +1,24 @@
-//! The brief's "Outlook" section: where lethal violence is likely over the next 12 months in
-//! Mali, Burkina Faso and Niger, per 0.5° PRIO-GRID cell, with honest uncertainty.
+//! The brief's "Outlook" section: where lethal violence is likely over the next 12 months,
+//! per 0.5° PRIO-GRID cell, with honest uncertainty — rendered from the forecast and
+//! evaluation assessments (`orewatch_core::assess::forecast`); nothing is computed
+//! here.
 //!
-//! - a map of P(at least one death in the 12 months after the data's last month) per cell,
-//!   from the default (hurdle) model fitted on the Sahel and its neighbours
-//!   (`DEFAULT_TRAIN_COUNTRIES`, as `orewatch forecast` by default), with the mine sites on top;
+//! - a map of P(at least one death in the months after the data's last month) per cell, with
+//!   the mine sites on top;
 //! - fan charts (5–95% and 25–75% bands, median, mean) for the cells of the most exposed mine
-//!   sites (the Exposure section's ranking), after their last 24 observed months;
-//! - the evaluation table: every model and the VIEWS baselines on origins 2014-01..2018-12,
-//!   horizons 1–12, with the 90% block-bootstrap intervals of the model's differences.
+//!   sites (the Exposure section's ranking), after their last observed months;
+//! - the evaluation table: every model and the VIEWS baselines on the evaluation's span, with
+//!   the 90% block-bootstrap intervals of the differences, and the span named.
 //!
-//! Units: deaths (UCDP GED best) per cell-month; probabilities in %. All numbers come from
-//! `orewatch_core::analysis::forecast`.
+//! Units: deaths (UCDP GED best) per cell-month; probabilities in %.
 
 use std::fmt::Write as _;
 
-use orewatch_core::analysis::events::stated_coverage;
-use orewatch_core::analysis::forecast::evaluate::{evaluate_with_training, EvalSpec, Evaluation};
-use orewatch_core::analysis::forecast::features::{FeatureParams, FeatureSource};
+use orewatch_core::analysis::forecast::evaluate::{Difference, Evaluation, Subset};
 use orewatch_core::analysis::forecast::grid::{GridCell, CELL_DEG};
-use orewatch_core::analysis::forecast::model::{FeatureMatrix, ModelSpec, DEFAULT_TRAIN_COUNTRIES};
-use orewatch_core::analysis::forecast::outlook::{
-    forecast_with_training, p_any_over_horizon, Outlook,
-};
-use orewatch_core::analysis::forecast::panel::{
-    build, mine_points, months_of_coverage, Level, Month, Target,
-};
-use orewatch_core::model::SourceReport;
-use orewatch_core::model::{Dataset, EventSource};
+use orewatch_core::analysis::forecast::model::{ModelName, LAST_TUNING_ORIGIN};
+use orewatch_core::analysis::forecast::panel::Month;
+use orewatch_core::assess::forecast::{EvaluationResult, ForecastResult};
 
 use crate::chart::nice_axis;
 use crate::map::{is_mapped_kind, open_basemap, MAP_WIDTH_PX};
@@ -44,119 +36,33 @@ pub const OUTLOOK_CSS: &str = "\
 .outlook td.better{color:#1a7f37;font-weight:600}.outlook td.worse{color:#b42318}\
 ";
 
-/// The countries of the brief's outlook.
-pub const OUTLOOK_COUNTRIES: [&str; 3] = ["MLI", "BFA", "NER"];
-/// Months ahead.
-pub const OUTLOOK_HORIZON: usize = 12;
-/// Draws per cell-month.
-pub const OUTLOOK_DRAWS: usize = 1000;
-/// Months of observed history drawn before each fan.
-const HISTORY_MONTHS: usize = 24;
-
-/// What the section shows, computed from the store (see [`build_outlook_input`]).
+/// What the section shows.
 pub struct OutlookInput {
-    pub outlook: Outlook,
-    /// Per unit: gid, centre lat, lon.
-    pub units: Vec<(u32, f64, f64)>,
-    /// Per unit: the last [`HISTORY_MONTHS`] observed months, oldest first.
-    pub observed: Vec<Vec<u32>>,
-    pub evaluation: Result<Evaluation, String>,
+    /// The forecast from the end of the data (with each unit's last observed months).
+    pub forecast: ForecastResult,
+    /// The evaluation against the baselines, or why it is missing.
+    pub evaluation: Result<EvaluationResult, String>,
 }
 
-/// Forecasts the Sahel panel from the last month of the GED coverage with the default model
-/// and, when `with_evaluation`, runs the frozen evaluation (origins 2014-01..2018-12, horizons
-/// 1–12, 1,000 draws).
-pub fn build_outlook_input(
-    dataset: &Dataset,
-    sources: &[SourceReport],
-    with_evaluation: bool,
-) -> Result<OutlookInput, String> {
-    let coverage = stated_coverage(sources, EventSource::UcdpGed)
-        .ok_or("no UCDP GED file in the store: no forecast")?;
-    let (first, last) = months_of_coverage(coverage.start, coverage.end);
-    let countries: Vec<String> = OUTLOOK_COUNTRIES.iter().map(|s| s.to_string()).collect();
-    let panel = build(
-        Level::Cell,
-        &countries,
-        &dataset.events,
-        &dataset.regions,
-        EventSource::UcdpGed,
-        first,
-        last,
-    )
-    .map_err(|e| e.to_string())?;
-    let sites = mine_points(&dataset.sites);
-    let src = FeatureSource::new(
-        &panel,
-        Target::All,
-        &sites,
-        &dataset.governance,
-        FeatureParams::default(),
-    );
-    let matrix = FeatureMatrix::new(&src);
-    // The default model is fitted on the Sahel and its neighbours, as `orewatch forecast`
-    // does by default; forecasts and scores stay those of the Sahel panel's cells.
-    let mut train_countries: Vec<String> = DEFAULT_TRAIN_COUNTRIES
+/// Names of `codes` (ISO3) from the store's admin-0 boundaries ("Mali and Burkina Faso").
+fn country_names(input: &BriefInput, codes: &[String]) -> String {
+    let names: Vec<String> = codes
         .iter()
-        .map(|s| s.to_string())
+        .map(|c| {
+            input
+                .dataset
+                .regions
+                .iter()
+                .find(|r| r.level == 0 && r.country_iso3.as_deref() == Some(c.as_str()))
+                .map(|r| r.name.clone())
+                .unwrap_or_else(|| c.clone())
+        })
         .collect();
-    for c in &countries {
-        if !train_countries.contains(c) {
-            train_countries.push(c.clone());
-        }
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
-    let train_panel = build(
-        Level::Cell,
-        &train_countries,
-        &dataset.events,
-        &dataset.regions,
-        EventSource::UcdpGed,
-        first,
-        last,
-    )
-    .map_err(|e| e.to_string())?;
-    let train_src = FeatureSource::new(
-        &train_panel,
-        Target::All,
-        &sites,
-        &dataset.governance,
-        FeatureParams::default(),
-    );
-    let train_matrix = FeatureMatrix::new(&train_src);
-    let training = Some((&train_src, &train_matrix));
-    let model = ModelSpec::parse("hurdle").map_err(|e| e.to_string())?;
-    let outlook = forecast_with_training(
-        &model,
-        &src,
-        &matrix,
-        training,
-        Target::All,
-        last,
-        OUTLOOK_HORIZON,
-        OUTLOOK_DRAWS,
-        1,
-    )
-    .map_err(|e| e.to_string())?;
-    let evaluation = if with_evaluation {
-        evaluate_with_training(
-            &EvalSpec::new(Month::new(2014, 1), Month::new(2018, 12), 12),
-            &src,
-            &matrix,
-            training,
-        )
-        .map_err(|e| e.to_string())
-    } else {
-        Err("this brief was built without it".into())
-    };
-    let n = panel.n_months;
-    Ok(OutlookInput {
-        units: panel.units.iter().map(|u| (u.id, u.lat, u.lon)).collect(),
-        observed: (0..panel.units.len())
-            .map(|u| panel.series(Target::All, u)[n.saturating_sub(HISTORY_MONTHS)..].to_vec())
-            .collect(),
-        outlook,
-        evaluation,
-    })
 }
 
 fn pct(p: f64) -> String {
@@ -187,50 +93,76 @@ pub fn outlook_section(input: &BriefInput) -> String {
         s.push_str("<p>The forecast was not run for this brief.</p></section>");
         return s;
     };
-    let p12 = p_any_over_horizon(&o.outlook, o.units.len());
-    let first = o.outlook.origin.plus(1);
-    let last = o.outlook.origin.plus(o.outlook.horizon as i32);
-    let likely = p12.iter().filter(|&&(lo, _)| lo >= 0.5).count();
+    let f = &o.forecast;
+    let first = f.outlook.origin.plus(1);
+    let last = f.outlook.origin.plus(f.outlook.horizon as i32);
+    let likely = f
+        .p_any_over_horizon
+        .iter()
+        .filter(|&&(lo, _)| lo >= 0.5)
+        .count();
+    let trained = match &f.training_countries {
+        Some(c) => format!(
+            "its chance of a death fitted on the cells of {} ({}), its sizes on the forecast countries' own cells",
+            country_names(input, c),
+            c.join(", ")
+        ),
+        None => "fitted on the forecast countries' own cells".to_string(),
+    };
     let _ = write!(
         s,
-        r#"<p class="lede">Chance of at least one death from organised violence (UCDP GED, best estimate) in each of the {} 0.5° PRIO-GRID cells of Mali, Burkina Faso and Niger between {} and {}, from the hurdle model fitted on all months up to {} (its chance of a death fitted on the cells of these countries and their neighbours in the data, {}; its sizes on these countries' own cells; {} draws per cell-month). The map shows a lower bound, the largest monthly chance; {} more likely than not to see a death in at least one month. The data end in {}: with a current GED download the same command forecasts from today.</p>"#,
-        o.units.len(),
+        r#"<p class="lede">Chance of at least one death from organised violence ({}, best estimate) in each of the {} 0.5° PRIO-GRID cells of {} between {} and {}, from the <code>{}</code> model fitted on all months up to {} ({}; {} draws per cell-month). The map shows a lower bound, the largest monthly chance; {} more likely than not to see a death in at least one month. The data for these countries end in {}. Reproduce with <code>{}</code>.</p>"#,
+        f.events.source.as_str(),
+        f.units.len(),
+        escape(&country_names(input, &f.countries)),
         first,
         last,
-        o.outlook.origin,
-        DEFAULT_TRAIN_COUNTRIES.join(", "),
-        o.outlook.samples,
+        escape(&f.outlook.model),
+        f.outlook.origin,
+        escape(&trained),
+        f.outlook.samples,
         if likely == 1 {
             "1 cell is".to_string()
         } else {
             format!("{likely} cells are")
         },
-        o.outlook.origin
+        f.outlook.origin,
+        escape(
+            f.provenance
+                .command
+                .as_deref()
+                .unwrap_or("orewatch forecast")
+        )
     );
-    s.push_str(&outlook_map(input, o, &p12));
+    for w in &f.provenance.warnings {
+        let _ = write!(s, r#"<p class="caption">Note: {}.</p>"#, escape(w));
+    }
+    s.push_str(&outlook_map(input, o));
     s.push_str(&fan_charts(input, o));
     s.push_str(&evaluation_table(&o.evaluation));
     s.push_str("</section>");
     s
 }
 
-fn outlook_map(input: &BriefInput, o: &OutlookInput, p12: &[(f64, f64)]) -> String {
+fn outlook_map(input: &BriefInput, o: &OutlookInput) -> String {
     let dataset = input.dataset;
+    let f = &o.forecast;
+    let p12 = &f.p_any_over_horizon;
     // The frame: every cell of the panel (eastern Niger lies beyond the brief's Mali frame),
     // with one cell of margin beyond the outer cells' edges.
     let margin = 1.5 * CELL_DEG;
-    let frame = o.units.iter().fold(
+    let frame = f.units.iter().fold(
         Frame {
             lon_min: f64::INFINITY,
             lon_max: f64::NEG_INFINITY,
             lat_min: f64::INFINITY,
             lat_max: f64::NEG_INFINITY,
         },
-        |f, &(_, lat, lon)| Frame {
-            lon_min: f.lon_min.min(lon - margin),
-            lon_max: f.lon_max.max(lon + margin),
-            lat_min: f.lat_min.min(lat - margin),
-            lat_max: f.lat_max.max(lat + margin),
+        |fr, u| Frame {
+            lon_min: fr.lon_min.min(u.lon - margin),
+            lon_max: fr.lon_max.max(u.lon + margin),
+            lat_min: fr.lat_min.min(u.lat - margin),
+            lat_max: fr.lat_max.max(u.lat + margin),
         },
     );
     let proj = Projection::new(frame, MAP_WIDTH_PX);
@@ -239,11 +171,16 @@ fn outlook_map(input: &BriefInput, o: &OutlookInput, p12: &[(f64, f64)]) -> Stri
         &frame,
         &proj,
         "outlook",
-        "Map of the chance of at least one death in the next 12 months per PRIO-GRID cell of Mali, Burkina Faso and Niger, with mine sites",
+        &format!(
+            "Map of the chance of at least one death in the next {} months per PRIO-GRID cell of {}, with mine sites",
+            f.outlook.horizon,
+            country_names(input, &f.countries)
+        ),
     );
     let (w, h) = (proj.width_px, proj.height_px);
     svg.push_str(r#"<g class="cells" opacity="0.85">"#);
-    for (&(gid, lat, lon), &(p, upper)) in o.units.iter().zip(p12) {
+    for (u, &(p, upper)) in f.units.iter().zip(p12) {
+        let (gid, lat, lon) = (u.id, u.lat, u.lon);
         let half = CELL_DEG / 2.0;
         if !frame.contains(lon, lat) {
             continue;
@@ -291,8 +228,9 @@ fn outlook_map(input: &BriefInput, o: &OutlookInput, p12: &[(f64, f64)]) -> Stri
     ];
     let _ = write!(
         svg,
-        r##"<g transform="translate(10,{})"><rect x="-4" y="-14" width="330" height="36" fill="#fff" opacity="0.85"/><text x="0" y="-2" font-size="11">P(≥ 1 death in 12 months), at least</text>"##,
-        fmt1(h - 26.0)
+        r##"<g transform="translate(10,{})"><rect x="-4" y="-14" width="330" height="36" fill="#fff" opacity="0.85"/><text x="0" y="-2" font-size="11">P(≥ 1 death in {} months), at least</text>"##,
+        fmt1(h - 26.0),
+        f.outlook.horizon
     );
     for (i, (c, label)) in bins.iter().enumerate() {
         let x = i as f64 * 64.0;
@@ -311,7 +249,7 @@ fn outlook_map(input: &BriefInput, o: &OutlookInput, p12: &[(f64, f64)]) -> Stri
         fmt1(h)
     );
     format!(
-        r#"<div class="figure">{svg}<p class="caption">Cells coloured by a lower bound of the chance of at least one death in the 12 months: the largest of the monthly chances (true whatever the dependence between months). The model draws months separately; treating them as independent, 1 − Π(1 − P(≥ 1)), gives an upper bound (on hover), which overstates persistent violence. White dots: mine sites.</p></div>"#
+        r#"<div class="figure">{svg}<p class="caption">Cells coloured by a lower bound of the chance of at least one death over the months ahead: the largest of the monthly chances (true whatever the dependence between months). The model draws months separately; treating them as independent, 1 − Π(1 − P(≥ 1)), gives an upper bound (on hover), which overstates persistent violence. White dots: mine sites.</p></div>"#
     )
 }
 
@@ -323,7 +261,7 @@ fn fan_charts(input: &BriefInput, o: &OutlookInput) -> String {
         let Some(gid) = GridCell::of(lat, lon).map(GridCell::gid) else {
             continue;
         };
-        let Some(u) = o.units.iter().position(|&(g, _, _)| g == gid) else {
+        let Some(u) = o.forecast.units.iter().position(|u| u.id == gid) else {
             continue;
         };
         if let Some(i) = cells.iter().position(|(v, _)| *v == u) {
@@ -341,15 +279,20 @@ fn fan_charts(input: &BriefInput, o: &OutlookInput) -> String {
     for (u, names) in &cells {
         s.push_str(&fan_chart(o, *u, names));
     }
-    s.push_str(r#"</div><p class="caption">Bars: deaths observed in the cell's last 24 months. Bands: 5–95% (light) and 25–75% (dark) of the 1,000 draws per month; line: median; dashed: mean. Months with a zero median are common even where violence is likely: the mean and the upper band carry the risk.</p>"#);
+    let _ = write!(
+        s,
+        r#"</div><p class="caption">Bars: deaths observed in the cell's last {} months. Bands: 5–95% (light) and 25–75% (dark) of the {} draws per month; line: median; dashed: mean. Months with a zero median are common even where violence is likely: the mean and the upper band carry the risk.</p>"#,
+        o.forecast.request.observed_months, o.forecast.outlook.samples
+    );
     s
 }
 
 fn fan_chart(o: &OutlookInput, u: usize, names: &[String]) -> String {
     let (w, h) = (300.0, 170.0);
     let (left, right, top, bottom) = (34.0, 8.0, 22.0, 22.0);
-    let observed = &o.observed[u];
-    let rows: Vec<_> = o.outlook.rows.iter().filter(|r| r.unit == u).collect();
+    let f = &o.forecast;
+    let observed = &f.observed[u];
+    let rows: Vec<_> = f.outlook.rows.iter().filter(|r| r.unit == u).collect();
     let n = observed.len() + rows.len();
     let max = observed
         .iter()
@@ -361,13 +304,13 @@ fn fan_chart(o: &OutlookInput, u: usize, names: &[String]) -> String {
     let y = |v: f64| top + (h - top - bottom) * (1.0 - v / top_value);
     let mut svg = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Fan chart of forecast deaths for cell {}">"#,
-        o.units[u].0
+        f.units[u].id
     );
     let _ = write!(
         svg,
         r#"<text x="{left}" y="12">{} (cell {})</text>"#,
         escape(&names.join(", ")),
-        o.units[u].0
+        f.units[u].id
     );
     let mut v = 0.0;
     while v <= top_value + 1e-9 {
@@ -438,7 +381,7 @@ fn fan_chart(o: &OutlookInput, u: usize, names: &[String]) -> String {
         line(&|i| rows[i].summary.q50),
         line(&|i| rows[i].summary.mean)
     );
-    let first_obs = o.outlook.origin.plus(1 - observed.len() as i32);
+    let first_obs = f.outlook.origin.plus(1 - observed.len() as i32);
     let _ = write!(
         svg,
         r#"<line class="ax" x1="{xo}" x2="{xo}" y1="{top}" y2="{}"/><text x="{left}" y="{}">{}</text><text x="{}" y="{}" text-anchor="end">{}</text></svg>"#,
@@ -447,15 +390,64 @@ fn fan_chart(o: &OutlookInput, u: usize, names: &[String]) -> String {
         first_obs,
         w - right,
         fmt1(h - 6.0),
-        o.outlook.origin.plus(rows.len() as i32),
+        f.outlook.origin.plus(rows.len() as i32),
         xo = fmt1(x(off - 0.5)),
     );
     svg
 }
 
-fn evaluation_table(evaluation: &Result<Evaluation, String>) -> String {
-    let e = match evaluation {
-        Ok(e) => e,
+/// What the span is to the models: fresh (after their tuning span) or overlapping it.
+fn tuning_note(first_origin: Month) -> &'static str {
+    if first_origin > LAST_TUNING_ORIGIN {
+        "The fitted models were tuned on forecasts from origins up to 2018-12 only and frozen before this span was scored (bench/forecast_eval/PROTOCOL.md); the default model is the one of them that ranked first on it, so its scores here are slightly optimistic."
+    } else {
+        "This span overlaps the origins (up to 2018-12) the fitted models were tuned on: their scores here are optimistic."
+    }
+}
+
+/// One sentence on the default model against the best baseline of each headline score: how
+/// many it beats on the point estimate, and on how many the 90% interval lies below 0.
+fn default_model_summary(e: &Evaluation) -> String {
+    let name = ModelName::DEFAULT.as_str();
+    let diffs: Vec<&Difference> = e.differences.iter().filter(|d| d.model == name).collect();
+    if diffs.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = diffs
+        .iter()
+        .map(|d| {
+            format!(
+                "{} on {} ({}) than {} ({:+.1}%, {})",
+                if d.difference < 0.0 {
+                    "better"
+                } else {
+                    "worse"
+                },
+                d.score.as_str(),
+                match d.subset {
+                    Subset::Active => "cells with deaths",
+                    Subset::Pooled => "all cell-months",
+                },
+                d.best_baseline,
+                100.0 * d.relative,
+                match d.verdict() {
+                    "not distinguishable" => "interval includes 0",
+                    _ => "interval excludes 0",
+                }
+            )
+        })
+        .collect();
+    let beaten = diffs.iter().filter(|d| d.difference < 0.0).count();
+    format!(
+        r#"<p>The default model <code>{name}</code> beats the best baseline of {beaten} of the {} headline scores on this span (point estimates): {}.</p>"#,
+        diffs.len(),
+        escape(&parts.join("; "))
+    )
+}
+
+fn evaluation_table(evaluation: &Result<EvaluationResult, String>) -> String {
+    let r = match evaluation {
+        Ok(r) => r,
         Err(why) => {
             return format!(
                 "<p>The evaluation against the baselines was not run: {}.</p>",
@@ -463,16 +455,28 @@ fn evaluation_table(evaluation: &Result<Evaluation, String>) -> String {
             )
         }
     };
+    let e = &r.evaluation;
     let mut s = format!(
-        r#"<h3>How good is it? Evaluation against the VIEWS baselines</h3><p>Origins {} to {} ({} months), horizons 1–{}, {} cells: {} scored cell-months per model, {:.2}% of them with deaths. Configuration chosen on origins up to 2012-12 (targets up to 2013-12) only, in five tuning rounds; rounds 2–5 began after the earlier rounds' choices had been scored on these origins, so they are not untouched (bench/RESULTS.md, forecast_eval). Lower is better for CRPS and Brier; (b) marks a baseline.</p>"#,
+        r#"<h3>How good is it? Evaluation against the VIEWS baselines</h3><p>Forecasts from every month {} to {} ({} origins), 1–{} months ahead, for the {} cells of {}: {} scored cell-months per model, {:.2}% of them with deaths (targets {} to {}). {} Each refit used only the months up to its origin. Lower is better for CRPS and Brier; (b) marks a baseline. Reproduce with <code>{}</code>.</p>"#,
         e.spec.first_origin,
         e.spec.last_origin,
         e.origins,
         e.spec.horizon,
         e.units,
+        r.countries.join(", "),
         e.unit_months,
-        100.0 * e.active_share
+        100.0 * e.active_share,
+        e.spec.first_origin.plus(1),
+        e.spec.last_origin.plus(e.spec.horizon as i32),
+        tuning_note(e.spec.first_origin),
+        escape(
+            r.provenance
+                .command
+                .as_deref()
+                .unwrap_or("orewatch evaluate")
+        )
     );
+    s.push_str(&default_model_summary(e));
     s.push_str(r#"<table class="xtab"><tr><th>model</th><th class="num">CRPS (all)</th><th class="num">CRPS (cells with deaths)</th><th class="num">Brier P(≥1)</th><th class="num">Brier P(≥25)</th><th class="num">avg. precision</th><th class="num">90% interval coverage (all / with deaths)</th></tr>"#);
     for m in &e.scores {
         let _ = write!(
@@ -493,34 +497,40 @@ fn evaluation_table(evaluation: &Result<Evaluation, String>) -> String {
         );
     }
     s.push_str("</table>");
-    s.push_str(r#"<table class="xtab"><tr><th>model vs best baseline</th><th>score</th><th class="num">model</th><th class="num">baseline</th><th class="num">difference [90% interval]</th><th>verdict</th></tr>"#);
+    s.push_str(r#"<table class="xtab"><tr><th>model vs best baseline</th><th>score</th><th class="num">model</th><th class="num">baseline</th><th class="num">difference [90% interval]</th><th class="num">relative</th><th>verdict</th></tr>"#);
+    let bound = |v: Option<f64>| v.map(|v| format!("{v:+.5}")).unwrap_or_else(|| "–".into());
     for d in &e.differences {
-        let (class, verdict) = if d.upper90 < 0.0 {
-            ("better", "better")
-        } else if d.lower90 > 0.0 {
-            ("worse", "worse")
-        } else {
-            ("", "not distinguishable")
+        let verdict = d.verdict();
+        let class = match verdict {
+            "better" | "worse" => verdict,
+            _ => "",
         };
         let _ = write!(
             s,
-            r#"<tr><td>{} vs {}</td><td>{} ({})</td><td class="num">{:.5}</td><td class="num">{:.5}</td><td class="num">{:+.5} [{:+.5}, {:+.5}]</td><td class="{class}">{verdict}</td></tr>"#,
+            r#"<tr><td>{} vs {}</td><td>{} ({})</td><td class="num">{:.5}</td><td class="num">{:.5}</td><td class="num">{:+.5} [{}, {}]</td><td class="num">{:+.1}%</td><td class="{class}">{verdict}</td></tr>"#,
             escape(&d.model),
             escape(&d.best_baseline),
-            d.score,
-            if d.subset == "active" {
-                "cells with deaths"
-            } else {
-                "all"
+            d.score.as_str(),
+            match d.subset {
+                Subset::Active => "cells with deaths",
+                Subset::Pooled => "all",
             },
             d.model_value,
             d.baseline_value,
             d.difference,
-            d.lower90,
-            d.upper90
+            bound(d.lower90),
+            bound(d.upper90),
+            100.0 * d.relative
         );
     }
     s.push_str("</table>");
-    s.push_str(r#"<p class="caption">CRPS: the NRG sample estimator over 1,000 draws. Intervals: paired moving-block bootstrap over origins (blocks of 12), 1,000 replicates. Coverage of discrete and point-mass forecasts over mostly-zero cell-months is near 99% for every model and is not a nominal coverage: read the cells-with-deaths column. Caveats: one WGI edition (2024) whose revisions of past years every origin sees; the site list is today's.</p>"#);
+    let _ = write!(
+        s,
+        r#"<p class="caption">CRPS: the NRG sample estimator over {} draws. Intervals: paired moving-block bootstrap over origins (blocks of {}), {} replicates. Coverage of discrete and point-mass forecasts over mostly-zero cell-months is near 99% for every model and is not a nominal coverage: read the cells-with-deaths column. Caveats: {}</p>"#,
+        e.spec.samples,
+        e.spec.block_len,
+        e.spec.bootstrap_replicates,
+        escape(&r.events.caveats.join(" "))
+    );
     s
 }

@@ -168,15 +168,22 @@ fn brief_on_the_real_data() {
         "{supply}"
     );
 
-    // The Outlook section with the forecast (its evaluation is tested in orewatch-core).
-    let outlook = orewatch_report::outlook::build_outlook_input(&out.dataset, &out.sources, false)
-        .expect("outlook");
-    // 915 PRIO-GRID cells whose centre lies in Mali, Burkina Faso or Niger (Natural Earth
-    // 1:50m) plus 13 border cells holding one of their GED events (21.1 and 24.1): python,
-    // ray casting over the admin-0 polygons and floor((lat+90)/0.5)·720 + floor((lon+180)/0.5)
-    // + 1 per event (922 with the 21.1 events alone).
-    assert_eq!(outlook.units.len(), 928);
-    assert_eq!(outlook.outlook.origin.to_string(), "2022-12");
+    // The Outlook section with the default forecast (its evaluation is tested in orewatch-core
+    // and the CLI): the Sahel countries covered to the end of the data, Mali and Burkina Faso
+    // (GED 24.1, to 2022-12; Niger only to 2019-12).
+    use orewatch_core::analysis::forecast::outlook::NoDraws;
+    use orewatch_core::assess::forecast::{forecast, ForecastRequest};
+    let request = ForecastRequest {
+        observed_months: 24,
+        ..ForecastRequest::default()
+    };
+    let forecast = forecast(&request, &out.dataset, &out.sources, &mut NoDraws).expect("forecast");
+    assert_eq!(forecast.countries, ["MLI", "BFA"]);
+    assert_eq!(forecast.outlook.origin.to_string(), "2022-12");
+    let outlook = orewatch_report::outlook::OutlookInput {
+        forecast,
+        evaluation: Err("this brief was built without it".into()),
+    };
     let with = BriefInput {
         outlook: Some(&outlook),
         ..input
@@ -184,10 +191,18 @@ fn brief_on_the_real_data() {
     let html = render_brief(&with);
     let section = &html[html.find("<h2>Outlook").expect("outlook section")..];
     let section = &section[..section.find("</section>").expect("end")];
-    // One rectangle per cell inside the map frame (all 928 Sahel cells are).
+    // One rectangle per cell inside the map frame: 512 PRIO-GRID cells whose centre lies in
+    // Mali or Burkina Faso (Natural Earth 1:50m) plus 18 border cells holding one of their GED
+    // events to 2022 (21.1 and 24.1 merged by id, 24.1 winning): python with shapely 2.2,
+    // prepared polygons' `contains` over the cell centres and floor((lat+90)/0.5)·720 +
+    // floor((lon+180)/0.5) + 1 per event.
+    assert_eq!(with.outlook.unwrap().forecast.units.len(), 530);
     let cells = &section[section.find(r#"<g class="cells""#).expect("cells")..];
     let cells = &cells[..cells.find("</g>").unwrap()];
-    assert_eq!(cells.matches("<rect").count(), 928);
+    assert_eq!(cells.matches("<rect").count(), 530);
+    assert!(section.contains("Mali and Burkina Faso"));
+    // Niger's data end in 2019: it is named, not forecast as peaceful.
+    assert!(section.contains("NER is not forecast"));
     assert!(section.contains("2023-01 and 2023-12"));
     assert!(section.contains("Fan charts"));
     assert!(section.matches(r#"class="b90""#).count() >= 1);

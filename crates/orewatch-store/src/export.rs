@@ -87,85 +87,127 @@ pub fn parquet_bytes<T: Serialize + for<'de> Deserialize<'de>>(
     writer.into_inner().map_err(|e| e.to_string())
 }
 
-/// Forecast draws in long format, one row per unit, month and draw.
-pub struct SampleColumns<'a> {
-    /// Name of the unit column: `priogrid_gid` for cells, `country_index` (position in the
-    /// metadata's country list) for countries.
-    pub unit_column: &'a str,
-    pub unit: Vec<u32>,
-    /// The months' labels (`YYYY-MM`), indexed by `month`.
-    pub month_labels: Vec<String>,
-    /// Index into `month_labels`, per row.
-    pub month: Vec<u16>,
-    pub draw: Vec<u32>,
-    pub fatalities: Vec<f64>,
+/// Forecast draws in long format (`unit, month, draw, fatalities`), written to Parquet as a
+/// stream: one month's rows at a time, never the whole file in memory; the file appears under
+/// its name only when [`SampleWriter::finish`] succeeds (a temporary file is renamed into
+/// place; dropped unfinished, the temporary file is removed).
+pub struct SampleWriter {
+    writer: Option<ArrowWriter<File>>,
+    schema: Arc<Schema>,
+    tmp: std::path::PathBuf,
+    path: std::path::PathBuf,
 }
 
-/// Writes forecast draws (`unit, month, draw, fatalities`) to Parquet atomically, in row
-/// groups of 1,048,576 rows, with `metadata_json` under the `orewatch` key.
-pub fn write_samples_parquet(
-    path: &Path,
-    columns: &SampleColumns<'_>,
-    metadata_json: &str,
-) -> Result<(), String> {
-    use arrow::array::{Float64Array, StringArray, UInt32Array};
-    let n = columns.unit.len();
-    if columns.month.len() != n || columns.draw.len() != n || columns.fatalities.len() != n {
-        return Err("sample columns of different lengths".into());
+/// Rows per Parquet row group (and per Arrow batch) of a samples file.
+const SAMPLE_GROUP_ROWS: usize = 1 << 20;
+
+impl SampleWriter {
+    /// `unit_column`: `priogrid_gid` for cells, `country_index` (position in the metadata's
+    /// country list) for countries. `metadata_json` goes under the `orewatch` key.
+    pub fn create(path: &Path, unit_column: &str, metadata_json: &str) -> Result<Self, String> {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new(unit_column, DataType::UInt32, false),
+            Field::new("month", DataType::Utf8, false),
+            Field::new("draw", DataType::UInt32, false),
+            Field::new("fatalities", DataType::Float64, false),
+        ]));
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(SAMPLE_GROUP_ROWS))
+            .set_key_value_metadata(Some(vec![KeyValue::new(
+                "orewatch".to_string(),
+                metadata_json.to_string(),
+            )]))
+            .set_created_by(format!("orewatch {}", env!("CARGO_PKG_VERSION")))
+            .build();
+        let tmp = path.with_extension("parquet.tmp");
+        let file = File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props))
+            .map_err(|e| format!("{}: {e}", tmp.display()))?;
+        Ok(SampleWriter {
+            writer: Some(writer),
+            schema,
+            tmp,
+            path: path.to_path_buf(),
+        })
     }
-    if columns
-        .month
-        .iter()
-        .any(|&i| i as usize >= columns.month_labels.len())
-    {
-        return Err("a sample row's month index has no label".into());
-    }
-    let schema = Arc::new(Schema::new(vec![
-        Field::new(columns.unit_column, DataType::UInt32, false),
-        Field::new("month", DataType::Utf8, false),
-        Field::new("draw", DataType::UInt32, false),
-        Field::new("fatalities", DataType::Float64, false),
-    ]));
-    let props = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .set_key_value_metadata(Some(vec![KeyValue::new(
-            "orewatch".to_string(),
-            metadata_json.to_string(),
-        )]))
-        .set_created_by(format!("orewatch {}", env!("CARGO_PKG_VERSION")))
-        .build();
-    let tmp = path.with_extension("parquet.tmp");
-    let err = |e: &dyn std::fmt::Display| format!("{}: {e}", tmp.display());
-    let file = File::create(&tmp).map_err(|e| err(&e))?;
-    let mut writer =
-        ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| err(&e))?;
-    const GROUP: usize = 1 << 20;
-    let mut start = 0;
-    while start < n.max(1) {
-        let end = (start + GROUP).min(n);
-        let batch = RecordBatch::try_new(
-            schema.clone(),
-            vec![
-                Arc::new(UInt32Array::from(columns.unit[start..end].to_vec())) as ArrayRef,
-                Arc::new(StringArray::from_iter_values(
-                    columns.month[start..end]
-                        .iter()
-                        .map(|&i| columns.month_labels[i as usize].as_str()),
-                )),
-                Arc::new(UInt32Array::from(columns.draw[start..end].to_vec())),
-                Arc::new(Float64Array::from(columns.fatalities[start..end].to_vec())),
-            ],
-        )
-        .map_err(|e| err(&e))?;
-        writer.write(&batch).map_err(|e| err(&e))?;
-        writer.flush().map_err(|e| err(&e))?;
-        if n == 0 {
-            break;
+
+    /// The rows of one month (`YYYY-MM`): for each unit, `samples` draws numbered 0 ..
+    /// `samples`. A unit's `draws` hold either all `samples` values or ONE value standing for
+    /// `samples` equal draws.
+    pub fn write_month(
+        &mut self,
+        month: &str,
+        units: &[u32],
+        draws: &[Vec<f64>],
+        samples: usize,
+    ) -> Result<(), String> {
+        use arrow::array::{Float64Array, StringArray, UInt32Array};
+        if units.len() != draws.len() {
+            return Err("sample units and draws of different lengths".into());
         }
-        start = end;
+        if let Some(bad) = draws.iter().find(|d| d.len() != 1 && d.len() != samples) {
+            return Err(format!(
+                "a unit has {} draws, expected {samples} (or 1 standing for all)",
+                bad.len()
+            ));
+        }
+        let tmp = self.tmp.clone();
+        let err = |e: &dyn std::fmt::Display| format!("{}: {e}", tmp.display());
+        let writer = self.writer.as_mut().ok_or("the samples file is closed")?;
+        let units_per_batch = (SAMPLE_GROUP_ROWS / samples.max(1)).max(1);
+        for (unit_chunk, draw_chunk) in units
+            .chunks(units_per_batch)
+            .zip(draws.chunks(units_per_batch))
+        {
+            let n = unit_chunk.len() * samples;
+            let mut unit = Vec::with_capacity(n);
+            let mut draw = Vec::with_capacity(n);
+            let mut fatalities = Vec::with_capacity(n);
+            for (&u, d) in unit_chunk.iter().zip(draw_chunk) {
+                unit.extend(std::iter::repeat_n(u, samples));
+                draw.extend(0..samples as u32);
+                if d.len() == 1 {
+                    fatalities.extend(std::iter::repeat_n(d[0], samples));
+                } else {
+                    fatalities.extend_from_slice(d);
+                }
+            }
+            let batch = RecordBatch::try_new(
+                self.schema.clone(),
+                vec![
+                    Arc::new(UInt32Array::from(unit)) as ArrayRef,
+                    Arc::new(StringArray::from_iter_values(std::iter::repeat_n(month, n))),
+                    Arc::new(UInt32Array::from(draw)),
+                    Arc::new(Float64Array::from(fatalities)),
+                ],
+            )
+            .map_err(|e| err(&e))?;
+            writer.write(&batch).map_err(|e| err(&e))?;
+        }
+        Ok(())
     }
-    let file = writer.into_inner().map_err(|e| err(&e))?;
-    file.sync_all().map_err(|e| err(&e))?;
-    std::fs::rename(&tmp, path)
-        .map_err(|e| format!("moving {} to {}: {e}", tmp.display(), path.display()))
+
+    /// Closes the file, syncs it and moves it into place.
+    pub fn finish(mut self) -> Result<(), String> {
+        let writer = self.writer.take().ok_or("the samples file is closed")?;
+        let err = |e: &dyn std::fmt::Display| format!("{}: {e}", self.tmp.display());
+        let file = writer.into_inner().map_err(|e| err(&e))?;
+        file.sync_all().map_err(|e| err(&e))?;
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| {
+            format!(
+                "moving {} to {}: {e}",
+                self.tmp.display(),
+                self.path.display()
+            )
+        })
+    }
+}
+
+impl Drop for SampleWriter {
+    fn drop(&mut self) {
+        if self.writer.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }

@@ -11,6 +11,8 @@
 //!     regions.parquet     GeoParquet 1.0, Polygon/MultiPolygon geometry
 //!     actors.parquet  production.parquet  governance.parquet  quarantine.parquet
 //!     manifest.json       provenance: per source its path, SHA-256, layout, row counts, coverage
+//!   cache/                results derived from the data (e.g. a forecast evaluation), keyed by
+//!                         the data's and the request's hashes; never read by `load`
 //! ```
 //!
 //! Other tools read `DIR/current/events.parquet` directly (GeoPandas `read_parquet`, DuckDB
@@ -27,6 +29,7 @@
 //! What it is not: it does not parse sources or compute anything; it stores a
 //! [`orewatch_core::model::Dataset`] and its [`Manifest`] and loads them back.
 
+mod cache;
 mod event_writer;
 mod export;
 mod fault;
@@ -38,7 +41,8 @@ mod partial;
 mod store;
 mod tables;
 
-pub use export::{parquet_bytes, write_parquet_export, write_samples_parquet, SampleColumns};
+pub use cache::{cache_key, data_fingerprint, Cache};
+pub use export::{parquet_bytes, write_parquet_export, SampleWriter};
 pub use links::LinkData;
 pub use manifest::{Manifest, TableEntry};
 pub use partial::{Table, EVENT_DEATHS_COLUMNS};

@@ -47,6 +47,11 @@ impl Store {
         &self.root
     }
 
+    /// The store's cache of derived results (`DIR/cache/`).
+    pub fn cache(&self) -> crate::Cache {
+        crate::Cache::new(&self.root)
+    }
+
     /// The directory of the current generation, if the store has one.
     pub fn current_dir(&self) -> Option<PathBuf> {
         let link = self.root.join(CURRENT);

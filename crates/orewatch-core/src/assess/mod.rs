@@ -18,6 +18,7 @@ pub mod datasets;
 pub mod deal;
 pub mod events;
 pub mod exposure;
+pub mod forecast;
 pub mod scenario;
 pub mod site_years;
 

@@ -1,5 +1,5 @@
 //! Gradient-boosted regression trees for a binary outcome (logistic loss): the occurrence part
-//! P(y > 0) of the `hurdle_gb` forecast model.
+//! P(y > 0) of a hurdle model with `boost` set.
 //!
 //! What it answers: the log-odds F(x) of an event given a feature row x, as a sum of shallow
 //! trees, so that interactions (e.g. "no death in the cell but deaths one cell away last month")
@@ -17,12 +17,13 @@
 //!
 //! What it does NOT do: missing values, column or row sampling, early stopping, multi-class.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::fit::sigmoid;
 
 /// Hyper-parameters of the boosted occurrence model.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct BoostParams {
     pub rounds: usize,
     /// Levels of each tree (1 = a stump).

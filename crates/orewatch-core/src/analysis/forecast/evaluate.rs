@@ -27,19 +27,17 @@
 //! evaluated panel's series are the ones scored.
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::features::FeatureSource;
-use super::model::{
-    draw, fit_hurdle, fit_hurdle_magnitude, FeatureMatrix, Fitted, HurdleConfig, HurdleFit,
-    ModelSpec,
-};
+use super::features::{FeatureMatrix, FeatureSource};
+use super::hurdle::{fit_hurdle, fit_hurdle_magnitude, HurdleConfig, HurdleFit};
+use super::model::{draw, Fitted, ModelSpec};
 use super::panel::{Month, Target};
 use super::score::{average_precision, block_bootstrap_interval, score_sorted, ScoreSummary};
 use crate::analysis::AnalysisError;
 
 /// What to evaluate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvalSpec {
     pub first_origin: Month,
     pub last_origin: Month,
@@ -56,11 +54,11 @@ pub struct EvalSpec {
 }
 
 impl EvalSpec {
-    /// The baselines and the frozen hurdle, 1,000 draws, seed 1, 1,000 bootstrap replicates
+    /// The baselines and the default model, 1,000 draws, seed 1, 1,000 bootstrap replicates
     /// in blocks of 12 origins.
     pub fn new(first_origin: Month, last_origin: Month, horizon: usize) -> EvalSpec {
         let mut models = ModelSpec::baselines();
-        models.push(ModelSpec::parse("hurdle").expect("hurdle is a model name"));
+        models.push(super::model::ModelName::DEFAULT.spec());
         EvalSpec {
             first_origin,
             last_origin,
@@ -76,42 +74,136 @@ impl EvalSpec {
 }
 
 /// One model's scores.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelScores {
     pub model: String,
     pub baseline: bool,
     pub pooled: ScoreSummary,
     pub active: ScoreSummary,
+    /// The same scores by the unit's recent history at the origin ([`HISTORY_BINS`]): where a
+    /// model wins or loses — breakouts (no deadly month) or persistent violence.
+    pub by_history: Vec<HistoryScores>,
 }
 
+/// Bins of the number of months with deaths among a unit's last 12 at the origin.
+pub const HISTORY_BINS: [(&str, usize, usize); 5] = [
+    ("0", 0, 0),
+    ("1", 1, 1),
+    ("2-3", 2, 3),
+    ("4-6", 4, 6),
+    ("7-12", 7, 12),
+];
+
+fn history_bin(deadly_months: usize) -> usize {
+    HISTORY_BINS
+        .iter()
+        .position(|&(_, lo, hi)| (lo..=hi).contains(&deadly_months))
+        .unwrap_or(HISTORY_BINS.len() - 1)
+}
+
+/// Mean scores of the unit-months of one history bin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryScores {
+    /// Deadly months among the last 12 at the origin ("0", "1", "2-3", "4-6", "7-12").
+    pub deadly_months: String,
+    /// Unit-months in the bin, and those with deaths.
+    pub n: usize,
+    pub n_active: usize,
+    /// Mean CRPS over the bin, and over its unit-months with deaths.
+    pub crps: f64,
+    pub crps_active: f64,
+    pub brier_1: f64,
+    /// Mean forecast P(y ≥ 1).
+    pub p_any: f64,
+}
+
+/// A headline score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Headline {
+    /// CRPS.
+    Crps,
+    /// Brier score of P(deaths ≥ 1).
+    #[serde(rename = "brier_1")]
+    Brier1,
+}
+
+impl Headline {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Headline::Crps => "crps",
+            Headline::Brier1 => "brier_1",
+        }
+    }
+}
+
+/// The unit-months a score is averaged over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subset {
+    /// Every scored unit-month.
+    Pooled,
+    /// Those with deaths (y ≥ 1).
+    Active,
+}
+
+impl Subset {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subset::Pooled => "pooled",
+            Subset::Active => "active",
+        }
+    }
+}
+
+/// The three headline scores, in table order: CRPS pooled, CRPS active, Brier(≥ 1) pooled.
+pub const HEADLINES: [(Headline, Subset); 3] = [
+    (Headline::Crps, Subset::Pooled),
+    (Headline::Crps, Subset::Active),
+    (Headline::Brier1, Subset::Pooled),
+];
+
 /// A model compared with the best baseline on one score.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Difference {
     pub model: String,
-    /// `crps` or `brier_1`.
-    pub score: &'static str,
-    /// `pooled` or `active`.
-    pub subset: &'static str,
+    pub score: Headline,
+    pub subset: Subset,
     pub best_baseline: String,
     pub model_value: f64,
     pub baseline_value: f64,
     /// Mean of model − baseline (negative: the model is better).
     pub difference: f64,
-    pub lower90: f64,
-    pub upper90: f64,
+    /// `difference` / `baseline_value`.
+    pub relative: f64,
+    /// 90% moving-block bootstrap interval of `difference`; None when no unit-month was
+    /// scored in the subset.
+    pub lower90: Option<f64>,
+    pub upper90: Option<f64>,
 }
 
-/// One refit of the hurdle model.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+impl Difference {
+    /// `better` (interval below 0), `worse` (above 0) or `not distinguishable`.
+    pub fn verdict(&self) -> &'static str {
+        match (self.lower90, self.upper90) {
+            (_, Some(hi)) if hi < 0.0 => "better",
+            (Some(lo), _) if lo > 0.0 => "worse",
+            _ => "not distinguishable",
+        }
+    }
+}
+
+/// One refit of the fitted models.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefitInfo {
     /// The last month whose outcome the fit saw.
-    pub cutoff: String,
+    pub cutoff: Month,
     pub training_rows_h1: usize,
     pub positive_share_h1: f64,
 }
 
 /// The evaluation's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
     pub spec: EvalSpec,
     pub units: usize,
@@ -199,7 +291,45 @@ struct OriginScores {
     active: Vec<Sums>,
     kept: Vec<Vec<Kept>>,
     outcomes: Vec<u32>,
+    /// History bin of each unit-month (same order as `outcomes`).
+    bins: Vec<u8>,
 }
+
+/// Mean scores per history bin of kept per-unit-month values.
+fn history_scores(values: &[Kept], bins: &[u8], active: &[bool]) -> Vec<HistoryScores> {
+    // Per bin: n, n active, Σ CRPS, Σ CRPS active, Σ Brier, Σ p_any.
+    let mut acc = [(0usize, 0usize, 0.0, 0.0, 0.0, 0.0); HISTORY_BINS.len()];
+    for ((k, &b), &a) in values.iter().zip(bins).zip(active) {
+        let e = &mut acc[b as usize];
+        e.0 += 1;
+        e.2 += k.crps;
+        e.4 += k.brier_1;
+        e.5 += k.p_any as f64;
+        if a {
+            e.1 += 1;
+            e.3 += k.crps;
+        }
+    }
+    HISTORY_BINS
+        .iter()
+        .zip(acc)
+        .map(
+            |(&(label, _, _), (n, na, crps, crps_a, brier, p))| HistoryScores {
+                deadly_months: label.to_string(),
+                n,
+                n_active: na,
+                crps: crps / n.max(1) as f64,
+                crps_active: crps_a / na.max(1) as f64,
+                brier_1: brier / n.max(1) as f64,
+                p_any: p / n.max(1) as f64,
+            },
+        )
+        .collect()
+}
+
+/// A training panel: its features and feature matrix (same months and target as the panel
+/// evaluated or forecast); None: fit on that panel itself.
+pub type TrainingPanel<'a> = Option<(&'a FeatureSource<'a>, &'a FeatureMatrix)>;
 
 /// Runs the evaluation. `src` and `matrix` must be built from the same panel and target.
 pub fn evaluate(
@@ -207,15 +337,26 @@ pub fn evaluate(
     src: &FeatureSource,
     matrix: &FeatureMatrix,
 ) -> Result<Evaluation, AnalysisError> {
-    evaluate_with_training(spec, src, matrix, None)
+    evaluate_with_training(spec, src, matrix, &|_| None)
+}
+
+/// The origins at which an evaluation from `first` to `last` refits its models: the first
+/// origin and every January after it.
+pub fn refit_origins(first: Month, last: Month) -> Vec<Month> {
+    let mut out = vec![first];
+    let mut t = first.plus(1);
+    while t <= last {
+        if t.month() == 1 {
+            out.push(t);
+        }
+        t = t.plus(1);
+    }
+    out
 }
 
 /// Refuses a training panel that does not cover the evaluated panel's months (the month
 /// indexes of the two must mean the same months).
-pub fn check_training(
-    src: &FeatureSource,
-    training: Option<(&FeatureSource, &FeatureMatrix)>,
-) -> Result<(), AnalysisError> {
+pub fn check_training(src: &FeatureSource, training: TrainingPanel) -> Result<(), AnalysisError> {
     let (panel, Some((fit_src, _))) = (src.panel(), training) else {
         return Ok(());
     };
@@ -240,7 +381,7 @@ pub fn fit_hurdle_with_training(
     config: &HurdleConfig,
     src: &FeatureSource,
     matrix: &FeatureMatrix,
-    training: Option<(&FeatureSource, &FeatureMatrix)>,
+    training: TrainingPanel,
     target: Target,
     cutoff: usize,
     horizon: usize,
@@ -248,26 +389,27 @@ pub fn fit_hurdle_with_training(
     let Some((fit_src, fit_matrix)) = training else {
         return fit_hurdle(config, src, matrix, target, cutoff, horizon);
     };
-    let fit = fit_hurdle(config, fit_src, fit_matrix, target, cutoff, horizon)?;
+    let mut fit = fit_hurdle(config, fit_src, fit_matrix, target, cutoff, horizon)?;
     if config.magnitude_on_evaluated_panel {
         let own = fit_hurdle_magnitude(config, src, matrix, target, cutoff, horizon)?;
-        Ok(fit.with_magnitude_of(&own))
-    } else {
-        Ok(fit)
+        fit = fit.with_magnitude_of(&own);
     }
+    if config.recalibrate_on_evaluated_panel {
+        fit = fit.recalibrated_on(src, matrix, target, config);
+    }
+    Ok(fit)
 }
 
-/// As [`evaluate`], with the hurdle models fitted on `training` (another panel's features and
-/// feature matrix, same months and target) instead of the evaluated panel. `None` fits on the
-/// evaluated panel (= [`evaluate`]).
-pub fn evaluate_with_training(
+/// As [`evaluate`], with the fitted models trained, at each refit (month index of its cutoff),
+/// on the panel `training` gives for that cutoff (another panel's features and feature matrix,
+/// same months and target; None: the evaluated panel itself).
+pub fn evaluate_with_training<'t>(
     spec: &EvalSpec,
     src: &FeatureSource,
     matrix: &FeatureMatrix,
-    training: Option<(&FeatureSource, &FeatureMatrix)>,
+    training: &dyn Fn(usize) -> TrainingPanel<'t>,
 ) -> Result<Evaluation, AnalysisError> {
     let panel = src.panel();
-    check_training(src, training)?;
     if !(1..=36).contains(&spec.horizon) {
         return Err(AnalysisError::bad(
             "horizon",
@@ -336,11 +478,14 @@ pub fn evaluate_with_training(
         ));
     }
 
-    // Refit points: the first origin and every January after it.
-    let mut refit_at: Vec<usize> = vec![first];
-    refit_at.extend((first + 1..=last).filter(|&t| panel.month_at(t).month() == 1));
+    let refit_at: Vec<usize> = refit_origins(spec.first_origin, spec.last_origin)
+        .into_iter()
+        .filter_map(|m| panel.month_index(m))
+        .collect();
     let mut fits: Vec<(usize, Vec<Option<HurdleFit>>)> = Vec::new();
     for &cutoff in &refit_at {
+        let training = training(cutoff);
+        check_training(src, training)?;
         let per_model = spec
             .models
             .iter()
@@ -364,7 +509,7 @@ pub fn evaluate_with_training(
         .iter()
         .filter_map(|(cutoff, per_model)| {
             per_model.iter().flatten().next().map(|f| RefitInfo {
-                cutoff: panel.month_at(*cutoff).to_string(),
+                cutoff: panel.month_at(*cutoff),
                 training_rows_h1: f.rows_h1,
                 positive_share_h1: f.positive_share_h1,
             })
@@ -395,6 +540,7 @@ pub fn evaluate_with_training(
                 active: vec![Sums::default(); n_models],
                 kept: vec![Vec::with_capacity(spec.horizon * units); n_models],
                 outcomes: Vec::with_capacity(spec.horizon * units),
+                bins: Vec::with_capacity(spec.horizon * units),
             };
             let keys: Vec<u64> = spec
                 .models
@@ -407,6 +553,11 @@ pub fn evaluate_with_training(
                     let series = panel.series(spec.target, u);
                     let y = series[t + h];
                     out.outcomes.push(y);
+                    let deadly = series[(t + 1).saturating_sub(12)..=t]
+                        .iter()
+                        .filter(|&&v| v > 0)
+                        .count();
+                    out.bins.push(history_bin(deadly) as u8);
                     let features = matrix.row(u, t);
                     for (mi, model) in models.iter().enumerate() {
                         let seed = super::model::stream_seed(
@@ -445,6 +596,10 @@ pub fn evaluate_with_training(
         .flat_map(|(i, o)| std::iter::repeat_n(i as u32, o.outcomes.len()))
         .collect();
     let active_mask: Vec<bool> = outcomes.iter().map(|&y| y > 0).collect();
+    let bins: Vec<u8> = per_origin
+        .iter()
+        .flat_map(|o| o.bins.iter().copied())
+        .collect();
     let mut scores = Vec::with_capacity(n_models);
     let mut kept: Vec<Vec<Kept>> = Vec::with_capacity(n_models);
     for (mi, model) in spec.models.iter().enumerate() {
@@ -466,25 +621,26 @@ pub fn evaluate_with_training(
             baseline: model.is_baseline(),
             pooled: pooled.summary(ap),
             active: active.summary(None),
+            by_history: history_scores(&values, &bins, &active_mask),
         });
         kept.push(values);
     }
 
     // Differences against the best baseline on each headline score.
     let mut differences = Vec::new();
-    type Pick = fn(&Kept) -> f64;
-    type Value = fn(&ScoreSummary) -> f64;
-    let headline: [(&'static str, &'static str, Pick, Value); 3] = [
-        ("crps", "pooled", |k| k.crps, |s| s.crps),
-        ("crps", "active", |k| k.crps, |s| s.crps),
-        ("brier_1", "pooled", |k| k.brier_1, |s| s.brier_1),
-    ];
-    for (score, subset, pick, value) in headline {
+    for (score, subset) in HEADLINES {
+        let pick = |k: &Kept| match score {
+            Headline::Crps => k.crps,
+            Headline::Brier1 => k.brier_1,
+        };
         let summary = |ms: &ModelScores| -> f64 {
-            if subset == "active" {
-                value(&ms.active)
-            } else {
-                value(&ms.pooled)
+            let s = match subset {
+                Subset::Pooled => &ms.pooled,
+                Subset::Active => &ms.active,
+            };
+            match score {
+                Headline::Crps => s.crps,
+                Headline::Brier1 => s.brier_1,
             }
         };
         let Some(best) = (0..n_models)
@@ -499,12 +655,10 @@ pub fn evaluate_with_training(
                 .zip(&kept[best])
                 .zip(&time)
                 .zip(&active_mask)
-                .filter(|(_, &a)| subset == "pooled" || a)
+                .filter(|(_, &a)| subset == Subset::Pooled || a)
                 .map(|(((m, b), &t), _)| (pick(m) - pick(b), t))
                 .unzip();
-            let (lo, hi) = if diffs.is_empty() {
-                (f64::NAN, f64::NAN)
-            } else {
+            let interval = (!diffs.is_empty()).then(|| {
                 block_bootstrap_interval(
                     &diffs,
                     &times,
@@ -512,9 +666,10 @@ pub fn evaluate_with_training(
                     spec.bootstrap_replicates,
                     spec.seed,
                 )
-            };
+            });
             let model_value = summary(&scores[mi]);
             let baseline_value = summary(&scores[best]);
+            let difference = diffs.iter().sum::<f64>() / diffs.len().max(1) as f64;
             differences.push(Difference {
                 model: scores[mi].model.clone(),
                 score,
@@ -522,9 +677,10 @@ pub fn evaluate_with_training(
                 best_baseline: scores[best].model.clone(),
                 model_value,
                 baseline_value,
-                difference: diffs.iter().sum::<f64>() / diffs.len().max(1) as f64,
-                lower90: lo,
-                upper90: hi,
+                difference,
+                relative: difference / baseline_value,
+                lower90: interval.map(|i| i.0),
+                upper90: interval.map(|i| i.1),
             });
         }
     }

@@ -12,7 +12,10 @@
 //! 3 / 12 months, capped at [`DISTANCE_CAP_CELLS`] (also the value when there is none, and for
 //! country panels); `country_trend`: ln(1 + mean monthly country deaths over the last 3 months)
 //! − ln(1 + the same over the 9 months before them); `months_since_death`: months since the
-//! unit's last month with deaths, capped at [`MONTHS_SINCE_CAP`] (the cap when never). Governance: the mean of the six WGI estimates of the
+//! unit's last month with deaths, capped at [`MONTHS_SINCE_CAP`] (the cap when never);
+//! `deadly12` / `deadly36`: ln(1 + the unit's months with deaths among its last 12 / 36);
+//! `ring1_deadly12` / `ring1_deadly3`: ln(1 + its ring-1 neighbours' cell-months with deaths
+//! over the last 12 / 3 months). Governance: the mean of the six WGI estimates of the
 //! unit's country rescaled to 0–10 (10 worst; `supply::wgi_scaled`), taken for the latest WGI
 //! year ≤ origin year − 2 (WGI for year t is published in the autumn of t + 1, so t − 2 is the
 //! latest surely out at any origin month), with a missing flag. The store
@@ -28,7 +31,7 @@ use crate::geodesy::haversine_km;
 use crate::model::GovernanceRecord;
 
 /// Every feature orewatch can compute, in matrix column order.
-pub const FEATURE_NAMES: [&str; 29] = [
+pub const FEATURE_NAMES: [&str; 33] = [
     "y_lag1",
     "y_sum3",
     "y_sum12",
@@ -58,6 +61,10 @@ pub const FEATURE_NAMES: [&str; 29] = [
     "death_distance12",
     "country_trend",
     "months_since_death",
+    "deadly12",
+    "deadly36",
+    "ring1_deadly12",
+    "ring1_deadly3",
 ];
 
 /// Cap, in cells, of the `death_distance*` features (and their value with no death at all).
@@ -97,6 +104,9 @@ pub struct FeatureSource<'a> {
     cum_events: [Vec<f64>; 4],
     cum_ring1: Vec<f64>,
     cum_ring2: Vec<f64>,
+    /// Prefix sums of the unit's months with deaths, and of its ring-1 neighbours' (summed).
+    cum_deadly: Vec<f64>,
+    cum_ring1_deadly: Vec<f64>,
     /// Per unit and month: the latest month index ≤ m with an event (any type), or -1.
     last_event: Vec<i32>,
     last_event_ring1: Vec<i32>,
@@ -156,6 +166,25 @@ impl<'a> FeatureSource<'a> {
         };
         let cum_ring1 = ring_sum(&panel.ring1);
         let cum_ring2 = ring_sum(&panel.ring2);
+        let cum_deadly = prefix(&|u| {
+            panel
+                .series(target, u)
+                .iter()
+                .map(|&v| if v > 0 { 1.0 } else { 0.0 })
+                .collect()
+        });
+        let cum_ring1_deadly = {
+            let mut out = vec![0.0; units * (n + 1)];
+            for u in 0..units {
+                for &v in &panel.ring1[u] {
+                    let v = v as usize;
+                    for m in 0..=n {
+                        out[u * (n + 1) + m] += cum_deadly[v * (n + 1) + m];
+                    }
+                }
+            }
+            out
+        };
 
         let last_of = |has_event: &dyn Fn(usize, usize) -> bool| -> Vec<i32> {
             let mut out = vec![-1; units * n];
@@ -252,6 +281,8 @@ impl<'a> FeatureSource<'a> {
             cum_events,
             cum_ring1,
             cum_ring2,
+            cum_deadly,
+            cum_ring1_deadly,
             last_event,
             last_event_ring1,
             last_death,
@@ -347,6 +378,10 @@ impl<'a> FeatureSource<'a> {
                 (t - last as usize).min(MONTHS_SINCE_CAP) as f64
             }
         };
+        out[29] = window(&self.cum_deadly, u, 12).ln_1p();
+        out[30] = window(&self.cum_deadly, u, 36).ln_1p();
+        out[31] = window(&self.cum_ring1_deadly, u, 12).ln_1p();
+        out[32] = window(&self.cum_ring1_deadly, u, 3).ln_1p();
     }
 
     /// The feature matrix for origins `first ..= last` (month indexes), rows ordered by origin
@@ -360,6 +395,32 @@ impl<'a> FeatureSource<'a> {
             self.features(u, t, row);
         }
         out
+    }
+}
+
+/// The full feature matrix of a panel (all origins), rows by origin then unit.
+pub struct FeatureMatrix {
+    pub values: Vec<f64>,
+    pub units: usize,
+}
+
+impl FeatureMatrix {
+    pub fn new(src: &FeatureSource) -> FeatureMatrix {
+        let units = src.panel().units.len();
+        let last = src.panel().n_months - 1;
+        FeatureMatrix {
+            values: src.matrix(0, last),
+            units,
+        }
+    }
+    /// Features of unit `u` at origin `t`.
+    pub fn row(&self, u: usize, t: usize) -> &[f64] {
+        let i = t * self.units + u;
+        &self.values[i * N_FEATURES..(i + 1) * N_FEATURES]
+    }
+    /// Rows of origins `first ..= last`.
+    pub fn rows(&self, first: usize, last: usize) -> &[f64] {
+        &self.values[first * self.units * N_FEATURES..(last + 1) * self.units * N_FEATURES]
     }
 }
 

@@ -1,15 +1,19 @@
 //! Outlook: probabilistic forecasts of lethal violence per PRIO-GRID cell-month (or
-//! country-month), evaluated against the VIEWS baselines.
+//! country-month), and their evaluation against the VIEWS baselines.
 //!
+//! The products reach these through [`crate::assess::forecast`] (typed requests and results
+//! with their provenance).
+//!
+//! - [`training`]: which countries a fit may read, given what the event source covers per
+//!   country (no month outside a country's coverage is read as zero).
 //! - [`grid`]: PRIO-GRID cell ids.
 //! - [`panel`]: zero-filled monthly fatalities per unit for a set of countries.
 //! - [`features`]: what is known about a unit at a forecast origin (no later data).
-//! - [`fit`]: ridge logistic and linear regression.
-//! - [`model`]: the baselines and the hurdle model, drawing samples.
-//! - [`outlook`]: forecasts from one origin with their summaries.
+//! - [`fit`]: ridge logistic and linear regression; [`boost`]: boosted trees.
+//! - [`model`]: the model list and the baselines; [`hurdle`]: the hurdle model.
+//! - [`outlook`]: forecasts from one origin with their summaries; draws streamed to a sink.
 //! - [`score`]: scoring rules (CRPS, Brier, average precision, coverage, PIT, bootstrap).
-//! - [`evaluate`]: rolling-origin evaluation against the baselines; the hurdle may be fitted
-//!   on a wider training panel than the one scored (round 4: the Sahel and its neighbours).
+//! - [`evaluate`]: rolling-origin evaluation against the baselines.
 //!
 //! Units: fatalities are counts of people (UCDP GED `best`), months are calendar months,
 //! horizons count months after the origin (the last observed month).
@@ -19,10 +23,12 @@ pub mod evaluate;
 pub mod features;
 pub mod fit;
 pub mod grid;
+pub mod hurdle;
 pub mod model;
 pub mod outlook;
 pub mod panel;
 pub mod score;
+pub mod training;
 
 #[cfg(test)]
 mod tests;

@@ -1,47 +1,15 @@
-//! Forecast models: the VIEWS baselines and orewatch's hurdle model. Each gives, for a unit,
-//! an origin month t (the last observed month) and a horizon h (months ahead), `m` draws of the
-//! fatalities in month t + h, sorted ascending.
+//! The forecast models and how they draw: the VIEWS baselines and the hurdle model
+//! ([`super::hurdle`]). Each gives, for a unit, an origin month t (the last observed month) and
+//! a horizon h (months ahead), `m` draws of the deaths in month t + h, sorted ascending.
 //!
 //! Baselines (VIEWS): `zero` (all draws 0), `last` (point mass at the origin month's value),
 //! `mean12` (point mass at the mean of the last 12 months), `conflictology12` /
 //! `conflictology36` (each draw one of the unit's last 12 / 36 monthly values, uniformly with
 //! replacement; fewer at the start of the data).
 //!
-//! `hurdle`: P(y > 0) from a ridge logistic regression on the features at the origin, one
-//! model per horizon; given y > 0, ln y = x·γ + ε by ridge least squares on the training rows
-//! with y > 0, draws exp(x·γ + ε*) with ε* resampled from that fit's residuals, rounded to
-//! whole people (at least 1). Mixed with the unit's own history: each draw comes, with a
-//! probability that depends on the unit's state (0 without deaths in its last
-//! `history_window` months; `history_mix` with one deadly month, rising linearly to
-//! `history_mix_full` with all of them deadly; constant `history_mix` when that is unset), from
-//! those months as in `conflictology`, else from the regression (positive with probability p).
-//! Other options for recently violent units: a floor on p (`occurrence_floor` × the unit's
-//! share of deadly months) and sizes drawn from the unit's own deadly months (`own_magnitude`),
-//! both off in the frozen configurations; wider log residuals (`residual_scale`, 1.25 in the
-//! default). The frozen default is `HurdleConfig::default()` (mixture 30% at one deadly month
-//! → 100% from four, `history_mix_saturation` = 4 since round 5); `hurdle_v1`
-//! is the first round's (constant 30%). Neither forecasts a breakout in a cell with no deaths
-//! nearby any better than its features allow: on the tuning span most active cell-months had
-//! no death in the cell's previous 12 months.
-//!
-//! Options tried in the third round, all off in `hurdle`: P(y > 0) by gradient-boosted trees
-//! (`boost`, [`super::boost`]), alone, as a correction to the logistic's log-odds
-//! (`boost_from_logistic`) or blended with it (`boost_weight`); sizes drawn from the training
-//! positives of nearest fitted level (`magnitude_neighbours`); the magnitude's own features
-//! (`magnitude_features`). `hurdle_gb` ([`HurdleConfig::boosted`]) is that round's best
-//! candidate, kept by name but not adopted: it ranked below `hurdle` on the tuning span.
-//!
-//! Options added in the fifth round (bench/RESULTS.md "round 5"; only the saturation is on in
-//! `hurdle`): the state-dependent share reaching `history_mix_full` at
-//! `history_mix_saturation` deadly months instead of a full window, and a long-window mixture
-//! (`history_long_mix` of the non-history draws taken from the last `history_long_window`
-//! months when they saw deaths: a conflictology12/36 blend that also reaches cells quiet for
-//! 12 months but not for 36), and a heavier magnitude tail for recently violent cells
-//! (`residual_scale_active`).
-//!
-//! Fitted on every observed (unit, origin t) (`Panel::first_observed`) with
-//! t + h ≤ the fit's cutoff month and at least 36 months of history before t; refitted at most
-//! once a year (see `evaluate`).
+//! Random numbers: every unit-month has its own stream ([`stream_seed`]: the run's seed, the
+//! model's name, the origin month, the horizon and the unit's id), so draws depend neither on
+//! thread scheduling nor on which other units or models a run holds.
 //!
 //! Compressed draws: when all m draws are equal the output holds ONE value standing for all
 //! of them; every score (CRPS, quantiles, probabilities, PIT) is then exactly that of the m
@@ -49,22 +17,77 @@
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Binomial, Distribution};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use rayon::prelude::*;
+use super::hurdle::{HurdleConfig, HurdleFit};
+use super::panel::Month;
 
-use super::boost::{Bins, BoostParams, Boosted};
-use super::features::{FeatureSource, FEATURE_NAMES, N_FEATURES};
-use super::fit::{dot, logistic, ridge, sigmoid, Design, Standardiser};
-use super::panel::Target;
-use crate::analysis::AnalysisError;
+/// The last forecast origin the fitted models' configurations were tuned on (targets up to
+/// 2019-12); later origins are the fresh span they were judged on once
+/// (bench/forecast_eval/PROTOCOL.md).
+pub const LAST_TUNING_ORIGIN: Month = Month::new(2018, 12);
 
-/// A model to run.
+/// The models a user can name (`orewatch forecast --model`, `evaluate --models`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelName {
+    Zero,
+    Last,
+    Mean12,
+    Conflictology12,
+    Conflictology36,
+    Hurdle,
+    HurdleRecent,
+}
+
+impl ModelName {
+    /// Every named model, baselines first, in table order.
+    pub const ALL: [ModelName; 7] = [
+        ModelName::Zero,
+        ModelName::Last,
+        ModelName::Mean12,
+        ModelName::Conflictology12,
+        ModelName::Conflictology36,
+        ModelName::Hurdle,
+        ModelName::HurdleRecent,
+    ];
+
+    /// The default model of `orewatch forecast`, `evaluate` and the brief: the frozen model
+    /// ranked first by the protocol's criterion on the fresh span (origins 2019-01..2021-12;
+    /// bench/forecast_eval/PROTOCOL.md §4.3, the result in bench/RESULTS.md).
+    pub const DEFAULT: ModelName = ModelName::HurdleRecent;
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModelName::Zero => "zero",
+            ModelName::Last => "last",
+            ModelName::Mean12 => "mean12",
+            ModelName::Conflictology12 => "conflictology12",
+            ModelName::Conflictology36 => "conflictology36",
+            ModelName::Hurdle => "hurdle",
+            ModelName::HurdleRecent => "hurdle_recent",
+        }
+    }
+
+    /// The model's full specification.
+    pub fn spec(self) -> ModelSpec {
+        match self {
+            ModelName::Zero => ModelSpec::Zero,
+            ModelName::Last => ModelSpec::Last,
+            ModelName::Mean12 => ModelSpec::RollingMean { window: 12 },
+            ModelName::Conflictology12 => ModelSpec::Conflictology { window: 12 },
+            ModelName::Conflictology36 => ModelSpec::Conflictology { window: 36 },
+            ModelName::Hurdle => ModelSpec::Hurdle(HurdleConfig::default()),
+            ModelName::HurdleRecent => ModelSpec::Hurdle(HurdleConfig::recent()),
+        }
+    }
+}
+
+/// A model to run, with everything that defines it.
 // A handful of specs exist per run (never in a hot loop or a large collection), so the size of
 // the `Hurdle` variant does not matter; boxing it would only add noise at every use.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "model", rename_all = "snake_case")]
 pub enum ModelSpec {
     Zero,
@@ -77,13 +100,11 @@ pub enum ModelSpec {
 impl ModelSpec {
     /// The baselines, in table order.
     pub fn baselines() -> Vec<ModelSpec> {
-        vec![
-            ModelSpec::Zero,
-            ModelSpec::Last,
-            ModelSpec::RollingMean { window: 12 },
-            ModelSpec::Conflictology { window: 12 },
-            ModelSpec::Conflictology { window: 36 },
-        ]
+        ModelName::ALL
+            .iter()
+            .map(|m| m.spec())
+            .filter(ModelSpec::is_baseline)
+            .collect()
     }
 
     pub fn name(&self) -> String {
@@ -100,769 +121,9 @@ impl ModelSpec {
         !matches!(self, ModelSpec::Hurdle(_))
     }
 
-    /// By name: zero, last, meanW, conflictologyW, hurdle (the frozen configuration).
-    pub fn parse(name: &str) -> Result<ModelSpec, AnalysisError> {
-        let n = name.trim().to_ascii_lowercase();
-        let window = |prefix: &str| -> Option<usize> {
-            n.strip_prefix(prefix)?.parse().ok().filter(|&w| w > 0)
-        };
-        match n.as_str() {
-            "zero" => Ok(ModelSpec::Zero),
-            "last" => Ok(ModelSpec::Last),
-            "hurdle" => Ok(ModelSpec::Hurdle(HurdleConfig::default())),
-            "hurdle_v1" => Ok(ModelSpec::Hurdle(HurdleConfig::first_round())),
-            "hurdle_gb" => Ok(ModelSpec::Hurdle(HurdleConfig::boosted())),
-            _ => {
-                if let Some(w) = window("conflictology") {
-                    Ok(ModelSpec::Conflictology { window: w })
-                } else if let Some(w) = window("mean") {
-                    Ok(ModelSpec::RollingMean { window: w })
-                } else {
-                    Err(AnalysisError::bad(
-                        "model",
-                        name,
-                        "zero, last, meanW (e.g. mean12), conflictologyW (e.g. conflictology12, conflictology36), hurdle, hurdle_v1 (the configuration frozen in the first tuning round) or hurdle_gb (the third round's boosted-tree candidate)",
-                    ))
-                }
-            }
-        }
-    }
-}
-
-/// Countries whose panel the hurdle models are fitted on by default (the evaluated countries
-/// are always added): the Sahel (MLI, BFA, NER) and its bordering countries that the shipped
-/// GED file holds. Frozen in round 4 of the evaluation (bench/RESULTS.md, forecast_eval: ~7×
-/// as many positive cell-months per fit as the Sahel panel alone). Used by the CLI's
-/// `--train-countries` default and the brief's Outlook section.
-pub const DEFAULT_TRAIN_COUNTRIES: [&str; 11] = [
-    "MLI", "BFA", "NER", "MRT", "SEN", "GIN", "CIV", "GHA", "TGO", "BEN", "NGA",
-];
-
-/// The hurdle model's configuration. `Default` is the configuration frozen after the second
-/// tuning round on origins up to 2012-12 (targets ≤ 2013-12); see bench/RESULTS.md,
-/// forecast_eval.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HurdleConfig {
-    /// Names from [`FEATURE_NAMES`].
-    pub features: Vec<String>,
-    /// Ridge penalty of the occurrence (logistic) model, on standardised features.
-    pub lambda_occurrence: f64,
-    /// Ridge penalty of the magnitude model.
-    pub lambda_magnitude: f64,
-    /// Months of history required before a training origin.
-    pub min_history_months: usize,
-    /// Share of draws taken from the unit's own recent months (as `conflictology`) instead of
-    /// the regression: a mixture that keeps a unit's recent violence in its forecast.
-    pub history_mix: f64,
-    /// Months of the unit's history the mixture draws from.
-    pub history_window: usize,
-    /// State-dependent mixture: when set, the share of history draws grows linearly with the
-    /// number k of months with deaths in the unit's last `history_window` months, from
-    /// `history_mix` at k = 1 to this value at k = `history_window` (0 at k = 0 as always).
-    /// `None`: `history_mix` whatever k.
-    pub history_mix_full: Option<f64>,
-    /// With `history_mix_full`: the number of deadly months at which the share reaches
-    /// `history_mix_full` (linear from `history_mix` at k = 1, constant above); None: the
-    /// window (k = `history_window`). Round 5.
-    pub history_mix_saturation: Option<usize>,
-    /// Long-window mixture (a conflictology12/36 blend; round 5): of the draws NOT taken from
-    /// the last `history_window` months, this share is taken uniformly from the unit's last
-    /// `history_long_window` months when any of them saw deaths (else from the regression as
-    /// usual). 0: off.
-    pub history_long_mix: f64,
-    /// Months of the long-window mixture (36 for a conflictology36 blend).
-    pub history_long_window: usize,
-    /// Occurrence floor for recently active units: the regression part's P(y > 0) is at least
-    /// this times the unit's share of months with deaths in its last `history_window` months.
-    /// 0: no floor.
-    pub occurrence_floor: f64,
-    /// Share of the regression part's positive draws whose size is taken from the unit's own
-    /// positive months in its last `history_window` months (when it has any) instead of the
-    /// log-normal: keeps a violent unit's own scale. 0: always the log-normal.
-    pub own_magnitude: f64,
-    /// Factor on the resampled log residuals of the magnitude (1: as fitted); above 1 widens
-    /// the positive part of the forecast.
-    pub residual_scale: f64,
-    /// Factor on the log residuals for units with at least one deadly month in their last
-    /// `history_window` months (a heavier tail for recently violent cells; round 5); None:
-    /// `residual_scale` for every unit.
-    pub residual_scale_active: Option<f64>,
-    /// Occurrence by gradient-boosted trees on the same features instead of the logistic
-    /// regression (None: the logistic). See [`super::boost`].
-    pub boost: Option<Box<BoostParams>>,
-    /// With `boost`: the trees start from the logistic regression's log-odds (they fit a
-    /// correction to it) instead of the base rate.
-    pub boost_from_logistic: bool,
-    /// With `boost`: P(y > 0) = (1 − w)·p_logistic + w·p_trees; 1 = the trees alone.
-    pub boost_weight: f64,
-    /// Sizes of the regression part's positive draws: 0 = the log-normal (exp(x·γ + scaled
-    /// residual)); k > 0 = the observed size of one of the k training positives whose fitted
-    /// level x·γ is nearest the unit's (an empirical conditional distribution, as wide and
-    /// heavy-tailed as the data at that level).
-    pub magnitude_neighbours: usize,
-    /// Features of the magnitude model when they differ from the occurrence model's
-    /// (`features`); None: the same.
-    pub magnitude_features: Option<Vec<String>>,
-    /// With a training panel (see [`super::evaluate::evaluate_with_training`]): the magnitude
-    /// (coefficients, residual pool, nearest-level sizes) is fitted on the evaluated panel and
-    /// only the occurrence on the training panel. No effect without a training panel.
-    pub magnitude_on_evaluated_panel: bool,
-    /// The model's name in tables and in its random streams (`hurdle` for the frozen default).
-    pub name: String,
-}
-
-impl Default for HurdleConfig {
-    /// Frozen after the second tuning round (bench/RESULTS.md, forecast_eval "tuning, session
-    /// 5"): on origins 2008-01..2012-12 (targets ≤ 2013-12) these seven features (6-month
-    /// decays, the ring-2 deaths and the actor count added to the first round's), these
-    /// penalties, a history mixture rising from 30% of draws (one deadly month of the last 12)
-    /// to 100% (twelve of twelve) and log residuals widened by 1.25 beat the best baseline on
-    /// two of the three headline scores with the lowest sum of relative differences among the
-    /// configurations tried. Round 4 added `magnitude_on_evaluated_panel` (no effect without a
-    /// training panel): the default's occurrence is meant to be fitted on the Sahel and its
-    /// bordering countries (the CLI's `--train-countries` default), its magnitude on the panel
-    /// it forecasts. Round 5 made the history share saturate at four deadly months of twelve
-    /// (30% at one, 53⅓% at two, 76⅔% at three, 100% from four) instead of twelve: the only
-    /// round-5 candidate change ranked above the round-4 default on the tuning span.
-    fn default() -> Self {
-        HurdleConfig {
-            features: [
-                "decay6_last_event",
-                "y_sum12",
-                "ring1_sum12",
-                "ring1_decay6_last_event",
-                "country_decay6_last_event",
-                "ring2_sum12",
-                "actors12",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-            lambda_occurrence: 1.0,
-            lambda_magnitude: 10.0,
-            min_history_months: 36,
-            history_mix: 0.3,
-            history_window: 12,
-            history_mix_full: Some(1.0),
-            // Round 5 (frozen on the tuning span): the share reaches 100% at four deadly months.
-            history_mix_saturation: Some(4),
-            history_long_mix: 0.0,
-            history_long_window: 36,
-            occurrence_floor: 0.0,
-            own_magnitude: 0.0,
-            residual_scale: 1.25,
-            residual_scale_active: None,
-            boost: None,
-            boost_from_logistic: false,
-            boost_weight: 1.0,
-            magnitude_neighbours: 0,
-            magnitude_features: None,
-            // Round 4 (frozen on the tuning span): with a training panel, the occurrence is
-            // fitted there and the magnitude on the evaluated panel.
-            magnitude_on_evaluated_panel: true,
-            name: "hurdle".into(),
-        }
-    }
-}
-
-impl HurdleConfig {
-    /// `hurdle_v1`: the configuration frozen in the first tuning round (the default until the
-    /// second): five features (decay_last_event, y_sum12, ring1_sum12, ring1_decay_last_event,
-    /// country_decay_last_event), λ = 1 and 10, a constant 30% history mixture.
-    pub fn first_round() -> Self {
-        HurdleConfig {
-            features: [
-                "decay_last_event",
-                "y_sum12",
-                "ring1_sum12",
-                "ring1_decay_last_event",
-                "country_decay_last_event",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-            history_mix_full: None,
-            history_mix_saturation: None,
-            residual_scale: 1.0,
-            name: "hurdle_v1".into(),
-            ..HurdleConfig::default()
-        }
-    }
-
-    /// `hurdle_gb`: the third tuning round's best candidate (bench/RESULTS.md, "forecast
-    /// tuning, round 3"; NOT adopted: it ranked just below `hurdle` on the tuning span):
-    /// the default's seven features and magnitude, mixture and residual scale, with
-    /// gradient-boosted trees (100 rounds, depth 3, shrinkage 0.05, min child weight 100, 20%
-    /// of negatives) fitted as a correction to the logistic regression's log-odds.
-    pub fn boosted() -> Self {
-        HurdleConfig {
-            boost: Some(Box::new(BoostParams {
-                rounds: 100,
-                depth: 3,
-                shrinkage: 0.05,
-                lambda: 1.0,
-                min_child_weight: 100.0,
-                bins: 64,
-                negative_share: 0.2,
-            })),
-            boost_from_logistic: true,
-            // As in round 3: the mixture rising over the whole window.
-            history_mix_saturation: None,
-            name: "hurdle_gb".into(),
-            ..HurdleConfig::default()
-        }
-    }
-
-    /// The share of draws taken from the unit's own history when `active` of its last
-    /// `window` months saw deaths.
-    pub fn history_share(&self, active: usize, window: usize) -> f64 {
-        saturating_share(
-            self.history_mix,
-            self.history_mix_full,
-            active,
-            window,
-            self.history_mix_saturation,
-        )
-    }
-
-    /// Months of a unit's history its draws need at an origin: the mixture's window, or the
-    /// long-window mixture's when that is on and longer.
-    pub fn history_needed(&self) -> usize {
-        needed_window(
-            self.history_window,
-            self.history_long_mix,
-            self.history_long_window,
-        )
-    }
-
-    pub fn columns(&self) -> Result<Vec<usize>, AnalysisError> {
-        columns_of(&self.features)
-    }
-
-    /// The magnitude model's feature columns.
-    pub fn magnitude_columns(&self) -> Result<Vec<usize>, AnalysisError> {
-        columns_of(self.magnitude_features.as_ref().unwrap_or(&self.features))
-    }
-}
-
-fn columns_of(features: &[String]) -> Result<Vec<usize>, AnalysisError> {
-    features
-        .iter()
-        .map(|f| {
-            FEATURE_NAMES.iter().position(|n| n == f).ok_or_else(|| {
-                AnalysisError::bad("feature", f, format!("one of {}", FEATURE_NAMES.join(", ")))
-            })
-        })
-        .collect()
-}
-
-/// The share of history draws for a unit with `active` months with deaths among its last
-/// `window`: 0 without any; `base` at one; linear from `base` (k = 1) to `full` (k = window)
-/// when `full` is set. Clamped to [0, 1].
-pub fn mixture_share(base: f64, full: Option<f64>, active: usize, window: usize) -> f64 {
-    saturating_share(base, full, active, window, None)
-}
-
-/// [`mixture_share`] reaching `full` at `saturation` deadly months (capped at the window)
-/// instead of at a full window, constant above; `None`: at a full window.
-pub fn saturating_share(
-    base: f64,
-    full: Option<f64>,
-    active: usize,
-    window: usize,
-    saturation: Option<usize>,
-) -> f64 {
-    if active == 0 {
-        return 0.0;
-    }
-    let top = saturation.unwrap_or(window).clamp(1, window.max(1));
-    let share = match full {
-        None => base,
-        Some(full) if top > 1 => {
-            let frac = (active.min(top) - 1) as f64 / (top - 1) as f64;
-            base + (full - base) * frac
-        }
-        Some(full) => full,
-    };
-    share.clamp(0.0, 1.0)
-}
-
-/// The months of history a hurdle's draws read: `window`, or `long_window` when the long
-/// mixture is on (`long_mix` > 0) and longer.
-fn needed_window(window: usize, long_mix: f64, long_window: usize) -> usize {
-    if long_mix > 0.0 {
-        window.max(long_window).max(1)
-    } else {
-        window.max(1)
-    }
-}
-
-/// One horizon's fitted hurdle.
-#[derive(Debug, Clone)]
-struct HorizonFit {
-    occurrence: Vec<f64>,
-    /// Boosted occurrence (on top of `occurrence` when `boost_from_logistic`).
-    trees: Option<Boosted>,
-    magnitude: Vec<f64>,
-    residuals: Vec<f64>,
-    /// (fitted level x·γ, observed size) of the training positives, by level (only with
-    /// `magnitude_neighbours`).
-    levels: Vec<(f64, u32)>,
-}
-
-/// A hurdle model fitted with data up to a cutoff month.
-#[derive(Debug, Clone)]
-pub struct HurdleFit {
-    columns: Vec<usize>,
-    history_mix: f64,
-    history_window: usize,
-    history_mix_full: Option<f64>,
-    history_mix_saturation: Option<usize>,
-    history_long_mix: f64,
-    history_long_window: usize,
-    occurrence_floor: f64,
-    own_magnitude: f64,
-    residual_scale: f64,
-    residual_scale_active: Option<f64>,
-    boost_from_logistic: bool,
-    boost_weight: f64,
-    magnitude_neighbours: usize,
-    standardiser: Standardiser,
-    magnitude_columns: Vec<usize>,
-    magnitude_standardiser: Standardiser,
-    horizons: Vec<HorizonFit>,
-    /// Month index of the cutoff (the last month whose outcome the fit saw).
-    pub cutoff: usize,
-    /// Training rows of horizon 1 and their share with y > 0.
-    pub rows_h1: usize,
-    pub positive_share_h1: f64,
-}
-
-/// The full feature matrix of a panel (all origins), rows by origin then unit.
-pub struct FeatureMatrix {
-    pub values: Vec<f64>,
-    pub units: usize,
-}
-
-impl FeatureMatrix {
-    pub fn new(src: &FeatureSource) -> FeatureMatrix {
-        let units = src.panel().units.len();
-        let last = src.panel().n_months - 1;
-        FeatureMatrix {
-            values: src.matrix(0, last),
-            units,
-        }
-    }
-    /// Features of unit `u` at origin `t`.
-    pub fn row(&self, u: usize, t: usize) -> &[f64] {
-        let i = t * self.units + u;
-        &self.values[i * N_FEATURES..(i + 1) * N_FEATURES]
-    }
-    /// Rows of origins `first ..= last`.
-    pub fn rows(&self, first: usize, last: usize) -> &[f64] {
-        &self.values[first * self.units * N_FEATURES..(last + 1) * self.units * N_FEATURES]
-    }
-}
-
-/// Fits the hurdle for horizons 1 ..= `horizon` on outcomes up to month index `cutoff`.
-pub fn fit_hurdle(
-    config: &HurdleConfig,
-    src: &FeatureSource,
-    matrix: &FeatureMatrix,
-    target: Target,
-    cutoff: usize,
-    horizon: usize,
-) -> Result<HurdleFit, AnalysisError> {
-    fit_hurdle_parts(config, src, matrix, target, cutoff, horizon, true)
-}
-
-/// Only the magnitude part of [`fit_hurdle`] (coefficients, residual pools, levels): the
-/// occurrence is left empty, to be taken from another fit ([`HurdleFit::with_magnitude_of`]
-/// on that fit). The magnitude does not depend on the occurrence, so it is the same as
-/// [`fit_hurdle`]'s.
-pub fn fit_hurdle_magnitude(
-    config: &HurdleConfig,
-    src: &FeatureSource,
-    matrix: &FeatureMatrix,
-    target: Target,
-    cutoff: usize,
-    horizon: usize,
-) -> Result<HurdleFit, AnalysisError> {
-    fit_hurdle_parts(config, src, matrix, target, cutoff, horizon, false)
-}
-
-/// [`fit_hurdle`], with the occurrence (logistic and trees) fitted only when `fit_occurrence`.
-fn fit_hurdle_parts(
-    config: &HurdleConfig,
-    src: &FeatureSource,
-    matrix: &FeatureMatrix,
-    target: Target,
-    cutoff: usize,
-    horizon: usize,
-    fit_occurrence: bool,
-) -> Result<HurdleFit, AnalysisError> {
-    let panel = src.panel();
-    let columns = config.columns()?;
-    let t0 = config.min_history_months;
-    if cutoff < t0 + horizon {
-        return Err(AnalysisError::Data(format!(
-            "too little history to fit the hurdle model: the cutoff {} leaves fewer than {} \
-             months after the first {} months of data",
-            panel.month_at(cutoff),
-            horizon,
-            t0
-        )));
-    }
-    let units = panel.units.len();
-    let last_origin = cutoff - 1;
-    // Training rows: observed unit-months (see `Panel::first_observed`), by origin then unit, so
-    // that the rows of origins ≤ cutoff − h are a prefix.
-    let observed: Vec<usize> = (0..units).map(|u| panel.first_observed(u)).collect();
-    let mut keys: Vec<(usize, usize)> = Vec::new();
-    let mut rows_through: Vec<usize> = Vec::with_capacity(last_origin + 1 - t0);
-    for t in t0..=last_origin {
-        for (u, &from) in observed.iter().enumerate() {
-            if from <= t {
-                keys.push((t, u));
-            }
-        }
-        rows_through.push(keys.len());
-    }
-    let mut raw = Vec::with_capacity(keys.len() * N_FEATURES);
-    for &(t, u) in &keys {
-        raw.extend_from_slice(matrix.row(u, t));
-    }
-    let standardiser = Standardiser::fit(&raw, N_FEATURES, &columns);
-    let magnitude_columns = config.magnitude_columns()?;
-    let magnitude_standardiser = if magnitude_columns == columns {
-        standardiser.clone()
-    } else {
-        Standardiser::fit(&raw, N_FEATURES, &magnitude_columns)
-    };
-    let km = magnitude_columns.len() + 1;
-    let k = columns.len() + 1;
-    let mut rows = Vec::with_capacity(keys.len() * k);
-    let mut buf = Vec::with_capacity(k);
-    for row in raw.chunks_exact(N_FEATURES) {
-        standardiser.design(row, &columns, &mut buf);
-        rows.extend_from_slice(&buf);
-    }
-    let series: Vec<&[u32]> = (0..units).map(|u| panel.series(target, u)).collect();
-    let mut horizons = Vec::with_capacity(horizon);
-    let mut start: Option<Vec<f64>> = None;
-    let mut rows_h1 = 0;
-    let mut positive_share_h1 = 0.0;
-    for h in 1..=horizon {
-        // Origins t0 ..= cutoff − h.
-        let n = rows_through[cutoff - h - t0];
-        // Origins t0 ..= cutoff − h are a prefix of the rows: borrowed, not copied.
-        let design = Design {
-            rows: &rows[..n * k],
-            k,
-        };
-        let y: Vec<u32> = keys[..n].iter().map(|&(t, u)| series[u][t + h]).collect();
-        let any: Vec<bool> = y.iter().map(|&v| v > 0).collect();
-        let occurrence = if fit_occurrence
-            && (config.boost.is_none() || config.boost_from_logistic || config.boost_weight < 1.0)
-        {
-            let beta = logistic(&design, &any, config.lambda_occurrence, start.as_deref());
-            start = Some(beta.clone());
-            beta
-        } else {
-            Vec::new()
-        };
-        let positives: Vec<usize> = (0..n).filter(|&i| any[i]).collect();
-        let mut pos_rows: Vec<f64> = Vec::with_capacity(positives.len() * km);
-        for &i in &positives {
-            magnitude_standardiser.design(
-                &raw[i * N_FEATURES..(i + 1) * N_FEATURES],
-                &magnitude_columns,
-                &mut buf,
-            );
-            pos_rows.extend_from_slice(&buf);
-        }
-        let pos_design = Design {
-            rows: &pos_rows,
-            k: km,
-        };
-        let log_y: Vec<f64> = positives.iter().map(|&i| (y[i] as f64).ln()).collect();
-        let magnitude = ridge(&pos_design, &log_y, config.lambda_magnitude);
-        let residuals: Vec<f64> = pos_design
-            .rows
-            .chunks_exact(km)
-            .zip(&log_y)
-            .map(|(x, ly)| ly - dot(&magnitude, x))
-            .collect();
-        let levels = if config.magnitude_neighbours > 0 {
-            let mut l: Vec<(f64, u32)> = pos_design
-                .rows
-                .chunks_exact(km)
-                .zip(&positives)
-                .map(|(x, &i)| (dot(&magnitude, x), y[i]))
-                .collect();
-            l.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            l
-        } else {
-            Vec::new()
-        };
-        if h == 1 {
-            rows_h1 = n;
-            positive_share_h1 = positives.len() as f64 / n.max(1) as f64;
-        }
-        horizons.push(HorizonFit {
-            occurrence,
-            trees: None,
-            magnitude,
-            residuals,
-            levels,
-        });
-    }
-    if let (true, Some(params)) = (fit_occurrence, &config.boost) {
-        let bins = Bins::fit(&raw, N_FEATURES, &columns, params.bins);
-        let mut codes = Vec::with_capacity(keys.len() * columns.len());
-        let mut buf = Vec::with_capacity(columns.len());
-        for row in raw.chunks_exact(N_FEATURES) {
-            bins.code(row, &mut buf);
-            codes.extend_from_slice(&buf);
-        }
-        let ids: Vec<u64> = panel.units.iter().map(|u| u.id as u64).collect();
-        let trees: Vec<Boosted> = (1..=horizon)
-            .into_par_iter()
-            .map(|h| {
-                let n = rows_through[cutoff - h - t0];
-                let fit = &horizons[h - 1];
-                let mut index = Vec::new();
-                let mut y = Vec::new();
-                let mut w = Vec::new();
-                let mut offset = Vec::new();
-                for (i, &(t, u)) in keys[..n].iter().enumerate() {
-                    let any = series[u][t + h] > 0;
-                    // Every positive; a deterministic share of negatives, weighted back up.
-                    if !any {
-                        let draw = unit_interval(stream_seed(0, ids[u], t, h, 0));
-                        if draw >= params.negative_share {
-                            continue;
-                        }
-                    }
-                    index.push(i);
-                    y.push(any);
-                    w.push(if any {
-                        1.0
-                    } else {
-                        1.0 / params.negative_share
-                    });
-                    if config.boost_from_logistic {
-                        offset.push(dot(&fit.occurrence, &rows[i * k..(i + 1) * k]));
-                    }
-                }
-                let offset = config.boost_from_logistic.then_some(offset.as_slice());
-                Boosted::fit(&bins, &codes, &index, &y, &w, offset, params)
-            })
-            .collect();
-        for (fit, t) in horizons.iter_mut().zip(trees) {
-            fit.trees = Some(t);
-        }
-    }
-    Ok(HurdleFit {
-        columns,
-        history_mix: config.history_mix,
-        history_window: config.history_window.max(1),
-        history_mix_full: config.history_mix_full,
-        history_mix_saturation: config.history_mix_saturation,
-        history_long_mix: config.history_long_mix.clamp(0.0, 1.0),
-        history_long_window: config.history_long_window.max(1),
-        occurrence_floor: config.occurrence_floor,
-        own_magnitude: config.own_magnitude,
-        residual_scale: config.residual_scale,
-        residual_scale_active: config.residual_scale_active,
-        boost_from_logistic: config.boost_from_logistic,
-        boost_weight: config.boost_weight.clamp(0.0, 1.0),
-        magnitude_neighbours: config.magnitude_neighbours,
-        standardiser,
-        magnitude_columns,
-        magnitude_standardiser,
-        horizons,
-        cutoff,
-        rows_h1,
-        positive_share_h1,
-    })
-}
-
-impl HurdleFit {
-    /// This fit's occurrence with `other`'s magnitude (coefficients, standardiser, residual
-    /// pools and levels, every horizon): an occurrence fitted on a training panel combined
-    /// with a magnitude fitted on the evaluated panel. Both must cover the same horizons.
-    pub fn with_magnitude_of(mut self, other: &HurdleFit) -> HurdleFit {
-        self.magnitude_columns = other.magnitude_columns.clone();
-        self.magnitude_standardiser = other.magnitude_standardiser.clone();
-        for (mine, theirs) in self.horizons.iter_mut().zip(&other.horizons) {
-            mine.magnitude = theirs.magnitude.clone();
-            mine.residuals = theirs.residuals.clone();
-            mine.levels = theirs.levels.clone();
-        }
-        self
-    }
-
-    /// The occurrence model's coefficients at horizon `h` (intercept first, then the
-    /// configuration's features, on standardised scale).
-    pub fn occurrence_coefficients(&self, h: usize) -> &[f64] {
-        &self.horizons[h - 1].occurrence
-    }
-
-    /// The magnitude model's coefficients at horizon `h` and its residual count.
-    pub fn magnitude_coefficients(&self, h: usize) -> (&[f64], usize) {
-        let fit = &self.horizons[h - 1];
-        (&fit.magnitude, fit.residuals.len())
-    }
-
-    /// P(y > 0) and the magnitude's location for a unit's features at horizon `h`.
-    pub fn occurrence_probability(&self, features: &[f64], h: usize) -> f64 {
-        let mut x = Vec::with_capacity(self.columns.len() + 1);
-        self.standardiser.design(features, &self.columns, &mut x);
-        self.probability(features, &x, h)
-    }
-
-    /// P(y > 0) from the raw features and their design row.
-    fn probability(&self, features: &[f64], x: &[f64], h: usize) -> f64 {
-        let fit = &self.horizons[h - 1];
-        match &fit.trees {
-            None => sigmoid(dot(&fit.occurrence, x)),
-            Some(trees) => {
-                let offset = if self.boost_from_logistic {
-                    dot(&fit.occurrence, x)
-                } else {
-                    0.0
-                };
-                let p = sigmoid(offset + trees.logit(features));
-                if self.boost_weight < 1.0 {
-                    let linear = sigmoid(dot(&fit.occurrence, x));
-                    (1.0 - self.boost_weight) * linear + self.boost_weight * p
-                } else {
-                    p
-                }
-            }
-        }
-    }
-
-    /// Months of history [`HurdleFit::draw`] reads (the last ones up to the origin).
-    pub fn history_needed(&self) -> usize {
-        needed_window(
-            self.history_window,
-            self.history_long_mix,
-            self.history_long_window,
-        )
-    }
-
-    /// `recent`: the unit's last months up to the origin (at most [`Self::history_needed`]);
-    /// the mixture uses the last `history_window` of them, the long mixture the last
-    /// `history_long_window`.
-    #[allow(clippy::too_many_arguments)]
-    fn draw(
-        &self,
-        features: &[f64],
-        recent: &[u32],
-        h: usize,
-        m: usize,
-        rng: &mut ChaCha8Rng,
-        out: &mut Vec<f64>,
-    ) {
-        let fit = &self.horizons[h - 1];
-        let history = &recent[recent.len().saturating_sub(self.history_window)..];
-        let long = &recent[recent.len().saturating_sub(self.history_long_window)..];
-        let mut x = Vec::with_capacity(self.columns.len() + 1);
-        self.standardiser.design(features, &self.columns, &mut x);
-        let active = history.iter().filter(|&&v| v > 0).count();
-        let mut p = self.probability(features, &x, h);
-        if self.occurrence_floor > 0.0 && active > 0 {
-            p = p.max((self.occurrence_floor * active as f64 / history.len() as f64).min(1.0));
-        }
-        // Draws from the unit's history (mixture), then from the regression.
-        let share = saturating_share(
-            self.history_mix,
-            self.history_mix_full,
-            active,
-            history.len(),
-            self.history_mix_saturation,
-        );
-        let from_history = if share > 0.0 {
-            Binomial::new(m as u64, share)
-                .map(|b| b.sample(rng) as usize)
-                .unwrap_or(0)
-        } else {
-            0
-        };
-        // Of the rest, a share from the long window when it saw deaths (off by default: no
-        // random number is used then, so the default's streams are unchanged).
-        let from_long = if self.history_long_mix > 0.0 && long.iter().any(|&v| v > 0) {
-            Binomial::new((m - from_history) as u64, self.history_long_mix)
-                .map(|b| b.sample(rng) as usize)
-                .unwrap_or(0)
-        } else {
-            0
-        };
-        let rest = m - from_history - from_long;
-        let k = match Binomial::new(rest as u64, p) {
-            Ok(b) => b.sample(rng) as usize,
-            Err(_) => 0,
-        };
-        out.clear();
-        let k = if fit.residuals.is_empty() { 0 } else { k };
-        let mu = if self.magnitude_columns == self.columns {
-            dot(&fit.magnitude, &x)
-        } else {
-            let mut xm = Vec::with_capacity(self.magnitude_columns.len() + 1);
-            self.magnitude_standardiser
-                .design(features, &self.magnitude_columns, &mut xm);
-            dot(&fit.magnitude, &xm)
-        };
-        let own = self.own_magnitude > 0.0 && active > 0;
-        let scale = match self.residual_scale_active {
-            Some(s) if active > 0 => s,
-            _ => self.residual_scale,
-        };
-        for _ in 0..k {
-            if own && rng.random::<f64>() < self.own_magnitude {
-                // The size of one of the unit's own positive months.
-                let mut pick = rng.random_range(0..active);
-                for &v in history {
-                    if v > 0 {
-                        if pick == 0 {
-                            out.push(v as f64);
-                            break;
-                        }
-                        pick -= 1;
-                    }
-                }
-                continue;
-            }
-            if self.magnitude_neighbours > 0 && !fit.levels.is_empty() {
-                // One of the k positives whose fitted level is nearest mu.
-                let len = fit.levels.len();
-                let kk = self.magnitude_neighbours.min(len);
-                let at = fit.levels.partition_point(|&(l, _)| l < mu);
-                let from = at.saturating_sub(kk / 2).min(len - kk);
-                out.push(fit.levels[from + rng.random_range(0..kk)].1.max(1) as f64);
-                continue;
-            }
-            let r = fit.residuals[rng.random_range(0..fit.residuals.len())];
-            out.push((mu + scale * r).exp().round().max(1.0));
-        }
-        for _ in 0..from_history {
-            out.push(history[rng.random_range(0..history.len())] as f64);
-        }
-        for _ in 0..from_long {
-            out.push(long[rng.random_range(0..long.len())] as f64);
-        }
-        if out.iter().all(|&v| v == 0.0) {
-            out.clear();
-            out.push(0.0);
-            return;
-        }
-        out.resize(m, 0.0);
-        out.sort_unstable_by(f64::total_cmp);
-        if out[0] == out[m - 1] {
-            out.truncate(1);
-        }
+    /// True for models that are fitted (and so use a training panel).
+    pub fn is_fitted(&self) -> bool {
+        !self.is_baseline()
     }
 }
 
@@ -892,7 +153,7 @@ pub fn stream_seed(seed: u64, model: u64, origin: usize, horizon: usize, unit: u
 }
 
 /// A u64 mapped to [0, 1) (its top 53 bits).
-fn unit_interval(z: u64) -> f64 {
+pub(super) fn unit_interval(z: u64) -> f64 {
     (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
@@ -965,378 +226,61 @@ pub fn expand(draws: &[f64], m: usize) -> Vec<f64> {
 mod tests {
     use super::*;
 
-    /// A hurdle fit with no features: P(y > 0) = σ(`logit`), log size `ln_size` + a residual.
-    fn fixed_fit(
-        logit: f64,
-        ln_size: f64,
-        residuals: Vec<f64>,
-        config: &HurdleConfig,
-    ) -> HurdleFit {
-        HurdleFit {
-            columns: Vec::new(),
-            history_mix: config.history_mix,
-            history_window: config.history_window,
-            history_mix_full: config.history_mix_full,
-            history_mix_saturation: config.history_mix_saturation,
-            history_long_mix: config.history_long_mix,
-            history_long_window: config.history_long_window,
-            occurrence_floor: config.occurrence_floor,
-            own_magnitude: config.own_magnitude,
-            residual_scale: config.residual_scale,
-            residual_scale_active: config.residual_scale_active,
-            boost_from_logistic: false,
-            boost_weight: 1.0,
-            magnitude_neighbours: config.magnitude_neighbours,
-            standardiser: Standardiser {
-                mean: Vec::new(),
-                scale: Vec::new(),
-            },
-            magnitude_columns: Vec::new(),
-            magnitude_standardiser: Standardiser {
-                mean: Vec::new(),
-                scale: Vec::new(),
-            },
-            horizons: vec![HorizonFit {
-                occurrence: vec![logit],
-                trees: None,
-                magnitude: vec![ln_size],
-                residuals,
-                levels: Vec::new(),
-            }],
-            cutoff: 0,
-            rows_h1: 0,
-            positive_share_h1: 0.0,
+    #[test]
+    fn model_names_and_specs() {
+        let names: Vec<&str> = ModelName::ALL.iter().map(|m| m.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "zero",
+                "last",
+                "mean12",
+                "conflictology12",
+                "conflictology36",
+                "hurdle",
+                "hurdle_recent"
+            ]
+        );
+        for m in ModelName::ALL {
+            // The spec's name is the user-facing name; serde spells it the same.
+            assert_eq!(m.spec().name(), m.as_str());
+            assert_eq!(
+                serde_json::to_string(&m).unwrap(),
+                format!("\"{}\"", m.as_str())
+            );
         }
-    }
-
-    /// Every option off: no mixture, no floor, no own sizes, residuals as fitted.
-    fn plain() -> HurdleConfig {
-        HurdleConfig {
-            history_mix: 0.0,
-            history_mix_full: None,
-            occurrence_floor: 0.0,
-            own_magnitude: 0.0,
-            residual_scale: 1.0,
-            ..HurdleConfig::default()
-        }
-    }
-
-    fn draws(fit: &HurdleFit, history: &[u32], m: usize) -> Vec<f64> {
-        let mut rng = ChaCha8Rng::seed_from_u64(7);
-        let mut out = Vec::new();
-        fit.draw(&[], history, 1, m, &mut rng, &mut out);
-        expand(&out, m)
-    }
-
-    fn share(d: &[f64], f: impl Fn(f64) -> bool) -> f64 {
-        d.iter().filter(|&&v| f(v)).count() as f64 / d.len() as f64
-    }
-
-    #[test]
-    fn mixture_share_by_hand() {
-        // Constant: 0 without deadly months, the base otherwise.
-        assert_eq!(mixture_share(0.3, None, 0, 12), 0.0);
-        assert_eq!(mixture_share(0.3, None, 1, 12), 0.3);
-        assert_eq!(mixture_share(0.3, None, 12, 12), 0.3);
-        // Linear from 0.3 at k = 1 to 0.9 at k = 12: k = 6 → 0.3 + 0.6 · 5/11.
-        assert_eq!(mixture_share(0.3, Some(0.9), 1, 12), 0.3);
-        assert!((mixture_share(0.3, Some(0.9), 6, 12) - (0.3 + 0.6 * 5.0 / 11.0)).abs() < 1e-15);
-        assert!((mixture_share(0.3, Some(0.9), 12, 12) - 0.9).abs() < 1e-15);
-        // A short window (start of the data) and clamping.
-        assert_eq!(mixture_share(0.3, Some(0.9), 1, 1), 0.9);
-        assert_eq!(mixture_share(0.3, Some(1.5), 12, 12), 1.0);
-        assert_eq!(mixture_share(-0.2, None, 3, 12), 0.0);
-        let c = HurdleConfig::default();
-        assert_eq!(c.history_share(0, 12), 0.0);
-        assert_eq!(c.history_share(1, 12), 0.3);
-        assert_eq!(c.history_share(12, 12), 1.0);
-        // Round 5: the default saturates at four deadly months: 0.3 + 0.7·(k − 1)/3.
-        assert!((c.history_share(2, 12) - (0.3 + 0.7 / 3.0)).abs() < 1e-15);
-        assert!((c.history_share(3, 12) - (0.3 + 1.4 / 3.0)).abs() < 1e-15);
-        assert_eq!(c.history_share(4, 12), 1.0);
-        assert_eq!(c.history_share(7, 12), 1.0);
-        // hurdle_gb keeps round 3's ramp over the whole window.
-        let gb = HurdleConfig::boosted();
-        assert!((gb.history_share(4, 12) - (0.3 + 0.7 * 3.0 / 11.0)).abs() < 1e-15);
-        assert_eq!(HurdleConfig::first_round().history_share(12, 12), 0.3);
-    }
-
-    #[test]
-    fn saturating_share_by_hand() {
-        // 0.3 at k = 1 to 1.0 at k = 3, constant above: k = 2 → 0.65.
-        assert_eq!(saturating_share(0.3, Some(1.0), 0, 12, Some(3)), 0.0);
-        assert_eq!(saturating_share(0.3, Some(1.0), 1, 12, Some(3)), 0.3);
-        assert!((saturating_share(0.3, Some(1.0), 2, 12, Some(3)) - 0.65).abs() < 1e-15);
-        assert_eq!(saturating_share(0.3, Some(1.0), 3, 12, Some(3)), 1.0);
-        assert_eq!(saturating_share(0.3, Some(1.0), 7, 12, Some(3)), 1.0);
-        // None = the window, i.e. mixture_share; a saturation above the window is the window.
-        for k in 0..=12 {
-            let plain = mixture_share(0.3, Some(0.9), k, 12);
-            assert_eq!(saturating_share(0.3, Some(0.9), k, 12, None), plain);
-            assert_eq!(saturating_share(0.3, Some(0.9), k, 12, Some(40)), plain);
-        }
-        // Saturation 1: the full share from the first deadly month.
-        assert_eq!(saturating_share(0.3, Some(0.8), 1, 12, Some(1)), 0.8);
-        let c = HurdleConfig {
-            history_mix_saturation: Some(3),
-            ..HurdleConfig::default()
-        };
-        assert!((c.history_share(2, 12) - 0.65).abs() < 1e-15);
-        assert_eq!(HurdleConfig::default().history_needed(), 12);
-        let long = HurdleConfig {
-            history_long_mix: 0.1,
-            ..HurdleConfig::default()
-        };
-        assert_eq!(long.history_needed(), 36);
-    }
-
-    #[test]
-    fn saturating_mixture_draws() {
-        // P(y > 0) ≈ 0 from the regression; two deadly months of 12 (4 and 9 deaths), share
-        // 0.3 → 1.0 saturating at k = 3: 0.65 of draws from the history, half of them 4.
-        let config = HurdleConfig {
-            history_mix: 0.3,
-            history_mix_full: Some(1.0),
-            history_mix_saturation: Some(3),
-            ..plain()
-        };
-        let fit = fixed_fit(-50.0, 0.0, vec![0.0], &config);
-        let m = 20_000;
-        let mut h = vec![0u32; 12];
-        h[2] = 4;
-        h[9] = 9;
-        let d = draws(&fit, &h, m);
-        let expected = 0.65 * 2.0 / 12.0;
-        let sd = (expected * (1.0 - expected) / m as f64).sqrt();
-        assert!((share(&d, |v| v > 0.0) - expected).abs() < 5.0 * sd);
-        assert!((share(&d, |v| v == 4.0) - expected / 2.0).abs() < 5.0 * sd);
-    }
-
-    #[test]
-    fn long_window_mixture_draws() {
-        // Regression P(y > 0) ≈ 0. 36 months: the last 12 quiet, 6 deaths 20 months back and
-        // 30 deaths 30 months back. Long share 0.3: 0.3 of draws from the 36 months, so
-        // P(draw = 6) = P(draw = 30) = 0.3/36; nothing from the 12-month mixture (k12 = 0).
-        let config = HurdleConfig {
-            history_mix: 0.3,
-            history_long_mix: 0.3,
-            history_long_window: 36,
-            ..plain()
-        };
-        let fit = fixed_fit(-50.0, 0.0, vec![0.0], &config);
-        assert_eq!(fit.history_needed(), 36);
-        let m = 40_000;
-        let mut recent = vec![0u32; 36];
-        recent[35 - 20] = 6;
-        recent[35 - 30] = 30;
-        let d = draws(&fit, &recent, m);
-        let p = 0.3 / 36.0;
-        let sd = (p * (1.0 - p) / m as f64).sqrt();
-        assert!((share(&d, |v| v == 6.0) - p).abs() < 5.0 * sd);
-        assert!((share(&d, |v| v == 30.0) - p).abs() < 5.0 * sd);
-        assert_eq!(share(&d, |v| v == 0.0 || v == 6.0 || v == 30.0), 1.0);
-        // One deadly month in the last 12 (5 deaths): 0.3 from the 12 months (P 0.3/12 of a
-        // 5), then 0.3 of the remaining 0.7 from the 36 months (which hold 5, 6 and 30):
-        // P(5) = 0.3/12 + 0.7·0.3/36.
-        recent[35] = 5;
-        let d = draws(&fit, &recent, m);
-        let p5 = 0.3 / 12.0 + 0.7 * 0.3 / 36.0;
-        let sd = (p5 * (1.0 - p5) / m as f64).sqrt();
-        assert!((share(&d, |v| v == 5.0) - p5).abs() < 5.0 * sd);
-        let p6 = 0.7 * 0.3 / 36.0;
-        let sd = (p6 * (1.0 - p6) / m as f64).sqrt();
-        assert!((share(&d, |v| v == 6.0) - p6).abs() < 5.0 * sd);
-        // Off (long share 0): the same 36 months with a quiet last 12 give all zeros.
-        let off = fixed_fit(
-            -50.0,
-            0.0,
-            vec![0.0],
-            &HurdleConfig {
-                history_long_mix: 0.0,
-                ..config
-            },
-        );
-        recent[35] = 0;
-        assert_eq!(draws(&off, &recent, 100), vec![0.0; 100]);
-    }
-
-    #[test]
-    fn state_mixture_draws_more_history_for_busier_units() {
-        // P(y > 0) ≈ 0 from the regression: every positive draw comes from the history.
-        let config = HurdleConfig {
-            history_mix: 0.2,
-            history_mix_full: Some(0.8),
-            ..plain()
-        };
-        let fit = fixed_fit(-50.0, 0.0, vec![0.0], &config);
-        let m = 20_000;
-        // One deadly month of 12 (7 deaths): 0.2 of draws from the history, 1/12 of those 7.
-        let mut quiet = vec![0u32; 12];
-        quiet[4] = 7;
-        let d = draws(&fit, &quiet, m);
-        let expected = 0.2 / 12.0;
-        let sd = (expected * (1.0 - expected) / m as f64).sqrt();
-        assert!((share(&d, |v| v == 7.0) - expected).abs() < 5.0 * sd);
-        // Twelve of twelve (all 5): 0.8 of draws are 5.
-        let d = draws(&fit, &[5; 12], m);
-        let sd = (0.8f64 * 0.2 / m as f64).sqrt();
-        assert!((share(&d, |v| v == 5.0) - 0.8).abs() < 5.0 * sd);
-        // No deadly month: all zero (compressed to one value).
-        let mut rng = ChaCha8Rng::seed_from_u64(1);
-        let mut out = Vec::new();
-        fit.draw(&[], &[0; 12], 1, m, &mut rng, &mut out);
-        assert_eq!(out, vec![0.0]);
-    }
-
-    #[test]
-    fn occurrence_floor_lifts_recently_active_units() {
-        let config = HurdleConfig {
-            history_mix: 0.0,
-            occurrence_floor: 1.0,
-            ..plain()
-        };
-        // σ(−50) ≈ 0, size e^ln(3) = 3; six deadly months of twelve → P(y > 0) = 0.5.
-        let fit = fixed_fit(-50.0, 3f64.ln(), vec![0.0], &config);
-        let m = 20_000;
-        let history = [0, 2, 0, 2, 0, 2, 0, 2, 0, 2, 0, 2];
-        let d = draws(&fit, &history, m);
-        let sd = (0.25 / m as f64).sqrt();
-        assert!((share(&d, |v| v == 3.0) - 0.5).abs() < 5.0 * sd);
-        assert_eq!(share(&d, |v| v == 0.0 || v == 3.0), 1.0);
-        // Without the floor the regression's ≈ 0 stands.
-        let fit = fixed_fit(
-            -50.0,
-            3f64.ln(),
-            vec![0.0],
-            &HurdleConfig {
-                occurrence_floor: 0.0,
-                ..config
-            },
-        );
-        assert_eq!(draws(&fit, &history, m), vec![0.0; m]);
-    }
-
-    #[test]
-    fn own_magnitude_and_residual_scale() {
-        // P(y > 0) ≈ 1; sizes from the unit's own positive months {3, 40} only.
-        let config = HurdleConfig {
-            history_mix: 0.0,
-            own_magnitude: 1.0,
-            ..plain()
-        };
-        let fit = fixed_fit(50.0, 10f64.ln(), vec![-1.0, 1.0], &config);
-        let history = [0, 3, 0, 0, 40, 0, 0, 0, 0, 0, 0, 0];
-        let m = 20_000;
-        let d = draws(&fit, &history, m);
-        assert_eq!(share(&d, |v| v == 3.0 || v == 40.0), 1.0);
-        let sd = (0.25 / m as f64).sqrt();
-        assert!((share(&d, |v| v == 40.0) - 0.5).abs() < 5.0 * sd);
-        // Without own sizes: 10·e^(±s) rounded, s = 2 → 1 (10·e^−2 = 1.35) and 74 (73.89).
-        let fit = fixed_fit(
-            50.0,
-            10f64.ln(),
-            vec![-1.0, 1.0],
-            &HurdleConfig {
-                own_magnitude: 0.0,
-                residual_scale: 2.0,
-                ..config.clone()
-            },
-        );
-        let d = draws(&fit, &history, m);
-        assert_eq!(share(&d, |v| v == 1.0 || v == 74.0), 1.0);
-        assert!((share(&d, |v| v == 74.0) - 0.5).abs() < 5.0 * sd);
-        // Scale 2 only for recently active units: this one (two deadly months) gets 1 and 74;
-        // a quiet unit keeps scale 1: 10·e^(±1) → 4 (3.68) and 27 (27.18).
-        let fit = fixed_fit(
-            50.0,
-            10f64.ln(),
-            vec![-1.0, 1.0],
-            &HurdleConfig {
-                own_magnitude: 0.0,
-                residual_scale: 1.0,
-                residual_scale_active: Some(2.0),
-                ..config
-            },
-        );
-        let d = draws(&fit, &history, m);
-        assert_eq!(share(&d, |v| v == 1.0 || v == 74.0), 1.0);
-        let d = draws(&fit, &[0; 12], m);
-        assert_eq!(share(&d, |v| v == 4.0 || v == 27.0), 1.0);
-        assert!((share(&d, |v| v == 27.0) - 0.5).abs() < 5.0 * sd);
-    }
-
-    #[test]
-    fn neighbour_sizes_come_from_the_nearest_levels() {
-        // P(y > 0) ≈ 1, fitted level ln 10; training positives at levels 1..=6 with sizes
-        // 1, 2, 3, 50, 60, 70: the 2 nearest to ln 10 ≈ 2.303 are levels 2 and 3 (sizes 2, 3).
-        let config = HurdleConfig {
-            magnitude_neighbours: 2,
-            ..plain()
-        };
-        let mut fit = fixed_fit(50.0, 10f64.ln(), vec![0.0], &config);
-        fit.horizons[0].levels = vec![
-            (1.0, 1),
-            (2.0, 2),
-            (3.0, 3),
-            (4.0, 50),
-            (5.0, 60),
-            (6.0, 70),
-        ];
-        let m = 20_000;
-        let d = draws(&fit, &[0; 12], m);
-        assert_eq!(share(&d, |v| v == 2.0 || v == 3.0), 1.0);
-        let sd = (0.25 / m as f64).sqrt();
-        assert!((share(&d, |v| v == 3.0) - 0.5).abs() < 5.0 * sd);
-        // k = 3 at a level above all of them: the top three (50, 60, 70).
-        let mut fit = fixed_fit(
-            50.0,
-            100.0,
-            vec![0.0],
-            &HurdleConfig {
-                magnitude_neighbours: 3,
-                ..plain()
-            },
-        );
-        fit.horizons[0].levels = vec![(1.0, 1), (2.0, 2), (4.0, 50), (5.0, 60), (6.0, 70)];
-        let d = draws(&fit, &[0; 12], m);
-        assert_eq!(share(&d, |v| v >= 50.0), 1.0);
-        // k larger than the positives: all of them.
-        let mut fit = fixed_fit(
-            50.0,
-            0.0,
-            vec![0.0],
-            &HurdleConfig {
-                magnitude_neighbours: 10,
-                ..plain()
-            },
-        );
-        fit.horizons[0].levels = vec![(1.0, 4), (2.0, 9)];
-        let d = draws(&fit, &[0; 12], m);
-        assert_eq!(share(&d, |v| v == 4.0 || v == 9.0), 1.0);
-        assert!(share(&d, |v| v == 9.0) > 0.45);
-    }
-
-    #[test]
-    fn model_names_and_parse() {
-        assert_eq!(ModelSpec::parse("hurdle").unwrap().name(), "hurdle");
-        assert_eq!(ModelSpec::parse("Hurdle_V1").unwrap().name(), "hurdle_v1");
-        assert!(!ModelSpec::parse("hurdle_v1").unwrap().is_baseline());
-        assert!(ModelSpec::parse("hurdle_x").is_err());
-        // The first round's configuration, as frozen then.
-        let v1 = HurdleConfig::first_round();
-        assert_eq!(v1.features.len(), 5);
-        assert_eq!((v1.lambda_occurrence, v1.lambda_magnitude), (1.0, 10.0));
-        assert_eq!((v1.history_mix, v1.history_mix_full), (0.3, None));
-        assert_eq!((v1.occurrence_floor, v1.own_magnitude), (0.0, 0.0));
-        assert_eq!((v1.residual_scale, v1.history_window), (1.0, 12));
+        assert_eq!(ModelSpec::baselines().len(), 5);
+        assert!(!ModelName::Hurdle.spec().is_baseline());
         // Every configured feature exists.
-        assert_eq!(ModelSpec::parse("hurdle_gb").unwrap().name(), "hurdle_gb");
-        for spec in ["hurdle", "hurdle_v1", "hurdle_gb"] {
-            let ModelSpec::Hurdle(c) = ModelSpec::parse(spec).unwrap() else {
-                panic!("{spec} is a hurdle");
+        for m in [ModelName::Hurdle, ModelName::HurdleRecent] {
+            let ModelSpec::Hurdle(c) = m.spec() else {
+                panic!("{m:?} is a hurdle");
             };
             assert_eq!(c.columns().unwrap().len(), c.features.len());
             assert!(!c.magnitude_columns().unwrap().is_empty());
         }
+    }
+
+    #[test]
+    fn specs_round_trip_as_json_and_partial_configs_take_the_defaults() {
+        for m in ModelName::ALL {
+            let spec = m.spec();
+            let text = serde_json::to_string(&spec).unwrap();
+            assert_eq!(serde_json::from_str::<ModelSpec>(&text).unwrap(), spec);
+        }
+        let partial: ModelSpec =
+            serde_json::from_str(r#"{"model": "hurdle", "name": "candidate", "history_mix": 0.4}"#)
+                .unwrap();
+        let ModelSpec::Hurdle(c) = partial else {
+            panic!("a hurdle");
+        };
+        assert_eq!(c.name, "candidate");
+        assert_eq!(c.history_mix, 0.4);
+        assert_eq!(c.features, HurdleConfig::default().features);
+        // A misspelt field is an error, never ignored.
+        assert!(
+            serde_json::from_str::<ModelSpec>(r#"{"model": "hurdle", "histroy_mix": 0.4}"#)
+                .is_err()
+        );
     }
 }

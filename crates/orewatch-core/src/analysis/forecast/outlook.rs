@@ -1,5 +1,9 @@
 //! Forecasts from one origin: draws and their summary for every unit and month ahead.
 //!
+//! The draws of one month ahead are made for every unit in parallel, handed to a [`DrawSink`]
+//! (which may write them out) and dropped before the next month: a forecast never holds more
+//! than one month's draws, whatever the panel's size.
+//!
 //! The model is fitted on outcomes up to the origin (the last observed month) and draws the
 //! months origin + 1 ..= origin + horizon. Summaries per unit-month: mean of the draws, P(y ≥ 1),
 //! P(y ≥ 25) (shares of draws) and type-7 quantiles 5/25/50/75/95%. The models draw each month
@@ -8,17 +12,18 @@
 //! between months), at most 1 − Π(1 − P(y ≥ 1)) (independent months) — violence is
 //! autocorrelated, so the truth lies between, nearer the lower bound where conflict persists.
 
-use serde::Serialize;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use super::evaluate::{check_training, fit_hurdle_with_training};
-use super::features::FeatureSource;
-use super::model::{draw, model_key, stream_seed, FeatureMatrix, Fitted, ModelSpec};
+use super::evaluate::{check_training, fit_hurdle_with_training, TrainingPanel};
+use super::features::{FeatureMatrix, FeatureSource};
+use super::model::{draw, model_key, stream_seed, Fitted, ModelSpec};
 use super::panel::{Month, Target};
 use super::score::quantile_type7;
 use crate::analysis::AnalysisError;
 
 /// Summary of one unit-month's draws.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DrawSummary {
     pub mean: f64,
     pub p_any: f64,
@@ -49,19 +54,47 @@ impl DrawSummary {
 }
 
 /// One unit's forecast for one month.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitMonthForecast {
     /// Index of the unit in the panel.
     pub unit: usize,
     pub month: Month,
     pub horizon: usize,
-    /// Sorted draws; one value when all draws are equal.
-    pub draws: Vec<f64>,
     pub summary: DrawSummary,
 }
 
-/// Forecasts of every unit for the `horizon` months after `origin`.
-#[derive(Debug, Clone)]
+/// The draws of every unit for one month ahead, handed to a [`DrawSink`] as they are made.
+pub struct DrawBlock<'a> {
+    pub horizon: usize,
+    pub month: Month,
+    /// Draws per unit-month.
+    pub samples: usize,
+    /// The panel's unit ids (PRIO-GRID gid for cells, position in the country list for
+    /// countries), panel order.
+    pub units: &'a [u32],
+    /// Per unit (same order): its sorted draws, one value when all are equal (see
+    /// [`super::model::expand`]).
+    pub draws: &'a [Vec<f64>],
+}
+
+/// Where the draws go (e.g. a Parquet file written as a stream): one call per month ahead,
+/// in horizon order. Nothing keeps the draws after the call.
+pub trait DrawSink {
+    fn write(&mut self, block: &DrawBlock) -> Result<(), String>;
+}
+
+/// A sink that drops the draws (only the summaries are wanted).
+pub struct NoDraws;
+
+impl DrawSink for NoDraws {
+    fn write(&mut self, _: &DrawBlock) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// Forecasts of every unit for the `horizon` months after `origin`: the summaries (the draws
+/// went to the [`DrawSink`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outlook {
     pub model: String,
     pub origin: Month,
@@ -73,37 +106,21 @@ pub struct Outlook {
     pub rows: Vec<UnitMonthForecast>,
 }
 
-/// Fits `spec` on outcomes up to `origin` and draws the next `horizon` months.
+/// Fits `spec` on outcomes up to `origin` (on `training` when given; see
+/// [`super::evaluate::evaluate_with_training`]) and draws the next `horizon` months from the
+/// panel's own features and months, handing each month's draws to `sink`.
 #[allow(clippy::too_many_arguments)]
 pub fn forecast(
     spec: &ModelSpec,
     src: &FeatureSource,
     matrix: &FeatureMatrix,
+    training: TrainingPanel,
     target: Target,
     origin: Month,
     horizon: usize,
     samples: usize,
     seed: u64,
-) -> Result<Outlook, AnalysisError> {
-    forecast_with_training(
-        spec, src, matrix, None, target, origin, horizon, samples, seed,
-    )
-}
-
-/// As [`forecast`], with a hurdle model fitted on `training` (another panel's features, same
-/// months and target; see [`super::evaluate::evaluate_with_training`]) and drawn from the
-/// forecast panel's own features and months.
-#[allow(clippy::too_many_arguments)]
-pub fn forecast_with_training(
-    spec: &ModelSpec,
-    src: &FeatureSource,
-    matrix: &FeatureMatrix,
-    training: Option<(&FeatureSource, &FeatureMatrix)>,
-    target: Target,
-    origin: Month,
-    horizon: usize,
-    samples: usize,
-    seed: u64,
+    sink: &mut dyn DrawSink,
 ) -> Result<Outlook, AnalysisError> {
     let panel = src.panel();
     check_training(src, training)?;
@@ -134,37 +151,42 @@ pub fn forecast_with_training(
         Some(f) => Fitted::Hurdle(f),
         None => Fitted::Baseline(spec),
     };
-    let mut rows = Vec::with_capacity(horizon * panel.units.len());
-    let mut buf = Vec::with_capacity(samples);
+    let key = model_key(&spec.name());
+    let units = panel.units.len();
+    let ids: Vec<u32> = panel.units.iter().map(|u| u.id).collect();
+    let mut rows = Vec::with_capacity(horizon * units);
     for h in 1..=horizon {
-        for u in 0..panel.units.len() {
-            let series = panel.series(target, u);
-            let seed = stream_seed(
-                seed,
-                model_key(&spec.name()),
-                origin.0 as usize,
-                h,
-                panel.units[u].id as usize,
-            );
-            // The series is only read up to t; months after it may lie beyond the data.
-            draw(
-                &model,
-                series,
-                matrix.row(u, t),
-                t,
-                h,
-                samples,
-                seed,
-                &mut buf,
-            );
-            rows.push(UnitMonthForecast {
-                unit: u,
-                month: origin.plus(h as i32),
-                horizon: h,
-                summary: DrawSummary::of_sorted(&buf),
-                draws: buf.clone(),
-            });
-        }
+        // One month ahead at a time, units in parallel: the draws of one month are held, then
+        // handed to the sink and dropped.
+        let draws: Vec<Vec<f64>> = (0..units)
+            .into_par_iter()
+            .map_init(
+                || Vec::with_capacity(samples),
+                |buf, u| {
+                    let series = panel.series(target, u);
+                    let seed =
+                        stream_seed(seed, key, origin.0 as usize, h, panel.units[u].id as usize);
+                    // The series is only read up to t; months after it may lie beyond the data.
+                    draw(&model, series, matrix.row(u, t), t, h, samples, seed, buf);
+                    buf.clone()
+                },
+            )
+            .collect();
+        let month = origin.plus(h as i32);
+        rows.extend(draws.iter().enumerate().map(|(u, d)| UnitMonthForecast {
+            unit: u,
+            month,
+            horizon: h,
+            summary: DrawSummary::of_sorted(d),
+        }));
+        sink.write(&DrawBlock {
+            horizon: h,
+            month,
+            samples,
+            units: &ids,
+            draws: &draws,
+        })
+        .map_err(|e| AnalysisError::Data(format!("writing the draws of {month}: {e}")))?;
     }
     Ok(Outlook {
         model: spec.name(),

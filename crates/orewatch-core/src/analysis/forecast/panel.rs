@@ -18,19 +18,33 @@ use std::fmt;
 
 use geo::{BoundingRect, Contains};
 use geo_types::Point;
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::grid::GridCell;
 use crate::analysis::admin::event_country_iso3;
 use crate::analysis::AnalysisError;
 use crate::model::{Event, EventSource, Region, ViolenceType};
 
-/// A calendar month as a count of months since year 0 (`year · 12 + month − 1`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// A calendar month as a count of months since year 0 (`year · 12 + month − 1`); written and
+/// read as `YYYY-MM` in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month(pub i32);
 
+impl Serialize for Month {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Month {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Month, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Month::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 impl Month {
-    pub fn new(year: i32, month: u32) -> Month {
+    pub const fn new(year: i32, month: u32) -> Month {
         Month(year * 12 + month as i32 - 1)
     }
     pub fn year(self) -> i32 {
@@ -68,7 +82,7 @@ impl fmt::Display for Month {
 }
 
 /// What is forecast: fatalities of all organised violence or of one UCDP type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Target {
     All,
@@ -114,7 +128,7 @@ impl Target {
 }
 
 /// Spatial unit of a panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// PRIO-GRID cell-month.
@@ -124,7 +138,7 @@ pub enum Level {
 }
 
 /// One unit of a panel.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unit {
     /// PRIO-GRID gid for cells; the position of the country in the panel's list for countries.
     pub id: u32,
@@ -141,7 +155,7 @@ pub struct Unit {
 }
 
 /// Where the panel's events went.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PanelCounts {
     /// Events of the source in the chosen countries.
     pub events_in_countries: usize,

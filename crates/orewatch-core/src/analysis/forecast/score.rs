@@ -40,7 +40,7 @@
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Number of PIT histogram bins (equal width on [0, 1]).
 pub const PIT_BINS: usize = 10;
@@ -190,7 +190,7 @@ fn pit_histogram(sorted: &[f64], y: f64) -> [f64; PIT_BINS] {
 
 /// Mean scores over a set of unit-months (pooled, or only those with y > 0: filter the pairs
 /// before calling).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ScoreSummary {
     /// Unit-months scored.
     pub n: usize,
