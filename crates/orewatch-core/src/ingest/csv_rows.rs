@@ -233,6 +233,8 @@ fn raw_text<'a>(fields: impl Iterator<Item = &'a str>) -> String {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TextRecord<'a> {
     pub(crate) line: u64,
+    /// Byte offset in the input at which the record starts (see [`CsvRows::last_offset`]).
+    pub(crate) offset: u64,
     pub(crate) record: &'a StringRecord,
 }
 
@@ -267,6 +269,9 @@ pub(crate) struct CsvRows<R: Read> {
     /// Line ends before the last record's first byte.
     lines_passed: u64,
     at_start: bool,
+    /// Byte offset (in the input) at which the last record read starts (it may point at
+    /// blank lines before it: reading from there gives the same record first).
+    last_offset: u64,
     /// Blank rows the reader skipped (counted by the reader; see [`CsvRows::blank_note`]).
     pub(crate) blank: u64,
 }
@@ -296,6 +301,13 @@ impl<R: Read> Read for LineEndRecorder<R> {
 impl<R: Read> CsvRows<R> {
     /// `file` names the input in errors and quarantine records.
     pub(crate) fn new(input: R, file: &str) -> Self {
+        Self::continuing(input, file, 1, true)
+    }
+
+    /// A stream over part of a file: `input` starts at a record boundary on line
+    /// `first_line`; `file_start` says whether it is the start of the file (a byte-order mark
+    /// is removed from the first record only there).
+    pub(crate) fn continuing(input: R, file: &str, first_line: u64, file_start: bool) -> Self {
         let line_ends = Rc::new(RefCell::new(VecDeque::new()));
         let recorder = LineEndRecorder {
             inner: input,
@@ -313,8 +325,9 @@ impl<R: Read> CsvRows<R> {
             text: StringRecord::new(),
             file: file.to_string(),
             line_ends,
-            lines_passed: 0,
-            at_start: true,
+            lines_passed: first_line.saturating_sub(1),
+            at_start: file_start,
+            last_offset: 0,
             blank: 0,
         }
     }
@@ -375,6 +388,7 @@ impl<R: Read> CsvRows<R> {
             return Ok(None);
         }
         let offset = self.record.position().map_or(0, |p| p.byte());
+        self.last_offset = offset;
         let line = self.line_at(offset);
         let first_record = std::mem::take(&mut self.at_start);
         Ok(Some((line, first_record)))
@@ -450,6 +464,7 @@ impl<R: Read> CsvRows<R> {
         }
         Ok(Some(Ok(TextRecord {
             line,
+            offset: self.last_offset,
             record: &self.text,
         })))
     }

@@ -16,6 +16,7 @@ pub mod csv_rows;
 pub mod ged;
 pub mod layouts;
 pub mod link;
+pub mod pieces;
 pub mod plan;
 pub mod production_dedup;
 pub mod production_long;

@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::pieces::PieceOptions;
 use super::{
     acled, boundaries, ged, layouts, link, production_dedup, production_long, resaved,
     tabulated_sites, ucdp_actors, usgs_mcs, usgs_sites, wgi, IngestError, ReadOutcome,
@@ -177,9 +178,30 @@ pub struct RecoveryCounts {
     pub separator_only: u64,
 }
 
+/// How event files are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// One pass per file on the calling thread, the file hashed on a second thread: the
+    /// reference the pieces are checked against.
+    Sequential,
+    /// Each file cut into pieces of whole records parsed on several threads and merged in
+    /// file order ([`super::pieces`]); the same outcome as [`Reading::Sequential`].
+    Pieces(PieceOptions),
+}
+
+impl Default for Reading {
+    /// Pieces on every core.
+    fn default() -> Reading {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Reading::Pieces(PieceOptions::with_threads(cores))
+    }
+}
+
 /// Choices of an ingest beyond the files themselves.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IngestOptions {
+    /// Sequential or in pieces on several threads (the default: pieces on every core).
+    pub reading: Reading,
     /// The release of a GED file whose name carries none, by path (the user's `--release`).
     /// A release in the file name wins.
     pub given_releases: std::collections::BTreeMap<PathBuf, String>,
@@ -704,84 +726,76 @@ fn read_events(
     progress: &mut dyn FnMut(&Path),
 ) -> Result<EventTable, IngestError> {
     files.sort_by_key(|(_, path, kind)| release_order(&file_release(path, *kind, options).0));
-    let mut table = EventTable::new();
-    // (source, id) -> row; built only when a file adds to a non-empty table.
-    let mut index: HashMap<(EventSource, String), usize, ahash::RandomState> = HashMap::default();
+    let mut merge = EventMerge::default();
     for (slot, path, kind) in files {
         progress(path);
-        // The first file with events: every record is new (readers quarantine ids repeated
-        // within a file), so its events are appended without an index.
-        let fresh = table.is_empty();
-        if !fresh && index.is_empty() {
-            index.reserve(table.len());
-            for (i, e) in table.iter().enumerate() {
-                index.insert((e.source, e.event_id.to_string()), i);
-            }
-        }
-        let mut stats = EventFileStats::default();
-        let mut add = |event: &EventView<'_>| {
-            stats.count(event);
-            if fresh {
-                stats.new += 1;
-                table.push(event);
-                return;
-            }
-            let key = (event.source, event.event_id.to_string());
-            match index.get(&key) {
-                Some(&i) => {
-                    match table.view(i) {
-                        Some(old) if same_event(&old, event) => stats.unchanged += 1,
-                        _ => stats.updated += 1,
-                    }
-                    table.set(i, event);
-                }
-                None => {
-                    stats.new += 1;
-                    index.insert(key, table.push(event));
-                }
-            }
-        };
+        merge.start_file();
         let name = path.to_string_lossy();
         let (release, release_basis) = file_release(path, kind, options);
         let mut recovery = None;
-        let (mut outcome, digest) = read_hashing(path, || {
-            let recovered = if options.recover_quoted.contains(path) {
-                recover_damaged(path)?
-            } else {
-                None
-            };
-            let mut outcome = match (&recovered, kind) {
-                (Some(r), SourceKind::UcdpGed) => ged::read_each_with_release(
-                    r.csv.as_slice(),
+        let pieces = match options.reading {
+            Reading::Pieces(p) if kind == SourceKind::UcdpGed => Some(p),
+            _ => None,
+        };
+        let (mut outcome, digest) = match pieces {
+            Some(pieces) if !options.recover_quoted.contains(path) => {
+                let input = super::open_source(path)?;
+                let (outcome, digest) = ged::read_batches_with_release(
+                    input,
                     &name,
                     release.as_deref(),
-                    &mut add,
-                )?,
-                (None, SourceKind::UcdpGed) => {
-                    let input = super::open_source(path)?;
-                    ged::read_each_with_release(input, &name, release.as_deref(), &mut add)?
-                }
-                (r, _) => {
-                    let mut outcome = match r {
-                        Some(r) => acled::read(r.csv.as_slice(), &name)?,
-                        None => acled::read_path(path)?,
-                    };
-                    for event in outcome.records.drain(..) {
-                        add(&event.view());
-                    }
-                    outcome
-                }
-            };
-            if let Some(r) = recovered {
-                quarantine_unrecoverable(&mut outcome, &r, &name);
-                recovery = Some(RecoveryCounts {
-                    recovered: r.recovered,
-                    unrecoverable: r.unrecoverable.len() as u64,
-                    separator_only: r.separator_only,
-                });
+                    pieces,
+                    &mut |batch, rows| {
+                        for &row in rows {
+                            if let Some(event) = batch.view(row) {
+                                merge.add(&event);
+                            }
+                        }
+                    },
+                )?;
+                (outcome, (digest.sha256, digest.size_bytes))
             }
-            Ok(outcome)
-        })?;
+            _ => read_hashing(path, || {
+                let mut add = |event: &EventView<'_>| merge.add(event);
+                let recovered = if options.recover_quoted.contains(path) {
+                    recover_damaged(path)?
+                } else {
+                    None
+                };
+                let mut outcome = match (&recovered, kind) {
+                    (Some(r), SourceKind::UcdpGed) => ged::read_each_with_release(
+                        r.csv.as_slice(),
+                        &name,
+                        release.as_deref(),
+                        &mut add,
+                    )?,
+                    (None, SourceKind::UcdpGed) => {
+                        let input = super::open_source(path)?;
+                        ged::read_each_with_release(input, &name, release.as_deref(), &mut add)?
+                    }
+                    (r, _) => {
+                        let mut outcome = match r {
+                            Some(r) => acled::read(r.csv.as_slice(), &name)?,
+                            None => acled::read_path(path)?,
+                        };
+                        for event in outcome.records.drain(..) {
+                            add(&event.view());
+                        }
+                        outcome
+                    }
+                };
+                if let Some(r) = recovered {
+                    quarantine_unrecoverable(&mut outcome, &r, &name);
+                    recovery = Some(RecoveryCounts {
+                        recovered: r.recovered,
+                        unrecoverable: r.unrecoverable.len() as u64,
+                        separator_only: r.separator_only,
+                    });
+                }
+                Ok(outcome)
+            })?,
+        };
+        let stats = std::mem::take(&mut merge.stats);
         let mut report = report_with_digest(path, kind, &outcome, digest);
         report.accepted = stats.accepted;
         report.new = stats.new;
@@ -808,7 +822,58 @@ fn read_events(
         out.sources[slot] = report;
         out.dataset.quarantine.append(&mut outcome.quarantined);
     }
-    Ok(table)
+    Ok(merge.table)
+}
+
+/// The events of every file read so far, one per (source, id), and the current file's
+/// statistics.
+#[derive(Default)]
+struct EventMerge {
+    table: EventTable,
+    /// (source, id) -> row; built only when a file adds to a non-empty table.
+    index: HashMap<(EventSource, String), usize, ahash::RandomState>,
+    /// The current file is the first with events: every record is new (readers quarantine
+    /// ids repeated within a file), so its events are appended without an index.
+    fresh: bool,
+    stats: EventFileStats,
+}
+
+impl EventMerge {
+    fn start_file(&mut self) {
+        self.fresh = self.table.is_empty();
+        if !self.fresh && self.index.is_empty() {
+            self.index.reserve(self.table.len());
+            for (i, e) in self.table.iter().enumerate() {
+                self.index.insert((e.source, e.event_id.to_string()), i);
+            }
+        }
+        self.stats = EventFileStats::default();
+    }
+
+    /// A file's event replaces an earlier file's event with the same id (`unchanged` when the
+    /// fields every GED layout carries are equal, `updated` otherwise).
+    fn add(&mut self, event: &EventView<'_>) {
+        self.stats.count(event);
+        if self.fresh {
+            self.stats.new += 1;
+            self.table.push(event);
+            return;
+        }
+        let key = (event.source, event.event_id.to_string());
+        match self.index.get(&key) {
+            Some(&i) => {
+                match self.table.view(i) {
+                    Some(old) if same_event(&old, event) => self.stats.unchanged += 1,
+                    _ => self.stats.updated += 1,
+                }
+                self.table.set(i, event);
+            }
+            None => {
+                self.stats.new += 1;
+                self.index.insert(key, self.table.push(event));
+            }
+        }
+    }
 }
 
 /// The recovered records of `path` when a spreadsheet re-save damaged it; None when it is

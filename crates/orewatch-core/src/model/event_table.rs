@@ -227,6 +227,32 @@ impl EventTable {
         self.rows.is_empty()
     }
 
+    /// Row `i`'s event id ("" when `i` is not a row).
+    pub fn event_id(&self, i: usize) -> &str {
+        self.order
+            .get(i)
+            .and_then(|&slot| {
+                let r = &self.rows[slot];
+                self.ids.get(r.id.0..r.id.1)
+            })
+            .unwrap_or("")
+    }
+
+    /// Whether row `i` carries any flag.
+    pub fn has_flags(&self, i: usize) -> bool {
+        self.order
+            .get(i)
+            .and_then(|&slot| self.rows[slot].rare.as_deref())
+            .is_some_and(|rare| !rare.flags.is_empty())
+    }
+
+    /// Removes every row (the texts are kept for reuse).
+    pub fn clear(&mut self) {
+        self.rows.clear();
+        self.order.clear();
+        self.ids.clear();
+    }
+
     /// Appends `event`; returns its row number.
     pub fn push(&mut self, event: &EventView<'_>) -> usize {
         let start = self.ids.len();
