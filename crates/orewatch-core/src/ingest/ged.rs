@@ -60,7 +60,7 @@ use csv::StringRecord;
 
 use super::{IngestError, ReadOutcome};
 use crate::model::{
-    Event, EventFlag, EventSource, EventTable, EventView, Extra, QuarantineRecord, ViolenceType,
+    Event, EventFlag, EventSource, EventTable, EventView, ExtraView, QuarantineRecord, ViolenceType,
 };
 
 use super::csv_rows::{self, CsvRows, Header, NotUtf8Row, TextRecord};
@@ -204,8 +204,8 @@ struct Columns {
     adm_2: Option<usize>,
     /// Checked (`True`/`False`/`1`/`0`) but kept verbatim in `extra`.
     active_year: Option<usize>,
-    /// Columns that have a typed home (not copied into `extra`).
-    typed: Vec<bool>,
+    /// The columns without a typed home (copied into `extra`), sorted by name (stable).
+    extra_order: Vec<usize>,
 }
 
 impl Columns {
@@ -252,6 +252,8 @@ impl Columns {
         let longitude = take("longitude")?;
         let conflict_name = take("conflict_name");
         let active_year = header.position("active_year");
+        let mut extra_order: Vec<usize> = (0..header.len()).filter(|&i| !typed[i]).collect();
+        extra_order.sort_by_key(|&i| header.name(i));
         Some(Columns {
             id,
             country,
@@ -270,7 +272,7 @@ impl Columns {
             adm_1,
             adm_2,
             active_year,
-            typed,
+            extra_order,
         })
     }
 }
@@ -806,7 +808,7 @@ impl<'a> RowParser<'a> {
                 }
             };
             let mut flags = Vec::new();
-            let mut extra = Extra::new();
+            let mut extra = Vec::new();
             let outcome = match self.event(&row, &mut flags, &mut extra) {
                 Ok(event) => PieceRow::Accepted {
                     line: row.line,
@@ -837,7 +839,7 @@ impl<'a> RowParser<'a> {
         &self,
         row: &'r TextRecord<'_>,
         flags: &'r mut Vec<EventFlag>,
-        extra: &'r mut Extra,
+        extra: &'r mut Vec<(&'r str, &'r str)>,
     ) -> Result<EventView<'r>, Rejected<'r>>
     where
         'a: 'r,
@@ -883,12 +885,11 @@ impl<'a> RowParser<'a> {
         row: &'r TextRecord<'_>,
         id: &'r str,
         flags: &'r mut Vec<EventFlag>,
-        extra: &'r mut Extra,
+        extra: &'r mut Vec<(&'r str, &'r str)>,
     ) -> Result<EventView<'r>, Refusal>
     where
         'a: 'r,
     {
-        let width = self.header.len();
         let c = self.columns;
         let field = |i: usize| row.get(i).trim();
         let opt = |i: Option<usize>| i.map(field).filter(|s| !s.is_empty());
@@ -982,10 +983,17 @@ impl<'a> RowParser<'a> {
             flags.push(EventFlag::DateOrder);
         }
 
-        // `take(width)`: a trailing empty field has no column.
-        for (i, value) in row.record.iter().enumerate().take(width) {
-            if !c.typed[i] && !value.trim().is_empty() {
-                extra.insert(self.header.name(i).to_string(), value.to_string());
+        // In key order; of two columns with one name, the later non-empty one (a trailing
+        // empty field has no column).
+        for &i in &c.extra_order {
+            let value = row.get(i);
+            if value.trim().is_empty() {
+                continue;
+            }
+            let name = self.header.name(i);
+            match extra.last_mut() {
+                Some(last) if last.0 == name => last.1 = value,
+                _ => extra.push((name, value)),
             }
         }
 
@@ -1015,7 +1023,7 @@ impl<'a> RowParser<'a> {
             fatalities_high: high,
             civilian_targeting: violence == ViolenceType::OneSided,
             flags,
-            extra,
+            extra: ExtraView::Pairs(extra),
         })
     }
 }
@@ -1137,7 +1145,7 @@ impl RowReader<'_> {
         };
         // The event borrows its texts from the row and these (empty ones do not allocate).
         let mut flags = Vec::new();
-        let mut extra = Extra::new();
+        let mut extra = Vec::new();
         let refusal = match p.event(&row, &mut flags, &mut extra) {
             Ok(event) => match self.seen.first_seen(event.event_id) {
                 Some(first_line) => duplicate_refusal(p, event.event_id, first_line),

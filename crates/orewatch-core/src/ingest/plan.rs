@@ -701,7 +701,7 @@ impl EventFileStats {
         if e.source == EventSource::UcdpGed {
             if let Some(r) = e.extra.get("region") {
                 if !self.regions.contains(r) {
-                    self.regions.insert(r.clone());
+                    self.regions.insert(r.to_string());
                 }
             }
         }

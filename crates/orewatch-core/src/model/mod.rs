@@ -30,7 +30,7 @@ mod site;
 pub use actor::Actor;
 pub use dataset::Dataset;
 pub use event::{Event, EventFlag, EventSource, ViolenceType};
-pub use event_table::{EventTable, EventView};
+pub use event_table::{EventTable, EventView, ExtraIter, ExtraView, PackedExtra};
 pub use governance::{GovernanceRecord, WgiIndicator, WgiValues, WGI_INDICATORS};
 pub use production::{ProductionRecord, ProductionSeries, ValueType};
 pub use quarantine::QuarantineRecord;
