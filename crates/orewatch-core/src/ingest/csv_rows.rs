@@ -210,6 +210,26 @@ impl NotUtf8Row {
     }
 }
 
+/// The record starting at byte `offset` of `bytes` (part of `file`, starting on line
+/// `first_line`, at the start of the file or not) as CSV text, as [`Row::raw`] gives it; empty
+/// when there is no whole text record there.
+pub(crate) fn raw_at(
+    bytes: &[u8],
+    offset: u64,
+    file: &str,
+    first_line: u64,
+    file_start: bool,
+) -> String {
+    let start = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    let mut rows = CsvRows::continuing(&bytes[start..], file, first_line, file_start && start == 0);
+    match rows.next_record() {
+        Ok(Some(Ok(row))) => row.raw(),
+        _ => String::new(),
+    }
+}
+
 /// Fields joined by commas, quoted where needed.
 fn raw_text<'a>(fields: impl Iterator<Item = &'a str>) -> String {
     let mut out = String::new();

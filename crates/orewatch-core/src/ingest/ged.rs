@@ -1050,20 +1050,6 @@ struct ParsedPiece {
     error: Option<IngestError>,
 }
 
-impl ParsedPiece {
-    /// The whole record starting at byte `offset`, as CSV text (for a duplicate's quarantine
-    /// record).
-    fn raw_at(&self, file: &str, offset: u64) -> String {
-        let start = (offset as usize).min(self.bytes.len());
-        let mut rows =
-            CsvRows::continuing(&self.bytes[start..], file, self.first_line, self.file_start);
-        match rows.next_record() {
-            Ok(Some(Ok(row))) => row.raw(),
-            _ => String::new(),
-        }
-    }
-}
-
 /// Merges parsed pieces in file order: the header skipped, ids checked against the rows
 /// before them (first wins), counts kept, accepted rows handed on.
 struct PieceMerge<'a, 'p> {
@@ -1090,7 +1076,13 @@ impl PieceMerge<'_, '_> {
                     match self.seen.first_seen(id) {
                         Some(first_line) => {
                             let r = duplicate_refusal(self.parser, id, first_line);
-                            let raw = piece.raw_at(self.parser.file, *offset);
+                            let raw = csv_rows::raw_at(
+                                &piece.bytes,
+                                *offset,
+                                self.parser.file,
+                                piece.first_line,
+                                piece.file_start,
+                            );
                             self.out
                                 .quarantined
                                 .push(self.parser.quarantine(*line, r, raw));

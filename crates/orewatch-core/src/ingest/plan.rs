@@ -734,25 +734,30 @@ fn read_events(
         let (release, release_basis) = file_release(path, kind, options);
         let mut recovery = None;
         let pieces = match options.reading {
-            Reading::Pieces(p) if kind == SourceKind::UcdpGed => Some(p),
+            Reading::Pieces(p) if !options.recover_quoted.contains(path) => Some(p),
             _ => None,
         };
         let (mut outcome, digest) = match pieces {
-            Some(pieces) if !options.recover_quoted.contains(path) => {
+            Some(pieces) => {
                 let input = super::open_source(path)?;
-                let (outcome, digest) = ged::read_batches_with_release(
-                    input,
-                    &name,
-                    release.as_deref(),
-                    pieces,
-                    &mut |batch, rows| {
-                        for &row in rows {
-                            if let Some(event) = batch.view(row) {
-                                merge.add(&event);
-                            }
+                let mut add_batch = |batch: &EventTable, rows: &[usize]| {
+                    for &row in rows {
+                        if let Some(event) = batch.view(row) {
+                            merge.add(&event);
                         }
-                    },
-                )?;
+                    }
+                };
+                let (outcome, digest) = if kind == SourceKind::UcdpGed {
+                    ged::read_batches_with_release(
+                        input,
+                        &name,
+                        release.as_deref(),
+                        pieces,
+                        &mut add_batch,
+                    )?
+                } else {
+                    acled::read_batches(input, &name, pieces, &mut add_batch)?
+                };
                 (outcome, (digest.sha256, digest.size_bytes))
             }
             _ => read_hashing(path, || {
