@@ -740,13 +740,8 @@ fn read_events(
         let (mut outcome, digest) = match pieces {
             Some(pieces) => {
                 let input = super::open_source(path)?;
-                let mut add_batch = |batch: &EventTable, rows: &[usize]| {
-                    for &row in rows {
-                        if let Some(event) = batch.view(row) {
-                            merge.add(&event);
-                        }
-                    }
-                };
+                let mut add_batch =
+                    |batch: &EventTable, rows: &[usize]| merge.add_batch(batch, rows);
                 let (outcome, digest) = if kind == SourceKind::UcdpGed {
                     ged::read_batches_with_release(
                         input,
@@ -853,6 +848,22 @@ impl EventMerge {
             }
         }
         self.stats = EventFileStats::default();
+    }
+
+    /// Rows `rows` of `batch`, as [`EventMerge::add`] of each (the first file's are appended
+    /// in one go).
+    fn add_batch(&mut self, batch: &EventTable, rows: &[usize]) {
+        if !self.fresh {
+            for event in rows.iter().filter_map(|&row| batch.view(row)) {
+                self.add(&event);
+            }
+            return;
+        }
+        for event in rows.iter().filter_map(|&row| batch.view(row)) {
+            self.stats.count(&event);
+        }
+        self.stats.new += rows.len() as u64;
+        self.table.append_rows(batch, rows);
     }
 
     /// A file's event replaces an earlier file's event with the same id (`unchanged` when the

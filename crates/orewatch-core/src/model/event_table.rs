@@ -393,6 +393,70 @@ impl EventTable {
         self.order.len() - 1
     }
 
+    /// Appends rows `rows` of `other` (in that order), as [`EventTable::push`] of each row's
+    /// view would, but each distinct text of `other` is looked up once, not once per row.
+    pub fn append_rows(&mut self, other: &EventTable, rows: &[usize]) {
+        const UNMAPPED: TextId = NONE - 1;
+        let mut remap = vec![UNMAPPED; other.texts.texts.len()];
+        let texts = &mut self.texts;
+        let mut map = |id: TextId| -> TextId {
+            match remap.get_mut(id as usize) {
+                None => NONE,
+                Some(m) => {
+                    if *m == UNMAPPED {
+                        *m = texts.id(other.texts.get(id));
+                    }
+                    *m
+                }
+            }
+        };
+        self.rows.reserve(rows.len());
+        self.order.reserve(rows.len());
+        for &i in rows {
+            let Some(&slot) = other.order.get(i) else {
+                continue;
+            };
+            let r = &other.rows[slot];
+            let start = self.ids.len();
+            self.ids.push_str(other.ids.get(r.id.0..r.id.1).unwrap_or(""));
+            let extra = match other.extras.get(r.extra as usize) {
+                None => NO_EXTRA,
+                Some(at) => {
+                    let end = at.entry + at.count as usize;
+                    let entries = other.extra_entries.get(at.entry..end).unwrap_or(&[]);
+                    let text_len: usize = entries.iter().map(|&(_, len)| len as usize).sum();
+                    let index = u32::try_from(self.extras.len()).unwrap_or(NO_EXTRA - 1);
+                    self.extras.push(ExtraAt {
+                        entry: self.extra_entries.len(),
+                        count: at.count,
+                        text: self.extra_text.len(),
+                    });
+                    self.extra_entries
+                        .extend(entries.iter().map(|&(key, len)| (map(key), len)));
+                    self.extra_text
+                        .push_str(other.extra_text.get(at.text..at.text + text_len).unwrap_or(""));
+                    index
+                }
+            };
+            self.order.push(self.rows.len());
+            self.rows.push(Row {
+                id: (start, self.ids.len()),
+                release: map(r.release),
+                country: map(r.country),
+                admin1: map(r.admin1),
+                admin2: map(r.admin2),
+                event_type: map(r.event_type),
+                sub_event_type: map(r.sub_event_type),
+                conflict_name: map(r.conflict_name),
+                side_a: map(r.side_a),
+                side_b: map(r.side_b),
+                rare: r.rare.clone(),
+                extra,
+                ..*r
+            });
+        }
+    }
+
     /// Replaces row `i` with `event` (the ingest plan's newer record of the same event).
     /// Nothing happens when `i` is not a row.
     pub fn set(&mut self, i: usize, event: &EventView<'_>) {
@@ -615,6 +679,41 @@ mod tests {
         let mut expected = events.clone();
         expected.sort_by_cached_key(|e| (e.source, id_sort_key(&e.event_id)));
         assert_eq!(table.into_events(), expected);
+    }
+
+    #[test]
+    fn appended_rows_equal_pushed_views() {
+        let mut with_extra = event("12", "Niger");
+        with_extra
+            .extra
+            .insert("notes".to_string(), "a, \"b\"\nc".to_string());
+        let mut plain = event("13", "Mali");
+        plain.flags.clear();
+        plain.extra.clear();
+        plain.side_b_associates.clear();
+        plain.release = None;
+        let events = [event("11", "Mali"), with_extra, plain, event("14", "Chad")];
+        let mut piece = EventTable::new();
+        for e in &events {
+            piece.push(&e.view());
+        }
+        // A table that already holds texts, so the numbers of the two tables differ.
+        let mut appended = EventTable::new();
+        appended.push(&event("1", "Chad").view());
+        let mut pushed = EventTable::new();
+        pushed.push(&event("1", "Chad").view());
+        let rows = [2, 1, 3];
+        appended.append_rows(&piece, &rows);
+        for &r in &rows {
+            pushed.push(&piece.view(r).unwrap());
+        }
+        assert_eq!(appended.len(), 4);
+        let expected = [&events[2], &events[1], &events[3]];
+        for (i, e) in expected.iter().enumerate() {
+            assert_eq!(appended.view(i + 1).unwrap(), e.view());
+            assert_eq!(appended.view(i + 1), pushed.view(i + 1));
+        }
+        assert_eq!(appended.into_events(), pushed.into_events());
     }
 
     #[test]
