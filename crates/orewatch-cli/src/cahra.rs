@@ -24,8 +24,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use orewatch_core::analysis::cahra::{
-    last_full_year, screen, year_has_any_data, CahraReport, CahraRules, RegionVerdict, SiteVerdict,
-    Verdict, DEFAULT_RULES_NAME, DEFAULT_RULES_TOML,
+    last_full_year, screen_with_coverage, year_has_any_data, CahraReport, CahraRules,
+    RegionVerdict, SiteVerdict, Verdict, DEFAULT_RULES_NAME, DEFAULT_RULES_TOML,
 };
 use orewatch_core::analysis::events::{choose_source, parse_source, stated_coverage, EventFilter};
 use orewatch_core::model::Region;
@@ -137,10 +137,12 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
     };
     let countries = countries(&dataset.regions, args.countries.as_deref())?;
     let filter = EventFilter::all(source);
-    let report = screen(
+    let country_coverage = manifest.event_coverage();
+    let report = screen_with_coverage(
         &dataset,
         &filter,
         &coverage,
+        &country_coverage,
         &rules,
         &[year],
         args.radius_km,
@@ -185,6 +187,9 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         "level": match args.level { Level::Admin1 => "admin1", Level::Site => "site" },
         "source": source.as_str(),
         "coverage": report.coverage,
+        "country_coverage": country_coverage.countries.iter()
+            .filter(|c| c.source == source && c.iso3.as_ref().is_some_and(|i| countries.contains(i)))
+            .collect::<Vec<_>>(),
         "countries": countries,
         "site_radius_km": args.radius_km,
         "rules_file": rules_name,
@@ -195,7 +200,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
             .filter(|s| report.coverage.files.iter().any(|f| f.path == s.path))
             .map(|s| json!({"path": s.path, "sha256": s.sha256, "release": s.release, "layout": s.layout}))
             .collect::<Vec<_>>(),
-        "verdicts": "conflict-affected > high-risk > neither; insufficient data when the year is not entirely inside the stated coverage, the unit's events are all imprecise, or missing data could make a rule fire",
+        "verdicts": "conflict-affected > high-risk > neither; insufficient data when the year is not entirely inside the stated coverage, or (no rule firing) not entirely covered for the region's country (for a site: its country and every country within the radius), the unit's events are all imprecise, or missing data could make a rule fire",
     });
 
     let Some(out) = &args.out else {

@@ -21,11 +21,13 @@ use chrono::NaiveDate;
 use orewatch_core::analysis::admin::AdminIndex;
 
 use crate::output::{csv_bytes, extension, sidecar, write_atomic};
+use orewatch_core::analysis::coverage::{CountryReach, EventCoverage};
 use orewatch_core::analysis::events::{
     choose_source, parse_source, parse_violence, stated_coverage, EventFilter, SourceCoverage,
 };
 use orewatch_core::analysis::exposure::{
-    assess, assess_monthly, EventWeight, ExposureParams, ExposureReport, ExposureRow, Kernel,
+    assess_monthly_with_coverage, assess_with_coverage, CoverageCheck, EventWeight, ExposureParams,
+    ExposureReport, ExposureRow, Kernel,
 };
 use orewatch_core::analysis::sites::SiteFilter;
 use orewatch_store::{Manifest, Store};
@@ -162,7 +164,12 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         top_actors: args.top_actors,
     }
     .validate()?;
-    let metadata = metadata(&params, &coverage, &manifest, &site_filter, store_dir);
+    let table = manifest.event_coverage();
+    let check = CoverageCheck {
+        table: &table,
+        reach: CountryReach::new(&dataset.regions),
+    };
+    let mut metadata = metadata(&params, &coverage, &manifest, &site_filter, store_dir);
 
     if every_month {
         let first = match &args.from {
@@ -175,7 +182,14 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
                 coverage.start
             );
         }
-        let rows = assess_monthly(&sites, &dataset.events, params, first, as_of)?;
+        let rows =
+            assess_monthly_with_coverage(&sites, &dataset.events, params, first, as_of, &check)?;
+        metadata["country_coverage"] = country_coverage(
+            &table,
+            source,
+            &sites,
+            rows.iter().flat_map(|r| r.uncovered_countries.split(';')),
+        );
         return match &args.out {
             None => {
                 let mut out = csv::Writer::from_writer(std::io::stdout());
@@ -187,11 +201,45 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         };
     }
 
-    let report = assess(&sites, &dataset.events, params)?;
+    let report = assess_with_coverage(&sites, &dataset.events, params, &check)?;
+    metadata["country_coverage"] = country_coverage(
+        &table,
+        source,
+        &sites,
+        report
+            .rows
+            .iter()
+            .flat_map(|r| r.uncovered_countries.iter().map(String::as_str)),
+    );
     match &args.out {
         None => print_table(&report, &metadata),
         Some(path) => write_report(path, &report, &dataset.regions, metadata),
     }
+}
+
+/// The coverage rows of the sites' countries and the countries their radii reach (those
+/// named in the rows), for the output's metadata.
+fn country_coverage<'a>(
+    table: &EventCoverage,
+    source: orewatch_core::model::EventSource,
+    sites: &[&'a orewatch_core::model::Site],
+    uncovered: impl Iterator<Item = &'a str>,
+) -> serde_json::Value {
+    let codes: std::collections::BTreeSet<&str> = sites
+        .iter()
+        .filter_map(|s| s.country_iso3.as_deref())
+        .chain(uncovered)
+        .collect();
+    let rows: Vec<&orewatch_core::analysis::coverage::CountryCoverage> = table
+        .countries
+        .iter()
+        .filter(|c| c.source == source && c.iso3.as_deref().is_some_and(|i| codes.contains(i)))
+        .collect();
+    json!({
+        "rule": "a site whose own country has no event data for any day of the window is `not covered` (no numbers, never 0); one whose own country is covered for part of the window, or whose radius reaches a country (Natural Earth boundary within R km) not covered for the whole window, keeps the counts of the data held and is `partial`, naming those countries",
+        "countries": rows,
+        "global": table.global.iter().filter(|g| g.source == source).collect::<Vec<_>>(),
+    })
 }
 
 fn metadata(
@@ -240,6 +288,9 @@ struct FlatRow {
     admin1_id: Option<String>,
     admin1_name: Option<String>,
     status: String,
+    coverage: String,
+    uncovered_countries: String,
+    coverage_note: Option<String>,
     radius_km: f64,
     events: Option<u64>,
     fatalities_best: Option<u64>,
@@ -317,6 +368,37 @@ struct RowWithAdmin<'a> {
     admin1_name: &'a Option<String>,
 }
 
+/// The numbers of a row, emptied (null) when the site was not assessed (no coordinates, or
+/// no event data for its country in the window): they are unknown, not 0.
+const ROW_NUMBERS: [&str; 12] = [
+    "events",
+    "fatalities_best",
+    "fatalities_low",
+    "fatalities_high",
+    "civilian",
+    "state_based",
+    "non_state",
+    "one_sided",
+    "other",
+    "exposure_index",
+    "nearest_in_window",
+    "trend",
+];
+
+fn row_json(row: &ExposureRow, admin1: &Admin1) -> Result<serde_json::Value> {
+    let mut value = serde_json::to_value(RowWithAdmin {
+        row,
+        admin1_id: &admin1.0,
+        admin1_name: &admin1.1,
+    })?;
+    if !row.assessed {
+        for key in ROW_NUMBERS {
+            value[key] = serde_json::Value::Null;
+        }
+    }
+    Ok(value)
+}
+
 fn flat(row: &ExposureRow, admin1: &Admin1) -> FlatRow {
     let a = row.assessed;
     let n = |v: u64| a.then_some(v);
@@ -335,6 +417,9 @@ fn flat(row: &ExposureRow, admin1: &Admin1) -> FlatRow {
         admin1_id: admin1.0.clone(),
         admin1_name: admin1.1.clone(),
         status: row.status.to_string(),
+        coverage: row.coverage.to_string(),
+        uncovered_countries: row.uncovered_countries.join(";"),
+        coverage_note: row.coverage_note.clone(),
         radius_km: row.radius_km,
         events: n(row.events),
         fatalities_best: n(row.fatalities_best),
@@ -408,28 +493,24 @@ fn write_report(
                 .iter()
                 .zip(&admin1)
                 .map(|(r, a)| {
-                    json!({
+                    Ok(json!({
                         "type": "Feature",
                         "geometry": r.lon.zip(r.lat).map(|(lon, lat)| json!({"type": "Point", "coordinates": [lon, lat]})),
-                        "properties": RowWithAdmin { row: r, admin1_id: &a.0, admin1_name: &a.1 },
-                    })
+                        "properties": row_json(r, a)?,
+                    }))
                 })
-                .collect();
+                .collect::<Result<_>>()?;
             let doc =
                 json!({"type": "FeatureCollection", "metadata": metadata, "features": features});
             write_atomic(path, serde_json::to_string(&doc)?.as_bytes())
         }
         "json" => {
-            let rows: Vec<RowWithAdmin> = report
+            let rows: Vec<serde_json::Value> = report
                 .rows
                 .iter()
                 .zip(&admin1)
-                .map(|(r, a)| RowWithAdmin {
-                    row: r,
-                    admin1_id: &a.0,
-                    admin1_name: &a.1,
-                })
-                .collect();
+                .map(|(r, a)| row_json(r, a))
+                .collect::<Result<_>>()?;
             let doc = json!({"metadata": metadata, "rows": rows});
             write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())
         }
@@ -493,14 +574,14 @@ fn print_table(report: &ExposureReport, metadata: &serde_json::Value) -> Result<
             rows.len()
         );
         println!(
-            "  {:<12} {:<30} {:>4} {:>7} {:>7} {:>10} {:>8} {:>8} {:>10}",
+            "  {:<12} {:<30} {:>4} {:>7} {:>7} {:>10} {:>8} {:>8} {:>10}  coverage",
             "site_id", "name", "iso3", "events", "deaths", "index", "trend", "p", "nearest km"
         );
         for row in rows.iter().take(PRINTED_PER_RADIUS) {
             let name: String = row.site_name.chars().take(30).collect();
             let trend = row.trend.as_ref();
             println!(
-                "  {:<12} {:<30} {:>4} {:>7} {:>7} {:>10.2} {:>8} {:>8} {:>10}",
+                "  {:<12} {:<30} {:>4} {:>7} {:>7} {:>10.2} {:>8} {:>8} {:>10}  {}",
                 row.site_id,
                 name,
                 row.country_iso3.as_deref().unwrap_or("-"),
@@ -516,6 +597,13 @@ fn print_table(report: &ExposureReport, metadata: &serde_json::Value) -> Result<
                     .as_ref()
                     .map(|e| format!("{:.1}", e.distance_km))
                     .unwrap_or_else(|| "-".into()),
+                match row.coverage {
+                    "partial" => format!(
+                        "partial: no data for {}",
+                        row.uncovered_countries.join(", ")
+                    ),
+                    other => other.to_string(),
+                },
             );
         }
         if rows.len() > PRINTED_PER_RADIUS {
@@ -525,10 +613,30 @@ fn print_table(report: &ExposureReport, metadata: &serde_json::Value) -> Result<
             );
         }
     }
+    // Not-covered sites grouped by what is missing.
+    let mut not_covered: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for r in report
+        .rows
+        .iter()
+        .filter(|r| r.coverage == "not covered" && r.radius_km == p.radii_km[0])
+    {
+        not_covered
+            .entry(r.coverage_note.as_deref().unwrap_or(""))
+            .or_default()
+            .push(r.site_id.as_str());
+    }
+    for (note, ids) in &not_covered {
+        println!();
+        println!(
+            "not covered — nothing counted (unknown, not 0): {} site(s) ({note}): {}",
+            ids.len(),
+            ids.join(", ")
+        );
+    }
     let unassessed: Vec<&str> = report
         .rows
         .iter()
-        .filter(|r| !r.assessed && r.radius_km == p.radii_km[0])
+        .filter(|r| !r.assessed && r.coverage != "not covered" && r.radius_km == p.radii_km[0])
         .map(|r| r.site_id.as_str())
         .collect();
     if !unassessed.is_empty() {

@@ -18,9 +18,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use orewatch_core::assess::scenario::{
-    check, compare, link_needs, run_timed, CompareAssessment, CompareRequest, RunAssessment,
-    RunRequest, ScenarioText, DEFAULT_DRAWS, DEFAULT_SEED,
+    check, compare, link_needs, precheck_compare, precheck_run, run_timed, CompareAssessment,
+    CompareRequest, RunAssessment, RunRequest, ScenarioText, DEFAULT_DRAWS, DEFAULT_SEED,
 };
+use orewatch_core::scenario::model::read_text;
 use orewatch_core::scenario::schema::json_schema;
 use orewatch_store::{LinkData, Store};
 
@@ -135,15 +136,12 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
     }
 }
 
-/// Reads a scenario file (its text as given, for the assessment and its SHA-256).
+/// Reads a scenario file (its text as given, for the assessment and its SHA-256), within the
+/// size limit of scenario files.
 fn read(file: &Path) -> Result<ScenarioText> {
-    let bytes =
-        std::fs::read(file).with_context(|| format!("reading scenario {}", file.display()))?;
-    let text =
-        String::from_utf8(bytes).with_context(|| format!("{}: not UTF-8 text", file.display()))?;
     Ok(ScenarioText {
         path: file.display().to_string(),
-        text,
+        text: read_text(file)?,
     })
 }
 
@@ -222,7 +220,7 @@ fn run_one(
     out: Option<&Path>,
     timings: bool,
 ) -> Result<()> {
-    req.scenario.parse()?;
+    precheck_run(req)?;
     let started = std::time::Instant::now();
     let data = load_links(store_dir, std::slice::from_ref(&req.scenario))?;
     let store_secs = started.elapsed().as_secs_f64();
@@ -327,9 +325,7 @@ fn print_run(a: &RunAssessment) {
 }
 
 fn run_compare(store_dir: &Path, req: &CompareRequest, out: Option<&Path>) -> Result<()> {
-    for s in &req.scenarios {
-        s.parse()?;
-    }
+    precheck_compare(req)?;
     let data = load_links(store_dir, &req.scenarios)?;
     let links = data.as_ref().map(LinkData::links);
     let c = compare(req, links.as_ref())?;

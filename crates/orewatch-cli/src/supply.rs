@@ -1,151 +1,136 @@
 //! `orewatch supply --commodity gold [--year Y] [--stage mine|refinery] [--series usgs|owid]
 //! [--shock ISO3:COMMODITY:CHANGE]… [--redirect ISO3:COMMODITY:BUYER:FRACTION]…
-//! [--inputs supply.toml] [--out F.csv|F.json]` and `orewatch supply --all`.
+//! [--inputs supply.toml] [--out F.csv|F.json] [--format text|json]`, `orewatch supply --all`,
+//! `orewatch supply --commodity C --over-time` and `orewatch supply --eu-check`.
 //!
-//! World supply of one mineral in one year: each country's quantity and share, its scaled
-//! governance (WGI), the HHI range with its merger-guideline band, the governance-weighted
-//! HHI range, Mali's and the Sahel's (MLI, BFA, NER) shares, the World-row check, and — when
-//! the inputs file has the commodity's EU inputs — the supply risk, for every stage of that
-//! year with figures, with the bottleneck (the highest) named. `--shock MLI:gold:-0.5`
-//! halves Mali's output and shows the market after it and the lost fraction of world supply;
-//! `--redirect MLI:lithium:USA:0.5` gives the volume half of Mali's output would secure for
-//! the buyer and its share of world supply (consumption is not in the store, so nothing is
-//! said about the buyer's needs). Method and units: `orewatch_core::analysis::supply`.
-//!
-//! Defaults: the USGS MCS series when it has the commodity, else the 1970–2015 series; the
-//! latest year with figures; the mine stage where the series has stages. The two series are
-//! never joined (different units and coverage; 2016–2019 is missing from both).
+//! Parses the flags into an `orewatch_core::analysis::supply::assessment::SupplyRequest`, asks
+//! the assessment, and prints or writes what it returns; it computes nothing. What each
+//! question answers, the method and the units: that module and `analysis::supply::eu`.
+//! `--format json` prints the whole assessment (request, provenance, answer) to stdout.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use orewatch_core::analysis::cahra::{
-    last_full_year, year_fully_covered, year_has_any_data, CahraRules, Verdict,
+use orewatch_core::analysis::cahra::Verdict;
+use orewatch_core::analysis::supply::assessment::{
+    assess, range_text, series_name, AllAssessment, CahraStatus, EuCheckAssessment, EuView,
+    MarketAssessment, OverTimeAssessment, Redirect, Shock, SupplyAnswer, SupplyAssessment,
+    SupplyData, SupplyQuestion, SupplyRequest, SupplyRisk,
 };
-use orewatch_core::analysis::cahra_countries::{screen_countries, CountryScreening};
-use orewatch_core::analysis::events::{choose_source, parse_source, stated_coverage, EventFilter};
-use orewatch_core::analysis::supply::{
-    cahra_exposure, governance_for, governance_weighted, hhi_band, hhi_band_2023_note,
-    markets_over_time, offtake, supply_risk, year_figures, CahraExposure, GovernanceWeighted,
-    HhiRange, Market, RiskInputs,
-};
-use orewatch_core::model::{Dataset, ProductionSeries};
-use orewatch_store::{Manifest, Store};
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use orewatch_core::analysis::supply::eu::{CheckStatus, WgiRule, SENSITIVITY_YEARS};
+use orewatch_core::analysis::supply::inputs::{self, EuSourcing, SupplyInputs};
+use orewatch_core::ingest::eu_crm;
+use orewatch_core::model::{EuStage, EventSource, ProductionSeries};
+use orewatch_store::Store;
+use serde::Serialize;
 
 use crate::output::{csv_bytes, extension, sidecar, write_atomic};
 
-/// The shipped inputs file (no values: see its header).
-const DEFAULT_INPUTS: &str = include_str!("../../../config/supply.toml");
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Stage {
+    Mine,
+    Refinery,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Series {
+    /// USGS Mineral Commodity Summaries, 2020–2025.
+    Usgs,
+    /// The 1970–2015 compilation (Our World in Data of Clio-Infra/USGS and BGS).
+    Owid,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Source {
+    /// UCDP GED.
+    #[value(alias = "ucdp")]
+    Ged,
+    Acled,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Tables for reading.
+    Text,
+    /// The whole assessment (request, provenance, answer) as JSON.
+    Json,
+}
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Commodity as the store names it (gold, lithium, cobalt, manganese, bauxite, alumina, copper, phosphate rock, uranium, …).
-    #[arg(long, required_unless_present = "all")]
+    #[arg(long, required_unless_present_any = ["all", "eu_check"])]
     pub commodity: Option<String>,
     /// One line per commodity of the series (latest year, mine stage where there are stages).
     #[arg(long, conflicts_with_all = ["commodity", "shock", "redirect", "cahra_year"])]
     pub all: bool,
+    /// The EU's 2023 supply risk of every assessed material recomputed from its own inputs
+    /// (Appendix 7 shares and t, the store's WGI, IR, EoL-RIR, SI_SR), with the difference and
+    /// its cause, and how each SR moves with the WGI year (2014–2021).
+    #[arg(long, conflicts_with_all = ["commodity", "all", "shock", "redirect", "cahra_year", "over_time", "year", "stage", "series"])]
+    pub eu_check: bool,
+    /// WGI years of --eu-check: FROM..TO (their mean) or one year (default 2016..2020).
+    #[arg(long, requires = "eu_check", value_parser = parse_wgi_rule)]
+    pub wgi_years: Option<WgiRule>,
+    /// A directory with the four EU CRM 2023 tables (file names as in config/eu_crm_2023/)
+    /// to read instead of the copy built into orewatch.
+    #[arg(long)]
+    pub eu_tables: Option<PathBuf>,
     /// Year (default: the latest with figures).
     #[arg(long)]
     pub year: Option<i32>,
-    /// mine or refinery (default: mine where the series has stages).
-    #[arg(long)]
-    pub stage: Option<String>,
-    /// usgs (Mineral Commodity Summaries, 2020–2025) or owid (1970–2015).
-    #[arg(long)]
-    pub series: Option<String>,
+    /// Production stage (default: mine where the series has stages).
+    #[arg(long, value_enum)]
+    pub stage: Option<Stage>,
+    /// Production series (default: usgs when it has the commodity, else owid).
+    #[arg(long, value_enum)]
+    pub series: Option<Series>,
     /// ISO3:COMMODITY:CHANGE, e.g. MLI:gold:-0.5 (output × 0.5); repeatable.
     #[arg(long)]
     pub shock: Vec<String>,
     /// ISO3:COMMODITY:BUYER:FRACTION, e.g. MLI:lithium:USA:0.5; repeatable.
     #[arg(long)]
     pub redirect: Vec<String>,
-    /// Supply-risk inputs (TOML like config/supply.toml; default: the shipped file, which has none).
+    /// Supply-risk inputs (TOML like config/supply.toml; default: the shipped file, the EU's
+    /// 2023 values cited value by value).
     #[arg(long)]
     pub inputs: Option<PathBuf>,
     /// Year of the CAHRA verdicts weighed against production (default: the market year when
     /// the event source covers it entirely, else the last year it covers entirely before it).
     #[arg(long)]
     pub cahra_year: Option<i32>,
-    /// Event source of the CAHRA screening (GED or ACLED); required when the store holds both.
-    #[arg(long)]
-    pub source: Option<String>,
+    /// Event source of the CAHRA screening; required when the store holds both.
+    #[arg(long, value_enum, ignore_case = true)]
+    pub source: Option<Source>,
     /// One line per year of both series: Mali's and the Sahel's shares, the HHI range and the
     /// share from countries the CAHRA screening flags that year.
     #[arg(long, conflicts_with_all = ["all", "shock", "redirect", "year", "cahra_year"])]
     pub over_time: bool,
-    /// Write to a file: .csv (+ .meta.json sidecar) or .json.
+    /// Write to a file: .csv (+ .meta.json sidecar with the assessment) or .json.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// What to print on stdout (without --out).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
 }
 
-/// The inputs file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct InputsFile {
-    #[serde(default)]
-    commodity: BTreeMap<String, CommodityInputs>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CommodityInputs {
-    import_reliance: Option<f64>,
-    eol_rir: Option<f64>,
-    substitution: Option<f64>,
-    economic_importance: Option<f64>,
-    eu_sourcing: Option<BTreeMap<String, f64>>,
-    source: Option<String>,
-}
-
-/// One country's row.
-#[derive(Debug, Serialize)]
-struct CountryRow {
-    iso3: String,
-    country: String,
-    quantity: f64,
-    unit: String,
-    share: f64,
-    estimated: bool,
-    wgi_scaled: Option<f64>,
-    wgi_year: Option<i32>,
-    /// The country's CAHRA verdict in the CAHRA year ("not screened" without one).
-    cahra: String,
-}
-
-/// The indices of one market.
-#[derive(Debug, Serialize)]
-struct Indices {
-    hhi: HhiRange,
-    band_low: &'static str,
-    band_high: &'static str,
-    note_2023: Option<&'static str>,
-    hhi_wgi: GovernanceWeighted,
-    mali_share: f64,
-    sahel_share: f64,
-    other_share: f64,
-    total: f64,
-    supply_risk: SupplyRisk,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-enum SupplyRisk {
-    Computed {
-        low: f64,
-        high: f64,
-        economic_importance: f64,
-        critical_low: bool,
-        critical_high: bool,
-        source: String,
-    },
-    NotComputed {
-        missing: Vec<&'static str>,
-    },
+fn parse_wgi_rule(text: &str) -> Result<WgiRule, String> {
+    let year = |t: &str| {
+        t.trim()
+            .parse::<i32>()
+            .map_err(|_| format!("'{t}' is not a year: expected FROM..TO or YEAR, e.g. 2016..2020"))
+    };
+    match text.split_once("..") {
+        Some((from, to)) => {
+            let (from, to) = (year(from)?, year(to)?);
+            if from > to {
+                return Err(format!("{from}..{to}: the first year is after the second"));
+            }
+            Ok(WgiRule::Mean { from, to })
+        }
+        None => Ok(WgiRule::Year { year: year(text)? }),
+    }
 }
 
 pub fn run(store_dir: &Path, args: Args) -> Result<()> {
@@ -158,13 +143,17 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             );
         }
     }
-    let inputs: InputsFile = match &args.inputs {
+    let inputs = match &args.inputs {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading {}", path.display()))?;
-            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            inputs::parse(&text, &path.display().to_string())?
         }
-        None => toml::from_str(DEFAULT_INPUTS).context("config/supply.toml (embedded)")?,
+        None => SupplyInputs::bundled(),
+    };
+    let eu = match &args.eu_tables {
+        Some(dir) => eu_crm::read_dir(dir)?,
+        None => eu_crm::bundled()?,
     };
     let store = Store::open(store_dir);
     if store.is_empty() {
@@ -176,349 +165,98 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
     let (dataset, manifest) = store
         .load()
         .with_context(|| format!("loading the store at {}", store_dir.display()))?;
-    if dataset.production.is_empty() {
-        bail!("the store holds no production figures: ingest ../shared/data/production");
-    }
-    let events = EventsForCahra::of(&dataset, &manifest, args.source.as_deref())?;
-    let series = match args.series.as_deref() {
-        None => None,
-        Some("usgs") => Some(ProductionSeries::UsgsMcs),
-        Some("owid") => Some(ProductionSeries::Owid1970_2015),
-        Some(other) => bail!("--series {other}: expected usgs or owid"),
-    };
-    if args.all {
-        return run_all(
-            &dataset,
-            &inputs,
-            series.unwrap_or(ProductionSeries::UsgsMcs),
-            events.as_ref(),
-            &args,
-        );
-    }
-    let commodity = args.commodity.clone().unwrap_or_default().to_lowercase();
-    let series = series.unwrap_or_else(|| {
-        if dataset
-            .production
-            .iter()
-            .any(|r| r.series == ProductionSeries::UsgsMcs && r.commodity == commodity)
-        {
-            ProductionSeries::UsgsMcs
-        } else {
-            ProductionSeries::Owid1970_2015
-        }
-    });
-    let stage = args
-        .stage
-        .clone()
-        .or_else(|| default_stage(&dataset, series, &commodity));
-    if args.over_time {
-        return run_over_time(
-            &dataset,
-            &commodity,
-            stage.as_deref(),
-            events.as_ref(),
-            &args,
-        );
-    }
-    let year = match args.year {
-        Some(y) => y,
-        None => latest_year(&dataset, series, &commodity, stage.as_deref()).with_context(|| {
-            format!(
-                "no {commodity} figures in the {} series; commodities there: {}",
-                series_name(series),
-                commodities(&dataset, series).join(", ")
-            )
-        })?,
-    };
-    let market = Market::from_records(
-        &dataset.production,
-        series,
-        &commodity,
-        stage.as_deref(),
-        year,
-    )?;
-    let restriction = |_: &str| 1.0;
-    let indices = indices_of(
-        &market,
-        &dataset,
-        inputs.commodity.get(&commodity),
-        &restriction,
-    );
-    let by_stage = risk_by_stage(&dataset, &market, inputs.commodity.get(&commodity))?;
-    let cahra = match &events {
-        Some(ev) => match ev.year_for(market.year, args.cahra_year, &dataset)? {
-            Some(year) => {
-                let screening = ev.screen(&dataset, &[year])?;
-                let exposure = cahra_exposure(&market, &screening.verdicts(year), year);
-                Some((screening, exposure))
-            }
-            None => None,
+    let request = request_of(&args)?;
+    let assessment = assess(
+        &request,
+        &SupplyData {
+            dataset: &dataset,
+            sources: &manifest.sources,
+            eu: &eu,
+            inputs: &inputs,
         },
-        None => None,
-    };
-    let verdicts = cahra
-        .as_ref()
-        .map(|(s, e)| s.verdicts(e.cahra_year))
-        .unwrap_or_default();
-    let rows = country_rows(&market, &dataset, &verdicts);
-
-    let mut shocked = Vec::new();
-    let mut after = market.clone();
-    for text in &args.shock {
-        let (iso3, c, change) = parse_shock(text)?;
-        if c != commodity {
-            bail!("--shock {text}: the commodity is {commodity}, not {c}");
-        }
-        after = after.shocked(&iso3, change)?;
-        shocked.push(text.clone());
-    }
-    let shock_result = (!shocked.is_empty()).then(|| {
-        let idx = indices_of(
-            &after,
-            &dataset,
-            inputs.commodity.get(&commodity),
-            &restriction,
-        );
-        let lost = (market.total() - after.total()) / market.total();
-        json!({"shocks": shocked, "lost_fraction_of_world_supply": lost, "indices": idx,
-               "shares": country_rows(&after, &dataset, &verdicts)})
-    });
-    let mut redirects = Vec::new();
-    for text in &args.redirect {
-        let (iso3, c, buyer, fraction) = parse_redirect(text)?;
-        if c != commodity {
-            bail!("--redirect {text}: the commodity is {commodity}, not {c}");
-        }
-        let (volume, share) = offtake(&market, &iso3, fraction)?;
-        redirects.push(json!({"from": iso3, "buyer": buyer, "fraction": fraction,
-            "secured_volume": volume, "unit": market.unit, "share_of_world_supply": share,
-            "note": "consumption is not in the store: the buyer's needs are not assessed"}));
-    }
-
-    let metadata = json!({
-        "command": "orewatch supply",
-        "series": series_name(series),
-        "commodity": commodity,
-        "stage": stage,
-        "year": year,
-        "unit": market.unit,
-        "world_row": market.world,
-        "notes": market.notes,
-        "method": "shares of listed countries + Other countries; HHI 0–10,000 (range for Other \
-                   countries); HHI_WGI = Σ s² · (5 − 2·mean WGI, clamped 0–10) · t (JRC 2017); \
-                   orewatch_core::analysis::supply",
-        "inputs": args.inputs.as_ref().map_or("config/supply.toml (embedded)".to_string(), |p| p.display().to_string()),
-        "cahra": cahra_metadata(events.as_ref(), cahra.as_ref().map(|(_, e)| e), market.year),
-    });
-    let by_stage_json = by_stage.as_ref().map(|b| b.to_json());
-    let cahra_json = cahra
-        .as_ref()
-        .map(|(screening, exposure)| cahra_json(screening, exposure, &market));
-    match &args.out {
-        None => {
-            print_market(&market, &rows, &indices, shock_result.as_ref(), &redirects)?;
-            if let Some(b) = &by_stage {
-                println!("{}", b.line());
-            }
-            print_cahra(events.as_ref(), cahra.as_ref(), &market)
-        }
-        Some(path) if extension(path) == "csv" => {
-            write_atomic(path, &csv_bytes(&rows)?)?;
-            let meta = json!({"metadata": metadata, "indices": indices, "shock": shock_result, "redirects": redirects, "cahra_exposure": cahra_json, "supply_risk_by_stage": by_stage_json});
+    )?;
+    match (&args.out, args.format) {
+        (None, Format::Json) => stdout(&(serde_json::to_string_pretty(&assessment)? + "\n")),
+        (None, Format::Text) => stdout(&text_of(&assessment)?),
+        (Some(path), _) if extension(path) == "csv" => {
+            write_atomic(path, &csv_of(&assessment)?)?;
             write_atomic(
                 &sidecar(path),
-                serde_json::to_string_pretty(&meta)?.as_bytes(),
+                serde_json::to_string_pretty(&assessment)?.as_bytes(),
             )
         }
-        Some(path) => {
-            let doc = json!({"metadata": metadata, "countries": rows, "indices": indices,
-                             "shock": shock_result, "redirects": redirects,
-                             "cahra_exposure": cahra_json,
-                             "supply_risk_by_stage": by_stage_json});
-            write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())
+        (Some(path), _) => {
+            write_atomic(path, serde_json::to_string_pretty(&assessment)?.as_bytes())
         }
     }
 }
 
-fn series_name(s: ProductionSeries) -> &'static str {
-    match s {
-        ProductionSeries::UsgsMcs => "USGS Mineral Commodity Summaries",
-        ProductionSeries::Owid1970_2015 => "OWID 1970–2015 (Clio-Infra/USGS, BGS)",
+/// Writes to stdout; a reader that closed the pipe (`| head`) ends the output quietly.
+fn stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
     }
 }
 
-fn commodities(dataset: &Dataset, series: ProductionSeries) -> Vec<String> {
-    let mut c: Vec<String> = dataset
-        .production
-        .iter()
-        .filter(|r| r.series == series)
-        .map(|r| r.commodity.clone())
-        .collect();
-    c.sort();
-    c.dedup();
-    c
-}
-
-fn default_stage(dataset: &Dataset, series: ProductionSeries, commodity: &str) -> Option<String> {
-    let stages: Vec<&str> = dataset
-        .production
-        .iter()
-        .filter(|r| r.series == series && r.commodity == commodity)
-        .filter_map(|r| r.stage.as_deref())
-        .collect();
-    if stages.contains(&"mine") {
-        Some("mine".into())
+fn request_of(args: &Args) -> Result<SupplyRequest> {
+    let event_source = args.source.map(|s| match s {
+        Source::Ged => EventSource::UcdpGed,
+        Source::Acled => EventSource::Acled,
+    });
+    let series = args.series.map(|s| match s {
+        Series::Usgs => ProductionSeries::UsgsMcs,
+        Series::Owid => ProductionSeries::Owid1970_2015,
+    });
+    let stage = args.stage.map(|s| {
+        match s {
+            Stage::Mine => "mine",
+            Stage::Refinery => "refinery",
+        }
+        .to_string()
+    });
+    let question = if args.eu_check {
+        SupplyQuestion::EuCheck {
+            wgi: args.wgi_years.unwrap_or_default(),
+        }
+    } else if args.all {
+        SupplyQuestion::All {
+            series,
+            year: args.year,
+        }
+    } else if args.over_time {
+        SupplyQuestion::OverTime {
+            commodity: args.commodity.clone().unwrap_or_default().to_lowercase(),
+            stage,
+        }
     } else {
-        stages.first().map(|s| s.to_string())
-    }
-}
-
-fn latest_year(
-    dataset: &Dataset,
-    series: ProductionSeries,
-    commodity: &str,
-    stage: Option<&str>,
-) -> Option<i32> {
-    dataset
-        .production
-        .iter()
-        .filter(|r| {
-            r.series == series
-                && r.commodity == commodity
-                && (stage.is_none() || r.stage.as_deref() == stage)
-                && r.quantity.is_some()
+        SupplyQuestion::Market(orewatch_core::analysis::supply::assessment::MarketRequest {
+            commodity: args.commodity.clone().unwrap_or_default().to_lowercase(),
+            year: args.year,
+            stage,
+            series,
+            shocks: args
+                .shock
+                .iter()
+                .map(|t| parse_shock(t))
+                .collect::<Result<_>>()?,
+            redirects: args
+                .redirect
+                .iter()
+                .map(|t| parse_redirect(t))
+                .collect::<Result<_>>()?,
+            cahra_year: args.cahra_year,
         })
-        .map(|r| r.year)
-        .max()
-}
-
-fn indices_of(
-    market: &Market,
-    dataset: &Dataset,
-    inputs: Option<&CommodityInputs>,
-    restriction: &dyn Fn(&str) -> f64,
-) -> Indices {
-    let hhi = market.hhi();
-    let hhi_wgi = governance_weighted(market, &dataset.governance, restriction);
-    let sahel_share = market.sahel_share();
-    let supply_risk = risk_of(market, dataset, &hhi_wgi, inputs);
-    Indices {
-        band_low: hhi_band(hhi.low),
-        band_high: hhi_band(hhi.high),
-        note_2023: hhi_band_2023_note(hhi.high),
-        hhi,
-        mali_share: market.share_of("MLI"),
-        sahel_share,
-        other_share: market.other_share(),
-        total: market.total(),
-        hhi_wgi,
-        supply_risk,
-    }
-}
-
-/// SR from the inputs, as a range over the global HHI_WGI range; the EU-sourcing HHI_WGI from
-/// the EU shares and the same governance (the rest of the EU's sourcing as unknown small
-/// suppliers: 0 to 10 × its square).
-fn risk_of(
-    market: &Market,
-    dataset: &Dataset,
-    global: &GovernanceWeighted,
-    inputs: Option<&CommodityInputs>,
-) -> SupplyRisk {
-    let Some(i) = inputs else {
-        return SupplyRisk::NotComputed {
-            missing: vec![
-                "import_reliance",
-                "eol_rir",
-                "substitution",
-                "economic_importance",
-                "eu_sourcing",
-                "source",
-            ],
-        };
     };
-    let mut missing = Vec::new();
-    for (name, present) in [
-        ("import_reliance", i.import_reliance.is_some()),
-        ("eol_rir", i.eol_rir.is_some()),
-        ("substitution", i.substitution.is_some()),
-        ("economic_importance", i.economic_importance.is_some()),
-        ("eu_sourcing", i.eu_sourcing.is_some()),
-        ("source", i.source.is_some()),
-    ] {
-        if !present {
-            missing.push(name);
-        }
-    }
-    let (Some(ir), Some(eol), Some(si), Some(ei), Some(eu), Some(source)) = (
-        i.import_reliance,
-        i.eol_rir,
-        i.substitution,
-        i.economic_importance,
-        i.eu_sourcing.as_ref(),
-        i.source.as_ref(),
-    ) else {
-        return SupplyRisk::NotComputed { missing };
-    };
-    let (mut eu_low, mut eu_high) = (0.0, 0.0);
-    for (iso3, s) in eu {
-        match governance_for(&dataset.governance, iso3, market.year) {
-            Some((_, w)) => {
-                eu_low += s * s * w;
-                eu_high += s * s * w;
-            }
-            None => eu_high += s * s * 10.0,
-        }
-    }
-    let rest = (1.0 - eu.values().sum::<f64>()).max(0.0);
-    eu_high += rest * rest * 10.0;
-    let inputs = RiskInputs {
-        import_reliance: ir,
-        eol_rir: eol,
-        substitution: si,
-    };
-    let low = supply_risk(global.low, eu_low, &inputs);
-    let high = supply_risk(global.high, eu_high, &inputs);
-    SupplyRisk::Computed {
-        low,
-        high,
-        economic_importance: ei,
-        critical_low: low >= 1.0 && ei >= 2.8,
-        critical_high: high >= 1.0 && ei >= 2.8,
-        source: source.clone(),
-    }
+    Ok(SupplyRequest {
+        question,
+        event_source,
+    })
 }
 
-fn country_rows(
-    market: &Market,
-    dataset: &Dataset,
-    verdicts: &BTreeMap<&str, Verdict>,
-) -> Vec<CountryRow> {
-    market
-        .producers
-        .iter()
-        .zip(market.shares())
-        .map(|(p, share)| {
-            let g = governance_for(&dataset.governance, &p.key, market.year);
-            CountryRow {
-                iso3: p.key.clone(),
-                country: p.name.clone(),
-                quantity: p.quantity,
-                unit: market.unit.clone(),
-                share,
-                estimated: p.estimated,
-                wgi_scaled: g.map(|(_, w)| w),
-                wgi_year: g.map(|(y, _)| y),
-                cahra: verdicts
-                    .get(p.key.as_str())
-                    .map_or("not screened", |v| v.as_str())
-                    .to_string(),
-            }
-        })
-        .collect()
-}
-
-fn parse_shock(text: &str) -> Result<(String, String, f64)> {
+fn parse_shock(text: &str) -> Result<Shock> {
     let parts: Vec<&str> = text.split(':').collect();
     let [iso3, commodity, change] = parts.as_slice() else {
         bail!("--shock {text}: expected ISO3:COMMODITY:CHANGE, e.g. MLI:gold:-0.5");
@@ -526,10 +264,14 @@ fn parse_shock(text: &str) -> Result<(String, String, f64)> {
     let change: f64 = change
         .parse()
         .with_context(|| format!("--shock {text}: CHANGE '{change}' is not a number (−1 … any)"))?;
-    Ok((iso3.to_uppercase(), commodity.to_lowercase(), change))
+    Ok(Shock {
+        iso3: iso3.to_uppercase(),
+        commodity: commodity.to_lowercase(),
+        change,
+    })
 }
 
-fn parse_redirect(text: &str) -> Result<(String, String, String, f64)> {
+fn parse_redirect(text: &str) -> Result<Redirect> {
     let parts: Vec<&str> = text.split(':').collect();
     let [iso3, commodity, buyer, fraction] = parts.as_slice() else {
         bail!(
@@ -539,33 +281,40 @@ fn parse_redirect(text: &str) -> Result<(String, String, String, f64)> {
     let fraction: f64 = fraction.parse().with_context(|| {
         format!("--redirect {text}: FRACTION '{fraction}' is not a number in [0, 1]")
     })?;
-    Ok((
-        iso3.to_uppercase(),
-        commodity.to_lowercase(),
-        buyer.to_uppercase(),
+    Ok(Redirect {
+        iso3: iso3.to_uppercase(),
+        commodity: commodity.to_lowercase(),
+        buyer: buyer.to_uppercase(),
         fraction,
-    ))
+    })
+}
+
+fn text_of(a: &SupplyAssessment) -> Result<String> {
+    Ok(match &a.answer {
+        SupplyAnswer::Market(m) => market_text(m)?,
+        SupplyAnswer::All(all) => all_text(all)?,
+        SupplyAnswer::OverTime(o) => over_time_text(o)?,
+        SupplyAnswer::EuCheck(c) => eu_check_text(c, a)?,
+    })
+}
+
+/// The CSV rows of an answer.
+fn csv_of(a: &SupplyAssessment) -> Result<Vec<u8>> {
+    match &a.answer {
+        SupplyAnswer::Market(m) => csv_bytes(&m.countries),
+        SupplyAnswer::All(all) => csv_bytes(&all.commodities),
+        SupplyAnswer::OverTime(o) => csv_bytes(&o.years),
+        SupplyAnswer::EuCheck(c) => csv_bytes(&check_rows(c)),
+    }
 }
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
-fn range(low: f64, high: f64, digits: usize) -> String {
-    if (high - low).abs() < 0.5 * 10f64.powi(-(digits as i32)) {
-        format!("{low:.digits$}")
-    } else {
-        format!("{low:.digits$}–{high:.digits$}")
-    }
-}
-
-fn print_market(
-    market: &Market,
-    rows: &[CountryRow],
-    idx: &Indices,
-    shock: Option<&serde_json::Value>,
-    redirects: &[serde_json::Value],
-) -> Result<()> {
+fn market_text(m: &MarketAssessment) -> Result<String> {
+    let market = &m.market;
+    let idx = &m.indices;
     let mut out = String::new();
     writeln!(
         out,
@@ -585,7 +334,7 @@ fn print_market(
         "{:<5} {:<34} {:>12} {:>7} {:>9}",
         "iso3", "country", "quantity", "share", "WGI 0-10"
     )?;
-    for r in rows {
+    for r in &m.countries {
         writeln!(
             out,
             "{:<5} {:<34} {:>12} {:>7} {:>9}",
@@ -613,7 +362,7 @@ fn print_market(
             "World row \"{}\": {} vs sum {} (difference {:+.1}, {:+.2}%){}",
             w.label,
             w.quantity,
-            market.total(),
+            idx.total,
             w.difference,
             w.relative * 100.0,
             if w.inconsistent {
@@ -626,19 +375,22 @@ fn print_market(
     writeln!(
         out,
         "HHI {} ({}{}){}",
-        range(idx.hhi.low, idx.hhi.high, 0),
+        range_text(idx.hhi.low, idx.hhi.high, 0),
         idx.band_low,
         if idx.band_low != idx.band_high {
             format!(" to {}", idx.band_high)
         } else {
             String::new()
         },
-        idx.note_2023.map(|n| format!("; {n}")).unwrap_or_default()
+        idx.note_2023
+            .as_deref()
+            .map(|n| format!("; {n}"))
+            .unwrap_or_default()
     )?;
     writeln!(
         out,
         "HHI_WGI {} (0–10){}",
-        range(idx.hhi_wgi.low, idx.hhi_wgi.high, 3),
+        range_text(idx.hhi_wgi.low, idx.hhi_wgi.high, 3),
         if idx.hhi_wgi.missing.is_empty() {
             String::new()
         } else {
@@ -655,384 +407,128 @@ fn print_market(
         pct(idx.mali_share),
         pct(idx.sahel_share)
     )?;
-    match &idx.supply_risk {
-        SupplyRisk::Computed {
-            low,
-            high,
-            economic_importance,
-            critical_low,
-            critical_high,
-            source,
-        } => writeln!(
-            out,
-            "SR {} with EI {economic_importance}: {} (inputs: {source})",
-            range(*low, *high, 2),
-            match (critical_low, critical_high) {
-                (true, true) => "critical",
-                (false, false) => "not critical",
-                _ => "critical or not, depending on the unknown governance",
-            }
-        )?,
-        SupplyRisk::NotComputed { missing } => writeln!(
-            out,
-            "SR not computed: the inputs file lacks {} for {} (see config/supply.toml)",
-            missing.join(", "),
-            market.commodity
-        )?,
-    }
+    writeln!(
+        out,
+        "{}",
+        sr_line(
+            &idx.supply_risk,
+            &m.metadata.inputs,
+            m.eu.as_ref().and_then(|e| e.stage)
+        )
+    )?;
     for n in &market.notes {
         writeln!(out, "note: {n}")?;
     }
-    if let Some(s) = shock {
+    if let Some(s) = &m.shock {
         writeln!(
             out,
             "after {}: lost {} of world supply; HHI {}; HHI_WGI {}",
-            s["shocks"]
-                .as_array()
-                .map(|a| a
-                    .iter()
-                    .filter_map(|v| v.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "))
-                .unwrap_or_default(),
-            pct(s["lost_fraction_of_world_supply"].as_f64().unwrap_or(0.0)),
-            range(
-                s["indices"]["hhi"]["low"].as_f64().unwrap_or(0.0),
-                s["indices"]["hhi"]["high"].as_f64().unwrap_or(0.0),
-                0
-            ),
-            range(
-                s["indices"]["hhi_wgi"]["low"].as_f64().unwrap_or(0.0),
-                s["indices"]["hhi_wgi"]["high"].as_f64().unwrap_or(0.0),
-                3
-            ),
+            s.shocks
+                .iter()
+                .map(|s| format!("{}:{}:{}", s.iso3, s.commodity, s.change))
+                .collect::<Vec<_>>()
+                .join(", "),
+            pct(s.lost_fraction_of_world_supply),
+            range_text(s.indices.hhi.low, s.indices.hhi.high, 0),
+            range_text(s.indices.hhi_wgi.low, s.indices.hhi_wgi.high, 3),
         )?;
     }
-    for r in redirects {
+    for r in &m.redirects {
         writeln!(
             out,
-            "offtake {} of {}'s output to {}: {} {} = {} of world supply (consumption not in the store)",
-            pct(r["fraction"].as_f64().unwrap_or(0.0)),
-            r["from"].as_str().unwrap_or(""),
-            r["buyer"].as_str().unwrap_or(""),
-            r["secured_volume"],
-            market.unit,
-            pct(r["share_of_world_supply"].as_f64().unwrap_or(0.0))
+            "offtake {} of {}'s output to {}: {:?} {} = {} of world supply (consumption not in the store)",
+            pct(r.fraction),
+            r.from,
+            r.buyer,
+            r.secured_volume,
+            r.unit,
+            pct(r.share_of_world_supply)
         )?;
     }
-    print!("{out}");
-    Ok(())
+    if let Some(b) = &m.supply_risk_by_stage {
+        let parts: Vec<String> = b
+            .stages
+            .iter()
+            .map(|s| format!("{} {}", s.stage, range_text(s.low, s.high, 2)))
+            .collect();
+        writeln!(
+            out,
+            "SR by stage: {}; bottleneck (the highest): {}",
+            parts.join(", "),
+            b.bottleneck
+        )?;
+    }
+    cahra_text(m, &mut out)?;
+    if let Some(eu) = &m.eu {
+        eu_text(eu, &market.commodity, &m.metadata.inputs, &mut out)?;
+    }
+    Ok(out)
 }
 
-/// One line per commodity (× stage) of the series.
-#[derive(Debug, Serialize)]
-struct SummaryRow {
-    commodity: String,
-    stage: Option<String>,
-    year: i32,
-    unit: String,
-    hhi_low: f64,
-    hhi_high: f64,
-    band: String,
-    hhi_wgi_low: f64,
-    hhi_wgi_high: f64,
-    supply_risk: String,
-    mali_share: f64,
-    sahel_share: f64,
-    /// CAHRA year and the flagged share's range (None: not assessed).
-    cahra_year: Option<i32>,
-    cahra_flagged_low: Option<f64>,
-    cahra_flagged_high: Option<f64>,
-}
-
-fn run_all(
-    dataset: &Dataset,
-    inputs: &InputsFile,
-    series: ProductionSeries,
-    events: Option<&EventsForCahra>,
-    args: &Args,
-) -> Result<()> {
-    let mut keys: Vec<(String, Option<String>)> = dataset
-        .production
-        .iter()
-        .filter(|r| r.series == series)
-        .map(|r| (r.commodity.clone(), r.stage.clone()))
-        .collect();
-    keys.sort();
-    keys.dedup();
-    let mut markets = Vec::new();
-    for (commodity, stage) in keys {
-        let Some(year) = args
-            .year
-            .or_else(|| latest_year(dataset, series, &commodity, stage.as_deref()))
-        else {
-            continue;
-        };
-        let market = match Market::from_records(
-            &dataset.production,
-            series,
-            &commodity,
-            stage.as_deref(),
-            year,
-        ) {
-            Ok(m) => m,
-            Err(e) => {
-                eprintln!("{commodity} {year}: {e}");
-                continue;
-            }
-        };
-        markets.push(market);
-    }
-    // One screening for every CAHRA year the markets need.
-    let mut cahra_years = BTreeMap::new();
-    if let Some(ev) = events {
-        for m in &markets {
-            if let Some(y) = ev.year_for(m.year, None, dataset)? {
-                cahra_years.insert(m.year, y);
-            }
-        }
-    }
-    let screening = match events {
-        Some(ev) if !cahra_years.is_empty() => {
-            let years: Vec<i32> = cahra_years.values().copied().collect();
-            Some(ev.screen(dataset, &years)?)
-        }
-        _ => None,
-    };
-    let mut rows = Vec::new();
-    for market in markets {
-        let commodity = market.commodity.clone();
-        let stage = market.stage.clone();
-        let year = market.year;
-        let exposure = screening.as_ref().and_then(|s| {
-            cahra_years
-                .get(&year)
-                .map(|&y| cahra_exposure(&market, &s.verdicts(y), y))
-        });
-        let idx = indices_of(&market, dataset, inputs.commodity.get(&commodity), &|_| 1.0);
-        let band = if idx.band_low == idx.band_high {
-            idx.band_low.to_string()
-        } else {
-            format!("{} to {}", idx.band_low, idx.band_high)
-        };
-        rows.push(SummaryRow {
-            supply_risk: match &idx.supply_risk {
-                SupplyRisk::Computed { low, high, .. } => range(*low, *high, 2),
-                SupplyRisk::NotComputed { .. } => "needs inputs".into(),
-            },
-            commodity,
+/// The SR line of a market (`eu_stage`: the stage the EU takes the material's SR at).
+fn sr_line(sr: &SupplyRisk, inputs: &str, eu_stage: Option<EuStage>) -> String {
+    match sr {
+        SupplyRisk::Computed {
+            low,
+            high,
+            economic_importance_low,
+            economic_importance_high,
+            critical_low,
+            critical_high,
             stage,
-            year,
-            unit: market.unit.clone(),
-            hhi_low: idx.hhi.low,
-            hhi_high: idx.hhi.high,
-            band,
-            hhi_wgi_low: idx.hhi_wgi.low,
-            hhi_wgi_high: idx.hhi_wgi.high,
-            mali_share: idx.mali_share,
-            sahel_share: idx.sahel_share,
-            cahra_year: exposure.as_ref().map(|e| e.cahra_year),
-            cahra_flagged_low: exposure.as_ref().map(|e| e.flagged_low),
-            cahra_flagged_high: exposure.as_ref().map(|e| e.flagged_high),
-        });
-    }
-    match &args.out {
-        None => {
-            println!(
-                "{:<16} {:<9} {:>4} {:>11} {:<36} {:>11} {:>12} {:>6} {:>6} {:>20}",
-                "commodity",
-                "stage",
-                "year",
-                "HHI",
-                "band",
-                "HHI_WGI",
-                "SR",
-                "Mali",
-                "Sahel",
-                "CAHRA share (year)"
-            );
-            for r in &rows {
-                println!(
-                    "{:<16} {:<9} {:>4} {:>11} {:<36} {:>11} {:>12} {:>6} {:>6} {:>20}",
-                    r.commodity,
-                    r.stage.as_deref().unwrap_or("-"),
-                    r.year,
-                    range(r.hhi_low, r.hhi_high, 0),
-                    r.band,
-                    range(r.hhi_wgi_low, r.hhi_wgi_high, 2),
-                    r.supply_risk,
-                    pct(r.mali_share),
-                    pct(r.sahel_share),
-                    match (r.cahra_flagged_low, r.cahra_flagged_high, r.cahra_year) {
-                        (Some(l), Some(h), Some(y)) => format!("{}–{} ({y})", pct(l), pct(h)),
-                        _ => "not assessed".to_string(),
-                    }
-                );
+            basis,
+            ..
+        } => format!(
+            "SR {} at {} ({}) with EI {}: {}{} (the EU's 2023 inputs from {inputs}; see below)",
+            range_text(*low, *high, 2),
+            stage.as_str(),
+            basis.code(),
+            range_text(*economic_importance_low, *economic_importance_high, 1),
+            match (critical_low, critical_high) {
+                (true, true) => "critical",
+                (false, false) => "not critical",
+                _ => "critical or not, depending on the unknown governance or the disputed inputs",
+            },
+            match eu_stage {
+                Some(s) if s != *stage => format!(
+                    " at this stage; the EU takes the material's SR at {}",
+                    s.as_str()
+                ),
+                _ => String::new(),
             }
-            println!("CAHRA share: production from countries the screening flags (conflict-affected or high-risk) in the year given (the last year the events cover when production is newer); the upper bound counts every share whose verdict is unknown.");
-            Ok(())
-        }
-        Some(path) if extension(path) == "csv" => {
-            write_atomic(path, &csv_bytes(&rows)?)?;
-            let meta = json!({"command": "orewatch supply --all", "series": series_name(series)});
-            write_atomic(
-                &sidecar(path),
-                serde_json::to_string_pretty(&meta)?.as_bytes(),
-            )
-        }
-        Some(path) => {
-            let doc = json!({"metadata": {"command": "orewatch supply --all", "series": series_name(series)}, "commodities": rows});
-            write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())
+        ),
+        SupplyRisk::NotComputed { missing } => {
+            format!("SR not computed: missing {}", missing.join(", "))
         }
     }
 }
 
-/// The event source the CAHRA screening uses, with its stated coverage.
-struct EventsForCahra {
-    filter: EventFilter,
-    coverage: orewatch_core::analysis::events::SourceCoverage,
-}
-
-impl EventsForCahra {
-    /// None when the store holds no events (the exposure is then not assessed, and said so).
-    fn of(dataset: &Dataset, manifest: &Manifest, asked: Option<&str>) -> Result<Option<Self>> {
-        let requested = asked.map(parse_source).transpose()?;
-        if dataset.events.is_empty() {
-            if requested.is_some() {
-                bail!("--source: the store holds no events");
-            }
-            return Ok(None);
+fn cahra_text(m: &MarketAssessment, out: &mut String) -> Result<()> {
+    let (source, coverage_end, cahra_year) = match &m.metadata.cahra {
+        CahraStatus::NotAssessed { why, .. } => {
+            writeln!(out, "CAHRA exposure not assessed: {why}")?;
+            return Ok(());
         }
-        let source = choose_source(&dataset.events, requested)?;
-        let Some(coverage) = stated_coverage(&manifest.sources, source) else {
-            bail!(
-                "no {} file is listed in the store's manifest: its coverage is unknown",
-                source.as_str()
-            );
-        };
-        Ok(Some(EventsForCahra {
-            filter: EventFilter::all(source),
-            coverage,
-        }))
-    }
-
-    /// The CAHRA year for a market year: the asked one (it must have data), else the market
-    /// year when entirely covered, else the last entirely covered year before it (None when
-    /// the market year precedes the coverage).
-    fn year_for(
-        &self,
-        market_year: i32,
-        asked: Option<i32>,
-        dataset: &Dataset,
-    ) -> Result<Option<i32>> {
-        if let Some(y) = asked {
-            if !year_has_any_data(&self.coverage, &dataset.events, y) {
-                bail!(
-                    "--cahra-year {y}: no {} data for {y} (stated coverage {} to {})",
-                    self.filter.source.as_str(),
-                    self.coverage.start,
-                    self.coverage.end
-                );
-            }
-            return Ok(Some(y));
-        }
-        if year_fully_covered(&self.coverage, market_year) {
-            return Ok(Some(market_year));
-        }
-        Ok(last_full_year(&self.coverage).filter(|&y| y < market_year))
-    }
-
-    fn screen(&self, dataset: &Dataset, years: &[i32]) -> Result<CountryScreening> {
-        Ok(screen_countries(
-            dataset,
-            &self.filter,
-            &self.coverage,
-            &CahraRules::default_rules(),
-            years,
-        )?)
-    }
-}
-
-fn cahra_metadata(
-    events: Option<&EventsForCahra>,
-    exposure: Option<&CahraExposure>,
-    market_year: i32,
-) -> serde_json::Value {
-    match (events, exposure) {
-        (None, _) => json!({"assessed": false, "why": "the store holds no events"}),
-        (Some(ev), None) => json!({"assessed": false,
-            "why": format!("{market_year} precedes the {} coverage ({} to {})",
-                ev.filter.source.as_str(), ev.coverage.start, ev.coverage.end)}),
-        (Some(ev), Some(e)) => json!({
-            "assessed": true,
-            "source": ev.filter.source.as_str(),
-            "coverage": {"start": ev.coverage.start, "end": ev.coverage.end},
-            "cahra_year": e.cahra_year,
-            "rules": "config/cahra.toml (embedded default)",
-            "carried_forward": e.cahra_year != market_year,
-            "method": "country verdict = highest of its admin-1 regions' verdicts, or the country \
-                       screened as one unit where no admin-1 regions are loaded \
-                       (orewatch_core::analysis::cahra_countries); flagged share = \
-                       conflict-affected + high-risk, upper bound adds insufficient data, \
-                       not screened and Other countries",
-        }),
-    }
-}
-
-/// The exposure and the flagged producers' verdict details.
-fn cahra_json(
-    screening: &CountryScreening,
-    e: &CahraExposure,
-    market: &Market,
-) -> serde_json::Value {
-    let producers: Vec<serde_json::Value> = market
-        .producers
-        .iter()
-        .filter_map(|p| {
-            screening
-                .countries
-                .iter()
-                .find(|c| c.country_iso3 == p.key && c.year == e.cahra_year)
-        })
-        .map(|c| {
-            json!({"iso3": c.country_iso3, "verdict": c.verdict.as_str(), "basis": c.basis.as_str(),
-                   "units": c.units, "flagged_units": c.flagged_units,
-                   "flagged_area_share": c.flagged_area_share,
-                   "fired": c.fired.iter().map(|f| format!("{} ({}): {}", f.rule, f.scope, f.detail)).collect::<Vec<_>>()})
-        })
-        .collect();
-    json!({"exposure": e, "producers": producers})
-}
-
-fn print_cahra(
-    events: Option<&EventsForCahra>,
-    cahra: Option<&(CountryScreening, CahraExposure)>,
-    market: &Market,
-) -> Result<()> {
-    let mut out = String::new();
-    let Some(ev) = events else {
-        println!("CAHRA exposure not assessed: the store holds no events");
+        CahraStatus::Assessed {
+            source,
+            coverage_end,
+            cahra_year,
+            ..
+        } => (source, coverage_end, cahra_year),
+    };
+    let Some(c) = &m.cahra_exposure else {
         return Ok(());
     };
-    let Some((screening, e)) = cahra else {
-        println!(
-            "CAHRA exposure not assessed: {} precedes the {} coverage ({} to {})",
-            market.year,
-            ev.filter.source.as_str(),
-            ev.coverage.start,
-            ev.coverage.end
-        );
-        return Ok(());
-    };
+    let e = &c.exposure;
     writeln!(
         out,
         "CAHRA exposure ({} screening of {}{}):",
-        ev.filter.source.as_str(),
-        e.cahra_year,
-        if e.cahra_year != market.year {
+        source.as_str(),
+        cahra_year,
+        if *cahra_year != m.market.year {
             format!(
                 ", applied to {} production — the events end {}",
-                market.year, ev.coverage.end
+                m.market.year, coverage_end
             )
         } else {
             String::new()
@@ -1061,11 +557,7 @@ fn print_cahra(
         if *share <= 0.0 {
             continue;
         }
-        let Some(c) = screening
-            .countries
-            .iter()
-            .find(|c| &c.country_iso3 == key && c.year == e.cahra_year)
-        else {
+        let Some(p) = c.producers.iter().find(|p| &p.iso3 == key) else {
             continue;
         };
         writeln!(
@@ -1073,227 +565,421 @@ fn print_cahra(
             "  {key} {} of supply: {} ({}: {} of {} flagged, {} of the area)",
             pct(*share),
             v.as_str(),
-            c.basis.as_str(),
-            c.flagged_units.len(),
-            c.units,
-            pct(c.flagged_area_share)
+            p.basis,
+            p.flagged_units.len(),
+            p.units,
+            pct(p.flagged_area_share)
         )?;
     }
     out.push_str("  Verdicts are per country (flagged when one of its regions is): production by region is not in the data.\n");
-    print!("{out}");
     Ok(())
 }
 
-/// One year of one series.
-#[derive(Debug, Serialize)]
-struct YearRow {
-    series: &'static str,
-    year: i32,
-    unit: String,
-    mali_share: f64,
-    sahel_share: f64,
-    hhi_low: f64,
-    hhi_high: f64,
-    /// Share from countries flagged by the CAHRA screening of the same year (None: the year
-    /// is not entirely inside the event source's coverage).
-    cahra_flagged_low: Option<f64>,
-    cahra_flagged_high: Option<f64>,
-    mali_cahra: Option<&'static str>,
+fn sr_text(sr: &SupplyRisk) -> String {
+    match sr {
+        SupplyRisk::Computed { low, high, .. } => range_text(*low, *high, 2),
+        SupplyRisk::NotComputed { missing } => {
+            format!("not computed (missing {})", missing.join(", "))
+        }
+    }
 }
 
-fn run_over_time(
-    dataset: &Dataset,
-    commodity: &str,
-    stage: Option<&str>,
-    events: Option<&EventsForCahra>,
-    args: &Args,
-) -> Result<()> {
-    let mut markets = Vec::new();
-    for series in [ProductionSeries::Owid1970_2015, ProductionSeries::UsgsMcs] {
-        // The 1970–2015 series has no stages; USGS has mine/refinery.
-        let stage = match series {
-            ProductionSeries::Owid1970_2015 => None,
-            ProductionSeries::UsgsMcs => stage,
-        };
-        if commodity == "lithium" && series == ProductionSeries::Owid1970_2015 {
-            // Gross weight of mixed products: not comparable with USGS lithium content.
-            continue;
-        }
-        markets.extend(markets_over_time(
-            &dataset.production,
-            series,
-            commodity,
-            stage,
-        ));
+fn opt(x: Option<f64>, digits: usize) -> String {
+    x.map_or("-".into(), |x| format!("{x:.digits$}"))
+}
+
+fn eu_text(eu: &EuView, commodity: &str, inputs: &str, out: &mut String) -> Result<()> {
+    writeln!(
+        out,
+        "EU supply risk (method of Blengini et al. 2017; the EU's 2023 inputs from {inputs}):"
+    )?;
+    if let Some(note) = &eu.note {
+        writeln!(out, "  {} = {note}", eu.material)?;
     }
-    if markets.is_empty() {
-        bail!("no {commodity} figures in either series");
-    }
-    let screened: Vec<i32> = match events {
-        Some(ev) => markets
-            .iter()
-            .map(|m| m.year)
-            .filter(|&y| year_fully_covered(&ev.coverage, y))
-            .collect(),
-        None => Vec::new(),
-    };
-    let screening = match (events, screened.is_empty()) {
-        (Some(ev), false) => Some(ev.screen(dataset, &screened)?),
-        _ => None,
-    };
-    let rows: Vec<YearRow> = year_figures(&markets, screening.as_ref())
-        .into_iter()
-        .zip(&markets)
-        .map(|(f, m)| YearRow {
-            series: match f.series {
-                ProductionSeries::UsgsMcs => "usgs",
-                ProductionSeries::Owid1970_2015 => "owid",
-            },
-            year: f.year,
-            unit: m.unit.clone(),
-            mali_share: f.mali_share,
-            sahel_share: f.sahel_share,
-            hhi_low: f.hhi.low,
-            hhi_high: f.hhi.high,
-            cahra_flagged_low: f.cahra.as_ref().map(|e| e.flagged_low),
-            cahra_flagged_high: f.cahra.as_ref().map(|e| e.flagged_high),
-            mali_cahra: f.cahra.as_ref().and_then(|e| {
-                e.producers
-                    .iter()
-                    .find(|(k, _, _)| k == "MLI")
-                    .and_then(|(_, _, v)| v.map(|v| v.as_str()))
-            }),
-        })
-        .collect();
-    let metadata = json!({
-        "command": "orewatch supply --over-time",
-        "commodity": commodity,
-        "stage": stage,
-        "series": "owid (1970–2015) and usgs (2020–) rows, never joined; 2016–2019 missing",
-        "cahra": events.map(|ev| json!({"source": ev.filter.source.as_str(),
-            "coverage": {"start": ev.coverage.start, "end": ev.coverage.end},
-            "years": "only years entirely inside the coverage; verdicts of the same year"})),
-    });
-    match &args.out {
-        None => {
-            println!(
-                "{commodity}: Mali's and the Sahel's shares, HHI and the share from CAHRA-flagged countries by year"
-            );
-            println!(
-                "{:<6} {:>4} {:>7} {:>7} {:>11} {:>13} {:<18}",
-                "series", "year", "Mali", "Sahel", "HHI", "CAHRA share", "Mali CAHRA"
-            );
-            let mut previous: Option<i32> = None;
-            for r in &rows {
-                if let Some(p) = previous {
-                    if r.year > p + 1 {
-                        println!("  … {}–{}: no figures", p + 1, r.year - 1);
-                    }
-                }
-                previous = Some(r.year);
-                println!(
-                    "{:<6} {:>4} {:>7} {:>7} {:>11} {:>13} {:<18}",
-                    r.series,
-                    r.year,
-                    pct(r.mali_share),
-                    pct(r.sahel_share),
-                    range(r.hhi_low, r.hhi_high, 0),
-                    match (r.cahra_flagged_low, r.cahra_flagged_high) {
-                        (Some(l), Some(h)) => format!("{}–{}", pct(l), pct(h)),
-                        _ => "not screened".to_string(),
-                    },
-                    r.mali_cahra.unwrap_or("-")
-                );
-            }
-            Ok(())
-        }
-        Some(path) if extension(path) == "csv" => {
-            write_atomic(path, &csv_bytes(&rows)?)?;
-            write_atomic(
-                &sidecar(path),
-                serde_json::to_string_pretty(&json!({"metadata": metadata}))?.as_bytes(),
+    let cited = |c: &Option<orewatch_core::analysis::supply::inputs::Cited>, digits| {
+        c.as_ref().map_or("-".to_string(), |c| {
+            format!(
+                "{}{}",
+                c.text(digits),
+                c.unverified
+                    .as_ref()
+                    .map(|u| format!(" (unverified: {u})"))
+                    .unwrap_or_default()
             )
-        }
-        Some(path) => {
-            let doc = json!({"metadata": metadata, "years": rows});
-            write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())
-        }
-    }
-}
-
-/// SR of every stage (mine = extraction, refinery = processing) of the market's series,
-/// commodity and year, and the bottleneck: the stage with the highest SR (upper bound), as the
-/// EU method reports. None unless the inputs give SR and at least two stages have figures.
-struct StageRisks {
-    stages: Vec<(String, f64, f64)>,
-    bottleneck: String,
-}
-
-impl StageRisks {
-    fn to_json(&self) -> serde_json::Value {
-        json!({
-            "stages": self.stages.iter().map(|(s, l, h)| json!({"stage": s, "low": l, "high": h})).collect::<Vec<_>>(),
-            "bottleneck": self.bottleneck,
         })
-    }
-
-    fn line(&self) -> String {
-        let parts: Vec<String> = self
-            .stages
-            .iter()
-            .map(|(s, l, h)| format!("{s} {}", range(*l, *h, 2)))
-            .collect();
-        format!(
-            "SR by stage: {}; bottleneck (the highest): {}",
-            parts.join(", "),
-            self.bottleneck
-        )
-    }
-}
-
-fn risk_by_stage(
-    dataset: &Dataset,
-    market: &Market,
-    inputs: Option<&CommodityInputs>,
-) -> Result<Option<StageRisks>> {
-    let mut stages: Vec<String> = dataset
-        .production
-        .iter()
-        .filter(|r| {
-            r.series == market.series
-                && r.commodity.eq_ignore_ascii_case(&market.commodity)
-                && r.year == market.year
-                && r.quantity.is_some()
-        })
-        .filter_map(|r| r.stage.clone())
-        .collect();
-    stages.sort();
-    stages.dedup();
-    if stages.len() < 2 {
-        return Ok(None);
-    }
-    let mut out = Vec::new();
-    for stage in stages {
-        let m = Market::from_records(
-            &dataset.production,
-            market.series,
-            &market.commodity,
-            Some(&stage),
-            market.year,
+    };
+    writeln!(
+        out,
+        "  published 2023: SR {} at {}, EI {}: {}",
+        cited(&eu.supply_risk, 1),
+        eu.stage.map_or("-", |s| s.as_str()),
+        cited(&eu.economic_importance, 1),
+        eu.criticality
+    )?;
+    if !eu.published_by_stage.is_empty() {
+        writeln!(
+            out,
+            "  published SR by stage: {}",
+            eu.published_by_stage
+                .iter()
+                .map(|(s, c)| format!("{} {}", s.as_str(), cited(c, 1)))
+                .collect::<Vec<_>>()
+                .join(", ")
         )?;
-        let g = governance_weighted(&m, &dataset.governance, &|_| 1.0);
-        match risk_of(&m, dataset, &g, inputs) {
-            SupplyRisk::Computed { low, high, .. } => out.push((stage, low, high)),
-            SupplyRisk::NotComputed { .. } => return Ok(None),
+    }
+    if !eu.history.is_empty() {
+        writeln!(
+            out,
+            "  EU assessments (SR / EI, Annex 4): {}",
+            eu.history
+                .iter()
+                .map(|h| format!(
+                    "{}{} {} / {}",
+                    if h.material == eu.material {
+                        String::new()
+                    } else {
+                        format!("{} ", h.material)
+                    },
+                    h.year,
+                    opt(h.supply_risk, 1),
+                    opt(h.economic_importance, 1)
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )?;
+    }
+    for (stage, i) in &eu.inputs {
+        writeln!(
+            out,
+            "  inputs at {}: basis {}; IR {}; EoL-RIR {}; SI_SR {}; EU sourcing {}",
+            stage.as_str(),
+            i.basis.as_ref().map_or("-", |b| b.basis.code()),
+            cited(&i.import_reliance, 2),
+            cited(&i.eol_rir, 2),
+            cited(&i.substitution, 2),
+            match &i.eu_sourcing {
+                None => "-".to_string(),
+                Some(EuSourcing::Appendix7) => "Appendix 7".to_string(),
+                Some(EuSourcing::Listed { shares, .. }) => shares
+                    .iter()
+                    .map(|(k, v)| format!("{k} {}", pct(*v)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }
+        )?;
+    }
+    for r in &eu.recomputed {
+        writeln!(
+            out,
+            "  recomputed from the 2023 inputs (Appendix 7 shares and t, mean of WGI 2016–2020): {} {} against {} published{}",
+            r.stage.as_str(),
+            opt(r.recomputed, 2),
+            opt(r.published, 1),
+            if r.within_tolerance {
+                " (within 0.1)".to_string()
+            } else if !r.missing.is_empty() {
+                format!(" (missing {})", r.missing.join(", "))
+            } else {
+                " (off by more than 0.1: orewatch supply --eu-check names the cause)".to_string()
+            }
+        )?;
+    }
+    for n in &eu.now {
+        if let SupplyRisk::Computed {
+            basis,
+            global,
+            eu_sourcing,
+            notes,
+            ..
+        } = &n.supply_risk
+        {
+            writeln!(
+                out,
+                "  SR now at {} ({}, {} {} {}production, latest WGI ≤ {}; {}): {}  [HHI_WGI,t global {}{}]",
+                n.stage.as_str(),
+                basis.code(),
+                match n.series {
+                    ProductionSeries::UsgsMcs => "USGS",
+                    ProductionSeries::Owid1970_2015 => "1970–2015 series",
+                },
+                n.market_year,
+                n.production_stage
+                    .as_deref()
+                    .map(|s| format!("{s} "))
+                    .unwrap_or_default(),
+                n.market_year,
+                notes.join("; "),
+                sr_text(&n.supply_risk),
+                range_text(global.0, global.1, 3),
+                eu_sourcing
+                    .map(|e| format!(", EU sourcing {}", range_text(e.0, e.1, 3)))
+                    .unwrap_or_default()
+            )?;
+        } else {
+            writeln!(
+                out,
+                "  SR now at {}: {}",
+                n.stage.as_str(),
+                sr_text(&n.supply_risk)
+            )?;
+        }
+        if let Some(without) = &n.without_mali {
+            writeln!(
+                out,
+                "    with Mali's {} output as reported ({} of world supply): {}",
+                n.market_year,
+                pct(n.mali_share),
+                sr_text(&n.supply_risk)
+            )?;
+            writeln!(
+                out,
+                "    with Mali's output stopped (as --shock MLI:{}:-1): {}",
+                commodity,
+                sr_text(without)
+            )?;
+        }
+        if let Some(after) = &n.after_shocks {
+            writeln!(out, "    after the shocks asked for: {}", sr_text(after))?;
+        }
+        for alt in &n.alternatives {
+            writeln!(
+                out,
+                "    with {} = {} ({}): {}",
+                alt.input,
+                alt.value,
+                alt.why,
+                sr_text(&alt.supply_risk)
+            )?;
         }
     }
-    let bottleneck = out
+    for n in &eu.not_now {
+        writeln!(out, "  SR now at {n}")?;
+    }
+    for s in &eu.statements {
+        writeln!(out, "  {s}")?;
+    }
+    writeln!(out, "  sources:")?;
+    for s in &eu.sources {
+        writeln!(out, "    {s}")?;
+    }
+    Ok(())
+}
+
+fn all_text(all: &AllAssessment) -> Result<String> {
+    let mut out = String::new();
+    for s in &all.skipped {
+        eprintln!("{s}");
+    }
+    writeln!(
+        out,
+        "{:<16} {:<9} {:>4} {:>11} {:<36} {:>11} {:>12} {:>6} {:>6} {:>20}",
+        "commodity",
+        "stage",
+        "year",
+        "HHI",
+        "band",
+        "HHI_WGI",
+        "SR",
+        "Mali",
+        "Sahel",
+        "CAHRA share (year)"
+    )?;
+    for r in &all.commodities {
+        writeln!(
+            out,
+            "{:<16} {:<9} {:>4} {:>11} {:<36} {:>11} {:>12} {:>6} {:>6} {:>20}",
+            r.commodity,
+            r.stage.as_deref().unwrap_or("-"),
+            r.year,
+            range_text(r.hhi_low, r.hhi_high, 0),
+            r.band,
+            range_text(r.hhi_wgi_low, r.hhi_wgi_high, 2),
+            r.supply_risk,
+            pct(r.mali_share),
+            pct(r.sahel_share),
+            match (r.cahra_flagged_low, r.cahra_flagged_high, r.cahra_year) {
+                (Some(l), Some(h), Some(y)) => format!("{}–{} ({y})", pct(l), pct(h)),
+                _ => "not assessed".to_string(),
+            }
+        )?;
+    }
+    out.push_str("CAHRA share: production from countries the screening flags (conflict-affected or high-risk) in the year given (the last year the events cover when production is newer); the upper bound counts every share whose verdict is unknown.\n");
+    Ok(out)
+}
+
+fn over_time_text(o: &OverTimeAssessment) -> Result<String> {
+    let mut out = String::new();
+    writeln!(
+        out,
+        "{}: Mali's and the Sahel's shares, HHI and the share from CAHRA-flagged countries by year",
+        o.metadata.commodity
+    )?;
+    writeln!(
+        out,
+        "{:<6} {:>4} {:>7} {:>7} {:>11} {:>13} {:<18}",
+        "series", "year", "Mali", "Sahel", "HHI", "CAHRA share", "Mali CAHRA"
+    )?;
+    let mut previous: Option<i32> = None;
+    for r in &o.years {
+        if let Some(p) = previous {
+            if r.year > p + 1 {
+                writeln!(out, "  … {}–{}: no figures", p + 1, r.year - 1)?;
+            }
+        }
+        previous = Some(r.year);
+        writeln!(
+            out,
+            "{:<6} {:>4} {:>7} {:>7} {:>11} {:>13} {:<18}",
+            r.series,
+            r.year,
+            pct(r.mali_share),
+            pct(r.sahel_share),
+            range_text(r.hhi_low, r.hhi_high, 0),
+            match (r.cahra_flagged_low, r.cahra_flagged_high) {
+                (Some(l), Some(h)) => format!("{}–{}", pct(l), pct(h)),
+                _ => "not screened".to_string(),
+            },
+            r.mali_cahra.as_deref().unwrap_or("-")
+        )?;
+    }
+    Ok(out)
+}
+
+/// One CSV row of the reproduction.
+#[derive(Serialize)]
+struct CheckCsvRow {
+    material: String,
+    stage: String,
+    basis: String,
+    published_sr: Option<f64>,
+    recomputed_sr: Option<f64>,
+    difference: Option<f64>,
+    status: String,
+    missing: String,
+    causes: String,
+    sr_by_wgi_year: String,
+}
+
+fn check_rows(c: &EuCheckAssessment) -> Vec<CheckCsvRow> {
+    c.check
+        .rows
         .iter()
-        .max_by(|a, b| a.2.total_cmp(&b.2))
-        .map(|s| s.0.clone())
-        .unwrap_or_default();
-    Ok(Some(StageRisks {
-        stages: out,
-        bottleneck,
-    }))
+        .map(|r| CheckCsvRow {
+            material: r.material.clone(),
+            stage: r.stage.map_or("-".into(), |s| s.as_str().into()),
+            basis: r.basis.map_or("-".into(), |b| b.code().into()),
+            published_sr: r.published_sr,
+            recomputed_sr: r.recomputed_sr,
+            difference: r.difference,
+            status: status_text(r.status).into(),
+            missing: r.missing.join("; "),
+            causes: r.causes.join("; "),
+            sr_by_wgi_year: r
+                .by_wgi_year
+                .iter()
+                .map(|(y, sr)| format!("{y}:{}", opt(*sr, 3)))
+                .collect::<Vec<_>>()
+                .join(" "),
+        })
+        .collect()
+}
+
+/// A published value as printed in the table: one decimal, two where it has two (2.13).
+fn published(x: f64) -> String {
+    if ((x * 10.0).round() - x * 10.0).abs() < 1e-9 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+fn status_text(s: CheckStatus) -> &'static str {
+    match s {
+        CheckStatus::Hit => "hit",
+        CheckStatus::Miss => "MISS",
+        CheckStatus::Incomplete => "MISS (incomplete)",
+    }
+}
+
+fn eu_check_text(c: &EuCheckAssessment, a: &SupplyAssessment) -> Result<String> {
+    let check = &c.check;
+    let mut out = String::new();
+    writeln!(
+        out,
+        "EU supply risk 2023 recomputed from the EU's own inputs: Appendix 7 shares and t, the store's WGI ({}, rescaled 5 − 2·mean), the results table's IR, EoL-RIR and SI_SR, at the stage and on the supply basis the study used",
+        check.wgi_rule.describe()
+    )?;
+    let first = *SENSITIVITY_YEARS.start();
+    let last = *SENSITIVITY_YEARS.end();
+    writeln!(
+        out,
+        "{:<30} {:<10} {:<6} {:>9} {:>10} {:>6}  {:<17} {:<47} cause",
+        "material",
+        "stage",
+        "basis",
+        "published",
+        "recomputed",
+        "diff",
+        "status",
+        format!("SR with the WGI of one year, {first}–{last}"),
+    )?;
+    for r in &check.rows {
+        let why = if r.status == CheckStatus::Incomplete {
+            format!("missing {}", r.missing.join("; "))
+        } else {
+            r.causes.join("; ")
+        };
+        writeln!(
+            out,
+            "{:<30} {:<10} {:<6} {:>9} {:>10} {:>6}  {:<17} {:<47} {}",
+            r.material.chars().take(30).collect::<String>(),
+            r.stage.map_or("-", |s| s.as_str()),
+            r.basis.map_or("-", |b| b.code()),
+            r.published_sr.map_or("-".into(), published),
+            opt(r.recomputed_sr, 2),
+            r.difference.map_or("-".into(), |d| {
+                if d.abs() < 0.005 {
+                    "0.00".into()
+                } else {
+                    format!("{d:+.2}")
+                }
+            }),
+            status_text(r.status),
+            r.by_wgi_year
+                .iter()
+                .map(|(_, sr)| opt(*sr, 2))
+                .collect::<Vec<_>>()
+                .join(" "),
+            why
+        )?;
+    }
+    writeln!(
+        out,
+        "hit rate: {} of {} ({:.1}%) within ±{} of the published SR after rounding to its one decimal (strict, unrounded: {}); {} incomplete, counted as misses",
+        check.hits,
+        check.total,
+        check.hit_rate * 100.0,
+        check.tolerance,
+        check.strict_hits,
+        check.incomplete
+    )?;
+    writeln!(
+        out,
+        "hits with the WGI of one year instead: {}",
+        check
+            .hits_by_wgi_year
+            .iter()
+            .map(|y| format!("{} {}", y.year, y.hits))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )?;
+    writeln!(out, "notes on the tables:")?;
+    for n in &c.table_notes {
+        writeln!(out, "  {n}")?;
+    }
+    writeln!(out, "sources:")?;
+    for s in &a.provenance.sources {
+        writeln!(out, "  {} — {}", s.path, s.what)?;
+    }
+    Ok(out)
 }

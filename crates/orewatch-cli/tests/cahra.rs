@@ -4,7 +4,8 @@
 //! Expected verdicts computed independently with shapely/pyproj (see
 //! crates/orewatch-core/tests/cahra.rs for the method), default rules: 2019, Mali —
 //! Timbuktu, Gao, Mopti conflict-affected, Kidal high-risk (persistence), the other five
-//! neither; 310 regions: 19 / 2 / 289. 2012: Bamako conflict-affected by the density rule
+//! neither; 310 regions: 19 / 2 / 207, and 82 insufficient data (the regions of the three
+//! countries the West Africa extract holds no event of). 2012: Bamako conflict-affected by the density rule
 //! alone (14 state-based deaths over 209 km²).
 
 mod common;
@@ -103,9 +104,17 @@ fn cahra_outputs_and_errors() {
             .filter(|r| r.contains(&format!(",2019,{verdict},")))
             .count()
     };
+    // The West Africa file is a regional extract: it covers the 14 countries its events are
+    // in (python over its `country` column), not Algeria (48 admin-1 regions), Cabo Verde (22)
+    // or Benin (12), whose 82 regions are insufficient data rather than neither.
     assert_eq!(
-        (n("conflict-affected"), n("high-risk"), n("neither")),
-        (19, 2, 289)
+        (
+            n("conflict-affected"),
+            n("high-risk"),
+            n("neither"),
+            n("insufficient data")
+        ),
+        (19, 2, 207, 82)
     );
     let meta: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("all.meta.json")).unwrap())
@@ -196,4 +205,54 @@ fn cahra_outputs_and_errors() {
         e.contains("expected a file ending in .csv, .json or .geojson"),
         "{e}"
     );
+}
+
+/// With GED 24.1 beside 21.1, the default year is 2022 (the last year the source covers
+/// whole): Niger's data end on 2019-12-31, so every Niger region is insufficient data in 2022,
+/// never neither; Mali's regions are decided.
+#[test]
+fn cahra_gives_insufficient_data_where_a_country_is_not_covered() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let data = data_dir();
+    run_ok(
+        orewatch(&store)
+            .arg("ingest")
+            .arg(data.join("conflict/ucdp_ged_v21_1_precise_global_1989_2019.csv"))
+            .arg(data.join("conflict/ged_v24_1_download"))
+            .arg(data.join("boundaries/west_africa_admin1_ne10m.geojson")),
+    );
+    let out = dir.path().join("x.json");
+    run_ok(
+        orewatch(&store)
+            .args(["cahra", "--countries", "MLI,NER", "--out"])
+            .arg(&out),
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["metadata"]["year"], 2022);
+    let rows = v["regions"].as_array().unwrap();
+    let of = |iso3: &str| -> Vec<&serde_json::Value> {
+        rows.iter().filter(|r| r["country_iso3"] == iso3).collect()
+    };
+    // Natural Earth admin-1: 8 Niger regions, 9 Mali regions.
+    assert_eq!((of("NER").len(), of("MLI").len()), (8, 9));
+    for r in of("NER") {
+        assert_eq!(r["verdict"], "insufficient-data", "{}", r["name"]);
+        let why = r["insufficient"][0].as_str().unwrap();
+        assert!(why.contains("NER: no data 2022-01-01..2022-12-31"), "{why}");
+    }
+    assert!(of("MLI")
+        .iter()
+        .all(|r| r["verdict"] != "insufficient-data"));
+    assert!(of("MLI")
+        .iter()
+        .any(|r| r["verdict"] == "conflict-affected"));
+    let ner = v["metadata"]["country_coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["iso3"] == "NER")
+        .unwrap();
+    assert_eq!(ner["end"], "2019-12-31");
 }

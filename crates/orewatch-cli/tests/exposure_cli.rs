@@ -155,3 +155,125 @@ fn exposure_on_the_real_data() {
         &["ACLED", "present"],
     );
 }
+
+/// Coverage with GED 24.1 beside 21.1: Mali and Burkina Faso have data to 2022-12-31, Niger
+/// to 2019-12-31. With the default 2022 window (2022-01-01..2022-12-31), the Niger mine
+/// (NER-HT-01, Arlit) is "not covered" — no numbers, never 0 — and Essakane (BFA-HT-02, 14.3847°
+/// N, 0.0756° E, near the Niger border) keeps its counts and is "partial", naming Niger.
+/// Python (haversine, mean radius 6371.0088 km, 21.1 and 24.1 ids merged, the 24.1 record
+/// winning): 5 events and 45 deaths within 25 km of Essakane in 2022, 23 / 171 within 50 km.
+#[test]
+fn exposure_says_not_covered_and_partial_where_data_stop() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let data = data_dir();
+    run_ok(
+        orewatch(&store)
+            .arg("ingest")
+            .arg(data.join("conflict/ucdp_ged_v21_1_precise_global_1989_2019.csv"))
+            .arg(data.join("conflict/ged_v24_1_download"))
+            .arg(data.join("mines/mine_sites_mali_and_neighbours.csv"))
+            .arg(data.join("mines/company_home_country.csv"))
+            .arg(data.join("boundaries/west_africa_admin0_ne50m.geojson")),
+    );
+    let out = tmp.path().join("x.csv");
+    run_ok(
+        orewatch(&store)
+            .args(["exposure", "--sites", "kind=tabulated", "--out"])
+            .arg(&out),
+    );
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let get = |id: &str, radius: &str, column: &str| -> String {
+        let c = headers.iter().position(|h| h == column).unwrap();
+        let row = rows
+            .iter()
+            .find(|r| {
+                &r[0] == id && r[headers.iter().position(|h| h == "radius_km").unwrap()] == *radius
+            })
+            .unwrap_or_else(|| panic!("no row {id} {radius}"));
+        row[c].to_string()
+    };
+    for radius in ["25.0", "50.0", "100.0"] {
+        assert_eq!(get("NER-HT-01", radius, "coverage"), "not covered");
+        assert_eq!(get("NER-HT-01", radius, "events"), "", "unknown, not 0");
+        assert_eq!(get("NER-HT-01", radius, "fatalities_best"), "");
+        assert_eq!(get("NER-HT-01", radius, "uncovered_countries"), "NER");
+        assert_eq!(
+            get("NER-HT-01", radius, "coverage_note"),
+            "NER: no data 2022-01-01..2022-12-31"
+        );
+        assert_eq!(get("BFA-HT-02", radius, "coverage"), "partial");
+        assert_eq!(get("BFA-HT-02", radius, "uncovered_countries"), "NER");
+    }
+    assert_eq!(
+        (
+            get("BFA-HT-02", "25.0", "events"),
+            get("BFA-HT-02", "25.0", "fatalities_best")
+        ),
+        ("5".to_string(), "45".to_string())
+    );
+    assert_eq!(
+        (
+            get("BFA-HT-02", "50.0", "events"),
+            get("BFA-HT-02", "50.0", "fatalities_best")
+        ),
+        ("23".to_string(), "171".to_string())
+    );
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("x.csv.meta.json")).unwrap())
+            .unwrap();
+    let ner = meta["country_coverage"]["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["iso3"] == "NER")
+        .unwrap();
+    assert_eq!(ner["end"], "2019-12-31");
+
+    // JSON and GeoJSON carry it too, with null numbers for the uncovered site.
+    let json_out = tmp.path().join("x.json");
+    run_ok(
+        orewatch(&store)
+            .args([
+                "exposure",
+                "--sites",
+                "id=NER-HT-01",
+                "--radius-km",
+                "50",
+                "--out",
+            ])
+            .arg(&json_out),
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_out).unwrap()).unwrap();
+    let row = &doc["rows"][0];
+    assert_eq!(row["coverage"], "not covered");
+    assert_eq!(row["events"], serde_json::Value::Null);
+    assert_eq!(
+        row["status"],
+        "not covered — no event data for the site's country in the window"
+    );
+    let geo_out = tmp.path().join("x.geojson");
+    run_ok(
+        orewatch(&store)
+            .args([
+                "exposure",
+                "--sites",
+                "id=BFA-HT-02",
+                "--radius-km",
+                "25",
+                "--out",
+            ])
+            .arg(&geo_out),
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&geo_out).unwrap()).unwrap();
+    let props = &doc["features"][0]["properties"];
+    assert_eq!(
+        (props["coverage"].as_str(), props["events"].as_u64()),
+        (Some("partial"), Some(5))
+    );
+    assert_eq!(props["uncovered_countries"][0], "NER");
+}

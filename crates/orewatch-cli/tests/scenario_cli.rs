@@ -308,3 +308,107 @@ for path in sys.argv[2:]:
         ]
     );
 }
+
+/// The bundled US-deal scenario with its first `expr` (line 277) replaced by `expr`, written
+/// to `dir`; returns the file.
+fn us_deal_with_expr(dir: &Path, expr: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let text = std::fs::read_to_string(root.join("scenarios/us_deal.toml")).unwrap();
+    let old = "expr = \"status_quo_violence_trend * us_assistance_violence_effect\"";
+    assert!(
+        text.contains(old),
+        "scenarios/us_deal.toml changed: update this test"
+    );
+    let path = dir.join("hostile.toml");
+    std::fs::write(&path, text.replacen(old, &format!("expr = \"{expr}\""), 1)).unwrap();
+    path
+}
+
+/// Issue 22's three inputs, each once a stack overflow (exit 134): now exit 1 with
+/// `PATH:LINE:COL: field: what is wrong`, raised while parsing, before the store is opened
+/// (the scenario has data links, yet the store directory is never created).
+#[test]
+fn hostile_expressions_exit_1_with_a_located_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let cases = [
+        (
+            format!("{}gold_price{}", "(".repeat(200_000), ")".repeat(200_000)),
+            "the expression is 400010 bytes long; the limit is 65536",
+        ),
+        (
+            format!("{}gold_price", "-".repeat(200_000)),
+            "the expression is 200010 bytes long; the limit is 65536",
+        ),
+        (
+            vec!["a"; 300_000].join("+"),
+            "the expression is 599999 bytes long; the limit is 65536",
+        ),
+    ];
+    for (expr, message) in cases {
+        let file = us_deal_with_expr(dir.path(), &expr);
+        let err = fail(orewatch(&store).args(["scenario", "check"]).arg(&file));
+        // `expr = "` starts line 277; the error points at the expression's first character.
+        let want = format!(
+            "{}:277:9: variables.violence_multiplier.expr: {message}",
+            file.display()
+        );
+        assert!(err.contains(&want), "want {want}\ngot {err}");
+        assert!(!err.contains("overflow"), "{err}");
+        assert!(!store.exists(), "the store was touched");
+    }
+    // Nesting and token limits (inside the byte limit) point at the column where they pass.
+    let expr = format!("{}gold_price{}", "(".repeat(100), ")".repeat(100));
+    let file = us_deal_with_expr(dir.path(), &expr);
+    let err = fail(orewatch(&store).args(["scenario", "check"]).arg(&file));
+    // `expr = "` is 8 characters; the 65th `(` is the expression's 65th character.
+    assert!(
+        err.contains(&format!("{}:277:73: ", file.display())),
+        "{err}"
+    );
+    assert!(err.contains("nests deeper than 64 levels"), "{err}");
+    let expr = vec!["a"; 6_000].join("+");
+    let file = us_deal_with_expr(dir.path(), &expr);
+    let err = fail(orewatch(&store).args(["scenario", "check"]).arg(&file));
+    assert!(err.contains("more than 10000 tokens"), "{err}");
+    assert!(!store.exists(), "the store was touched");
+}
+
+/// A scenario file over 1 MiB, and one that is not UTF-8, are located errors; too many draws
+/// are refused before anything is drawn.
+#[test]
+fn oversized_files_and_runs_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let big = write(
+        dir.path(),
+        "big",
+        &format!("{BODY}\n# {}\n", "x".repeat(1024 * 1024)),
+    );
+    let err = fail(orewatch(&store).args(["scenario", "check"]).arg(&big));
+    assert!(
+        err.contains(&format!(
+            "{}:1:1: file: the file is larger than 1048576 bytes",
+            big.display()
+        )),
+        "{err}"
+    );
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, b"[scenario]\nname = \"caf\xe9\"\n").unwrap();
+    let err = fail(orewatch(&store).args(["scenario", "check"]).arg(&bad));
+    assert!(
+        err.contains(&format!("{}:2:12: file: not UTF-8 text", bad.display())),
+        "{err}"
+    );
+    let ok = write(dir.path(), "ok", BODY);
+    let err = fail(
+        orewatch(&store)
+            .args(["scenario", "run"])
+            .arg(&ok)
+            .args(["--draws", "20000000"]),
+    );
+    assert!(
+        err.contains("20000000 draws: expected from 2 to 10000000 draws"),
+        "{err}"
+    );
+}

@@ -35,7 +35,11 @@ fn supply_tables_shocks_inputs_and_errors() {
     ]));
     assert!(table.starts_with("gold 2023 (mine) — USGS"), "{table}");
     assert!(table.contains("Mali 2.0%"), "{table}");
-    assert!(table.contains("SR not computed"), "{table}");
+    // Gold's EU inputs are shipped (config/supply.toml): SR is computed at extraction.
+    assert!(
+        table.contains("SR 0.48–0.49 at extraction (GS+EU) with EI 2.4: not critical"),
+        "{table}"
+    );
     assert!(
         table.contains("CAHRA exposure not assessed: the store holds no events"),
         "{table}"
@@ -45,13 +49,24 @@ fn supply_tables_shocks_inputs_and_errors() {
         table.contains("30.0 metric tons (gold content) = 1.0% of world supply"),
         "{table}"
     );
+    assert!(
+        table.contains(
+            "An offtake (--redirect) changes what the buyer secures, not the world's shares"
+        ),
+        "{table}"
+    );
 
-    // JSON with a complete inputs file: SR follows the formula from the file's inputs.
+    // JSON with a user's inputs file: SR follows the formula from the file's inputs.
     let inputs = dir.path().join("supply.toml");
     std::fs::write(
         &inputs,
-        "[commodity.gold]\nimport_reliance = 0.6\neol_rir = 0.1\nsubstitution = 0.9\n\
-         economic_importance = 3.0\neu_sourcing = { AUS = 1.0 }\nsource = \"test values\"\n",
+        "[commodity.gold]\neu_material = \"Gold\"\n\
+         economic_importance = { value = 3.0, source = \"test values\" }\n\
+         [commodity.gold.extraction]\nbasis = { value = \"GS+EU\", source = \"test\" }\n\
+         import_reliance = { value = 0.6, source = \"test\" }\n\
+         eol_rir = { value = 0.1, source = \"test\" }\n\
+         substitution = { value = 0.9, source = \"test\" }\n\
+         eu_sourcing = { shares = { AUS = 1.0 }, source = \"test shares\" }\n",
     )
     .unwrap();
     let out = dir.path().join("gold.json");
@@ -74,6 +89,7 @@ fn supply_tables_shocks_inputs_and_errors() {
     assert!((idx["mali_share"].as_f64().unwrap() - 60.0 / 3_040.0).abs() < 1e-12);
     assert!((idx["total"].as_f64().unwrap() - 3_040.0).abs() < 1e-9);
     assert_eq!(doc["metadata"]["world_row"]["quantity"], 3000.0);
+    assert_eq!(doc["kind"], "market");
     let aus = doc["countries"]
         .as_array()
         .unwrap()
@@ -82,24 +98,22 @@ fn supply_tables_shocks_inputs_and_errors() {
         .unwrap()["wgi_scaled"]
         .as_f64()
         .unwrap();
-    let (g_low, g_high) = (
-        idx["hhi_wgi"]["low"].as_f64().unwrap(),
-        idx["hhi_wgi"]["high"].as_f64().unwrap(),
-    );
-    // SR = [g · 0.3 + AUS · 0.7] · 0.9 · 0.9.
+    // SR = [g · 0.6/2 + AUS · 1² · t · (1 − 0.6/2)] · (1 − 0.1) · 0.9, with g the global
+    // HHI_WGI,t (the market's shares, t from Appendix 7) and t of Australia in the EU
+    // sourcing table of gold (not listed there: 1).
     let sr = &idx["supply_risk"];
     assert_eq!(sr["status"], "computed");
+    let (g_low, g_high) = (
+        sr["global"][0].as_f64().unwrap(),
+        sr["global"][1].as_f64().unwrap(),
+    );
     assert!((sr["low"].as_f64().unwrap() - (g_low * 0.3 + aus * 0.7) * 0.81).abs() < 1e-12);
     assert!((sr["high"].as_f64().unwrap() - (g_high * 0.3 + aus * 0.7) * 0.81).abs() < 1e-12);
+    assert!(sr["source"].as_str().unwrap().contains("test shares"));
 
-    // SR of both stages of copper 2023 (mine and refinery figures) and the bottleneck: each
-    // stage's SR equals that of a run restricted to the stage; the bottleneck is the larger.
-    std::fs::write(
-        &inputs,
-        "[commodity.copper]\nimport_reliance = 0.5\neol_rir = 0.2\nsubstitution = 0.9\n\
-         economic_importance = 5.0\neu_sourcing = { CHL = 0.5, PER = 0.5 }\nsource = \"test values\"\n",
-    )
-    .unwrap();
+    // SR of both stages of copper 2023 (mine and refinery figures, the shipped inputs) and the
+    // bottleneck: each stage's SR equals that of a run restricted to the stage; the
+    // bottleneck is the larger.
     let sr_of = |stage: &str| {
         let out = dir.path().join(format!("copper_{stage}.json"));
         run_ok(
@@ -113,8 +127,6 @@ fn supply_tables_shocks_inputs_and_errors() {
                     "--stage",
                     stage,
                 ])
-                .arg("--inputs")
-                .arg(&inputs)
                 .arg("--out")
                 .arg(&out),
         );
@@ -144,19 +156,33 @@ fn supply_tables_shocks_inputs_and_errors() {
         })
         .unwrap();
     assert_eq!(by_stage["bottleneck"], highest["stage"]);
-    let table = run_ok(
+    let table =
+        run_ok(orewatch(&store).args(["supply", "--commodity", "copper", "--year", "2023"]));
+    assert!(table.contains("SR by stage: mine "), "{table}");
+    // Copper's EoL-RIR is unverified: the output says so and gives SR with the alternative.
+    assert!(
+        table.contains("EoL-RIR 0.55 (unverified: a third transcription"),
+        "{table}"
+    );
+    assert!(table.contains("with eol_rir = 0.17"), "{table}");
+
+    // An inputs value out of range names the key and the line.
+    std::fs::write(
+        &inputs,
+        std::fs::read_to_string(&inputs)
+            .unwrap()
+            .replace("value = 0.6", "value = 60"),
+    )
+    .unwrap();
+    let e = run_err(
         orewatch(&store)
-            .args([
-                "supply",
-                "--commodity",
-                "copper",
-                "--year",
-                "2023",
-                "--inputs",
-            ])
+            .args(["supply", "--commodity", "gold", "--inputs"])
             .arg(&inputs),
     );
-    assert!(table.contains("SR by stage: mine "), "{table}");
+    assert!(
+        e.contains("line 6: commodity.gold.extraction.import_reliance = 60: expected a fraction in 0–1 (60 looks like a percentage: write 0.6)"),
+        "{e}"
+    );
 
     // --all lists every USGS commodity with Mali's lithium share.
     let all = run_ok(orewatch(&store).args(["supply", "--all"]));
@@ -263,7 +289,128 @@ fn supply_cahra_exposure_and_over_time() {
     let e =
         run_err(orewatch(&store).args(["supply", "--commodity", "gold", "--cahra-year", "2024"]));
     assert!(
-        e.contains("--cahra-year 2024: no UCDP GED data for 2024"),
+        e.contains("cahra_year 2024: no UCDP GED data for 2024"),
         "{e}"
     );
+}
+
+/// `orewatch supply --commodity lithium`: the supply risk with its inputs and sources, now and
+/// with Mali's output stopped; the plain statements on the processing stage and offtakes.
+#[test]
+fn lithium_supply_risk_with_inputs_sources_and_mali() {
+    let dir = store();
+    let store = dir.path().join("store");
+    let table = run_ok(orewatch(&store).args([
+        "supply",
+        "--commodity",
+        "lithium",
+        "--redirect",
+        "MLI:lithium:USA:0.5",
+    ]));
+    assert!(table.starts_with("lithium 2025 (mine)"), "{table}");
+    for expected in [
+        "published 2023: SR 1.9 at processing, EI 3.9: critical (SR ≥ 1 and EI ≥ 2.8)",
+        "published SR by stage: extraction 0.8, processing 1.9",
+        "inputs at extraction: basis GSonly; IR 0.81; EoL-RIR 0.00; SI_SR 0.94",
+        "inputs at processing: basis GS+EU; IR 1.00; EoL-RIR 0.00; SI_SR 0.94; EU sourcing Appendix 7",
+        "processing 2.00 against 1.9 published (within 0.1)",
+        "SR now at extraction (GSonly, USGS 2025 mine production",
+        "with Mali's 2025 output as reported (3.3% of world supply): 0.67",
+        "with Mali's output stopped (as --shock MLI:lithium:-1): 0.71",
+        "SR now at processing: no lithium refinery figures in the store",
+        "so the processing-stage SR does not see Mali's ore",
+        "An offtake (--redirect) changes what the buyer secures, not the world's shares",
+        "results per material (page not known), as transcribed in config/eu_crm_2023/results_2023_transcribed.csv",
+        "Appendix 7, p. 78, as transcribed in config/eu_crm_2023/eu_sourcing_shares_appendix7.csv",
+    ] {
+        assert!(table.contains(expected), "{expected}\n{table}");
+    }
+    // The stopped line equals a run with the shock.
+    let shocked = run_ok(orewatch(&store).args([
+        "supply",
+        "--commodity",
+        "lithium",
+        "--shock",
+        "MLI:lithium:-1",
+    ]));
+    assert!(
+        shocked.contains("after the shocks asked for: 0.71"),
+        "{shocked}"
+    );
+}
+
+/// `orewatch supply --eu-check`: one line per material of the results table (90: 91 rows,
+/// the Tungsten row repeated), the hit rate, lithium and cobalt within 0.1; JSON records.
+#[test]
+fn eu_check_table_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    run_ok(
+        orewatch(&store)
+            .arg("ingest")
+            .arg(data_dir().join("governance")),
+    );
+    let table = run_ok(orewatch(&store).args(["supply", "--eu-check"]));
+    let lines: Vec<&str> = table.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.starts_with("material "))
+        .unwrap();
+    let rows: Vec<&str> = lines[header + 1..]
+        .iter()
+        .take_while(|l| !l.starts_with("hit rate:"))
+        .copied()
+        .collect();
+    assert_eq!(rows.len(), 90, "{table}");
+    let row = |m: &str| {
+        rows.iter()
+            .find(|l| l.starts_with(&format!("{m} ")))
+            .unwrap()
+    };
+    assert!(row("Lithium").contains(" hit "), "{}", row("Lithium"));
+    assert!(row("Cobalt").contains(" hit "), "{}", row("Cobalt"));
+    assert!(row("HREE").contains("MISS (incomplete)") && row("HREE").contains("missing SI_SR"));
+    assert!(
+        row("Phosphate rock").contains("with 0.17 SR = 1.03, within 0.1"),
+        "{}",
+        row("Phosphate rock")
+    );
+    assert!(
+        table.contains("hit rate: 67 of 90 (74.4%)"),
+        "{}",
+        lines.iter().find(|l| l.starts_with("hit rate")).unwrap()
+    );
+    assert!(
+        table.contains("line 88: repeats line 87 (Tungsten)"),
+        "{table}"
+    );
+
+    let json = run_ok(orewatch(&store).args(["supply", "--eu-check", "--format", "json"]));
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["kind"], "eu_check");
+    let records = doc["check"]["rows"].as_array().unwrap();
+    assert_eq!(records.len(), 90);
+    let li = records.iter().find(|r| r["material"] == "Lithium").unwrap();
+    assert_eq!(li["stage"], "processing");
+    assert_eq!(li["published_sr"], 1.9);
+    assert!(
+        (li["recomputed_sr"].as_f64().unwrap() - 2.004).abs() < 5e-4,
+        "{li}"
+    );
+
+    // One WGI year instead of the mean; a usage error lists what was expected.
+    let y2019 = run_ok(orewatch(&store).args(["supply", "--eu-check", "--wgi-years", "2019"]));
+    assert!(y2019.contains("the store's WGI (WGI 2019"), "{y2019}");
+    let out = orewatch(&store)
+        .args(["supply", "--eu-check", "--wgi-years", "2020..2016"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the first year is after the second"));
+    let out = orewatch(&store)
+        .args(["supply", "--commodity", "gold", "--stage", "smelter"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[possible values: mine, refinery]"));
 }

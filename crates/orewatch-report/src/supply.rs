@@ -1,26 +1,24 @@
 //! The brief's "Supply" section: how much the world depends on Mali and the Sahel for each
-//! mineral, how concentrated and governance-exposed supply is, and what a stop of Mali's
-//! output or an offtake of it would change. All numbers come from
-//! `orewatch_core::analysis::supply` on the store's production and WGI records (units: shares
-//! in %, HHI 0–10,000, HHI_WGI 0–10).
+//! mineral, how concentrated and governance-exposed supply is, what a stop of Mali's output or
+//! an offtake of it would change, and the EU's criticality picture (supply risk against
+//! economic importance for every material of the 2023 assessment).
 //!
-//! Series are never joined: the 1970–2015 series and USGS MCS (2020–2025) are drawn as two
-//! lines with the 2016–2019 gap left empty, and lithium uses USGS only (the older lithium
-//! series is gross weight of mixed products, not lithium content).
+//! It renders `orewatch_core::analysis::supply::assessment::brief` (the store's production,
+//! WGI and events, the bundled EU tables and `config/supply.toml`) and computes nothing; every
+//! number is that assessment's, and the CLI command beside each part reproduces it. Units:
+//! shares in %, HHI 0–10,000, HHI_WGI and SR 0–10, EI 0–10.
 
 use std::fmt::Write as _;
 
-use orewatch_core::analysis::cahra::{last_full_year, year_fully_covered, CahraRules};
-use orewatch_core::analysis::cahra_countries::{screen_countries, CountryScreening};
-use orewatch_core::analysis::events::{EventFilter, SourceCoverage};
-use orewatch_core::analysis::supply::{
-    cahra_exposure, governance_weighted, hhi_band, markets_over_time, offtake, year_figures,
-    CahraExposure, HhiRange, Market,
+use orewatch_core::analysis::supply::assessment::{
+    brief, range_text, BriefMarket, CriticalityPicture, EuView, SupplyBrief, SupplyData, SupplyRisk,
 };
-use orewatch_core::model::{Dataset, EventSource, ProductionSeries};
+use orewatch_core::analysis::supply::inputs::SupplyInputs;
+use orewatch_core::analysis::supply::{HhiRange, Market, YearFigures};
+use orewatch_core::ingest::eu_crm;
 
 use crate::svg::escape;
-use crate::{ged_coverage, BriefInput};
+use crate::BriefInput;
 
 pub const SUPPLY_CSS: &str = "\
 .supply svg text{font-size:11px;fill:#333}\
@@ -30,38 +28,19 @@ pub const SUPPLY_CSS: &str = "\
 .supply .band{fill:#e6b0aa;opacity:.5}\
 .supply .ax{stroke:#999;stroke-width:.6}.supply .gap{fill:#f4f4f4}\
 .supply .charts{display:flex;flex-wrap:wrap;gap:18px}\
+.supply .crit{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}\
+.supply .zone{fill:#fbeee6}.supply .thr{stroke:#b03a2e;stroke-width:1;stroke-dasharray:5 3}\
+.supply .pt{fill:#aab4be;opacity:.8}.supply .pt.crit{fill:#5d6d7e}\
+.supply .pt.brief{fill:#2e86c1;opacity:1}.supply .pt.deal{fill:#c0392b;opacity:1}\
+.supply .span{stroke:#2e86c1;stroke-width:2}.supply .thl{fill:#b03a2e}\
+.supply .lab{font-size:11px}.supply .lab.deal{font-weight:bold;fill:#c0392b}\
+.supply table.crit-tab td,.supply table.crit-tab th{padding:2px 6px;font-size:12.5px}\
+.supply .crit figure{flex:0 0 auto;margin:0}.supply .crit table.crit-tab{width:auto;flex:1 1 420px}\
+.supply tr.deal td{font-weight:bold}\
 ";
 
 /// Commodities shown with bars, in order.
 const FEATURED: [&str; 2] = ["gold", "lithium"];
-
-/// The latest USGS market of a commodity at the mine stage (refinery for alumina).
-fn latest_usgs(dataset: &Dataset, commodity: &str) -> Option<Market> {
-    let stage = if commodity == "alumina" {
-        "refinery"
-    } else {
-        "mine"
-    };
-    let year = dataset
-        .production
-        .iter()
-        .filter(|r| {
-            r.series == ProductionSeries::UsgsMcs
-                && r.commodity == commodity
-                && r.stage.as_deref() == Some(stage)
-                && r.quantity.is_some()
-        })
-        .map(|r| r.year)
-        .max()?;
-    Market::from_records(
-        &dataset.production,
-        ProductionSeries::UsgsMcs,
-        commodity,
-        Some(stage),
-        year,
-    )
-    .ok()
-}
 
 fn pct(x: f64) -> String {
     if x > 0.0 && x < 0.001 {
@@ -72,11 +51,7 @@ fn pct(x: f64) -> String {
 }
 
 fn hhi_text(h: &HhiRange) -> String {
-    if (h.high - h.low).abs() < 0.5 {
-        format!("{:.0}", h.low)
-    } else {
-        format!("{:.0}–{:.0}", h.low, h.high)
-    }
+    range_text(h.low, h.high, 0)
 }
 
 /// The section, or an explanation when the store has no production figures.
@@ -89,88 +64,98 @@ pub fn supply_section(input: &BriefInput) -> String {
         s.push_str("<p>The store holds no production figures: ingest <code>../shared/data/production</code> to see this section.</p></section>");
         return s;
     }
-    let mut commodities: Vec<String> = dataset
-        .production
-        .iter()
-        .filter(|r| r.series == ProductionSeries::UsgsMcs)
-        .map(|r| r.commodity.clone())
-        .collect();
-    commodities.sort();
-    commodities.dedup();
-    let markets: Vec<Market> = commodities
-        .iter()
-        .filter_map(|c| latest_usgs(dataset, c))
-        .collect();
-    if let (Some(gold), Some(lithium)) = (
-        markets.iter().find(|m| m.commodity == "gold"),
-        markets.iter().find(|m| m.commodity == "lithium"),
-    ) {
-        let _ = write!(
-            s,
-            r#"<p class="lede">Mali mined <strong>{}</strong> of the world's gold in {} and <strong>{}</strong> of its lithium in {} (USGS Mineral Commodity Summaries; estimates where USGS marks them). Gold supply is {} (HHI {}); lithium supply is {} (HHI {}). A partner's reward in minerals is therefore a small share of world supply — what it secures is access, not market weight.</p>"#,
-            pct(gold.share_of("MLI")),
-            gold.year,
-            pct(lithium.share_of("MLI")),
-            lithium.year,
-            hhi_band(gold.hhi().high),
-            hhi_text(&gold.hhi()),
-            hhi_band(lithium.hhi().high),
-            hhi_text(&lithium.hhi()),
-        );
-    }
-    let screening = screening(input);
-    s.push_str(&summary_table(dataset, &markets, screening.as_ref()));
+    let inputs = SupplyInputs::bundled();
+    let b = eu_crm::bundled().map_err(|e| e.to_string()).and_then(|eu| {
+        brief(&SupplyData {
+            dataset,
+            sources: input.sources,
+            eu: &eu,
+            inputs: &inputs,
+        })
+        .map_err(|e| e.to_string())
+    });
+    let b = match b {
+        Ok(b) => b,
+        Err(why) => {
+            let _ = write!(
+                s,
+                "<p>The supply figures could not be assessed: {}.</p></section>",
+                escape(&why)
+            );
+            return s;
+        }
+    };
+    s.push_str(&lede(&b));
+    s.push_str(&summary_table(&b.markets));
     s.push_str(r#"<div class="charts">"#);
     for c in FEATURED {
-        if let Some(m) = markets.iter().find(|m| m.commodity == c) {
-            s.push_str(&share_bars(m));
+        if let Some(m) = b.markets.iter().find(|m| m.market.commodity == c) {
+            s.push_str(&share_bars(&m.market));
         }
     }
-    s.push_str(&history_charts(dataset, "gold", screening.as_ref()));
+    if let Some(h) = &b.history {
+        s.push_str(&history_charts(&h.commodity, &h.owid, &h.usgs));
+    }
     s.push_str("</div>");
-    s.push_str(&disruption(&markets));
-    s.push_str(r#"<p class="caption">HHI = Σ share² × 10,000; bands of the 2010 US Horizontal Merger Guidelines (&lt; 1,500 unconcentrated, 1,500–2,500 moderate, &gt; 2,500 high; the 2023 guidelines call &gt; 1,800 highly concentrated). USGS lists the main producers and lumps the rest as "Other countries": that remainder is not one producer, so the HHI is a range (spread over many small producers … each no larger than the smallest listed one). HHI_WGI = Σ share² × governance, governance the mean of the six WGI estimates rescaled to 0–10 (10 worst: 5 − 2 × mean, clamped), the EU JRC 2017 method; unknown governance counts as 0–10. Supply risk (SR) needs the EU's per-commodity inputs, which orewatch does not invent: <code>orewatch supply --inputs FILE</code>. 2016–2019 are missing from both series; uranium after 2015 and phosphate before 2021 are not in the data. "From CAHRA-flagged countries": the share of the year's output from countries the CAHRA screening (<code>config/cahra.toml</code> rules on UCDP GED events) flags — by their admin-1 regions in West Africa, as whole countries elsewhere (by GED's own country attribution) — a country counting as flagged when one of its regions is; the verdicts of the last year the events cover (2019 on the shipped data) are applied to newer output, and the upper bound counts every share whose verdict is unknown (no event ever reported for the country, or "Other countries"). Production by region is not in the data.</p>"#);
+    s.push_str(&disruption(&b));
+    s.push_str(&caption(&b));
+    s.push_str(&criticality_section(&b.criticality, b.lithium_eu.as_ref()));
     s.push_str("</section>");
     s
 }
 
-/// The country screening over every year the UCDP GED events cover entirely (None without
-/// GED events or a stated coverage).
-fn screening(input: &BriefInput) -> Option<CountryScreening> {
-    use chrono::Datelike;
-    let coverage: SourceCoverage = ged_coverage(input)?;
-    let years: Vec<i32> = (coverage.start.year()..=coverage.end.year())
-        .filter(|&y| year_fully_covered(&coverage, y))
-        .collect();
-    last_full_year(&coverage)?;
-    screen_countries(
-        input.dataset,
-        &EventFilter::all(EventSource::UcdpGed),
-        &coverage,
-        &CahraRules::default_rules(),
-        &years,
+fn lede(b: &SupplyBrief) -> String {
+    let find = |c: &str| b.markets.iter().find(|m| m.market.commodity == c);
+    let (Some(gold), Some(lithium)) = (find("gold"), find("lithium")) else {
+        return String::new();
+    };
+    format!(
+        r#"<p class="lede">Mali mined <strong>{}</strong> of the world's gold in {} and <strong>{}</strong> of its lithium in {} (USGS Mineral Commodity Summaries; estimates where USGS marks them). Gold supply is {} (HHI {}); lithium supply is {} (HHI {}). A partner's reward in minerals is therefore a small share of world supply — what it secures is access, not market weight. <span class="small">(<code>orewatch supply --commodity gold</code>, <code>--commodity lithium</code>)</span></p>"#,
+        pct(gold.mali_share),
+        gold.market.year,
+        pct(lithium.mali_share),
+        lithium.market.year,
+        orewatch_core::analysis::supply::hhi_band(gold.hhi.high),
+        hhi_text(&gold.hhi),
+        orewatch_core::analysis::supply::hhi_band(lithium.hhi.high),
+        hhi_text(&lithium.hhi),
     )
-    .ok()
 }
 
-/// The market's CAHRA exposure: verdicts of its year when screened, else of the latest
-/// screened year before it.
-fn exposure_of(m: &Market, screening: Option<&CountryScreening>) -> Option<CahraExposure> {
-    let s = screening?;
-    let year = s.years.iter().rev().find(|&&y| y <= m.year).copied()?;
-    Some(cahra_exposure(m, &s.verdicts(year), year))
+/// What the caption says about the data: the method, and what the shipped data leave out
+/// (computed from the store, never typed in).
+fn caption(b: &SupplyBrief) -> String {
+    let mut s = String::from(
+        r#"<p class="caption">HHI = Σ share² × 10,000; bands of the 2010 US Horizontal Merger Guidelines (&lt; 1,500 unconcentrated, 1,500–2,500 moderate, &gt; 2,500 high; the 2023 guidelines call &gt; 1,800 highly concentrated). USGS lists the main producers and lumps the rest as "Other countries": that remainder is not one producer, so the HHI is a range (spread over many small producers … each no larger than the smallest listed one). HHI_WGI = Σ share² × governance, governance the mean of the six WGI estimates rescaled to 0–10 (10 worst: 5 − 2 × mean, clamped), the EU JRC 2017 method; unknown governance counts as 0–10. The 1970–2015 series and USGS MCS are drawn apart, never joined; 2016–2019 are in neither."#,
+    );
+    if !b.one_series_only.is_empty() {
+        let _ = write!(
+            s,
+            " In one series only: {}.",
+            escape(&b.one_series_only.join("; "))
+        );
+    }
+    match (b.cahra_source, b.cahra_last_full_year) {
+        (Some(source), Some(last)) => {
+            let _ = write!(
+                s,
+                r#" "From CAHRA-flagged countries": the share of the year's output from countries the CAHRA screening (<code>config/cahra.toml</code> rules on {} events) flags — by their admin-1 regions where the store has them, as whole countries elsewhere (by the events' own country attribution) — a country counting as flagged when one of its regions is; the verdicts of the last year the events cover entirely ({last}) are applied to newer output, and the upper bound counts every share whose verdict is unknown (no event ever reported for the country, or "Other countries"). Production by region is not in the data."#,
+                escape(source.as_str())
+            );
+        }
+        _ => s.push_str(" The CAHRA exposure is not assessed: the store holds no UCDP GED events with a stated coverage."),
+    }
+    s.push_str("</p>");
+    s
 }
 
-fn summary_table(
-    dataset: &Dataset,
-    markets: &[Market],
-    screening: Option<&CountryScreening>,
-) -> String {
+fn summary_table(markets: &[BriefMarket]) -> String {
     let mut s = String::from(
         r#"<table class="xtab"><thead><tr><th>Mineral</th><th>Year</th><th>HHI</th><th>Band</th><th>HHI_WGI (0–10)</th><th>Mali</th><th>Sahel (MLI, BFA, NER)</th><th>From CAHRA-flagged countries (verdicts of)</th><th>World row vs countries</th></tr></thead><tbody>"#,
     );
-    for m in markets {
-        let cahra = exposure_of(m, screening).map_or("not assessed".to_string(), |e| {
+    for b in markets {
+        let m = &b.market;
+        let cahra = b.cahra.as_ref().map_or("not assessed".to_string(), |e| {
             format!(
                 "{}–{} ({})",
                 pct(e.flagged_low),
@@ -178,9 +163,6 @@ fn summary_table(
                 e.cahra_year
             )
         });
-        let hhi = m.hhi();
-        let g = governance_weighted(m, &dataset.governance, &|_| 1.0);
-        let sahel = m.sahel_share();
         let world = m.world.as_ref().map_or("no World row".to_string(), |w| {
             format!(
                 "{:+.1}%{}",
@@ -193,22 +175,17 @@ fn summary_table(
                 if w.inconsistent { " (flagged)" } else { "" }
             )
         });
-        let band = if hhi_band(hhi.low) == hhi_band(hhi.high) {
-            hhi_band(hhi.low).to_string()
-        } else {
-            format!("{} to {}", hhi_band(hhi.low), hhi_band(hhi.high))
-        };
         let _ = write!(
             s,
             "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&m.commodity),
             m.stage.as_deref().filter(|s| *s != "mine").map(|s| format!(" ({s})")).unwrap_or_default(),
             m.year,
-            hhi_text(&hhi),
-            band,
-            if (g.high - g.low).abs() < 0.005 { format!("{:.2}", g.low) } else { format!("{:.2}–{:.2}", g.low, g.high) },
-            pct(m.share_of("MLI")),
-            pct(sahel),
+            hhi_text(&b.hhi),
+            b.band,
+            range_text(b.hhi_wgi.low, b.hhi_wgi.high, 2),
+            pct(b.mali_share),
+            pct(b.sahel_share),
             cahra,
             world
         );
@@ -285,8 +262,7 @@ struct Point {
     value: f64,
 }
 
-/// A commodity's yearly figures in one series (mine stage where staged; lithium's 1970–2015
-/// series is gross weight and is never drawn).
+/// A commodity's yearly figures in one series, as points.
 #[derive(Default)]
 struct Yearly {
     mali: Vec<Point>,
@@ -298,22 +274,9 @@ struct Yearly {
     cahra_high: Vec<Point>,
 }
 
-fn yearly(
-    dataset: &Dataset,
-    commodity: &str,
-    series: ProductionSeries,
-    screening: Option<&CountryScreening>,
-) -> Yearly {
-    let stage = match series {
-        ProductionSeries::UsgsMcs => Some("mine"),
-        ProductionSeries::Owid1970_2015 => None,
-    };
+fn yearly(figures: &[YearFigures]) -> Yearly {
     let mut y = Yearly::default();
-    if commodity == "lithium" && series == ProductionSeries::Owid1970_2015 {
-        return y;
-    }
-    let markets = markets_over_time(&dataset.production, series, commodity, stage);
-    for f in year_figures(&markets, screening) {
+    for f in figures {
         let point = |value| Point {
             year: f.year,
             value,
@@ -438,18 +401,9 @@ fn nice_top(max: f64, step: f64) -> f64 {
 
 /// Mali's and the Sahel's share of world output, the HHI and the share from CAHRA-flagged
 /// countries over time: the 1970–2015 series and USGS as separate lines, the gap shaded.
-fn history_charts(
-    dataset: &Dataset,
-    commodity: &str,
-    screening: Option<&CountryScreening>,
-) -> String {
-    let old = yearly(
-        dataset,
-        commodity,
-        ProductionSeries::Owid1970_2015,
-        screening,
-    );
-    let new = yearly(dataset, commodity, ProductionSeries::UsgsMcs, screening);
+fn history_charts(commodity: &str, owid: &[YearFigures], usgs: &[YearFigures]) -> String {
+    let old = yearly(owid);
+    let new = yearly(usgs);
     if old.mali.is_empty() && new.mali.is_empty() {
         return String::new();
     }
@@ -509,30 +463,25 @@ fn history_charts(
 }
 
 /// What a stop of Mali's gold and an offtake of half its lithium would do.
-fn disruption(markets: &[Market]) -> String {
+fn disruption(b: &SupplyBrief) -> String {
     let mut parts = Vec::new();
-    if let Some(gold) = markets.iter().find(|m| m.commodity == "gold") {
-        if let Ok(after) = gold.shocked("MLI", -1.0) {
-            let lost = (gold.total() - after.total()) / gold.total();
-            parts.push(format!(
-                "if Mali's gold output stopped ({} data), the world would lose {} of its mined gold and the HHI would move from {} to {}",
-                gold.year,
-                pct(lost),
-                hhi_text(&gold.hhi()),
-                hhi_text(&after.hhi())
-            ));
-        }
+    if let Some(g) = &b.gold_stop {
+        parts.push(format!(
+            "if Mali's gold output stopped ({} data), the world would lose {} of its mined gold and the HHI would move from {} to {}",
+            g.year,
+            pct(g.lost_fraction),
+            hhi_text(&g.hhi_before),
+            hhi_text(&g.hhi_after)
+        ));
     }
-    if let Some(li) = markets.iter().find(|m| m.commodity == "lithium") {
-        if let Ok((volume, share)) = offtake(li, "MLI", 0.5) {
-            parts.push(format!(
-                "an offtake of half of Mali's lithium ({} estimate) would secure {:.0} {} for the buyer, {} of world supply (consumption is not in the data, so the buyer's needs are not assessed)",
-                li.year,
-                volume,
-                escape(&li.unit),
-                pct(share)
-            ));
-        }
+    if let Some(o) = &b.lithium_offtake {
+        parts.push(format!(
+            "an offtake of half of Mali's lithium ({} estimate) would secure {:.0} {} for the buyer, {} of world supply (consumption is not in the data, so the buyer's needs are not assessed; the world's shares do not change)",
+            o.year,
+            o.volume,
+            escape(&o.unit),
+            pct(o.share)
+        ));
     }
     if parts.is_empty() {
         return String::new();
@@ -541,5 +490,406 @@ fn disruption(markets: &[Market]) -> String {
     if let Some(first) = text.get(0..1) {
         text = first.to_uppercase() + &text[1..];
     }
-    format!("<p>{text}.</p>")
+    format!("<p>{text}. <span class=\"small\">(<code>orewatch supply --commodity gold --shock MLI:gold:-1</code>; <code>orewatch supply --commodity lithium --redirect MLI:lithium:USA:0.5</code>)</span></p>")
+}
+
+fn sr_range_text(sr: &SupplyRisk) -> String {
+    match sr {
+        SupplyRisk::Computed { low, high, .. } => range_text(*low, *high, 2),
+        SupplyRisk::NotComputed { missing } => {
+            format!("not computed (missing {})", missing.join(", "))
+        }
+    }
+}
+
+/// A published value: one decimal, two where it has two (Platinum's SR 2.13).
+fn published(x: f64) -> String {
+    if ((x * 10.0).round() - x * 10.0).abs() < 1e-9 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// `1.2 / 5.8` of an SR–EI pair, `–` when not assessed.
+fn pair(p: Option<(f64, f64)>) -> String {
+    p.map_or("–".to_string(), |(sr, ei)| format!("{sr:.1} / {ei:.1}"))
+}
+
+/// The EU's criticality picture: the scatter of every material with the thresholds, the deal's
+/// and the brief's minerals named, the table of those minerals with their change since 2017
+/// and 2020 beside it, all materials in a collapsed table, and lithium's SR with Mali.
+fn criticality_section(p: &CriticalityPicture, lithium: Option<&EuView>) -> String {
+    let mut s = String::from(
+        r#"<h3>How the EU rates these minerals: supply risk against economic importance</h3>"#,
+    );
+    let deal = |critical: bool| {
+        p.points
+            .iter()
+            .filter(|q| q.deal && q.critical == critical)
+            .map(|q| label_of(&q.material))
+            .collect::<Vec<_>>()
+    };
+    let (critical, not_critical) = (deal(true), deal(false));
+    let mut verdict = Vec::new();
+    if !critical.is_empty() {
+        verdict.push(format!("{} critical", and_list(&critical)));
+    }
+    if !not_critical.is_empty() {
+        verdict.push(format!("{} not", and_list(&not_critical)));
+    }
+    let _ = write!(
+        s,
+        r#"<p>The European Commission's 2023 criticality assessment lists {} rows in its results table (the rare-earth elements and the platinum-group metals both as groups and one by one); {} of them pass both thresholds (supply risk SR ≥ {} and economic importance EI ≥ {}). Of the deal's minerals, {}. <span class="small">(<code>orewatch supply --eu-check</code> lists every material; <code>orewatch supply --commodity lithium</code> gives lithium's inputs and sources.)</span></p>"#,
+        p.points.len(),
+        p.critical_count,
+        p.sr_threshold,
+        p.ei_threshold,
+        escape(&verdict.join(", "))
+    );
+    s.push_str(r#"<div class="crit">"#);
+    s.push_str(&scatter(p));
+    s.push_str(&named_table(p));
+    s.push_str("</div>");
+    if let Some(li) = lithium {
+        s.push_str(&lithium_with_mali(li));
+    }
+    s.push_str(&all_materials(p));
+    let disagreements: Vec<String> = p
+        .points
+        .iter()
+        .filter_map(|q| {
+            let (sr, ei) = q.other_transcription?;
+            Some(format!(
+                "{}: SR {} and EI {} in the results table, {sr} and {ei} in Annex 4",
+                label_of(&q.material),
+                q.supply_risk,
+                q.economic_importance
+            ))
+        })
+        .collect();
+    let _ = write!(
+        s,
+        r#"<p class="caption">Source: {}. SR and EI as published, one point per material of the results table (groups HREE, LREE and PGM beside their members).{}</p>"#,
+        escape(&p.source),
+        if disagreements.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Where the two transcriptions disagree ({}) both are drawn, joined by a line, and both are given in the table.",
+                escape(&disagreements.join("; "))
+            )
+        }
+    );
+    s
+}
+
+fn scatter(p: &CriticalityPicture) -> String {
+    let (w, h, l, r, t, b) = (520.0, 400.0, 44.0, 12.0, 24.0, 36.0);
+    let ei_max = p
+        .points
+        .iter()
+        .map(|q| q.economic_importance)
+        .fold(p.ei_threshold, f64::max)
+        .ceil()
+        .max(1.0);
+    let sr_max = p
+        .points
+        .iter()
+        .map(|q| q.supply_risk)
+        .fold(p.sr_threshold, f64::max)
+        .ceil()
+        .max(1.0);
+    let x = |ei: f64| l + ei / ei_max * (w - l - r);
+    let y = |sr: f64| t + (1.0 - sr / sr_max) * (h - t - b);
+    let mut s = format!(
+        r#"<figure><svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="EU 2023 criticality: supply risk against economic importance"><text x="0" y="12" font-weight="bold">EU 2023: supply risk (SR) against economic importance (EI)</text>"#
+    );
+    let _ = write!(
+        s,
+        r#"<rect class="zone" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}"/><text x="{:.1}" y="{:.1}" text-anchor="end" class="thl">critical</text>"#,
+        x(p.ei_threshold),
+        y(sr_max),
+        x(ei_max) - x(p.ei_threshold),
+        y(p.sr_threshold) - y(sr_max),
+        x(ei_max) - 4.0,
+        y(sr_max) + 12.0
+    );
+    for k in 0..=(ei_max as i32) {
+        let v = f64::from(k);
+        let _ = write!(
+            s,
+            r#"<line class="ax" x1="{:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}"/><text x="{:.1}" y="{:.1}" text-anchor="middle">{k}</text>"#,
+            x(v),
+            x(v),
+            y(0.0),
+            y(0.0) + 4.0,
+            x(v),
+            y(0.0) + 15.0
+        );
+    }
+    for k in 0..=(sr_max as i32) {
+        let v = f64::from(k);
+        let _ = write!(
+            s,
+            r#"<line class="ax" x1="{:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}"/><text x="{:.1}" y="{:.1}" text-anchor="end">{k}</text>"#,
+            l - 4.0,
+            l,
+            y(v),
+            y(v),
+            l - 6.0,
+            y(v) + 4.0
+        );
+    }
+    let _ = write!(
+        s,
+        r#"<line class="ax" x1="{l}" x2="{:.1}" y1="{:.1}" y2="{:.1}"/><line class="ax" x1="{l}" x2="{l}" y1="{t}" y2="{:.1}"/><text x="{:.1}" y="{:.1}" text-anchor="middle">economic importance (EI)</text><text x="12" y="{:.1}" transform="rotate(-90 12 {:.1})" text-anchor="middle">supply risk (SR)</text>"#,
+        x(ei_max),
+        y(0.0),
+        y(0.0),
+        y(0.0),
+        (l + w - r) / 2.0,
+        h - 4.0,
+        (t + h - b) / 2.0,
+        (t + h - b) / 2.0
+    );
+    let _ = write!(
+        s,
+        r#"<line class="thr" x1="{:.1}" x2="{:.1}" y1="{t}" y2="{:.1}"/><line class="thr" x1="{l}" x2="{:.1}" y1="{:.1}" y2="{:.1}"/><text x="{:.1}" y="{:.1}" class="thl">EI {}</text><text x="{:.1}" y="{:.1}" class="thl">SR {}</text>"#,
+        x(p.ei_threshold),
+        x(p.ei_threshold),
+        y(0.0),
+        x(ei_max),
+        y(p.sr_threshold),
+        y(p.sr_threshold),
+        x(p.ei_threshold) + 3.0,
+        y(0.0) - 4.0,
+        p.ei_threshold,
+        l + 3.0,
+        y(p.sr_threshold) - 4.0,
+        p.sr_threshold
+    );
+    // Unnamed points first, the named ones on top.
+    let mut order: Vec<&_> = p.points.iter().collect();
+    order.sort_by_key(|q| (q.deal, q.brief));
+    for q in &order {
+        let class = if q.deal {
+            "pt deal"
+        } else if q.brief {
+            "pt brief"
+        } else if q.critical {
+            "pt crit"
+        } else {
+            "pt"
+        };
+        if let Some((sr, ei)) = q.other_transcription {
+            let _ = write!(
+                s,
+                r#"<line class="span" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/><circle class="{class}" cx="{:.1}" cy="{:.1}" r="3.5"><title>{} (Annex 4): SR {sr}, EI {ei}</title></circle>"#,
+                x(q.economic_importance),
+                y(q.supply_risk),
+                x(ei),
+                y(sr),
+                x(ei),
+                y(sr),
+                escape(&q.material)
+            );
+        }
+        let radius = if q.deal || q.brief { 5.0 } else { 3.2 };
+        let _ = write!(
+            s,
+            r#"<circle class="{class}" cx="{:.1}" cy="{:.1}" r="{radius}"><title>{}: SR {}, EI {}</title></circle>"#,
+            x(q.economic_importance),
+            y(q.supply_risk),
+            escape(&q.material),
+            q.supply_risk,
+            q.economic_importance
+        );
+    }
+    // Labels of the named minerals, each placed where it overlaps no earlier label.
+    let mut taken: Vec<(f64, f64, f64, f64)> = Vec::new();
+    for q in order.iter().rev().filter(|q| q.deal || q.brief) {
+        let text = label_of(&q.material);
+        let width = text.chars().count() as f64 * 6.2;
+        let (px, py) = (x(q.economic_importance), y(q.supply_risk));
+        let candidates = [
+            (px + 8.0, py + 4.0, "start"),
+            (px - 8.0, py + 4.0, "end"),
+            (px, py - 9.0, "middle"),
+            (px, py + 16.0, "middle"),
+            (px + 8.0, py - 8.0, "start"),
+            (px + 8.0, py + 16.0, "start"),
+        ];
+        let boxed = |(cx, cy, anchor): (f64, f64, &str)| {
+            let left = match anchor {
+                "start" => cx,
+                "end" => cx - width,
+                _ => cx - width / 2.0,
+            };
+            (left, cy - 10.0, left + width, cy + 2.0)
+        };
+        let overlaps = |b: (f64, f64, f64, f64)| {
+            taken
+                .iter()
+                .any(|o| b.0 < o.2 && o.0 < b.2 && b.1 < o.3 && o.1 < b.3)
+                || b.0 < l
+                || b.2 > w
+        };
+        let pick = candidates
+            .iter()
+            .copied()
+            .find(|c| !overlaps(boxed(*c)))
+            .unwrap_or(candidates[0]);
+        taken.push(boxed(pick));
+        let _ = write!(
+            s,
+            r#"<text class="lab{}" x="{:.1}" y="{:.1}" text-anchor="{}">{}</text>"#,
+            if q.deal { " deal" } else { "" },
+            pick.0,
+            pick.1,
+            pick.2,
+            escape(&text)
+        );
+    }
+    s.push_str("</svg><figcaption class=\"small\">Red: the deal's minerals (Mali's gold and lithium); blue: the brief's other minerals; dark grey: other critical materials; light grey: the rest. Dashed: the EU thresholds; shaded: critical.</figcaption></figure>");
+    s
+}
+
+/// `a is`, `a and b are`, `a, b and c are`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => format!("{one} is"),
+        [rest @ .., last] => format!("{} and {last} are", rest.join(", ")),
+    }
+}
+
+/// The name drawn for a material (Aluminium stands for aluminium/bauxite in 2023).
+fn label_of(material: &str) -> String {
+    if material == "Aluminium" {
+        "aluminium/bauxite".into()
+    } else {
+        material.to_lowercase()
+    }
+}
+
+/// The deal's and the brief's minerals: SR and EI of 2023, 2020 and 2017, and the change.
+fn named_table(p: &CriticalityPicture) -> String {
+    let mut named: Vec<&_> = p.points.iter().filter(|q| q.deal || q.brief).collect();
+    named.sort_by(|a, b| {
+        b.deal
+            .cmp(&a.deal)
+            .then(b.supply_risk.total_cmp(&a.supply_risk))
+    });
+    let mut s = String::from(
+        r#"<table class="xtab crit-tab"><thead><tr><th>Mineral</th><th>SR / EI 2023</th><th>Critical</th><th>SR / EI 2020</th><th>SR / EI 2017</th><th>SR since 2020</th></tr></thead><tbody>"#,
+    );
+    for q in named {
+        let now = match q.other_transcription {
+            Some((sr, ei)) => format!(
+                "{:.1} / {:.1} (Annex 4: {sr:.1} / {ei:.1})",
+                q.supply_risk, q.economic_importance
+            ),
+            None => format!("{:.1} / {:.1}", q.supply_risk, q.economic_importance),
+        };
+        let mut change = q.y2020.map_or("–".to_string(), |(sr, _)| {
+            format!("{:+.1}", q.supply_risk - sr)
+        });
+        let (mut y2020, mut y2017) = (pair(q.y2020), pair(q.y2017));
+        for m in &q.merged {
+            let name = m.material.to_lowercase();
+            let _ = write!(y2020, " ({name} {})", pair(m.y2020));
+            let _ = write!(y2017, " ({name} {})", pair(m.y2017));
+            if let Some((sr, _)) = m.y2020 {
+                let _ = write!(change, " ({name}: {:+.1})", q.supply_risk - sr);
+            }
+        }
+        let _ = write!(
+            s,
+            r#"<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+            if q.deal { r#" class="deal""# } else { "" },
+            escape(&label_of(&q.material)),
+            now,
+            if q.critical { "yes" } else { "no" },
+            y2020,
+            y2017,
+            change
+        );
+    }
+    s.push_str("</tbody></table>");
+    s
+}
+
+/// Lithium's SR now, with Mali, and what the processing stage does not see.
+fn lithium_with_mali(li: &EuView) -> String {
+    let mut parts = Vec::new();
+    for n in &li.now {
+        let mut text = format!(
+            "lithium's SR at {} from USGS {} production with the EU's other 2023 inputs is {}",
+            n.stage.as_str(),
+            n.market_year,
+            sr_range_text(&n.supply_risk)
+        );
+        if let Some(without) = &n.without_mali {
+            let _ = write!(
+                text,
+                " with Mali's output as reported ({} of world supply) and {} with it stopped",
+                pct(n.mali_share),
+                sr_range_text(without)
+            );
+        }
+        parts.push(text);
+    }
+    let published = li
+        .published_by_stage
+        .iter()
+        .filter_map(|(st, c)| c.as_ref().map(|c| format!("{} {}", st.as_str(), c.text(1))))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut s = String::from("<p>");
+    if !parts.is_empty() {
+        let mut text = parts.join("; ");
+        if let Some(first) = text.get(0..1) {
+            text = first.to_uppercase() + &text[1..];
+        }
+        let _ = write!(
+            s,
+            "{} (published 2023: {}). ",
+            escape(&text),
+            escape(&published)
+        );
+    }
+    for st in &li.statements {
+        let _ = write!(s, "{} ", escape(st));
+    }
+    s.push_str(r#"<span class="small">(<code>orewatch supply --commodity lithium --shock MLI:lithium:-1</code>)</span></p>"#);
+    s
+}
+
+/// Every material, collapsed.
+fn all_materials(p: &CriticalityPicture) -> String {
+    let mut rows: Vec<&_> = p.points.iter().collect();
+    rows.sort_by(|a, b| {
+        b.supply_risk
+            .total_cmp(&a.supply_risk)
+            .then(a.material.cmp(&b.material))
+    });
+    let mut s = format!(
+        r#"<details><summary>All {} materials of the 2023 assessment</summary><table class="xtab crit-tab"><thead><tr><th>Material</th><th>SR</th><th>EI</th><th>Critical</th><th>SR / EI 2020</th><th>SR / EI 2017</th></tr></thead><tbody>"#,
+        rows.len()
+    );
+    for q in rows {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&q.material),
+            published(q.supply_risk),
+            published(q.economic_importance),
+            if q.critical { "yes" } else { "no" },
+            pair(q.y2020),
+            pair(q.y2017)
+        );
+    }
+    s.push_str("</tbody></table></details>");
+    s
 }

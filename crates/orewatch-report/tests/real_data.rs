@@ -38,6 +38,18 @@ fn brief_on_the_real_data() {
     let not_mapped = &html[html.find("Not mapped: no coordinates").expect("not mapped")..];
     assert!(not_mapped.contains("Intahaka"));
     assert!(html.contains("The forecast was not run for this brief."));
+    // The supply section's EU picture and lithium with Mali (the numbers of `orewatch supply
+    // --commodity lithium` on the same data).
+    let supply = &html[html.find(r#"<section class="supply">"#).expect("supply")..];
+    let supply = &supply[..supply.find("</section>").expect("end of supply")];
+    assert!(supply.contains("Of the deal's minerals, lithium is critical, gold is not."));
+    assert!(supply.contains(
+        "Lithium&#39;s SR at extraction from USGS 2025 production with the EU&#39;s other 2023 inputs is 0.67 with Mali&#39;s output as reported (3.3% of world supply) and 0.71 with it stopped"
+    ), "{supply}");
+    assert!(supply.contains("the processing-stage SR does not see Mali&#39;s ore"));
+    // GED 24.1 carries the UCDP events to 2022-12-31 (for the seven countries it holds; the
+    // other countries' coverage is per country, in the CAHRA screening).
+    assert!(supply.contains("the last year the events cover entirely (2022)"));
 
     // The Outlook section with the forecast (its evaluation is tested in orewatch-core).
     let outlook = orewatch_report::outlook::build_outlook_input(&out.dataset, &out.sources, false)

@@ -6,6 +6,10 @@ use orewatch_core::analysis::coverage::EventCoverage;
 use orewatch_core::ingest::plan::SourceReport;
 use serde::{Deserialize, Serialize};
 
+/// The largest `manifest.json` the store reads, in bytes (a manifest listing 100,000 sources
+/// is about 100 MiB).
+pub const MAX_MANIFEST_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Provenance of one store generation.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -35,6 +39,14 @@ impl Manifest {
         self.event_coverage
             .clone()
             .unwrap_or_else(|| EventCoverage::from_sources(&self.sources))
+    }
+}
+
+impl Manifest {
+    /// Parses the bytes of a `manifest.json` (serde_json: nesting is limited to 128 levels, so
+    /// no input overflows the stack); the error says what is wrong and where.
+    pub fn from_json(bytes: &[u8]) -> Result<Manifest, String> {
+        serde_json::from_slice(bytes).map_err(|e| format!("manifest.json is not valid: {e}"))
     }
 }
 

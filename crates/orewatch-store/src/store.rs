@@ -1,6 +1,7 @@
 //! The store directory: reading the current generation and writing a new one atomically.
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use orewatch_core::model::{Actor, Dataset, Event, EventTable, ProductionRecord, QuarantineRecord};
@@ -8,7 +9,7 @@ use orewatch_core::model::{Actor, Dataset, Event, EventTable, ProductionRecord, 
 use crate::event_writer::EventRows;
 
 use crate::fault;
-use crate::manifest::Manifest;
+use crate::manifest::{Manifest, MAX_MANIFEST_BYTES};
 use crate::tables;
 
 const CURRENT: &str = "current";
@@ -65,11 +66,18 @@ impl Store {
             return Ok(None);
         };
         let path = dir.join(MANIFEST);
-        let text = fs::read_to_string(&path).map_err(|e| io_err(&path, e))?;
-        let manifest = serde_json::from_str(&text).map_err(|e| StoreError::Damaged {
-            path: path.clone(),
-            message: format!("manifest.json is not valid: {e}"),
-        })?;
+        let mut bytes = Vec::new();
+        fs::File::open(&path)
+            .and_then(|f| f.take(MAX_MANIFEST_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(|e| io_err(&path, e))?;
+        if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+            return Err(StoreError::Damaged {
+                path,
+                message: format!("manifest.json is larger than {MAX_MANIFEST_BYTES} bytes"),
+            });
+        }
+        let manifest =
+            Manifest::from_json(&bytes).map_err(|message| StoreError::Damaged { path, message })?;
         Ok(Some(manifest))
     }
 

@@ -335,7 +335,7 @@ pub fn event_country_iso3(name: &str) -> Option<&'static str> {
 
 /// The box widened by `km` on every side (1 % extra margin); longitude margin grows with the
 /// cosine of the box's farthest latitude, capped at 180°.
-fn widen(b: &Rect<f64>, km: f64) -> Rect<f64> {
+pub(crate) fn widen(b: &Rect<f64>, km: f64) -> Rect<f64> {
     if km <= 0.0 {
         return *b;
     }

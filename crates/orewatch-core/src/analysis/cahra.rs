@@ -29,7 +29,11 @@
 //!   the `window_years` previous years → **high-risk**.
 //!
 //! Precedence: conflict-affected > high-risk > neither. **Insufficient data** when (a) the year
-//! is not entirely inside the source's stated coverage (union of its files' periods), or (b)
+//! is not entirely inside the source's stated coverage (union of its files' periods), or (a′)
+//! no rule fires and the year is not entirely covered for the unit's country — a region's
+//! country, or for a site's surroundings every country whose boundary lies within the radius
+//! ([`screen_with_coverage`], from the coverage table: Niger's data ending in 2019 while
+//! Mali's go on), or (b)
 //! the unit has events that year but all are imprecise, or (c) no rule fires on the precise
 //! events but one would if the imprecise events placed in the unit counted, or if look-back
 //! years outside the coverage had been conflict years. The rules only ever fire on more
@@ -57,6 +61,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::admin::AdminIndex;
+use super::coverage::{CountryReach, Covered, EventCoverage};
 use super::events::{EventFilter, SourceCoverage};
 use super::AnalysisError;
 use crate::geodesy::EARTH_RADIUS_KM;
@@ -317,7 +322,7 @@ fn line_of_key(text: &str, table: &str, key: &str) -> Option<usize> {
 }
 
 /// The four verdicts, highest first (see the module doc for precedence).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     ConflictAffected,
@@ -731,6 +736,50 @@ fn verdict_of(checks: &[RuleCheck]) -> Verdict {
         .unwrap_or(Verdict::Neither)
 }
 
+/// The countries a unit's events come from, and the table saying which days each one's data
+/// cover (see [`screen_with_coverage`]). Without a table only the source's coverage counts.
+#[derive(Debug, Clone, Copy)]
+pub struct UnitCountries<'a> {
+    pub table: Option<&'a EventCoverage>,
+    /// ISO3 codes.
+    pub countries: &'a [String],
+}
+
+impl UnitCountries<'_> {
+    /// No per-country coverage: the source's stated coverage alone.
+    pub const NONE: UnitCountries<'static> = UnitCountries {
+        table: None,
+        countries: &[],
+    };
+
+    /// What the unit's countries miss of `year` (`NER: no data 2020-01-01..2020-12-31`);
+    /// empty when every one covers all of it.
+    fn missing_in(&self, source: EventSource, year: i32) -> Vec<String> {
+        let (Some(table), Some(first), Some(last)) = (
+            self.table,
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        ) else {
+            return Vec::new();
+        };
+        self.countries
+            .iter()
+            .filter_map(|c| match table.covered(source, c, first, last) {
+                Covered::Full => None,
+                Covered::NotCovered => Some(format!("{c}: no data {first}..{last}")),
+                Covered::Partial { missing } => Some(format!(
+                    "{c}: no data {}",
+                    missing
+                        .iter()
+                        .map(|(a, b)| format!("{a}..{b}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            })
+            .collect()
+    }
+}
+
 /// The data of one unit over the years it is screened for: (precise, imprecise) per year.
 pub type YearTallies = BTreeMap<i32, (Tally, Tally)>;
 
@@ -745,6 +794,31 @@ pub fn screen_unit_year(
     year: i32,
     scope: &str,
 ) -> UnitYear {
+    screen_unit_year_in(
+        rules,
+        coverage,
+        UnitCountries::NONE,
+        tallies,
+        area_km2,
+        year,
+        scope,
+    )
+}
+
+/// Like [`screen_unit_year`], each year also checked against the coverage of the unit's
+/// countries (rule (a′) of the module docs).
+pub fn screen_unit_year_in(
+    rules: &CahraRules,
+    coverage: &SourceCoverage,
+    countries: UnitCountries<'_>,
+    tallies: &YearTallies,
+    area_km2: f64,
+    year: i32,
+    scope: &str,
+) -> UnitYear {
+    let covered = |y: i32| {
+        year_fully_covered(coverage, y) && countries.missing_in(coverage.source, y).is_empty()
+    };
     let empty = (Tally::default(), Tally::default());
     let (precise, imprecise) = tallies.get(&year).unwrap_or(&empty);
     let mut checks = rule_checks(rules, precise, area_km2, scope);
@@ -754,7 +828,7 @@ pub fn screen_unit_year(
     let mut uncovered = Vec::new();
     let mut conflict_years_upper = 0usize;
     for y in (year - window)..year {
-        if !year_fully_covered(coverage, y) {
+        if !covered(y) {
             uncovered.push(y);
             conflict_years_upper += 1;
             continue;
@@ -803,6 +877,13 @@ pub fn screen_unit_year(
             coverage.source.as_str(),
             coverage.start,
             coverage.end
+        ));
+    } else if verdict == Verdict::Neither && !countries.missing_in(coverage.source, year).is_empty()
+    {
+        insufficient.push(format!(
+            "{year} is not entirely covered here by {} ({}), and no rule fires on the data held",
+            coverage.source.as_str(),
+            countries.missing_in(coverage.source, year).join("; ")
         ));
     } else if precise.events == 0 && imprecise.events > 0 {
         insufficient.push(format!(
@@ -859,6 +940,50 @@ pub fn screen(
     years: &[i32],
     site_radius_km: f64,
 ) -> Result<CahraReport, AnalysisError> {
+    screen_inner(
+        dataset,
+        filter,
+        coverage,
+        None,
+        rules,
+        years,
+        site_radius_km,
+    )
+}
+
+/// Like [`screen`], each region-year and site-year also checked against the coverage table
+/// (rule (a′) of the module docs): a region's country, and for a site's surroundings its own
+/// country and every country whose boundary lies within `site_radius_km`, must have data for
+/// the whole year, else the unit is insufficient data unless a rule fires on the data held.
+pub fn screen_with_coverage(
+    dataset: &Dataset,
+    filter: &EventFilter,
+    coverage: &SourceCoverage,
+    table: &EventCoverage,
+    rules: &CahraRules,
+    years: &[i32],
+    site_radius_km: f64,
+) -> Result<CahraReport, AnalysisError> {
+    screen_inner(
+        dataset,
+        filter,
+        coverage,
+        Some(table),
+        rules,
+        years,
+        site_radius_km,
+    )
+}
+
+fn screen_inner(
+    dataset: &Dataset,
+    filter: &EventFilter,
+    coverage: &SourceCoverage,
+    table: Option<&EventCoverage>,
+    rules: &CahraRules,
+    years: &[i32],
+    site_radius_km: f64,
+) -> Result<CahraReport, AnalysisError> {
     if !(site_radius_km.is_finite() && site_radius_km > 0.0 && site_radius_km <= 500.0) {
         return Err(AnalysisError::bad(
             "site_radius_km",
@@ -874,7 +999,7 @@ pub fn screen(
         imprecise,
         results: region_results,
         ..
-    } = screen_regions(&index, &events, rules, coverage, &years);
+    } = screen_regions_in(&index, &events, rules, coverage, &years, table);
     let mut regions = Vec::with_capacity(index.len() * years.len());
     for (i, region) in index.regions().iter().enumerate() {
         for (&year, result) in &region_results[i] {
@@ -904,11 +1029,31 @@ pub fn screen(
     }
     let cap_area = cap_area_km2(site_radius_km);
     let site_scope = format!("within {site_radius_km} km");
+    let reach = CountryReach::new(&dataset.regions);
     let mut sites = Vec::with_capacity(dataset.sites.len() * years.len());
     for site in &dataset.sites {
         let placed = match (site.lat, site.lon) {
             (Some(lat), Some(lon)) => Some((lat, lon, index.place(lat, lon).region())),
             _ => None,
+        };
+        // The countries the surroundings' events come from: the site's own and those whose
+        // boundary lies within the radius.
+        let mut near: Vec<String> = match (table, placed) {
+            (Some(_), Some((lat, lon, _))) => reach
+                .within(lat, lon, site_radius_km)
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect(),
+            _ => Vec::new(),
+        };
+        if table.is_some() {
+            near.extend(site.country_iso3.clone());
+            near.sort();
+            near.dedup();
+        }
+        let site_countries = UnitCountries {
+            table,
+            countries: &near,
         };
         let surroundings_tallies: Option<YearTallies> = placed.map(|(lat, lon, _)| {
             let mut t = YearTallies::new();
@@ -928,9 +1073,17 @@ pub fn screen(
         for &year in &years {
             let region = placed.and_then(|(_, _, r)| r);
             let region_result = region.and_then(|r| region_results[r as usize].get(&year));
-            let surroundings = surroundings_tallies
-                .as_ref()
-                .map(|t| screen_unit_year(rules, coverage, t, cap_area, year, &site_scope));
+            let surroundings = surroundings_tallies.as_ref().map(|t| {
+                screen_unit_year_in(
+                    rules,
+                    coverage,
+                    site_countries,
+                    t,
+                    cap_area,
+                    year,
+                    &site_scope,
+                )
+            });
             let (verdict, basis, fired, insufficient) =
                 site_verdict(region_result, surroundings.as_ref(), placed.is_some());
             sites.push(SiteVerdict {
@@ -1034,6 +1187,19 @@ pub(crate) fn screen_regions(
     coverage: &SourceCoverage,
     years: &[i32],
 ) -> RegionScreening {
+    screen_regions_in(index, events, rules, coverage, years, None)
+}
+
+/// Like [`screen_regions`], each region's years also checked against its country's coverage
+/// in `table` (rule (a′)).
+pub(crate) fn screen_regions_in(
+    index: &AdminIndex,
+    events: &[&Event],
+    rules: &CahraRules,
+    coverage: &SourceCoverage,
+    years: &[i32],
+    table: Option<&EventCoverage>,
+) -> RegionScreening {
     let assignment = index.assign_events(events.iter().copied());
     let imprecise: Vec<bool> = events.iter().map(|e| rules.is_imprecise(e)).collect();
     let placement = EventPlacement {
@@ -1050,7 +1216,12 @@ pub(crate) fn screen_regions(
         .enumerate()
         .map(|(i, r)| (format!("region {}", r.region_id), index.area_km2(i as u32)))
         .collect();
-    let results = screen_units(
+    let unit_countries: Vec<Vec<String>> = index
+        .regions()
+        .iter()
+        .map(|r| r.country_iso3.iter().cloned().collect())
+        .collect();
+    let results = screen_units_in(
         &units,
         events,
         &assignment.region_of,
@@ -1058,6 +1229,7 @@ pub(crate) fn screen_regions(
         rules,
         coverage,
         years,
+        table.map(|t| (t, unit_countries.as_slice())),
     );
     RegionScreening {
         placement,
@@ -1079,6 +1251,24 @@ pub(crate) fn screen_units(
     coverage: &SourceCoverage,
     years: &[i32],
 ) -> Vec<BTreeMap<i32, UnitYear>> {
+    screen_units_in(
+        units, events, unit_of, imprecise, rules, coverage, years, None,
+    )
+}
+
+/// Like [`screen_units`]; with `countries` = (table, each unit's ISO3 codes), each unit's
+/// years are also checked against its countries' coverage (rule (a′)).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn screen_units_in(
+    units: &[(String, f64)],
+    events: &[&Event],
+    unit_of: &[Option<u32>],
+    imprecise: &[bool],
+    rules: &CahraRules,
+    coverage: &SourceCoverage,
+    years: &[i32],
+    countries: Option<(&EventCoverage, &[Vec<String>])>,
+) -> Vec<BTreeMap<i32, UnitYear>> {
     let mut per_unit: Vec<YearTallies> = vec![YearTallies::new(); units.len()];
     for (k, e) in events.iter().enumerate() {
         if let Some(r) = unit_of[k] {
@@ -1093,11 +1283,19 @@ pub(crate) fn screen_units(
     units
         .iter()
         .zip(&per_unit)
-        .map(|((scope, area), tallies)| {
+        .enumerate()
+        .map(|(u, ((scope, area), tallies))| {
+            let unit = match countries {
+                Some((table, codes)) => UnitCountries {
+                    table: Some(table),
+                    countries: codes.get(u).map(Vec::as_slice).unwrap_or(&[]),
+                },
+                None => UnitCountries::NONE,
+            };
             years
                 .iter()
                 .map(|&year| {
-                    let r = screen_unit_year(rules, coverage, tallies, *area, year, scope);
+                    let r = screen_unit_year_in(rules, coverage, unit, tallies, *area, year, scope);
                     (year, r)
                 })
                 .collect()
@@ -1592,6 +1790,77 @@ pub(crate) mod tests {
         .unwrap();
         assert!(r.sites[0].surroundings.as_ref().unwrap().counts.events == 0);
         assert_eq!(r.sites[0].verdict, Verdict::ConflictAffected);
+    }
+
+    /// Per-country coverage: A lies in Mali, B in Niger; the source covers 2000–2019 but
+    /// Niger's data stop at 2009 (a global file 2000–2009 and a Mali file 2010–2019). B's 40
+    /// deaths of 2010 (event 2) make it conflict-affected in 2010 on the data held; in 2011 B is
+    /// quiet and uncovered: insufficient data, never neither. S7 (lat 1, lon 3.8) lies in no
+    /// region, 0.2° ≈ 22 km west of B: its 50 km surroundings reach Niger.
+    #[test]
+    fn insufficient_where_the_country_is_not_covered() {
+        use crate::ingest::plan::{Coverage, SourceReport};
+        let mut ds = crafted();
+        ds.regions[0].country_iso3 = Some("MLI".into());
+        ds.regions[1].country_iso3 = Some("NER".into());
+        ds.sites = vec![site("S5", Some((1.0, 4.5))), site("S7", Some((1.0, 3.8)))];
+        ds.sites[0].country_iso3 = Some("NER".into());
+        ds.sites[1].country_iso3 = None;
+        let file = |path: &str, countries: &[&str]| SourceReport {
+            path: path.into(),
+            kind: "ucdp_ged".into(),
+            coverage: Some(Coverage {
+                start: "2000-01-01".into(),
+                end: "2019-12-31".into(),
+            }),
+            countries: countries.iter().map(|c| c.to_string()).collect(),
+            ..Default::default()
+        };
+        let table = EventCoverage::from_sources(&[
+            file("/d/ged_global_2000_2009.csv", &["Mali", "Niger"]),
+            file("/d/mali_2010_2019.csv", &["Mali"]),
+        ]);
+        let f = EventFilter::all(EventSource::UcdpGed);
+        let report =
+            screen_with_coverage(&ds, &f, &coverage(), &table, &rules(), &[2010, 2011], 50.0)
+                .unwrap();
+        let region = |id: &str, y: i32| {
+            &report
+                .regions
+                .iter()
+                .find(|r| r.region_id == id && r.year == y)
+                .unwrap()
+                .result
+        };
+        assert_eq!(region("A", 2011).verdict, Verdict::Neither);
+        assert_eq!(region("B", 2010).verdict, Verdict::ConflictAffected);
+        assert_eq!(region("B", 2011).verdict, Verdict::InsufficientData);
+        assert_eq!(
+            region("B", 2011).insufficient,
+            vec!["2011 is not entirely covered here by UCDP GED (NER: no data 2011-01-01..2011-12-31), and no rule fires on the data held"]
+        );
+        // 2010 and the look-back years before 2011 (2008, 2009 covered; 2010 not) for B.
+        assert_eq!(region("B", 2011).uncovered_years_before, vec![2010]);
+        let site = |id: &str, y: i32| {
+            report
+                .sites
+                .iter()
+                .find(|s| s.site_id == id && s.year == y)
+                .unwrap()
+        };
+        assert_eq!(site("S5", 2011).verdict, Verdict::InsufficientData);
+        assert_eq!(
+            (site("S7", 2011).verdict, site("S7", 2011).basis),
+            (Verdict::InsufficientData, SiteBasis::SurroundingsOnly)
+        );
+        assert!(site("S7", 2011).insufficient[0].contains("NER: no data"));
+        // Without the table only the source's coverage counts: B and S7 read as neither.
+        let blind = screen(&ds, &f, &coverage(), &rules(), &[2011], 50.0).unwrap();
+        assert!(blind
+            .regions
+            .iter()
+            .all(|r| r.result.verdict == Verdict::Neither));
+        assert!(blind.sites.iter().all(|s| s.verdict == Verdict::Neither));
     }
 
     #[test]

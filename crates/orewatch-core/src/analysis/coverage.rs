@@ -21,16 +21,24 @@
 //! Countries are keyed by ISO 3166-1 alpha-3 ([`event_country_iso3`], which knows GED's own
 //! spellings); a name without a code is kept under its name. Dates are inclusive at both ends.
 //!
+//! [`CountryReach`] answers the spatial half of the question: which countries' boundaries
+//! (the store's Natural Earth admin-0 and admin-1 polygons, by their ISO3) lie within R km of
+//! a point — so that an analysis counting events within R km of a site can say which
+//! countries' data it relies on. Distance: great-circle (haversine, mean Earth radius) to the
+//! closest point of the polygon (geo's [`HaversineClosestPoint`]), 0 inside it.
+//!
 //! What it does not do: decide whether a window *has* events (the analyses count them), or
 //! trust a file's last event as the end of its data when it states a period.
 
 use chrono::NaiveDate;
+use geo::{BoundingRect, Closest, HaversineClosestPoint, Point, Polygon, Rect};
 use serde::{Deserialize, Serialize};
 
-use super::admin::event_country_iso3;
+use super::admin::{event_country_iso3, widen};
 use super::events::{file_coverage, CoverageBasis};
+use crate::geodesy::haversine_km;
 use crate::ingest::plan::SourceReport;
-use crate::model::EventSource;
+use crate::model::{EventSource, Region};
 
 /// Which countries a file covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -346,6 +354,63 @@ impl EventCoverage {
     }
 }
 
+/// The countries whose boundaries lie near a point; see the module docs.
+#[derive(Debug, Clone)]
+pub struct CountryReach<'a> {
+    /// (ISO3, the polygon's bounding box, the polygon), sorted by ISO3.
+    polygons: Vec<(&'a str, Rect<f64>, &'a Polygon<f64>)>,
+}
+
+impl<'a> CountryReach<'a> {
+    /// Every polygon of every region with an ISO3 (admin-0 and admin-1 alike).
+    pub fn new(regions: &'a [Region]) -> CountryReach<'a> {
+        let mut polygons: Vec<(&'a str, Rect<f64>, &'a Polygon<f64>)> = regions
+            .iter()
+            .filter_map(|r| Some((r.country_iso3.as_deref()?, r)))
+            .flat_map(|(iso3, r)| {
+                r.geometry
+                    .0
+                    .iter()
+                    .filter_map(move |p| Some((iso3, p.bounding_rect()?, p)))
+            })
+            .collect();
+        polygons.sort_by(|a, b| a.0.cmp(b.0));
+        CountryReach { polygons }
+    }
+
+    /// True when no boundary is loaded (nothing can be said about neighbours).
+    pub fn is_empty(&self) -> bool {
+        self.polygons.is_empty()
+    }
+
+    /// Each country (ISO3) with a boundary within `radius_km` of the point, with its distance
+    /// in km (0 inside), sorted by ISO3.
+    pub fn within(&self, lat: f64, lon: f64, radius_km: f64) -> Vec<(String, f64)> {
+        let from = Point::new(lon, lat);
+        let mut out: Vec<(String, f64)> = Vec::new();
+        for (iso3, bbox, polygon) in &self.polygons {
+            let wide = widen(bbox, radius_km);
+            let (min, max) = (wide.min(), wide.max());
+            if lat < min.y || lat > max.y || lon < min.x || lon > max.x {
+                continue;
+            }
+            let distance = match polygon.haversine_closest_point(&from) {
+                Closest::Intersection(_) => 0.0,
+                Closest::SinglePoint(p) => haversine_km(lon, lat, p.x(), p.y()),
+                Closest::Indeterminate => continue,
+            };
+            if distance > radius_km {
+                continue;
+            }
+            match out.last_mut() {
+                Some((last, d)) if last == iso3 => *d = d.min(distance),
+                _ => out.push((iso3.to_string(), distance)),
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -533,6 +598,41 @@ mod tests {
             Covered::Full,
             "empty window"
         );
+    }
+
+    #[test]
+    fn countries_within_a_radius() {
+        use geo_types::{polygon, MultiPolygon};
+        // Two unit squares side by side at the equator: A = [0,1]x[0,1], B = [1,2]x[0,1].
+        let square = |iso3: &str, x0: f64| Region {
+            region_id: iso3.into(),
+            level: 0,
+            name: iso3.into(),
+            country_iso3: Some(iso3.into()),
+            country_name: None,
+            iso_3166_2: None,
+            geometry: MultiPolygon(vec![polygon![
+                (x: x0, y: 0.0), (x: x0 + 1.0, y: 0.0), (x: x0 + 1.0, y: 1.0), (x: x0, y: 1.0)
+            ]]),
+            source: "t".into(),
+            extra: Default::default(),
+        };
+        let regions = vec![square("BBB", 1.0), square("AAA", 0.0)];
+        let reach = CountryReach::new(&regions);
+        // A point at (lon 0.5, lat 0.5): inside A; B's edge at lon 1 is 0.5° of longitude away
+        // on the parallel 0.5°: haversine(0.5, 0.5, 1.0, 0.5) = 55.595 km (the closest point
+        // of B is on its edge at the same latitude, to within metres).
+        let d = haversine_km(0.5, 0.5, 1.0, 0.5);
+        assert!((d - 55.595).abs() < 0.01, "{d}");
+        let near = reach.within(0.5, 0.5, 50.0);
+        assert_eq!(near, vec![("AAA".to_string(), 0.0)]);
+        let near = reach.within(0.5, 0.5, 60.0);
+        assert_eq!(near.len(), 2);
+        assert_eq!(near[1].0, "BBB");
+        assert!((near[1].1 - d).abs() < 0.01, "{near:?}");
+        // Far away: nothing.
+        assert!(reach.within(30.0, 30.0, 100.0).is_empty());
+        assert!(CountryReach::new(&[]).is_empty());
     }
 
     #[test]

@@ -141,7 +141,7 @@ pub enum CoverageBasis {
 }
 
 /// The stated period of one source file, inclusive at both ends.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileCoverage {
     pub path: String,
     pub start: NaiveDate,
@@ -150,7 +150,7 @@ pub struct FileCoverage {
 }
 
 /// The stated period of an event source: the union of its files' periods.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceCoverage {
     pub source: EventSource,
     pub start: NaiveDate,

@@ -25,6 +25,14 @@
 //!
 //! A site without coordinates is reported as not assessed, never placed.
 //!
+//! Coverage ([`assess_with_coverage`], with the store's [`EventCoverage`] and boundaries): a
+//! site whose own country the event source does not cover for any day of the window is
+//! "not covered" — not assessed, its counts empty, never 0. A site whose own country is
+//! covered for part of the window only, or whose radius reaches a country (boundary within R
+//! km, [`CountryReach`]) not covered for the whole window, keeps the counts of the data held
+//! and is "partial", naming those countries. The trend is left out when the previous window
+//! is not covered for the site's own country. [`assess`] checks nothing ("not checked").
+//!
 //! "Last seen" and event dates are given to the month: no product shows a day-level trail.
 
 use std::collections::HashMap;
@@ -32,6 +40,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
+use super::coverage::{CountryReach, Covered, EventCoverage};
 use super::events::EventFilter;
 use super::stats::binomial_two_sided_half;
 use super::AnalysisError;
@@ -256,10 +265,20 @@ pub struct ExposureRow {
     pub commodities: Vec<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
-    /// False for a site without coordinates: every number below is then empty.
+    /// False for a site without coordinates, or whose country the event data do not cover
+    /// for the window: every number below is then empty (not 0).
     pub assessed: bool,
-    /// "assessed" or "no coordinates — not assessed".
+    /// "assessed", "no coordinates — not assessed" or "not covered — no event data for the
+    /// site's country in the window".
     pub status: &'static str,
+    /// `covered`, `partial` (see `uncovered_countries`), `not covered` (the site's own country
+    /// has no data for the window), or `not checked` ([`assess`]).
+    pub coverage: &'static str,
+    /// ISO3 of the countries within the radius (the site's own included) whose event data do
+    /// not cover the whole window, sorted.
+    pub uncovered_countries: Vec<String>,
+    /// What is missing where (`NER: no data 2020-01-01..2022-12-31`), and what was not checked.
+    pub coverage_note: Option<String>,
     pub radius_km: f64,
     pub events: u64,
     pub fatalities_best: u64,
@@ -292,7 +311,154 @@ pub struct ExposureReport {
 
 const CIVILIANS: &str = "civilians";
 
-/// Assesses every given site. `events` may hold any sources: the filter picks one.
+/// What [`assess_with_coverage`] checks each site's window against: the coverage table and
+/// the countries near each site.
+#[derive(Debug, Clone)]
+pub struct CoverageCheck<'a> {
+    pub table: &'a EventCoverage,
+    pub reach: CountryReach<'a>,
+}
+
+/// Status of a site whose country has no event data for the window.
+const NOT_COVERED: &str = "not covered — no event data for the site's country in the window";
+
+/// Assesses every given site, checking each window against the event data's coverage (see
+/// the module docs). `events` may hold any sources: the filter picks one.
+pub fn assess_with_coverage(
+    sites: &[&Site],
+    events: &[Event],
+    params: ExposureParams,
+    check: &CoverageCheck<'_>,
+) -> Result<ExposureReport, AnalysisError> {
+    let mut report = assess(sites, events, params)?;
+    let p = &report.params;
+    let source = p.filter.source;
+    let last = p.as_of;
+    let first = p
+        .window_start()
+        .or_else(|| check.table.source_start(source))
+        .unwrap_or(last);
+    let previous = p.window_days.map(|w| {
+        let end = last - Duration::days(w as i64);
+        (end - Duration::days(w as i64) + Duration::days(1), end)
+    });
+    let by_id: HashMap<&str, &Site> = sites.iter().map(|s| (s.site_id.as_str(), *s)).collect();
+    for row in &mut report.rows {
+        let (Some(lat), Some(lon)) = (row.lat, row.lon) else {
+            continue;
+        };
+        let reached = check.reach.within(lat, lon, row.radius_km);
+        let Some(own) = own_country(by_id[row.site_id.as_str()], &reached) else {
+            row.coverage = "not checked";
+            row.coverage_note = Some("the site's country is unknown: coverage not checked".into());
+            continue;
+        };
+        let Some(WindowCoverage {
+            label,
+            uncovered,
+            mut notes,
+        }) = window_coverage(check, source, &own, &reached, first, last)
+        else {
+            let site = by_id[row.site_id.as_str()];
+            let radius = row.radius_km;
+            *row = empty_row(site, radius);
+            row.status = NOT_COVERED;
+            row.coverage = Covered::NotCovered.as_str();
+            row.uncovered_countries = vec![own.clone()];
+            row.coverage_note = Some(missing_note(&own, &[(first, last)]));
+            continue;
+        };
+        if check.reach.is_empty() {
+            notes.push(
+                "no boundaries in the store: countries the radius reaches not checked".into(),
+            );
+        }
+        if let Some((s, e)) = previous {
+            if check.table.covered(source, &own, s, e) != Covered::Full {
+                row.trend = None;
+                notes.push(format!(
+                    "trend left out: the previous window {s}..{e} is not covered for {own}"
+                ));
+            }
+        }
+        row.coverage = label;
+        row.uncovered_countries = uncovered;
+        row.coverage_note = (!notes.is_empty()).then(|| notes.join("; "));
+    }
+    sort_rows(&mut report.rows);
+    Ok(report)
+}
+
+/// The coverage of one site's window: `covered` or `partial`, the countries not covered for
+/// the whole window (sorted) and what they miss. None when the site's own country has no
+/// data for any day of it.
+struct WindowCoverage {
+    label: &'static str,
+    uncovered: Vec<String>,
+    notes: Vec<String>,
+}
+
+fn window_coverage(
+    check: &CoverageCheck<'_>,
+    source: crate::model::EventSource,
+    own: &str,
+    reached: &[(String, f64)],
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Option<WindowCoverage> {
+    let mut uncovered = Vec::new();
+    let mut notes = Vec::new();
+    let others = reached
+        .iter()
+        .map(|(c, _)| c.as_str())
+        .filter(|c| *c != own);
+    for (i, iso3) in std::iter::once(own).chain(others).enumerate() {
+        match check.table.covered(source, iso3, first, last) {
+            Covered::Full => {}
+            Covered::NotCovered if i == 0 => return None,
+            Covered::NotCovered => {
+                uncovered.push(iso3.to_string());
+                notes.push(missing_note(iso3, &[(first, last)]));
+            }
+            Covered::Partial { missing } => {
+                uncovered.push(iso3.to_string());
+                notes.push(missing_note(iso3, &missing));
+            }
+        }
+    }
+    uncovered.sort();
+    let label = if uncovered.is_empty() {
+        Covered::Full.as_str()
+    } else {
+        "partial"
+    };
+    Some(WindowCoverage {
+        label,
+        uncovered,
+        notes,
+    })
+}
+
+/// A site's own country (if known) and the countries within a radius, with distances.
+type OwnAndReached = (Option<String>, Vec<(String, f64)>);
+
+/// The site's own country: its ISO3, else the country whose boundary holds it.
+fn own_country(site: &Site, reached: &[(String, f64)]) -> Option<String> {
+    site.country_iso3.clone().or_else(|| {
+        reached
+            .iter()
+            .find(|(_, d)| *d == 0.0)
+            .map(|(c, _)| c.clone())
+    })
+}
+
+fn missing_note(iso3: &str, missing: &[(NaiveDate, NaiveDate)]) -> String {
+    let spans: Vec<String> = missing.iter().map(|(s, e)| format!("{s}..{e}")).collect();
+    format!("{iso3}: no data {}", spans.join(", "))
+}
+
+/// Assesses every given site without checking coverage (rows say "not checked"; prefer
+/// [`assess_with_coverage`]). `events` may hold any sources: the filter picks one.
 pub fn assess(
     sites: &[&Site],
     events: &[Event],
@@ -399,6 +565,9 @@ fn empty_row(site: &Site, radius_km: f64) -> ExposureRow {
         lon: site.lon,
         assessed: false,
         status: "assessed",
+        coverage: "not checked",
+        uncovered_countries: Vec::new(),
+        coverage_note: None,
         radius_km,
         events: 0,
         fatalities_best: 0,
@@ -557,9 +726,14 @@ pub struct MonthlyExposure {
     pub radius_km: f64,
     /// `YYYY-MM`.
     pub month: String,
-    pub events: u64,
-    pub fatalities_best: u64,
-    pub exposure_index: f64,
+    /// None when the site's country has no event data for the month's window (never 0).
+    pub events: Option<u64>,
+    pub fatalities_best: Option<u64>,
+    pub exposure_index: Option<f64>,
+    /// As [`ExposureRow::coverage`].
+    pub coverage: &'static str,
+    /// As [`ExposureRow::uncovered_countries`], joined by `;`.
+    pub uncovered_countries: String,
 }
 
 /// Each site's exposure month by month, `as_of` set to the last day of every month from
@@ -617,14 +791,73 @@ pub fn assess_monthly(
                     site_id: site.site_id.clone(),
                     radius_km: r,
                     month: month(as_of),
-                    events: events_n,
-                    fatalities_best: deaths,
-                    exposure_index: index_value,
+                    events: Some(events_n),
+                    fatalities_best: Some(deaths),
+                    exposure_index: Some(index_value),
+                    coverage: "not checked",
+                    uncovered_countries: String::new(),
                 });
             }
         }
     }
     Ok(out)
+}
+
+/// Like [`assess_monthly`], each month's window checked against the coverage as in
+/// [`assess_with_coverage`]: a month whose window has no data for the site's country has no
+/// numbers (None, never 0).
+pub fn assess_monthly_with_coverage(
+    sites: &[&Site],
+    events: &[Event],
+    params: ExposureParams,
+    first: NaiveDate,
+    last: NaiveDate,
+    check: &CoverageCheck<'_>,
+) -> Result<Vec<MonthlyExposure>, AnalysisError> {
+    let params = params.validate()?;
+    let source = params.filter.source;
+    let mut rows = assess_monthly(sites, events, params.clone(), first, last)?;
+    let by_id: HashMap<&str, &Site> = sites.iter().map(|s| (s.site_id.as_str(), *s)).collect();
+    // (site, radius bits) -> (its own country, the countries its radius reaches)
+    let mut reach_of: HashMap<(&str, u64), OwnAndReached> = HashMap::new();
+    for row in &mut rows {
+        let site = by_id[row.site_id.as_str()];
+        let (Some(lat), Some(lon)) = (site.lat, site.lon) else {
+            continue;
+        };
+        let (own, reached) = reach_of
+            .entry((site.site_id.as_str(), row.radius_km.to_bits()))
+            .or_insert_with(|| {
+                let reached = check.reach.within(lat, lon, row.radius_km);
+                (own_country(site, &reached), reached)
+            });
+        let Some(own) = own.as_deref() else {
+            continue;
+        };
+        let Ok(start) = NaiveDate::parse_from_str(&format!("{}-01", row.month), "%Y-%m-%d") else {
+            continue;
+        };
+        let mut p = params.clone();
+        p.as_of = super::events::month_end(start);
+        let window_first = p
+            .window_start()
+            .or_else(|| check.table.source_start(source))
+            .unwrap_or(p.as_of);
+        match window_coverage(check, source, own, reached, window_first, p.as_of) {
+            None => {
+                row.coverage = Covered::NotCovered.as_str();
+                row.uncovered_countries = own.to_string();
+                row.events = None;
+                row.fatalities_best = None;
+                row.exposure_index = None;
+            }
+            Some(w) => {
+                row.coverage = w.label;
+                row.uncovered_countries = w.uncovered.join(";");
+            }
+        }
+    }
+    Ok(rows)
 }
 
 fn month_ends(first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {

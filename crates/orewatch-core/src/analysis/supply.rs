@@ -27,10 +27,12 @@
 //!   nominal range −2.5 … +2.5 maps linearly onto 10 … 0, 10 the worst governance. The WGI
 //!   year is the latest edition year ≤ the market year. A producer without governance data
 //!   contributes a range (0 to 10 × its squared share); "Other countries" likewise, combined
-//!   with its HHI bounds. tᵢ (export restrictions) defaults to 1.
+//!   with its HHI bounds. [`governance_weighted`] takes tᵢ from the caller (1 in the market
+//!   tables; Appendix 7's t in the EU supply risk).
 //! - Supply risk SR = [HHI_WGI,t,global · IR/2 + HHI_WGI,t,EU · (1 − IR/2)] · (1 − EoL_RIR) · SI
-//!   ([`supply_risk`]); IR, EoL-RIR, SI, EU sourcing shares and EI are per-commodity inputs
-//!   (config/supply.toml), never defaulted. Criticality: SR ≥ 1 and EI ≥ 2.8.
+//!   ([`supply_risk`]); criticality: SR ≥ 1 and EI ≥ 2.8 ([`is_critical`]). The EU's method and
+//!   its reproduction: [`eu`]; the per-commodity inputs with their citations
+//!   (`config/supply.toml`): [`inputs`]; the one door the products use: [`assessment`].
 //!
 //! Exposure of supply to conflict-affected and high-risk areas ([`cahra_exposure`]): each
 //! producer's share taken with its country's CAHRA verdict
@@ -50,9 +52,13 @@
 //! Units: quantities in the market's unit; shares and HHI_WGI as fractions / 0–10; HHI on
 //! 0–10,000.
 
+pub mod assessment;
+pub mod eu;
+pub mod inputs;
+
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::cahra::Verdict;
 use super::AnalysisError;
@@ -63,7 +69,7 @@ use crate::model::{GovernanceRecord, ProductionRecord, ProductionSeries, WGI_IND
 pub const WORLD_TOLERANCE: f64 = 0.02;
 
 /// One producer of a market.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Producer {
     /// ISO3, or the source's name when the row is no country (kept, never guessed).
     pub key: String,
@@ -74,7 +80,7 @@ pub struct Producer {
 }
 
 /// The source's World row and how it compares with the sum of its parts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorldCheck {
     pub label: String,
     pub quantity: f64,
@@ -87,7 +93,7 @@ pub struct WorldCheck {
 }
 
 /// One series × commodity × stage × year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Market {
     pub series: ProductionSeries,
     pub commodity: String,
@@ -298,7 +304,7 @@ impl Market {
 }
 
 /// An HHI range on 0–10,000: `listed` is the listed producers' part alone.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct HhiRange {
     pub low: f64,
     pub high: f64,
@@ -378,7 +384,7 @@ pub fn governance_for(
 }
 
 /// HHI_WGI,t (0–10) as a range, with what the range comes from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GovernanceWeighted {
     pub low: f64,
     pub high: f64,
@@ -485,7 +491,7 @@ impl Market {
 
 /// One year's figures of a market for time series: Mali's and the Sahel's shares, the HHI
 /// range, and — when the screening covers that very year — the CAHRA exposure.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct YearFigures {
     pub series: ProductionSeries,
     pub year: i32,
@@ -517,7 +523,7 @@ pub fn year_figures(
 
 /// A market's shares by the CAHRA verdict of their country in one screening year (fractions
 /// of the market total; they sum to 1).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CahraExposure {
     pub market_year: i32,
     /// The year of the verdicts (the market year, or the latest screened year before it).

@@ -24,7 +24,8 @@ use crate::scenario::bundled::{bundled, bundled_path};
 use crate::scenario::compare::{compare_draws, PairComparison};
 use crate::scenario::contrast::{tail_contrast, TailContrast};
 use crate::scenario::engine::{
-    results, simulate_with, DataLinks, Draws, Keep, NoData, OutputResult, RunError, Timings,
+    check_run_size, results, simulate_with, DataLinks, Draws, Keep, NoData, OutputResult, RunError,
+    Timings,
 };
 use crate::scenario::links::{LinkNeeds, Resolved, ResolvedLinks, StoreLinks};
 use crate::scenario::model::{
@@ -105,6 +106,32 @@ pub enum ScenarioAssessError {
     Run(#[from] RunError),
     #[error("{0}")]
     Request(String),
+}
+
+/// Parses the run's scenario and checks its size (draws, values held) before anything is
+/// loaded or drawn: callers run it before they touch the store.
+pub fn precheck_run(req: &RunRequest) -> Result<(), ScenarioAssessError> {
+    let model = req.scenario.parse()?;
+    check_run_size(&model, req.draws, Keep::InputPrefix(SUBSAMPLE))?;
+    Ok(())
+}
+
+/// Parses every scenario of the comparison and checks each run's size (see [`precheck_run`]).
+pub fn precheck_compare(req: &CompareRequest) -> Result<(), ScenarioAssessError> {
+    for text in &req.scenarios {
+        let model = text.parse()?;
+        check_run_size(
+            &model,
+            req.draws,
+            keep_for(req.draws, !req.contrast_outputs.is_empty()),
+        )?;
+    }
+    Ok(())
+}
+
+/// What a comparison keeps of each run: the random inputs whole for tail contrasts, else none.
+fn keep_for(draws: usize, keep_inputs: bool) -> Keep {
+    Keep::InputPrefix(if keep_inputs { draws } else { 0 })
 }
 
 /// One scenario file as a result names it.
@@ -244,7 +271,7 @@ pub fn run_timed(
     req: &RunRequest,
     links: Option<&StoreLinks>,
 ) -> Result<(RunAssessment, RunTimings), ScenarioAssessError> {
-    check_draws(req.draws)?;
+    precheck_run(req)?;
     let mut timings = RunTimings::default();
     let mut lap = {
         let mut last = Instant::now();
@@ -354,6 +381,7 @@ pub fn compare(
     req: &CompareRequest,
     links: Option<&StoreLinks>,
 ) -> Result<CompareAssessment, ScenarioAssessError> {
+    precheck_compare(req)?;
     let runs = simulate_all(
         &req.scenarios,
         req.draws,
@@ -467,7 +495,6 @@ pub(crate) fn simulate_all(
     links: Option<&StoreLinks>,
     keep_inputs: bool,
 ) -> Result<Vec<Simulated>, ScenarioAssessError> {
-    check_draws(draws)?;
     scenarios
         .iter()
         .map(|text| simulate_one(text, draws, seed, links, keep_inputs))
@@ -482,6 +509,8 @@ pub(crate) fn simulate_one(
     keep_inputs: bool,
 ) -> Result<Simulated, ScenarioAssessError> {
     let model = text.parse()?;
+    let keep = keep_for(draws, keep_inputs);
+    check_run_size(&model, draws, keep)?;
     let data_links = resolve_links(&model, links)?;
     let resolved: Vec<(String, Resolved)> = data_links
         .iter()
@@ -493,7 +522,6 @@ pub(crate) fn simulate_one(
     } else {
         &already
     };
-    let keep = Keep::InputPrefix(if keep_inputs { draws } else { 0 });
     let (sim, _) = simulate_with(&model, draws, seed, data, keep)?;
     Ok(Simulated {
         info: ScenarioInfo::of(text, &model),
@@ -539,15 +567,6 @@ pub(crate) fn contrasts_of(
             ))
         })
         .collect()
-}
-
-fn check_draws(draws: usize) -> Result<(), ScenarioAssessError> {
-    if draws < 2 {
-        return Err(ScenarioAssessError::Request(format!(
-            "--draws {draws}: expected at least 2 draws"
-        )));
-    }
-    Ok(())
 }
 
 /// Every data link of `model` resolved (no draws), in file order.

@@ -36,6 +36,12 @@
 //! # Deduplication
 //! [`dedup_regions`] stores a region present in several files once; see its docs.
 //!
+//! # Limits
+//! A file is parsed whole, so it may hold at most [`super::MAX_JSON_BYTES`]; its geometries
+//! together at most [`MAX_POSITIONS`] positions (TopoJSON arcs are counted each time a ring
+//! uses them, so a small file cannot expand without bound). A geometry past the budget is
+//! quarantined with the reason, like any other bad geometry.
+//!
 //! It does not reproject, repair or simplify geometry, and it does not compute areas.
 
 use std::collections::BTreeMap;
@@ -53,6 +59,20 @@ use crate::model::{Extra, QuarantineRecord, Region};
 pub const ALSO_IN_KEY: &str = "also_in";
 /// Key in `Region::extra` explaining why a region was flagged.
 pub const FLAGS_KEY: &str = "_flags";
+
+/// The most positions the geometries of one file may hold together: 20 million (320 MB as
+/// coordinates; Natural Earth's most detailed admin-1 layer of the whole world holds a few
+/// million).
+pub const MAX_POSITIONS: usize = 20_000_000;
+
+/// The reason given for a geometry past [`MAX_POSITIONS`]: it needed `more` positions when
+/// `left` were left.
+fn over_budget(more: usize, left: usize) -> GeometryError {
+    (
+        format!("{more} more positions needed, {left} left"),
+        format!("at most {MAX_POSITIONS} positions in all the geometries of one file"),
+    )
+}
 
 const EXPECTED: &str = "a Natural Earth GeoJSON FeatureCollection with admin-1 properties \
 (adm1_code, name, adm0_a3, admin, iso_3166_2) or admin-0 properties (iso_n3, iso_a3, name), \
@@ -80,14 +100,19 @@ pub fn read_path(path: &Path) -> Result<ReadOutcome<Region>, IngestError> {
 
 /// Reads a boundary file; `file` names it in quarantine records, errors and `Region::source`.
 pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Region>, IngestError> {
-    let root: Value = serde_json::from_reader(input).map_err(|e| IngestError::Malformed {
-        path: PathBuf::from(file),
-        line: e.line() as u64,
-        message: format!("not valid JSON ({e}); expected GeoJSON or TopoJSON boundaries"),
-    })?;
+    read_with_budget(input, file, MAX_POSITIONS)
+}
+
+/// [`read`] with at most `budget` positions in all geometries (tests use a small one).
+fn read_with_budget<R: Read>(
+    input: R,
+    file: &str,
+    budget: usize,
+) -> Result<ReadOutcome<Region>, IngestError> {
+    let root: Value = super::read_json(input, file, "GeoJSON or TopoJSON boundaries")?;
     match root.get("type").and_then(Value::as_str) {
-        Some("Topology") => read_topology(&root, file),
-        Some("FeatureCollection") => read_feature_collection(&root, file),
+        Some("Topology") => read_topology(&root, file, budget),
+        Some("FeatureCollection") => read_feature_collection(&root, file, budget),
         other => Err(unknown(
             file,
             format!("top-level type {}", other.unwrap_or("(none)")),
@@ -109,7 +134,11 @@ enum GeoJsonLayout {
     Admin1,
 }
 
-fn read_feature_collection(root: &Value, file: &str) -> Result<ReadOutcome<Region>, IngestError> {
+fn read_feature_collection(
+    root: &Value,
+    file: &str,
+    mut budget: usize,
+) -> Result<ReadOutcome<Region>, IngestError> {
     let features = root
         .get("features")
         .and_then(Value::as_array)
@@ -150,7 +179,14 @@ fn read_feature_collection(root: &Value, file: &str) -> Result<ReadOutcome<Regio
             .get("properties")
             .and_then(Value::as_object)
             .unwrap_or(&empty);
-        let geometry = match geojson_multipolygon(feature.get("geometry").unwrap_or(&Value::Null)) {
+        let geometry = match geojson_multipolygon(feature.get("geometry").unwrap_or(&Value::Null))
+            .and_then(|g| {
+                let n = vertex_count(&g);
+                budget = budget
+                    .checked_sub(n)
+                    .ok_or_else(|| over_budget(n, budget))?;
+                Ok(g)
+            }) {
             Ok(g) => g,
             Err((value, reason)) => {
                 out.quarantined.push(reject("geometry", value, reason));
@@ -406,6 +442,7 @@ pub fn decode_arcs(topology: &Value) -> Vec<Option<Vec<(f64, f64)>>> {
 fn ring_from_arcs(
     indexes: &Value,
     arcs: &[Option<Vec<(f64, f64)>>],
+    budget: &mut usize,
 ) -> Result<Vec<(f64, f64)>, GeometryError> {
     let list = indexes.as_array().ok_or_else(|| {
         (
@@ -432,6 +469,9 @@ fn ring_from_arcs(
                     ),
                 )
             })?;
+        *budget = budget
+            .checked_sub(arc.len())
+            .ok_or_else(|| over_budget(arc.len(), *budget))?;
         let mut points = arc.clone();
         if reversed {
             points.reverse();
@@ -445,13 +485,14 @@ fn ring_from_arcs(
 fn topo_multipolygon(
     geometry: &Value,
     arcs: &[Option<Vec<(f64, f64)>>],
+    budget: &mut usize,
 ) -> Result<MultiPolygon<f64>, GeometryError> {
     let kind = geometry.get("type").and_then(Value::as_str).unwrap_or("");
-    let polygon = |p: &Value| -> Result<Rings, GeometryError> {
+    let mut polygon = |p: &Value| -> Result<Rings, GeometryError> {
         p.as_array()
             .ok_or_else(|| (p.to_string(), "a polygon as an array of rings".to_string()))?
             .iter()
-            .map(|r| ring_from_arcs(r, arcs))
+            .map(|r| ring_from_arcs(r, arcs, budget))
             .collect()
     };
     let field = geometry.get("arcs").unwrap_or(&Value::Null);
@@ -473,7 +514,11 @@ fn topo_multipolygon(
     validated(polygons)
 }
 
-fn read_topology(root: &Value, file: &str) -> Result<ReadOutcome<Region>, IngestError> {
+fn read_topology(
+    root: &Value,
+    file: &str,
+    mut budget: usize,
+) -> Result<ReadOutcome<Region>, IngestError> {
     let objects = root
         .get("objects")
         .and_then(Value::as_object)
@@ -531,9 +576,12 @@ fn read_topology(root: &Value, file: &str) -> Result<ReadOutcome<Region>, Ingest
             ));
             continue;
         };
-        let geometry = match topo_multipolygon(g, &arcs) {
+        let left = budget;
+        let geometry = match topo_multipolygon(g, &arcs, &mut budget) {
             Ok(m) => m,
             Err((value, reason)) => {
+                // A geometry not stored spends none of the budget.
+                budget = left;
                 out.quarantined.push(reject("arcs", value, reason));
                 continue;
             }
@@ -824,5 +872,50 @@ mod tests {
             read(other.as_bytes(), "x"),
             Err(IngestError::UnknownLayout { .. })
         ));
+    }
+
+    /// A ring that uses one 5-position arc 4 times is 5 + 3·4 = 17 positions after joining, but
+    /// 20 are counted (each use of an arc counts its whole length, before the shared first
+    /// position is dropped). With a budget of 30 the first geometry is read (20 used); the second
+    /// (20 more) is quarantined with the reason and the third (4 positions) still fits: every
+    /// geometry is accounted for, and a file of arc indexes cannot expand without bound.
+    #[test]
+    fn topojson_positions_are_budgeted_per_file() {
+        let topo = r#"{"type":"Topology",
+          "objects":{"countries":{"type":"GeometryCollection","geometries":[
+             {"type":"Polygon","arcs":[[0,0,0,0]],"id":"4","properties":{"name":"A"}},
+             {"type":"Polygon","arcs":[[0,0,0,0]],"id":"8","properties":{"name":"B"}},
+             {"type":"Polygon","arcs":[[1]],"id":"12","properties":{"name":"C"}}]}},
+          "arcs":[[[0,0],[0,1],[1,1],[1,0],[0,0]],[[5,5],[5,6],[6,6],[5,5]]]}"#;
+        let out = read_with_budget(topo.as_bytes(), "w.topojson", 30).unwrap();
+        assert_eq!(out.rows_read, 3);
+        assert_eq!(out.records.len(), 2);
+        assert_eq!(out.records[0].geometry.0[0].exterior().0.len(), 17);
+        assert_eq!(out.records[1].name, "C");
+        assert_eq!(
+            out.quarantine_summary(),
+            [(
+                2,
+                Some("arcs"),
+                "5 more positions needed, 0 left",
+                "at most 20000000 positions in all the geometries of one file"
+            )]
+        );
+        // GeoJSON: the same budget, counted after parsing.
+        let square = r#"{"type":"Feature","properties":{"adm1_code":"X-1","name":"S"},
+            "geometry":{"type":"Polygon","coordinates":[[[0,0],[0,1],[1,1],[1,0],[0,0]]]}}"#;
+        let fc =
+            format!(r#"{{"type":"FeatureCollection","features":[{square},{square},{square}]}}"#);
+        let out = read_with_budget(fc.as_bytes(), "a1.geojson", 12).unwrap();
+        assert_eq!((out.records.len(), out.quarantined.len()), (2, 1));
+        assert_eq!(out.quarantined[0].line, 3);
+    }
+
+    #[test]
+    fn json_nesting_is_limited() {
+        // Nesting past serde_json's 128 levels is an error, not a stack overflow.
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let e = read(deep.as_bytes(), "deep.geojson").unwrap_err();
+        assert!(e.to_string().contains("recursion limit exceeded"), "{e}");
     }
 }

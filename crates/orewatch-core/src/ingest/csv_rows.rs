@@ -24,12 +24,18 @@
 //! line ends inside quoted fields count too, so a record after a multi-line field gets the
 //! line an editor shows.
 //!
+//! # Limits
+//! A record (a row, with any line ends inside its quoted fields) may hold at most
+//! [`MAX_RECORD_BYTES`] bytes. A longer one is an [`IngestError::Malformed`] naming the line
+//! where it starts, raised while reading (the stream never holds more than that plus one read
+//! buffer): the usual cause is a quote that is never closed, which makes the rest of the file
+//! one field.
+//!
 //! What it does NOT do: choose a layout, check field counts, skip rows, or decide what a row
 //! means — each reader does that with its own columns and words.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, VecDeque};
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -41,7 +47,7 @@ use crate::ingest::IngestError;
 use crate::model::{Extra, QuarantineRecord};
 
 /// Opens a file for a reader; a failure is [`IngestError::Io`] naming the path.
-pub(crate) fn open(path: &Path) -> Result<File, IngestError> {
+pub(crate) fn open(path: &Path) -> Result<super::SourceFile, IngestError> {
     super::open_source(path)
 }
 
@@ -277,6 +283,22 @@ impl TextRecord<'_> {
 /// One item of the stream: a text row, or a row with a field that is not UTF-8.
 pub(crate) type RowResult = Result<Row, NotUtf8Row>;
 
+/// The longest record (row) the stream reads, in bytes: 1 MiB, about 30 times the longest
+/// row of the shipped sources (a GED 24.1 row with its source texts).
+pub const MAX_RECORD_BYTES: u64 = 1 << 20;
+
+/// The error [`LineEndRecorder`] raises for a record past [`MAX_RECORD_BYTES`].
+#[derive(Debug)]
+struct RecordTooLong;
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a record longer than {MAX_RECORD_BYTES} bytes")
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
 /// A streaming CSV reader yielding every record with the line it starts on. See the module
 /// doc for why lines are counted here.
 pub(crate) struct CsvRows<R: Read> {
@@ -286,6 +308,8 @@ pub(crate) struct CsvRows<R: Read> {
     text: StringRecord,
     file: String,
     line_ends: Rc<RefCell<VecDeque<(u64, u8)>>>,
+    /// The byte offset where the last record read ended (shared with the recorder).
+    record_end: Rc<Cell<u64>>,
     /// Line ends before the last record's first byte.
     lines_passed: u64,
     at_start: bool,
@@ -299,15 +323,25 @@ pub(crate) struct CsvRows<R: Read> {
 /// The csv reader's buffer: large reads (the default is 8 KiB) keep the system calls few.
 const READ_BUFFER_BYTES: usize = 1 << 20;
 
-/// Passes the input on, remembering the offset of every `\r` and `\n` byte.
+/// Passes the input on, remembering the offset of every `\r` and `\n` byte, and refuses to
+/// read on once the record being read is longer than [`MAX_RECORD_BYTES`].
 struct LineEndRecorder<R> {
     inner: R,
     offset: u64,
     line_ends: Rc<RefCell<VecDeque<(u64, u8)>>>,
+    /// Where the last complete record ended: the csv reader asks for more bytes only once it
+    /// has used every byte read so far, so all bytes from here to `offset` are one record.
+    record_end: Rc<Cell<u64>>,
 }
 
 impl<R: Read> Read for LineEndRecorder<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.offset.saturating_sub(self.record_end.get()) > MAX_RECORD_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                RecordTooLong,
+            ));
+        }
         let n = self.inner.read(buf)?;
         let mut line_ends = self.line_ends.borrow_mut();
         for i in memchr::memchr2_iter(b'\n', b'\r', &buf[..n]) {
@@ -329,10 +363,12 @@ impl<R: Read> CsvRows<R> {
     /// is removed from the first record only there).
     pub(crate) fn continuing(input: R, file: &str, first_line: u64, file_start: bool) -> Self {
         let line_ends = Rc::new(RefCell::new(VecDeque::new()));
+        let record_end = Rc::new(Cell::new(0));
         let recorder = LineEndRecorder {
             inner: input,
             offset: 0,
             line_ends: Rc::clone(&line_ends),
+            record_end: Rc::clone(&record_end),
         };
         let reader = csv::ReaderBuilder::new()
             .buffer_capacity(READ_BUFFER_BYTES)
@@ -345,6 +381,7 @@ impl<R: Read> CsvRows<R> {
             text: StringRecord::new(),
             file: file.to_string(),
             line_ends,
+            record_end,
             lines_passed: first_line.saturating_sub(1),
             at_start: file_start,
             last_offset: 0,
@@ -392,6 +429,19 @@ impl<R: Read> CsvRows<R> {
                     None => 0,
                 };
                 return Err(match e.into_kind() {
+                    csv::ErrorKind::Io(source)
+                        if source
+                            .get_ref()
+                            .is_some_and(|inner| inner.is::<RecordTooLong>()) =>
+                    {
+                        IngestError::Malformed {
+                            path: PathBuf::from(&self.file),
+                            line: self.line_at(self.record_end.get()),
+                            message: format!(
+                                "a record (row) longer than {MAX_RECORD_BYTES} bytes starts here; is a quote left open (the rest of the file then reads as one field)? Fix the file and ingest it again"
+                            ),
+                        }
+                    }
                     csv::ErrorKind::Io(source) => IngestError::Io {
                         path: PathBuf::from(&self.file),
                         source,
@@ -407,6 +457,7 @@ impl<R: Read> CsvRows<R> {
         if !more {
             return Ok(None);
         }
+        self.record_end.set(self.reader.position().byte());
         let offset = self.record.position().map_or(0, |p| p.byte());
         self.last_offset = offset;
         let line = self.line_at(offset);
@@ -823,5 +874,49 @@ mod tests {
                 prop_assert_eq!(lines_of(text.as_bytes(), chunk), expected);
             }
         }
+    }
+
+    /// Reads every row; returns the rows' lines or the error.
+    fn read_all<R: Read>(input: R) -> Result<Vec<u64>, IngestError> {
+        let mut rows = CsvRows::new(input, "long.csv");
+        let mut lines = Vec::new();
+        while let Some(row) = rows.next_row()? {
+            lines.push(row.map_or_else(|bad| bad.line, |r| r.line));
+        }
+        Ok(lines)
+    }
+
+    #[test]
+    fn a_record_past_the_limit_is_an_error_naming_its_line() {
+        // A quote left open on line 3: the rest of the file (2 MiB) would be one field.
+        let mut bytes = b"a,b\r\n1,2\r\n3,\"open\r\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b'x', 2 << 20));
+        let e = read_all(&bytes[..]).unwrap_err();
+        let IngestError::Malformed { line, message, .. } = &e else {
+            panic!("{e}")
+        };
+        assert_eq!(*line, 3);
+        assert!(message.contains("longer than 1048576 bytes"), "{message}");
+        assert!(message.contains("quote left open"), "{message}");
+        // An endless line: the stream stops after about the limit plus one buffer, not at the
+        // end of the input (there is none).
+        let e = read_all(std::io::repeat(b'y')).unwrap_err();
+        assert!(matches!(e, IngestError::Malformed { line: 1, .. }), "{e}");
+        // A long record within the limit (900 KiB, with line ends inside quotes) is read, and
+        // the records after it too, on their true lines.
+        let mut ok = b"h\n\"".to_vec();
+        ok.extend(std::iter::repeat_n(b'z', 450 << 10));
+        ok.extend_from_slice(b"\n");
+        ok.extend(std::iter::repeat_n(b'z', 450 << 10));
+        ok.extend_from_slice(b"\"\nnext\n");
+        assert_eq!(read_all(&ok[..]).unwrap(), [1, 2, 4]);
+    }
+
+    /// Many records summing to far more than the limit are fine: the limit is per record.
+    #[test]
+    fn the_limit_is_per_record() {
+        let row = format!("{},{}\n", "a".repeat(1000), "b".repeat(1000));
+        let text = row.repeat(3000); // 6 MB
+        assert_eq!(read_all(text.as_bytes()).unwrap().len(), 3000);
     }
 }

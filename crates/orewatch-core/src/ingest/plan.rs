@@ -286,13 +286,21 @@ pub fn detect_file(path: &Path, recover_quoted: bool) -> Result<Detection, Inges
             },
         );
     }
-    if let Some(kind) = SourceKind::ALL.into_iter().find(|k| k.sniff(&head, &name)) {
+    if let Some(kind) = detect_head(&head, &name) {
         return Ok(Detection::Source(kind));
     }
     Ok(match layouts::classify(&head, &name) {
         layouts::FileClass::Documentation => Detection::Documentation,
         layouts::FileClass::Unreadable(why) => Detection::Unknown(why),
     })
+}
+
+/// Which reader takes a file whose first bytes (up to 64 KiB) are `head` and whose name is
+/// `file_name`, or None when none does.
+pub fn detect_head(head: &[u8], file_name: &str) -> Option<SourceKind> {
+    SourceKind::ALL
+        .into_iter()
+        .find(|k| k.sniff(head, file_name))
 }
 
 /// A file no reader takes, and why.
@@ -316,6 +324,9 @@ pub struct Discovered {
 
 /// Every file below `dir` (recursively, hidden files and directories skipped), split into the
 /// files a reader takes, documentation, and files no reader takes.
+///
+/// Symbolic links are followed; a directory reached twice (through links) is searched once,
+/// and a link back to a directory that contains it (a loop) is an error naming the link.
 pub fn discover(dir: &Path) -> Result<Discovered, IngestError> {
     discover_with(dir, false)
 }
@@ -323,7 +334,7 @@ pub fn discover(dir: &Path) -> Result<Discovered, IngestError> {
 /// Like [`discover`]; `recover_quoted` as for [`detect_file`].
 pub fn discover_with(dir: &Path, recover_quoted: bool) -> Result<Discovered, IngestError> {
     let mut files = Vec::new();
-    walk(dir, &mut files)?;
+    walk(dir, &mut files, &mut Vec::new(), &mut Default::default())?;
     files.sort();
     let mut found = Discovered::default();
     for f in files {
@@ -336,11 +347,29 @@ pub fn discover_with(dir: &Path, recover_quoted: bool) -> Result<Discovered, Ing
     Ok(found)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
+/// `ancestors`: the canonical paths of the directories being searched around `dir`;
+/// `searched`: every directory searched so far.
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    ancestors: &mut Vec<PathBuf>,
+    searched: &mut std::collections::HashSet<PathBuf>,
+) -> Result<(), IngestError> {
     let io = |source| IngestError::Io {
         path: dir.to_path_buf(),
         source,
     };
+    let canonical = std::fs::canonicalize(dir).map_err(io)?;
+    if ancestors.contains(&canonical) {
+        return Err(io(std::io::Error::other(format!(
+            "a symbolic link loop: this leads back to {}, which contains it. Remove the link, or pass the directories it should reach",
+            canonical.display()
+        ))));
+    }
+    if !searched.insert(canonical.clone()) {
+        return Ok(());
+    }
+    ancestors.push(canonical);
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         if entry.file_name().to_string_lossy().starts_with('.') {
@@ -348,11 +377,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
         }
         let path = entry.path();
         if path.is_dir() {
-            walk(&path, out)?;
+            walk(&path, out, ancestors, searched)?;
         } else {
             out.push(path);
         }
     }
+    ancestors.pop();
     Ok(())
 }
 
@@ -361,7 +391,8 @@ fn sha256_and_size(path: &Path) -> Result<(String, u64), IngestError> {
         path: path.to_path_buf(),
         source,
     };
-    let mut file = File::open(path).map_err(io)?;
+    // Read through `open_source`: a file that changes while it is hashed is an error.
+    let mut file = super::open_source(path)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut size = 0u64;

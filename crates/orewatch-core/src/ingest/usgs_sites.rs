@@ -166,11 +166,7 @@ pub fn read_path(path: &Path) -> Result<ReadOutcome<Site>, IngestError> {
 
 /// Reads a USGS layer; `file` names the input in quarantine records and errors.
 pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Site>, IngestError> {
-    let root: Value = serde_json::from_reader(input).map_err(|e| IngestError::Malformed {
-        path: PathBuf::from(file),
-        line: e.line() as u64,
-        message: format!("not valid JSON ({e}); expected a GeoJSON FeatureCollection"),
-    })?;
+    let root: Value = super::read_json(input, file, "a GeoJSON FeatureCollection")?;
     let features = root
         .get("features")
         .and_then(Value::as_array)

@@ -5,7 +5,8 @@
 //! list), [`Site`] with its [`SiteProduct`]s (a mine, plant, deposit or exploration site),
 //! [`Region`] (an administrative area with its polygon), [`ProductionRecord`] (a country's
 //! output of one commodity in one year) and [`GovernanceRecord`] (a country-year of the World
-//! Bank's Worldwide Governance Indicators). A row that cannot be read becomes a
+//! Bank's Worldwide Governance Indicators), and the EU's published criticality assessment
+//! ([`EuCrmTables`]: reference data bundled with orewatch). A row that cannot be read becomes a
 //! [`QuarantineRecord`].
 //!
 //! Beside the types: [`conflict_countries`], the explicit table of country names in conflict
@@ -18,6 +19,7 @@
 mod actor;
 pub mod conflict_countries;
 mod dataset;
+mod eu_crm;
 mod event;
 mod event_table;
 mod governance;
@@ -29,6 +31,10 @@ mod site;
 
 pub use actor::Actor;
 pub use dataset::Dataset;
+pub use eu_crm::{
+    EuCrmTables, EuMaterialResult, EuRejectedShare, EuScore, EuShare, EuStage, EuStageResult,
+    EuTableFile, ShareValue, SupplyBasis,
+};
 pub use event::{Event, EventFlag, EventSource, ViolenceType};
 pub use event_table::{EventTable, EventView, ExtraIter, ExtraView, PackedExtra};
 pub use governance::{GovernanceRecord, WgiIndicator, WgiValues, WGI_INDICATORS};

@@ -111,6 +111,44 @@ pub enum Keep {
     InputPrefix(usize),
 }
 
+/// The most draws of one run.
+pub const MAX_DRAWS: usize = 10_000_000;
+/// The most values a run may hold (draws × kept columns): 2 GiB of `f64`.
+pub const MAX_HELD_VALUES: usize = 1 << 28;
+
+/// Checks the size of a run before anything is drawn: 2 ≤ `n` ≤ [`MAX_DRAWS`], and the
+/// columns `keep` holds (every output's `n` draws, plus each variable's `n` draws with
+/// [`Keep::All`] or each random input's first rows with [`Keep::InputPrefix`]) at most
+/// [`MAX_HELD_VALUES`] values.
+pub fn check_run_size(model: &Model, n: usize, keep: Keep) -> Result<(), RunError> {
+    let fail = |message: String| run_error(model, 1, "draws", message);
+    if !(2..=MAX_DRAWS).contains(&n) {
+        return Err(fail(format!(
+            "{n} draws: expected from 2 to {MAX_DRAWS} draws"
+        )));
+    }
+    let inputs = model
+        .variables
+        .iter()
+        .filter(|v| !matches!(v.kind, Kind::Expr(_)))
+        .count();
+    let held = match keep {
+        Keep::All => (model.variables.len() + model.outputs.len()).saturating_mul(n),
+        Keep::InputPrefix(rows) => model
+            .outputs
+            .len()
+            .saturating_mul(n)
+            .saturating_add(inputs.saturating_mul(rows.min(n))),
+    };
+    if held > MAX_HELD_VALUES {
+        return Err(fail(format!(
+            "{n} draws would hold {held} values ({:.1} GiB), more than the limit of {MAX_HELD_VALUES} (2 GiB): use fewer draws",
+            held as f64 * 8.0 / f64::from(1u32 << 30)
+        )));
+    }
+    Ok(())
+}
+
 /// A run error: which variable or output, and why.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{file}:{line}: {name}: {message}")]
@@ -173,6 +211,7 @@ pub fn simulate_with(
     data: &dyn DataLinks,
     keep: Keep,
 ) -> Result<(Draws, Timings), RunError> {
+    check_run_size(model, n, keep)?;
     let fail = |line: usize, name: &str, message: String| run_error(model, line, name, message);
     let plans = correlate::plans(&model.correlations)
         .map_err(|e| fail(model.correlations[e.pair].line, "correlations", e.message))?;

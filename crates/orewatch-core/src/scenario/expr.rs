@@ -13,10 +13,29 @@
 //! `clamp(x, lo, hi)`, `if(condition, then, else)` (condition ≠ 0 takes `then`). A comparison
 //! gives 1 or 0 in each draw, so its mean over draws is a probability. Evaluation is
 //! vectorised: every name stands for all draws of that variable.
+//!
+//! # Limits
+//! An expression holds at most [`MAX_EXPR_BYTES`] bytes and [`MAX_TOKENS`] tokens, and nests
+//! at most [`MAX_NESTING`] levels deep (each parenthesis, function call, unary minus and power
+//! exponent is one level). A longer or deeper expression is a [`ParseError`] naming the column
+//! where the limit was passed, never a stack overflow. A run of `+`/`-` (or `*`/`/`) terms is
+//! one n-ary [`Expr::Chain`], parsed in a loop and evaluated term by term, so a long flat sum
+//! costs no nesting. [`Expr::bind`] refuses a (hand-built) tree deeper than [`MAX_TREE_DEPTH`],
+//! so evaluation never recurses deeper than that.
 
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
+
+/// The longest expression text, in bytes.
+pub const MAX_EXPR_BYTES: usize = 64 * 1024;
+/// The most tokens (numbers, names, operators, parentheses, commas) in one expression.
+pub const MAX_TOKENS: usize = 10_000;
+/// The deepest nesting of parentheses, function calls, unary minus and power exponents.
+pub const MAX_NESTING: usize = 64;
+/// The deepest expression tree [`Expr::bind`] takes (a parsed expression is at most about
+/// 3 × [`MAX_NESTING`] deep; only a hand-built tree can be deeper).
+pub const MAX_TREE_DEPTH: usize = 4 * MAX_NESTING;
 
 /// A parsed expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +43,10 @@ pub enum Expr {
     Number(f64),
     Name(String),
     Neg(Box<Expr>),
+    /// `first op₁ t₁ op₂ t₂ …` evaluated left to right, `((first op₁ t₁) op₂ t₂) …`; the
+    /// operators are all `+`/`-` or all `*`/`/`.
+    Chain(Box<Expr>, Vec<(BinOp, Expr)>),
+    /// A power or a comparison.
     Binary(BinOp, Box<Expr>, Box<Expr>),
     Call(Func, Vec<Expr>),
 }
@@ -99,12 +122,29 @@ enum Token {
 }
 
 fn tokenize(text: &str) -> Result<Vec<(Token, usize)>, ParseError> {
+    if text.len() > MAX_EXPR_BYTES {
+        return Err(ParseError {
+            column: 1,
+            message: format!(
+                "the expression is {} bytes long; the limit is {MAX_EXPR_BYTES}: split it into intermediate variables",
+                text.len()
+            ),
+        });
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         let column = i + 1;
+        if out.len() == MAX_TOKENS && !c.is_whitespace() {
+            return Err(ParseError {
+                column,
+                message: format!(
+                    "the expression has more than {MAX_TOKENS} tokens (numbers, names, operators, parentheses); split it into intermediate variables"
+                ),
+            });
+        }
         if c.is_whitespace() {
             i += 1;
             continue;
@@ -182,6 +222,8 @@ fn tokenize(text: &str) -> Result<Vec<(Token, usize)>, ParseError> {
 struct Parser {
     tokens: Vec<(Token, usize)>,
     pos: usize,
+    /// Nesting levels open at the current token (see [`MAX_NESTING`]).
+    depth: usize,
 }
 
 impl Parser {
@@ -208,6 +250,23 @@ impl Parser {
         })
     }
 
+    /// Parses `inner` one nesting level deeper; past [`MAX_NESTING`] levels, an error at the
+    /// current token (the parser's recursion is bounded by this check).
+    fn nested(
+        &mut self,
+        inner: impl FnOnce(&mut Self) -> Result<Expr, ParseError>,
+    ) -> Result<Expr, ParseError> {
+        if self.depth >= MAX_NESTING {
+            return self.error(format!(
+                "the expression nests deeper than {MAX_NESTING} levels (parentheses, function calls, unary minus and powers each count one); split it into intermediate variables"
+            ));
+        }
+        self.depth += 1;
+        let e = inner(self);
+        self.depth -= 1;
+        e
+    }
+
     fn compare(&mut self) -> Result<Expr, ParseError> {
         let left = self.sum()?;
         let op = match self.peek() {
@@ -224,39 +283,46 @@ impl Parser {
         Ok(Expr::Binary(op, Box::new(left), Box::new(right)))
     }
 
-    fn sum(&mut self) -> Result<Expr, ParseError> {
-        let mut left = self.product()?;
-        loop {
-            let op = match self.peek() {
-                Token::Op("+") => BinOp::Add,
-                Token::Op("-") => BinOp::Sub,
-                _ => return Ok(left),
-            };
+    /// `term {op term}` for the operators `ops` gives, in one loop (no recursion per term).
+    fn chain(
+        &mut self,
+        term: fn(&mut Self) -> Result<Expr, ParseError>,
+        op_of: fn(&Token) -> Option<BinOp>,
+    ) -> Result<Expr, ParseError> {
+        let first = term(self)?;
+        let mut rest = Vec::new();
+        while let Some(op) = op_of(self.peek()) {
             self.next();
-            let right = self.product()?;
-            left = Expr::Binary(op, Box::new(left), Box::new(right));
+            rest.push((op, term(self)?));
         }
+        Ok(if rest.is_empty() {
+            first
+        } else {
+            Expr::Chain(Box::new(first), rest)
+        })
+    }
+
+    fn sum(&mut self) -> Result<Expr, ParseError> {
+        self.chain(Self::product, |t| match t {
+            Token::Op("+") => Some(BinOp::Add),
+            Token::Op("-") => Some(BinOp::Sub),
+            _ => None,
+        })
     }
 
     fn product(&mut self) -> Result<Expr, ParseError> {
-        let mut left = self.unary()?;
-        loop {
-            let op = match self.peek() {
-                Token::Op("*") => BinOp::Mul,
-                Token::Op("/") => BinOp::Div,
-                _ => return Ok(left),
-            };
-            self.next();
-            let right = self.unary()?;
-            left = Expr::Binary(op, Box::new(left), Box::new(right));
-        }
+        self.chain(Self::unary, |t| match t {
+            Token::Op("*") => Some(BinOp::Mul),
+            Token::Op("/") => Some(BinOp::Div),
+            _ => None,
+        })
     }
 
     fn power(&mut self) -> Result<Expr, ParseError> {
         let base = self.primary()?;
         if self.peek() == &Token::Op("^") {
             self.next();
-            let exponent = self.unary()?;
+            let exponent = self.nested(Self::unary)?;
             return Ok(Expr::Binary(BinOp::Pow, Box::new(base), Box::new(exponent)));
         }
         Ok(base)
@@ -264,24 +330,31 @@ impl Parser {
 
     fn unary(&mut self) -> Result<Expr, ParseError> {
         if self.peek() == &Token::Op("-") {
-            self.next();
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            return self.nested(|p| {
+                p.next();
+                Ok(Expr::Neg(Box::new(p.unary()?)))
+            });
         }
         self.power()
     }
 
     fn primary(&mut self) -> Result<Expr, ParseError> {
         let column = self.column();
-        match self.next() {
-            Token::Number(v) => Ok(Expr::Number(v)),
-            Token::LParen => {
-                let e = self.compare()?;
-                if self.next() != Token::RParen {
-                    return self.error("expected `)`");
+        match self.peek().clone() {
+            Token::Number(v) => {
+                self.next();
+                Ok(Expr::Number(v))
+            }
+            Token::LParen => self.nested(|p| {
+                p.next();
+                let e = p.compare()?;
+                if p.next() != Token::RParen {
+                    return p.error("expected `)`");
                 }
                 Ok(e)
-            }
+            }),
             Token::Name(name) => {
+                self.next();
                 if self.peek() != &Token::LParen {
                     return Ok(Expr::Name(name));
                 }
@@ -293,38 +366,46 @@ impl Parser {
                         ),
                     });
                 };
-                self.next();
-                let mut args = vec![self.compare()?];
-                while self.peek() == &Token::Comma {
-                    self.next();
-                    args.push(self.compare()?);
-                }
-                if self.next() != Token::RParen {
-                    return self.error("expected `,` or `)` in the argument list");
-                }
-                let (lo, hi) = func.arity();
-                if args.len() < lo || args.len() > hi {
-                    return Err(ParseError {
-                        column,
-                        message: format!(
-                            "`{name}` takes {}, got {}",
-                            if lo == hi {
-                                format!("{lo} argument(s)")
-                            } else {
-                                format!("at least {lo} argument(s)")
-                            },
-                            args.len()
-                        ),
-                    });
-                }
-                Ok(Expr::Call(func, args))
+                self.nested(|p| p.call(func, &name, column))
             }
             Token::End => self.error("the expression ends too early"),
-            other => Err(ParseError {
-                column,
-                message: format!("unexpected {}", describe(&other)),
-            }),
+            other => {
+                self.next();
+                Err(ParseError {
+                    column,
+                    message: format!("unexpected {}", describe(&other)),
+                })
+            }
         }
+    }
+
+    /// The argument list of `func` (the parser is at its `(`).
+    fn call(&mut self, func: Func, name: &str, column: usize) -> Result<Expr, ParseError> {
+        self.next();
+        let mut args = vec![self.compare()?];
+        while self.peek() == &Token::Comma {
+            self.next();
+            args.push(self.compare()?);
+        }
+        if self.next() != Token::RParen {
+            return self.error("expected `,` or `)` in the argument list");
+        }
+        let (lo, hi) = func.arity();
+        if args.len() < lo || args.len() > hi {
+            return Err(ParseError {
+                column,
+                message: format!(
+                    "`{name}` takes {}, got {}",
+                    if lo == hi {
+                        format!("{lo} argument(s)")
+                    } else {
+                        format!("at least {lo} argument(s)")
+                    },
+                    args.len()
+                ),
+            });
+        }
+        Ok(Expr::Call(func, args))
     }
 }
 
@@ -345,6 +426,7 @@ pub fn parse(text: &str) -> Result<Expr, ParseError> {
     let mut parser = Parser {
         tokens: tokenize(text)?,
         pos: 0,
+        depth: 0,
     };
     let e = parser.compare()?;
     if parser.peek() != &Token::End {
@@ -372,6 +454,10 @@ impl Expr {
                 out.insert(n.clone());
             }
             Expr::Neg(e) => e.collect_names(out),
+            Expr::Chain(first, rest) => {
+                first.collect_names(out);
+                rest.iter().for_each(|(_, t)| t.collect_names(out));
+            }
             Expr::Binary(_, a, b) => {
                 a.collect_names(out);
                 b.collect_names(out);
@@ -415,22 +501,45 @@ impl Expr {
 
     /// Resolves every name to a slot: `slot(name)` gives the index, in the `env` of
     /// [`Bound::eval_into`], of the name's values (or an error, e.g. an unknown name). A name
-    /// used twice is asked for twice.
+    /// used twice is asked for twice. A tree deeper than [`MAX_TREE_DEPTH`] is an error (a
+    /// parsed expression never is), so evaluating the result never recurses deeper.
     pub fn bind(
         &self,
         slot: &mut dyn FnMut(&str) -> Result<usize, String>,
     ) -> Result<Bound, String> {
+        self.bind_at(slot, 0)
+    }
+
+    fn bind_at(
+        &self,
+        slot: &mut dyn FnMut(&str) -> Result<usize, String>,
+        depth: usize,
+    ) -> Result<Bound, String> {
+        if depth >= MAX_TREE_DEPTH {
+            return Err(format!(
+                "the expression tree is deeper than {MAX_TREE_DEPTH} levels; split it into intermediate variables"
+            ));
+        }
+        let d = depth + 1;
         Ok(match self {
             Expr::Number(v) => Bound::Number(*v),
             Expr::Name(name) => Bound::Slot(slot(name)?),
-            Expr::Neg(e) => Bound::Neg(Box::new(e.bind(slot)?)),
-            Expr::Binary(op, a, b) => {
-                Bound::Binary(*op, Box::new(a.bind(slot)?), Box::new(b.bind(slot)?))
-            }
+            Expr::Neg(e) => Bound::Neg(Box::new(e.bind_at(slot, d)?)),
+            Expr::Chain(first, rest) => Bound::Chain(
+                Box::new(first.bind_at(slot, d)?),
+                rest.iter()
+                    .map(|(op, t)| Ok((*op, t.bind_at(slot, d)?)))
+                    .collect::<Result<_, String>>()?,
+            ),
+            Expr::Binary(op, a, b) => Bound::Binary(
+                *op,
+                Box::new(a.bind_at(slot, d)?),
+                Box::new(b.bind_at(slot, d)?),
+            ),
             Expr::Call(func, args) => Bound::Call(
                 *func,
                 args.iter()
-                    .map(|a| a.bind(slot))
+                    .map(|a| a.bind_at(slot, d))
                     .collect::<Result<_, _>>()?,
             ),
         })
@@ -448,6 +557,8 @@ pub enum Bound {
     Number(f64),
     Slot(usize),
     Neg(Box<Bound>),
+    /// As [`Expr::Chain`].
+    Chain(Box<Bound>, Vec<(BinOp, Bound)>),
     Binary(BinOp, Box<Bound>, Box<Bound>),
     Call(Func, Vec<Bound>),
 }
@@ -483,39 +594,27 @@ impl Bound {
                 e.eval_into(env, out, scratch);
                 out.iter_mut().for_each(|x| *x = -*x);
             }
+            Bound::Chain(first, rest) => {
+                let mut terms = rest.iter();
+                match (&**first, rest.first()) {
+                    (Bound::Slot(a), Some((op, Bound::Slot(b)))) => {
+                        // Two names first: one pass over their values, no copies.
+                        binary_of_slices(*op, &env[*a][..len], &env[*b][..len], out);
+                        terms.next();
+                    }
+                    _ => first.eval_into(env, out, scratch),
+                }
+                for (op, term) in terms {
+                    apply_term(*op, term, env, out, scratch);
+                }
+            }
             Bound::Binary(op, a, b) => {
                 if let (Bound::Slot(a), Bound::Slot(b)) = (&**a, &**b) {
                     // Two names: one pass over their values, no copies.
                     return binary_of_slices(*op, &env[*a][..len], &env[*b][..len], out);
                 }
                 a.eval_into(env, out, scratch);
-                let mut owned = None;
-                let y: &[f64] = match &**b {
-                    // A name on the right is read in place.
-                    Bound::Slot(b) => &env[*b][..len],
-                    b => {
-                        let mut v = scratch.take(len);
-                        b.eval_into(env, &mut v, scratch);
-                        owned.insert(v)
-                    }
-                };
-                let x = &mut *out;
-                match op {
-                    BinOp::Add => x.iter_mut().zip(y).for_each(|(a, &b)| *a += b),
-                    BinOp::Sub => x.iter_mut().zip(y).for_each(|(a, &b)| *a -= b),
-                    BinOp::Mul => x.iter_mut().zip(y).for_each(|(a, &b)| *a *= b),
-                    BinOp::Div => x.iter_mut().zip(y).for_each(|(a, &b)| *a /= b),
-                    BinOp::Pow => x.iter_mut().zip(y).for_each(|(a, &b)| *a = a.powf(b)),
-                    BinOp::Lt => cmp(x, y, |a, b| a < b),
-                    BinOp::Le => cmp(x, y, |a, b| a <= b),
-                    BinOp::Gt => cmp(x, y, |a, b| a > b),
-                    BinOp::Ge => cmp(x, y, |a, b| a >= b),
-                    BinOp::Eq => cmp(x, y, |a, b| a == b),
-                    BinOp::Ne => cmp(x, y, |a, b| a != b),
-                }
-                if let Some(v) = owned {
-                    scratch.give(v);
-                }
+                apply_term(*op, b, env, out, scratch);
             }
             Bound::Call(func, args) => {
                 args[0].eval_into(env, out, scratch);
@@ -555,7 +654,39 @@ impl Bound {
     }
 }
 
-/// `out = a op b` row by row (the operations of [`Bound::eval_into`]'s general case).
+/// `out = out op term` row by row; a name on the right is read in place, anything else is
+/// evaluated into a scratch buffer first.
+fn apply_term(op: BinOp, term: &Bound, env: &[&[f64]], out: &mut [f64], scratch: &mut Scratch) {
+    let len = out.len();
+    let mut owned = None;
+    let y: &[f64] = match term {
+        Bound::Slot(b) => &env[*b][..len],
+        b => {
+            let mut v = scratch.take(len);
+            b.eval_into(env, &mut v, scratch);
+            owned.insert(v)
+        }
+    };
+    let x = out;
+    match op {
+        BinOp::Add => x.iter_mut().zip(y).for_each(|(a, &b)| *a += b),
+        BinOp::Sub => x.iter_mut().zip(y).for_each(|(a, &b)| *a -= b),
+        BinOp::Mul => x.iter_mut().zip(y).for_each(|(a, &b)| *a *= b),
+        BinOp::Div => x.iter_mut().zip(y).for_each(|(a, &b)| *a /= b),
+        BinOp::Pow => x.iter_mut().zip(y).for_each(|(a, &b)| *a = a.powf(b)),
+        BinOp::Lt => cmp(x, y, |a, b| a < b),
+        BinOp::Le => cmp(x, y, |a, b| a <= b),
+        BinOp::Gt => cmp(x, y, |a, b| a > b),
+        BinOp::Ge => cmp(x, y, |a, b| a >= b),
+        BinOp::Eq => cmp(x, y, |a, b| a == b),
+        BinOp::Ne => cmp(x, y, |a, b| a != b),
+    }
+    if let Some(v) = owned {
+        scratch.give(v);
+    }
+}
+
+/// `out = a op b` row by row (the operations of [`apply_term`]).
 fn binary_of_slices(op: BinOp, a: &[f64], b: &[f64], out: &mut [f64]) {
     let rows = out.iter_mut().zip(a).zip(b);
     let t = |c: bool| f64::from(u8::from(c));
@@ -635,29 +766,33 @@ mod tests {
         assert_eq!(v, [19.0, 59.0]);
     }
 
+    fn row_op(op: BinOp, x: f64, y: f64) -> f64 {
+        let t = |c: bool| if c { 1.0 } else { 0.0 };
+        match op {
+            BinOp::Add => x + y,
+            BinOp::Sub => x - y,
+            BinOp::Mul => x * y,
+            BinOp::Div => x / y,
+            BinOp::Pow => x.powf(y),
+            BinOp::Lt => t(x < y),
+            BinOp::Le => t(x <= y),
+            BinOp::Gt => t(x > y),
+            BinOp::Ge => t(x >= y),
+            BinOp::Eq => t(x == y),
+            BinOp::Ne => t(x != y),
+        }
+    }
+
     /// One row at a time, straight from the tree: the reference for the chunked evaluator.
     fn eval_row(e: &Expr, value: &dyn Fn(&str) -> f64) -> f64 {
         match e {
             Expr::Number(v) => *v,
             Expr::Name(n) => value(n),
             Expr::Neg(a) => -eval_row(a, value),
-            Expr::Binary(op, a, b) => {
-                let (x, y) = (eval_row(a, value), eval_row(b, value));
-                let t = |c: bool| if c { 1.0 } else { 0.0 };
-                match op {
-                    BinOp::Add => x + y,
-                    BinOp::Sub => x - y,
-                    BinOp::Mul => x * y,
-                    BinOp::Div => x / y,
-                    BinOp::Pow => x.powf(y),
-                    BinOp::Lt => t(x < y),
-                    BinOp::Le => t(x <= y),
-                    BinOp::Gt => t(x > y),
-                    BinOp::Ge => t(x >= y),
-                    BinOp::Eq => t(x == y),
-                    BinOp::Ne => t(x != y),
-                }
-            }
+            Expr::Chain(first, rest) => rest.iter().fold(eval_row(first, value), |x, (op, t)| {
+                row_op(*op, x, eval_row(t, value))
+            }),
+            Expr::Binary(op, a, b) => row_op(*op, eval_row(a, value), eval_row(b, value)),
             Expr::Call(f, args) => {
                 let v: Vec<f64> = args.iter().map(|a| eval_row(a, value)).collect();
                 match f {
@@ -737,5 +872,108 @@ mod tests {
         let e = parse("a $ b").unwrap_err();
         assert_eq!(e.column, 3);
         assert!(e.message.contains("unexpected character `$`"));
+    }
+
+    /// The three inputs (each crashed the stack before): errors naming the limit.
+    #[test]
+    fn huge_inputs_are_errors_not_stack_overflows() {
+        let parens = format!("{}a{}", "(".repeat(200_000), ")".repeat(200_000));
+        let e = parse(&parens).unwrap_err();
+        assert!(
+            e.message.contains("400001 bytes long; the limit is 65536"),
+            "{}",
+            e.message
+        );
+        let minus = format!("{}a", "-".repeat(200_000));
+        let e = parse(&minus).unwrap_err();
+        assert!(e.message.contains("the limit is 65536"), "{}", e.message);
+        let sum = vec!["a"; 300_000].join("+");
+        let e = parse(&sum).unwrap_err();
+        assert!(e.message.contains("599999 bytes long"), "{}", e.message);
+        // Within the byte limit but past the token limit: the 10,001st token is at column 10,001.
+        let sum = vec!["a"; 5_001].join("+");
+        let e = parse(&sum).unwrap_err();
+        assert_eq!(e.column, MAX_TOKENS + 1);
+        assert!(
+            e.message.contains("more than 10000 tokens"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn nesting_is_limited_at_exactly_max_nesting() {
+        let deep = |n: usize| format!("{}a{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse(&deep(MAX_NESTING)).is_ok());
+        let e = parse(&deep(MAX_NESTING + 1)).unwrap_err();
+        // The 65th `(` is at column 65.
+        assert_eq!(e.column, MAX_NESTING + 1);
+        assert!(
+            e.message.contains("nests deeper than 64 levels"),
+            "{}",
+            e.message
+        );
+        // Unary minus, function calls and power exponents count as levels too.
+        assert!(parse(&format!("{}a", "-".repeat(MAX_NESTING))).is_ok());
+        assert!(parse(&format!("{}a", "-".repeat(MAX_NESTING + 1))).is_err());
+        let calls = |n: usize| format!("{}a{}", "abs(".repeat(n), ")".repeat(n));
+        assert!(parse(&calls(MAX_NESTING)).is_ok());
+        assert!(parse(&calls(MAX_NESTING + 1)).is_err());
+        let powers = |n: usize| vec!["2"; n + 1].join("^");
+        assert!(parse(&powers(MAX_NESTING)).is_ok());
+        assert!(parse(&powers(MAX_NESTING + 1)).is_err());
+        // Mixed: 32 parentheses around 33 minus signs is 65 levels.
+        let mixed = format!("{}{}a{}", "(".repeat(32), "-".repeat(33), ")".repeat(32));
+        assert!(parse(&mixed).is_err());
+    }
+
+    /// The longest flat sum the limits allow (4,999 terms, 9,999 tokens) parses into one chain
+    /// and evaluates on a thread with a small stack, equal to the left-to-right sum.
+    #[test]
+    fn a_long_flat_chain_is_one_node_and_evaluates_without_deep_recursion() {
+        let terms = (MAX_TOKENS - 1) / 2 + 1;
+        let text = (0..terms)
+            .map(|i| ["a", "b", "2"][i % 3])
+            .collect::<Vec<_>>()
+            .join(" - ")
+            .replacen(" - ", " + ", terms / 2);
+        let e = parse(&text).unwrap();
+        let Expr::Chain(_, rest) = &e else {
+            panic!("expected one chain, got {e:?}")
+        };
+        assert_eq!(rest.len(), terms - 1);
+        let got = std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(move || {
+                let a = [1.5, -2.0, 0.25];
+                let b = [3.0, 0.5, -8.0];
+                let v = e
+                    .eval(3, &|n| match n {
+                        "a" => Some(&a[..]),
+                        "b" => Some(&b[..]),
+                        _ => None,
+                    })
+                    .unwrap();
+                let want: Vec<f64> = (0..3)
+                    .map(|r| eval_row(&e, &|n| if n == "a" { a[r] } else { b[r] }))
+                    .collect();
+                (v, want)
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(got.0, got.1);
+    }
+
+    #[test]
+    fn bind_refuses_a_hand_built_tree_deeper_than_the_limit() {
+        let mut e = Expr::Name("a".into());
+        for _ in 0..MAX_TREE_DEPTH {
+            e = Expr::Neg(Box::new(e));
+        }
+        let err = e.bind(&mut |_| Ok(0)).unwrap_err();
+        assert!(err.contains("deeper than 256 levels"), "{err}");
+        let Expr::Neg(inner) = e else { unreachable!() };
+        assert!(inner.bind(&mut |_| Ok(0)).is_ok());
     }
 }

@@ -40,14 +40,33 @@
 //! of pairs must be jointly possible (a positive-definite matrix), else an error names the
 //! pair where it fails. Pairs not listed are left uncorrelated.
 //! Errors name the file, the line and column, the field, and what is allowed.
+//!
+//! # Limits
+//! A scenario file holds at most [`MAX_FILE_BYTES`] bytes, [`MAX_VARIABLES`] variables,
+//! [`MAX_OUTPUTS`] outputs, [`MAX_CORRELATIONS`] correlations and [`MAX_DISCRETE_VALUES`]
+//! values per discrete distribution; expressions have their own limits ([`super::expr`]).
+//! Passing one is an error naming the place, raised before anything is drawn or loaded.
 
 use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::dist::{Dist, Z95};
 use super::expr::{parse, Expr};
+
+/// The largest scenario file, in bytes.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+/// The most variables in one scenario.
+pub const MAX_VARIABLES: usize = 1_000;
+/// The most outputs in one scenario.
+pub const MAX_OUTPUTS: usize = 1_000;
+/// The most correlation pairs in one scenario.
+pub const MAX_CORRELATIONS: usize = 1_000;
+/// The most values of one discrete distribution.
+pub const MAX_DISCRETE_VALUES: usize = 100_000;
 
 /// An error in a scenario file, located.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -236,11 +255,64 @@ pub struct Model {
 /// Names every expression may use without defining them.
 pub const BUILTIN_NAMES: [&str; 1] = ["duration"];
 
+/// The 1-based line and column (in characters) of byte `offset` of `text` (an offset past
+/// the end or inside a character is moved back to the character's start).
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map(|i| offset - i).unwrap_or(offset + 1);
-    (line, column)
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The byte offset in `text` of character `column` (1-based) of the string value whose
+/// literal (quotes included) spans `span`: exact for a literal without escapes, near it
+/// otherwise, and never past the literal.
+fn offset_in_literal(text: &str, span: std::ops::Range<usize>, column: usize) -> usize {
+    let end = span.end.min(text.len());
+    let literal = text.get(span.start..end).unwrap_or("");
+    literal
+        .char_indices()
+        .nth(column)
+        .map_or(end, |(i, _)| span.start + i)
+}
+
+/// Reads a scenario file as UTF-8 text, refusing a file larger than [`MAX_FILE_BYTES`]
+/// (read no further than that) or one that is not UTF-8 (the error names the line and column
+/// of the first bad byte).
+pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
+    let file = path.display().to_string();
+    let err = |line: usize, column: usize, message: String| ScenarioError {
+        file: file.clone(),
+        line,
+        column,
+        field: "file".into(),
+        message,
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| err(0, 0, format!("cannot read the file: {e}")))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(err(
+            1,
+            1,
+            format!("the file is larger than {MAX_FILE_BYTES} bytes, the limit for a scenario"),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        let (line, column) = line_col(&text, valid);
+        err(
+            line,
+            column,
+            "not UTF-8 text: save the file as UTF-8".into(),
+        )
+    })
 }
 
 const DISTS: &str = "normal, lognormal, triangular, pert, beta, uniform, bernoulli, discrete";
@@ -257,6 +329,16 @@ pub fn parse_model(text: &str, file: &str) -> Result<Model, ScenarioError> {
             message,
         }
     };
+    if text.len() > MAX_FILE_BYTES {
+        return Err(err(
+            MAX_FILE_BYTES,
+            "file".into(),
+            format!(
+                "the file is {} bytes long; the limit for a scenario is {MAX_FILE_BYTES}",
+                text.len()
+            ),
+        ));
+    }
     let parsed: FileToml = toml::from_str(text).map_err(|e| {
         let offset = e.span().map(|s| s.start).unwrap_or(0);
         err(offset, "file".into(), e.message().to_string())
@@ -267,6 +349,23 @@ pub fn parse_model(text: &str, file: &str) -> Result<Model, ScenarioError> {
             "scenario.duration_years".into(),
             "must be a positive number of years".into(),
         ));
+    }
+
+    let too_many = |what: &str, limit: usize, offset: usize| {
+        err(
+            offset,
+            what.to_string(),
+            format!("more than {limit} {what}: the limit for one scenario"),
+        )
+    };
+    if let Some((_, v)) = parsed.variables.iter().nth(MAX_VARIABLES) {
+        return Err(too_many("variables", MAX_VARIABLES, v.span().start));
+    }
+    if let Some((_, o)) = parsed.outputs.iter().nth(MAX_OUTPUTS) {
+        return Err(too_many("outputs", MAX_OUTPUTS, o.span().start));
+    }
+    if let Some(c) = parsed.correlations.get(MAX_CORRELATIONS) {
+        return Err(too_many("correlations", MAX_CORRELATIONS, c.span().start));
     }
 
     let mut variables = Vec::new();
@@ -317,8 +416,10 @@ pub fn parse_model(text: &str, file: &str) -> Result<Model, ScenarioError> {
                 provenance,
             )
         } else if let Some(expr) = &v.expr {
-            let parsed = parse(expr.get_ref())
-                .map_err(|e| err(expr.span().start + e.column, field("expr"), e.message))?;
+            let parsed = parse(expr.get_ref()).map_err(|e| {
+                let offset = offset_in_literal(text, expr.span(), e.column);
+                err(offset, field("expr"), e.message)
+            })?;
             (Kind::Expr(parsed), Provenance::Derived)
         } else if let Some(data) = &v.data {
             (
@@ -343,7 +444,7 @@ pub fn parse_model(text: &str, file: &str) -> Result<Model, ScenarioError> {
         let o = spanned.get_ref();
         let expr = parse(o.expr.get_ref()).map_err(|e| {
             err(
-                o.expr.span().start + e.column,
+                offset_in_literal(text, o.expr.span(), e.column),
                 format!("outputs.{name}.expr"),
                 e.message,
             )
@@ -514,6 +615,12 @@ fn build_dist(name: &str, v: &VariableToml) -> Result<Dist, String> {
         "bernoulli" => Dist::Bernoulli { p: need("p", v.p)? },
         "discrete" => {
             let values = v.values.clone().ok_or("`discrete` needs `values`")?;
+            if values.len() > MAX_DISCRETE_VALUES {
+                return Err(format!(
+                    "`discrete` takes at most {MAX_DISCRETE_VALUES} values, got {}",
+                    values.len()
+                ));
+            }
             let weights = v.weights.clone().unwrap_or_else(|| vec![1.0; values.len()]);
             Dist::Discrete { values, weights }
         }

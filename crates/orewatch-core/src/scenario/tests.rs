@@ -227,3 +227,21 @@ fn error_paths_name_line_field_and_what_is_allowed() {
     assert_eq!(e.name, "d");
     assert!(e.message.contains("exposure.fatalities"), "{e}");
 }
+
+/// An expression error after multi-byte characters: the column counts characters and the
+/// file offset never falls inside a character (it once did: a panic slicing the file text).
+#[test]
+fn expression_errors_after_multibyte_names_are_located_by_character() {
+    // `expr = "üü $"`: `$` is the expression's 4th character, the line's 12th.
+    let e = error("[variables.x]\nexpr = \"üü $\"\n");
+    assert_eq!((e.line, e.column), (8, 12), "{e}");
+    assert!(e.message.contains("unexpected character `$`"), "{e}");
+    // A many-variable, many-output, many-correlation file: the first one past the limit.
+    let vars: String = (0..=super::model::MAX_VARIABLES)
+        .map(|i| format!("[variables.v{i:04}]\nexpr = \"1\"\n"))
+        .collect();
+    let e = error(&vars);
+    assert_eq!(e.field, "variables");
+    assert!(e.message.contains("more than 1000 variables"), "{e}");
+    assert_eq!(e.line, 7 + 2 * super::model::MAX_VARIABLES, "{e}");
+}

@@ -387,7 +387,190 @@ fn monthly_index_matches_point_in_time_runs() {
         q.as_of = crate::analysis::events::month_end(d(&format!("{}-01", m.month)));
         let point = assess(&[&s], &events(), q).unwrap();
         let r = row(&point, "S", m.radius_km);
-        assert_eq!((m.events, m.fatalities_best), (r.events, r.fatalities_best));
-        assert!((m.exposure_index - r.exposure_index).abs() < 1e-12);
+        assert_eq!(
+            (m.events, m.fatalities_best),
+            (Some(r.events), Some(r.fatalities_best))
+        );
+        assert!((m.exposure_index.unwrap() - r.exposure_index).abs() < 1e-12);
+    }
+}
+
+/// Coverage, worked by hand: Mali is covered to 2020-12-31 (a Mali export named
+/// `…_1990_2020`), Niger to 2019-12-31 (the global file only). Mali is the box 9°–7° W,
+/// 11°–14° N, Niger the box 7°–5° W beside it. S (12° N, 8° W) lies 1° of longitude from
+/// Niger's edge: haversine(−8, 12, −7, 12) = 108.765 km (python), so R = 111.195 km reaches
+/// Niger and 25 km does not. T (12° N, 6° W) is in Niger.
+mod coverage {
+    use super::*;
+    use crate::analysis::coverage::{CountryReach, EventCoverage};
+    use crate::ingest::plan::{Coverage, SourceReport};
+    use crate::model::Region;
+    use geo_types::{polygon, MultiPolygon};
+
+    fn report(path: &str, countries: &[&str]) -> SourceReport {
+        SourceReport {
+            path: path.into(),
+            kind: "ucdp_ged".into(),
+            coverage: Some(Coverage {
+                start: "1990-01-01".into(),
+                end: "2020-12-01".into(),
+            }),
+            countries: countries.iter().map(|c| c.to_string()).collect(),
+            ..Default::default()
+        }
+    }
+
+    fn country(iso3: &str, west: f64) -> Region {
+        Region {
+            region_id: iso3.into(),
+            level: 0,
+            name: iso3.into(),
+            country_iso3: Some(iso3.into()),
+            country_name: None,
+            iso_3166_2: None,
+            geometry: MultiPolygon(vec![polygon![
+                (x: west, y: 11.0), (x: west + 2.0, y: 11.0), (x: west + 2.0, y: 14.0), (x: west, y: 14.0)
+            ]]),
+            source: "t".into(),
+            extra: Default::default(),
+        }
+    }
+
+    fn check_with(sources: &[SourceReport]) -> (EventCoverage, Vec<Region>) {
+        (
+            EventCoverage::from_sources(sources),
+            vec![country("MLI", -9.0), country("NER", -7.0)],
+        )
+    }
+
+    #[test]
+    fn not_covered_partial_and_covered() {
+        let (table, regions) = check_with(&[
+            report(
+                "/d/ucdp_ged_v21_1_precise_global_1989_2019.csv",
+                &["Mali", "Niger"],
+            ),
+            report("/d/ucdp_ged_v24_1_download_mali_1990_2020.csv", &["Mali"]),
+        ]);
+        let check = CoverageCheck {
+            table: &table,
+            reach: CountryReach::new(&regions),
+        };
+        let s = site("S", Some((12.0, -8.0)));
+        let mut t = site("T", Some((12.0, -6.0)));
+        t.country_iso3 = Some("NER".into());
+        let report =
+            assess_with_coverage(&[&s, &t], &events(), params(Kernel::Uniform), &check).unwrap();
+        // S at R: Mali covered, Niger reached and not covered in the window (2020-01-02 to
+        // 2020-12-31, see the module docs): partial, counts kept.
+        let wide = row(&report, "S", r_one_degree());
+        assert_eq!(wide.coverage, "partial");
+        assert_eq!(wide.uncovered_countries, vec!["NER"]);
+        assert_eq!(
+            wide.coverage_note.as_deref(),
+            Some("NER: no data 2020-01-02..2020-12-31")
+        );
+        assert!(wide.assessed);
+        assert_eq!(
+            wide.events, 3,
+            "the counts of the data held (see the table above)"
+        );
+        assert!(wide.trend.is_some(), "Mali's previous window is covered");
+        // S at 25 km: only Mali.
+        let narrow = row(&report, "S", 25.0);
+        assert_eq!(
+            (narrow.coverage, narrow.coverage_note.clone()),
+            ("covered", None)
+        );
+        // T in Niger: not covered — not assessed, never 0 (the flat outputs leave it empty).
+        for r in [r_one_degree(), 25.0] {
+            let row = row(&report, "T", r);
+            assert_eq!(row.coverage, "not covered");
+            assert!(!row.assessed);
+            assert_eq!(row.status, NOT_COVERED);
+            assert_eq!(row.uncovered_countries, vec!["NER"]);
+            assert!(row.nearest_in_window.is_none() && row.trend.is_none());
+        }
+        // Not-covered rows sort after the assessed ones.
+        assert!(report.rows.iter().rev().take(2).all(|r| r.site_id == "T"));
+    }
+
+    #[test]
+    fn monthly_rows_of_an_uncovered_country_have_no_numbers() {
+        let (table, regions) = check_with(&[
+            report(
+                "/d/ucdp_ged_v21_1_precise_global_1989_2019.csv",
+                &["Mali", "Niger"],
+            ),
+            report("/d/ucdp_ged_v24_1_download_mali_1990_2020.csv", &["Mali"]),
+        ]);
+        let check = CoverageCheck {
+            table: &table,
+            reach: CountryReach::new(&regions),
+        };
+        let mut t = site("T", Some((12.0, -6.0)));
+        t.country_iso3 = Some("NER".into());
+        let mut p = params(Kernel::Uniform);
+        p.window_days = Some(30);
+        let rows = assess_monthly_with_coverage(
+            &[&t],
+            &events(),
+            p,
+            d("2019-11-01"),
+            d("2020-01-31"),
+            &check,
+        )
+        .unwrap();
+        let at_25: Vec<(&str, &str, Option<u64>)> = rows
+            .iter()
+            .filter(|r| r.radius_km == 25.0)
+            .map(|r| (r.month.as_str(), r.coverage, r.events))
+            .collect();
+        // November and December 2019 are covered (the global file), January 2020 is not:
+        // its 30-day window 2020-01-02..2020-01-31 lies wholly after Niger's data end.
+        assert_eq!(
+            at_25,
+            vec![
+                ("2019-11", "covered", Some(0)),
+                ("2019-12", "covered", Some(0)),
+                ("2020-01", "not covered", None)
+            ]
+        );
+    }
+
+    #[test]
+    fn trend_left_out_when_the_previous_window_is_not_covered() {
+        // Mali covered in 2020 only: the window (2020-01-02..2020-12-31) is covered but the
+        // previous one (2019-01-02..2020-01-01) only on its last day.
+        let (table, regions) = check_with(&[report("/d/mali_2020_2020.csv", &["Mali"])]);
+        let check = CoverageCheck {
+            table: &table,
+            reach: CountryReach::new(&regions[..1]),
+        };
+        let s = site("S", Some((12.0, -8.0)));
+        let report =
+            assess_with_coverage(&[&s], &events(), params(Kernel::Uniform), &check).unwrap();
+        let r = row(&report, "S", 25.0);
+        assert_eq!(r.coverage, "covered");
+        assert!(r.trend.is_none());
+        assert_eq!(
+            r.coverage_note.as_deref(),
+            Some(
+                "trend left out: the previous window 2019-01-02..2020-01-01 is not covered for MLI"
+            )
+        );
+        // Without any boundaries, the neighbours cannot be checked, and the row says so.
+        let empty: Vec<Region> = Vec::new();
+        let blind = CoverageCheck {
+            table: &table,
+            reach: CountryReach::new(&empty),
+        };
+        let report =
+            assess_with_coverage(&[&s], &events(), params(Kernel::Uniform), &blind).unwrap();
+        let r = row(&report, "S", 25.0);
+        assert!(r
+            .coverage_note
+            .as_deref()
+            .is_some_and(|n| n.contains("no boundaries in the store")));
     }
 }

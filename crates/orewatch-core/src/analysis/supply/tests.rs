@@ -1,25 +1,11 @@
 //! Hand-worked examples: every expected number is computed in the comments.
 
 use super::*;
-use crate::model::{Extra, GovernanceRecord, ValueType, WgiValues};
+use crate::model::GovernanceRecord;
+use crate::test_util::{production_record, wgi_record};
 
 fn row(country: &str, iso3: Option<&str>, q: Option<f64>, unit: &str) -> ProductionRecord {
-    ProductionRecord {
-        series: ProductionSeries::UsgsMcs,
-        country: country.into(),
-        iso3: iso3.map(str::to_string),
-        year: 2023,
-        commodity: "gold".into(),
-        stage: Some("mine".into()),
-        quantity: q,
-        unit: unit.into(),
-        value_type: ValueType::Reported,
-        flag: q.is_none().then(|| "W".to_string()),
-        measure: None,
-        edition: None,
-        source_file: "test.csv".into(),
-        extra: Extra::new(),
-    }
+    production_record(country, iso3, 2023, "gold", q, unit)
 }
 
 const T: &str = "metric tons";
@@ -45,19 +31,7 @@ fn market_abc() -> Market {
 }
 
 fn wgi(iso3: &str, year: i32, mean: Option<f64>) -> GovernanceRecord {
-    let v = WgiValues {
-        estimate: mean,
-        ..WgiValues::default()
-    };
-    GovernanceRecord {
-        country: iso3.into(),
-        iso3: iso3.into(),
-        wgi_code: iso3.into(),
-        year,
-        indicators: [v; 6],
-        flags: Vec::new(),
-        extra: Extra::new(),
-    }
+    wgi_record(iso3, year, mean)
 }
 
 fn close(a: f64, b: f64) -> bool {
