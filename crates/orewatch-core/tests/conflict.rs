@@ -677,3 +677,33 @@ fn ingest_plan_in_pieces_equals_the_sequential_plan() {
         assert!(pieces == sequential, "{threads} threads");
     }
 }
+
+/// A quote left open in a GED file: read in pieces, the file fails with the sequential read's
+/// error (the record's length, on the line where it starts), without holding the rest of the
+/// file as one piece.
+#[test]
+fn ged_open_quote_fails_in_pieces_as_in_one_pass() {
+    use orewatch_core::ingest::pieces::PieceOptions;
+    let text = fs::read_to_string(data_dir().join(WEST_AFRICA)).unwrap();
+    let mut bytes = Vec::new();
+    for line in text.lines().take(200) {
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.push(b'\n');
+    }
+    bytes.extend_from_slice(b"999999,\"an open quote\n");
+    // Lines without a quote: the quote stays open to the end of the file.
+    while bytes.len() < 3 << 20 {
+        bytes.extend_from_slice(b"219115,2016,1,Burkina Faso,12.370278,-1.524722\n");
+    }
+    let name = "ged_open_quote.csv";
+    let sequential = ged::read(bytes.as_slice(), name).unwrap_err().to_string();
+    assert!(sequential.contains("line 201"), "{sequential}");
+    for threads in [1, 2] {
+        let options = PieceOptions {
+            threads,
+            piece_bytes: 4096,
+        };
+        let pieces = ged::read_in_pieces(bytes.as_slice(), name, None, options).unwrap_err();
+        assert_eq!(pieces.to_string(), sequential, "{threads} threads");
+    }
+}

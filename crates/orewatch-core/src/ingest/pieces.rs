@@ -6,7 +6,7 @@
 //! the same records, the same first-wins decisions, the same line numbers.
 //!
 //! - [`Splitter`] reads the input once, in blocks, and cuts it after a line end that ends a
-//!   record: a `\n` outside quotes. Whether a byte is inside quotes is known from the parity
+//!   record: a `\n` or a lone `\r` outside quotes. Whether a byte is inside quotes is known from the parity
 //!   of the quotes before it (the piece starts at a record boundary, so outside quotes). The
 //!   parity agrees with the `csv` crate's reading only when every quote opens a field (it
 //!   follows a `,`, a line end, the start of the record, or the `"` of a doubled quote) or
@@ -21,7 +21,9 @@
 //! - [`run`] runs the splitter on its own thread, the parse of each piece on `threads`
 //!   workers, and hands each piece's result to `merge` on the calling thread in file order.
 //!   At most `2 × threads + 2` pieces are in flight (read, parsed or waiting to be merged):
-//!   memory is bounded by the pieces in flight, not by the file.
+//!   memory is bounded by the pieces in flight, not by the file. A piece holds whole records,
+//!   and a record longer than the CSV record limit ([`MAX_RECORD_BYTES`]) is not held whole
+//!   (its piece is cut past the limit and its parse fails there, as a sequential read does).
 //!
 //! What it does NOT do: parse fields or decide what a record means (the readers' parse
 //! functions do, one piece at a time), or keep anything between pieces (the readers' merge
@@ -33,6 +35,8 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
+
+use super::csv_rows::MAX_RECORD_BYTES;
 
 /// How a file is read in pieces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +124,9 @@ pub struct Splitter<R> {
     hasher: Sha256,
     size: u64,
     eof: bool,
+    /// Set once a piece was handed out that ends inside a record longer than
+    /// [`MAX_RECORD_BYTES`] (see [`Splitter::next_piece`]).
+    cut_inside_record: bool,
 }
 
 impl<R: Read> Splitter<R> {
@@ -137,12 +144,32 @@ impl<R: Read> Splitter<R> {
             hasher: Sha256::new(),
             size: 0,
             eof: false,
+            cut_inside_record: false,
         }
     }
 
     /// The next piece, or None at the end of the input.
+    ///
+    /// A record longer than [`MAX_RECORD_BYTES`] (a quote left open makes the rest of the file
+    /// one record) is not held whole: once the bytes scanned past `piece_bytes` without a
+    /// record boundary exceed that limit, the buffer is handed out as it is — its parse fails
+    /// on the record's length, as the sequential read does, naming the line where the record
+    /// starts — and the next call is an error (the piece ended inside a record).
     pub fn next_piece(&mut self) -> std::io::Result<Option<Piece>> {
+        if self.cut_inside_record {
+            return Err(std::io::Error::other(format!(
+                "a record (row) longer than {MAX_RECORD_BYTES} bytes; is a quote left open?"
+            )));
+        }
         loop {
+            if self.boundary == 0
+                && !self.eof
+                && self.scanned as u64 > self.piece_bytes as u64 + MAX_RECORD_BYTES + 2
+            {
+                self.cut_inside_record = true;
+                let end = self.buf.len();
+                return Ok(Some(self.cut(end)));
+            }
             if self.boundary > 0 {
                 return Ok(Some(self.cut(self.boundary)));
             }
@@ -222,7 +249,10 @@ impl<R: Read> Splitter<R> {
             let min = self.piece_bytes - 1;
             for i in self.scanned..end {
                 let b = self.buf[i];
-                if b == b'\n' && state != Quoting::Quoted && self.boundary == 0 && i >= min {
+                let line_end = b == b'\n'
+                    || (b == b'\r' && self.buf.get(i + 1).is_some_and(|&n| n != b'\n'))
+                    || (b == b'\r' && i + 1 == self.buf.len());
+                if line_end && state != Quoting::Quoted && self.boundary == 0 && i >= min {
                     self.boundary = i + 1;
                 }
                 state = state.step(b);
@@ -241,11 +271,17 @@ impl<R: Read> Splitter<R> {
         let mut region = self.scanned;
         let mut odd = self.odd;
         let mut boundary = self.boundary;
+        // A record ends after a `\n` or a lone `\r` outside quotes (after a `\r\n`, the `\n`).
         let first_newline = |from: usize, to: usize, boundary: &mut usize| {
             let from = from.max(min);
             if *boundary == 0 && from < to {
-                if let Some(nl) = memchr::memchr(b'\n', &buf[from..to]) {
-                    *boundary = from + nl + 1;
+                if let Some(at) = memchr::memchr2(b'\n', b'\r', &buf[from..to]) {
+                    let p = from + at;
+                    *boundary = if buf[p] == b'\r' && buf.get(p + 1) == Some(&b'\n') {
+                        p + 2
+                    } else {
+                        p + 1
+                    };
                 }
             }
         };
@@ -424,6 +460,65 @@ where
     })
 }
 
+/// `work` applied to each of `items` on `threads` workers, and `merge` given the results on
+/// the calling thread in the order of `items` (for many small files: each read whole on a
+/// worker, merged in order). At most `2 × threads` results are computed ahead of the merge.
+/// Stops at the first error of `merge`, which is returned.
+pub fn map_in_order<I, T, E>(
+    items: Vec<I>,
+    threads: usize,
+    work: impl Fn(I) -> T + Sync,
+    mut merge: impl FnMut(T) -> Result<(), E>,
+) -> Result<(), E>
+where
+    I: Send,
+    T: Send,
+{
+    let threads = threads.max(1);
+    let in_flight = 2 * threads;
+    std::thread::scope(|scope| {
+        let (give_token, take_token) = sync_channel::<()>(in_flight);
+        for _ in 0..in_flight {
+            let _ = give_token.send(());
+        }
+        let queue = Arc::new(Mutex::new((take_token, items.into_iter().enumerate())));
+        let (send_result, receive_result) = sync_channel::<(usize, T)>(in_flight);
+        let work = &work;
+        for _ in 0..threads {
+            let send_result = send_result.clone();
+            let queue = Arc::clone(&queue);
+            scope.spawn(move || loop {
+                let next = match queue.lock() {
+                    // A token first (the merge is not too far behind), then an item.
+                    Ok(mut q) => match q.0.recv() {
+                        Ok(()) => q.1.next(),
+                        Err(_) => None,
+                    },
+                    Err(_) => None,
+                };
+                let Some((index, item)) = next else { return };
+                if send_result.send((index, work(item))).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(send_result);
+        drop(queue);
+        let mut waiting: BTreeMap<usize, T> = BTreeMap::new();
+        let mut next = 0;
+        for (index, result) in receive_result.iter() {
+            waiting.insert(index, result);
+            while let Some(result) = waiting.remove(&next) {
+                next += 1;
+                // Dropping the receiver and the token sender stops the workers.
+                merge(result)?;
+                let _ = give_token.send(());
+            }
+        }
+        Ok(())
+    })
+}
+
 /// The splitter's thread: every piece to `send`, one token per piece.
 fn split_all<R: Read>(
     input: R,
@@ -516,6 +611,35 @@ mod tests {
     }
 
     #[test]
+    fn lone_carriage_returns_end_records_and_pieces() {
+        // An old Mac file: no `\n` at all, yet it is cut into pieces of whole records.
+        let input = b"h,v\r1,\"a\rb\"\r2,c\r3,d\r";
+        check(input);
+        assert_eq!(pieces(input, 1).len(), 4);
+    }
+
+    #[test]
+    fn a_record_past_the_limit_is_not_held_whole() {
+        // A quote left open on line 3, then 3 MiB of lines: the piece ends a little past the
+        // limit (not at the end of the input), and the next call is an error.
+        let mut input = b"a,b\n1,2\n3,\"open\n".to_vec();
+        for _ in 0..(3 << 20) / 64 {
+            input.extend(std::iter::repeat_n(b'x', 63));
+            input.push(b'\n');
+        }
+        // Pieces of 10 bytes: the first ends past byte 10, inside the open record (the records
+        // before it come with it).
+        let mut splitter = Splitter::new(input.as_slice(), 10);
+        let first = splitter.next_piece().unwrap().unwrap();
+        assert_eq!(first.first_line, 1);
+        let limit = MAX_RECORD_BYTES as usize;
+        let len = first.bytes.len();
+        assert!(len > limit && len < limit + (1 << 20), "{len}");
+        let e = splitter.next_piece().unwrap_err();
+        assert!(e.to_string().contains("longer than 1048576 bytes"), "{e}");
+    }
+
+    #[test]
     fn empty_input_has_no_piece() {
         assert!(pieces(b"", 10).is_empty());
     }
@@ -565,6 +689,44 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err, "stop at 3");
+    }
+
+    #[test]
+    fn map_in_order_merges_in_order_and_stops_at_an_error() {
+        for threads in [1, 2, 3] {
+            let mut seen = Vec::new();
+            map_in_order(
+                (0..50u64).collect(),
+                threads,
+                |i| {
+                    // Later items finish first.
+                    std::thread::sleep(std::time::Duration::from_micros(50 - i));
+                    i * i
+                },
+                |sq| {
+                    seen.push(sq);
+                    Ok::<(), String>(())
+                },
+            )
+            .unwrap();
+            assert_eq!(seen, (0..50u64).map(|i| i * i).collect::<Vec<_>>());
+            let mut merged = 0;
+            let err = map_in_order(
+                (0..50u64).collect(),
+                threads,
+                |i| i,
+                |i| {
+                    merged += 1;
+                    if i >= 7 {
+                        Err(format!("stop at {i}"))
+                    } else {
+                        Ok(())
+                    }
+                },
+            )
+            .unwrap_err();
+            assert_eq!((err.as_str(), merged), ("stop at 7", 8));
+        }
     }
 
     mod generated {

@@ -750,6 +750,10 @@ impl EventFileStats {
 /// release first (the sort is stable, so equal releases keep the order given); a file's
 /// event replaces an earlier file's event with the same id (`unchanged` when the fields every
 /// GED layout carries are equal, `updated` otherwise). Fills each file's report.
+///
+/// Read in pieces, a large file is cut into pieces parsed on every core; a run of two or more
+/// small files (at most two pieces each) is read file by file side by side, each file whole on
+/// one worker, and merged in the same order — the same table and reports either way.
 fn read_events(
     out: &mut IngestOutput,
     mut files: Vec<(usize, &Path, SourceKind)>,
@@ -758,102 +762,191 @@ fn read_events(
 ) -> Result<EventTable, IngestError> {
     files.sort_by_key(|(_, path, kind)| release_order(&file_release(path, *kind, options).0));
     let mut merge = EventMerge::default();
-    for (slot, path, kind) in files {
-        progress(path);
-        merge.start_file();
-        let name = path.to_string_lossy();
-        let (release, release_basis) = file_release(path, kind, options);
-        let mut recovery = None;
-        let pieces = match options.reading {
-            Reading::Pieces(p) if !options.recover_quoted.contains(path) => Some(p),
-            _ => None,
-        };
-        let (mut outcome, digest) = match pieces {
-            Some(pieces) => {
-                let input = super::open_source(path)?;
-                let mut add_batch =
-                    |batch: &EventTable, rows: &[usize]| merge.add_batch(batch, rows);
-                let (outcome, digest) = if kind == SourceKind::UcdpGed {
-                    ged::read_batches_with_release(
-                        input,
-                        &name,
-                        release.as_deref(),
-                        pieces,
-                        &mut add_batch,
-                    )?
-                } else {
-                    acled::read_batches(input, &name, pieces, &mut add_batch)?
-                };
-                (outcome, (digest.sha256, digest.size_bytes))
-            }
-            _ => read_hashing(path, || {
-                let mut add = |event: &EventView<'_>| merge.add(event);
-                let recovered = if options.recover_quoted.contains(path) {
-                    recover_damaged(path)?
-                } else {
-                    None
-                };
-                let mut outcome = match (&recovered, kind) {
-                    (Some(r), SourceKind::UcdpGed) => ged::read_each_with_release(
-                        r.csv.as_slice(),
-                        &name,
-                        release.as_deref(),
-                        &mut add,
-                    )?,
-                    (None, SourceKind::UcdpGed) => {
-                        let input = super::open_source(path)?;
-                        ged::read_each_with_release(input, &name, release.as_deref(), &mut add)?
-                    }
-                    (r, _) => {
-                        let mut outcome = match r {
-                            Some(r) => acled::read(r.csv.as_slice(), &name)?,
-                            None => acled::read_path(path)?,
-                        };
-                        for event in outcome.records.drain(..) {
-                            add(&event.view());
-                        }
-                        outcome
-                    }
-                };
-                if let Some(r) = recovered {
-                    quarantine_unrecoverable(&mut outcome, &r, &name);
-                    recovery = Some(RecoveryCounts {
-                        recovered: r.recovered,
-                        unrecoverable: r.unrecoverable.len() as u64,
-                        separator_only: r.separator_only,
-                    });
-                }
-                Ok(outcome)
-            })?,
-        };
-        let stats = std::mem::take(&mut merge.stats);
-        let mut report = report_with_digest(path, kind, &outcome, digest);
-        report.accepted = stats.accepted;
-        report.new = stats.new;
-        report.unchanged = stats.unchanged;
-        report.updated = stats.updated;
-        report.release = stats.release.flatten().or(release);
-        report.release_basis = release_basis;
-        report.recovery = recovery;
-        report.coverage = match (stats.first, stats.last) {
-            (Some(start), Some(end)) => Some(Coverage {
-                start: start.to_string(),
-                end: end.to_string(),
-            }),
-            _ => None,
-        };
-        report.countries = stats.countries.into_iter().collect();
-        report.countries.sort_unstable();
-        let regions: Vec<String> = stats.regions.into_iter().collect();
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        report.scope = Some(crate::analysis::coverage::file_scope(&file_name, &regions));
-        out.sources[slot] = report;
-        out.dataset.quarantine.append(&mut outcome.quarantined);
+    let small = |path: &Path| match options.reading {
+        Reading::Pieces(p) if !options.recover_quoted.contains(path) => std::fs::metadata(path)
+            .is_ok_and(|m| m.is_file() && m.len() <= 2 * p.piece_bytes as u64),
+        _ => false,
+    };
+    let mut i = 0;
+    while i < files.len() {
+        let run = files[i..].iter().take_while(|f| small(f.1)).count();
+        if let (Reading::Pieces(p), 2..) = (options.reading, run) {
+            let whole_file = PieceOptions {
+                threads: 1,
+                ..p
+            };
+            super::pieces::map_in_order(
+                files[i..i + run].to_vec(),
+                p.threads,
+                |(slot, path, kind)| {
+                    let release = file_release(path, kind, options).0;
+                    let read = read_whole(path, kind, release.as_deref(), whole_file);
+                    (slot, path, kind, read)
+                },
+                |(slot, path, kind, read)| {
+                    let (table, outcome, digest) = read?;
+                    progress(path);
+                    merge.start_file();
+                    let rows: Vec<usize> = (0..table.len()).collect();
+                    merge.add_batch(&table, &rows);
+                    let digest = (digest.sha256, digest.size_bytes);
+                    file_report(out, &mut merge, slot, path, kind, options, outcome, digest, None);
+                    Ok(())
+                },
+            )?;
+            i += run;
+            continue;
+        }
+        let (slot, path, kind) = files[i];
+        i += 1;
+        read_event_file(out, &mut merge, slot, path, kind, options, progress)?;
     }
     Ok(merge.table)
+}
+
+/// The accepted events of one event file (read in pieces on one worker), its outcome and
+/// digest.
+fn read_whole(
+    path: &Path,
+    kind: SourceKind,
+    release: Option<&str>,
+    options: PieceOptions,
+) -> Result<(EventTable, ReadOutcome<crate::model::Event>, super::pieces::FileDigest), IngestError> {
+    let name = path.to_string_lossy();
+    let input = super::open_source(path)?;
+    let mut table = EventTable::new();
+    let mut add = |batch: &EventTable, rows: &[usize]| table.append_rows(batch, rows);
+    let (outcome, digest) = if kind == SourceKind::UcdpGed {
+        ged::read_batches_with_release(input, &name, release, options, &mut add)?
+    } else {
+        acled::read_batches(input, &name, options, &mut add)?
+    };
+    Ok((table, outcome, digest))
+}
+
+/// Reads one event file into `merge` (in pieces or in one pass, as `options` say) and fills
+/// its report.
+fn read_event_file(
+    out: &mut IngestOutput,
+    merge: &mut EventMerge,
+    slot: usize,
+    path: &Path,
+    kind: SourceKind,
+    options: &IngestOptions,
+    progress: &mut dyn FnMut(&Path),
+) -> Result<(), IngestError> {
+    progress(path);
+    merge.start_file();
+    let name = path.to_string_lossy();
+    let release = file_release(path, kind, options).0;
+    let mut recovery = None;
+    let pieces = match options.reading {
+        Reading::Pieces(p) if !options.recover_quoted.contains(path) => Some(p),
+        _ => None,
+    };
+    let (outcome, digest) = match pieces {
+        Some(pieces) => {
+            let input = super::open_source(path)?;
+            let mut add_batch =
+                |batch: &EventTable, rows: &[usize]| merge.add_batch(batch, rows);
+            let (outcome, digest) = if kind == SourceKind::UcdpGed {
+                ged::read_batches_with_release(
+                    input,
+                    &name,
+                    release.as_deref(),
+                    pieces,
+                    &mut add_batch,
+                )?
+            } else {
+                acled::read_batches(input, &name, pieces, &mut add_batch)?
+            };
+            (outcome, (digest.sha256, digest.size_bytes))
+        }
+        _ => read_hashing(path, || {
+            let mut add = |event: &EventView<'_>| merge.add(event);
+            let recovered = if options.recover_quoted.contains(path) {
+                recover_damaged(path)?
+            } else {
+                None
+            };
+            let mut outcome = match (&recovered, kind) {
+                (Some(r), SourceKind::UcdpGed) => ged::read_each_with_release(
+                    r.csv.as_slice(),
+                    &name,
+                    release.as_deref(),
+                    &mut add,
+                )?,
+                (None, SourceKind::UcdpGed) => {
+                    let input = super::open_source(path)?;
+                    ged::read_each_with_release(input, &name, release.as_deref(), &mut add)?
+                }
+                (r, _) => {
+                    let mut outcome = match r {
+                        Some(r) => acled::read(r.csv.as_slice(), &name)?,
+                        None => acled::read_path(path)?,
+                    };
+                    for event in outcome.records.drain(..) {
+                        add(&event.view());
+                    }
+                    outcome
+                }
+            };
+            if let Some(r) = recovered {
+                quarantine_unrecoverable(&mut outcome, &r, &name);
+                recovery = Some(RecoveryCounts {
+                    recovered: r.recovered,
+                    unrecoverable: r.unrecoverable.len() as u64,
+                    separator_only: r.separator_only,
+                });
+            }
+            Ok(outcome)
+        })?,
+    };
+    file_report(out, merge, slot, path, kind, options, outcome, digest, recovery);
+    Ok(())
+}
+
+/// Fills the report of an event file just merged (the statistics gathered in `merge`) and
+/// keeps its quarantine.
+#[allow(clippy::too_many_arguments)]
+fn file_report(
+    out: &mut IngestOutput,
+    merge: &mut EventMerge,
+    slot: usize,
+    path: &Path,
+    kind: SourceKind,
+    options: &IngestOptions,
+    mut outcome: ReadOutcome<crate::model::Event>,
+    digest: (String, u64),
+    recovery: Option<RecoveryCounts>,
+) {
+    let (release, release_basis) = file_release(path, kind, options);
+    let stats = std::mem::take(&mut merge.stats);
+    let mut report = report_with_digest(path, kind, &outcome, digest);
+    report.accepted = stats.accepted;
+    report.new = stats.new;
+    report.unchanged = stats.unchanged;
+    report.updated = stats.updated;
+    report.release = stats.release.flatten().or(release);
+    report.release_basis = release_basis;
+    report.recovery = recovery;
+    report.coverage = match (stats.first, stats.last) {
+        (Some(start), Some(end)) => Some(Coverage {
+            start: start.to_string(),
+            end: end.to_string(),
+        }),
+        _ => None,
+    };
+    report.countries = stats.countries.into_iter().collect();
+    report.countries.sort_unstable();
+    let regions: Vec<String> = stats.regions.into_iter().collect();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    report.scope = Some(crate::analysis::coverage::file_scope(&file_name, &regions));
+    out.sources[slot] = report;
+    out.dataset.quarantine.append(&mut outcome.quarantined);
 }
 
 /// The events of every file read so far, one per (source, id), and the current file's
