@@ -554,7 +554,11 @@ fn ged_shipped_files_read_in_pieces_equal_the_sequential_read() {
     let global = fs::read(data_dir().join(GLOBAL)).expect("reads");
     let out = ged_same_in_pieces(&global, GLOBAL, 1 << 20);
     assert_eq!(out.records.len(), 167_543);
-    ged_same_in_pieces(&fs::read(data_dir().join(WEST_AFRICA)).unwrap(), WEST_AFRICA, 4096);
+    ged_same_in_pieces(
+        &fs::read(data_dir().join(WEST_AFRICA)).unwrap(),
+        WEST_AFRICA,
+        4096,
+    );
     for (name, events) in GED_24_1_FILES {
         let path = data_dir().join(GED_24_1_DIR).join(name);
         let out = ged_same_in_pieces(&fs::read(&path).unwrap(), name, 8192);
@@ -601,7 +605,11 @@ fn generated_download_export() -> (Vec<u8>, usize) {
         let lon = if i == 2900 { "-200" } else { "-0.404" };
         out.write_record(record(id, lon)).unwrap();
     }
-    let lines_per_record = template.iter().map(|f| f.matches('\n').count()).sum::<usize>() + 1;
+    let lines_per_record = template
+        .iter()
+        .map(|f| f.matches('\n').count())
+        .sum::<usize>()
+        + 1;
     (out.into_inner().unwrap(), lines_per_record)
 }
 
@@ -630,7 +638,10 @@ fn ged_generated_file_read_in_pieces_keeps_duplicates_and_true_lines() {
         .iter()
         .map(|q| (q.line, q.reason.as_str()))
         .collect();
-    let first_seen = format!("duplicate id within file (first seen on line {})", line_of(7));
+    let first_seen = format!(
+        "duplicate id within file (first seen on line {})",
+        line_of(7)
+    );
     assert_eq!(
         q,
         vec![
@@ -653,7 +664,10 @@ fn ingest_plan_in_pieces_equals_the_sequential_plan() {
     let mut files: Vec<(PathBuf, SourceKind)> =
         vec![(data_dir().join(GLOBAL), SourceKind::UcdpGed)];
     for (name, _) in GED_24_1_FILES {
-        files.push((data_dir().join(GED_24_1_DIR).join(name), SourceKind::UcdpGed));
+        files.push((
+            data_dir().join(GED_24_1_DIR).join(name),
+            SourceKind::UcdpGed,
+        ));
     }
     files.push((
         fixtures_dir().join("acled/acled_examples.csv"),

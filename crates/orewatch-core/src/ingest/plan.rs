@@ -771,10 +771,7 @@ fn read_events(
     while i < files.len() {
         let run = files[i..].iter().take_while(|f| small(f.1)).count();
         if let (Reading::Pieces(p), 2..) = (options.reading, run) {
-            let whole_file = PieceOptions {
-                threads: 1,
-                ..p
-            };
+            let whole_file = PieceOptions { threads: 1, ..p };
             super::pieces::map_in_order(
                 files[i..i + run].to_vec(),
                 p.threads,
@@ -790,7 +787,9 @@ fn read_events(
                     let rows: Vec<usize> = (0..table.len()).collect();
                     merge.add_batch(&table, &rows);
                     let digest = (digest.sha256, digest.size_bytes);
-                    file_report(out, &mut merge, slot, path, kind, options, outcome, digest, None);
+                    file_report(
+                        out, &mut merge, slot, path, kind, options, outcome, digest, None,
+                    );
                     Ok(())
                 },
             )?;
@@ -811,7 +810,14 @@ fn read_whole(
     kind: SourceKind,
     release: Option<&str>,
     options: PieceOptions,
-) -> Result<(EventTable, ReadOutcome<crate::model::Event>, super::pieces::FileDigest), IngestError> {
+) -> Result<
+    (
+        EventTable,
+        ReadOutcome<crate::model::Event>,
+        super::pieces::FileDigest,
+    ),
+    IngestError,
+> {
     let name = path.to_string_lossy();
     let input = super::open_source(path)?;
     let mut table = EventTable::new();
@@ -847,8 +853,7 @@ fn read_event_file(
     let (outcome, digest) = match pieces {
         Some(pieces) => {
             let input = super::open_source(path)?;
-            let mut add_batch =
-                |batch: &EventTable, rows: &[usize]| merge.add_batch(batch, rows);
+            let mut add_batch = |batch: &EventTable, rows: &[usize]| merge.add_batch(batch, rows);
             let (outcome, digest) = if kind == SourceKind::UcdpGed {
                 ged::read_batches_with_release(
                     input,
@@ -902,7 +907,9 @@ fn read_event_file(
             Ok(outcome)
         })?,
     };
-    file_report(out, merge, slot, path, kind, options, outcome, digest, recovery);
+    file_report(
+        out, merge, slot, path, kind, options, outcome, digest, recovery,
+    );
     Ok(())
 }
 

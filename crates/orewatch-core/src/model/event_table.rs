@@ -418,7 +418,8 @@ impl EventTable {
             };
             let r = &other.rows[slot];
             let start = self.ids.len();
-            self.ids.push_str(other.ids.get(r.id.0..r.id.1).unwrap_or(""));
+            self.ids
+                .push_str(other.ids.get(r.id.0..r.id.1).unwrap_or(""));
             let extra = match other.extras.get(r.extra as usize) {
                 None => NO_EXTRA,
                 Some(at) => {
@@ -433,8 +434,12 @@ impl EventTable {
                     });
                     self.extra_entries
                         .extend(entries.iter().map(|&(key, len)| (map(key), len)));
-                    self.extra_text
-                        .push_str(other.extra_text.get(at.text..at.text + text_len).unwrap_or(""));
+                    self.extra_text.push_str(
+                        other
+                            .extra_text
+                            .get(at.text..at.text + text_len)
+                            .unwrap_or(""),
+                    );
                     index
                 }
             };
