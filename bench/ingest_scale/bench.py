@@ -29,6 +29,7 @@ The wall-time/RSS harness (spawn, the ru_maxrss floor) is ingest_ged/bench.py's.
 import argparse
 import datetime
 import hashlib
+import json
 import os
 import shutil
 import statistics
@@ -84,7 +85,27 @@ def quarantine_lines(store):
     if not path.exists():
         return []
     t = pq.read_table(path).to_pydict()
-    return sorted(zip([Path(f).name for f in t["file"]], t["line"], t["reason"]))
+    return sorted([Path(f).name, line, reason] for f, line, reason in zip(t["file"], t["line"], t["reason"]))
+
+
+def measured_in_child(python, kind, *args):
+    """Runs this script with `--child KIND ARGS` and returns what it prints (one JSON value).
+    The outputs are read back in a child so that this process stays small: a child's
+    ru_maxrss is never below the RSS of the process that spawned it (see ingest_ged/bench.py)."""
+    out = subprocess.run([python, __file__, "--child", kind, *map(str, args)], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr)
+        sys.exit(f"FAIL: reading back {args[0]} failed")
+    return json.loads(out.stdout)
+
+
+def child(kind, args):
+    """The child side of measured_in_child."""
+    if kind == "checksum":
+        path, column, numeric = args
+        print(json.dumps(list(checksum(*read_points(Path(path), column, numeric == "int")))))
+    elif kind == "quarantine":
+        print(json.dumps(quarantine_lines(Path(args[0]))))
 
 
 def run_checked(argv, logs, name):
@@ -95,7 +116,7 @@ def run_checked(argv, logs, name):
     return wall, rss
 
 
-def thread_equivalence(orewatch, src, out, logs, numeric):
+def thread_equivalence(orewatch, python, src, out, logs, numeric):
     """Step 1 of the module doc; returns the common checksum."""
     seen = {}
     for threads in ["1", "2", "4", None]:
@@ -105,8 +126,9 @@ def thread_equivalence(orewatch, src, out, logs, numeric):
         if threads:
             argv += ["--threads", threads]
         wall, rss = run_checked(argv, logs, f"orewatch_threads_{threads or 'default'}")
-        sums = checksum(*read_points(store / "current" / "events.parquet", "event_id", numeric))
-        q = quarantine_lines(store)
+        sums = tuple(measured_in_child(python, "checksum", store / "current" / "events.parquet", "event_id",
+                                       "int" if numeric else "str"))
+        q = measured_in_child(python, "quarantine", store)
         label = f"--threads {threads}" if threads else "default threads"
         print(f"  {label:<16} {wall:7.2f} s {rss / 1024:7.1f} MB  rows {sums[1]:,}  sha256 {sums[0][:16]}…  quarantined {len(q)}")
         seen[label] = (sums, q)
@@ -151,6 +173,8 @@ def record(results_path, row):
 
 
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        return child(sys.argv[2], sys.argv[3:])
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--orewatch", required=True)
     ap.add_argument("--data", required=True)
@@ -184,7 +208,7 @@ def main():
         src, peer_id, numeric = inputs[name]
         print(f"\n== {name}: {src} ({src.stat().st_size / 1e6:.1f} MB)")
         print("equivalence across thread counts (orewatch, one run each):")
-        ore_sum = thread_equivalence(args.orewatch, src, out, logs, numeric)
+        ore_sum = thread_equivalence(args.orewatch, args.python, src, out, logs, numeric)
 
         store, peer_out = out / "store", out / "peer.parquet"
         sides = [
@@ -201,8 +225,12 @@ def main():
             print(".", end="", flush=True)
         load_end = ged_bench.loadavg()
         print(f" load {load_end:.2f}")
-        ore_check = checksum(*read_points(sides[0].output, "event_id", numeric))
-        peer_check = checksum(*read_points(sides[1].output, peer_id, numeric))
+        _, floor_after, _ = ged_bench.spawn(["/bin/true"], logs / "true.stdout", logs / "true.stderr")
+        if floor_after > 1.2 * floor_kb:
+            print(f"WARNING: the spawn RSS floor grew to {floor_after / 1024:.1f} MB; peak RSS figures are upper bounds")
+        kind = "int" if numeric else "str"
+        ore_check = tuple(measured_in_child(args.python, "checksum", sides[0].output, "event_id", kind))
+        peer_check = tuple(measured_in_child(args.python, "checksum", sides[1].output, peer_id, kind))
         if not (ore_check == peer_check == ore_sum):
             sys.exit(f"FAIL: not the same answer: orewatch {ore_check}, threads check {ore_sum}, DuckDB {peer_check}")
         print(f"same answer: {ore_check[1]:,} rows, sha256(sorted id,repr(lon),repr(lat)) = {ore_check[0][:16]}… on both sides")

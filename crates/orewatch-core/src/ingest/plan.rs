@@ -185,7 +185,9 @@ pub enum Reading {
     /// reference the pieces are checked against.
     Sequential,
     /// Each file cut into pieces of whole records parsed on several threads and merged in
-    /// file order ([`super::pieces`]); the same outcome as [`Reading::Sequential`].
+    /// file order ([`super::pieces`]); consecutive small files (at most two pieces each) are
+    /// read side by side, one file per thread, and merged in the same order. The same outcome
+    /// as [`Reading::Sequential`].
     Pieces(PieceOptions),
 }
 
