@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh [BENCHMARK…] — run orewatch's benchmarks against their peers (see bench/README.md).
 #
-# Benchmarks: ingest_ged, exposure_join, scenario_mc, actors_network, forecast_eval (default: all). Creates bench/.venv
+# Benchmarks: ingest_ged, ingest_scale, exposure_join, scenario_mc, actors_network, forecast_eval (default: all). Creates bench/.venv
 # ($BENCH_VENV overrides) with the Python peers' packages (from PyPI) on first use, builds orewatch in release (and the
 # join_bench example for exposure_join; $OREWATCH_BIN = use that binary, no build), runs each benchmark and appends a row
 # to bench/RESULTS.md. Data: $OREWATCH_DATA, else <repo>/../shared/data.
@@ -12,7 +12,7 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$BENCH_DIR/.." && pwd)"
 DATA="${OREWATCH_DATA:-$REPO/../shared/data}"
 VENV="${BENCH_VENV:-$BENCH_DIR/.venv}"
-ALL=(ingest_ged exposure_join scenario_mc actors_network forecast_eval)
+ALL=(ingest_ged ingest_scale exposure_join scenario_mc actors_network forecast_eval)
 
 if [ "$#" -eq 0 ]; then set -- "${ALL[@]}"; fi
 for b in "$@"; do
@@ -35,6 +35,16 @@ if ! "$VENV/bin/python" -c 'import pandas, geopandas, pyarrow, shapely' 2>/dev/n
   "$VENV/bin/python" -m pip install --quiet --upgrade pip
   "$VENV/bin/python" -m pip install --quiet pandas geopandas pyarrow shapely
 fi
+case " $* " in
+  *" ingest_scale "*)
+    # ingest_scale's peer: DuckDB with the spatial extension from its PyPI wheel (offline).
+    if ! "$VENV/bin/python" -c 'import duckdb, duckdb_ext' 2>/dev/null \
+       || [ "$("$VENV/bin/python" -c 'import duckdb; print(duckdb.__version__)')" != "1.4.4" ]; then
+      echo "== installing duckdb==1.4.4 duckdb-ext-spatial==1.4.4.* into $VENV"
+      "$VENV/bin/python" -m pip install --quiet "duckdb==1.4.4" "duckdb-ext-spatial==1.4.4.*"
+    fi
+    ;;
+esac
 case " $* " in
   *" exposure_join "*)
     # exposure_join's peers: SedonaDB, and DuckDB with the spatial extension from its PyPI wheel
@@ -67,7 +77,7 @@ case " $* " in
 esac
 
 case " $* " in
-  *" ingest_ged "*|*" exposure_join "*|*" scenario_mc "*|*" forecast_eval "*)
+  *" ingest_ged "*|*" ingest_scale "*|*" exposure_join "*|*" scenario_mc "*|*" forecast_eval "*)
     if [ -n "${OREWATCH_BIN:-}" ]; then
       echo "== using $OREWATCH_BIN (no build)"
     else

@@ -17,7 +17,10 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use orewatch_core::analysis::coverage::EventCoverage;
-use orewatch_core::ingest::plan::{self, Detection, IngestOptions, SourceKind, UnknownFile};
+use orewatch_core::ingest::pieces::PieceOptions;
+use orewatch_core::ingest::plan::{
+    self, Detection, IngestOptions, Reading, SourceKind, UnknownFile,
+};
 use orewatch_store::{Manifest, Store};
 
 use crate::data_dir::default_data_dir;
@@ -48,6 +51,12 @@ pub struct Args {
     /// count both. Without it such a file is an error and nothing is written.
     #[arg(long)]
     pub recover_quoted: bool,
+
+    /// Threads that parse an event file (default: one per core). With 1 each file is read in
+    /// one pass on the main thread; with more it is cut into pieces of whole records parsed
+    /// side by side and merged in file order (the same tables and quarantine either way).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
 }
 
 /// A release as UCDP numbers them: `24.1`, `25.0.3` (digits and dots).
@@ -76,6 +85,8 @@ pub struct Request {
     pub skip_unknown: bool,
     pub release: Option<String>,
     pub recover_quoted: bool,
+    /// Threads that parse an event file (None: one per core).
+    pub threads: Option<u16>,
 }
 
 impl From<&Args> for Request {
@@ -86,6 +97,7 @@ impl From<&Args> for Request {
             skip_unknown: args.skip_unknown,
             release: args.release.clone(),
             recover_quoted: args.recover_quoted,
+            threads: args.threads,
         }
     }
 }
@@ -122,7 +134,14 @@ pub fn ingest_into(store: &Store, request: &Request, quiet: bool) -> Result<(Man
     };
 
     let mut files: Vec<(PathBuf, SourceKind)> = Vec::new();
-    let mut options = IngestOptions::default();
+    let mut options = IngestOptions {
+        reading: match request.threads {
+            Some(1) => Reading::Sequential,
+            Some(n) => Reading::Pieces(PieceOptions::with_threads(usize::from(n))),
+            None => Reading::default(),
+        },
+        ..IngestOptions::default()
+    };
     let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
     let mut not_read = NotRead::default();
     let mut unknown: Vec<UnknownFile> = Vec::new();

@@ -591,3 +591,262 @@ fn precision_drops_per_year_for_mali() {
         .fold((0, 0), |(a, b), d| (a + d.events, b + d.dropped_events));
     assert_eq!(total, (1_801, 443));
 }
+
+/// Reads `bytes` (the file `name`) sequentially and in pieces of `piece_bytes` on 1, 2 and 3
+/// threads; every outcome must be the sequential one, record for record, and the digest the
+/// file's SHA-256.
+fn ged_same_in_pieces(bytes: &[u8], name: &str, piece_bytes: usize) -> ReadOutcome<Event> {
+    use orewatch_core::ingest::pieces::PieceOptions;
+    use sha2::Digest;
+    let sequential = ged::read(bytes, name).expect("reads");
+    let sha256 = hex::encode(sha2::Sha256::digest(bytes));
+    for threads in [1, 2, 3] {
+        let options = PieceOptions {
+            threads,
+            piece_bytes,
+        };
+        let (pieces, digest) = ged::read_in_pieces(bytes, name, None, options).expect("reads");
+        assert_eq!(
+            pieces, sequential,
+            "{name}: {threads} threads, pieces of {piece_bytes} bytes"
+        );
+        assert_eq!(
+            (digest.sha256.as_str(), digest.size_bytes),
+            (sha256.as_str(), bytes.len() as u64)
+        );
+    }
+    sequential
+}
+
+/// Every shipped GED layout read in pieces gives what one sequential pass gives: the reduced
+/// layout (global and West African files), the seven Download Center exports (quoted fields
+/// with newlines and doubled quotes, a trailing comma), the 49-column full release and its
+/// header-less candidate form.
+#[test]
+fn ged_shipped_files_read_in_pieces_equal_the_sequential_read() {
+    let global = fs::read(data_dir().join(GLOBAL)).expect("reads");
+    let out = ged_same_in_pieces(&global, GLOBAL, 1 << 20);
+    assert_eq!(out.records.len(), 167_543);
+    ged_same_in_pieces(
+        &fs::read(data_dir().join(WEST_AFRICA)).unwrap(),
+        WEST_AFRICA,
+        4096,
+    );
+    for (name, events) in GED_24_1_FILES {
+        let path = data_dir().join(GED_24_1_DIR).join(name);
+        let out = ged_same_in_pieces(&fs::read(&path).unwrap(), name, 8192);
+        assert_eq!(out.records.len(), events);
+    }
+    let fixture = fs::read(fixtures_dir().join(GED_FIXTURE)).unwrap();
+    ged_same_in_pieces(&fixture, GED_FIXTURE, 1000);
+    let body_start = fixture.iter().position(|b| *b == b'\n').unwrap() + 1;
+    let out = ged_same_in_pieces(&fixture[body_start..], "GEDEvent_v23_1.csv", 1000);
+    assert_eq!(out.records.len(), 42);
+}
+
+/// A generated Download Center export (the Mali 24.1 file's header, its first record
+/// repeated with new ids): 3,000 records of several lines each (an embedded CRLF in
+/// `source_article`), with a duplicate of a record placed in another piece, and a bad
+/// longitude after the multi-line records.
+fn generated_download_export() -> (Vec<u8>, usize) {
+    let path = data_dir().join(GED_24_1_DIR).join(GED_24_1_FILES[4].0);
+    let text = fs::read_to_string(path).unwrap();
+    let mut rows = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = rows.records().map(|r| r.unwrap());
+    let header = records.next().unwrap();
+    let template = records
+        .find(|r| r.iter().any(|f| f.contains('\n')))
+        .expect("a record with an embedded newline");
+    let id_col = header.iter().position(|h| h == "id").unwrap();
+    let lon_col = header.iter().position(|h| h == "longitude").unwrap();
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .flexible(true)
+        .from_writer(Vec::new());
+    out.write_record(&header).unwrap();
+    let record = |id: u64, lon: &str| -> Vec<String> {
+        let mut r: Vec<String> = template.iter().map(str::to_string).collect();
+        r[id_col] = id.to_string();
+        r[lon_col] = lon.to_string();
+        r
+    };
+    for i in 0..3000u64 {
+        let id = if i == 2500 { 10_000 + 7 } else { 10_000 + i };
+        let lon = if i == 2900 { "-200" } else { "-0.404" };
+        out.write_record(record(id, lon)).unwrap();
+    }
+    let lines_per_record = template
+        .iter()
+        .map(|f| f.matches('\n').count())
+        .sum::<usize>()
+        + 1;
+    (out.into_inner().unwrap(), lines_per_record)
+}
+
+#[test]
+fn ged_generated_file_read_in_pieces_keeps_duplicates_and_true_lines() {
+    use orewatch_core::ingest::pieces::Splitter;
+    let (bytes, lines_per_record) = generated_download_export();
+    let piece_bytes = 64 * 1024;
+    // The duplicate (record 2,501) and the record it repeats (record 8) are in different
+    // pieces.
+    let mut splitter = Splitter::new(bytes.as_slice(), piece_bytes);
+    let mut starts = Vec::new();
+    while let Some(p) = splitter.next_piece().unwrap() {
+        starts.push(p.first_line);
+    }
+    assert!(starts.len() > 4, "{starts:?}");
+    let line_of = |record: usize| (2 + record * lines_per_record) as u64;
+    let piece_of = |line: u64| starts.iter().rposition(|&s| s <= line).unwrap();
+    assert_ne!(piece_of(line_of(7)), piece_of(line_of(2500)));
+
+    let out = ged_same_in_pieces(&bytes, "ucdp_ged_v24_1_generated.csv", piece_bytes);
+    assert_eq!(out.rows_read, 3000);
+    assert_eq!(out.records.len(), 2998);
+    let q: Vec<(u64, &str)> = out
+        .quarantined
+        .iter()
+        .map(|q| (q.line, q.reason.as_str()))
+        .collect();
+    let first_seen = format!(
+        "duplicate id within file (first seen on line {})",
+        line_of(7)
+    );
+    assert_eq!(
+        q,
+        vec![
+            (line_of(2500), first_seen.as_str()),
+            (line_of(2900), "longitude in [-180, 180]"),
+        ]
+    );
+    // Records span several lines each: the lines are true editor lines, far beyond the
+    // record numbers.
+    assert!(lines_per_record > 1);
+    ged_same_in_pieces(&bytes, "ucdp_ged_v24_1_generated.csv", 1000);
+}
+
+/// The whole ingest plan — shipped GED files of two releases merged — gives the same sources,
+/// events and quarantine read sequentially or in pieces on 1, 2 and 3 threads.
+#[test]
+fn ingest_plan_in_pieces_equals_the_sequential_plan() {
+    use orewatch_core::ingest::pieces::PieceOptions;
+    use orewatch_core::ingest::plan::{self, IngestOptions, Reading, SourceKind};
+    let mut files: Vec<(PathBuf, SourceKind)> =
+        vec![(data_dir().join(GLOBAL), SourceKind::UcdpGed)];
+    for (name, _) in GED_24_1_FILES {
+        files.push((
+            data_dir().join(GED_24_1_DIR).join(name),
+            SourceKind::UcdpGed,
+        ));
+    }
+    files.push((
+        fixtures_dir().join("acled/acled_examples.csv"),
+        SourceKind::Acled,
+    ));
+    let run = |reading| {
+        let options = IngestOptions {
+            reading,
+            ..IngestOptions::default()
+        };
+        let (out, events) = plan::ingest_compact_with(&files, &options, &mut |_| {}).unwrap();
+        (out.sources, out.dataset.quarantine, events.into_events())
+    };
+    let sequential = run(Reading::Sequential);
+    assert_eq!(sequential.2.len(), 169_411 + 4);
+    for threads in [1, 2, 3] {
+        let pieces = run(Reading::Pieces(PieceOptions {
+            threads,
+            piece_bytes: 256 * 1024,
+        }));
+        assert!(pieces == sequential, "{threads} threads");
+    }
+}
+
+/// A quote left open in a GED file: read in pieces, the file fails with the sequential read's
+/// error (the record's length, on the line where it starts), without holding the rest of the
+/// file as one piece.
+#[test]
+fn ged_open_quote_fails_in_pieces_as_in_one_pass() {
+    use orewatch_core::ingest::pieces::PieceOptions;
+    let text = fs::read_to_string(data_dir().join(WEST_AFRICA)).unwrap();
+    let mut bytes = Vec::new();
+    for line in text.lines().take(200) {
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.push(b'\n');
+    }
+    bytes.extend_from_slice(b"999999,\"an open quote\n");
+    // Lines without a quote: the quote stays open to the end of the file.
+    while bytes.len() < 3 << 20 {
+        bytes.extend_from_slice(b"219115,2016,1,Burkina Faso,12.370278,-1.524722\n");
+    }
+    let name = "ged_open_quote.csv";
+    let sequential = ged::read(bytes.as_slice(), name).unwrap_err().to_string();
+    assert!(sequential.contains("line 201"), "{sequential}");
+    for threads in [1, 2] {
+        let options = PieceOptions {
+            threads,
+            piece_bytes: 4096,
+        };
+        let pieces = ged::read_in_pieces(bytes.as_slice(), name, None, options).unwrap_err();
+        assert_eq!(pieces.to_string(), sequential, "{threads} threads");
+    }
+}
+
+/// A directory of many small event files (the West Africa GED file cut into 40 overlapping
+/// parts, some of whose rows changed, plus the ACLED examples), read file by file side by side:
+/// the same sources (counts of new, unchanged and updated events), events and quarantine as
+/// the sequential plan, at 1, 2 and 3 threads.
+#[test]
+fn many_small_event_files_read_side_by_side_equal_the_sequential_plan() {
+    use orewatch_core::ingest::pieces::PieceOptions;
+    use orewatch_core::ingest::plan::{self, IngestOptions, Reading, SourceKind};
+    let text = fs::read_to_string(data_dir().join(WEST_AFRICA)).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.take(6000).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let mut files: Vec<(PathBuf, SourceKind)> = Vec::new();
+    for k in 0..40 {
+        // Rows [150k, 150k + 200): 50 rows shared with the next part; in odd parts the
+        // shared rows' last field is changed (an update of the earlier part's events).
+        let mut body = format!("{header}\n");
+        for (i, row) in rows.iter().enumerate().skip(150 * k).take(200) {
+            if k % 2 == 1 && i < 150 * k + 50 {
+                let (rest, _) = row.rsplit_once(',').unwrap();
+                body.push_str(&format!("{rest},999\n"));
+            } else {
+                body.push_str(row);
+                body.push('\n');
+            }
+        }
+        let path = dir.path().join(format!("ged_part_{k:02}.csv"));
+        fs::write(&path, body).unwrap();
+        files.push((path, SourceKind::UcdpGed));
+    }
+    files.push((
+        fixtures_dir().join("acled/acled_examples.csv"),
+        SourceKind::Acled,
+    ));
+    let run = |reading| {
+        let options = IngestOptions {
+            reading,
+            ..IngestOptions::default()
+        };
+        let (out, events) = plan::ingest_compact_with(&files, &options, &mut |_| {}).unwrap();
+        (out.sources, out.dataset.quarantine, events.into_events())
+    };
+    let sequential = run(Reading::Sequential);
+    let updated: u64 = sequential.0.iter().map(|s| s.updated).sum();
+    let unchanged: u64 = sequential.0.iter().map(|s| s.unchanged).sum();
+    assert!(updated > 0 && unchanged > 0, "{updated} {unchanged}");
+    for threads in [1, 2, 3] {
+        let pieces = run(Reading::Pieces(PieceOptions {
+            threads,
+            piece_bytes: 64 * 1024,
+        }));
+        assert!(pieces == sequential, "{threads} threads");
+    }
+}

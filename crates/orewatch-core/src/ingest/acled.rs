@@ -71,15 +71,18 @@
 //! Muslims` vs `JNIM`), no deduplication against GED, no filtering of event types.
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::csv_rows::{self, CsvRows, Header, Row};
+use super::csv_rows::{self, CsvRows, Header, TextRecord};
+use super::pieces::{FileDigest, Piece, PieceOptions};
 use super::text::parse_coordinate;
 use super::{IngestError, ReadOutcome};
-use crate::model::{Event, EventFlag, EventSource, Extra, QuarantineRecord, ViolenceType};
+use crate::model::{
+    Event, EventFlag, EventSource, EventTable, EventView, ExtraView, QuarantineRecord, ViolenceType,
+};
 
 /// Columns every ACLED layout has.
 pub(crate) const REQUIRED: [&str; 8] = [
@@ -207,87 +210,45 @@ pub fn read_path(path: &Path) -> Result<ReadOutcome<Event>, IngestError> {
 /// Reads ACLED rows from `input`; `file` names the file in quarantine records and errors.
 pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestError> {
     let mut rows = CsvRows::new(input, file);
-    let expected = || {
-        format!(
-            "an ACLED export whose header has {} (plus actor2 and/or sub_event_type depending on the layout)",
-            REQUIRED.join(",")
-        )
-    };
-    let header = rows.header_expecting(expected())?;
-    let Some(layout) = Layout::detect(&header) else {
-        return Err(IngestError::UnknownLayout {
-            path: file.into(),
-            detail: format!(
-                "header [{}] lacks {}",
-                header.names().join(","),
-                header.missing(&REQUIRED).join(",")
-            ),
-            expected: expected(),
-        });
-    };
-    let mut out = ReadOutcome::new(layout.describe());
-    let reader = RowReader {
-        header: &header,
-        layout,
-    };
-
-    let mut pending = rows.next_row()?;
-    if let Some(Ok(row)) = &pending {
-        if is_hxl_row(&row.fields) {
-            out.notes.push(format!(
-                "HXL hashtag row on line {} skipped (not data)",
-                row.line
-            ));
-            pending = rows.next_row()?;
-        }
-    }
+    let header = rows.header_expecting(expected_text())?;
+    let start = Start::new(header, file)?;
+    let parser = start.parser(file);
+    let mut out = ReadOutcome::new(start.layout.describe());
 
     // Accepted rows, grouped by id in first-seen order (one row per group except in the
     // one-row-per-actor layout).
-    let mut groups: Vec<Vec<Parsed>> = Vec::new();
-    let mut group_of: HashMap<String, usize> = HashMap::new();
-    while let Some(row) = pending {
+    let mut groups = Groups::default();
+    let mut first_data_row = true;
+    while let Some(row) = rows.next_record()? {
+        if std::mem::take(&mut first_data_row) {
+            if let Ok(row) = &row {
+                if is_hxl_row(row.record.iter()) {
+                    out.notes.push(hxl_note(row.line));
+                    continue;
+                }
+            }
+        }
         out.rows_read += 1;
         let row = match row {
             Ok(row) => row,
             Err(bad) => {
                 out.quarantined
-                    .push(bad.quarantine(file, &header, "UTF-8 text"));
-                pending = rows.next_row()?;
+                    .push(bad.quarantine(file, &start.header, "UTF-8 text"));
                 continue;
             }
         };
-        match reader.parse(&row) {
-            Ok(parsed) => match group_of.get(&parsed.event.event_id) {
-                Some(&g) if layout == Layout::PerActor => groups[g].push(parsed),
-                Some(&g) => {
-                    let first_line = groups[g].first().map_or(0, |p| p.line);
-                    out.quarantined.push(quarantine(
-                        file,
-                        &row,
-                        Some("event_id_cnty"),
-                        &parsed.event.event_id,
-                        format!("duplicate id within file (first seen on line {first_line})"),
-                    ));
+        match parser.draft(&row) {
+            Ok(draft) => {
+                if let Some(q) = groups.add(&parser, draft.into_parsed(), || row.raw()) {
+                    out.quarantined.push(q);
                 }
-                None => {
-                    group_of.insert(parsed.event.event_id.clone(), groups.len());
-                    groups.push(vec![parsed]);
-                }
-            },
-            Err(r) => out.quarantined.push(quarantine(
-                file,
-                &row,
-                r.column.as_deref(),
-                &r.value,
-                r.reason,
-            )),
+            }
+            Err(r) => out
+                .quarantined
+                .push(parser.quarantine(row.line, r, row.raw())),
         }
-        pending = rows.next_row()?;
     }
-
-    for parsed in groups.into_iter().filter_map(merge_actor_rows) {
-        let event = finish(parsed);
+    for event in groups.finish() {
         if !event.flags.is_empty() {
             out.flagged += 1;
         }
@@ -296,26 +257,306 @@ pub fn read<R: Read>(input: R, file: &str) -> Result<ReadOutcome<Event>, IngestE
     Ok(out)
 }
 
-fn quarantine(
+/// Like [`read`], but the file is cut into pieces parsed on `options.threads` threads
+/// ([`super::pieces`]); the accepted events reach `each_batch` in file order, a piece at a
+/// time, as rows of a table (`rows` lists the rows to take). In the one-row-per-actor layout
+/// an event's rows may be anywhere in the file, so its events are handed on at the end. The
+/// outcome (rows read, quarantine records with their lines, duplicates, flags, notes) is the
+/// one [`read`] gives, with `records` empty. Also returns the file's SHA-256 and size.
+///
+/// When the header is not whole within the first 64 KiB, the file is read sequentially.
+pub fn read_batches<R: Read + Send>(
+    input: R,
     file: &str,
-    row: &Row,
-    column: Option<&str>,
-    value: &str,
-    reason: String,
-) -> QuarantineRecord {
-    QuarantineRecord {
-        file: file.to_string(),
-        line: row.line,
-        column: column.map(str::to_string),
-        value: value.to_string(),
-        reason,
-        raw: row.raw(),
+    options: PieceOptions,
+    each_batch: &mut dyn FnMut(&EventTable, &[usize]),
+) -> Result<(ReadOutcome<Event>, FileDigest), IngestError> {
+    let mut input = std::io::BufReader::with_capacity(64 * 1024, input);
+    let head = input.fill_buf().map_err(|source| IngestError::Io {
+        path: file.into(),
+        source,
+    })?;
+    let whole_file = head.len() < 64 * 1024;
+    let mut head_rows = CsvRows::new(head, file);
+    let header = head_rows.header_expecting(expected_text());
+    let header_is_whole = whole_file || head_rows.next_row()?.is_some();
+    if !header_is_whole {
+        let mut hashing = super::pieces::HashingReader::new(input);
+        let mut out = read(&mut hashing, file)?;
+        let mut batch = EventTable::new();
+        for event in out.records.drain(..) {
+            batch.clear();
+            batch.push(&event.view());
+            each_batch(&batch, &[0]);
+        }
+        return Ok((out, hashing.digest()));
+    }
+    let start = Start::new(header?, file)?;
+    let parser = start.parser(file);
+    let mut merge = PieceMerge {
+        parser: &parser,
+        out: ReadOutcome::new(start.layout.describe()),
+        records: 0,
+        seen: HashMap::default(),
+        groups: Groups::default(),
+        each_batch,
+    };
+    let io_error = |source| IngestError::Io {
+        path: file.into(),
+        source,
+    };
+    let digest = super::pieces::run(
+        input,
+        options,
+        |piece| parser.parse_piece(piece),
+        |piece| merge.merge(piece),
+        io_error,
+    )?;
+    let PieceMerge {
+        mut out,
+        groups,
+        each_batch,
+        ..
+    } = merge;
+    // The one-row-per-actor layout: events complete only now.
+    let mut batch = EventTable::new();
+    for event in groups.finish() {
+        if !event.flags.is_empty() {
+            out.flagged += 1;
+        }
+        batch.push(&event.view());
+    }
+    if !batch.is_empty() {
+        let rows: Vec<usize> = (0..batch.len()).collect();
+        each_batch(&batch, &rows);
+    }
+    Ok((out, digest))
+}
+
+fn expected_text() -> String {
+    format!(
+        "an ACLED export whose header has {} (plus actor2 and/or sub_event_type depending on the layout)",
+        REQUIRED.join(",")
+    )
+}
+
+fn hxl_note(line: u64) -> String {
+    format!("HXL hashtag row on line {line} skipped (not data)")
+}
+
+/// What the header says: the layout and the columns of `extra`.
+struct Start {
+    header: Header,
+    layout: Layout,
+    /// The columns without a typed home, sorted by name (stable).
+    extra_order: Vec<usize>,
+}
+
+impl Start {
+    fn new(header: Header, file: &str) -> Result<Start, IngestError> {
+        let Some(layout) = Layout::detect(&header) else {
+            return Err(IngestError::UnknownLayout {
+                path: file.into(),
+                detail: format!(
+                    "header [{}] lacks {}",
+                    header.names().join(","),
+                    header.missing(&REQUIRED).join(",")
+                ),
+                expected: expected_text(),
+            });
+        };
+        let mut extra_order: Vec<usize> = (0..header.len())
+            .filter(|&i| !TYPED_COLUMNS.contains(&header.name(i)))
+            .collect();
+        extra_order.sort_by_key(|&i| header.name(i));
+        Ok(Start {
+            header,
+            layout,
+            extra_order,
+        })
+    }
+
+    fn parser<'a>(&'a self, file: &'a str) -> RowReader<'a> {
+        let column = |name: &str| self.header.position(name);
+        RowReader {
+            file,
+            header: &self.header,
+            layout: self.layout,
+            extra_order: &self.extra_order,
+            columns: TypedColumns {
+                event_id: column("event_id_cnty"),
+                event_date: column("event_date"),
+                latitude: column("latitude"),
+                longitude: column("longitude"),
+                fatalities: column("fatalities"),
+                event_type: column("event_type"),
+                actor1: column("actor1"),
+                country: column("country"),
+                time_precision: column("time_precision"),
+                geo_precision: column("geo_precision"),
+                admin1: column("admin1"),
+                admin2: column("admin2"),
+                sub_event_type: column("sub_event_type"),
+                actor2: column("actor2"),
+                assoc_actor_1: column("assoc_actor_1"),
+                assoc_actor_2: column("assoc_actor_2"),
+                civilian_targeting: column("civilian_targeting"),
+                inter1: column("inter1"),
+                inter2: column("inter2"),
+            },
+        }
+    }
+}
+
+/// Accepted rows grouped by id, in first-seen order; a second row with an id is a duplicate,
+/// except in the one-row-per-actor layout, where it is the event's next actor.
+#[derive(Default)]
+struct Groups {
+    groups: Vec<Vec<Parsed>>,
+    group_of: HashMap<String, usize>,
+}
+
+impl Groups {
+    /// Adds an accepted row; a duplicate's quarantine record (with `raw()`) instead.
+    fn add(
+        &mut self,
+        parser: &RowReader<'_>,
+        parsed: Parsed,
+        raw: impl FnOnce() -> String,
+    ) -> Option<QuarantineRecord> {
+        match self.group_of.get(&parsed.event.event_id) {
+            Some(&g) if parser.layout == Layout::PerActor => {
+                self.groups[g].push(parsed);
+                None
+            }
+            Some(&g) => {
+                let first_line = self.groups[g].first().map_or(0, |p| p.line);
+                Some(parser.duplicate(parsed.line, &parsed.event.event_id, first_line, raw()))
+            }
+            None => {
+                self.group_of
+                    .insert(parsed.event.event_id.clone(), self.groups.len());
+                self.groups.push(vec![parsed]);
+                None
+            }
+        }
+    }
+
+    fn finish(self) -> impl Iterator<Item = Event> {
+        self.groups
+            .into_iter()
+            .filter_map(merge_actor_rows)
+            .map(finish)
+    }
+}
+
+/// One row of a parsed piece.
+enum PieceRow {
+    /// Accepted when parsed: row `row` of the piece's table, starting at byte `offset`.
+    Accepted {
+        line: u64,
+        offset: u64,
+        row: usize,
+    },
+    /// One-row-per-actor layout: an accepted row, grouped with its event's other rows when
+    /// merged.
+    ActorRow(Box<Parsed>, u64),
+    Refused(Box<QuarantineRecord>),
+}
+
+/// A piece parsed on a worker, waiting to be merged in file order.
+struct ParsedPiece {
+    bytes: Vec<u8>,
+    first_line: u64,
+    file_start: bool,
+    table: EventTable,
+    outcomes: Vec<PieceRow>,
+    /// Whether each of the piece's first two records is an HXL hashtag row.
+    hxl: [bool; 2],
+    error: Option<IngestError>,
+}
+
+/// Merges parsed pieces in file order (see [`read_batches`]).
+struct PieceMerge<'a, 'p> {
+    parser: &'a RowReader<'p>,
+    out: ReadOutcome<Event>,
+    /// Records merged so far, the header included.
+    records: u64,
+    /// Ids of accepted rows, with the line where each was first seen.
+    seen: HashMap<String, u64, ahash::RandomState>,
+    groups: Groups,
+    each_batch: &'a mut dyn FnMut(&EventTable, &[usize]),
+}
+
+impl PieceMerge<'_, '_> {
+    fn merge(&mut self, piece: ParsedPiece) -> Result<(), IngestError> {
+        let file = self.parser.file;
+        let mut keep = Vec::with_capacity(piece.table.len());
+        for (k, outcome) in piece.outcomes.into_iter().enumerate() {
+            self.records += 1;
+            match self.records {
+                // The header, read before the pieces.
+                1 => continue,
+                2 if piece.hxl.get(k).copied().unwrap_or(false) => {
+                    let line = match &outcome {
+                        PieceRow::Accepted { line, .. } | PieceRow::ActorRow(_, line) => *line,
+                        PieceRow::Refused(q) => q.line,
+                    };
+                    self.out.notes.push(hxl_note(line));
+                    continue;
+                }
+                _ => {}
+            }
+            self.out.rows_read += 1;
+            match outcome {
+                PieceRow::Accepted { line, offset, row } => {
+                    let id = piece.table.event_id(row);
+                    if let Some(&first_line) = self.seen.get(id) {
+                        let raw = super::csv_rows::raw_at(
+                            &piece.bytes,
+                            offset,
+                            file,
+                            piece.first_line,
+                            piece.file_start,
+                        );
+                        let q = self.parser.duplicate(line, id, first_line, raw);
+                        self.out.quarantined.push(q);
+                    } else {
+                        self.seen.insert(id.to_string(), line);
+                        if piece.table.has_flags(row) {
+                            self.out.flagged += 1;
+                        }
+                        keep.push(row);
+                    }
+                }
+                PieceRow::ActorRow(parsed, offset) => {
+                    let raw = || {
+                        super::csv_rows::raw_at(
+                            &piece.bytes,
+                            offset,
+                            file,
+                            piece.first_line,
+                            piece.file_start,
+                        )
+                    };
+                    if let Some(q) = self.groups.add(self.parser, *parsed, raw) {
+                        self.out.quarantined.push(q);
+                    }
+                }
+                PieceRow::Refused(q) => self.out.quarantined.push(*q),
+            }
+        }
+        (self.each_batch)(&piece.table, &keep);
+        match piece.error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 }
 
 /// HDX's second line: every non-empty field is a `#hashtag`, and there is at least one.
-fn is_hxl_row(fields: &[String]) -> bool {
-    let mut non_empty = fields.iter().map(|f| f.trim()).filter(|f| !f.is_empty());
+fn is_hxl_row<'f>(fields: impl Iterator<Item = &'f str>) -> bool {
+    let mut non_empty = fields.map(str::trim).filter(|f| !f.is_empty());
     let mut any = false;
     non_empty.all(|f| {
         any = true;
@@ -340,9 +581,35 @@ struct Refusal {
     reason: String,
 }
 
+/// Where the typed columns are.
+struct TypedColumns {
+    event_id: Option<usize>,
+    event_date: Option<usize>,
+    latitude: Option<usize>,
+    longitude: Option<usize>,
+    fatalities: Option<usize>,
+    event_type: Option<usize>,
+    actor1: Option<usize>,
+    country: Option<usize>,
+    time_precision: Option<usize>,
+    geo_precision: Option<usize>,
+    admin1: Option<usize>,
+    admin2: Option<usize>,
+    sub_event_type: Option<usize>,
+    actor2: Option<usize>,
+    assoc_actor_1: Option<usize>,
+    assoc_actor_2: Option<usize>,
+    civilian_targeting: Option<usize>,
+    inter1: Option<usize>,
+    inter2: Option<usize>,
+}
+
 struct RowReader<'a> {
+    file: &'a str,
     header: &'a Header,
     layout: Layout,
+    extra_order: &'a [usize],
+    columns: TypedColumns,
 }
 
 /// Columns with a typed home in [`Event`] (not copied into `extra`).
@@ -366,122 +633,331 @@ const TYPED_COLUMNS: [&str; 17] = [
     "fatalities",
 ];
 
-impl RowReader<'_> {
-    fn parse(&self, row: &Row) -> Result<Parsed, Refusal> {
-        let fields = &row.fields;
-        if fields.len() != self.header.len() {
+/// A row's fields, checked and typed, borrowed from the row: what [`Parsed`] holds, before
+/// any text is copied.
+struct Draft<'r> {
+    line: u64,
+    event_id: &'r str,
+    date: NaiveDate,
+    lat: f64,
+    lon: f64,
+    fatalities: u32,
+    event_type_source: &'r str,
+    event_type: SourceEventType,
+    side_a: &'r str,
+    country: &'r str,
+    date_precision: Option<u8>,
+    location_precision: Option<u8>,
+    admin1: Option<&'r str>,
+    admin2: Option<&'r str>,
+    sub_event_type: Option<&'r str>,
+    side_b: Option<&'r str>,
+    assoc_actor_1: &'r str,
+    assoc_actor_2: &'r str,
+    civilian_targeting: bool,
+    inter1: Option<ActorType>,
+    inter2: Option<ActorType>,
+    /// `extra` in key order.
+    extra: Vec<(&'r str, &'r str)>,
+}
+
+impl<'r> Draft<'r> {
+    fn into_parsed(self) -> Parsed {
+        let text = |s: Option<&str>| s.map(str::to_string);
+        Parsed {
+            line: self.line,
+            event: Event {
+                source: EventSource::Acled,
+                event_id: self.event_id.to_string(),
+                release: None,
+                date_start: self.date,
+                date_end: Some(self.date),
+                date_precision: self.date_precision,
+                country: self.country.to_string(),
+                admin1: text(self.admin1),
+                admin2: text(self.admin2),
+                lat: self.lat,
+                lon: self.lon,
+                location_precision: self.location_precision,
+                violence_type: None,
+                event_type: None,
+                sub_event_type: text(self.sub_event_type),
+                conflict_name: None,
+                side_a: self.side_a.to_string(),
+                side_b: text(self.side_b),
+                side_a_associates: split_associates(self.assoc_actor_1),
+                side_b_associates: split_associates(self.assoc_actor_2),
+                fatalities_low: None,
+                fatalities_best: self.fatalities,
+                fatalities_high: None,
+                civilian_targeting: self.civilian_targeting,
+                flags: Vec::new(),
+                extra: self
+                    .extra
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            },
+            event_type_source: self.event_type_source.to_string(),
+            event_type: self.event_type,
+            inter1: self.inter1,
+            inter2: self.inter2,
+        }
+    }
+
+    /// The finished event of a single-row layout, as [`finish`] makes it from
+    /// [`Draft::into_parsed`], borrowed (`associates` and `flags` hold what the view lends).
+    fn view<'v>(
+        &'v mut self,
+        associates: &'v mut [Vec<String>; 2],
+        flags: &'v mut Vec<EventFlag>,
+    ) -> EventView<'v> {
+        let (event_type, legacy) = self.event_type.map(self.inter1, self.inter2);
+        if legacy {
+            let at = self
+                .extra
+                .partition_point(|(k, _)| *k < "event_type_original");
+            match self.extra.get_mut(at) {
+                Some(entry) if entry.0 == "event_type_original" => entry.1 = self.event_type_source,
+                _ => self
+                    .extra
+                    .insert(at, ("event_type_original", self.event_type_source)),
+            }
+            flags.push(EventFlag::LegacyEventType);
+        }
+        let civilian_targeting = self.civilian_targeting || event_type == VAC;
+        if matches!(event_type, PROTESTS | RIOTS | STRATEGIC) {
+            flags.push(EventFlag::NotPoliticalViolence);
+        }
+        associates[0] = split_associates(self.assoc_actor_1);
+        associates[1] = split_associates(self.assoc_actor_2);
+        let [side_a_associates, side_b_associates] = &*associates;
+        EventView {
+            source: EventSource::Acled,
+            event_id: self.event_id,
+            release: None,
+            date_start: self.date,
+            date_end: Some(self.date),
+            date_precision: self.date_precision,
+            country: self.country,
+            admin1: self.admin1,
+            admin2: self.admin2,
+            lat: self.lat,
+            lon: self.lon,
+            location_precision: self.location_precision,
+            violence_type: violence_type(event_type, self.inter1, self.inter2, civilian_targeting),
+            event_type: Some(event_type),
+            sub_event_type: self.sub_event_type,
+            conflict_name: None,
+            side_a: self.side_a,
+            side_b: self.side_b,
+            side_a_associates,
+            side_b_associates,
+            fatalities_low: None,
+            fatalities_best: self.fatalities,
+            fatalities_high: None,
+            civilian_targeting,
+            flags,
+            extra: ExtraView::Pairs(&self.extra),
+        }
+    }
+}
+
+impl<'a> RowReader<'a> {
+    fn quarantine(&self, line: u64, r: Refusal, raw: String) -> QuarantineRecord {
+        QuarantineRecord {
+            file: self.file.to_string(),
+            line,
+            column: r.column,
+            value: r.value,
+            reason: r.reason,
+            raw,
+        }
+    }
+
+    fn duplicate(&self, line: u64, id: &str, first_line: u64, raw: String) -> QuarantineRecord {
+        QuarantineRecord {
+            file: self.file.to_string(),
+            line,
+            column: Some("event_id_cnty".to_string()),
+            value: id.to_string(),
+            reason: format!("duplicate id within file (first seen on line {first_line})"),
+            raw,
+        }
+    }
+
+    /// Parses one piece's records (see [`read_batches`]).
+    fn parse_piece(&self, piece: Piece) -> ParsedPiece {
+        let file_start = piece.index == 0;
+        let mut rows = CsvRows::continuing(
+            piece.bytes.as_slice(),
+            self.file,
+            piece.first_line,
+            file_start,
+        );
+        let mut table = EventTable::new();
+        let mut outcomes = Vec::new();
+        let mut hxl = [false; 2];
+        let mut error = None;
+        let mut associates = [Vec::new(), Vec::new()];
+        loop {
+            let row = match rows.next_record() {
+                Ok(Some(row)) => row,
+                Ok(None) => break,
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            };
+            let row = match row {
+                Ok(row) => row,
+                Err(bad) => {
+                    let q = bad.quarantine(self.file, self.header, "UTF-8 text");
+                    outcomes.push(PieceRow::Refused(Box::new(q)));
+                    continue;
+                }
+            };
+            if let Some(h) = hxl.get_mut(outcomes.len()) {
+                *h = is_hxl_row(row.record.iter());
+            }
+            let outcome = match self.draft(&row) {
+                Ok(draft) if self.layout == Layout::PerActor => {
+                    PieceRow::ActorRow(Box::new(draft.into_parsed()), row.offset)
+                }
+                Ok(mut draft) => {
+                    let mut flags = Vec::new();
+                    let view = draft.view(&mut associates, &mut flags);
+                    PieceRow::Accepted {
+                        line: row.line,
+                        offset: row.offset,
+                        row: table.push(&view),
+                    }
+                }
+                Err(r) => PieceRow::Refused(Box::new(self.quarantine(row.line, r, row.raw()))),
+            };
+            outcomes.push(outcome);
+        }
+        ParsedPiece {
+            bytes: piece.bytes,
+            first_line: piece.first_line,
+            file_start,
+            table,
+            outcomes,
+            hxl,
+            error,
+        }
+    }
+
+    fn draft<'r>(&self, row: &'r TextRecord<'_>) -> Result<Draft<'r>, Refusal>
+    where
+        'a: 'r,
+    {
+        if row.len() != self.header.len() {
             return Err(Refusal {
                 column: None,
                 value: String::new(),
                 reason: format!(
                     "{} fields as in the header, found {}",
                     self.header.len(),
-                    fields.len()
+                    row.len()
                 ),
             });
         }
-        let field = |name: &str| -> &str {
-            self.header
-                .position(name)
-                .and_then(|i| fields.get(i))
-                .map_or("", |s| s.trim())
-        };
-        let opt = |name: &str| -> Option<String> {
-            Some(field(name))
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-        };
-        let refuse = |name: &str, reason: &str| Refusal {
+        let field = |i: Option<usize>| -> &'r str { i.map_or("", |i| row.get(i).trim()) };
+        let opt =
+            |i: Option<usize>| -> Option<&'r str> { Some(field(i)).filter(|s| !s.is_empty()) };
+        let refuse = |i: Option<usize>, name: &str, reason: &str| Refusal {
             column: Some(name.to_string()),
-            value: field(name).to_string(),
+            value: field(i).to_string(),
             reason: reason.to_string(),
         };
-        let non_empty = |name: &str| -> Result<String, Refusal> {
-            opt(name).ok_or_else(|| refuse(name, &format!("a non-empty {name}")))
+        let non_empty = |i: Option<usize>, name: &str| -> Result<&'r str, Refusal> {
+            opt(i).ok_or_else(|| refuse(i, name, &format!("a non-empty {name}")))
         };
+        let c = &self.columns;
 
-        let event_id = non_empty("event_id_cnty")?;
-        let date = parse_acled_date(field("event_date")).ok_or_else(|| {
+        let event_id = non_empty(c.event_id, "event_id_cnty")?;
+        let date = parse_acled_date(field(c.event_date)).ok_or_else(|| {
             refuse(
+                c.event_date,
                 "event_date",
                 "a date as YYYY-MM-DD or like 22 February 2019",
             )
         })?;
-        let lat = parse_coordinate(field("latitude"), 90.0)
-            .ok_or_else(|| refuse("latitude", "latitude in [-90, 90]"))?;
-        let lon = parse_coordinate(field("longitude"), 180.0)
-            .ok_or_else(|| refuse("longitude", "longitude in [-180, 180]"))?;
-        let fatalities: u32 = field("fatalities")
-            .parse()
-            .map_err(|_| refuse("fatalities", "a non-negative whole number of fatalities"))?;
-        let event_type_source = field("event_type").to_string();
-        let event_type = SourceEventType::classify(&event_type_source, self.layout).ok_or_else(|| {
+        let lat = parse_coordinate(field(c.latitude), 90.0)
+            .ok_or_else(|| refuse(c.latitude, "latitude", "latitude in [-90, 90]"))?;
+        let lon = parse_coordinate(field(c.longitude), 180.0)
+            .ok_or_else(|| refuse(c.longitude, "longitude", "longitude in [-180, 180]"))?;
+        let fatalities: u32 = field(c.fatalities).parse().map_err(|_| {
             refuse(
+                c.fatalities,
+                "fatalities",
+                "a non-negative whole number of fatalities",
+            )
+        })?;
+        let event_type_source = field(c.event_type);
+        let event_type = SourceEventType::classify(event_type_source, self.layout).ok_or_else(|| {
+            refuse(
+                c.event_type,
                 "event_type",
                 "one of ACLED's event types (Battles, Explosions/Remote violence, Violence against civilians, Protests, Riots, Strategic developments, or a pre-2019 type)",
             )
         })?;
-        let side_a = non_empty("actor1")?;
-        let country = non_empty("country")?;
-        let precision = |name: &str| -> Result<Option<u8>, Refusal> {
-            match field(name) {
+        let side_a = non_empty(c.actor1, "actor1")?;
+        let country = non_empty(c.country, "country")?;
+        let precision = |i: Option<usize>, name: &str| -> Result<Option<u8>, Refusal> {
+            match field(i) {
                 "" => Ok(None),
                 v => v
                     .parse::<u8>()
                     .map(Some)
-                    .map_err(|_| refuse(name, "a precision code 1 (exact) to 3 (coarse)")),
+                    .map_err(|_| refuse(i, name, "a precision code 1 (exact) to 3 (coarse)")),
             }
         };
-        let date_precision = precision("time_precision")?;
-        let location_precision = precision("geo_precision")?;
+        let date_precision = precision(c.time_precision, "time_precision")?;
+        let location_precision = precision(c.geo_precision, "geo_precision")?;
 
-        let mut extra = Extra::new();
-        for (i, value) in fields.iter().enumerate() {
+        // In key order; of two columns with one name, the later non-empty one.
+        let mut extra: Vec<(&'r str, &'r str)> = Vec::new();
+        for &i in self.extra_order {
+            let value = row.get(i);
+            if value.trim().is_empty() {
+                continue;
+            }
             let name = self.header.name(i);
-            if !TYPED_COLUMNS.contains(&name) && !value.trim().is_empty() {
-                extra.insert(name.to_string(), value.clone());
+            match extra.last_mut() {
+                Some(last) if last.0 == name => last.1 = value,
+                _ => extra.push((name, value)),
             }
         }
 
-        let event = Event {
-            source: EventSource::Acled,
+        Ok(Draft {
+            line: row.line,
             event_id,
-            release: None,
-            date_start: date,
-            date_end: Some(date),
-            date_precision,
-            country,
-            admin1: opt("admin1"),
-            admin2: opt("admin2"),
+            date,
             lat,
             lon,
-            location_precision,
-            violence_type: None,
-            event_type: None,
-            sub_event_type: opt("sub_event_type"),
-            conflict_name: None,
-            side_a,
-            side_b: opt("actor2"),
-            side_a_associates: split_associates(field("assoc_actor_1")),
-            side_b_associates: split_associates(field("assoc_actor_2")),
-            fatalities_low: None,
-            fatalities_best: fatalities,
-            fatalities_high: None,
-            civilian_targeting: !field("civilian_targeting").is_empty(),
-            flags: Vec::new(),
-            extra,
-        };
-        Ok(Parsed {
-            line: row.line,
-            event,
+            fatalities,
             event_type_source,
             event_type,
-            inter1: ActorType::parse(field("inter1")),
+            side_a,
+            country,
+            date_precision,
+            location_precision,
+            admin1: opt(c.admin1),
+            admin2: opt(c.admin2),
+            sub_event_type: opt(c.sub_event_type),
+            side_b: opt(c.actor2),
+            assoc_actor_1: field(c.assoc_actor_1),
+            assoc_actor_2: field(c.assoc_actor_2),
+            civilian_targeting: !field(c.civilian_targeting).is_empty(),
+            inter1: ActorType::parse(field(c.inter1)),
             inter2: if self.layout == Layout::PerActor {
                 None
             } else {
-                ActorType::parse(field("inter2"))
+                ActorType::parse(field(c.inter2))
             },
+            extra,
         })
     }
 }
@@ -731,7 +1207,39 @@ mod tests {
 
     fn read_text(header: &str, rows: &[String]) -> ReadOutcome<Event> {
         let text = format!("{header}\n{}\n", rows.join("\n"));
-        read(text.as_bytes(), "acled_test.csv").expect("reads")
+        same_in_pieces(text.as_bytes()).expect("reads")
+    }
+
+    /// Reads `text` sequentially and in pieces (1, 2 and 3 threads; pieces cut after every
+    /// record and every few bytes), checks every outcome is the sequential one, and returns it.
+    fn same_in_pieces(text: &[u8]) -> Option<ReadOutcome<Event>> {
+        let sequential = read(text, "acled_test.csv");
+        for threads in [1, 2, 3] {
+            for piece_bytes in [1, 7, 100, 1 << 20] {
+                let options = PieceOptions {
+                    threads,
+                    piece_bytes,
+                };
+                let mut events = Vec::new();
+                let pieces = read_batches(text, "acled_test.csv", options, &mut |batch, rows| {
+                    events.extend(
+                        rows.iter()
+                            .filter_map(|&r| batch.view(r))
+                            .map(|v| v.to_event()),
+                    )
+                });
+                match (&sequential, pieces) {
+                    (Ok(s), Ok((mut p, digest))) => {
+                        p.records = events;
+                        assert_eq!(*s, p, "{threads} threads, pieces of {piece_bytes} bytes");
+                        assert_eq!(digest.size_bytes, text.len() as u64);
+                    }
+                    (Err(s), Err(p)) => assert_eq!(s.to_string(), p.to_string()),
+                    (s, p) => panic!("sequential {s:?}, pieces {p:?}"),
+                }
+            }
+        }
+        sequential.ok()
     }
 
     #[test]
@@ -1051,7 +1559,7 @@ mod tests {
             .bytes()
             .map(|b| if b == 1 { 0xE9 } else { b })
             .collect();
-        let out = read(bytes.as_slice(), "acled_test.csv").expect("reads");
+        let out = same_in_pieces(&bytes).expect("reads");
         assert_eq!(out.rows_read, 4);
         assert_eq!(out.records.len(), 1);
         assert_eq!(
@@ -1077,6 +1585,7 @@ mod tests {
 
     #[test]
     fn unknown_layout_and_sniff() {
+        assert!(same_in_pieces(b"").is_none());
         let err = read(
             "event_id_cnty,event_date\nX,2020-01-01\n".as_bytes(),
             "a.csv",

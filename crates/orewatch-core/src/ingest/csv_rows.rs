@@ -216,6 +216,26 @@ impl NotUtf8Row {
     }
 }
 
+/// The record starting at byte `offset` of `bytes` (part of `file`, starting on line
+/// `first_line`, at the start of the file or not) as CSV text, as [`Row::raw`] gives it; empty
+/// when there is no whole text record there.
+pub(crate) fn raw_at(
+    bytes: &[u8],
+    offset: u64,
+    file: &str,
+    first_line: u64,
+    file_start: bool,
+) -> String {
+    let start = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    let mut rows = CsvRows::continuing(&bytes[start..], file, first_line, file_start && start == 0);
+    match rows.next_record() {
+        Ok(Some(Ok(row))) => row.raw(),
+        _ => String::new(),
+    }
+}
+
 /// Fields joined by commas, quoted where needed.
 fn raw_text<'a>(fields: impl Iterator<Item = &'a str>) -> String {
     let mut out = String::new();
@@ -239,6 +259,8 @@ fn raw_text<'a>(fields: impl Iterator<Item = &'a str>) -> String {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TextRecord<'a> {
     pub(crate) line: u64,
+    /// Byte offset in the input at which the record starts (see [`CsvRows::last_offset`]).
+    pub(crate) offset: u64,
     pub(crate) record: &'a StringRecord,
 }
 
@@ -291,6 +313,9 @@ pub(crate) struct CsvRows<R: Read> {
     /// Line ends before the last record's first byte.
     lines_passed: u64,
     at_start: bool,
+    /// Byte offset (in the input) at which the last record read starts (it may point at
+    /// blank lines before it: reading from there gives the same record first).
+    last_offset: u64,
     /// Blank rows the reader skipped (counted by the reader; see [`CsvRows::blank_note`]).
     pub(crate) blank: u64,
 }
@@ -330,6 +355,13 @@ impl<R: Read> Read for LineEndRecorder<R> {
 impl<R: Read> CsvRows<R> {
     /// `file` names the input in errors and quarantine records.
     pub(crate) fn new(input: R, file: &str) -> Self {
+        Self::continuing(input, file, 1, true)
+    }
+
+    /// A stream over part of a file: `input` starts at a record boundary on line
+    /// `first_line`; `file_start` says whether it is the start of the file (a byte-order mark
+    /// is removed from the first record only there).
+    pub(crate) fn continuing(input: R, file: &str, first_line: u64, file_start: bool) -> Self {
         let line_ends = Rc::new(RefCell::new(VecDeque::new()));
         let record_end = Rc::new(Cell::new(0));
         let recorder = LineEndRecorder {
@@ -350,8 +382,9 @@ impl<R: Read> CsvRows<R> {
             file: file.to_string(),
             line_ends,
             record_end,
-            lines_passed: 0,
-            at_start: true,
+            lines_passed: first_line.saturating_sub(1),
+            at_start: file_start,
+            last_offset: 0,
             blank: 0,
         }
     }
@@ -426,6 +459,7 @@ impl<R: Read> CsvRows<R> {
         }
         self.record_end.set(self.reader.position().byte());
         let offset = self.record.position().map_or(0, |p| p.byte());
+        self.last_offset = offset;
         let line = self.line_at(offset);
         let first_record = std::mem::take(&mut self.at_start);
         Ok(Some((line, first_record)))
@@ -501,6 +535,7 @@ impl<R: Read> CsvRows<R> {
         }
         Ok(Some(Ok(TextRecord {
             line,
+            offset: self.last_offset,
             record: &self.text,
         })))
     }

@@ -60,10 +60,11 @@ use csv::StringRecord;
 
 use super::{IngestError, ReadOutcome};
 use crate::model::{
-    Event, EventFlag, EventSource, EventView, Extra, QuarantineRecord, ViolenceType,
+    Event, EventFlag, EventSource, EventTable, EventView, ExtraView, QuarantineRecord, ViolenceType,
 };
 
 use super::csv_rows::{self, CsvRows, Header, NotUtf8Row, TextRecord};
+use super::pieces::{FileDigest, Piece, PieceOptions};
 use super::text::parse_coordinate;
 
 /// The column order of the full GED 23.1 release, used for header-less candidate files.
@@ -203,8 +204,8 @@ struct Columns {
     adm_2: Option<usize>,
     /// Checked (`True`/`False`/`1`/`0`) but kept verbatim in `extra`.
     active_year: Option<usize>,
-    /// Columns that have a typed home (not copied into `extra`).
-    typed: Vec<bool>,
+    /// The columns without a typed home (copied into `extra`), sorted by name (stable).
+    extra_order: Vec<usize>,
 }
 
 impl Columns {
@@ -251,6 +252,8 @@ impl Columns {
         let longitude = take("longitude")?;
         let conflict_name = take("conflict_name");
         let active_year = header.position("active_year");
+        let mut extra_order: Vec<usize> = (0..header.len()).filter(|&i| !typed[i]).collect();
+        extra_order.sort_by_key(|&i| header.name(i));
         Some(Columns {
             id,
             country,
@@ -269,7 +272,7 @@ impl Columns {
             adm_1,
             adm_2,
             active_year,
-            typed,
+            extra_order,
         })
     }
 }
@@ -352,104 +355,30 @@ pub fn read_each_with_release<R: Read>(
         path: file.into(),
         source,
     })?;
-    if let Some(damage) = super::resaved::diagnose(head) {
-        return Err(IngestError::Damaged {
-            path: file.into(),
-            line: damage.line,
-            found: damage.describe(),
-        });
-    }
+    refuse_damaged(head, file)?;
     let mut rows = CsvRows::new(input, file);
     let Some(first) = rows.next_row()? else {
-        return Err(IngestError::UnknownLayout {
-            path: file.into(),
-            detail: "the file is empty".into(),
-            expected: expected_text(),
-        });
+        return Err(empty_file(file));
     };
     let first_fields = match &first {
         Ok(row) => row.fields.clone(),
         Err(bad) => bad.fields_lossy.clone(),
     };
-    let header_guess = Header::new(first_fields.clone());
-    let (header, layout, first_is_data) = if header_guess.missing(&FULL_REQUIRED).is_empty() {
-        (header_guess, Layout::Full, false)
-    } else if header_guess.missing(&DOWNLOAD_REQUIRED).is_empty() {
-        (header_guess, Layout::Download, false)
-    } else if header_guess.missing(&REDUCED_REQUIRED).is_empty() {
-        (header_guess, Layout::Reduced, false)
-    } else if looks_like_candidate_row(&first_fields) {
-        let names = GED_23_1_COLUMNS.iter().map(|s| s.to_string()).collect();
-        (Header::new(names), Layout::Candidate, true)
-    } else {
-        return Err(IngestError::UnknownLayout {
-            path: file.into(),
-            detail: format!(
-                "header [{}] lacks {} (reduced layout), {} (full release) or {} (Download Center export)",
-                first_fields.join(","),
-                header_guess.missing(&REDUCED_REQUIRED).join(","),
-                header_guess.missing(&FULL_REQUIRED).join(","),
-                header_guess.missing(&DOWNLOAD_REQUIRED).join(",")
-            ),
-            expected: expected_text(),
-        });
-    };
-    let Some(columns) = Columns::new(&header, layout) else {
-        // Unreachable in practice: the required columns were checked above.
-        return Err(IngestError::UnknownLayout {
-            path: file.into(),
-            detail: format!("header [{}]", header.names().join(",")),
-            expected: expected_text(),
-        });
-    };
-    let layout_text = match layout {
-        Layout::Reduced => format!("UCDP GED reduced ({} columns)", header.len()),
-        Layout::Full => format!("UCDP GED full release ({} columns)", header.len()),
-        Layout::Download => format!("UCDP GED Download Center export ({} columns)", header.len()),
-        Layout::Candidate => "UCDP GED candidate, no header (23.1 columns, 49)".to_string(),
-    };
-    let mut out = ReadOutcome::new(layout_text);
-    let named = release_from_file_name(file);
-    let release = match (named, release_given) {
-        (Some(r), given) => {
-            out.notes.push(format!("release {r} (from the file name)"));
-            if let Some(g) = given.filter(|g| *g != r) {
-                out.notes.push(format!(
-                    "release {g} was given, but the file name says {r}: the file name wins"
-                ));
-            }
-            Some(r)
-        }
-        (None, Some(g)) => {
-            out.notes
-                .push(format!("release {g} (given with --release)"));
-            Some(g.to_string())
-        }
-        (None, None) => {
-            out.notes.push(
-                "release unknown: the file name carries none and none was given (--release); \
-                 merged as the newest release"
-                    .to_string(),
-            );
-            None
-        }
-    };
+    let start = Start::new(first_fields, file, release_given)?;
+    let mut out = start.outcome();
     let mut reader = RowReader {
-        file,
-        header: &header,
-        columns: &columns,
-        release: release.as_deref(),
-        seen_numbers: HashMap::default(),
-        seen_texts: HashMap::default(),
+        parser: start.parser(file),
+        seen: SeenIds::default(),
         each,
     };
-    if first_is_data {
+    if start.first_is_data {
         match first {
             Ok(row) => {
                 let record = StringRecord::from(row.fields);
                 reader.take(
                     Ok(TextRecord {
                         line: row.line,
+                        offset: 0,
                         record: &record,
                     }),
                     &mut out,
@@ -462,6 +391,234 @@ pub fn read_each_with_release<R: Read>(
         reader.take(row, &mut out);
     }
     Ok(out)
+}
+
+/// Like [`read_each_with_release`], but the file is cut into pieces parsed on
+/// `options.threads` threads ([`super::pieces`]); the accepted events reach `each_batch` in
+/// file order, a piece at a time, as rows of a table (`rows` lists the rows to take, in
+/// order; the others were quarantined after parsing, as duplicates of an id seen in an
+/// earlier row). The outcome — rows read, quarantine records with their lines, duplicates,
+/// flags, notes — is the one the sequential reader gives. Also returns the file's SHA-256
+/// and size, computed from the bytes as they are read.
+///
+/// When the first record is not whole within the first 64 KiB, the file is read
+/// sequentially (the layout must be known before the pieces are parsed).
+pub fn read_batches_with_release<R: Read + Send>(
+    input: R,
+    file: &str,
+    release_given: Option<&str>,
+    options: PieceOptions,
+    each_batch: &mut dyn FnMut(&EventTable, &[usize]),
+) -> Result<(ReadOutcome<Event>, FileDigest), IngestError> {
+    let mut input = std::io::BufReader::with_capacity(64 * 1024, input);
+    let head = input.fill_buf().map_err(|source| IngestError::Io {
+        path: file.into(),
+        source,
+    })?;
+    refuse_damaged(head, file)?;
+    let whole_file = head.len() < 64 * 1024;
+    let mut head_rows = CsvRows::new(head, file);
+    let first = head_rows.next_row()?;
+    let first_is_whole = whole_file || head_rows.next_row()?.is_some();
+    let Some(first) = first.filter(|_| first_is_whole) else {
+        if whole_file {
+            return Err(empty_file(file));
+        }
+        return read_sequential_batches(input, file, release_given, each_batch);
+    };
+    let first_fields = match first {
+        Ok(row) => row.fields,
+        Err(bad) => bad.fields_lossy,
+    };
+    let start = Start::new(first_fields, file, release_given)?;
+    let parser = start.parser(file);
+    let mut merge = PieceMerge {
+        parser: &parser,
+        out: start.outcome(),
+        seen: SeenIds::default(),
+        skip_header: !start.first_is_data,
+        each_batch,
+    };
+    let io_error = |source| IngestError::Io {
+        path: file.into(),
+        source,
+    };
+    let digest = super::pieces::run(
+        input,
+        options,
+        |piece| parser.parse_piece(piece),
+        |piece| merge.merge(piece),
+        io_error,
+    )?;
+    Ok((merge.out, digest))
+}
+
+/// Like [`read_with_release`], read in pieces as [`read_batches_with_release`] reads: the
+/// same outcome, with every accepted event in `records`.
+pub fn read_in_pieces<R: Read + Send>(
+    input: R,
+    file: &str,
+    release_given: Option<&str>,
+    options: PieceOptions,
+) -> Result<(ReadOutcome<Event>, FileDigest), IngestError> {
+    let mut events = Vec::new();
+    let (mut out, digest) =
+        read_batches_with_release(input, file, release_given, options, &mut |batch, rows| {
+            events.extend(
+                rows.iter()
+                    .filter_map(|&r| batch.view(r))
+                    .map(|v| v.to_event()),
+            )
+        })?;
+    out.records = events;
+    Ok((out, digest))
+}
+
+/// The sequential reader behind [`read_batches_with_release`]'s interface: one event per
+/// batch; the digest computed from the bytes as they are read.
+fn read_sequential_batches<R: Read>(
+    input: R,
+    file: &str,
+    release_given: Option<&str>,
+    each_batch: &mut dyn FnMut(&EventTable, &[usize]),
+) -> Result<(ReadOutcome<Event>, FileDigest), IngestError> {
+    let mut hashing = super::pieces::HashingReader::new(input);
+    let mut batch = EventTable::new();
+    let out = read_each_with_release(&mut hashing, file, release_given, &mut |event| {
+        batch.clear();
+        batch.push(event);
+        each_batch(&batch, &[0]);
+    })?;
+    Ok((out, hashing.digest()))
+}
+
+fn refuse_damaged(head: &[u8], file: &str) -> Result<(), IngestError> {
+    match super::resaved::diagnose(head) {
+        Some(damage) => Err(IngestError::Damaged {
+            path: file.into(),
+            line: damage.line,
+            found: damage.describe(),
+        }),
+        None => Ok(()),
+    }
+}
+
+fn empty_file(file: &str) -> IngestError {
+    IngestError::UnknownLayout {
+        path: file.into(),
+        detail: "the file is empty".into(),
+        expected: expected_text(),
+    }
+}
+
+/// What the first record says: the layout, where its columns are, the release.
+struct Start {
+    header: Header,
+    columns: Columns,
+    layout: Layout,
+    /// The first record is a data row (header-less candidate file).
+    first_is_data: bool,
+    layout_text: String,
+    release: Option<String>,
+    notes: Vec<String>,
+}
+
+impl Start {
+    fn new(
+        first_fields: Vec<String>,
+        file: &str,
+        release_given: Option<&str>,
+    ) -> Result<Start, IngestError> {
+        let header_guess = Header::new(first_fields.clone());
+        let (header, layout, first_is_data) = if header_guess.missing(&FULL_REQUIRED).is_empty() {
+            (header_guess, Layout::Full, false)
+        } else if header_guess.missing(&DOWNLOAD_REQUIRED).is_empty() {
+            (header_guess, Layout::Download, false)
+        } else if header_guess.missing(&REDUCED_REQUIRED).is_empty() {
+            (header_guess, Layout::Reduced, false)
+        } else if looks_like_candidate_row(&first_fields) {
+            let names = GED_23_1_COLUMNS.iter().map(|s| s.to_string()).collect();
+            (Header::new(names), Layout::Candidate, true)
+        } else {
+            return Err(IngestError::UnknownLayout {
+                path: file.into(),
+                detail: format!(
+                    "header [{}] lacks {} (reduced layout), {} (full release) or {} (Download Center export)",
+                    first_fields.join(","),
+                    header_guess.missing(&REDUCED_REQUIRED).join(","),
+                    header_guess.missing(&FULL_REQUIRED).join(","),
+                    header_guess.missing(&DOWNLOAD_REQUIRED).join(",")
+                ),
+                expected: expected_text(),
+            });
+        };
+        let Some(columns) = Columns::new(&header, layout) else {
+            // Unreachable in practice: the required columns were checked above.
+            return Err(IngestError::UnknownLayout {
+                path: file.into(),
+                detail: format!("header [{}]", header.names().join(",")),
+                expected: expected_text(),
+            });
+        };
+        let layout_text = match layout {
+            Layout::Reduced => format!("UCDP GED reduced ({} columns)", header.len()),
+            Layout::Full => format!("UCDP GED full release ({} columns)", header.len()),
+            Layout::Download => {
+                format!("UCDP GED Download Center export ({} columns)", header.len())
+            }
+            Layout::Candidate => "UCDP GED candidate, no header (23.1 columns, 49)".to_string(),
+        };
+        let mut notes = Vec::new();
+        let named = release_from_file_name(file);
+        let release = match (named, release_given) {
+            (Some(r), given) => {
+                notes.push(format!("release {r} (from the file name)"));
+                if let Some(g) = given.filter(|g| *g != r) {
+                    notes.push(format!(
+                        "release {g} was given, but the file name says {r}: the file name wins"
+                    ));
+                }
+                Some(r)
+            }
+            (None, Some(g)) => {
+                notes.push(format!("release {g} (given with --release)"));
+                Some(g.to_string())
+            }
+            (None, None) => {
+                notes.push(
+                    "release unknown: the file name carries none and none was given (--release); \
+                     merged as the newest release"
+                        .to_string(),
+                );
+                None
+            }
+        };
+        Ok(Start {
+            header,
+            columns,
+            layout,
+            first_is_data,
+            layout_text,
+            release,
+            notes,
+        })
+    }
+
+    fn outcome(&self) -> ReadOutcome<Event> {
+        let mut out = ReadOutcome::new(self.layout_text.clone());
+        out.notes = self.notes.clone();
+        out
+    }
+
+    fn parser<'a>(&'a self, file: &'a str) -> RowParser<'a> {
+        debug_assert!(self.layout == Layout::Candidate || !self.first_is_data);
+        RowParser {
+            file,
+            header: &self.header,
+            columns: &self.columns,
+            release: self.release.as_deref(),
+        }
+    }
 }
 
 fn expected_text() -> String {
@@ -532,18 +689,40 @@ pub fn release_from_file_name(file: &str) -> Option<String> {
     None
 }
 
-/// Turns rows into events (handed to `each`) or quarantine records.
-struct RowReader<'a> {
+/// Turns one row into an event or a refusal (everything but the duplicate check, which
+/// needs the rows before it: [`SeenIds`]).
+struct RowParser<'a> {
     file: &'a str,
     header: &'a Header,
     columns: &'a Columns,
     release: Option<&'a str>,
-    /// id → line where it was first seen, for ids written as plain numbers (`132154`: no sign,
-    /// no leading zero), kept as numbers: cheaper to hash and store than text.
-    seen_numbers: HashMap<u64, u64, ahash::RandomState>,
-    /// The same for every other id (`007`, `MLI-1`).
-    seen_texts: HashMap<String, u64, ahash::RandomState>,
-    each: &'a mut dyn FnMut(&EventView<'_>),
+}
+
+/// Ids seen in a file (accepted rows only), with the line where each was first seen.
+#[derive(Default)]
+struct SeenIds {
+    /// Ids written as plain numbers (`132154`: no sign, no leading zero), kept as numbers:
+    /// cheaper to hash and store than text.
+    numbers: HashMap<u64, u64, ahash::RandomState>,
+    /// Every other id (`007`, `MLI-1`).
+    texts: HashMap<String, u64, ahash::RandomState>,
+}
+
+impl SeenIds {
+    /// The line where `id` was first seen in this file.
+    fn first_seen(&self, id: &str) -> Option<u64> {
+        match plain_number(id) {
+            Some(n) => self.numbers.get(&n).copied(),
+            None => self.texts.get(id).copied(),
+        }
+    }
+
+    fn remember(&mut self, id: &str, line: u64) {
+        match plain_number(id) {
+            Some(n) => self.numbers.insert(n, line),
+            None => self.texts.insert(id.to_string(), line),
+        };
+    }
 }
 
 /// An id as a number when it is written as one without leading zeros, so that equal
@@ -562,52 +741,31 @@ struct Refusal {
     reason: String,
 }
 
-impl<'a> RowReader<'a> {
-    /// The line where `id` was first seen in this file.
-    fn first_seen(&self, id: &str) -> Option<u64> {
-        match plain_number(id) {
-            Some(n) => self.seen_numbers.get(&n).copied(),
-            None => self.seen_texts.get(id).copied(),
-        }
-    }
+/// A refused row: refused before its id was read (wrong width, no id), or with an id (a row
+/// whose id was seen before is a duplicate whatever else is wrong with it).
+enum Rejected<'r> {
+    BeforeId(Refusal),
+    WithId(&'r str, Refusal),
+}
 
-    fn remember(&mut self, id: &str, line: u64) {
-        match plain_number(id) {
-            Some(n) => self.seen_numbers.insert(n, line),
-            None => self.seen_texts.insert(id.to_string(), line),
-        };
-    }
+/// The quarantine record of a duplicate of an id first seen on `first_line`.
+fn duplicate_refusal(parser: &RowParser<'_>, id: &str, first_line: u64) -> Refusal {
+    parser.refuse(
+        parser.columns.id,
+        id,
+        format!("duplicate id within file (first seen on line {first_line})"),
+    )
+}
 
-    fn take(&mut self, row: Result<TextRecord<'_>, NotUtf8Row>, out: &mut ReadOutcome<Event>) {
-        out.rows_read += 1;
-        let row = match row {
-            Ok(row) => row,
-            Err(bad) => {
-                out.quarantined
-                    .push(bad.quarantine(self.file, self.header, "UTF-8 text"));
-                return;
-            }
-        };
-        // The event borrows its texts from the row and these (empty ones do not allocate).
-        let mut flags = Vec::new();
-        let mut extra = Extra::new();
-        match self.event(&row, &mut flags, &mut extra) {
-            Ok(event) => {
-                if !event.flags.is_empty() {
-                    out.flagged += 1;
-                }
-                let id = event.event_id;
-                (self.each)(&event);
-                self.remember(id, row.line);
-            }
-            Err(r) => out.quarantined.push(QuarantineRecord {
-                file: self.file.to_string(),
-                line: row.line,
-                column: r.column,
-                value: r.value,
-                reason: r.reason,
-                raw: row.raw(),
-            }),
+impl<'a> RowParser<'a> {
+    fn quarantine(&self, line: u64, r: Refusal, raw: String) -> QuarantineRecord {
+        QuarantineRecord {
+            file: self.file.to_string(),
+            line,
+            column: r.column,
+            value: r.value,
+            reason: r.reason,
+            raw,
         }
     }
 
@@ -619,12 +777,70 @@ impl<'a> RowReader<'a> {
         }
     }
 
+    /// Parses one piece's records (see [`read_batches_with_release`]): accepted events go into
+    /// the piece's table, refusals into its outcomes; ids are checked against earlier rows
+    /// when the pieces are merged.
+    fn parse_piece(&self, piece: Piece) -> ParsedPiece {
+        let mut rows = CsvRows::continuing(
+            piece.bytes.as_slice(),
+            self.file,
+            piece.first_line,
+            piece.index == 0,
+        );
+        let mut table = EventTable::new();
+        let mut outcomes = Vec::new();
+        let mut error = None;
+        loop {
+            let row = match rows.next_record() {
+                Ok(Some(row)) => row,
+                Ok(None) => break,
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            };
+            let row = match row {
+                Ok(row) => row,
+                Err(bad) => {
+                    let q = bad.quarantine(self.file, self.header, "UTF-8 text");
+                    outcomes.push(PieceRow::Refused(Box::new(q)));
+                    continue;
+                }
+            };
+            let mut flags = Vec::new();
+            let mut extra = Vec::new();
+            let outcome = match self.event(&row, &mut flags, &mut extra) {
+                Ok(event) => PieceRow::Accepted {
+                    line: row.line,
+                    offset: row.offset,
+                    row: table.push(&event),
+                },
+                Err(Rejected::BeforeId(r)) => {
+                    PieceRow::Refused(Box::new(self.quarantine(row.line, r, row.raw())))
+                }
+                Err(Rejected::WithId(id, r)) => PieceRow::RefusedWithId(Box::new((
+                    id.to_string(),
+                    self.quarantine(row.line, r, row.raw()),
+                ))),
+            };
+            outcomes.push(outcome);
+        }
+        ParsedPiece {
+            bytes: piece.bytes,
+            first_line: piece.first_line,
+            file_start: piece.index == 0,
+            table,
+            outcomes,
+            error,
+        }
+    }
+
     fn event<'r>(
         &self,
         row: &'r TextRecord<'_>,
         flags: &'r mut Vec<EventFlag>,
-        extra: &'r mut Extra,
-    ) -> Result<EventView<'r>, Refusal>
+        extra: &'r mut Vec<(&'r str, &'r str)>,
+    ) -> Result<EventView<'r>, Rejected<'r>>
     where
         'a: 'r,
     {
@@ -634,37 +850,49 @@ impl<'a> RowReader<'a> {
             // empty last field holds nothing; anything in it is a row that does not fit.
             let last = row.get(width);
             if !last.trim().is_empty() {
-                return Err(Refusal {
+                return Err(Rejected::BeforeId(Refusal {
                     column: Some(format!("column {} (after the last named column)", width + 1)),
                     value: last.to_string(),
                     reason: format!(
                         "{width} fields as in the header, or an empty field after a trailing comma; found {} fields with a value in the last",
                         row.len()
                     ),
-                });
+                }));
             }
         } else if row.len() != width {
-            return Err(Refusal {
+            return Err(Rejected::BeforeId(Refusal {
                 column: None,
                 value: String::new(),
                 reason: format!("{width} fields as in the header, found {}", row.len()),
-            });
+            }));
         }
+        let c = self.columns;
+        let id = row.get(c.id).trim();
+        if id.is_empty() {
+            return Err(Rejected::BeforeId(self.refuse(
+                c.id,
+                id,
+                "a non-empty event id",
+            )));
+        }
+        self.event_with_id(row, id, flags, extra)
+            .map_err(|r| Rejected::WithId(id, r))
+    }
+
+    /// The rest of [`RowParser::event`], once the row's width and id are known to be fine.
+    fn event_with_id<'r>(
+        &self,
+        row: &'r TextRecord<'_>,
+        id: &'r str,
+        flags: &'r mut Vec<EventFlag>,
+        extra: &'r mut Vec<(&'r str, &'r str)>,
+    ) -> Result<EventView<'r>, Refusal>
+    where
+        'a: 'r,
+    {
         let c = self.columns;
         let field = |i: usize| row.get(i).trim();
         let opt = |i: Option<usize>| i.map(field).filter(|s| !s.is_empty());
-
-        let id = field(c.id);
-        if id.is_empty() {
-            return Err(self.refuse(c.id, id, "a non-empty event id"));
-        }
-        if let Some(first_line) = self.first_seen(id) {
-            return Err(self.refuse(
-                c.id,
-                id,
-                format!("duplicate id within file (first seen on line {first_line})"),
-            ));
-        }
 
         let (date_start, date_end) = match c.dates {
             DateColumns::YearMonthDay(y, m, d) => {
@@ -755,10 +983,17 @@ impl<'a> RowReader<'a> {
             flags.push(EventFlag::DateOrder);
         }
 
-        // `take(width)`: a trailing empty field has no column.
-        for (i, value) in row.record.iter().enumerate().take(width) {
-            if !c.typed[i] && !value.trim().is_empty() {
-                extra.insert(self.header.name(i).to_string(), value.to_string());
+        // In key order; of two columns with one name, the later non-empty one (a trailing
+        // empty field has no column).
+        for &i in &c.extra_order {
+            let value = row.get(i);
+            if value.trim().is_empty() {
+                continue;
+            }
+            let name = self.header.name(i);
+            match extra.last_mut() {
+                Some(last) if last.0 == name => last.1 = value,
+                _ => extra.push((name, value)),
             }
         }
 
@@ -788,8 +1023,142 @@ impl<'a> RowReader<'a> {
             fatalities_high: high,
             civilian_targeting: violence == ViolenceType::OneSided,
             flags,
-            extra,
+            extra: ExtraView::Pairs(extra),
         })
+    }
+}
+
+/// One row of a parsed piece.
+enum PieceRow {
+    /// Accepted when parsed: row `row` of the piece's table, starting at byte `offset` of the
+    /// piece.
+    Accepted { line: u64, offset: u64, row: usize },
+    /// Refused before its id was read (or not UTF-8).
+    Refused(Box<QuarantineRecord>),
+    /// Refused with an id: a duplicate if that id was seen before.
+    RefusedWithId(Box<(String, QuarantineRecord)>),
+}
+
+/// A piece parsed on a worker, waiting to be merged in file order.
+struct ParsedPiece {
+    bytes: Vec<u8>,
+    first_line: u64,
+    file_start: bool,
+    table: EventTable,
+    outcomes: Vec<PieceRow>,
+    /// A record the CSV reader could not read: the file's error, after the rows before it.
+    error: Option<IngestError>,
+}
+
+/// Merges parsed pieces in file order: the header skipped, ids checked against the rows
+/// before them (first wins), counts kept, accepted rows handed on.
+struct PieceMerge<'a, 'p> {
+    parser: &'a RowParser<'p>,
+    out: ReadOutcome<Event>,
+    seen: SeenIds,
+    /// The file's first record is the header (it was parsed as a row with the rest).
+    skip_header: bool,
+    each_batch: &'a mut dyn FnMut(&EventTable, &[usize]),
+}
+
+impl PieceMerge<'_, '_> {
+    fn merge(&mut self, piece: ParsedPiece) -> Result<(), IngestError> {
+        let mut keep = Vec::with_capacity(piece.table.len());
+        let mut outcomes = piece.outcomes.iter();
+        if std::mem::take(&mut self.skip_header) {
+            outcomes.next();
+        }
+        for outcome in outcomes {
+            self.out.rows_read += 1;
+            match outcome {
+                PieceRow::Accepted { line, offset, row } => {
+                    let id = piece.table.event_id(*row);
+                    match self.seen.first_seen(id) {
+                        Some(first_line) => {
+                            let r = duplicate_refusal(self.parser, id, first_line);
+                            let raw = csv_rows::raw_at(
+                                &piece.bytes,
+                                *offset,
+                                self.parser.file,
+                                piece.first_line,
+                                piece.file_start,
+                            );
+                            self.out
+                                .quarantined
+                                .push(self.parser.quarantine(*line, r, raw));
+                        }
+                        None => {
+                            self.seen.remember(id, *line);
+                            if piece.table.has_flags(*row) {
+                                self.out.flagged += 1;
+                            }
+                            keep.push(*row);
+                        }
+                    }
+                }
+                PieceRow::Refused(q) => self.out.quarantined.push((**q).clone()),
+                PieceRow::RefusedWithId(refused) => {
+                    let (id, q) = &**refused;
+                    let mut q = q.clone();
+                    if let Some(first_line) = self.seen.first_seen(id) {
+                        let r = duplicate_refusal(self.parser, id, first_line);
+                        (q.column, q.value, q.reason) = (r.column, r.value, r.reason);
+                    }
+                    self.out.quarantined.push(q);
+                }
+            }
+        }
+        (self.each_batch)(&piece.table, &keep);
+        match piece.error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The sequential reader: rows in, events to `each` (or quarantine records) out.
+struct RowReader<'a> {
+    parser: RowParser<'a>,
+    seen: SeenIds,
+    each: &'a mut dyn FnMut(&EventView<'_>),
+}
+
+impl RowReader<'_> {
+    fn take(&mut self, row: Result<TextRecord<'_>, NotUtf8Row>, out: &mut ReadOutcome<Event>) {
+        out.rows_read += 1;
+        let p = &self.parser;
+        let row = match row {
+            Ok(row) => row,
+            Err(bad) => {
+                out.quarantined
+                    .push(bad.quarantine(p.file, p.header, "UTF-8 text"));
+                return;
+            }
+        };
+        // The event borrows its texts from the row and these (empty ones do not allocate).
+        let mut flags = Vec::new();
+        let mut extra = Vec::new();
+        let refusal = match p.event(&row, &mut flags, &mut extra) {
+            Ok(event) => match self.seen.first_seen(event.event_id) {
+                Some(first_line) => duplicate_refusal(p, event.event_id, first_line),
+                None => {
+                    if !event.flags.is_empty() {
+                        out.flagged += 1;
+                    }
+                    let id = event.event_id;
+                    (self.each)(&event);
+                    self.seen.remember(id, row.line);
+                    return;
+                }
+            },
+            Err(Rejected::BeforeId(r)) => r,
+            Err(Rejected::WithId(id, r)) => match self.seen.first_seen(id) {
+                Some(first_line) => duplicate_refusal(p, id, first_line),
+                None => r,
+            },
+        };
+        out.quarantined
+            .push(p.quarantine(row.line, refusal, row.raw()));
     }
 }
 
@@ -1199,6 +1568,82 @@ mod tests {
         assert_eq!(out.records[0].event_id, "285416");
         assert_eq!(out.records[0].release.as_deref(), Some("23.0.1"));
         assert!(sniff(text.as_bytes(), "GEDEvent_v23_0_1.csv"));
+    }
+
+    /// Reads `text` sequentially and in pieces (1, 2 and 3 threads; pieces cut after every
+    /// record and every few bytes), and checks every outcome is the sequential one.
+    fn same_in_pieces(text: &[u8], name: &str) -> Option<ReadOutcome<Event>> {
+        let sequential = read(text, name);
+        for threads in [1, 2, 3] {
+            for piece_bytes in [1, 7, 100, 1 << 20] {
+                let options = PieceOptions {
+                    threads,
+                    piece_bytes,
+                };
+                let pieces = read_in_pieces(text, name, None, options);
+                match (&sequential, pieces) {
+                    (Ok(s), Ok((p, digest))) => {
+                        assert_eq!(*s, p, "{threads} threads, pieces of {piece_bytes} bytes");
+                        assert_eq!(digest.size_bytes, text.len() as u64);
+                    }
+                    (Err(s), Err(p)) => assert_eq!(s.to_string(), p.to_string()),
+                    (s, p) => panic!("sequential {s:?}, pieces {p:?}"),
+                }
+            }
+        }
+        sequential.ok()
+    }
+
+    #[test]
+    fn pieces_give_the_sequential_outcome() {
+        // Every layout, quoted newlines (LF and CRLF), duplicates within and across pieces
+        // (of accepted and of refused rows), refusals before and after the id, a row that is
+        // not UTF-8, blank lines, a byte-order mark on a candidate file.
+        let dup_bad = FULL_ROW.replace("13.88489,-0.9688,POINT", "13.88489,x,POINT");
+        let second = FULL_ROW.replace("285416", "285417");
+        let no_id = FULL_ROW.replace("285416,", ",");
+        let full =
+            format!("{FULL_HEADER}\n{FULL_ROW}\n\n{second}\n{dup_bad}\n{no_id}\n{FULL_ROW}\n");
+        let out = same_in_pieces(full.as_bytes(), "GEDEvent_v23_1.csv").expect("reads");
+        assert_eq!((out.rows_read, out.records.len()), (5, 2));
+        let lines: Vec<u64> = out.quarantined.iter().map(|q| q.line).collect();
+        // header 1, first record 2-3, blank 4, second 5-6, dup_bad 7-8, no_id 9-10, dup 11-12
+        assert_eq!(lines, [7, 9, 11]);
+        let crlf = full.replace('\n', "\r\n");
+        same_in_pieces(crlf.as_bytes(), "GEDEvent_v23_1.csv");
+
+        let download = format!(
+            "{DOWNLOAD_HEADER}\r\n{DOWNLOAD_ROW}\r\n{}\r\n{DOWNLOAD_ROW}\r\n",
+            DOWNLOAD_ROW.replace("253124", "253125")
+        );
+        let out =
+            same_in_pieces(download.as_bytes(), "ucdp_ged_v24_1_download_mali.csv").expect("reads");
+        assert_eq!(out.quarantined.len(), 1);
+        assert_eq!(out.quarantined[0].line, 6);
+
+        let mut bytes = format!("{FULL_HEADER}\n{FULL_ROW}\n{second}\n").into_bytes();
+        let at = bytes.iter().rposition(|&b| b == 0xA9).expect("an é");
+        bytes.splice(at - 1..=at, [0xE9]);
+        same_in_pieces(&bytes, "GEDEvent_v23_1.csv");
+
+        let reduced_rows = concat!(
+            "7,2016,1,1,Mali,State-based violence,c,A,B,15,-2,1,1,1\n",
+            "8,2016,1,1,Mali,State-based violence,c,A,B,95,-2,1,1,1\n",
+            "8,2016,1,1,Mali,State-based violence,c,A,B,15,-2,1,1,1\n",
+            "7,2016,1,2,Mali,State-based violence,c,A,B,15,-2,1,1,1\n",
+            "9,2016,1,1,Mali,State-based violence,\"c, \"\"quoted\"\"\",A,B,15,-2,5,1,1\n",
+        );
+        let reduced = format!("{REDUCED_HEADER}\n{reduced_rows}");
+        let out = same_in_pieces(reduced.as_bytes(), "ucdp_ged_v21_1_test.csv").expect("reads");
+        assert_eq!(out.records.len(), 3);
+        assert_eq!(out.flagged, 1);
+
+        same_in_pieces(
+            format!("\u{feff}{FULL_ROW}\n{second}").as_bytes(),
+            "candidate.csv",
+        );
+        same_in_pieces(b"", "x.csv");
+        same_in_pieces(b"a,b\n1,2\n", "x.csv");
     }
 
     #[test]

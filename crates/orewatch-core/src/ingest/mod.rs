@@ -18,6 +18,7 @@ pub mod eu_crm;
 pub mod ged;
 pub mod layouts;
 pub mod link;
+pub mod pieces;
 pub mod plan;
 pub mod production_dedup;
 pub mod production_long;

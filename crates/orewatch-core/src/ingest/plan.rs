@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::pieces::PieceOptions;
 use super::{
     acled, boundaries, ged, layouts, link, production_dedup, production_long, resaved,
     tabulated_sites, ucdp_actors, usgs_mcs, usgs_sites, wgi, IngestError, ReadOutcome,
@@ -97,9 +98,32 @@ impl SourceKind {
     }
 }
 
+/// How event files are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// One pass per file on the calling thread, the file hashed on a second thread: the
+    /// reference the pieces are checked against.
+    Sequential,
+    /// Each file cut into pieces of whole records parsed on several threads and merged in
+    /// file order ([`super::pieces`]); consecutive small files (at most two pieces each) are
+    /// read side by side, one file per thread, and merged in the same order. The same outcome
+    /// as [`Reading::Sequential`].
+    Pieces(PieceOptions),
+}
+
+impl Default for Reading {
+    /// Pieces on every core.
+    fn default() -> Reading {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Reading::Pieces(PieceOptions::with_threads(cores))
+    }
+}
+
 /// Choices of an ingest beyond the files themselves.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IngestOptions {
+    /// Sequential or in pieces on several threads (the default: pieces on every core).
+    pub reading: Reading,
     /// The release of a GED file whose name carries none, by path (the user's `--release`).
     /// A release in the file name wins.
     pub given_releases: std::collections::BTreeMap<PathBuf, String>,
@@ -623,7 +647,7 @@ impl EventFileStats {
         if e.source == EventSource::UcdpGed {
             if let Some(r) = e.extra.get("region") {
                 if !self.regions.contains(r) {
-                    self.regions.insert(r.clone());
+                    self.regions.insert(r.to_string());
                 }
             }
         }
@@ -641,6 +665,10 @@ impl EventFileStats {
 /// release first (the sort is stable, so equal releases keep the order given); a file's
 /// event replaces an earlier file's event with the same id (`unchanged` when the fields every
 /// GED layout carries are equal, `updated` otherwise). Fills each file's report.
+///
+/// Read in pieces, a large file is cut into pieces parsed on every core; a run of two or more
+/// small files (at most two pieces each) is read file by file side by side, each file whole on
+/// one worker, and merged in the same order — the same table and reports either way.
 fn read_events(
     out: &mut IngestOutput,
     mut files: Vec<(usize, &Path, SourceKind)>,
@@ -648,47 +676,114 @@ fn read_events(
     progress: &mut dyn FnMut(&Path),
 ) -> Result<EventTable, IngestError> {
     files.sort_by_key(|(_, path, kind)| release_order(&file_release(path, *kind, options).0));
-    let mut table = EventTable::new();
-    // (source, id) -> row; built only when a file adds to a non-empty table.
-    let mut index: HashMap<(EventSource, String), usize, ahash::RandomState> = HashMap::default();
-    for (slot, path, kind) in files {
-        progress(path);
-        // The first file with events: every record is new (readers quarantine ids repeated
-        // within a file), so its events are appended without an index.
-        let fresh = table.is_empty();
-        if !fresh && index.is_empty() {
-            index.reserve(table.len());
-            for (i, e) in table.iter().enumerate() {
-                index.insert((e.source, e.event_id.to_string()), i);
-            }
+    let mut merge = EventMerge::default();
+    let small = |path: &Path| match options.reading {
+        Reading::Pieces(p) if !options.recover_quoted.contains(path) => std::fs::metadata(path)
+            .is_ok_and(|m| m.is_file() && m.len() <= 2 * p.piece_bytes as u64),
+        _ => false,
+    };
+    let mut i = 0;
+    while i < files.len() {
+        let run = files[i..].iter().take_while(|f| small(f.1)).count();
+        if let (Reading::Pieces(p), 2..) = (options.reading, run) {
+            let whole_file = PieceOptions { threads: 1, ..p };
+            super::pieces::map_in_order(
+                files[i..i + run].to_vec(),
+                p.threads,
+                |(slot, path, kind)| {
+                    let release = file_release(path, kind, options).0;
+                    let read = read_whole(path, kind, release.as_deref(), whole_file);
+                    (slot, path, kind, read)
+                },
+                |(slot, path, kind, read)| {
+                    let (table, outcome, digest) = read?;
+                    progress(path);
+                    merge.start_file();
+                    let rows: Vec<usize> = (0..table.len()).collect();
+                    merge.add_batch(&table, &rows);
+                    let digest = (digest.sha256, digest.size_bytes);
+                    file_report(
+                        out, &mut merge, slot, path, kind, options, outcome, digest, None,
+                    );
+                    Ok(())
+                },
+            )?;
+            i += run;
+            continue;
         }
-        let mut stats = EventFileStats::default();
-        let mut add = |event: &EventView<'_>| {
-            stats.count(event);
-            if fresh {
-                stats.new += 1;
-                table.push(event);
-                return;
-            }
-            let key = (event.source, event.event_id.to_string());
-            match index.get(&key) {
-                Some(&i) => {
-                    match table.view(i) {
-                        Some(old) if same_event(&old, event) => stats.unchanged += 1,
-                        _ => stats.updated += 1,
-                    }
-                    table.set(i, event);
-                }
-                None => {
-                    stats.new += 1;
-                    index.insert(key, table.push(event));
-                }
-            }
-        };
-        let name = path.to_string_lossy();
-        let (release, release_basis) = file_release(path, kind, options);
-        let mut recovery = None;
-        let (mut outcome, digest) = read_hashing(path, || {
+        let (slot, path, kind) = files[i];
+        i += 1;
+        read_event_file(out, &mut merge, slot, path, kind, options, progress)?;
+    }
+    Ok(merge.table)
+}
+
+/// The accepted events of one event file (read in pieces on one worker), its outcome and
+/// digest.
+fn read_whole(
+    path: &Path,
+    kind: SourceKind,
+    release: Option<&str>,
+    options: PieceOptions,
+) -> Result<
+    (
+        EventTable,
+        ReadOutcome<crate::model::Event>,
+        super::pieces::FileDigest,
+    ),
+    IngestError,
+> {
+    let name = path.to_string_lossy();
+    let input = super::open_source(path)?;
+    let mut table = EventTable::new();
+    let mut add = |batch: &EventTable, rows: &[usize]| table.append_rows(batch, rows);
+    let (outcome, digest) = if kind == SourceKind::UcdpGed {
+        ged::read_batches_with_release(input, &name, release, options, &mut add)?
+    } else {
+        acled::read_batches(input, &name, options, &mut add)?
+    };
+    Ok((table, outcome, digest))
+}
+
+/// Reads one event file into `merge` (in pieces or in one pass, as `options` say) and fills
+/// its report.
+fn read_event_file(
+    out: &mut IngestOutput,
+    merge: &mut EventMerge,
+    slot: usize,
+    path: &Path,
+    kind: SourceKind,
+    options: &IngestOptions,
+    progress: &mut dyn FnMut(&Path),
+) -> Result<(), IngestError> {
+    progress(path);
+    merge.start_file();
+    let name = path.to_string_lossy();
+    let release = file_release(path, kind, options).0;
+    let mut recovery = None;
+    let pieces = match options.reading {
+        Reading::Pieces(p) if !options.recover_quoted.contains(path) => Some(p),
+        _ => None,
+    };
+    let (outcome, digest) = match pieces {
+        Some(pieces) => {
+            let input = super::open_source(path)?;
+            let mut add_batch = |batch: &EventTable, rows: &[usize]| merge.add_batch(batch, rows);
+            let (outcome, digest) = if kind == SourceKind::UcdpGed {
+                ged::read_batches_with_release(
+                    input,
+                    &name,
+                    release.as_deref(),
+                    pieces,
+                    &mut add_batch,
+                )?
+            } else {
+                acled::read_batches(input, &name, pieces, &mut add_batch)?
+            };
+            (outcome, (digest.sha256, digest.size_bytes))
+        }
+        _ => read_hashing(path, || {
+            let mut add = |event: &EventView<'_>| merge.add(event);
             let recovered = if options.recover_quoted.contains(path) {
                 recover_damaged(path)?
             } else {
@@ -725,34 +820,122 @@ fn read_events(
                 });
             }
             Ok(outcome)
-        })?;
-        let mut report = report_with_digest(path, kind, &outcome, digest);
-        report.accepted = stats.accepted;
-        report.new = stats.new;
-        report.unchanged = stats.unchanged;
-        report.updated = stats.updated;
-        report.release = stats.release.flatten().or(release);
-        report.release_basis = release_basis;
-        report.recovery = recovery;
-        report.coverage = match (stats.first, stats.last) {
-            (Some(start), Some(end)) => Some(Coverage {
-                start: start.to_string(),
-                end: end.to_string(),
-            }),
-            _ => None,
-        };
-        report.countries = stats.countries.into_iter().collect();
-        report.countries.sort_unstable();
-        let regions: Vec<String> = stats.regions.into_iter().collect();
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        report.scope = Some(crate::model::source::file_scope(&file_name, &regions));
-        out.sources[slot] = report;
-        out.dataset.quarantine.append(&mut outcome.quarantined);
+        })?,
+    };
+    file_report(
+        out, merge, slot, path, kind, options, outcome, digest, recovery,
+    );
+    Ok(())
+}
+
+/// Fills the report of an event file just merged (the statistics gathered in `merge`) and
+/// keeps its quarantine.
+#[allow(clippy::too_many_arguments)]
+fn file_report(
+    out: &mut IngestOutput,
+    merge: &mut EventMerge,
+    slot: usize,
+    path: &Path,
+    kind: SourceKind,
+    options: &IngestOptions,
+    mut outcome: ReadOutcome<crate::model::Event>,
+    digest: (String, u64),
+    recovery: Option<RecoveryCounts>,
+) {
+    let (release, release_basis) = file_release(path, kind, options);
+    let stats = std::mem::take(&mut merge.stats);
+    let mut report = report_with_digest(path, kind, &outcome, digest);
+    report.accepted = stats.accepted;
+    report.new = stats.new;
+    report.unchanged = stats.unchanged;
+    report.updated = stats.updated;
+    report.release = stats.release.flatten().or(release);
+    report.release_basis = release_basis;
+    report.recovery = recovery;
+    report.coverage = match (stats.first, stats.last) {
+        (Some(start), Some(end)) => Some(Coverage {
+            start: start.to_string(),
+            end: end.to_string(),
+        }),
+        _ => None,
+    };
+    report.countries = stats.countries.into_iter().collect();
+    report.countries.sort_unstable();
+    let regions: Vec<String> = stats.regions.into_iter().collect();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    report.scope = Some(crate::model::source::file_scope(&file_name, &regions));
+    out.sources[slot] = report;
+    out.dataset.quarantine.append(&mut outcome.quarantined);
+}
+
+/// The events of every file read so far, one per (source, id), and the current file's
+/// statistics.
+#[derive(Default)]
+struct EventMerge {
+    table: EventTable,
+    /// (source, id) -> row; built only when a file adds to a non-empty table.
+    index: HashMap<(EventSource, String), usize, ahash::RandomState>,
+    /// The current file is the first with events: every record is new (readers quarantine
+    /// ids repeated within a file), so its events are appended without an index.
+    fresh: bool,
+    stats: EventFileStats,
+}
+
+impl EventMerge {
+    fn start_file(&mut self) {
+        self.fresh = self.table.is_empty();
+        if !self.fresh && self.index.is_empty() {
+            self.index.reserve(self.table.len());
+            for (i, e) in self.table.iter().enumerate() {
+                self.index.insert((e.source, e.event_id.to_string()), i);
+            }
+        }
+        self.stats = EventFileStats::default();
     }
-    Ok(table)
+
+    /// Rows `rows` of `batch`, as [`EventMerge::add`] of each (the first file's are appended
+    /// in one go).
+    fn add_batch(&mut self, batch: &EventTable, rows: &[usize]) {
+        if !self.fresh {
+            for event in rows.iter().filter_map(|&row| batch.view(row)) {
+                self.add(&event);
+            }
+            return;
+        }
+        for event in rows.iter().filter_map(|&row| batch.view(row)) {
+            self.stats.count(&event);
+        }
+        self.stats.new += rows.len() as u64;
+        self.table.append_rows(batch, rows);
+    }
+
+    /// A file's event replaces an earlier file's event with the same id (`unchanged` when the
+    /// fields every GED layout carries are equal, `updated` otherwise).
+    fn add(&mut self, event: &EventView<'_>) {
+        self.stats.count(event);
+        if self.fresh {
+            self.stats.new += 1;
+            self.table.push(event);
+            return;
+        }
+        let key = (event.source, event.event_id.to_string());
+        match self.index.get(&key) {
+            Some(&i) => {
+                match self.table.view(i) {
+                    Some(old) if same_event(&old, event) => self.stats.unchanged += 1,
+                    _ => self.stats.updated += 1,
+                }
+                self.table.set(i, event);
+            }
+            None => {
+                self.stats.new += 1;
+                self.index.insert(key, self.table.push(event));
+            }
+        }
+    }
 }
 
 /// The recovered records of `path` when a spreadsheet re-save damaged it; None when it is

@@ -51,7 +51,120 @@ pub struct EventView<'a> {
     pub fatalities_high: Option<u32>,
     pub civilian_targeting: bool,
     pub flags: &'a [EventFlag],
-    pub extra: &'a Extra,
+    pub extra: ExtraView<'a>,
+}
+
+/// An event's `extra` fields, borrowed: from an owned map, from a reader's row (pairs sorted
+/// by key), or from an [`EventTable`]'s packed store. Iteration is in key order, as for
+/// [`Extra`]; equal views hold equal entries whatever their form.
+#[derive(Debug, Clone, Copy)]
+pub enum ExtraView<'a> {
+    Map(&'a Extra),
+    /// Entries sorted by key, keys distinct.
+    Pairs(&'a [(&'a str, &'a str)]),
+    Packed(PackedExtra<'a>),
+}
+
+/// An [`EventTable`] row's `extra`: keys as numbers of the table's texts, values one after
+/// the other in `text`.
+#[derive(Debug, Clone, Copy)]
+pub struct PackedExtra<'a> {
+    entries: &'a [(TextId, u32)],
+    text: &'a str,
+    keys: &'a Texts,
+}
+
+/// The entries of an [`ExtraView`], in key order.
+pub struct ExtraIter<'a> {
+    view: ExtraView<'a>,
+    map: Option<std::collections::btree_map::Iter<'a, String, String>>,
+    at: usize,
+    text_at: usize,
+}
+
+impl<'a> Iterator for ExtraIter<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<(&'a str, &'a str)> {
+        match self.view {
+            ExtraView::Map(_) => self
+                .map
+                .as_mut()
+                .and_then(|m| m.next())
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+            ExtraView::Pairs(pairs) => {
+                let pair = pairs.get(self.at)?;
+                self.at += 1;
+                Some(*pair)
+            }
+            ExtraView::Packed(p) => {
+                let &(key, len) = p.entries.get(self.at)?;
+                self.at += 1;
+                let start = self.text_at;
+                self.text_at += len as usize;
+                Some((
+                    p.keys.get(key),
+                    p.text.get(start..self.text_at).unwrap_or(""),
+                ))
+            }
+        }
+    }
+}
+
+impl<'a> ExtraView<'a> {
+    pub fn iter(&self) -> ExtraIter<'a> {
+        ExtraIter {
+            view: *self,
+            map: match self {
+                ExtraView::Map(m) => Some(m.iter()),
+                _ => None,
+            },
+            at: 0,
+            text_at: 0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            ExtraView::Map(m) => m.len(),
+            ExtraView::Pairs(p) => p.len(),
+            ExtraView::Packed(p) => p.entries.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&'a str> {
+        match self {
+            ExtraView::Map(m) => m.get(key).map(String::as_str),
+            _ => self.iter().find(|(k, _)| *k == key).map(|(_, v)| v),
+        }
+    }
+
+    /// The entries as an owned map.
+    pub fn to_extra(&self) -> Extra {
+        self.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+}
+
+impl<'a> IntoIterator for ExtraView<'a> {
+    type Item = (&'a str, &'a str);
+    type IntoIter = ExtraIter<'a>;
+
+    fn into_iter(self) -> ExtraIter<'a> {
+        self.iter()
+    }
+}
+
+impl PartialEq for ExtraView<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
 }
 
 impl Event {
@@ -83,7 +196,7 @@ impl Event {
             fatalities_high: self.fatalities_high,
             civilian_targeting: self.civilian_targeting,
             flags: &self.flags,
-            extra: &self.extra,
+            extra: ExtraView::Map(&self.extra),
         }
     }
 }
@@ -118,13 +231,10 @@ impl EventView<'_> {
             fatalities_high: self.fatalities_high,
             civilian_targeting: self.civilian_targeting,
             flags: self.flags.to_vec(),
-            extra: self.extra.clone(),
+            extra: self.extra.to_extra(),
         }
     }
 }
-
-/// The `extra` of events that have none.
-static NO_EXTRA: Extra = Extra::new();
 
 /// Number of a distinct text in [`Texts`]; [`NONE`] stands for a missing optional text.
 type TextId = u32;
@@ -169,8 +279,19 @@ struct Rare {
     side_a_associates: Vec<String>,
     side_b_associates: Vec<String>,
     flags: Vec<EventFlag>,
-    extra: Extra,
 }
+
+/// Where a row's `extra` is: `count` entries of [`EventTable::extra_entries`] from `entry`,
+/// their values one after the other in [`EventTable::extra_text`] from `text`.
+#[derive(Debug, Clone, Copy)]
+struct ExtraAt {
+    entry: usize,
+    count: u32,
+    text: usize,
+}
+
+/// A row's `extra` when it has none.
+const NO_EXTRA: u32 = u32::MAX;
 
 /// One event in the table: numbers inline, texts as [`TextId`]s, the id as a range of
 /// [`EventTable::ids`].
@@ -199,6 +320,8 @@ struct Row {
     violence_type: Option<ViolenceType>,
     civilian_targeting: bool,
     rare: Option<Box<Rare>>,
+    /// Index in [`EventTable::extras`], or [`NO_EXTRA`].
+    extra: u32,
 }
 
 /// Events held compactly (see the module docs), in the order they were pushed until
@@ -212,6 +335,10 @@ pub struct EventTable {
     /// Every event id, one after the other.
     ids: String,
     texts: Texts,
+    /// Rows' `extra`: where each is, its keys (as texts) with value lengths, the values.
+    extras: Vec<ExtraAt>,
+    extra_entries: Vec<(TextId, u32)>,
+    extra_text: String,
 }
 
 impl EventTable {
@@ -227,6 +354,35 @@ impl EventTable {
         self.rows.is_empty()
     }
 
+    /// Row `i`'s event id ("" when `i` is not a row).
+    pub fn event_id(&self, i: usize) -> &str {
+        self.order
+            .get(i)
+            .and_then(|&slot| {
+                let r = &self.rows[slot];
+                self.ids.get(r.id.0..r.id.1)
+            })
+            .unwrap_or("")
+    }
+
+    /// Whether row `i` carries any flag.
+    pub fn has_flags(&self, i: usize) -> bool {
+        self.order
+            .get(i)
+            .and_then(|&slot| self.rows[slot].rare.as_deref())
+            .is_some_and(|rare| !rare.flags.is_empty())
+    }
+
+    /// Removes every row (the texts are kept for reuse).
+    pub fn clear(&mut self) {
+        self.rows.clear();
+        self.order.clear();
+        self.ids.clear();
+        self.extras.clear();
+        self.extra_entries.clear();
+        self.extra_text.clear();
+    }
+
     /// Appends `event`; returns its row number.
     pub fn push(&mut self, event: &EventView<'_>) -> usize {
         let start = self.ids.len();
@@ -235,6 +391,75 @@ impl EventTable {
         self.order.push(self.rows.len());
         self.rows.push(row);
         self.order.len() - 1
+    }
+
+    /// Appends rows `rows` of `other` (in that order), as [`EventTable::push`] of each row's
+    /// view would, but each distinct text of `other` is looked up once, not once per row.
+    pub fn append_rows(&mut self, other: &EventTable, rows: &[usize]) {
+        const UNMAPPED: TextId = NONE - 1;
+        let mut remap = vec![UNMAPPED; other.texts.texts.len()];
+        let texts = &mut self.texts;
+        let mut map = |id: TextId| -> TextId {
+            match remap.get_mut(id as usize) {
+                None => NONE,
+                Some(m) => {
+                    if *m == UNMAPPED {
+                        *m = texts.id(other.texts.get(id));
+                    }
+                    *m
+                }
+            }
+        };
+        self.rows.reserve(rows.len());
+        self.order.reserve(rows.len());
+        for &i in rows {
+            let Some(&slot) = other.order.get(i) else {
+                continue;
+            };
+            let r = &other.rows[slot];
+            let start = self.ids.len();
+            self.ids
+                .push_str(other.ids.get(r.id.0..r.id.1).unwrap_or(""));
+            let extra = match other.extras.get(r.extra as usize) {
+                None => NO_EXTRA,
+                Some(at) => {
+                    let end = at.entry + at.count as usize;
+                    let entries = other.extra_entries.get(at.entry..end).unwrap_or(&[]);
+                    let text_len: usize = entries.iter().map(|&(_, len)| len as usize).sum();
+                    let index = u32::try_from(self.extras.len()).unwrap_or(NO_EXTRA - 1);
+                    self.extras.push(ExtraAt {
+                        entry: self.extra_entries.len(),
+                        count: at.count,
+                        text: self.extra_text.len(),
+                    });
+                    self.extra_entries
+                        .extend(entries.iter().map(|&(key, len)| (map(key), len)));
+                    self.extra_text.push_str(
+                        other
+                            .extra_text
+                            .get(at.text..at.text + text_len)
+                            .unwrap_or(""),
+                    );
+                    index
+                }
+            };
+            self.order.push(self.rows.len());
+            self.rows.push(Row {
+                id: (start, self.ids.len()),
+                release: map(r.release),
+                country: map(r.country),
+                admin1: map(r.admin1),
+                admin2: map(r.admin2),
+                event_type: map(r.event_type),
+                sub_event_type: map(r.sub_event_type),
+                conflict_name: map(r.conflict_name),
+                side_a: map(r.side_a),
+                side_b: map(r.side_b),
+                rare: r.rare.clone(),
+                extra,
+                ..*r
+            });
+        }
     }
 
     /// Replaces row `i` with `event` (the ingest plan's newer record of the same event).
@@ -256,17 +481,34 @@ impl EventTable {
     }
 
     fn row_of(&mut self, e: &EventView<'_>, id: (usize, usize)) -> Row {
+        let extra = if e.extra.is_empty() {
+            NO_EXTRA
+        } else {
+            let at = ExtraAt {
+                entry: self.extra_entries.len(),
+                count: e.extra.len() as u32,
+                text: self.extra_text.len(),
+            };
+            for (key, value) in e.extra {
+                let key = self.texts.id(key);
+                self.extra_text.push_str(value);
+                self.extra_entries.push((key, value.len() as u32));
+            }
+            // More than four billion rows with extra fields cannot be told apart from none;
+            // never reached (the table would need hundreds of gigabytes).
+            let index = u32::try_from(self.extras.len()).unwrap_or(NO_EXTRA - 1);
+            self.extras.push(at);
+            index
+        };
         let t = &mut self.texts;
         let rare = (!e.side_a_associates.is_empty()
             || !e.side_b_associates.is_empty()
-            || !e.flags.is_empty()
-            || !e.extra.is_empty())
+            || !e.flags.is_empty())
         .then(|| {
             Box::new(Rare {
                 side_a_associates: e.side_a_associates.to_vec(),
                 side_b_associates: e.side_b_associates.to_vec(),
                 flags: e.flags.to_vec(),
-                extra: e.extra.clone(),
             })
         });
         Row {
@@ -293,7 +535,20 @@ impl EventTable {
             violence_type: e.violence_type,
             civilian_targeting: e.civilian_targeting,
             rare,
+            extra,
         }
+    }
+
+    fn extra_of(&self, row: &Row) -> ExtraView<'_> {
+        let Some(at) = self.extras.get(row.extra as usize) else {
+            return ExtraView::Pairs(&[]);
+        };
+        let end = at.entry + at.count as usize;
+        ExtraView::Packed(PackedExtra {
+            entries: self.extra_entries.get(at.entry..end).unwrap_or(&[]),
+            text: self.extra_text.get(at.text..).unwrap_or(""),
+            keys: &self.texts,
+        })
     }
 
     /// Row `i`'s fields, or None when `i` is not a row.
@@ -327,7 +582,7 @@ impl EventTable {
             fatalities_high: r.fatalities_high,
             civilian_targeting: r.civilian_targeting,
             flags: rare.map_or(&[], |x| &x.flags),
-            extra: rare.map_or(&NO_EXTRA, |x| &x.extra),
+            extra: self.extra_of(r),
         })
     }
 
@@ -429,6 +684,41 @@ mod tests {
         let mut expected = events.clone();
         expected.sort_by_cached_key(|e| (e.source, id_sort_key(&e.event_id)));
         assert_eq!(table.into_events(), expected);
+    }
+
+    #[test]
+    fn appended_rows_equal_pushed_views() {
+        let mut with_extra = event("12", "Niger");
+        with_extra
+            .extra
+            .insert("notes".to_string(), "a, \"b\"\nc".to_string());
+        let mut plain = event("13", "Mali");
+        plain.flags.clear();
+        plain.extra.clear();
+        plain.side_b_associates.clear();
+        plain.release = None;
+        let events = [event("11", "Mali"), with_extra, plain, event("14", "Chad")];
+        let mut piece = EventTable::new();
+        for e in &events {
+            piece.push(&e.view());
+        }
+        // A table that already holds texts, so the numbers of the two tables differ.
+        let mut appended = EventTable::new();
+        appended.push(&event("1", "Chad").view());
+        let mut pushed = EventTable::new();
+        pushed.push(&event("1", "Chad").view());
+        let rows = [2, 1, 3];
+        appended.append_rows(&piece, &rows);
+        for &r in &rows {
+            pushed.push(&piece.view(r).unwrap());
+        }
+        assert_eq!(appended.len(), 4);
+        let expected = [&events[2], &events[1], &events[3]];
+        for (i, e) in expected.iter().enumerate() {
+            assert_eq!(appended.view(i + 1).unwrap(), e.view());
+            assert_eq!(appended.view(i + 1), pushed.view(i + 1));
+        }
+        assert_eq!(appended.into_events(), pushed.into_events());
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub use eu_crm::{
     EuTableFile, ShareValue, SupplyBasis,
 };
 pub use event::{Event, EventFlag, EventSource, ViolenceType};
-pub use event_table::{EventTable, EventView};
+pub use event_table::{EventTable, EventView, ExtraIter, ExtraView, PackedExtra};
 pub use governance::{GovernanceRecord, WgiIndicator, WgiValues, WGI_INDICATORS};
 pub use production::{ProductionRecord, ProductionSeries, ValueType};
 pub use quarantine::QuarantineRecord;
