@@ -18,6 +18,7 @@ mod ingest;
 mod network;
 mod output;
 mod scenario;
+mod serve;
 mod supply;
 
 use std::path::PathBuf;
@@ -74,6 +75,8 @@ enum Command {
     Evaluate(Box<forecast::EvaluateArgs>),
     /// Partnership scenarios: run, compare, check, schema (risks and rewards as distributions).
     Scenario(scenario::Args),
+    /// The local API (JSON, GeoJSON, Parquet; OpenAPI at /openapi.json) and the map page.
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -92,6 +95,7 @@ fn main() -> ExitCode {
         Command::Actors(args) => actors::run(&cli.store, args),
         Command::Network(args) => network::run(&cli.store, cli.quiet, args),
         Command::Scenario(args) => scenario::run(&cli.store, cli.quiet, args),
+        Command::Serve(args) => serve::run(&cli.store, cli.quiet, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
