@@ -8,7 +8,7 @@ const VERDICT_COLOURS = {
   "conflict-affected": "#b2182b",
   "high-risk": "#ef8a62",
   "neither": "#67a9cf",
-  "insufficient data": "#bdbdbd",
+  "insufficient-data": "#bdbdbd",
 };
 const VIOLENCE_COLOURS = { StateBased: "#d7301f", NonState: "#7a0177", OneSided: "#fd8d3c" };
 const VIOLENCE_NAMES = { StateBased: "state-based", NonState: "non-state", OneSided: "one-sided" };
@@ -27,6 +27,10 @@ async function api(path) {
 
 const map = L.map("map", { preferCanvas: true, keyboard: true }).setView([15, -2], 5);
 const canvas = L.canvas();
+// Sites on a pane and canvas of their own, above the events and the CAHRA polygons, so that
+// a click on a site always reaches it.
+map.createPane("sites").style.zIndex = 650;
+const siteCanvas = L.canvas({ pane: "sites" });
 const layers = { boundaries: L.layerGroup(), events: L.layerGroup(), sites: L.layerGroup(), cahra: L.layerGroup() };
 let events = [];
 let sites = [];
@@ -91,6 +95,7 @@ function drawSites() {
     n += 1;
     const [lon, lat] = s.geometry.coordinates;
     const m = L.circleMarker([lat, lon], {
+      renderer: siteCanvas, pane: "sites",
       radius: s.properties.kind === "Tabulated" ? 8 : 5, color: "#000", weight: 1,
       fillColor: COMMODITY_COLOURS[group], fillOpacity: 0.9,
     });
@@ -213,6 +218,7 @@ async function main() {
   await loadCahra(null);
   $("cahra-year").value = String(cahraYear);
   map.fitBounds(L.geoJSON(bounds).getBounds());
+  window.orewatch = { map, layers, sites };
   document.body.dataset.ready = "true";
 }
 
