@@ -19,6 +19,7 @@ mod network;
 mod output;
 mod precision;
 mod scenario;
+mod serve;
 mod supply;
 
 use std::path::PathBuf;
@@ -75,6 +76,8 @@ enum Command {
     Evaluate(Box<forecast::EvaluateArgs>),
     /// Partnership scenarios: run, compare, check, schema (risks and rewards as distributions).
     Scenario(scenario::Args),
+    /// The local API (JSON, GeoJSON, Parquet; OpenAPI at /openapi.json) and the map page.
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -93,6 +96,7 @@ fn main() -> ExitCode {
         Command::Actors(args) => actors::run(&cli.store, args),
         Command::Network(args) => network::run(&cli.store, cli.quiet, args),
         Command::Scenario(args) => scenario::run(&cli.store, cli.quiet, args),
+        Command::Serve(args) => serve::run(&cli.store, cli.quiet, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,59 @@
+"""Drives the map page of `orewatch serve` in headless Chromium as a person would.
+
+Usage: map_page.py URL CHROMIUM SCREENSHOT.png
+Prints one JSON line: what the page showed (the Rust test compares it with the API).
+Exits non-zero when the page fails to load. Launches the given Chromium binary (Debian's),
+never a browser downloaded by `playwright install`.
+"""
+import json
+import sys
+import time
+
+from playwright.sync_api import sync_playwright
+
+url, chromium, shot = sys.argv[1], sys.argv[2], sys.argv[3]
+seen = {"console_errors": []}
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+    page = browser.new_page(viewport={"width": 1400, "height": 850})
+    page.on("console", lambda m: m.type == "error" and seen["console_errors"].append(m.text))
+    page.on("pageerror", lambda e: seen["console_errors"].append(str(e)))
+    page.on("crash", lambda: print("PAGE CRASHED", file=sys.stderr))
+    page.on("framenavigated", lambda f: print("NAVIGATED", f.url, file=sys.stderr))
+    started = time.monotonic()
+    page.goto(url)
+    page.wait_for_selector("body[data-ready=true]", timeout=60_000)
+    seen["ready_s"] = round(time.monotonic() - started, 3)
+    # The date slider changes the event count (keyboard: the slider is focusable).
+    seen["count_before"] = page.get_attribute("#event-count", "data-count")
+    page.focus("#year")
+    for _ in range(4):
+        page.keyboard.press("ArrowLeft")
+    seen["count_after"] = page.get_attribute("#event-count", "data-count")
+    # Click Bougouni lithium's marker: its panel opens with the exposure and the chart.
+    point = page.evaluate(
+        """() => {
+            const s = orewatch.sites.find(f => f.properties.name.startsWith('Bougouni lithium'));
+            const [lon, lat] = s.geometry.coordinates;
+            orewatch.map.setView([lat, lon], 13, { animate: false });
+            const p = orewatch.map.latLngToContainerPoint([lat, lon]);
+            return { x: p.x, y: p.y };
+        }"""
+    )
+    box = page.locator("#map").bounding_box()
+    page.wait_for_timeout(300)
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_selector("#exposure", timeout=60_000)
+    page.wait_for_selector("#chart canvas", timeout=60_000)
+    # A layer toggles (keyboard: the checkbox takes focus and Space).
+    shown = "() => orewatch.map.hasLayer(orewatch.layers.cahra)"
+    before = page.evaluate(shown)
+    page.check("#layer-cahra")
+    page.wait_for_timeout(300)
+    seen["layer_toggled"] = (not before) and page.evaluate(shown)
+    seen["site_name"] = page.inner_text("#site-name")
+    for field in ["events", "fatalities_best", "exposure_index"]:
+        seen[field] = page.inner_text(f'#exposure [data-field="{field}"]')
+    page.screenshot(path=shot)
+    browser.close()
+print(json.dumps(seen))

@@ -1,0 +1,134 @@
+//! The OpenAPI 3.1 document (`/openapi.json`), built from the endpoints' declared parameters
+//! ([`crate::api::ENDPOINTS`]), and `/api-docs`, a page that renders it (embedded, offline).
+
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use axum::Router;
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
+};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::{
+    ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Required, ResponseBuilder,
+};
+
+use crate::api::ENDPOINTS;
+use crate::query::Kind;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(|| async { axum::Json(document()) }))
+        .route(
+            "/api-docs",
+            get(|| async { Html(crate::page::DOCS_HTML).into_response() }),
+        )
+}
+
+/// The document.
+pub fn document() -> OpenApi {
+    let mut paths = PathsBuilder::new();
+    for e in ENDPOINTS {
+        let mut op = OperationBuilder::new().summary(Some(e.summary));
+        for p in e.params {
+            let (ty, format) = match p.kind {
+                Kind::Text | Kind::List => (Type::String, None),
+                Kind::Number => (Type::Number, None),
+                Kind::Integer => (Type::Integer, None),
+                Kind::Date => (Type::String, Some("date")),
+            };
+            let mut schema = ObjectBuilder::new().schema_type(ty);
+            if let Some(f) = format {
+                schema = schema.format(Some(utoipa::openapi::SchemaFormat::Custom(f.into())));
+            }
+            let description = match p.kind {
+                Kind::List => format!("{} (comma-separated)", p.description),
+                _ => p.description.to_string(),
+            };
+            op = op.parameter(
+                ParameterBuilder::new()
+                    .name(p.name)
+                    .parameter_in(ParameterIn::Query)
+                    .required(if p.required {
+                        Required::True
+                    } else {
+                        Required::False
+                    })
+                    .description(Some(description))
+                    .schema(Some(schema)),
+            );
+        }
+        let ok = ResponseBuilder::new()
+            .description(e.returns)
+            .content(
+                e.media,
+                ContentBuilder::new()
+                    .schema(Some(ObjectBuilder::new().schema_type(
+                        if e.media.contains("json") {
+                            Type::Object
+                        } else {
+                            Type::String
+                        },
+                    )))
+                    .build(),
+            )
+            .build();
+        let error = |what: &str| {
+            ResponseBuilder::new()
+                .description(what)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(
+                            ObjectBuilder::new()
+                                .schema_type(Type::Object)
+                                .property("error", ObjectBuilder::new().schema_type(Type::String))
+                                .property(
+                                    "status",
+                                    ObjectBuilder::new().schema_type(Type::Integer),
+                                ),
+                        ))
+                        .build(),
+                )
+                .build()
+        };
+        op = op
+            .response("200", ok)
+            .response("400", error("an invalid parameter, named in `error`"))
+            .response(
+                "422",
+                error("the store's data cannot answer (named in `error`)"),
+            )
+            .response("503", error("the store is empty"));
+        paths = paths.path(e.path, PathItem::new(HttpMethod::Get, op.build()));
+    }
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("orewatch")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some(
+                    "The orewatch assessments over HTTP: the same request and result types, and \
+                     the same numbers, as the orewatch CLI. Every answer carries its provenance.",
+                )),
+        )
+        .paths(paths.build())
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_endpoint_and_parameter_is_in_the_document() {
+        let doc = serde_json::to_value(super::document()).unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+        for e in crate::api::ENDPOINTS {
+            let params = doc["paths"][e.path]["get"]["parameters"]
+                .as_array()
+                .unwrap();
+            let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
+            let expected: Vec<&str> = e.params.iter().map(|p| p.name).collect();
+            assert_eq!(names, expected, "{}", e.path);
+        }
+    }
+}
