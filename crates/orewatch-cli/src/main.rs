@@ -12,6 +12,7 @@ mod cahra;
 mod data_dir;
 mod datasets;
 mod exposure;
+mod fetch;
 mod flags;
 mod forecast;
 mod ingest;
@@ -56,6 +57,8 @@ struct Cli {
 enum Command {
     /// Read source files into the store (no paths: the default data directory).
     Ingest(ingest::Args),
+    /// Download a UCDP GED release or candidate events, check and unzip it, then ingest it.
+    Fetch(fetch::Args),
     /// List what the store holds: per source its rows, coverage, countries, provenance.
     Datasets(datasets::Args),
     /// Armed violence around mine sites: one row per site and radius.
@@ -86,6 +89,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ingest(args) => ingest::run(&cli.store, cli.quiet, args),
+        Command::Fetch(args) => fetch::run(&cli.store, cli.quiet, args),
         Command::Datasets(args) => datasets::run(&cli.store, args),
         Command::Exposure(args) => exposure::run(&cli.store, *args),
         Command::Brief(args) => brief::run(&cli.store, cli.quiet, args),
