@@ -325,6 +325,66 @@ print(pc.min(t.column("fatalities")).as_py() >= 0, len(pc.unique(t.column("priog
         first.contains("forecast evaluation: computed in"),
         "{first}"
     );
+    // End to end: every section of the brief is there, and its deal conclusions are the
+    // numbers of the command it names (`orewatch scenario compare --bundled`, same draws and
+    // seed): for every scenario and every output that is not unchanged, "output (P(better))".
+    let html = std::fs::read_to_string(tmp.path().join("b1.html")).unwrap();
+    for heading in [
+        "<h2>Organised violence and mine sites</h2>",
+        "<h2>Exposure: armed violence around the mines</h2>",
+        "<h2>Since 2019: violence around the mines, year by year</h2>",
+        "<h2>Armed actors around the mines</h2>",
+        "<h2>Conflict-affected and high-risk areas (CAHRA screening)</h2>",
+        "<h2>Outlook: where lethal violence is likely next</h2>",
+        "<h2>Supply: how much the world depends on Mali</h2>",
+        "<h2>The deal: risks and rewards of the partnership options</h2>",
+        "<h2>Location precision</h2>",
+        "<h2>Events and deaths per year</h2>",
+        "<h2>Sources</h2>",
+    ] {
+        assert!(html.contains(heading), "the brief lacks {heading}");
+    }
+    assert!(html.contains(
+        "orewatch scenario compare --bundled --baseline status_quo --draws 100000 --seed 20250101"
+    ));
+    let status = run(&[
+        "scenario",
+        "compare",
+        "--bundled",
+        "--baseline",
+        "status_quo",
+        "--out",
+        "compare.json",
+    ])
+    .status()
+    .unwrap();
+    assert!(status.success());
+    let cmp: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("compare.json")).unwrap()).unwrap();
+    let mut checked = 0;
+    for pair in cmp["pairs"].as_array().unwrap() {
+        for o in pair["outputs"].as_array().unwrap() {
+            let (better, worse) = (
+                o["p_a_better"].as_f64().unwrap(),
+                o["p_a_worse"].as_f64().unwrap(),
+            );
+            if better == 0.0 && worse == 0.0 {
+                continue; // unchanged: listed without a probability
+            }
+            let item = format!(
+                "{} ({:.0} %)",
+                o["output"].as_str().unwrap().replace('_', " "),
+                better * 100.0
+            );
+            assert!(
+                html.contains(&item),
+                "{}: {item} not in the brief",
+                pair["a"]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "{checked}");
     let second = brief("b2.html");
     assert!(
         second.contains("forecast evaluation: read from the store's cache"),
