@@ -771,8 +771,9 @@ fn eu_text(eu: &EuView, commodity: &str, inputs: &str, out: &mut String) -> Resu
 
 fn all_text(all: &AllAssessment) -> Result<String> {
     let mut out = String::new();
+    // What was left out is part of the answer: on stdout, before the table.
     for s in &all.skipped {
-        eprintln!("{s}");
+        writeln!(out, "{s}")?;
     }
     writeln!(
         out,
