@@ -171,7 +171,7 @@ fn download(url: &str, target: &Path, sha256: Option<&str>, quiet: bool) -> Resu
         Ok(r) => r,
         Err(ureq::Error::Status(416, _)) if have > 0 => {
             // The part already holds the whole file.
-            return finish(&part, target, have, sha256);
+            return finish(&part, target, sha256);
         }
         Err(e) => bail!("downloading {url}: {e} (UCDP may have renamed the file: pass --url)"),
     };
@@ -230,11 +230,12 @@ fn download(url: &str, target: &Path, sha256: Option<&str>, quiet: bool) -> Resu
             );
         }
     }
-    finish(&part, target, written, sha256)
+    finish(&part, target, sha256)
 }
 
-/// Checks the finished part (size, SHA-256) and renames it into place.
-fn finish(part: &Path, target: &Path, size: u64, sha256: Option<&str>) -> Result<PathBuf> {
+/// Checks the finished part's SHA-256 (when given; its size was checked while it arrived)
+/// and renames it into place.
+fn finish(part: &Path, target: &Path, sha256: Option<&str>) -> Result<PathBuf> {
     if let Some(expected) = sha256 {
         let got = sha256_of(part)?;
         if !got.eq_ignore_ascii_case(expected.trim()) {
@@ -247,7 +248,6 @@ fn finish(part: &Path, target: &Path, size: u64, sha256: Option<&str>) -> Result
     }
     std::fs::rename(part, target)
         .with_context(|| format!("moving {} to {}", part.display(), target.display()))?;
-    let _ = size;
     Ok(target.to_path_buf())
 }
 
