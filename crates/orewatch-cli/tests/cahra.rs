@@ -212,16 +212,11 @@ fn cahra_outputs_and_errors() {
 /// never neither; Mali's regions are decided.
 #[test]
 fn cahra_gives_insufficient_data_where_a_country_is_not_covered() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    let data = data_dir();
-    run_ok(
-        orewatch(&store)
-            .arg("ingest")
-            .arg(data.join("conflict/ucdp_ged_v21_1_precise_global_1989_2019.csv"))
-            .arg(data.join("conflict/ged_v24_1_download"))
-            .arg(data.join("boundaries/west_africa_admin1_ne10m.geojson")),
-    );
+    let (dir, store) = ingested(&[
+        "conflict/ucdp_ged_v21_1_precise_global_1989_2019.csv",
+        "conflict/ged_v24_1_download",
+        "boundaries/west_africa_admin1_ne10m.geojson",
+    ]);
     let out = dir.path().join("x.json");
     run_ok(
         orewatch(&store)

@@ -9,7 +9,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{data_dir, fails_with, orewatch, run_ok, usage_error};
+use common::{data_dir, fails_with, ingested, orewatch, run_ok, usage_error};
 
 fn ingest_real(store: &Path) {
     let data = data_dir();
@@ -173,18 +173,13 @@ fn exposure_on_the_real_data() {
 /// winning): 5 events and 45 deaths within 25 km of Essakane in 2022, 23 / 171 within 50 km.
 #[test]
 fn exposure_says_not_covered_and_partial_where_data_stop() {
-    let tmp = tempfile::tempdir().unwrap();
-    let store = tmp.path().join("store");
-    let data = data_dir();
-    run_ok(
-        orewatch(&store)
-            .arg("ingest")
-            .arg(data.join("conflict/ucdp_ged_v21_1_precise_global_1989_2019.csv"))
-            .arg(data.join("conflict/ged_v24_1_download"))
-            .arg(data.join("mines/mine_sites_mali_and_neighbours.csv"))
-            .arg(data.join("mines/company_home_country.csv"))
-            .arg(data.join("boundaries/west_africa_admin0_ne50m.geojson")),
-    );
+    let (tmp, store) = ingested(&[
+        "conflict/ucdp_ged_v21_1_precise_global_1989_2019.csv",
+        "conflict/ged_v24_1_download",
+        "mines/mine_sites_mali_and_neighbours.csv",
+        "mines/company_home_country.csv",
+        "boundaries/west_africa_admin0_ne50m.geojson",
+    ]);
     let out = tmp.path().join("x.csv");
     run_ok(
         orewatch(&store)

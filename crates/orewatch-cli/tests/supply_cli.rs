@@ -216,17 +216,12 @@ fn supply_tables_shocks_inputs_and_errors() {
 /// event for are "not screened", never "neither"), and the year-by-year table.
 #[test]
 fn supply_cahra_exposure_and_over_time() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    let data = data_dir();
-    run_ok(
-        orewatch(&store)
-            .arg("ingest")
-            .arg(data.join("production"))
-            .arg(data.join("governance"))
-            .arg(data.join("boundaries"))
-            .arg(data.join("conflict/ucdp_ged_v21_1_precise_west_africa_1989_2019.csv")),
-    );
+    let (dir, store) = ingested(&[
+        "production",
+        "governance",
+        "boundaries",
+        "conflict/ucdp_ged_v21_1_precise_west_africa_1989_2019.csv",
+    ]);
     let json_path = dir.path().join("gold2015.json");
     run_ok(orewatch(&store).args([
         "supply",

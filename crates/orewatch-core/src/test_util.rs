@@ -96,3 +96,22 @@ pub fn production_record(
         extra: crate::model::Extra::new(),
     }
 }
+
+/// A country as a 2° × 3° box (longitude west..west+2, latitude 11..14), level 0, keyed by
+/// `iso3`: the admin-0 polygon the coverage and exposure tests place sites and events against.
+pub fn country_box(iso3: &str, west: f64) -> crate::model::Region {
+    use geo::{polygon, MultiPolygon};
+    crate::model::Region {
+        region_id: iso3.into(),
+        level: 0,
+        name: iso3.into(),
+        country_iso3: Some(iso3.into()),
+        country_name: None,
+        iso_3166_2: None,
+        geometry: MultiPolygon(vec![polygon![
+            (x: west, y: 11.0), (x: west + 2.0, y: 11.0), (x: west + 2.0, y: 14.0), (x: west, y: 14.0)
+        ]]),
+        source: "t".into(),
+        extra: Default::default(),
+    }
+}

@@ -63,6 +63,21 @@ pub fn source<'a>(manifest: &'a serde_json::Value, name: &str) -> &'a serde_json
         .unwrap_or_else(|| panic!("no source {name} in the manifest"))
 }
 
+/// A store in a fresh temporary directory (`DIR/store`) holding the shipped `paths`
+/// (relative to the data directory), ingested by `orewatch ingest`. Keep the directory alive
+/// as long as the store is used.
+pub fn ingested(paths: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let data = data_dir();
+    run_ok(
+        orewatch(&store)
+            .arg("ingest")
+            .args(paths.iter().map(|p| data.join(p))),
+    );
+    (dir, store)
+}
+
 /// Runs a command that must fail with exit code 1 and a stderr naming every needle.
 pub fn fails_with(cmd: &mut Command, needles: &[&str]) {
     let out = cmd.output().expect("orewatch runs");

@@ -405,7 +405,7 @@ mod coverage {
     use crate::analysis::coverage::{CountryReach, EventCoverage};
     use crate::model::source::{Coverage, SourceReport};
     use crate::model::Region;
-    use geo_types::{polygon, MultiPolygon};
+    use crate::test_util::country_box;
 
     fn report(path: &str, countries: &[&str]) -> SourceReport {
         SourceReport {
@@ -420,26 +420,10 @@ mod coverage {
         }
     }
 
-    fn country(iso3: &str, west: f64) -> Region {
-        Region {
-            region_id: iso3.into(),
-            level: 0,
-            name: iso3.into(),
-            country_iso3: Some(iso3.into()),
-            country_name: None,
-            iso_3166_2: None,
-            geometry: MultiPolygon(vec![polygon![
-                (x: west, y: 11.0), (x: west + 2.0, y: 11.0), (x: west + 2.0, y: 14.0), (x: west, y: 14.0)
-            ]]),
-            source: "t".into(),
-            extra: Default::default(),
-        }
-    }
-
     fn check_with(sources: &[SourceReport]) -> (EventCoverage, Vec<Region>) {
         (
             EventCoverage::from_sources(sources),
-            vec![country("MLI", -9.0), country("NER", -7.0)],
+            vec![country_box("MLI", -9.0), country_box("NER", -7.0)],
         )
     }
 

@@ -9,14 +9,14 @@
 //! - 0.5° of longitude at 12° N: 54.38 km (at 11.5° N: 54.48 km); 1.5° at 12° N: 163.15 km;
 //! - 0.3° of latitude: 33.36 km; 0.8°: 88.96 km; 0.1°: 11.12 km.
 
+use crate::test_util::country_box;
 use chrono::{Datelike, NaiveDate};
-use geo_types::{polygon, MultiPolygon};
 
 use super::*;
 use crate::assess::tests::json_round_trip;
 use crate::geodesy::haversine_km;
 use crate::ingest::plan::Coverage;
-use crate::model::{Event, Region, SiteKind};
+use crate::model::{Event, SiteKind};
 use crate::test_util::uniform_sequence;
 
 fn event(id: &str, lat: f64, lon: f64, date: &str, best: u32) -> Event {
@@ -74,22 +74,6 @@ fn site(id: &str, iso3: &str, coords: Option<(f64, f64)>) -> Site {
     }
 }
 
-fn country(iso3: &str, west: f64) -> Region {
-    Region {
-        region_id: iso3.into(),
-        level: 0,
-        name: iso3.into(),
-        country_iso3: Some(iso3.into()),
-        country_name: None,
-        iso_3166_2: None,
-        geometry: MultiPolygon(vec![polygon![
-            (x: west, y: 11.0), (x: west + 2.0, y: 11.0), (x: west + 2.0, y: 14.0), (x: west, y: 14.0)
-        ]]),
-        source: "t".into(),
-        extra: Default::default(),
-    }
-}
-
 fn sources() -> Vec<SourceReport> {
     let report = |path: &str, countries: &[&str]| SourceReport {
         path: path.into(),
@@ -114,7 +98,7 @@ fn dataset(sites: Vec<Site>, events: Vec<Event>) -> Dataset {
     Dataset {
         events,
         sites,
-        regions: vec![country("MLI", -9.0), country("NER", -7.0)],
+        regions: vec![country_box("MLI", -9.0), country_box("NER", -7.0)],
         ..Default::default()
     }
 }
