@@ -2,7 +2,7 @@
 """Reference values for orewatch's forecast scoring rules (analysis::forecast::score).
 
 Writes crates/orewatch-core/tests/fixtures/forecast_score_reference.json, which
-crates/orewatch-core/tests/forecast_score.rs reads and compares to 1e-12 relative.
+crates/orewatch-core/tests/integration/forecast_score.rs reads and compares to 1e-12 relative.
 
 The values come from the peers, not from orewatch:
 - CRPS: properscoring.crps_ensemble (its empirical-CDF integral equals the NRG form

@@ -27,6 +27,7 @@ use orewatch_store::{Manifest, Store};
 use serde_json::json;
 
 use crate::flags::SourceArg;
+use crate::output::{OutArgs, OutFormat};
 
 /// `list` or `show`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -57,9 +58,12 @@ pub struct Args {
     /// Alias table (TOML, as config/actor_aliases.toml); default: the shipped table.
     #[arg(long)]
     pub aliases: Option<PathBuf>,
-    /// JSON instead of a table.
+    /// Shorthand for `--format json`.
     #[arg(long)]
     pub json: bool,
+    /// Where and how: text (stdout only) or json.
+    #[command(flatten)]
+    pub output: OutArgs,
     #[command(flatten)]
     pub precision: crate::precision::PrecisionArg,
 }
@@ -98,6 +102,8 @@ pub fn load(
 }
 
 pub fn run(store_dir: &Path, args: Args) -> Result<()> {
+    let output = args.output.resolve(&[OutFormat::Text, OutFormat::Json])?;
+    let json = args.json || output.format == OutFormat::Json;
     let (mut dataset, manifest, table) = load(store_dir, args.aliases.as_deref())?;
     let precision = args.precision.apply(&mut dataset.events)?;
     let input = Inputs {
@@ -116,8 +122,8 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             bail!("`orewatch actors show ACTOR`: give a UCDP actor id (6716) or a name (JNIM)");
         };
         let record = assess::actor_record(&input, &ActorRecordRequest { actor, selection })?;
-        if args.json {
-            println!("{}", json_with(&record, &precision)?);
+        if json {
+            output.write((json_with(&record, &precision)? + "\n").as_bytes())?;
         } else {
             println!("# {}", precision.describe());
             print_record(&record);
@@ -125,29 +131,25 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         return Ok(());
     }
     let result = assess::actors(&input, &ActorsRequest { selection })?;
-    if args.json && args.unresolved {
+    if json && args.unresolved {
         let r = &result.outcomes;
         let rows = |o: Outcome| r.rows(o).collect::<Vec<_>>();
         let mut rates = serde_json::to_value(r)?;
         if let Some(map) = rates.as_object_mut() {
             map.remove("names");
         }
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({
-                "provenance": result.provenance,
-                "location_precision": precision.describe(),
-                "rates": rates,
-                "unlisted": rows(Outcome::Unlisted),
-                "categories": rows(Outcome::Category),
-                "ambiguous": rows(Outcome::Ambiguous),
-            }))?
-        );
-        return Ok(());
+        let doc = serde_json::to_string_pretty(&json!({
+            "provenance": result.provenance,
+            "location_precision": precision.describe(),
+            "rates": rates,
+            "unlisted": rows(Outcome::Unlisted),
+            "categories": rows(Outcome::Category),
+            "ambiguous": rows(Outcome::Ambiguous),
+        }))?;
+        return output.write((doc + "\n").as_bytes());
     }
-    if args.json {
-        println!("{}", json_with(&result, &precision)?);
-        return Ok(());
+    if json {
+        return output.write((json_with(&result, &precision)? + "\n").as_bytes());
     }
     print_header(&result.provenance, &result.outcomes);
     println!("# {}", precision.describe());

@@ -1,5 +1,5 @@
 //! `orewatch cahra [--year Y] [--level admin1|site] [--source GED|ACLED] [--rules FILE]
-//! [--countries MLI,BFA,NER] [--radius-km R] [--out F.csv|F.json|F.geojson]`
+//! [--countries MLI,BFA,NER] [--radius-km R] [--out FILE|-] [--format text|csv|json|geojson]`
 //!
 //! The CAHRA screening (conflict-affected and high-risk areas, OECD Due Diligence Guidance;
 //! EU Regulation 2017/821 art. 2(f)) of every admin-1 region, or every mine site, in one
@@ -14,14 +14,16 @@
 //! insufficient-data rows; a year with no data at all (outside the coverage and without a
 //! single event) is an error naming what is covered.
 //!
-//! Without `--out`, a table on stdout. With it, by extension: `.json` and `.geojson` carry a
-//! top-level `"metadata"` member (parameters, rules file and its SHA-256, the source files);
-//! `.csv` writes the metadata to a sidecar `F.meta.json`. Files are written atomically.
+//! Without `--out` (or with `--out -`), a table on stdout, or the `--format` asked for. With a
+//! file, its extension gives the format unless `--format` does: JSON and GeoJSON carry a
+//! top-level `"metadata"` member (parameters, rules file and its SHA-256, the source files); a
+//! CSV file gets the metadata in a sidecar `F.csv.meta.json`. Files are written atomically.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::flags::SourceArg;
+use crate::output::{OutArgs, OutFormat, Sink};
 use anyhow::{bail, Context, Result};
 use orewatch_core::analysis::cahra::{RegionVerdict, SiteVerdict, Verdict};
 use orewatch_core::assess::cahra::{cahra, CahraAssessment, CahraRequest, RulesText};
@@ -59,22 +61,19 @@ pub struct Args {
     pub radius_km: f64,
     #[command(flatten)]
     pub precision: crate::precision::PrecisionArg,
-    /// Write to a file: .csv (+ .meta.json sidecar), .json or .geojson.
-    #[arg(long, short)]
-    pub out: Option<PathBuf>,
-}
-
-enum Format {
-    Csv,
-    Json,
-    GeoJson,
+    /// Where and how: text (stdout only), csv (+ .csv.meta.json sidecar for a file), json or
+    /// geojson (regions' polygons or sites' points).
+    #[command(flatten)]
+    pub output: OutArgs,
 }
 
 pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
-    let format = match &args.out {
-        None => None,
-        Some(path) => Some(format_of(path)?),
-    };
+    let output = args.output.resolve(&[
+        OutFormat::Text,
+        OutFormat::Csv,
+        OutFormat::Json,
+        OutFormat::Geojson,
+    ])?;
     let rules = match &args.rules {
         None => None,
         Some(path) => Some(RulesText {
@@ -147,21 +146,15 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         "verdicts": a.verdicts,
     });
 
-    let Some(out) = &args.out else {
-        print!(
-            "{}",
-            table(&a, &regions, &sites, args.level, &precision.describe())
-        );
-        return Ok(());
-    };
-    let text = match (format, args.level) {
-        (Some(Format::Json), Level::Admin1) => {
+    let text = match (output.format, args.level) {
+        (OutFormat::Text, _) => table(&a, &regions, &sites, args.level, &precision.describe()),
+        (OutFormat::Json, Level::Admin1) => {
             serde_json::to_string_pretty(&json!({"metadata": metadata, "regions": regions}))?
         }
-        (Some(Format::Json), Level::Site) => {
+        (OutFormat::Json, Level::Site) => {
             serde_json::to_string_pretty(&json!({"metadata": metadata, "sites": sites}))?
         }
-        (Some(Format::GeoJson), level) => {
+        (OutFormat::Geojson, level) => {
             let features: Vec<Value> = match level {
                 Level::Admin1 => regions
                     .iter()
@@ -194,14 +187,14 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
                 "features": features,
             }))?
         }
-        _ => {
-            let meta_path = sidecar(out);
-            write_atomically(&meta_path, &serde_json::to_string_pretty(&metadata)?)?;
+        (OutFormat::Csv, _) => {
+            output.write_sidecar(&metadata)?;
             csv_text(&regions, &sites, args.level)?
         }
+        (OutFormat::Parquet, _) => bail!("cahra writes no Parquet (resolved before)"),
     };
-    write_atomically(out, &text)?;
-    if !quiet {
+    output.write(text.as_bytes())?;
+    if let (false, Sink::File(out)) = (quiet, &output.sink) {
         eprintln!(
             "wrote {} ({} rows)",
             out.display(),
@@ -212,23 +205,6 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         );
     }
     Ok(())
-}
-
-fn format_of(path: &Path) -> Result<Format> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "csv" => Ok(Format::Csv),
-        "json" => Ok(Format::Json),
-        "geojson" => Ok(Format::GeoJson),
-        _ => bail!(
-            "--out {}: unknown output format {:?}; expected a file ending in .csv, .json or .geojson",
-            path.display(),
-            ext
-        ),
-    }
 }
 
 fn fired_text(checks: &[&orewatch_core::analysis::cahra::RuleCheck]) -> String {
@@ -496,13 +472,4 @@ fn geometry_json(region: &Region) -> Value {
         })
         .collect();
     json!({"type": "MultiPolygon", "coordinates": polygons})
-}
-
-/// `f.csv` -> `f.meta.json`.
-fn sidecar(out: &Path) -> PathBuf {
-    out.with_extension("meta.json")
-}
-
-fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    crate::output::write_atomic(path, text.as_bytes())
 }

@@ -9,18 +9,27 @@ use orewatch_core::analysis::coverage::EventCoverage;
 use orewatch_core::assess::datasets::{datasets, DatasetsRequest};
 use orewatch_store::Store;
 
+use crate::output::{OutArgs, OutFormat};
+
 #[derive(clap::Args)]
 pub struct Args {
-    /// Print the assessment as JSON (the manifest's members, the per-kind summaries and the
-    /// provenance) instead of a table.
+    /// Shorthand for `--format json`: the assessment (the manifest's members, the per-kind
+    /// summaries and the provenance) instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Where and how: text (stdout only) or json.
+    #[command(flatten)]
+    pub output: OutArgs,
     /// Source kinds to list, comma-separated (ucdp_ged, acled, usgs_sites, …); default: all.
     #[arg(long, value_delimiter = ',')]
     pub kinds: Vec<String>,
 }
 
 pub fn run(store_dir: &Path, args: Args) -> Result<()> {
+    let mut output = args.output.resolve(&[OutFormat::Text, OutFormat::Json])?;
+    if args.json {
+        output.format = OutFormat::Json;
+    }
     let store = Store::open(store_dir);
     let Some(manifest) = store.manifest()? else {
         bail!(
@@ -34,9 +43,8 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             kinds: args.kinds.clone(),
         },
     )?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&manifest)?);
-        return Ok(());
+    if output.format == OutFormat::Json {
+        return output.write((serde_json::to_string_pretty(&manifest)? + "\n").as_bytes());
     }
     println!(
         "store {} — generation {}, written {} by orewatch {}",

@@ -5,16 +5,17 @@
 //!                   [--half-life-days 90] [--kernel uniform|linear|gaussian]
 //!                   [--weight fatalities|events] [--as-of DATE] [--source GED|ACLED]
 //!                   [--max-precision N] [--violence sb,ns,os] [--top-actors 5]
-//!                   [--every month [--from DATE]] [--out f.csv|f.geojson|f.parquet|f.json]
+//!                   [--every month [--from DATE]] [--out FILE|-] [--format text|csv|json|geojson|parquet]
 //! ```
 //!
 //! Loads the store, picks ONE event source (the only one present, or `--source`), takes the
 //! as-of date from the source's stated coverage unless given (and refuses one outside it),
-//! runs `orewatch_core::analysis::exposure`, and prints a table or writes a file. Every
-//! parameter goes into the output's metadata: the `metadata` member of JSON/GeoJSON, the
-//! `orewatch` key of Parquet, a `F.meta.json` sidecar for CSV.
+//! runs `orewatch_core::analysis::exposure`, and prints a table or writes the result
+//! (`--out FILE|-`, `--format`: the file's extension by default). Every parameter goes into the
+//! output's metadata: the `metadata` member of JSON/GeoJSON, the `orewatch` key of Parquet, a
+//! `F.meta.json` sidecar for a CSV file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
@@ -23,7 +24,7 @@ use orewatch_core::assess::exposure::{
 };
 
 use crate::flags::{KernelArg, SourceArg, ViolenceArg, WeightArg};
-use crate::output::{csv_bytes, extension, sidecar, write_atomic};
+use crate::output::{csv_bytes, OutArgs, OutFormat, Output};
 use orewatch_core::analysis::events::{PrecisionFilter, SourceCoverage};
 use orewatch_core::analysis::exposure::{EventWeight, ExposureParams, ExposureRow, Kernel};
 use orewatch_core::analysis::sites::SiteFilter;
@@ -84,10 +85,10 @@ pub struct Args {
     /// With --every month: the first month (default: the start of the stated coverage).
     #[arg(long)]
     pub from: Option<String>,
-    /// Output file: .csv (+ .meta.json sidecar), .geojson, .parquet (GeoParquet) or .json.
-    /// Default: a table on stdout.
-    #[arg(long, short)]
-    pub out: Option<PathBuf>,
+    /// Where and how: text (stdout only), csv (+ .meta.json sidecar for a file), json, geojson
+    /// or parquet (GeoParquet); with --every month csv (the default on stdout) or json.
+    #[command(flatten)]
+    pub output: OutArgs,
 }
 
 fn parse_date(name: &str, text: &str) -> Result<NaiveDate> {
@@ -96,6 +97,18 @@ fn parse_date(name: &str, text: &str) -> Result<NaiveDate> {
 }
 
 pub fn run(store_dir: &Path, args: Args) -> Result<()> {
+    let every_month = args.every.is_some();
+    let output = if every_month {
+        args.output.resolve(&[OutFormat::Csv, OutFormat::Json])?
+    } else {
+        args.output.resolve(&[
+            OutFormat::Text,
+            OutFormat::Csv,
+            OutFormat::Json,
+            OutFormat::Geojson,
+            OutFormat::Parquet,
+        ])?
+    };
     let store = Store::open(store_dir);
     if store.is_empty() {
         bail!(
@@ -114,7 +127,6 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
     };
     let violence: Vec<ViolenceType> = args.violence.iter().map(|&v| v.into()).collect();
     let requested = args.source.map(EventSource::from);
-    let every_month = args.every.is_some();
 
     let precision = PrecisionFilter::new(args.max_precision)?;
     let first = args
@@ -148,24 +160,15 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         let a = exposure_monthly(&dataset, &manifest.sources, &request, first)?;
         let mut metadata = metadata(&a.params, &a.coverage, &manifest, &site_filter, store_dir);
         metadata["country_coverage"] = serde_json::to_value(&a.country_coverage)?;
-        return match &args.out {
-            None => {
-                let mut out = csv::Writer::from_writer(std::io::stdout());
-                for row in &a.rows {
-                    out.serialize(row)?;
-                }
-                Ok(out.flush()?)
-            }
-            Some(path) => write_monthly(path, &a.rows, &metadata),
-        };
+        return write_monthly(&output, &a.rows, &metadata);
     }
 
     let a = exposure(&dataset, &manifest.sources, &request)?;
     let mut metadata = metadata(&a.params, &a.coverage, &manifest, &site_filter, store_dir);
     metadata["country_coverage"] = serde_json::to_value(&a.country_coverage)?;
-    match &args.out {
-        None => print_table(&a, &metadata),
-        Some(path) => write_report(path, &a, metadata),
+    match output.format {
+        OutFormat::Text => print_table(&a, &metadata),
+        _ => write_report(&output, &a, metadata),
     }
 }
 
@@ -317,7 +320,7 @@ fn flat(row: &ExposureRow, admin1: &Admin1) -> FlatRow {
 }
 
 fn write_report(
-    path: &Path,
+    output: &Output,
     report: &ExposureAssessment,
     mut metadata: serde_json::Value,
 ) -> Result<()> {
@@ -334,25 +337,29 @@ fn write_report(
             .map(|r| flat(&r.row, &(r.admin1_id.clone(), r.admin1_name.clone())))
             .collect()
     };
-    match extension(path).as_str() {
-        "csv" => {
-            write_atomic(path, &csv_bytes(&flat_rows())?)?;
-            write_atomic(
-                &sidecar(path),
-                serde_json::to_string_pretty(&metadata)?.as_bytes(),
-            )
+    match output.format {
+        OutFormat::Csv => {
+            output.write(&csv_bytes(&flat_rows())?)?;
+            output.write_sidecar(&metadata)
         }
-        "parquet" => {
+        OutFormat::Parquet => {
             let rows = flat_rows();
             let points: Vec<Option<(f64, f64)>> = report
                 .rows
                 .iter()
                 .map(|r| r.row.lon.zip(r.row.lat))
                 .collect();
-            orewatch_store::write_parquet_export(path, &rows, Some(&points), &metadata.to_string())
+            output.write_via_path(|path| {
+                orewatch_store::write_parquet_export(
+                    path,
+                    &rows,
+                    Some(&points),
+                    &metadata.to_string(),
+                )
                 .map_err(anyhow::Error::msg)
+            })
         }
-        "geojson" => {
+        OutFormat::Geojson => {
             let features: Vec<serde_json::Value> = report
                 .rows
                 .iter()
@@ -366,40 +373,31 @@ fn write_report(
                 .collect();
             let doc =
                 json!({"type": "FeatureCollection", "metadata": metadata, "features": features});
-            write_atomic(path, serde_json::to_string(&doc)?.as_bytes())
+            output.write(serde_json::to_string(&doc)?.as_bytes())
         }
-        "json" => {
+        OutFormat::Json => {
             let doc = json!({"metadata": metadata, "rows": report.rows});
-            write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())
+            output.write(serde_json::to_string_pretty(&doc)?.as_bytes())
         }
-        other => bail!(
-            "--out {}: unknown extension `{other}`; expected .csv, .geojson, .parquet or .json",
-            path.display()
-        ),
+        OutFormat::Text => bail!("text is printed, not written (resolved before)"),
     }
 }
 
 fn write_monthly(
-    path: &Path,
+    output: &Output,
     rows: &[orewatch_core::analysis::exposure::MonthlyExposure],
     metadata: &serde_json::Value,
 ) -> Result<()> {
-    match extension(path).as_str() {
-        "csv" => {
-            write_atomic(path, &csv_bytes(rows)?)?;
-            write_atomic(
-                &sidecar(path),
-                serde_json::to_string_pretty(metadata)?.as_bytes(),
-            )
+    match output.format {
+        OutFormat::Csv => {
+            output.write(&csv_bytes(rows)?)?;
+            output.write_sidecar(metadata)
         }
-        "json" => {
+        OutFormat::Json => {
             let doc = json!({"metadata": metadata, "rows": rows});
-            write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())
+            output.write(serde_json::to_string_pretty(&doc)?.as_bytes())
         }
-        other => bail!(
-            "--out {}: unknown extension `{other}` for --every month; expected .csv or .json",
-            path.display()
-        ),
+        other => bail!("--every month writes csv or json, not {other:?} (resolved before)"),
     }
 }
 

@@ -32,7 +32,7 @@ use orewatch_store::{Manifest, SampleWriter, Store};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::output::{csv_bytes, extension, sidecar, write_atomic};
+use crate::output::{csv_bytes, extension, OutArgs, OutFormat, Sink};
 
 /// `--model` / `--models`: the models a user can run, spelt as the core names them
 /// (`hurdle_recent`).
@@ -200,9 +200,10 @@ pub struct ForecastArgs {
     /// The model (default: the best on the fresh-span evaluation, see README).
     #[arg(long, value_enum, default_value = ModelName::DEFAULT.as_str())]
     pub model: ModelArg,
-    /// Summary per unit-month as CSV (+ .meta.json sidecar) or JSON.
-    #[arg(long, short)]
-    pub out: Option<PathBuf>,
+    /// Summary per unit-month: text (stdout only), csv (+ .csv.meta.json sidecar for a file)
+    /// or json.
+    #[command(flatten)]
+    pub output: OutArgs,
     /// All draws as Parquet, long format: priogrid_gid (or country_index), month, draw,
     /// fatalities; written as a stream.
     #[arg(long)]
@@ -234,9 +235,10 @@ pub struct EvaluateArgs {
     /// Consecutive origins per bootstrap block.
     #[arg(long, default_value_t = 12)]
     pub block_len: u32,
-    /// The whole evaluation as JSON.
-    #[arg(long, short)]
-    pub out: Option<PathBuf>,
+    /// The scores as text (stdout only), or the whole evaluation as json (a file also gets the
+    /// text table on stdout).
+    #[command(flatten)]
+    pub output: OutArgs,
 }
 
 impl ForecastArgs {
@@ -330,11 +332,9 @@ impl DrawSink for ParquetSink {
 
 pub fn run_forecast(store_dir: &Path, quiet: bool, args: ForecastArgs) -> Result<()> {
     let request = args.request()?;
-    if let Some(out) = &args.out {
-        if !matches!(extension(out).as_str(), "csv" | "json") {
-            bail!("--out {}: expected a .csv or .json file", out.display());
-        }
-    }
+    let output = args
+        .output
+        .resolve(&[OutFormat::Text, OutFormat::Csv, OutFormat::Json])?;
     if let Some(s) = &args.samples {
         if extension(s) != "parquet" {
             bail!("--samples {}: expected a .parquet file", s.display());
@@ -394,19 +394,16 @@ pub fn run_forecast(store_dir: &Path, quiet: bool, args: ForecastArgs) -> Result
             }
         })
         .collect();
-    match &args.out {
-        Some(path) if extension(path) == "csv" => {
-            write_atomic(path, &csv_bytes(&rows)?)?;
-            write_atomic(
-                &sidecar(path),
-                serde_json::to_string_pretty(&metadata)?.as_bytes(),
-            )?;
+    match output.format {
+        OutFormat::Csv => {
+            output.write(&csv_bytes(&rows)?)?;
+            output.write_sidecar(&metadata)?;
         }
-        Some(path) => {
+        OutFormat::Json => {
             let doc = json!({ "metadata": metadata, "rows": rows });
-            write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())?;
+            output.write(serde_json::to_string_pretty(&doc)?.as_bytes())?;
         }
-        None => print_outlook(&result),
+        _ => print_outlook(&result),
     }
     if !quiet {
         for w in &result.provenance.warnings {
@@ -503,24 +500,22 @@ fn print_outlook(r: &ForecastResult) {
 
 pub fn run_evaluate(store_dir: &Path, quiet: bool, args: EvaluateArgs) -> Result<()> {
     let request = args.request()?;
-    if let Some(out) = &args.out {
-        if extension(out) != "json" {
-            bail!("--out {}: expected a .json file", out.display());
-        }
-    }
+    let output = args.output.resolve(&[OutFormat::Text, OutFormat::Json])?;
     let started = Instant::now();
     let (mut dataset, manifest) = load(store_dir)?;
     let precision = args.panel.precision.apply(&mut dataset.events)?;
     let result = assess_forecast::evaluate(&request, &dataset, &manifest.sources)?;
-    print_evaluation(&result);
-    if let Some(path) = &args.out {
+    if output.format == OutFormat::Text || matches!(output.sink, Sink::File(_)) {
+        print_evaluation(&result);
+    }
+    if output.format == OutFormat::Json {
         let doc = json!({
             "command": "orewatch evaluate",
             "version": env!("CARGO_PKG_VERSION"),
             "location_precision": precision.describe(),
             "result": result,
         });
-        write_atomic(path, serde_json::to_string_pretty(&doc)?.as_bytes())?;
+        output.write(serde_json::to_string_pretty(&doc)?.as_bytes())?;
     }
     if !quiet {
         for w in &result.provenance.warnings {

@@ -1,6 +1,9 @@
-//! Writing result files: by extension, atomically (a temporary file renamed into place), with
-//! the metadata of a CSV in a sidecar `F.meta.json` next to it; and a closed stdout
-//! (`orewatch … | head`) ending the command quietly with exit 0, as ripgrep does.
+//! Where results go, the same in every command: `--out FILE|-` and `--format
+//! text|csv|json|geojson|parquet` (`OutArgs`; a file's extension gives the format unless
+//! `--format` does; a format a command does not produce is a usage error, exit 2). Files are
+//! written atomically (a temporary file renamed into place), the metadata of a CSV file in a
+//! sidecar `F.csv.meta.json`; a closed stdout (`orewatch … | head`) ends the command quietly
+//! with exit 0, as ripgrep does.
 
 use std::path::{Path, PathBuf};
 
@@ -69,4 +72,177 @@ pub(crate) fn is_broken_pipe(e: &anyhow::Error) -> bool {
             .downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// A result's format: the same names in every command (`--format`), each command accepting the
+/// ones its result has (a table has no GeoJSON without coordinates).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OutFormat {
+    /// Tables for reading (stdout only).
+    Text,
+    /// Comma-separated rows with a header; a file gets an `F.meta.json` sidecar.
+    Csv,
+    /// The whole result with its metadata.
+    Json,
+    /// A FeatureCollection (results with coordinates).
+    Geojson,
+    /// (Geo)Parquet with the metadata in the file's key-value metadata.
+    Parquet,
+}
+
+impl OutFormat {
+    fn name(self) -> &'static str {
+        match self {
+            OutFormat::Text => "text",
+            OutFormat::Csv => "csv",
+            OutFormat::Json => "json",
+            OutFormat::Geojson => "geojson",
+            OutFormat::Parquet => "parquet",
+        }
+    }
+
+    fn of_extension(ext: &str) -> Option<OutFormat> {
+        match ext {
+            "csv" => Some(OutFormat::Csv),
+            "json" => Some(OutFormat::Json),
+            "geojson" => Some(OutFormat::Geojson),
+            "parquet" => Some(OutFormat::Parquet),
+            _ => None,
+        }
+    }
+}
+
+/// `--out FILE|-` and `--format`, spelled the same in every command that writes a result.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub(crate) struct OutArgs {
+    /// Write the result to FILE (atomically), or to stdout with `-`. Without it: stdout.
+    #[arg(long, short, value_name = "FILE|-")]
+    pub out: Option<PathBuf>,
+    /// The result's format. Default: FILE's extension with --out FILE, else text.
+    #[arg(long, value_enum, ignore_case = true)]
+    pub format: Option<OutFormat>,
+}
+
+/// Where a result goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Sink {
+    Stdout,
+    File(PathBuf),
+}
+
+/// A resolved `--out`/`--format`: where, and in which format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Output {
+    pub sink: Sink,
+    pub format: OutFormat,
+}
+
+/// `--format X` that the command does not produce, or a file whose extension names no format:
+/// a usage error (exit 2, as clap's), naming the values the command accepts.
+#[derive(Debug)]
+pub(crate) struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+impl OutArgs {
+    /// Resolves against the formats the command produces (`accepted`, text first when stdout
+    /// gets a table by default). A file without `--format` takes its extension's format.
+    pub(crate) fn resolve(&self, accepted: &[OutFormat]) -> Result<Output, UsageError> {
+        let list = || {
+            accepted
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let sink = match &self.out {
+            None => Sink::Stdout,
+            Some(p) if p.as_os_str() == "-" => Sink::Stdout,
+            Some(p) => Sink::File(p.clone()),
+        };
+        let format = match (self.format, &sink) {
+            (Some(f), _) => f,
+            (None, Sink::Stdout) => accepted[0],
+            (None, Sink::File(path)) => {
+                let ext = extension(path);
+                OutFormat::of_extension(&ext).ok_or_else(|| {
+                    UsageError(format!(
+                        "--out {}: the extension '{ext}' names no format; use a file ending in \
+                         one of [{}] or give --format",
+                        path.display(),
+                        list()
+                    ))
+                })?
+            }
+        };
+        if !accepted.contains(&format) {
+            return Err(UsageError(format!(
+                "--format {}: not produced here; possible values: {}",
+                format.name(),
+                list()
+            )));
+        }
+        if format == OutFormat::Text && sink != Sink::Stdout {
+            return Err(UsageError(format!(
+                "--format text is for the terminal; for a file use one of [{}]",
+                list()
+                    .split(", ")
+                    .filter(|f| *f != "text")
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        Ok(Output { sink, format })
+    }
+}
+
+impl Output {
+    /// Writes the result: a file atomically, or stdout (a closed pipe ends quietly, see
+    /// `is_broken_pipe`).
+    pub(crate) fn write(&self, bytes: &[u8]) -> Result<()> {
+        match &self.sink {
+            Sink::File(path) => write_atomic(path, bytes),
+            Sink::Stdout => {
+                use std::io::Write;
+                let mut out = std::io::stdout().lock();
+                out.write_all(bytes)?;
+                Ok(out.flush()?)
+            }
+        }
+    }
+
+    /// The metadata of a CSV file, in its `F.meta.json` sidecar; nothing on stdout (the JSON
+    /// format carries it there).
+    pub(crate) fn write_sidecar(&self, metadata: &impl Serialize) -> Result<()> {
+        match &self.sink {
+            Sink::File(path) => write_atomic(
+                &sidecar(path),
+                serde_json::to_string_pretty(metadata)?.as_bytes(),
+            ),
+            Sink::Stdout => Ok(()),
+        }
+    }
+
+    /// Runs `write_file` on the output's path, or on a temporary file copied to stdout (for
+    /// writers that need a path, such as Parquet's).
+    pub(crate) fn write_via_path(
+        &self,
+        write_file: impl FnOnce(&Path) -> Result<()>,
+    ) -> Result<()> {
+        match &self.sink {
+            Sink::File(path) => write_file(path),
+            Sink::Stdout => {
+                let tmp = tempfile::NamedTempFile::new()?;
+                write_file(tmp.path())?;
+                let bytes = std::fs::read(tmp.path())?;
+                self.write(&bytes)
+            }
+        }
+    }
 }

@@ -1,8 +1,8 @@
 //! `orewatch scenario`: run, compare, check and describe partnership scenario files.
 //!
 //! ```text
-//! orewatch scenario run FILE [--draws N] [--seed S] [--out results.json] [--timings]
-//! orewatch scenario compare [A B …] [--bundled] [--baseline KEY] [--contrast OUT,…] [--draws N] [--seed S] [--out comparison.json]
+//! orewatch scenario run FILE [--draws N] [--seed S] [--out FILE|-] [--format text|json] [--timings]
+//! orewatch scenario compare [A B …] [--bundled] [--baseline KEY] [--contrast OUT,…] [--draws N] [--seed S] [--out FILE|-] [--format text|json]
 //! orewatch scenario check FILE
 //! orewatch scenario schema
 //! ```
@@ -25,6 +25,8 @@ use orewatch_core::scenario::model::read_text;
 use orewatch_core::scenario::schema::json_schema;
 use orewatch_store::{LinkData, Store};
 
+use crate::output::{OutArgs, OutFormat, Output, Sink};
+
 #[derive(clap::Args)]
 pub struct Args {
     #[command(subcommand)]
@@ -42,9 +44,10 @@ pub enum Sub {
         /// Seed of the random streams.
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
-        /// Write the results and their metadata as JSON.
-        #[arg(long)]
-        out: Option<PathBuf>,
+        /// The results as text (stdout only) or json (the assessment with its metadata; a
+        /// file also gets the text on stdout).
+        #[command(flatten)]
+        output: OutArgs,
         /// Print the wall-clock time of each stage (store, links, sampling, correlation,
         /// evaluation, summaries, sensitivity) to stderr.
         #[arg(long)]
@@ -68,8 +71,9 @@ pub enum Sub {
         draws: usize,
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
-        #[arg(long)]
-        out: Option<PathBuf>,
+        /// As for `run`.
+        #[command(flatten)]
+        output: OutArgs,
     },
     /// Parse a scenario and resolve its data links without drawing (exit 1 on any error).
     Check { file: PathBuf },
@@ -88,7 +92,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
             file,
             draws,
             seed,
-            out,
+            output,
             timings,
         } => run_one(
             store_dir,
@@ -98,7 +102,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
                 draws,
                 seed,
             },
-            out.as_deref(),
+            &output.resolve(&[OutFormat::Text, OutFormat::Json])?,
             timings,
         ),
         Sub::Compare {
@@ -108,8 +112,9 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
             contrast,
             draws,
             seed,
-            out,
+            output,
         } => {
+            let output = output.resolve(&[OutFormat::Text, OutFormat::Json])?;
             let mut scenarios = if bundled {
                 ScenarioText::every_bundled()
             } else {
@@ -130,7 +135,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
                     baseline,
                     contrast_outputs: contrast,
                 },
-                out.as_deref(),
+                &output,
             )
         }
     }
@@ -217,7 +222,7 @@ fn run_one(
     store_dir: &Path,
     quiet: bool,
     req: &RunRequest,
-    out: Option<&Path>,
+    output: &Output,
     timings: bool,
 ) -> Result<()> {
     precheck_run(req)?;
@@ -234,10 +239,7 @@ fn run_one(
             t.sensitivity
         );
     }
-    print_run(&a);
-    if let Some(path) = out {
-        write_json(path, &a)?;
-    }
+    write_result(output, &a, || print_run(&a))?;
     if timings {
         eprintln!(
             "simulate (s): sample {:.3}, correlate {:.3}, evaluate {:.3}",
@@ -257,11 +259,14 @@ fn run_one(
     Ok(())
 }
 
-fn write_json<T: serde::Serialize>(path: &Path, doc: &T) -> Result<()> {
-    let text = serde_json::to_string_pretty(doc)? + "\n";
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+/// The text on stdout unless stdout gets the JSON; the JSON where `--out`/`--format` say.
+fn write_result<T: serde::Serialize>(output: &Output, doc: &T, print: impl FnOnce()) -> Result<()> {
+    if output.format == OutFormat::Text || matches!(output.sink, Sink::File(_)) {
+        print();
+    }
+    if output.format == OutFormat::Json {
+        output.write((serde_json::to_string_pretty(doc)? + "\n").as_bytes())?;
+    }
     Ok(())
 }
 
@@ -324,15 +329,12 @@ fn print_run(a: &RunAssessment) {
     }
 }
 
-fn run_compare(store_dir: &Path, req: &CompareRequest, out: Option<&Path>) -> Result<()> {
+fn run_compare(store_dir: &Path, req: &CompareRequest, output: &Output) -> Result<()> {
     precheck_compare(req)?;
     let data = load_links(store_dir, &req.scenarios)?;
     let links = data.as_ref().map(LinkData::links);
     let c = compare(req, links.as_ref())?;
-    print_compare(&c);
-    if let Some(path) = out {
-        write_json(path, &c)?;
-    }
+    write_result(output, &c, || print_compare(&c))?;
     Ok(())
 }
 

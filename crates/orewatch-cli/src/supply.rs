@@ -25,7 +25,7 @@ use orewatch_core::model::{EuStage, EventSource, ProductionSeries};
 use orewatch_store::Store;
 use serde::Serialize;
 
-use crate::output::{csv_bytes, extension, sidecar, write_atomic};
+use crate::output::{csv_bytes, OutArgs, OutFormat};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Stage {
@@ -47,14 +47,6 @@ pub enum Source {
     #[value(alias = "ucdp")]
     Ged,
     Acled,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Tables for reading.
-    Text,
-    /// The whole assessment (request, provenance, answer) as JSON.
-    Json,
 }
 
 #[derive(clap::Args)]
@@ -107,12 +99,10 @@ pub struct Args {
     /// share from countries the CAHRA screening flags that year.
     #[arg(long, conflicts_with_all = ["all", "shock", "redirect", "year", "cahra_year"])]
     pub over_time: bool,
-    /// Write to a file: .csv (+ .meta.json sidecar with the assessment) or .json.
-    #[arg(long, short)]
-    pub out: Option<PathBuf>,
-    /// What to print on stdout (without --out).
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    /// Where and how: text (tables, stdout only), json (the whole assessment: request,
+    /// provenance, answer) or csv (+ .csv.meta.json sidecar with the assessment for a file).
+    #[command(flatten)]
+    pub output: OutArgs,
     /// For the CAHRA share (as `orewatch cahra --max-precision`).
     #[command(flatten)]
     pub precision: crate::precision::PrecisionArg,
@@ -137,15 +127,9 @@ fn parse_wgi_rule(text: &str) -> Result<WgiRule, String> {
 }
 
 pub fn run(store_dir: &Path, args: Args) -> Result<()> {
-    if let Some(out) = &args.out {
-        let ext = extension(out);
-        if ext != "csv" && ext != "json" {
-            bail!(
-                "--out {}: unknown extension '{ext}'; expected .csv or .json",
-                out.display()
-            );
-        }
-    }
+    let output = args
+        .output
+        .resolve(&[OutFormat::Text, OutFormat::Json, OutFormat::Csv])?;
     let inputs = match &args.inputs {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -178,19 +162,13 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
             inputs: &inputs,
         },
     )?;
-    match (&args.out, args.format) {
-        (None, Format::Json) => stdout(&(serde_json::to_string_pretty(&assessment)? + "\n")),
-        (None, Format::Text) => stdout(&text_of(&assessment)?),
-        (Some(path), _) if extension(path) == "csv" => {
-            write_atomic(path, &csv_of(&assessment)?)?;
-            write_atomic(
-                &sidecar(path),
-                serde_json::to_string_pretty(&assessment)?.as_bytes(),
-            )
+    match output.format {
+        OutFormat::Text => stdout(&text_of(&assessment)?),
+        OutFormat::Csv => {
+            output.write(&csv_of(&assessment)?)?;
+            output.write_sidecar(&assessment)
         }
-        (Some(path), _) => {
-            write_atomic(path, serde_json::to_string_pretty(&assessment)?.as_bytes())
-        }
+        _ => output.write((serde_json::to_string_pretty(&assessment)? + "\n").as_bytes()),
     }
 }
 

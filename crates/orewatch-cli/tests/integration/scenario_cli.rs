@@ -1,11 +1,9 @@
 //! `orewatch scenario run | compare | check | schema` on small scenario files written here.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{orewatch, python_with, run_ok};
+use crate::common::{orewatch, python_with, run_ok};
 
 const HEAD: &str = r#"[scenario]
 name = "NAME"

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use orewatch_core::analysis::admin::{event_country_iso3, AdminIndex};
-use orewatch_core::ingest::{boundaries, ged};
+use orewatch_core::ingest::boundaries;
 use orewatch_core::model::{Event, Region};
 
 fn data_dir() -> PathBuf {
@@ -34,9 +34,7 @@ fn admin1_regions() -> Vec<Region> {
 }
 
 fn west_africa_events() -> Vec<Event> {
-    ged::read_path(&data_dir().join("conflict/ucdp_ged_v21_1_precise_west_africa_1989_2019.csv"))
-        .unwrap()
-        .records
+    crate::shared::west_africa_ged().records.clone()
 }
 
 #[test]
@@ -137,7 +135,7 @@ fn cahra_2019_with_ged() {
     let file = data_dir().join("conflict/ucdp_ged_v21_1_precise_global_1989_2019.csv");
     let dataset = Dataset {
         regions: admin1_regions(),
-        events: ged::read_path(&file).unwrap().records,
+        events: crate::shared::global_ged().records.clone(),
         ..Default::default()
     };
     let sources = [SourceReport {

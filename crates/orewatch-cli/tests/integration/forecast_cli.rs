@@ -2,11 +2,9 @@
 //! admin-0 boundaries, mine sites and WGI. Panel numbers are checked against shapely in the
 //! core crate's tests/forecast.rs; here: the files, their columns and the errors.
 
-mod common;
-
 use std::path::Path;
 
-use common::{data_dir, fails_with, orewatch, python_with, run_ok, usage_error};
+use crate::common::{data_dir, fails_with, orewatch, python_with, run_ok, usage_error};
 
 fn ingest(store: &Path) {
     let data = data_dir();
@@ -200,9 +198,9 @@ fn forecast_and_evaluate_on_the_real_data() {
         orewatch(&store).args(["forecast", "--countries", "MLI,XYZ"]),
         &["XYZ"],
     );
-    fails_with(
+    usage_error(
         orewatch(&store).args(["forecast", "--out", "fc.txt"]),
-        &["fc.txt", ".csv"],
+        &["fc.txt", "text, csv, json"],
     );
     fails_with(
         orewatch(&store).args(["evaluate", "--from", "2019-01", "--to", "2019-06"]),

@@ -9,7 +9,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use orewatch_core::ingest::{acled, ged, ucdp_actors, ReadOutcome};
@@ -46,8 +45,7 @@ const GED_24_1_FILES: [(&str, usize); 7] = [
 
 /// The global GED file, read once for the tests that need it.
 fn global_ged() -> &'static ReadOutcome<Event> {
-    static GLOBAL_OUT: OnceLock<ReadOutcome<Event>> = OnceLock::new();
-    GLOBAL_OUT.get_or_init(|| ged::read_path(&data_dir().join(GLOBAL)).expect("reads"))
+    crate::shared::global_ged()
 }
 
 fn count_flag(events: &[Event], flag: EventFlag) -> usize {
@@ -95,7 +93,7 @@ fn ged_global_file() {
 
 #[test]
 fn ged_west_africa_file_is_a_subset_of_the_global_file() {
-    let west = ged::read_path(&data_dir().join(WEST_AFRICA)).expect("reads");
+    let west = crate::shared::west_africa_ged();
     // python: 6965 rows, 68 with low <= best <= high violated; Mali 735, Burkina Faso 263,
     // Niger 213.
     assert_eq!(west.rows_read, 6_965);

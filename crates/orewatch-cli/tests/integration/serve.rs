@@ -4,15 +4,13 @@
 //! told; and the map page works in headless Chromium (Playwright for Python, Debian's
 //! chromium: the test fails, never skips, when either is missing).
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 
-use common::{data_dir, orewatch, python_with, run_ok};
+use crate::common::{data_dir, orewatch, python_with, run_ok};
 use serde_json::Value;
 
 /// One store with the shipped data, ingested once for the tests of this binary.

@@ -1,12 +1,10 @@
 //! Bad input gets a clear error and the right exit code; rejected rows are quarantined with
 //! file, line, column, value and reason.
 
-mod common;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use orewatch_store::Store;
 
 #[test]

@@ -9,7 +9,7 @@ use orewatch_core::analysis::cahra::{CahraRules, Verdict};
 use orewatch_core::analysis::cahra_countries::{screen_countries, CountryBasis};
 use orewatch_core::analysis::events::{CoverageBasis, EventFilter, FileCoverage, SourceCoverage};
 use orewatch_core::analysis::supply::{cahra_exposure, hhi_band, Market};
-use orewatch_core::ingest::{boundaries, ged, production_long};
+use orewatch_core::ingest::{boundaries, production_long};
 use orewatch_core::model::{Dataset, EventSource, ProductionSeries};
 
 fn data_dir() -> PathBuf {
@@ -119,9 +119,7 @@ fn gold_2015_share_from_cahra_flagged_countries() {
         regions.extend(boundaries::read_path(&b.join(f)).unwrap().records);
     }
     let (regions, _) = boundaries::dedup_regions(regions);
-    let events = ged::read_path(&dir.join("conflict/ucdp_ged_v21_1_precise_global_1989_2019.csv"))
-        .unwrap()
-        .records;
+    let events = crate::shared::global_ged().records.clone();
     // Every GED country name maps to ISO3 (the country basis places events by it).
     let unmapped: std::collections::BTreeSet<&str> = events
         .iter()
@@ -253,7 +251,7 @@ mod eu {
     #[test]
     fn every_recomputed_sr_equals_the_python_reference() {
         let reference: serde_json::Value =
-            serde_json::from_str(include_str!("fixtures/eu_sr_reference.json")).unwrap();
+            serde_json::from_str(include_str!("../fixtures/eu_sr_reference.json")).unwrap();
         let tables = eu_crm::bundled().unwrap();
         let check = eu_check(&tables, &governance(), WgiRule::default(), &[]);
         assert_eq!(reference.as_object().unwrap().len(), check.rows.len());

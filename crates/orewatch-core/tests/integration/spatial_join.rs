@@ -8,7 +8,6 @@
 
 use std::path::{Path, PathBuf};
 
-use orewatch_core::ingest::ged;
 use orewatch_core::spatial::{join_within, CapIndex};
 
 fn data_dir() -> PathBuf {
@@ -43,10 +42,7 @@ fn global_ged_against_usgs_africa_points_at_25_km() {
         ));
     }
     assert_eq!(sites.len(), 4_691);
-    let events =
-        ged::read_path(&data_dir().join("conflict/ucdp_ged_v21_1_precise_global_1989_2019.csv"))
-            .unwrap()
-            .records;
+    let events = &crate::shared::global_ged().records;
     assert_eq!(events.len(), 167_543);
 
     let (slat, slon): (Vec<f64>, Vec<f64>) = sites.iter().copied().unzip();

@@ -8,9 +8,7 @@
 //! countries the West Africa extract holds no event of). 2012: Bamako conflict-affected by the density rule
 //! alone (14 state-based deaths over 209 km²).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn store_with_data() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -116,11 +114,22 @@ fn cahra_outputs_and_errors() {
         ),
         (19, 2, 207, 82)
     );
-    let meta: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("all.meta.json")).unwrap())
-            .unwrap();
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("all.csv.meta.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(meta["level"], "admin1");
     assert_eq!(meta["rules_sha256"].as_str().unwrap().len(), 64);
+    // `--out -` is stdout: the same CSV (no sidecar); `--format json` there carries the
+    // metadata the sidecar holds for a file.
+    let piped = run_ok(orewatch(&store).args(["cahra", "--out", "-", "--format", "csv"]));
+    assert_eq!(piped, csv);
+    let piped: serde_json::Value = serde_json::from_str(&run_ok(
+        orewatch(&store).args(["cahra", "--format", "json"]),
+    ))
+    .unwrap();
+    assert_eq!(piped["metadata"]["rules_sha256"], meta["rules_sha256"]);
+    assert_eq!(piped["regions"].as_array().unwrap().len(), 310);
 
     // 2012, GeoJSON: Bamako by density alone.
     let geo_path = dir.path().join("mali2012.geojson");
@@ -199,10 +208,17 @@ fn cahra_outputs_and_errors() {
         e.contains("bad.toml, line 3: unknown field `min_deaths`"),
         "{e}"
     );
+    // Output flags are usage errors (exit 2) naming what `cahra` writes.
     let (code, e) = err(&["cahra", "--out", "x.txt"]);
-    assert_eq!(code, Some(1));
+    assert_eq!(code, Some(2));
     assert!(
-        e.contains("expected a file ending in .csv, .json or .geojson"),
+        e.contains("'txt' names no format") && e.contains("[text, csv, json, geojson]"),
+        "{e}"
+    );
+    let (code, e) = err(&["cahra", "--format", "parquet"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        e.contains("possible values: text, csv, json, geojson"),
         "{e}"
     );
 }

@@ -5,11 +5,9 @@
 //! and deaths equal the figures for the sites deduplicated by layer and FeatureUID:
 //! 55,424 pairs and 2,586,351 deaths.
 
-mod common;
-
 use std::path::Path;
 
-use common::{data_dir, fails_with, ingested, orewatch, run_ok, usage_error};
+use crate::common::{data_dir, fails_with, ingested, orewatch, run_ok, usage_error};
 
 fn ingest_real(store: &Path) {
     let data = data_dir();
@@ -63,6 +61,36 @@ fn exposure_on_the_real_data() {
     assert_eq!(meta["parameters"]["radii_km"], serde_json::json!([25.0]));
     assert_eq!(meta["parameters"]["as_of"], "2019-12-31");
     assert_eq!(meta["coverage"]["end"], "2019-12-31");
+    // `--out -` writes the same result to stdout, in the format --format names: the same CSV
+    // bytes, and GeoParquet bytes (the file's magic at both ends) that are the file's size.
+    let args = [
+        "exposure",
+        "--radius-km",
+        "25",
+        "--window-days",
+        "all",
+        "--out",
+        "-",
+    ];
+    let piped = run_ok(orewatch(&store).args(args).args(["--format", "csv"]));
+    assert_eq!(piped, std::fs::read_to_string(&all).unwrap());
+    let parquet = orewatch(&store)
+        .args(args)
+        .args(["--format", "parquet"])
+        .output()
+        .unwrap();
+    assert!(parquet.status.success());
+    let all_parquet = tmp.path().join("all.parquet");
+    run_ok(
+        orewatch(&store)
+            .args(&args[..args.len() - 1])
+            .arg(&all_parquet),
+    );
+    assert!(parquet.stdout.starts_with(b"PAR1") && parquet.stdout.ends_with(b"PAR1"));
+    assert_eq!(
+        parquet.stdout.len() as u64,
+        std::fs::metadata(&all_parquet).unwrap().len()
+    );
 
     // The Mali mines of the hand-tabulated list: none has a GED event within 25 km, ever.
     let mali = tmp.path().join("mali.geojson");
@@ -154,6 +182,14 @@ fn exposure_on_the_real_data() {
     usage_error(
         orewatch(&store).args(["exposure", "--every", "week"]),
         &["week", "month"],
+    );
+    usage_error(
+        orewatch(&store).args(["exposure", "--every", "month", "--format", "geojson"]),
+        &["--format geojson", "csv, json"],
+    );
+    usage_error(
+        orewatch(&store).args(["exposure", "--out", "x.csv", "--format", "text"]),
+        &["text is for the terminal", "csv, json, geojson, parquet"],
     );
     fails_with(
         orewatch(&store).args(["exposure", "--window-days", "0"]),

@@ -4,11 +4,9 @@
 //! a named step of the generation swap), and a real SIGKILL of a child process at several
 //! delays during the ingest of the global GED file.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use orewatch_store::Store;
 
 fn small_source() -> std::path::PathBuf {

@@ -18,7 +18,7 @@ use orewatch_core::analysis::forecast::hurdle::HurdleConfig;
 use orewatch_core::analysis::forecast::model::{ModelName, ModelSpec};
 use orewatch_core::analysis::forecast::outlook::{forecast, DrawBlock, DrawSink};
 use orewatch_core::analysis::forecast::panel::{build, Level, Month, Panel, Target};
-use orewatch_core::ingest::{boundaries, ged, wgi};
+use orewatch_core::ingest::{boundaries, wgi};
 use orewatch_core::model::{Event, EventSource, GovernanceRecord, Region};
 
 fn data_dir() -> PathBuf {
@@ -28,9 +28,7 @@ fn data_dir() -> PathBuf {
 }
 
 fn events() -> Vec<Event> {
-    ged::read_path(&data_dir().join("conflict/ucdp_ged_v21_1_precise_west_africa_1989_2019.csv"))
-        .unwrap()
-        .records
+    crate::shared::west_africa_ged().records.clone()
 }
 
 fn admin0() -> Vec<Region> {

@@ -2,11 +2,9 @@
 //! states (each computed independently — see ../shared/data/README.md and the readers' own
 //! tests), idempotent re-ingest, then the 49-column GED 23.1 fixture on top.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::*;
+use crate::common::*;
 use orewatch_core::model::{EventSource, SiteKind};
 use orewatch_store::Store;
 

@@ -3,9 +3,7 @@
 //! Expected figures from the USGS MCS long file by hand (python csv): gold 2023 mine — 16
 //! listed countries 2,340 t + Other countries 700 t = 3,040 t; World row 3,000; Mali 60 t.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn store() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

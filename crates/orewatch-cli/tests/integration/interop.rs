@@ -4,11 +4,9 @@
 //! Needs a Python with geopandas, pyarrow and duckdb + duckdb-ext-spatial (`common::python_with`:
 //! `OREWATCH_PYTHON`, else the venv `.ci/run` builds); without them the test fails.
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use orewatch_store::Store;
 
 #[test]

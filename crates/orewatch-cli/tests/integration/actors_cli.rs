@@ -4,13 +4,11 @@
 //! record, ISO3 countries, byte-identical outputs for one seed, GraphML keys declared, clear
 //! errors, and a closed pipe.
 
-mod common;
-
 use std::io::Read;
 use std::path::Path;
 use std::process::Stdio;
 
-use common::{data_dir, orewatch, run_err, run_ok};
+use crate::common::{data_dir, orewatch, run_err, run_ok};
 
 fn ingest(store: &Path) {
     let d = data_dir();

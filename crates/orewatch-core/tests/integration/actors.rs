@@ -22,7 +22,7 @@ use orewatch_core::actors::registry::{Registry, RelationKind};
 use orewatch_core::actors::resolve::{
     ActorKey, Context, MatchKind, Method, Outcome, Resolution, Resolver,
 };
-use orewatch_core::ingest::{acled, ged, ucdp_actors};
+use orewatch_core::ingest::{acled, ucdp_actors};
 use orewatch_core::model::{Dataset, Event, EventSource};
 
 fn data_dir() -> PathBuf {
@@ -46,9 +46,7 @@ fn shipped(reg: &Registry) -> Resolver<'_> {
 }
 
 fn global_events() -> Vec<Event> {
-    ged::read_path(&data_dir().join("conflict/ucdp_ged_v21_1_precise_global_1989_2019.csv"))
-        .unwrap()
-        .records
+    crate::shared::global_ged().records.clone()
 }
 
 const SAHEL: [&str; 3] = ["MLI", "BFA", "NER"];

@@ -1,0 +1,4 @@
+//! The store's integration tests: tables round-trip, partial loads (one test binary).
+
+mod partial_load;
+mod round_trip;
