@@ -19,8 +19,11 @@
 
 mod api;
 mod openapi;
+mod outlook;
 mod page;
 mod query;
+mod scenario;
+mod supply;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -30,6 +33,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use orewatch_core::assess::forecast::EvaluationRequest;
 use orewatch_core::model::Dataset;
 use orewatch_store::{Manifest, Store};
 
@@ -68,7 +72,7 @@ impl ApiError {
         }
     }
 
-    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             message: message.into(),
@@ -102,6 +106,8 @@ pub struct Generation {
     pub dataset: Dataset,
     pub manifest: Manifest,
     cache: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+    /// The forecast evaluation of this generation (computed once, in the background).
+    evaluation: Mutex<outlook::EvaluationState>,
 }
 
 impl Generation {
@@ -125,14 +131,22 @@ pub struct AppState {
     store: Arc<Store>,
     loaded: Arc<RwLock<Option<Arc<Generation>>>>,
     loading: Arc<tokio::sync::Mutex<()>>,
+    /// The out-of-sample evaluation shown beside the forecast layer.
+    evaluation_request: Arc<EvaluationRequest>,
 }
 
 impl AppState {
-    pub fn new(store_dir: PathBuf) -> AppState {
+    /// The server's state over `store_dir`; the forecast layer shows the evaluation of
+    /// `evaluation_request` (None: the fresh-span evaluation the brief shows,
+    /// [`EvaluationRequest::fresh_span`]).
+    pub fn new(store_dir: PathBuf, evaluation_request: Option<EvaluationRequest>) -> AppState {
         AppState {
             store: Arc::new(Store::open(store_dir)),
             loaded: Arc::new(RwLock::new(None)),
             loading: Arc::new(tokio::sync::Mutex::new(())),
+            evaluation_request: Arc::new(
+                evaluation_request.unwrap_or_else(EvaluationRequest::fresh_span),
+            ),
         }
     }
 
@@ -170,6 +184,7 @@ impl AppState {
             dataset,
             manifest,
             cache: Mutex::new(HashMap::new()),
+            evaluation: Mutex::new(outlook::EvaluationState::NotStarted),
         });
         if let Ok(mut slot) = self.loaded.write() {
             *slot = Some(generation.clone());
@@ -184,6 +199,9 @@ pub fn router(state: AppState) -> axum::Router {
     use tower_http::limit::RequestBodyLimitLayer;
     use tower_http::timeout::TimeoutLayer;
     api::routes()
+        .merge(outlook::routes())
+        .merge(supply::routes())
+        .merge(scenario::routes())
         .merge(page::routes())
         .merge(openapi::routes())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -200,11 +218,8 @@ pub fn is_loopback(addr: &SocketAddr) -> bool {
 }
 
 /// Serves on `listener` until ctrl-c.
-pub async fn serve_on(
-    listener: tokio::net::TcpListener,
-    store_dir: PathBuf,
-) -> Result<(), ServeError> {
-    let app = router(AppState::new(store_dir));
+pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> Result<(), ServeError> {
+    let app = router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -217,7 +232,7 @@ pub async fn serve_on(
 /// address bound (useful with port 0).
 pub fn serve(
     addr: SocketAddr,
-    store_dir: PathBuf,
+    state: AppState,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -228,6 +243,6 @@ pub fn serve(
             .await
             .map_err(|source| ServeError::Bind { addr, source })?;
         on_ready(listener.local_addr()?);
-        serve_on(listener, store_dir).await
+        serve_on(listener, state).await
     })
 }
