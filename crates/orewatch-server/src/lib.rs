@@ -13,7 +13,8 @@
 //!   flight keep the [`Arc`] of the generation they started with — no request ever sees a
 //!   half-written generation (an ingest writes a new directory and then swaps the link);
 //! - every parameter is declared: an unknown, repeated or malformed one is a 400 naming it; no
-//!   parameter is a path; request bodies are limited to [`MAX_BODY_BYTES`] and every request
+//!   parameter is a path; request bodies are limited to [`MAX_BODY_BYTES`] ([`MAX_SCENARIO_BODY_BYTES`] for
+//!   scenario texts) and every request
 //!   to [`REQUEST_TIMEOUT`];
 //! - ACLED events leave only as aggregates per cell and month; GED events without free text.
 
@@ -37,8 +38,11 @@ use orewatch_core::assess::forecast::EvaluationRequest;
 use orewatch_core::model::Dataset;
 use orewatch_store::{Manifest, Store};
 
-/// The largest request body accepted, bytes.
+/// The largest request body accepted, bytes (scenario endpoints: [`MAX_SCENARIO_BODY_BYTES`]).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The largest body of a scenario request (the scenarios' texts), bytes: the bundled four
+/// take about 95 KiB.
+pub const MAX_SCENARIO_BODY_BYTES: usize = 1024 * 1024;
 /// The longest a request may take before it is answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Cached answers kept per generation (each a serialised JSON body).
@@ -201,10 +205,10 @@ pub fn router(state: AppState) -> axum::Router {
     api::routes()
         .merge(outlook::routes())
         .merge(supply::routes())
-        .merge(scenario::routes())
         .merge(page::routes())
         .merge(openapi::routes())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(scenario::routes().layer(RequestBodyLimitLayer::new(MAX_SCENARIO_BODY_BYTES)))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -218,7 +222,10 @@ pub fn is_loopback(addr: &SocketAddr) -> bool {
 }
 
 /// Serves on `listener` until ctrl-c.
-pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> Result<(), ServeError> {
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+) -> Result<(), ServeError> {
     let app = router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

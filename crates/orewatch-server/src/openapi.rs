@@ -7,8 +7,8 @@ use axum::Router;
 use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
 };
-use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{
     ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Required, ResponseBuilder,
 };
@@ -113,7 +113,7 @@ pub fn document() -> OpenApi {
                     .description(Some(format!(
                         "{} as JSON, at most {} bytes",
                         e.body,
-                        crate::MAX_BODY_BYTES
+                        crate::MAX_SCENARIO_BODY_BYTES
                     )))
                     .required(Some(Required::True))
                     .content("application/json", json_object())
@@ -166,7 +166,11 @@ mod tests {
         }
         for e in crate::api::POST_ENDPOINTS {
             let op = &doc["paths"][e.path]["post"];
-            assert!(op["requestBody"]["content"]["application/json"].is_object(), "{}", e.path);
+            assert!(
+                op["requestBody"]["content"]["application/json"].is_object(),
+                "{}",
+                e.path
+            );
             assert!(op["responses"]["400"].is_object(), "{}", e.path);
         }
     }

@@ -101,7 +101,10 @@ async fn cells(State(s): State<AppState>, RawQuery(raw): RawQuery) -> Result<Res
     let query = Query::parse(raw.as_deref(), FORECAST)?;
     let request = forecast_request(&query)?;
     start_evaluation(&s).await;
-    let key = format!("forecast?{}", serde_json::to_string(&request).unwrap_or_default());
+    let key = format!(
+        "forecast?{}",
+        serde_json::to_string(&request).unwrap_or_default()
+    );
     answer_keyed(&s, key, "application/geo+json", move |g| {
         let f = forecast(&request, &g.dataset, &g.manifest.sources, &mut NoDraws)?;
         let features: Vec<Value> = f
@@ -186,6 +189,13 @@ fn evaluation_json(g: &Generation) -> Value {
                     o.remove("training");
                     if let Some(e) = o.get_mut("evaluation").and_then(Value::as_object_mut) {
                         e.remove("refits");
+                        // Each difference with the assessment's own verdict on it.
+                        let verdicts = r.evaluation.differences.iter().map(|d| d.verdict());
+                        if let Some(ds) = e.get_mut("differences").and_then(Value::as_array_mut) {
+                            for (d, v) in ds.iter_mut().zip(verdicts) {
+                                d["verdict"] = json!(v);
+                            }
+                        }
                     }
                     o.insert("status".into(), json!("done"));
                 }

@@ -12,7 +12,7 @@
 //! only — never opened: it must be a bundled scenario's (`scenarios/us_deal.toml`) or a bare
 //! file name (`edited_us_deal.toml`). Limits, each a 400 naming the field: at most
 //! [`MAX_DRAWS`] draws, at most [`MAX_SCENARIOS`] scenarios, the body at most
-//! [`crate::MAX_BODY_BYTES`] (413), and the scenario language's own parse limits.
+//! [`crate::MAX_SCENARIO_BODY_BYTES`] (413), and the scenario language's own parse limits.
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -217,7 +217,11 @@ mod tests {
         ] {
             let e = check_label(2, &text(bad)).unwrap_err();
             assert_eq!(e.status, StatusCode::BAD_REQUEST);
-            assert!(e.message.starts_with("scenarios[2].path:"), "{bad}: {}", e.message);
+            assert!(
+                e.message.starts_with("scenarios[2].path:"),
+                "{bad}: {}",
+                e.message
+            );
         }
     }
 

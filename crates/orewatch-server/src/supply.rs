@@ -53,7 +53,11 @@ pub fn routes() -> Router<AppState> {
 
 fn supply_request(q: &Query) -> Result<SupplyRequest, ApiError> {
     let commodity = q.text("commodity").unwrap_or_default().to_lowercase();
-    if commodity.len() > 60 || !commodity.chars().all(|c| c.is_alphanumeric() || " -,/()".contains(c)) {
+    if commodity.len() > 60
+        || !commodity
+            .chars()
+            .all(|c| c.is_alphanumeric() || " -,/()".contains(c))
+    {
         return Err(ApiError::bad(
             "commodity",
             format!("`{commodity}`: expected a commodity name such as gold or lithium"),
@@ -62,14 +66,22 @@ fn supply_request(q: &Query) -> Result<SupplyRequest, ApiError> {
     let stage = q.text("stage").map(str::to_lowercase);
     if let Some(s) = &stage {
         if s != "mine" && s != "refinery" {
-            return Err(ApiError::bad("stage", format!("`{s}`: expected mine or refinery")));
+            return Err(ApiError::bad(
+                "stage",
+                format!("`{s}`: expected mine or refinery"),
+            ));
         }
     }
     let series = match q.text("series") {
         None => None,
         Some("usgs") => Some(ProductionSeries::UsgsMcs),
         Some("owid") => Some(ProductionSeries::Owid1970_2015),
-        Some(s) => return Err(ApiError::bad("series", format!("`{s}`: expected usgs or owid"))),
+        Some(s) => {
+            return Err(ApiError::bad(
+                "series",
+                format!("`{s}`: expected usgs or owid"),
+            ))
+        }
     };
     Ok(SupplyRequest {
         question: SupplyQuestion::Market(MarketRequest {
@@ -87,7 +99,10 @@ fn supply_request(q: &Query) -> Result<SupplyRequest, ApiError> {
 async fn supply(State(s): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let query = Query::parse(raw.as_deref(), SUPPLY)?;
     let request = supply_request(&query)?;
-    let key = format!("supply?{}", serde_json::to_string(&request).unwrap_or_default());
+    let key = format!(
+        "supply?{}",
+        serde_json::to_string(&request).unwrap_or_default()
+    );
     answer_keyed(&s, key, "application/json", move |g| {
         let eu = orewatch_core::ingest::eu_crm::bundled().map_err(|e| {
             ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
