@@ -103,6 +103,10 @@ with sync_playwright() as p:
     page.wait_for_selector("body[data-deal-runs='2']", timeout=240_000)
     seen["deal_command_edited"] = page.inner_text("#deal-command")
     seen["deal_p_better_edited"] = deal_cell("coup_risk_over_period", "edited_us_deal")
+    # The whole page with the forecast layer over the three countries (CAHRA off).
+    page.uncheck("#layer-cahra")
+    page.evaluate("() => orewatch.map.setView([15.5, -3], 6, { animate: false })")
+    page.wait_for_timeout(500)
     page.screenshot(path=shot.replace(".png", "-panels.png"), full_page=True)
     browser.close()
 print(json.dumps(seen))
