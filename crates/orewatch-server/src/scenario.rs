@@ -115,6 +115,16 @@ fn check_scenarios(texts: &[&ScenarioText], draws: usize, seed: u64) -> Result<(
     Ok(())
 }
 
+/// The cache key of a request: the endpoint, each scenario by its path and the SHA-256 of its
+/// text (a key never holds a text), and the request's other fields.
+fn key_of(endpoint: &str, texts: &[&ScenarioText], rest: String) -> String {
+    let scenarios: Vec<String> = texts
+        .iter()
+        .map(|t| format!("{}:{}", t.path, t.sha256()))
+        .collect();
+    format!("{endpoint}#{}#{rest}", scenarios.join(","))
+}
+
 fn scenario_error(e: ScenarioAssessError) -> ApiError {
     match e {
         ScenarioAssessError::NoStore { .. } => {
@@ -146,7 +156,11 @@ async fn bundled(State(s): State<AppState>, RawQuery(raw): RawQuery) -> Result<R
 async fn run_one(State(s): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
     let req: RunRequest = parse_body(&body)?;
     check_scenarios(&[&req.scenario], req.draws, req.seed)?;
-    let key = format!("scenario_run#{}", String::from_utf8_lossy(&body));
+    let key = key_of(
+        "scenario_run",
+        &[&req.scenario],
+        format!("{} {}", req.draws, req.seed),
+    );
     answer_keyed(&s, key, "application/json", move |g| {
         let links = StoreLinks::new(&g.dataset, &g.manifest.sources);
         to_json(&run(&req, Some(&links)).map_err(scenario_error)?)
@@ -164,7 +178,14 @@ async fn compare_all(State(s): State<AppState>, body: Bytes) -> Result<Response,
         ));
     }
     check_scenarios(&texts, req.draws, req.seed)?;
-    let key = format!("scenario_compare#{}", String::from_utf8_lossy(&body));
+    let key = key_of(
+        "scenario_compare",
+        &texts,
+        format!(
+            "{} {} {:?} {:?}",
+            req.draws, req.seed, req.baseline, req.contrast_outputs
+        ),
+    );
     answer_keyed(&s, key, "application/json", move |g| {
         let links = StoreLinks::new(&g.dataset, &g.manifest.sources);
         to_json(&compare(&req, Some(&links)).map_err(scenario_error)?)
@@ -182,7 +203,14 @@ async fn deal(State(s): State<AppState>, body: Bytes) -> Result<Response, ApiErr
         ));
     }
     check_scenarios(&texts, req.draws, req.seed)?;
-    let key = format!("deal#{}", String::from_utf8_lossy(&body));
+    let key = key_of(
+        "deal",
+        &texts,
+        format!(
+            "{} {} {:?} {:?}",
+            req.draws, req.seed, req.contrast_scenario, req.contrast_outputs
+        ),
+    );
     answer_keyed(&s, key, "application/json", move |g| {
         let links = StoreLinks::new(&g.dataset, &g.manifest.sources);
         to_json(&assess_deal(&req, Some(&links)))
