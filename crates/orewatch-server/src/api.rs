@@ -166,6 +166,26 @@ pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "/api/events/cells", summary: "Events and deaths per PRIO-GRID cell and month (the only form ACLED leaves in)", params: CELLS, media: "application/json", returns: "orewatch_core::assess::events::EventCells" },
     Endpoint { path: "/api/sites.geojson", summary: "Mine sites with commodities, status and owners' home countries", params: SITES, media: "application/geo+json", returns: "GeoJSON FeatureCollection of sites" },
     Endpoint { path: "/api/boundaries.geojson", summary: "Admin-0 or admin-1 boundaries from the store (Natural Earth)", params: BOUNDARIES, media: "application/geo+json", returns: "GeoJSON FeatureCollection of regions" },
+    Endpoint { path: "/api/forecast/cells.geojson", summary: "The forecast's P(at least one death over the horizon) per PRIO-GRID cell (`orewatch forecast`)", params: crate::outlook::FORECAST, media: "application/geo+json", returns: "GeoJSON FeatureCollection of cell polygons with p_any_low/p_any_high (0–1); `metadata` holds the rest of orewatch_core::assess::forecast::ForecastResult" },
+    Endpoint { path: "/api/forecast/evaluation", summary: "The forecast's out-of-sample evaluation against the VIEWS baselines (computed once per store generation; `status` computing until done)", params: &[], media: "application/json", returns: "orewatch_core::assess::forecast::EvaluationResult (without per-refit detail) and its status" },
+    Endpoint { path: "/api/supply", summary: "A commodity's market, EU supply risk and economic importance, critical or not, with and without Mali (`orewatch supply --commodity C`)", params: crate::supply::SUPPLY, media: "application/json", returns: "orewatch_core::analysis::supply::assessment::SupplyAssessment" },
+    Endpoint { path: "/api/scenario/bundled", summary: "The bundled partnership scenarios: texts and what `orewatch scenario check` finds", params: &[], media: "application/json", returns: "ScenarioText and CheckAssessment per scenario, defaults and limits" },
+];
+
+/// One POST endpoint: its body is the assessment's request type (JSON).
+pub struct PostEndpoint {
+    pub path: &'static str,
+    pub summary: &'static str,
+    /// The Rust type of the body.
+    pub body: &'static str,
+    pub returns: &'static str,
+}
+
+/// Every POST endpoint, for the OpenAPI document.
+pub const POST_ENDPOINTS: &[PostEndpoint] = &[
+    PostEndpoint { path: "/api/scenario/run", summary: "Run one scenario (`orewatch scenario run`): distributions and the inputs behind them", body: "orewatch_core::assess::scenario::RunRequest", returns: "orewatch_core::assess::scenario::RunAssessment" },
+    PostEndpoint { path: "/api/scenario/compare", summary: "Compare scenarios on common random numbers (`orewatch scenario compare`): P(A better than B)", body: "orewatch_core::assess::scenario::CompareRequest", returns: "orewatch_core::assess::scenario::CompareAssessment" },
+    PostEndpoint { path: "/api/deal", summary: "The deal side by side (the brief's deal section): quantiles, histograms and P(better than the baseline)", body: "orewatch_core::assess::deal::DealRequest", returns: "orewatch_core::assess::deal::DealAssessment" },
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -193,13 +213,24 @@ async fn answer(
     compute: impl FnOnce(&Generation, &Query) -> Result<Vec<u8>, ApiError> + Send + 'static,
 ) -> Result<Response, ApiError> {
     let query = Query::parse(raw.as_deref(), params)?;
-    let generation = state.current().await?;
     let key = format!("{endpoint}?{}", raw.unwrap_or_default());
+    answer_keyed(state, key, media, move |g| compute(g, &query)).await
+}
+
+/// Runs `compute` on a blocking thread against the current generation, caching the body
+/// under `key` (the endpoint and everything the answer depends on).
+pub(crate) async fn answer_keyed(
+    state: &AppState,
+    key: String,
+    media: &'static str,
+    compute: impl FnOnce(&Generation) -> Result<Vec<u8>, ApiError> + Send + 'static,
+) -> Result<Response, ApiError> {
+    let generation = state.current().await?;
     let body = match generation.cached(&key) {
         Some(body) => body,
         None => {
             let g = generation.clone();
-            let body = tokio::task::spawn_blocking(move || compute(&g, &query))
+            let body = tokio::task::spawn_blocking(move || compute(&g))
                 .await
                 .map_err(|e| ApiError {
                     status: StatusCode::INTERNAL_SERVER_ERROR,
@@ -223,14 +254,14 @@ async fn answer(
         .into_response())
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
     serde_json::to_vec(value).map_err(|e| ApiError {
         status: StatusCode::INTERNAL_SERVER_ERROR,
         message: e.to_string(),
     })
 }
 
-fn source_of(q: &Query) -> Result<Option<orewatch_core::model::EventSource>, ApiError> {
+pub(crate) fn source_of(q: &Query) -> Result<Option<orewatch_core::model::EventSource>, ApiError> {
     q.text("source")
         .map(|s| {
             parse_source(s)

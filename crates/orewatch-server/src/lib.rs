@@ -13,14 +13,18 @@
 //!   flight keep the [`Arc`] of the generation they started with — no request ever sees a
 //!   half-written generation (an ingest writes a new directory and then swaps the link);
 //! - every parameter is declared: an unknown, repeated or malformed one is a 400 naming it; no
-//!   parameter is a path; request bodies are limited to [`MAX_BODY_BYTES`] and every request
+//!   parameter is a path; request bodies are limited to [`MAX_BODY_BYTES`] ([`MAX_SCENARIO_BODY_BYTES`] for
+//!   scenario texts) and every request
 //!   to [`REQUEST_TIMEOUT`];
 //! - ACLED events leave only as aggregates per cell and month; GED events without free text.
 
 mod api;
 mod openapi;
+mod outlook;
 mod page;
 mod query;
+mod scenario;
+mod supply;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -30,11 +34,15 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use orewatch_core::assess::forecast::EvaluationRequest;
 use orewatch_core::model::Dataset;
 use orewatch_store::{Manifest, Store};
 
-/// The largest request body accepted, bytes.
+/// The largest request body accepted, bytes (scenario endpoints: [`MAX_SCENARIO_BODY_BYTES`]).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The largest body of a scenario request (the scenarios' texts), bytes: the bundled four
+/// take about 95 KiB.
+pub const MAX_SCENARIO_BODY_BYTES: usize = 1024 * 1024;
 /// The longest a request may take before it is answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Cached answers kept per generation (each a serialised JSON body).
@@ -68,7 +76,7 @@ impl ApiError {
         }
     }
 
-    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             message: message.into(),
@@ -102,6 +110,8 @@ pub struct Generation {
     pub dataset: Dataset,
     pub manifest: Manifest,
     cache: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+    /// The forecast evaluation of this generation (computed once, in the background).
+    evaluation: Mutex<outlook::EvaluationState>,
 }
 
 impl Generation {
@@ -125,14 +135,22 @@ pub struct AppState {
     store: Arc<Store>,
     loaded: Arc<RwLock<Option<Arc<Generation>>>>,
     loading: Arc<tokio::sync::Mutex<()>>,
+    /// The out-of-sample evaluation shown beside the forecast layer.
+    evaluation_request: Arc<EvaluationRequest>,
 }
 
 impl AppState {
-    pub fn new(store_dir: PathBuf) -> AppState {
+    /// The server's state over `store_dir`; the forecast layer shows the evaluation of
+    /// `evaluation_request` (None: the fresh-span evaluation the brief shows,
+    /// [`EvaluationRequest::fresh_span`]).
+    pub fn new(store_dir: PathBuf, evaluation_request: Option<EvaluationRequest>) -> AppState {
         AppState {
             store: Arc::new(Store::open(store_dir)),
             loaded: Arc::new(RwLock::new(None)),
             loading: Arc::new(tokio::sync::Mutex::new(())),
+            evaluation_request: Arc::new(
+                evaluation_request.unwrap_or_else(EvaluationRequest::fresh_span),
+            ),
         }
     }
 
@@ -170,6 +188,7 @@ impl AppState {
             dataset,
             manifest,
             cache: Mutex::new(HashMap::new()),
+            evaluation: Mutex::new(outlook::EvaluationState::NotStarted),
         });
         if let Ok(mut slot) = self.loaded.write() {
             *slot = Some(generation.clone());
@@ -184,9 +203,12 @@ pub fn router(state: AppState) -> axum::Router {
     use tower_http::limit::RequestBodyLimitLayer;
     use tower_http::timeout::TimeoutLayer;
     api::routes()
+        .merge(outlook::routes())
+        .merge(supply::routes())
         .merge(page::routes())
         .merge(openapi::routes())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(scenario::routes().layer(RequestBodyLimitLayer::new(MAX_SCENARIO_BODY_BYTES)))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -202,9 +224,9 @@ pub fn is_loopback(addr: &SocketAddr) -> bool {
 /// Serves on `listener` until ctrl-c.
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
-    store_dir: PathBuf,
+    state: AppState,
 ) -> Result<(), ServeError> {
-    let app = router(AppState::new(store_dir));
+    let app = router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -217,7 +239,7 @@ pub async fn serve_on(
 /// address bound (useful with port 0).
 pub fn serve(
     addr: SocketAddr,
-    store_dir: PathBuf,
+    state: AppState,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -228,6 +250,6 @@ pub fn serve(
             .await
             .map_err(|source| ServeError::Bind { addr, source })?;
         on_ready(listener.local_addr()?);
-        serve_on(listener, store_dir).await
+        serve_on(listener, state).await
     })
 }

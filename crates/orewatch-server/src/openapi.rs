@@ -7,12 +7,13 @@ use axum::Router;
 use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
 };
+use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{
     ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Required, ResponseBuilder,
 };
 
-use crate::api::ENDPOINTS;
+use crate::api::{ENDPOINTS, POST_ENDPOINTS};
 use crate::query::Kind;
 use crate::AppState;
 
@@ -28,6 +29,22 @@ pub fn routes() -> Router<AppState> {
 /// The document.
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
+    let error = |what: &str| {
+        ResponseBuilder::new()
+            .description(what)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(
+                        ObjectBuilder::new()
+                            .schema_type(Type::Object)
+                            .property("error", ObjectBuilder::new().schema_type(Type::String))
+                            .property("status", ObjectBuilder::new().schema_type(Type::Integer)),
+                    ))
+                    .build(),
+            )
+            .build()
+    };
     for e in ENDPOINTS {
         let mut op = OperationBuilder::new().summary(Some(e.summary));
         for p in e.params {
@@ -73,25 +90,6 @@ pub fn document() -> OpenApi {
                     .build(),
             )
             .build();
-        let error = |what: &str| {
-            ResponseBuilder::new()
-                .description(what)
-                .content(
-                    "application/json",
-                    ContentBuilder::new()
-                        .schema(Some(
-                            ObjectBuilder::new()
-                                .schema_type(Type::Object)
-                                .property("error", ObjectBuilder::new().schema_type(Type::String))
-                                .property(
-                                    "status",
-                                    ObjectBuilder::new().schema_type(Type::Integer),
-                                ),
-                        ))
-                        .build(),
-                )
-                .build()
-        };
         op = op
             .response("200", ok)
             .response("400", error("an invalid parameter, named in `error`"))
@@ -101,6 +99,40 @@ pub fn document() -> OpenApi {
             )
             .response("503", error("the store is empty"));
         paths = paths.path(e.path, PathItem::new(HttpMethod::Get, op.build()));
+    }
+    for e in POST_ENDPOINTS {
+        let json_object = || {
+            ContentBuilder::new()
+                .schema(Some(ObjectBuilder::new().schema_type(Type::Object)))
+                .build()
+        };
+        let op = OperationBuilder::new()
+            .summary(Some(e.summary))
+            .request_body(Some(
+                RequestBodyBuilder::new()
+                    .description(Some(format!(
+                        "{} as JSON, at most {} bytes",
+                        e.body,
+                        crate::MAX_SCENARIO_BODY_BYTES
+                    )))
+                    .required(Some(Required::True))
+                    .content("application/json", json_object())
+                    .build(),
+            ))
+            .response(
+                "200",
+                ResponseBuilder::new()
+                    .description(e.returns)
+                    .content("application/json", json_object())
+                    .build(),
+            )
+            .response(
+                "400",
+                error("an invalid body or field (draws, scenarios, a scenario's text or path), named in `error`"),
+            )
+            .response("413", ResponseBuilder::new().description("the body is larger than the limit").build())
+            .response("503", error("the store is empty"));
+        paths = paths.path(e.path, PathItem::new(HttpMethod::Post, op.build()));
     }
     OpenApiBuilder::new()
         .info(
@@ -123,12 +155,23 @@ mod tests {
         let doc = serde_json::to_value(super::document()).unwrap();
         assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
         for e in crate::api::ENDPOINTS {
-            let params = doc["paths"][e.path]["get"]["parameters"]
+            let op = &doc["paths"][e.path]["get"];
+            assert!(op["responses"]["200"].is_object(), "{}", e.path);
+            let names: Vec<&str> = op["parameters"]
                 .as_array()
-                .unwrap();
-            let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
+                .map(|ps| ps.iter().map(|p| p["name"].as_str().unwrap()).collect())
+                .unwrap_or_default();
             let expected: Vec<&str> = e.params.iter().map(|p| p.name).collect();
             assert_eq!(names, expected, "{}", e.path);
+        }
+        for e in crate::api::POST_ENDPOINTS {
+            let op = &doc["paths"][e.path]["post"];
+            assert!(
+                op["requestBody"]["content"]["application/json"].is_object(),
+                "{}",
+                e.path
+            );
+            assert!(op["responses"]["400"].is_object(), "{}", e.path);
         }
     }
 }

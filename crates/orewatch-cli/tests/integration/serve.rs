@@ -35,10 +35,26 @@ struct Server {
 
 impl Server {
     fn start(store: &Path, bind: &str) -> Server {
+        Server::start_with(store, bind, &[])
+    }
+
+    /// With a small evaluation beside the forecast layer (the fresh-span one takes minutes).
+    fn start_small_evaluation(store: &Path, dir: &Path) -> Server {
+        let request = dir.join("evaluation.json");
+        std::fs::write(&request, SMALL_EVALUATION).unwrap();
+        Server::start_with(
+            store,
+            "127.0.0.1:0",
+            &["--evaluation-request", request.to_str().unwrap()],
+        )
+    }
+
+    fn start_with(store: &Path, bind: &str, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_orewatch"))
             .arg("--store")
             .arg(store)
             .args(["serve", "--bind", bind])
+            .args(extra)
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -67,6 +83,33 @@ impl Server {
         http_get(&self.addr, path, extra)
     }
 
+    /// (status, JSON body) of a POST of `body` (JSON).
+    fn post(&self, path: &str, body: &str) -> (u16, Value) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        write!(
+            s,
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+        let mut body = raw[split + 4..].to_vec();
+        if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            body = dechunk(&body);
+        }
+        let value = serde_json::from_slice(&body)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
+        (status, value)
+    }
+
     fn get(&self, path: &str) -> (u16, Value) {
         let (status, _, body) = self.get_with(path, "");
         let value = serde_json::from_slice(&body).unwrap_or_else(|e| {
@@ -74,6 +117,31 @@ impl Server {
         });
         (status, value)
     }
+}
+
+/// A small out-of-sample evaluation (Mali, three origins, 1–3 months ahead, every model and
+/// baseline), shown beside the forecast layer in these tests.
+const SMALL_EVALUATION: &str = r#"{"countries":["MLI"],"first_origin":"2019-01","last_origin":"2019-03","horizon":3,"draws":100,"bootstrap_replicates":50,"block_len":1}"#;
+
+/// The evaluation the server computes in the background, once done.
+fn finished_evaluation(server: &Server) -> Value {
+    for _ in 0..600 {
+        let (status, body) = server.get("/api/forecast/evaluation");
+        assert_eq!(status, 200, "{body}");
+        match body["evaluation"]["status"].as_str().unwrap() {
+            "done" => return body,
+            "computing" | "not started" => std::thread::sleep(std::time::Duration::from_secs(1)),
+            other => panic!("evaluation {other}: {body}"),
+        }
+    }
+    panic!("the evaluation did not finish in 10 minutes");
+}
+
+/// The bundled scenarios' texts as the server gives them.
+fn bundled_scenarios(server: &Server) -> Value {
+    let (status, body) = server.get("/api/scenario/bundled");
+    assert_eq!(status, 200, "{body}");
+    body["scenarios"].clone()
 }
 
 /// (status, headers, body) of a GET (with `extra` request headers).
@@ -303,6 +371,223 @@ fn the_api_gives_the_cli_numbers_and_refuses_what_it_must() {
     assert!(body.starts_with(b"PAR1") && body.ends_with(b"PAR1"));
 }
 
+/// The forecast layer, the supply panel's and the deal panel's endpoints give the CLI's
+/// numbers, and refuse what they must with a 400 naming the field.
+#[test]
+fn forecast_supply_and_scenario_endpoints_give_the_cli_numbers() {
+    let store = shipped_store();
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start_small_evaluation(store, tmp.path());
+
+    // Forecast: each cell's bounds of P(≥1 death over the horizon) are those of the CLI's
+    // monthly P(≥1 death) of the same cell: the largest month (low) and 1 − Π(1 − p) (high).
+    let out = tmp.path().join("fc.json");
+    run_ok(
+        orewatch(store)
+            .args(["forecast", "--countries", "MLI", "--horizon", "3", "--out"])
+            .arg(&out),
+    );
+    let cli: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let (status, api) = server.get("/api/forecast/cells.geojson?countries=MLI&horizon=3");
+    assert_eq!(status, 200, "{api}");
+    let meta = &api["metadata"];
+    assert_eq!(meta["horizon"], 3);
+    assert_eq!(meta["model"], cli["metadata"]["model"]);
+    assert_eq!(meta["origin"], cli["metadata"]["origin"]);
+    assert_eq!(meta["seed"], cli["metadata"]["seed"]);
+    assert!(!meta["events"]["caveats"].as_array().unwrap().is_empty());
+    let features = api["features"].as_array().unwrap();
+    let mut by_cell: std::collections::BTreeMap<u64, Vec<f64>> = Default::default();
+    for r in cli["rows"].as_array().unwrap() {
+        by_cell
+            .entry(r["priogrid_gid"].as_u64().unwrap())
+            .or_default()
+            .push(r["p_any"].as_f64().unwrap());
+    }
+    assert_eq!(features.len(), by_cell.len());
+    for f in features {
+        let p = &f["properties"];
+        let months = &by_cell[&p["gid"].as_u64().unwrap()];
+        assert_eq!(months.len(), 3);
+        let low = months.iter().cloned().fold(0.0, f64::max);
+        let high = 1.0 - months.iter().map(|p| 1.0 - p).product::<f64>();
+        assert_eq!(p["p_any_low"].as_f64().unwrap(), low, "{p}");
+        assert!(
+            (p["p_any_high"].as_f64().unwrap() - high).abs() < 1e-12,
+            "{p}"
+        );
+        let ring = f["geometry"]["coordinates"][0].as_array().unwrap();
+        assert_eq!(ring.len(), 5);
+        assert_eq!(
+            ring[0][0].as_f64().unwrap(),
+            p["lon"].as_f64().unwrap() - 0.25
+        );
+    }
+    // The evaluation beside it: the request it answers, and per score the model against the
+    // best baseline with the assessment's verdict.
+    let evaluation = finished_evaluation(&server);
+    assert_eq!(evaluation["request"]["countries"][0], "MLI");
+    let differences = evaluation["evaluation"]["evaluation"]["differences"]
+        .as_array()
+        .unwrap();
+    assert!(!differences.is_empty());
+    for d in differences {
+        let verdict = d["verdict"].as_str().unwrap();
+        assert!(
+            ["better", "worse", "not distinguishable"].contains(&verdict),
+            "{d}"
+        );
+    }
+
+    // Supply: the whole assessment is `orewatch supply --commodity C --format json`'s.
+    for commodity in ["gold", "lithium"] {
+        let cli: Value = serde_json::from_str(&run_ok(orewatch(store).args([
+            "supply",
+            "--commodity",
+            commodity,
+            "--format",
+            "json",
+        ])))
+        .unwrap();
+        let (status, api) = server.get(&format!("/api/supply?commodity={commodity}"));
+        assert_eq!(status, 200, "{api}");
+        assert_eq!(api, cli, "{commodity}");
+        assert!(
+            api["eu"]["now"][0]["without_mali"].is_object(),
+            "{commodity}"
+        );
+    }
+
+    // Scenarios: a comparison of the bundled four is `orewatch scenario compare --bundled`'s,
+    // draw for draw (same draws and seed).
+    let scenarios = bundled_scenarios(&server);
+    let out = tmp.path().join("compare.json");
+    run_ok(
+        orewatch(store)
+            .args([
+                "scenario",
+                "compare",
+                "--bundled",
+                "--baseline",
+                "status_quo",
+                "--draws",
+                "2000",
+                "--seed",
+                "7",
+                "--out",
+            ])
+            .arg(&out),
+    );
+    let cli: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let body = serde_json::json!({
+        "scenarios": scenarios, "draws": 2000, "seed": 7,
+        "baseline": "status_quo", "contrast_outputs": [],
+    });
+    let (status, api) = server.post("/api/scenario/compare", &body.to_string());
+    assert_eq!(status, 200, "{api}");
+    assert_eq!(api, cli);
+    // The deal panel's P(better than the status quo) is the comparison's, per output.
+    let deal = serde_json::json!({
+        "scenarios": scenarios, "draws": 2000, "seed": 7,
+        "contrast_scenario": "us_deal", "contrast_outputs": [],
+    });
+    let (status, deal) = server.post("/api/deal", &deal.to_string());
+    assert_eq!(status, 200, "{deal}");
+    assert_eq!(deal["seed"], 7);
+    let mut checked = 0;
+    for pair in cli["pairs"].as_array().unwrap() {
+        let column = pair["a_index"].as_u64().unwrap() as usize;
+        assert_eq!(pair["b_index"], 0);
+        for o in pair["outputs"].as_array().unwrap() {
+            let row = deal["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["name"] == o["output"])
+                .unwrap();
+            assert_eq!(row["cells"][column]["p_better"], o["p_a_better"], "{o}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "{checked}");
+    // One scenario run.
+    let run = serde_json::json!({"scenario": scenarios[1], "draws": 2000, "seed": 7});
+    let (status, run) = server.post("/api/scenario/run", &run.to_string());
+    assert_eq!(status, 200, "{run}");
+    assert_eq!(run["scenario"]["key"], "us_deal");
+    assert_eq!(
+        run["provenance"]["command"],
+        "orewatch scenario run scenarios/us_deal.toml --draws 2000 --seed 7"
+    );
+
+    // Refused with a 400 naming the field: too many draws, a path, not JSON, too few
+    // scenarios, a scenario that does not parse; a forecast or supply parameter out of range.
+    let edited = |path: &str, text: &str| {
+        serde_json::json!({"scenario": {"path": path, "text": text}, "draws": 100, "seed": 1})
+            .to_string()
+    };
+    let us_deal = scenarios[1]["text"].as_str().unwrap();
+    for (path, body, name) in [
+        (
+            "/api/scenario/compare",
+            serde_json::json!({"scenarios": scenarios, "draws": 100_001, "seed": 7, "baseline": null, "contrast_outputs": []}).to_string(),
+            "draws",
+        ),
+        ("/api/scenario/run", edited("/etc/passwd", us_deal), "scenarios[0].path"),
+        ("/api/scenario/run", edited("../us_deal.toml", us_deal), "scenarios[0].path"),
+        ("/api/scenario/run", "{not json".to_string(), "body"),
+        ("/api/scenario/run", edited("x.toml", "[scenario]\nname = 1\n"), "scenario"),
+        (
+            "/api/scenario/compare",
+            serde_json::json!({"scenarios": [scenarios[0]], "draws": 100, "seed": 7, "baseline": null, "contrast_outputs": []}).to_string(),
+            "scenarios",
+        ),
+    ] {
+        let (status, body) = server.post(path, &body);
+        assert_eq!(status, 400, "{path}: {body}");
+        let message = body["error"].as_str().unwrap();
+        assert!(message.starts_with(&format!("{name}:")), "{path}: {message}");
+    }
+    for (path, name) in [
+        ("/api/forecast/cells.geojson?horizon=40", "horizon"),
+        ("/api/forecast/cells.geojson?origin=2022-13", "origin"),
+        ("/api/forecast/cells.geojson?file=/etc/passwd", "file"),
+        ("/api/supply", "commodity"),
+        ("/api/supply?commodity=gold&stage=smelter", "stage"),
+        ("/api/supply?commodity=gold&series=x", "series"),
+    ] {
+        let (status, body) = server.get(path);
+        assert_eq!(status, 400, "{path}: {body}");
+        let message = body["error"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("{name}:")),
+            "{path}: {message}"
+        );
+    }
+    // A scenario body above 1 MiB is refused before it is read; GET on a POST endpoint is 405.
+    let (status, _, _) = server.get_with("/api/scenario/run", "");
+    assert_eq!(status, 405);
+    let big = edited("x.toml", &"#".repeat(1024 * 1024 + 1));
+    let (status, _) = server.post("/api/scenario/run", &big);
+    assert_eq!(status, 413);
+
+    // The OpenAPI document lists the new endpoints, the POSTs with their bodies.
+    let (_, doc) = server.get("/openapi.json");
+    for path in [
+        "/api/forecast/cells.geojson",
+        "/api/forecast/evaluation",
+        "/api/supply",
+    ] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path}");
+    }
+    for path in ["/api/scenario/run", "/api/scenario/compare", "/api/deal"] {
+        assert!(
+            doc["paths"][path]["post"]["requestBody"].is_object(),
+            "{path}"
+        );
+    }
+}
+
 #[test]
 fn an_ingest_while_serving_shows_one_whole_generation_or_the_next() {
     // A store of its own: this test writes a second generation.
@@ -400,7 +685,8 @@ fn the_map_page_in_headless_chromium() {
         "{chromium} is missing: install Debian's chromium (apt-get install chromium; .ci/run does) or set OREWATCH_CHROMIUM"
     );
     let store = shipped_store();
-    let server = Server::start(store, "127.0.0.1:0");
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::start_small_evaluation(store, tmp.path());
     let (_, api) = server.get("/api/exposure?site=MLI-HT-11&radius_km=50&window_days=365");
     let expected = &api["rows"][0];
     let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/serve-map.png");
@@ -446,4 +732,118 @@ fn the_map_page_in_headless_chromium() {
     assert_ne!(seen["count_before"], seen["count_after"], "{seen}");
     assert!(seen["layer_toggled"].as_bool().unwrap(), "{seen}");
     assert!(shot.exists());
+
+    // The forecast layer shows, with its vintage (model, data to the origin, seed) and the
+    // out-of-sample evaluation's verdicts; the horizon control reloads it.
+    assert!(seen["forecast_shown"].as_bool().unwrap(), "{seen}");
+    let note = seen["forecast_note"].as_str().unwrap();
+    let (_, fc) = server.get("/api/forecast/cells.geojson?horizon=12");
+    for needle in [
+        fc["metadata"]["model"].as_str().unwrap().to_string(),
+        format!("data to {}", fc["metadata"]["origin"].as_str().unwrap()),
+        "12 months ahead".to_string(),
+        "seed 1".to_string(),
+    ] {
+        assert!(note.contains(&needle), "{needle} not in {note}");
+    }
+    assert!(
+        seen["forecast_note_6"]
+            .as_str()
+            .unwrap()
+            .contains("6 months ahead"),
+        "{seen}"
+    );
+    let evaluation = finished_evaluation(&server);
+    let model = fc["metadata"]["model"].as_str().unwrap();
+    let text = seen["evaluation_text"].as_str().unwrap();
+    for d in evaluation["evaluation"]["evaluation"]["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["model"] == model)
+    {
+        assert!(text.contains(d["verdict"].as_str().unwrap()), "{text}");
+        if d["verdict"] == "worse" {
+            assert!(text.contains("worse than the best baseline"), "{text}");
+        }
+    }
+
+    // The supply panel shows the API's numbers.
+    for commodity in ["gold", "lithium"] {
+        let (_, a) = server.get(&format!("/api/supply?commodity={commodity}"));
+        let shown = &seen["supply"][commodity];
+        assert_eq!(shown["criticality"], a["eu"]["criticality"], "{seen}");
+        let sr = |v: &Value| {
+            let (lo, hi) = (v["low"].as_f64().unwrap(), v["high"].as_f64().unwrap());
+            if lo == hi {
+                format!("{lo:.2}")
+            } else {
+                format!("{lo:.2}–{hi:.2}")
+            }
+        };
+        assert_eq!(
+            shown["sr_now"].as_str().unwrap(),
+            sr(&a["eu"]["now"][0]["supply_risk"]),
+            "{commodity}"
+        );
+        assert_eq!(
+            shown["sr_without_mali"].as_str().unwrap(),
+            sr(&a["eu"]["now"][0]["without_mali"]),
+            "{commodity}"
+        );
+    }
+
+    // The deal panel: the seed is shown, the command it prints gives the same P(better), and
+    // a moved slider changes the answer (and the command names the edited files).
+    assert_eq!(seen["deal_seed"], "seed 20250101", "{seen}");
+    let command = seen["deal_command"].as_str().unwrap();
+    assert!(command.starts_with("orewatch scenario compare --bundled --baseline status_quo --draws 2000 --seed 20250101"), "{command}");
+    let out = tmp.path().join("compare.json");
+    run_ok(
+        orewatch(store)
+            .args([
+                "scenario",
+                "compare",
+                "--bundled",
+                "--baseline",
+                "status_quo",
+                "--draws",
+                "2000",
+                "--seed",
+                "20250101",
+                "--out",
+            ])
+            .arg(&out),
+    );
+    let cli: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let us_deal = cli["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["a_index"] == 1)
+        .unwrap();
+    let coup = us_deal["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["output"] == "coup_risk_over_period")
+        .unwrap();
+    assert_eq!(
+        seen["deal_p_better"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap(),
+        coup["p_a_better"].as_f64().unwrap()
+    );
+    assert_eq!(seen["deal_charts"], 4, "{seen}");
+    assert!(
+        seen["deal_command_edited"]
+            .as_str()
+            .unwrap()
+            .contains("edited_us_deal.toml"),
+        "{seen}"
+    );
+    assert!(seen["deal_p_better_edited"].is_string(), "{seen}");
+    assert!(shot.with_file_name("serve-map-panels.png").exists());
 }
