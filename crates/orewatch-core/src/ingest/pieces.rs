@@ -41,19 +41,42 @@ use super::csv_rows::MAX_RECORD_BYTES;
 /// How a file is read in pieces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PieceOptions {
-    /// Parse workers (at least one).
+    /// Parse workers (at least one). With one, the pieces are split, parsed and merged one
+    /// after the other on the calling thread (see [`run`]).
     pub threads: usize,
     /// A piece ends at the first record boundary at or after this many bytes (unless the file
     /// ends first).
     pub piece_bytes: usize,
+    /// A file of at most this many bytes is read in one pass on the calling thread (as with
+    /// `threads: 1`), whatever `threads` says; 0: every file on `threads` workers.
+    pub one_pass_max_bytes: u64,
 }
 
+/// Files up to this size are read in one pass on the calling thread, larger ones on every
+/// core. Measured on the shipped global GED file (21.5 MB) and copies of it 2, 5 and 15 times
+/// as long, release build, 2 cores: at 21.5 MB the threaded pieces took no less wall time than
+/// one pass and ~48 MiB more memory (up to `2 × threads + 2` pieces of 4 MiB in flight with
+/// their parsed tables, and a thread each to split and to parse); from about 40 MB on, the
+/// second core's parse saves more wall time than the threads cost. See bench/RESULTS.md
+/// (ingest_scale) for the runs.
+pub const ONE_PASS_MAX_BYTES: u64 = 32 << 20;
+
 impl PieceOptions {
-    /// Pieces of 4 MiB on `threads` workers.
+    /// Pieces of 4 MiB on `threads` workers; files up to [`ONE_PASS_MAX_BYTES`] in one pass.
     pub fn with_threads(threads: usize) -> PieceOptions {
         PieceOptions {
             threads: threads.max(1),
             piece_bytes: 4 << 20,
+            one_pass_max_bytes: ONE_PASS_MAX_BYTES,
+        }
+    }
+
+    /// These options for a file of `size_bytes`: one worker when the file is read in one pass.
+    pub fn for_file(self, size_bytes: u64) -> PieceOptions {
+        if size_bytes <= self.one_pass_max_bytes {
+            PieceOptions { threads: 1, ..self }
+        } else {
+            self
         }
     }
 }
@@ -380,6 +403,9 @@ impl<R: Read> Read for HashingReader<R> {
 /// Runs the pipeline of the module docs: `parse` on `options.threads` workers, `merge` on the
 /// calling thread in file order. Stops at the first error of reading or of `merge` (the
 /// other threads are told to stop). Returns the file's digest.
+///
+/// With one worker, no thread is started: each piece is split, parsed and merged on the
+/// calling thread before the next is read, so one piece is in memory at a time.
 pub fn run<R, T, E>(
     input: R,
     options: PieceOptions,
@@ -392,6 +418,9 @@ where
     T: Send,
 {
     let threads = options.threads.max(1);
+    if threads == 1 {
+        return run_one_pass(input, options, parse, merge, io_error);
+    }
     let in_flight = 2 * threads + 2;
     std::thread::scope(|scope| {
         // Tokens bound the pieces in flight: the splitter takes one per piece, the merge gives
@@ -458,6 +487,21 @@ where
             ))),
         }
     })
+}
+
+/// [`run`] with one worker: split, parse and merge one piece after the other on this thread.
+fn run_one_pass<R: Read, T, E>(
+    input: R,
+    options: PieceOptions,
+    parse: impl Fn(Piece) -> T,
+    mut merge: impl FnMut(T) -> Result<(), E>,
+    io_error: impl Fn(std::io::Error) -> E,
+) -> Result<FileDigest, E> {
+    let mut splitter = Splitter::new(input, options.piece_bytes);
+    while let Some(piece) = splitter.next_piece().map_err(&io_error)? {
+        merge(parse(piece))?;
+    }
+    Ok(splitter.digest())
 }
 
 /// `work` applied to each of `items` on `threads` workers, and `merge` given the results on
@@ -657,6 +701,7 @@ mod tests {
                 PieceOptions {
                     threads,
                     piece_bytes: 97,
+                    one_pass_max_bytes: 0,
                 },
                 |p: Piece| (p.index, p.first_line, records(&p.bytes).len()),
                 |(index, line, n)| {
@@ -676,6 +721,7 @@ mod tests {
             PieceOptions {
                 threads: 2,
                 piece_bytes: 50,
+                one_pass_max_bytes: 0,
             },
             |p: Piece| p.index,
             |i| {
