@@ -25,6 +25,16 @@
 //!   and a record longer than the CSV record limit ([`MAX_RECORD_BYTES`]) is not held whole
 //!   (its piece is cut past the limit and its parse fails there, as a sequential read does).
 //!
+//! - Small files are read in one pass: a file of at most [`ONE_PASS_MAX_BYTES`] (64 MiB) is
+//!   split, parsed and merged one piece of [`ONE_PASS_PIECE_BYTES`] after the other on the
+//!   calling thread (`threads: 1`), with no thread started. Why: the threaded pieces hold up to
+//!   `2 × threads + 2` pieces of 4 MiB and their parsed tables at once; on 2 cores, on GED
+//!   files of 21.5 to 109 MB (a global GED release is 20–30 MB), measured, they took no less
+//!   wall time than one pass and 50–60 MiB more memory (on a shared machine, where the second
+//!   core is partly taken, so the limit stays below the largest size measured). Larger files
+//!   (a global ACLED export) are where the other cores' parse pays. The same records,
+//!   decisions and line numbers either way (the same parse and merge functions run).
+//!
 //! What it does NOT do: parse fields or decide what a record means (the readers' parse
 //! functions do, one piece at a time), or keep anything between pieces (the readers' merge
 //! functions keep what must be seen in file order, such as ids already seen).
@@ -47,19 +57,20 @@ pub struct PieceOptions {
     /// A piece ends at the first record boundary at or after this many bytes (unless the file
     /// ends first).
     pub piece_bytes: usize,
-    /// A file of at most this many bytes is read in one pass on the calling thread (as with
-    /// `threads: 1`), whatever `threads` says; 0: every file on `threads` workers.
+    /// A file of at most this many bytes is read in one pass on the calling thread, whatever
+    /// `threads` says; 0: every file on `threads` workers. Applied by the ingest plan, which
+    /// knows the file's size ([`PieceOptions::for_file`]); a reader given these options
+    /// directly uses `threads` as given.
     pub one_pass_max_bytes: u64,
 }
 
 /// Files up to this size are read in one pass on the calling thread, larger ones on every
-/// core. Measured on the shipped global GED file (21.5 MB) and copies of it 2, 5 and 15 times
-/// as long, release build, 2 cores: at 21.5 MB the threaded pieces took no less wall time than
-/// one pass and ~48 MiB more memory (up to `2 × threads + 2` pieces of 4 MiB in flight with
-/// their parsed tables, and a thread each to split and to parse); from about 40 MB on, the
-/// second core's parse saves more wall time than the threads cost. See bench/RESULTS.md
-/// (ingest_scale) for the runs.
-pub const ONE_PASS_MAX_BYTES: u64 = 32 << 20;
+/// core (the reason is in the module docs).
+pub const ONE_PASS_MAX_BYTES: u64 = 64 << 20;
+
+/// The pieces of a file read in one pass: small, since nothing runs beside their parse, so
+/// that the piece and its parsed table add little to the events already held.
+pub const ONE_PASS_PIECE_BYTES: usize = 1 << 20;
 
 impl PieceOptions {
     /// Pieces of 4 MiB on `threads` workers; files up to [`ONE_PASS_MAX_BYTES`] in one pass.
@@ -71,10 +82,15 @@ impl PieceOptions {
         }
     }
 
-    /// These options for a file of `size_bytes`: one worker when the file is read in one pass.
+    /// These options for a file of `size_bytes`: read in one pass (one worker, pieces of at
+    /// most [`ONE_PASS_PIECE_BYTES`]) when it is at most `one_pass_max_bytes`.
     pub fn for_file(self, size_bytes: u64) -> PieceOptions {
         if size_bytes <= self.one_pass_max_bytes {
-            PieceOptions { threads: 1, ..self }
+            PieceOptions {
+                threads: 1,
+                piece_bytes: self.piece_bytes.min(ONE_PASS_PIECE_BYTES),
+                ..self
+            }
         } else {
             self
         }
