@@ -754,6 +754,46 @@ mod tests {
     }
 
     #[test]
+    fn small_files_are_read_in_one_pass() {
+        let options = PieceOptions::with_threads(4);
+        // At the limit: one worker, small pieces; one byte over it: as given.
+        let small = options.for_file(ONE_PASS_MAX_BYTES);
+        assert_eq!(
+            (small.threads, small.piece_bytes),
+            (1, ONE_PASS_PIECE_BYTES)
+        );
+        assert_eq!(options.for_file(ONE_PASS_MAX_BYTES + 1), options);
+        let never = PieceOptions {
+            one_pass_max_bytes: 0,
+            ..options
+        };
+        assert_eq!(never.for_file(1).threads, 4);
+        // In one pass, a merge error stops the read at that piece, as on several threads.
+        let text: String = (0..100).map(|i| format!("{i},x\n")).collect();
+        let mut merged = Vec::new();
+        let err = run(
+            text.as_bytes(),
+            PieceOptions {
+                threads: 1,
+                piece_bytes: 10,
+                one_pass_max_bytes: 0,
+            },
+            |p: Piece| p.index,
+            |i| {
+                merged.push(i);
+                if i == 3 {
+                    Err(format!("stop at {i}"))
+                } else {
+                    Ok(())
+                }
+            },
+            |e| e.to_string(),
+        );
+        assert_eq!(err.unwrap_err(), "stop at 3");
+        assert_eq!(merged, vec![0, 1, 2, 3]);
+    }
+
+    #[test]
     fn map_in_order_merges_in_order_and_stops_at_an_error() {
         for threads in [1, 2, 3] {
             let mut seen = Vec::new();
