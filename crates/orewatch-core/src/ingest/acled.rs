@@ -1216,9 +1216,12 @@ mod tests {
         let sequential = read(text, "acled_test.csv");
         for threads in [1, 2, 3] {
             for piece_bytes in [1, 7, 100, 1 << 20] {
+                // One thread: split, parsed and merged one piece after the other on this
+                // thread (the one-pass reading of small files).
                 let options = PieceOptions {
                     threads,
                     piece_bytes,
+                    one_pass_max_bytes: 0,
                 };
                 let mut events = Vec::new();
                 let pieces = read_batches(text, "acled_test.csv", options, &mut |batch, rows| {

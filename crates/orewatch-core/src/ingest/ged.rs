@@ -1576,9 +1576,12 @@ mod tests {
         let sequential = read(text, name);
         for threads in [1, 2, 3] {
             for piece_bytes in [1, 7, 100, 1 << 20] {
+                // One thread: split, parsed and merged one piece after the other on this
+                // thread (the one-pass reading of small files).
                 let options = PieceOptions {
                     threads,
                     piece_bytes,
+                    one_pass_max_bytes: 0,
                 };
                 let pieces = read_in_pieces(text, name, None, options);
                 match (&sequential, pieces) {

@@ -25,6 +25,16 @@
 //!   and a record longer than the CSV record limit ([`MAX_RECORD_BYTES`]) is not held whole
 //!   (its piece is cut past the limit and its parse fails there, as a sequential read does).
 //!
+//! - Small files are read in one pass: a file of at most [`ONE_PASS_MAX_BYTES`] (64 MiB) is
+//!   split, parsed and merged one piece of [`ONE_PASS_PIECE_BYTES`] after the other on the
+//!   calling thread (`threads: 1`), with no thread started. Why: the threaded pieces hold up to
+//!   `2 × threads + 2` pieces of 4 MiB and their parsed tables at once; on 2 cores, on GED
+//!   files of 21.5 to 109 MB (a global GED release is 20–30 MB), measured, they took no less
+//!   wall time than one pass and 50–60 MiB more memory (on a shared machine, where the second
+//!   core is partly taken, so the limit stays below the largest size measured). Larger files
+//!   (a global ACLED export) are where the other cores' parse pays. The same records,
+//!   decisions and line numbers either way (the same parse and merge functions run).
+//!
 //! What it does NOT do: parse fields or decide what a record means (the readers' parse
 //! functions do, one piece at a time), or keep anything between pieces (the readers' merge
 //! functions keep what must be seen in file order, such as ids already seen).
@@ -41,19 +51,48 @@ use super::csv_rows::MAX_RECORD_BYTES;
 /// How a file is read in pieces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PieceOptions {
-    /// Parse workers (at least one).
+    /// Parse workers (at least one). With one, the pieces are split, parsed and merged one
+    /// after the other on the calling thread (see [`run`]).
     pub threads: usize,
     /// A piece ends at the first record boundary at or after this many bytes (unless the file
     /// ends first).
     pub piece_bytes: usize,
+    /// A file of at most this many bytes is read in one pass on the calling thread, whatever
+    /// `threads` says; 0: every file on `threads` workers. Applied by the ingest plan, which
+    /// knows the file's size ([`PieceOptions::for_file`]); a reader given these options
+    /// directly uses `threads` as given.
+    pub one_pass_max_bytes: u64,
 }
 
+/// Files up to this size are read in one pass on the calling thread, larger ones on every
+/// core (the reason is in the module docs).
+pub const ONE_PASS_MAX_BYTES: u64 = 64 << 20;
+
+/// The pieces of a file read in one pass: small, since nothing runs beside their parse, so
+/// that the piece and its parsed table add little to the events already held.
+pub const ONE_PASS_PIECE_BYTES: usize = 1 << 20;
+
 impl PieceOptions {
-    /// Pieces of 4 MiB on `threads` workers.
+    /// Pieces of 4 MiB on `threads` workers; files up to [`ONE_PASS_MAX_BYTES`] in one pass.
     pub fn with_threads(threads: usize) -> PieceOptions {
         PieceOptions {
             threads: threads.max(1),
             piece_bytes: 4 << 20,
+            one_pass_max_bytes: ONE_PASS_MAX_BYTES,
+        }
+    }
+
+    /// These options for a file of `size_bytes`: read in one pass (one worker, pieces of at
+    /// most [`ONE_PASS_PIECE_BYTES`]) when it is at most `one_pass_max_bytes`.
+    pub fn for_file(self, size_bytes: u64) -> PieceOptions {
+        if size_bytes <= self.one_pass_max_bytes {
+            PieceOptions {
+                threads: 1,
+                piece_bytes: self.piece_bytes.min(ONE_PASS_PIECE_BYTES),
+                ..self
+            }
+        } else {
+            self
         }
     }
 }
@@ -380,6 +419,9 @@ impl<R: Read> Read for HashingReader<R> {
 /// Runs the pipeline of the module docs: `parse` on `options.threads` workers, `merge` on the
 /// calling thread in file order. Stops at the first error of reading or of `merge` (the
 /// other threads are told to stop). Returns the file's digest.
+///
+/// With one worker, no thread is started: each piece is split, parsed and merged on the
+/// calling thread before the next is read, so one piece is in memory at a time.
 pub fn run<R, T, E>(
     input: R,
     options: PieceOptions,
@@ -392,6 +434,9 @@ where
     T: Send,
 {
     let threads = options.threads.max(1);
+    if threads == 1 {
+        return run_one_pass(input, options, parse, merge, io_error);
+    }
     let in_flight = 2 * threads + 2;
     std::thread::scope(|scope| {
         // Tokens bound the pieces in flight: the splitter takes one per piece, the merge gives
@@ -458,6 +503,21 @@ where
             ))),
         }
     })
+}
+
+/// [`run`] with one worker: split, parse and merge one piece after the other on this thread.
+fn run_one_pass<R: Read, T, E>(
+    input: R,
+    options: PieceOptions,
+    parse: impl Fn(Piece) -> T,
+    mut merge: impl FnMut(T) -> Result<(), E>,
+    io_error: impl Fn(std::io::Error) -> E,
+) -> Result<FileDigest, E> {
+    let mut splitter = Splitter::new(input, options.piece_bytes);
+    while let Some(piece) = splitter.next_piece().map_err(&io_error)? {
+        merge(parse(piece))?;
+    }
+    Ok(splitter.digest())
 }
 
 /// `work` applied to each of `items` on `threads` workers, and `merge` given the results on
@@ -657,6 +717,7 @@ mod tests {
                 PieceOptions {
                     threads,
                     piece_bytes: 97,
+                    one_pass_max_bytes: 0,
                 },
                 |p: Piece| (p.index, p.first_line, records(&p.bytes).len()),
                 |(index, line, n)| {
@@ -676,6 +737,7 @@ mod tests {
             PieceOptions {
                 threads: 2,
                 piece_bytes: 50,
+                one_pass_max_bytes: 0,
             },
             |p: Piece| p.index,
             |i| {
@@ -689,6 +751,46 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err, "stop at 3");
+    }
+
+    #[test]
+    fn small_files_are_read_in_one_pass() {
+        let options = PieceOptions::with_threads(4);
+        // At the limit: one worker, small pieces; one byte over it: as given.
+        let small = options.for_file(ONE_PASS_MAX_BYTES);
+        assert_eq!(
+            (small.threads, small.piece_bytes),
+            (1, ONE_PASS_PIECE_BYTES)
+        );
+        assert_eq!(options.for_file(ONE_PASS_MAX_BYTES + 1), options);
+        let never = PieceOptions {
+            one_pass_max_bytes: 0,
+            ..options
+        };
+        assert_eq!(never.for_file(1).threads, 4);
+        // In one pass, a merge error stops the read at that piece, as on several threads.
+        let text: String = (0..100).map(|i| format!("{i},x\n")).collect();
+        let mut merged = Vec::new();
+        let err = run(
+            text.as_bytes(),
+            PieceOptions {
+                threads: 1,
+                piece_bytes: 10,
+                one_pass_max_bytes: 0,
+            },
+            |p: Piece| p.index,
+            |i| {
+                merged.push(i);
+                if i == 3 {
+                    Err(format!("stop at {i}"))
+                } else {
+                    Ok(())
+                }
+            },
+            |e| e.to_string(),
+        );
+        assert_eq!(err.unwrap_err(), "stop at 3");
+        assert_eq!(merged, vec![0, 1, 2, 3]);
     }
 
     #[test]

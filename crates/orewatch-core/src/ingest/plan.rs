@@ -105,9 +105,10 @@ pub enum Reading {
     /// reference the pieces are checked against.
     Sequential,
     /// Each file cut into pieces of whole records parsed on several threads and merged in
-    /// file order ([`super::pieces`]); consecutive small files (at most two pieces each) are
-    /// read side by side, one file per thread, and merged in the same order. The same outcome
-    /// as [`Reading::Sequential`].
+    /// file order ([`super::pieces`]); a file of at most `one_pass_max_bytes` is read in one
+    /// pass on the calling thread instead; consecutive small files (at most two pieces each)
+    /// are read side by side, one file per thread, and merged in the same order. The same
+    /// outcome as [`Reading::Sequential`].
     Pieces(PieceOptions),
 }
 
@@ -666,7 +667,8 @@ impl EventFileStats {
 /// event replaces an earlier file's event with the same id (`unchanged` when the fields every
 /// GED layout carries are equal, `updated` otherwise). Fills each file's report.
 ///
-/// Read in pieces, a large file is cut into pieces parsed on every core; a run of two or more
+/// Read in pieces, a large file is cut into pieces parsed on every core, a file of at most
+/// [`PieceOptions::one_pass_max_bytes`] is read in one pass on this thread; a run of two or more
 /// small files (at most two pieces each) is read file by file side by side, each file whole on
 /// one worker, and merged in the same order — the same table and reports either way.
 fn read_events(
@@ -762,7 +764,11 @@ fn read_event_file(
     let release = file_release(path, kind, options).0;
     let mut recovery = None;
     let pieces = match options.reading {
-        Reading::Pieces(p) if !options.recover_quoted.contains(path) => Some(p),
+        Reading::Pieces(p) if !options.recover_quoted.contains(path) => {
+            // A small file in one pass on this thread, a large one on every core.
+            let size = std::fs::metadata(path).map_or(u64::MAX, |m| m.len());
+            Some(p.for_file(size))
+        }
         _ => None,
     };
     let (outcome, digest) = match pieces {

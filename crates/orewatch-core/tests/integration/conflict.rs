@@ -602,6 +602,7 @@ fn ged_same_in_pieces(bytes: &[u8], name: &str, piece_bytes: usize) -> ReadOutco
         let options = PieceOptions {
             threads,
             piece_bytes,
+            one_pass_max_bytes: 0,
         };
         let (pieces, digest) = ged::read_in_pieces(bytes, name, None, options).expect("reads");
         assert_eq!(
@@ -727,7 +728,8 @@ fn ged_generated_file_read_in_pieces_keeps_duplicates_and_true_lines() {
 }
 
 /// The whole ingest plan — shipped GED files of two releases merged — gives the same sources,
-/// events and quarantine read sequentially or in pieces on 1, 2 and 3 threads.
+/// events and quarantine read sequentially or in pieces on 1, 2 and 3 threads, with the
+/// smaller or all files read in one pass.
 #[test]
 fn ingest_plan_in_pieces_equals_the_sequential_plan() {
     use orewatch_core::ingest::pieces::PieceOptions;
@@ -754,12 +756,19 @@ fn ingest_plan_in_pieces_equals_the_sequential_plan() {
     };
     let sequential = run(Reading::Sequential);
     assert_eq!(sequential.2.len(), 169_411 + 4);
-    for threads in [1, 2, 3] {
+    // Every file in pieces (0), the small files in one pass and the 21.5 MB global file in
+    // pieces (1 MiB), every file in one pass (MAX).
+    let cases = [(1, 0), (2, 0), (3, 0), (2, 1 << 20), (2, u64::MAX)];
+    for (threads, one_pass_max_bytes) in cases {
         let pieces = run(Reading::Pieces(PieceOptions {
             threads,
             piece_bytes: 256 * 1024,
+            one_pass_max_bytes,
         }));
-        assert!(pieces == sequential, "{threads} threads");
+        assert!(
+            pieces == sequential,
+            "{threads} threads, one pass up to {one_pass_max_bytes} bytes"
+        );
     }
 }
 
@@ -787,6 +796,7 @@ fn ged_open_quote_fails_in_pieces_as_in_one_pass() {
         let options = PieceOptions {
             threads,
             piece_bytes: 4096,
+            one_pass_max_bytes: 0,
         };
         let pieces = ged::read_in_pieces(bytes.as_slice(), name, None, options).unwrap_err();
         assert_eq!(pieces.to_string(), sequential, "{threads} threads");
@@ -844,6 +854,7 @@ fn many_small_event_files_read_side_by_side_equal_the_sequential_plan() {
         let pieces = run(Reading::Pieces(PieceOptions {
             threads,
             piece_bytes: 64 * 1024,
+            one_pass_max_bytes: 0,
         }));
         assert!(pieces == sequential, "{threads} threads");
     }
