@@ -283,7 +283,7 @@ class Store:
             "coverage": {"source": a["coverage"], "countries": a["country_coverage"]},
             "events_considered": a["events_considered"],
         }
-        return _frame(_flatten(a["rows"]), provenance, a, output, geometry)
+        return _frame(_flatten(a["rows"]), provenance, a, output, geometry, first=EXPOSURE_FIRST, integers=True)
 
     def cahra(
         self,
@@ -339,8 +339,8 @@ class Store:
             },
             "coverage": {"source": a["coverage"], "countries": a["country_coverage"]},
         }
-        rows = a["regions"] if level == "admin1" else a["sites"]
-        return _frame(_flatten(rows), provenance, a, output, geometry)
+        rows, first = (a["regions"], REGION_FIRST) if level == "admin1" else (a["sites"], SITE_FIRST)
+        return _frame(_flatten(rows), provenance, a, output, geometry, first=first, integers=True)
 
     def forecast(
         self,
@@ -465,8 +465,8 @@ class Store:
         r = doc["result"]
         provenance = _with_events(r, doc["location_precision"])
         e = r["evaluation"]
-        scores = _frame(_flatten(e["scores"]), provenance, r, output)
-        differences = _frame(_flatten(e["differences"]), provenance, r, output)
+        scores = _frame(_flatten(e["scores"]), provenance, r, output, first=("model", "baseline"), integers=True)
+        differences = _frame(_flatten(e["differences"]), provenance, r, output, integers=True)
         return scores, differences
 
     def datasets(self, *, output: str = "pandas"):
@@ -562,6 +562,14 @@ class Store:
         result = self._ask("supply", request, inputs)
         return _frame(result.get("countries", []), result["provenance"], result, output)
 
+
+#: The leading columns of the store results (the rest follow in name order).
+EXPOSURE_FIRST = (
+    "site_id", "site_name", "radius_km", "country_iso3", "admin1_id", "admin1_name", "status",
+    "coverage", "events", "fatalities_best", "exposure_index",
+)
+REGION_FIRST = ("region_id", "name", "country_iso3", "country_name", "year", "verdict")
+SITE_FIRST = ("site_id", "name", "kind", "country_iso3", "year", "verdict", "basis", "region_id")
 
 #: The forecast models, as the CLI's ``--model`` spells them.
 MODELS = ("zero", "last", "mean12", "conflictology12", "conflictology36", "hurdle", "hurdle_recent")

@@ -73,8 +73,28 @@ def _geometry_column(stream):
     return pa.RecordBatchReader.from_stream(stream).read_all().column("geometry").combine_chunks()
 
 
-def frame(rows: list, provenance: dict, assessment: dict, output: str, geometry=None):
-    """Rows (dicts, as the assessment's JSON) as a DataFrame or Arrow table.
+def _whole(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _counts_as_integers(df, rows: list):
+    """Columns of whole numbers with empty cells (unknown counts) as pandas' nullable ``Int64``
+    instead of floats with NaN."""
+    import pandas as pd
+
+    for c in df.columns:
+        if df[c].dtype.kind != "f":
+            continue
+        values = [r.get(c) for r in rows]
+        if any(_whole(v) for v in values) and all(v is None or _whole(v) for v in values):
+            df[c] = pd.array(values, dtype="Int64")
+    return df
+
+
+def frame(rows: list, provenance: dict, assessment: dict, output: str, geometry=None, first=(), integers=False):
+    """Rows (dicts, as the assessment's JSON) as a DataFrame or Arrow table; the columns named in
+    ``first`` (those present) lead, in that order. integers: whole-number columns with empty
+    cells become ``Int64`` (pandas output).
 
     geometry: an Arrow stream of the rows' WKB geometry (row for row), or None. With it, pandas
     output is a GeoDataFrame when GeoPandas is importable, else a DataFrame whose ``geometry``
@@ -84,6 +104,9 @@ def frame(rows: list, provenance: dict, assessment: dict, output: str, geometry=
 
     _check(output)
     df = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+    if first:
+        lead = [c for c in first if c in df.columns]
+        df = df[lead + [c for c in df.columns if c not in lead]]
     wkb = None if geometry is None else _geometry_column(geometry)
     if wkb is not None and len(wkb) != len(df):
         raise RuntimeError(f"{len(wkb)} geometries for {len(df)} rows")
@@ -106,6 +129,8 @@ def frame(rows: list, provenance: dict, assessment: dict, output: str, geometry=
             )
             table = table.append_column(field, wkb)
         return _with_metadata(table, provenance)
+    if integers:
+        df = _counts_as_integers(df, rows)
     if wkb is not None:
         df = _with_geometry(df, wkb)
     df.attrs["provenance"] = provenance
