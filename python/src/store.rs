@@ -6,7 +6,6 @@
 //! `orewatch_store::ingest`, as for `orewatch ingest`.
 
 use std::path::{Path, PathBuf};
-
 use std::sync::Arc;
 
 use arrow::array::{ArrayRef, RecordBatch};
