@@ -190,7 +190,17 @@ def main():
                  "GeoPandas / orewatch ≥ 10.\n\n"
                  "| date (UTC) | commit | machine | versions | runs | Python s | Rust count + hand-over s | Python / Rust | GeoPandas s | GeoPandas / orewatch | MB | answer |\n"
                  "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
-    results.write_text(text + row + "\n")
+        results.write_text(text + row + "\n")
+        return
+    # The row goes at the end of this section's table (other sections may follow it).
+    lines = text.split("\n")
+    at = lines.index(header)
+    while not lines[at].startswith("|"):
+        at += 1
+    while at < len(lines) and lines[at].startswith("|"):
+        at += 1
+    lines.insert(at, row)
+    results.write_text("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -16,5 +16,8 @@ def count_exposure(
 ) -> Tuple[Any, str, str]:
     """(Arrow C stream capsule of the rows, parameters JSON, timings JSON)."""
 
-def store_call(path: str, question: str, request: str, aliases: Optional[str] = ...) -> str:
-    """The JSON of the assessment of ``question`` on the store at ``path``."""
+def store_call(
+    path: str, question: str, request: str, aliases: Optional[str] = ...
+) -> Tuple[str, Optional[Any]]:
+    """(the JSON of the assessment of ``question`` on the store at ``path``, an Arrow C stream
+    capsule of its rows' WKB ``geometry`` column or None)."""

@@ -16,7 +16,8 @@ DEFAULT_STORE = "orewatch-store"
 
 
 def _ask(question: str, request: dict, store) -> dict:
-    return json.loads(_orewatch.store_call(str(store), question, json.dumps(request), None))
+    text, _geometry = _orewatch.store_call(str(store), question, json.dumps(request), None)
+    return json.loads(text)
 
 
 def run(file, *, draws: int | None = None, seed: int | None = None, store=DEFAULT_STORE, output: str = "pandas"):

@@ -19,6 +19,12 @@ def _data_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def fixtures() -> Path:
+    """The format fixtures beside the data directory (bad and unusual inputs)."""
+    return (_data_dir() / ".." / "fixtures").resolve()
+
+
+@pytest.fixture(scope="session")
 def orewatch_bin() -> Path:
     path = Path(os.environ.get("OREWATCH_BIN", REPO / "target" / "debug" / "orewatch"))
     if not path.is_file():

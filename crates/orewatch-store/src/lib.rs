@@ -27,7 +27,8 @@
 //! successful write.
 //!
 //! What it is not: it does not parse sources or compute anything; it stores a
-//! [`orewatch_core::model::Dataset`] and its [`Manifest`] and loads them back.
+//! [`orewatch_core::model::Dataset`] and its [`Manifest`] and loads them back ([`ingest`] hands
+//! source files to `orewatch_core`'s readers and stores what they return).
 
 mod cache;
 mod event_writer;
@@ -35,6 +36,8 @@ mod export;
 mod fault;
 mod files;
 mod geoparquet;
+pub use geoparquet::{point_column, polygon_column};
+pub mod ingest;
 mod links;
 mod manifest;
 mod partial;

@@ -38,7 +38,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::coverage::{CountryReach, Covered, EventCoverage};
 use super::events::EventFilter;
@@ -48,7 +48,7 @@ use crate::model::{Event, Site, ViolenceType};
 use crate::spatial::PointIndex;
 
 /// The distance kernel k_d.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kernel {
     /// k_d = 1 within R.
@@ -87,7 +87,7 @@ impl Kernel {
 }
 
 /// The event weight w_e.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventWeight {
     /// w_e = max(1, fatalities_best): a non-lethal event still counts once.

@@ -15,7 +15,7 @@
 //! Units are those of [`crate::analysis::exposure`] (km, days, deaths).
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Provenance, SourceRef};
 use crate::analysis::admin::AdminIndex;
@@ -30,8 +30,10 @@ use crate::analysis::AnalysisError;
 use crate::ingest::plan::SourceReport;
 use crate::model::{Dataset, EventSource, Region, Site, ViolenceType};
 
-/// What to assess; the defaults are the CLI's.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What to assess; the defaults are the CLI's (also for the fields a serialised request
+/// leaves out).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ExposureRequest {
     /// Site filter terms (`country=MLI,commodity=gold`, `id=MLI-HT-05`); empty: every site.
     pub sites: String,
@@ -446,6 +448,27 @@ mod tests {
             err.to_string().contains("1989-01-01 to 2019-12-31"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_request_from_json_takes_the_cli_defaults_for_the_fields_left_out() {
+        let req: ExposureRequest = serde_json::from_str(
+            r#"{"sites": "country=MLI", "radii_km": [10.0], "kernel": "gaussian", "as_of": "2019-06-30"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            req,
+            ExposureRequest {
+                sites: "country=MLI".into(),
+                radii_km: vec![10.0],
+                kernel: Kernel::Gaussian,
+                as_of: NaiveDate::from_ymd_opt(2019, 6, 30),
+                ..ExposureRequest::default()
+            }
+        );
+        crate::assess::tests::json_round_trip(&req);
+        let err = serde_json::from_str::<ExposureRequest>(r#"{"radius": [10.0]}"#).unwrap_err();
+        assert!(err.to_string().contains("unknown field `radius`"), "{err}");
     }
 
     #[test]
