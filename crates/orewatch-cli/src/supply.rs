@@ -508,7 +508,7 @@ fn sr_line(sr: &SupplyRisk, inputs: &str, eu_stage: Option<EuStage>) -> String {
 }
 
 fn cahra_text(m: &MarketAssessment, out: &mut String) -> Result<()> {
-    let (source, coverage_end, cahra_year) = match &m.metadata.cahra {
+    let (source, coverage_end, verdict_years, carried_forward) = match &m.metadata.cahra {
         CahraStatus::NotAssessed { why, .. } => {
             writeln!(out, "CAHRA exposure not assessed: {why}")?;
             return Ok(());
@@ -516,9 +516,10 @@ fn cahra_text(m: &MarketAssessment, out: &mut String) -> Result<()> {
         CahraStatus::Assessed {
             source,
             coverage_end,
-            cahra_year,
+            verdict_years,
+            carried_forward,
             ..
-        } => (source, coverage_end, cahra_year),
+        } => (source, coverage_end, verdict_years, *carried_forward),
     };
     let Some(c) = &m.cahra_exposure else {
         return Ok(());
@@ -526,12 +527,13 @@ fn cahra_text(m: &MarketAssessment, out: &mut String) -> Result<()> {
     let e = &c.exposure;
     writeln!(
         out,
-        "CAHRA exposure ({} screening of {}{}):",
+        "CAHRA exposure ({} screening; verdicts of {}{}):",
         source.as_str(),
-        cahra_year,
-        if *cahra_year != m.market.year {
+        verdict_years,
+        if carried_forward {
             format!(
-                ", applied to {} production — the events end {}",
+                "; applied to {} production — each country judged on the last year its events \
+                 cover entirely, the events end {}",
                 m.market.year, coverage_end
             )
         } else {
@@ -802,13 +804,17 @@ fn all_text(all: &AllAssessment) -> Result<String> {
             r.supply_risk,
             pct(r.mali_share),
             pct(r.sahel_share),
-            match (r.cahra_flagged_low, r.cahra_flagged_high, r.cahra_year) {
+            match (
+                r.cahra_flagged_low,
+                r.cahra_flagged_high,
+                &r.cahra_verdict_years
+            ) {
                 (Some(l), Some(h), Some(y)) => format!("{}–{} ({y})", pct(l), pct(h)),
                 _ => "not assessed".to_string(),
             }
         )?;
     }
-    out.push_str("CAHRA share: production from countries the screening flags (conflict-affected or high-risk) in the year given (the last year the events cover when production is newer); the upper bound counts every share whose verdict is unknown.\n");
+    out.push_str("CAHRA share: production from countries the screening flags (conflict-affected or high-risk); each country judged on the last year up to the production year that its events cover entirely (the years given); the upper bound counts every share whose verdict is unknown.\n");
     Ok(out)
 }
 
@@ -821,7 +827,7 @@ fn over_time_text(o: &OverTimeAssessment) -> Result<String> {
     )?;
     writeln!(
         out,
-        "{:<6} {:>4} {:>7} {:>7} {:>11} {:>13} {:<18}",
+        "{:<6} {:>4} {:>7} {:>7} {:>11} {:>13} {:<18} verdicts of",
         "series", "year", "Mali", "Sahel", "HHI", "CAHRA share", "Mali CAHRA"
     )?;
     let mut previous: Option<i32> = None;
@@ -834,7 +840,7 @@ fn over_time_text(o: &OverTimeAssessment) -> Result<String> {
         previous = Some(r.year);
         writeln!(
             out,
-            "{:<6} {:>4} {:>7} {:>7} {:>11} {:>13} {:<18}",
+            "{:<6} {:>4} {:>7} {:>7} {:>11} {:>13} {:<18} {}",
             r.series,
             r.year,
             pct(r.mali_share),
@@ -844,7 +850,8 @@ fn over_time_text(o: &OverTimeAssessment) -> Result<String> {
                 (Some(l), Some(h)) => format!("{}–{}", pct(l), pct(h)),
                 _ => "not screened".to_string(),
             },
-            r.mali_cahra.as_deref().unwrap_or("-")
+            r.mali_cahra.as_deref().unwrap_or("-"),
+            r.cahra_verdict_years.as_deref().unwrap_or("-")
         )?;
     }
     Ok(out)

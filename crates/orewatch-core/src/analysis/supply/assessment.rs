@@ -17,8 +17,13 @@
 //!
 //! The CAHRA screening behind the exposure is chosen once, here ([`CahraBasis`]): the event
 //! source (the one asked for, else the only one in the store), and for a market year the year
-//! of the verdicts — the year asked for, else the market year when the source covers it
-//! entirely, else the last year it covers entirely before it (never a later one).
+//! of each producer's verdict — the year asked for (every producer), else per producer the
+//! latest year, up to the market year, that its country's events cover entirely (a global file
+//! covers every country; a country's own file only it), never a later one. A producer no year
+//! covers gets the source's last entirely covered year (its verdict: insufficient data). The
+//! years go with the share (`CahraExposure::verdict_years`, "MLI 2022, the other producers
+//! 2019"): one verdict year for all would leave the share 0%–100% whenever only a few
+//! countries' events reach the market year.
 //!
 //! Units as in `analysis::supply`: shares and HHI_WGI as fractions / 0–10, HHI 0–10,000,
 //! quantities in the market's unit.
@@ -33,9 +38,9 @@ use super::eu::{
 };
 use super::inputs::{Cited, CommodityInputs, EuSourcing, StageInputs, SupplyInputs};
 use super::{
-    cahra_exposure, governance_for, governance_weighted, hhi_band, hhi_band_2023_note, is_critical,
-    markets_over_time, offtake, supply_risk, year_figures, CahraExposure, GovernanceWeighted,
-    HhiRange, Market, RiskInputs, YearFigures, SAHEL,
+    cahra_exposure_by_year, choose_verdict_years, governance_for, governance_weighted, hhi_band,
+    hhi_band_2023_note, is_critical, markets_over_time, offtake, supply_risk, year_figures,
+    CahraExposure, GovernanceWeighted, HhiRange, Market, RiskInputs, YearFigures, SAHEL,
 };
 use crate::analysis::cahra::{
     last_full_year, year_fully_covered, year_has_any_data, CahraRules, Verdict,
