@@ -295,7 +295,7 @@ fn parse_redirect(text: &str) -> Result<Redirect> {
 
 fn text_of(a: &SupplyAssessment) -> Result<String> {
     Ok(match &a.answer {
-        SupplyAnswer::Market(m) => market_text(m)?,
+        SupplyAnswer::Market(m) => market_text(m)? + &wgi_text(a),
         SupplyAnswer::All(all) => all_text(all)?,
         SupplyAnswer::OverTime(o) => over_time_text(o)?,
         SupplyAnswer::EuCheck(c) => eu_check_text(c, a)?,
@@ -913,6 +913,18 @@ fn status_text(s: CheckStatus) -> &'static str {
     }
 }
 
+/// Which WGI the governance inputs come from (one line per WGI file in the store).
+fn wgi_text(a: &SupplyAssessment) -> String {
+    if a.provenance.wgi.is_empty() {
+        return "governance inputs: no WGI file in the store\n".into();
+    }
+    a.provenance
+        .wgi
+        .iter()
+        .map(|w| format!("governance inputs: {}\n", w.describe()))
+        .collect()
+}
+
 fn eu_check_text(c: &EuCheckAssessment, a: &SupplyAssessment) -> Result<String> {
     let check = &c.check;
     let mut out = String::new();
@@ -921,6 +933,7 @@ fn eu_check_text(c: &EuCheckAssessment, a: &SupplyAssessment) -> Result<String> 
         "EU supply risk 2023 recomputed from the EU's own inputs: Appendix 7 shares and t, the store's WGI ({}, rescaled 5 − 2·mean), the results table's IR, EoL-RIR and SI_SR, at the stage and on the supply basis the study used",
         check.wgi_rule.describe()
     )?;
+    out.push_str(&wgi_text(a));
     let first = *SENSITIVITY_YEARS.start();
     let last = *SENSITIVITY_YEARS.end();
     writeln!(

@@ -386,6 +386,7 @@ fn lithium_supply_risk_with_inputs_sources_and_mali() {
         "An offtake (--redirect) changes what the buyer secures, not the world's shares",
         "results per material (page not known), as transcribed in config/eu_crm_2023/results_2023_transcribed.csv",
         "Appendix 7, p. 78, as transcribed in config/eu_crm_2023/eu_sourcing_shares_appendix7.csv",
+        "governance inputs: World Bank WGI estimates 1996–2023, release not stated",
     ] {
         assert!(table.contains(expected), "{expected}\n{table}");
     }
@@ -415,6 +416,30 @@ fn eu_check_table_and_json() {
             .arg(data_dir().join("governance")),
     );
     let table = run_ok(orewatch(&store).args(["supply", "--eu-check"]));
+    // The WGI vintage (issue 19): the store's WGI file, its years and its hash, in the table
+    // and in the JSON provenance.
+    let wgi_file = data_dir().join("governance/wgi_all_countries_1996_2023.csv");
+    let wgi_sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(std::fs::read(&wgi_file).unwrap()))
+    };
+    assert!(
+        table.contains(&format!(
+            "governance inputs: World Bank WGI estimates 1996–2023, release not stated in the file or its name ({}, sha256 {}…)",
+            wgi_file.display(),
+            &wgi_sha[..8]
+        )),
+        "{table}"
+    );
+    let json = run_ok(orewatch(&store).args(["supply", "--eu-check", "--format", "json"]));
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let wgi = &doc["provenance"]["wgi"];
+    assert_eq!(wgi.as_array().map(Vec::len), Some(1), "{wgi}");
+    assert_eq!(wgi[0]["sha256"], wgi_sha.as_str());
+    assert_eq!(
+        (&wgi[0]["first_year"], &wgi[0]["last_year"]),
+        (&"1996".into(), &"2023".into())
+    );
     let lines: Vec<&str> = table.lines().collect();
     let header = lines
         .iter()

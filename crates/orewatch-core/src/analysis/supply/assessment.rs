@@ -173,7 +173,56 @@ pub struct Provenance {
     pub parameters: BTreeMap<String, String>,
     /// What the data cover (production years, event coverage), in words.
     pub coverage: Vec<String>,
+    /// The WGI file(s) the governance inputs come from (the store's manifest).
+    #[serde(default)]
+    pub wgi: Vec<WgiVintage>,
     pub warnings: Vec<String>,
+}
+
+/// Which WGI the governance inputs come from: one WGI file of the store's manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WgiVintage {
+    pub path: String,
+    pub sha256: String,
+    /// The release as the manifest states it (None: neither the file nor its name says).
+    pub release: Option<String>,
+    /// The first and last estimate years the file holds.
+    pub first_year: Option<String>,
+    pub last_year: Option<String>,
+}
+
+impl WgiVintage {
+    /// The WGI files of a store's manifest.
+    pub fn of(sources: &[SourceReport]) -> Vec<WgiVintage> {
+        sources
+            .iter()
+            .filter(|s| s.kind == "wgi")
+            .map(|s| WgiVintage {
+                path: s.path.clone(),
+                sha256: s.sha256.clone(),
+                release: s.release.clone(),
+                first_year: s.coverage.as_ref().map(|c| c.start.clone()),
+                last_year: s.coverage.as_ref().map(|c| c.end.clone()),
+            })
+            .collect()
+    }
+
+    /// `World Bank WGI estimates 1996–2023, release not stated (FILE, sha256 f2a80328…)`.
+    pub fn describe(&self) -> String {
+        let years = match (&self.first_year, &self.last_year) {
+            (Some(a), Some(b)) => format!(" {a}–{b}"),
+            _ => String::new(),
+        };
+        let release = match &self.release {
+            Some(r) => format!("release {r}"),
+            None => "release not stated in the file or its name".to_string(),
+        };
+        format!(
+            "World Bank WGI estimates{years}, {release} ({}, sha256 {}…)",
+            self.path,
+            self.sha256.get(..8).unwrap_or(&self.sha256)
+        )
+    }
 }
 
 /// The answer with the request and its provenance.
@@ -215,6 +264,7 @@ pub fn assess(
 ) -> Result<SupplyAssessment, AnalysisError> {
     let mut provenance = Provenance {
         method: METHOD.to_string(),
+        wgi: WgiVintage::of(data.sources),
         ..Provenance::default()
     };
     let answer = match &request.question {
