@@ -20,6 +20,7 @@ use orewatch_core::analysis::supply::assessment::{
 };
 use orewatch_core::analysis::supply::eu::{CheckStatus, WgiRule, SENSITIVITY_YEARS};
 use orewatch_core::analysis::supply::inputs::{self, EuSourcing, SupplyInputs};
+use orewatch_core::config_text::read_config;
 use orewatch_core::ingest::eu_crm;
 use orewatch_core::model::{EuStage, EventSource, ProductionSeries};
 use orewatch_store::Store;
@@ -148,8 +149,7 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
     }
     let inputs = match &args.inputs {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
+            let text = read_config(path, "supply inputs file")?;
             inputs::parse(&text, &path.display().to_string())?
         }
         None => SupplyInputs::bundled(),
