@@ -7,7 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 long="ged acled boundaries scenario_toml expr"
-short="usgs_sites tabulated_sites production_long usgs_mcs wgi ucdp_actors detect manifest"
+short="usgs_sites tabulated_sites production_long usgs_mcs wgi eu_crm ucdp_actors detect manifest"
 failed=0
 for t in $long $short; do
   case " $long " in *" $t "*) s=${1:-1800} ;; *) s=${1:-600} ;; esac

@@ -69,6 +69,21 @@ for p in files(data, "boundaries/*.geojson"):
 for p in files(data, "boundaries/*.topojson"):
     put("boundaries", p.name, p.read_bytes())
 
+# The EU criticality tables: the first byte picks which of the four the rest replaces (the
+# order of ingest::eu_crm::read_tables), from the evidence copy beside the data directory.
+eu_dir = data.parent / "evidence" / "eu_crm_2023"
+eu_files = [
+    "results_2023_transcribed.csv",
+    "sr_ei_2011_2023_annex4.csv",
+    "global_supply_shares_appendix7.csv",
+    "eu_sourcing_shares_appendix7.csv",
+]
+for i, name in enumerate(eu_files):
+    p = eu_dir / name
+    if p.exists():
+        put("eu_crm", f"{i}_{name}", bytes([i]) + p.read_bytes())
+        put("eu_crm", f"{i}_cut_{name}", bytes([i]) + cut_csv(p, 6))
+
 sites = data / "mines/mine_sites_mali_and_neighbours.csv"
 companies = data / "mines/company_home_country.csv"
 if sites.exists() and companies.exists():

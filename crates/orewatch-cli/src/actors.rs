@@ -22,6 +22,7 @@ use orewatch_core::actors::assess::{
 };
 use orewatch_core::actors::resolve::{Outcome, OutcomeReport};
 use orewatch_core::analysis::events::PrecisionFilter;
+use orewatch_core::config_text::read_config;
 use orewatch_core::model::Dataset;
 use orewatch_store::{Manifest, Store};
 use serde_json::json;
@@ -73,6 +74,21 @@ pub fn load(
     store_dir: &Path,
     aliases_file: Option<&Path>,
 ) -> Result<(Dataset, Manifest, AliasTable)> {
+    // The alias table is read (and refused) before the store is touched.
+    let table = match aliases_file {
+        None => AliasTable {
+            name: "config/actor_aliases.toml (shipped)".to_string(),
+            entries: default_aliases()?,
+        },
+        Some(path) => {
+            let text = read_config(path, "alias table")?;
+            let name = path.display().to_string();
+            AliasTable {
+                entries: aliases::parse(&text, &name)?,
+                name,
+            }
+        }
+    };
     let store = Store::open(store_dir);
     if store.is_empty() {
         bail!(
@@ -83,21 +99,6 @@ pub fn load(
     let (dataset, manifest) = store
         .load()
         .with_context(|| format!("loading the store at {}", store_dir.display()))?;
-    let table = match aliases_file {
-        None => AliasTable {
-            name: "config/actor_aliases.toml (shipped)".to_string(),
-            entries: default_aliases()?,
-        },
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading the alias table {}", path.display()))?;
-            let name = path.display().to_string();
-            AliasTable {
-                entries: aliases::parse(&text, &name)?,
-                name,
-            }
-        }
-    };
     Ok((dataset, manifest, table))
 }
 

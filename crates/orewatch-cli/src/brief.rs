@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use orewatch_core::assess::deal::{assess_deal, DealRequest};
+use orewatch_core::config_text::read_config;
 use orewatch_core::scenario::links::StoreLinks;
 use orewatch_report::{render_brief, BriefInput};
 use orewatch_store::Store;
@@ -26,6 +27,16 @@ pub struct Args {
 }
 
 pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
+    // The request file is read (and refused) before the store is touched.
+    let evaluation = args
+        .evaluation_request
+        .as_ref()
+        .map(|path| -> Result<_> {
+            let text = read_config(path, "evaluation request")?;
+            serde_json::from_str(&text)
+                .with_context(|| format!("{}: not an evaluation request", path.display()))
+        })
+        .transpose()?;
     let store = Store::open(store_dir);
     if store.is_empty() {
         if !quiet {
@@ -54,16 +65,6 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         Some(&StoreLinks::new(&dataset, &manifest.sources)),
     );
     // The Outlook: the forecast from the end of the data and its (cached) evaluation.
-    let evaluation = args
-        .evaluation_request
-        .as_ref()
-        .map(|path| -> Result<_> {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            serde_json::from_str(&text)
-                .with_context(|| format!("{}: not an evaluation request", path.display()))
-        })
-        .transpose()?;
     let outlook = crate::forecast::brief_outlook(&store, &dataset, &manifest, evaluation, quiet);
     if let Err(why) = &outlook {
         if !quiet {

@@ -27,6 +27,7 @@ use crate::output::{OutArgs, OutFormat, Sink};
 use anyhow::{bail, Context, Result};
 use orewatch_core::analysis::cahra::{RegionVerdict, SiteVerdict, Verdict};
 use orewatch_core::assess::cahra::{cahra, CahraAssessment, CahraRequest, RulesText};
+use orewatch_core::config_text::read_config;
 use orewatch_core::model::{EventSource, Region};
 use orewatch_store::Store;
 use serde_json::{json, Value};
@@ -78,8 +79,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         None => None,
         Some(path) => Some(RulesText {
             name: path.display().to_string(),
-            toml: std::fs::read_to_string(path)
-                .with_context(|| format!("reading the rules file {}", path.display()))?,
+            toml: read_config(path, "rules file")?,
         }),
     };
     let source = args.source.map(EventSource::from);

@@ -20,6 +20,7 @@ use orewatch_core::analysis::supply::assessment::{
 };
 use orewatch_core::analysis::supply::eu::{CheckStatus, WgiRule, SENSITIVITY_YEARS};
 use orewatch_core::analysis::supply::inputs::{self, EuSourcing, SupplyInputs};
+use orewatch_core::config_text::read_config;
 use orewatch_core::ingest::eu_crm;
 use orewatch_core::model::{EuStage, EventSource, ProductionSeries};
 use orewatch_store::Store;
@@ -132,8 +133,7 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         .resolve(&[OutFormat::Text, OutFormat::Json, OutFormat::Csv])?;
     let inputs = match &args.inputs {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
+            let text = read_config(path, "supply inputs file")?;
             inputs::parse(&text, &path.display().to_string())?
         }
         None => SupplyInputs::bundled(),
@@ -273,7 +273,7 @@ fn parse_redirect(text: &str) -> Result<Redirect> {
 
 fn text_of(a: &SupplyAssessment) -> Result<String> {
     Ok(match &a.answer {
-        SupplyAnswer::Market(m) => market_text(m)?,
+        SupplyAnswer::Market(m) => market_text(m)? + &wgi_text(a),
         SupplyAnswer::All(all) => all_text(all)?,
         SupplyAnswer::OverTime(o) => over_time_text(o)?,
         SupplyAnswer::EuCheck(c) => eu_check_text(c, a)?,
@@ -486,7 +486,7 @@ fn sr_line(sr: &SupplyRisk, inputs: &str, eu_stage: Option<EuStage>) -> String {
 }
 
 fn cahra_text(m: &MarketAssessment, out: &mut String) -> Result<()> {
-    let (source, coverage_end, cahra_year) = match &m.metadata.cahra {
+    let (source, coverage_end, verdict_years, carried_forward) = match &m.metadata.cahra {
         CahraStatus::NotAssessed { why, .. } => {
             writeln!(out, "CAHRA exposure not assessed: {why}")?;
             return Ok(());
@@ -494,9 +494,10 @@ fn cahra_text(m: &MarketAssessment, out: &mut String) -> Result<()> {
         CahraStatus::Assessed {
             source,
             coverage_end,
-            cahra_year,
+            verdict_years,
+            carried_forward,
             ..
-        } => (source, coverage_end, cahra_year),
+        } => (source, coverage_end, verdict_years, *carried_forward),
     };
     let Some(c) = &m.cahra_exposure else {
         return Ok(());
@@ -504,12 +505,13 @@ fn cahra_text(m: &MarketAssessment, out: &mut String) -> Result<()> {
     let e = &c.exposure;
     writeln!(
         out,
-        "CAHRA exposure ({} screening of {}{}):",
+        "CAHRA exposure ({} screening; verdicts of {}{}):",
         source.as_str(),
-        cahra_year,
-        if *cahra_year != m.market.year {
+        verdict_years,
+        if carried_forward {
             format!(
-                ", applied to {} production — the events end {}",
+                "; applied to {} production — each country judged on the last year its events \
+                 cover entirely, the events end {}",
                 m.market.year, coverage_end
             )
         } else {
@@ -780,13 +782,17 @@ fn all_text(all: &AllAssessment) -> Result<String> {
             r.supply_risk,
             pct(r.mali_share),
             pct(r.sahel_share),
-            match (r.cahra_flagged_low, r.cahra_flagged_high, r.cahra_year) {
+            match (
+                r.cahra_flagged_low,
+                r.cahra_flagged_high,
+                &r.cahra_verdict_years
+            ) {
                 (Some(l), Some(h), Some(y)) => format!("{}–{} ({y})", pct(l), pct(h)),
                 _ => "not assessed".to_string(),
             }
         )?;
     }
-    out.push_str("CAHRA share: production from countries the screening flags (conflict-affected or high-risk) in the year given (the last year the events cover when production is newer); the upper bound counts every share whose verdict is unknown.\n");
+    out.push_str("CAHRA share: production from countries the screening flags (conflict-affected or high-risk); each country judged on the last year up to the production year that its events cover entirely (the years given); the upper bound counts every share whose verdict is unknown.\n");
     Ok(out)
 }
 
@@ -799,7 +805,7 @@ fn over_time_text(o: &OverTimeAssessment) -> Result<String> {
     )?;
     writeln!(
         out,
-        "{:<6} {:>4} {:>7} {:>7} {:>11} {:>13} {:<18}",
+        "{:<6} {:>4} {:>7} {:>7} {:>11} {:>13} {:<18} verdicts of",
         "series", "year", "Mali", "Sahel", "HHI", "CAHRA share", "Mali CAHRA"
     )?;
     let mut previous: Option<i32> = None;
@@ -812,7 +818,7 @@ fn over_time_text(o: &OverTimeAssessment) -> Result<String> {
         previous = Some(r.year);
         writeln!(
             out,
-            "{:<6} {:>4} {:>7} {:>7} {:>11} {:>13} {:<18}",
+            "{:<6} {:>4} {:>7} {:>7} {:>11} {:>13} {:<18} {}",
             r.series,
             r.year,
             pct(r.mali_share),
@@ -822,7 +828,8 @@ fn over_time_text(o: &OverTimeAssessment) -> Result<String> {
                 (Some(l), Some(h)) => format!("{}–{}", pct(l), pct(h)),
                 _ => "not screened".to_string(),
             },
-            r.mali_cahra.as_deref().unwrap_or("-")
+            r.mali_cahra.as_deref().unwrap_or("-"),
+            r.cahra_verdict_years.as_deref().unwrap_or("-")
         )?;
     }
     Ok(out)
@@ -884,6 +891,18 @@ fn status_text(s: CheckStatus) -> &'static str {
     }
 }
 
+/// Which WGI the governance inputs come from (one line per WGI file in the store).
+fn wgi_text(a: &SupplyAssessment) -> String {
+    if a.provenance.wgi.is_empty() {
+        return "governance inputs: no WGI file in the store\n".into();
+    }
+    a.provenance
+        .wgi
+        .iter()
+        .map(|w| format!("governance inputs: {}\n", w.describe()))
+        .collect()
+}
+
 fn eu_check_text(c: &EuCheckAssessment, a: &SupplyAssessment) -> Result<String> {
     let check = &c.check;
     let mut out = String::new();
@@ -892,6 +911,7 @@ fn eu_check_text(c: &EuCheckAssessment, a: &SupplyAssessment) -> Result<String> 
         "EU supply risk 2023 recomputed from the EU's own inputs: Appendix 7 shares and t, the store's WGI ({}, rescaled 5 − 2·mean), the results table's IR, EoL-RIR and SI_SR, at the stage and on the supply basis the study used",
         check.wgi_rule.describe()
     )?;
+    out.push_str(&wgi_text(a));
     let first = *SENSITIVITY_YEARS.start();
     let last = *SENSITIVITY_YEARS.end();
     writeln!(

@@ -11,6 +11,7 @@
 pub mod actors;
 pub mod analysis;
 pub mod assess;
+pub mod config_text;
 pub mod geodesy;
 pub mod ingest;
 pub mod model;

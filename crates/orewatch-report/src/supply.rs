@@ -149,7 +149,7 @@ fn caption(b: &SupplyBrief, series: &str) -> String {
             };
             let _ = write!(
                 s,
-                r#" "From CAHRA-flagged countries": the share of the year's output from countries the CAHRA screening (<code>config/cahra.toml</code> rules on {} events) flags — by their admin-1 regions where the store has them, as whole countries elsewhere (by the events' own country attribution) — a country counting as flagged when one of its regions is; the verdicts of {last}, the last year the events cover entirely in {}, are applied to newer output, and the upper bound counts every share whose verdict is unknown (a country whose own events do not cover {last}: insufficient data; no event ever reported for the country; or "Other countries"), never as not flagged. Production by region is not in the data."#,
+                r#" "From CAHRA-flagged countries": the share of the year's output from countries the CAHRA screening (<code>config/cahra.toml</code> rules on {} events) flags — by their admin-1 regions where the store has them, as whole countries elsewhere (by the events' own country attribution) — a country counting as flagged when one of its regions is. Each country is judged on the last year up to the output's year that its own events cover entirely (the years are in the table: the events cover {last} for {}, earlier years for the others), applied to newer output; the upper bound counts every share whose verdict is unknown (no year covered; no event ever reported for the country; or "Other countries"), never as not flagged. Production by region is not in the data."#,
                 escape(source.as_str()),
                 escape(&covered)
             );
@@ -171,7 +171,7 @@ fn summary_table(markets: &[BriefMarket]) -> String {
                 "{}–{} ({})",
                 pct(e.flagged_low),
                 pct(e.flagged_high),
-                e.cahra_year
+                e.verdict_years_text()
             )
         });
         let world = m.world.as_ref().map_or("no World row".to_string(), |w| {

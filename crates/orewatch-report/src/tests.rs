@@ -398,7 +398,11 @@ fn supply_section_gives_mali_shares_hhi_and_the_disruption() {
         section.contains("From CAHRA-flagged countries"),
         "{section}"
     );
-    assert!(section.contains("<td>0.0%–70.0% (20"), "{section}");
+    // The verdict years beside the share: Mali, the only screened producer, judged on 2020.
+    assert!(
+        section.contains("<td>0.0%–70.0% (all producers 2020)"),
+        "{section}"
+    );
     assert!(section.contains("In one series only: gold 2023; lithium 2025."));
     // The EU's criticality picture (bundled tables): one point per material of the results
     // table (90), the deal's minerals labelled, the named table beside it, and the computed

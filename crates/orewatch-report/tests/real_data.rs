@@ -162,9 +162,14 @@ fn brief_on_the_real_data() {
     assert!(supply.contains("the processing-stage SR does not see Mali&#39;s ore"));
     // GED 24.1 carries the UCDP events to 2022-12-31 for the seven countries of its file
     // names (benin_2019_2022 … togo_1991_2022); every other country's (Niger's included) end
-    // with the 21.1 file's 2019-12-31, so their 2022 verdicts are insufficient data.
+    // with the 21.1 file's 2019-12-31, so each country is judged on its own last full year:
+    // lithium 2025 with Mali's 2022 verdict and the other producers' 2019 ones.
     assert!(
-        supply.contains("the verdicts of 2022, the last year the events cover entirely in BEN, BFA, CIV, GNB, MLI, SEN, TGO only (every other country&#39;s events end earlier)"),
+        supply.contains("the events cover 2022 for BEN, BFA, CIV, GNB, MLI, SEN, TGO only (every other country&#39;s events end earlier), earlier years for the others"),
+        "{supply}"
+    );
+    assert!(
+        supply.contains("<td>7.4%–27.0% (MLI 2022, the other producers 2019)"),
         "{supply}"
     );
 

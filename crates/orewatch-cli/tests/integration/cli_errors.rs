@@ -381,3 +381,47 @@ fn a_file_that_changes_during_the_ingest_is_an_error_or_read_whole() {
         assert_eq!(generation(&store).unwrap(), before, "the store changed");
     }
 }
+
+/// Configuration files read whole (supply inputs, CAHRA rules, actor aliases, the brief's
+/// evaluation request) are refused past 1 MiB (`config_text::MAX_CONFIG_BYTES`): exit 1,
+/// `PATH: the … is larger than 1048576 bytes`, and the store is never touched (the brief would
+/// otherwise ingest the default data into an empty store first). One byte over is enough.
+#[test]
+fn oversized_configuration_files_are_refused_before_the_store_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.toml");
+    // A TOML comment: valid text, 1 MiB + 1 byte.
+    let mut text = vec![b'#'; 1024 * 1024];
+    text.push(b'\n');
+    std::fs::write(&big, &text).unwrap();
+    let big_str = big.to_str().unwrap();
+    let store = dir.path().join("store");
+    for (args, what) in [
+        (
+            vec!["supply", "--commodity", "gold", "--inputs", big_str],
+            "supply inputs file",
+        ),
+        (vec!["cahra", "--rules", big_str], "rules file"),
+        (vec!["actors", "--aliases", big_str], "alias table"),
+        (
+            vec!["brief", "--evaluation-request", big_str],
+            "evaluation request",
+        ),
+    ] {
+        let e = run_err(orewatch(&store).args(&args));
+        assert!(
+            e.contains(&format!(
+                "{big_str}: the {what} is larger than 1048576 bytes, the limit for it"
+            )),
+            "{args:?}: {e}"
+        );
+        assert!(!store.exists(), "{args:?} touched the store");
+    }
+    // Not UTF-8: PATH:LINE:COL of the first bad byte (0xFC at line 2, column 1).
+    std::fs::write(&big, b"# rules\n\xfc = 1\n").unwrap();
+    let e = run_err(orewatch(&store).args(["cahra", "--rules", big_str]));
+    assert!(
+        e.contains(&format!("{big_str}:2:1: the rules file is not UTF-8")),
+        "{e}"
+    );
+}

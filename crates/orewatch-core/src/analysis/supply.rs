@@ -36,7 +36,11 @@
 //!
 //! Exposure of supply to conflict-affected and high-risk areas ([`cahra_exposure`]): each
 //! producer's share taken with its country's CAHRA verdict
-//! ([`crate::analysis::cahra_countries`]) for a screening year: the share from
+//! ([`crate::analysis::cahra_countries`]) of that country's verdict year
+//! ([`choose_verdict_years`]: the latest year up to the market year that its events cover
+//! entirely — Mali's own events file reaches 2022, the global file 2019, so 2025 production is
+//! weighed with Mali's 2022 verdict and the other producers' 2019 verdicts, and the years are
+//! printed beside the share): the share from
 //! conflict-affected and from high-risk countries, and a range for the flagged share — lower:
 //! only the producers screened as flagged; upper: also every share whose verdict is unknown
 //! (insufficient data, not screened — no polygon, or no country — and "Other countries").
@@ -521,13 +525,16 @@ pub fn year_figures(
         .collect()
 }
 
-/// A market's shares by the CAHRA verdict of their country in one screening year (fractions
-/// of the market total; they sum to 1).
+/// A market's shares by the CAHRA verdict of their country (fractions of the market total; they
+/// sum to 1), each verdict of the year in `verdict_years`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CahraExposure {
     pub market_year: i32,
-    /// The year of the verdicts (the market year, or the latest screened year before it).
+    /// The latest year of the verdicts used (the market year, or a year before it).
     pub cahra_year: i32,
+    /// Each listed producer's verdict year (see [`VerdictYears`]).
+    #[serde(default)]
+    pub verdict_years: BTreeMap<String, i32>,
     pub conflict_affected: f64,
     pub high_risk: f64,
     pub neither: f64,
@@ -585,6 +592,11 @@ pub fn cahra_exposure(
         other_countries: market.other_share(),
         flagged_low: 0.0,
         flagged_high: 0.0,
+        verdict_years: market
+            .producers
+            .iter()
+            .map(|p| (p.key.clone(), cahra_year))
+            .collect(),
         producers: Vec::with_capacity(market.producers.len()),
     };
     for (p, share) in market.producers.iter().zip(market.shares()) {
@@ -600,6 +612,150 @@ pub fn cahra_exposure(
     }
     e.flagged_low = e.conflict_affected + e.high_risk;
     e.flagged_high = e.flagged_low + e.insufficient_data + e.not_screened + e.other_countries;
+    e
+}
+
+impl CahraExposure {
+    /// The verdict years with their screened producers (a producer without a verdict has no
+    /// year that means anything), the year holding most of the market's listed share first
+    /// (then the later year): `[(2019, [CHN, AUS, …]), (2022, [MLI])]`.
+    pub fn verdict_year_groups(&self) -> Vec<(i32, Vec<String>)> {
+        let mut groups: BTreeMap<i32, (f64, Vec<String>)> = BTreeMap::new();
+        for (key, share, verdict) in &self.producers {
+            if verdict.is_none() {
+                continue;
+            }
+            let year = self
+                .verdict_years
+                .get(key)
+                .copied()
+                .unwrap_or(self.cahra_year);
+            let g = groups.entry(year).or_insert((0.0, Vec::new()));
+            g.0 += share;
+            g.1.push(key.clone());
+        }
+        let mut groups: Vec<(i32, f64, Vec<String>)> =
+            groups.into_iter().map(|(y, (s, k))| (y, s, k)).collect();
+        groups.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+        groups.into_iter().map(|(y, _, k)| (y, k)).collect()
+    }
+
+    /// The verdict years in words, the main year last: `MLI 2022, the other producers 2019`
+    /// (one year: `all producers 2019`; producers without a verdict are not named).
+    pub fn verdict_years_text(&self) -> String {
+        let groups = self.verdict_year_groups();
+        match groups.split_first() {
+            None => "no listed producer screened".to_string(),
+            Some(((year, _), [])) => format!("all producers {year}"),
+            Some(((main, _), rest)) => {
+                let mut parts: Vec<String> = rest
+                    .iter()
+                    .map(|(y, keys)| format!("{} {y}", keys.join(", ")))
+                    .collect();
+                parts.push(format!("the other producers {main}"));
+                parts.join(", ")
+            }
+        }
+    }
+}
+
+/// Which year's verdict each producer of a market gets (the rule: see
+/// [`choose_verdict_years`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerdictYears {
+    /// Producer key → the year of its verdict.
+    pub by_producer: BTreeMap<String, i32>,
+    /// Producers no year up to `fallback` covers entirely: they get `fallback`'s verdict
+    /// (insufficient data, or not screened).
+    pub uncovered: Vec<String>,
+    /// The latest year the source covers entirely, not after the market year.
+    pub fallback: i32,
+}
+
+impl VerdictYears {
+    /// Every distinct year a screening must hold.
+    pub fn years(&self) -> std::collections::BTreeSet<i32> {
+        let mut y: std::collections::BTreeSet<i32> = self.by_producer.values().copied().collect();
+        y.insert(self.fallback);
+        y
+    }
+}
+
+/// Per producer, the latest year from `fallback` down to `first_year` that the event source
+/// covers entirely for its country: `covered(y)` is None when every country is covered in `y`
+/// (a global file), else the ISO3 codes covered. A producer no such year covers gets
+/// `fallback` (and is listed in `uncovered`). So a country with its own, later events file
+/// (Mali to 2022) is judged on its latest full year, the others on the global file's last year
+/// (2019), and no verdict is ever of a later year than `fallback`.
+pub fn choose_verdict_years(
+    keys: &[&str],
+    fallback: i32,
+    first_year: i32,
+    covered: impl Fn(i32) -> Option<Vec<String>>,
+) -> VerdictYears {
+    let mut by_producer = BTreeMap::new();
+    let mut year = fallback;
+    while year >= first_year && by_producer.len() < keys.len() {
+        let here = covered(year);
+        for k in keys {
+            let is_covered = here.as_ref().is_none_or(|c| c.iter().any(|c| c == k));
+            if is_covered && !by_producer.contains_key(*k) {
+                by_producer.insert(k.to_string(), year);
+            }
+        }
+        year -= 1;
+    }
+    let uncovered: Vec<String> = keys
+        .iter()
+        .filter(|k| !by_producer.contains_key(**k))
+        .map(|k| k.to_string())
+        .collect();
+    for k in &uncovered {
+        by_producer.insert(k.clone(), fallback);
+    }
+    VerdictYears {
+        by_producer,
+        uncovered,
+        fallback,
+    }
+}
+
+/// A market's exposure with each producer's verdict of its own year (`verdicts`: year → ISO3
+/// → verdict, holding every year of `years`).
+pub fn cahra_exposure_by_year(
+    market: &Market,
+    verdicts: &BTreeMap<i32, BTreeMap<&str, Verdict>>,
+    years: &VerdictYears,
+) -> CahraExposure {
+    let year_of = |key: &str| {
+        years
+            .by_producer
+            .get(key)
+            .copied()
+            .unwrap_or(years.fallback)
+    };
+    let merged: BTreeMap<&str, Verdict> = market
+        .producers
+        .iter()
+        .filter_map(|p| {
+            verdicts
+                .get(&year_of(&p.key))
+                .and_then(|v| v.get(p.key.as_str()))
+                .map(|&v| (p.key.as_str(), v))
+        })
+        .collect();
+    let latest = market
+        .producers
+        .iter()
+        .map(|p| year_of(&p.key))
+        .max()
+        .unwrap_or(years.fallback);
+    let mut e = cahra_exposure(market, &merged, latest);
+    e.verdict_years = market
+        .producers
+        .iter()
+        .map(|p| (p.key.clone(), year_of(&p.key)))
+        .collect();
     e
 }
 

@@ -56,8 +56,9 @@ pub const ANNEX4_TABLE: &str = "Annex 4, pp. 61–62 (SR and EI 2011–2023)";
 pub const GLOBAL_TABLE: &str = "Appendix 7, p. 78 (global supply shares and t)";
 pub const EU_SOURCING_TABLE: &str = "Appendix 7 (EU sourcing shares ≥ 1% and t)";
 
-/// The copy compiled into orewatch (`config/eu_crm_2023/`).
-const BUNDLED: [(&str, &[u8]); 4] = [
+/// The copy compiled into orewatch (`config/eu_crm_2023/`): (file name, bytes), in the order
+/// [`read_tables`] takes them.
+pub const BUNDLED: [(&str, &[u8]); 4] = [
     (
         RESULTS_FILE,
         include_bytes!("../../../../config/eu_crm_2023/results_2023_transcribed.csv"),

@@ -48,7 +48,6 @@
 //! Passing one is an error naming the place, raised before anything is drawn or loaded.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -58,6 +57,7 @@ pub use super::correlate::Correlation;
 use super::dist::{Dist, Z95};
 use super::expr::{parse, Expr};
 pub use super::provenance::Provenance;
+use crate::config_text::line_col;
 
 /// The largest scenario file, in bytes.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
@@ -235,19 +235,6 @@ pub struct Model {
 /// Names every expression may use without defining them.
 pub const BUILTIN_NAMES: [&str; 1] = ["duration"];
 
-/// The 1-based line and column (in characters) of byte `offset` of `text` (an offset past
-/// the end or inside a character is moved back to the character's start).
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
 /// The byte offset in `text` of character `column` (1-based) of the string value whose
 /// literal (quotes included) spans `span`: exact for a literal without escapes, near it
 /// otherwise, and never past the literal.
@@ -264,34 +251,26 @@ fn offset_in_literal(text: &str, span: std::ops::Range<usize>, column: usize) ->
 /// (read no further than that) or one that is not UTF-8 (the error names the line and column
 /// of the first bad byte).
 pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
-    let file = path.display().to_string();
+    use crate::config_text::{read_limited, ConfigTextError};
     let err = |line: usize, column: usize, message: String| ScenarioError {
-        file: file.clone(),
+        file: path.display().to_string(),
         line,
         column,
         field: "file".into(),
         message,
     };
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes))
-        .map_err(|e| err(0, 0, format!("cannot read the file: {e}")))?;
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(err(
+    read_limited(path, MAX_FILE_BYTES, "scenario file").map_err(|e| match e {
+        ConfigTextError::Io { source, .. } => err(0, 0, format!("cannot read the file: {source}")),
+        ConfigTextError::TooLarge { .. } => err(
             1,
             1,
             format!("the file is larger than {MAX_FILE_BYTES} bytes, the limit for a scenario"),
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-        let (line, column) = line_col(&text, valid);
-        err(
+        ),
+        ConfigTextError::NotUtf8 { line, column, .. } => err(
             line,
             column,
             "not UTF-8 text: save the file as UTF-8".into(),
-        )
+        ),
     })
 }
 

@@ -17,8 +17,13 @@
 //!
 //! The CAHRA screening behind the exposure is chosen once, here ([`CahraBasis`]): the event
 //! source (the one asked for, else the only one in the store), and for a market year the year
-//! of the verdicts — the year asked for, else the market year when the source covers it
-//! entirely, else the last year it covers entirely before it (never a later one).
+//! of each producer's verdict — the year asked for (every producer), else per producer the
+//! latest year, up to the market year, that its country's events cover entirely (a global file
+//! covers every country; a country's own file only it), never a later one. A producer no year
+//! covers gets the source's last entirely covered year (its verdict: insufficient data). The
+//! years go with the share (`CahraExposure::verdict_years`, "MLI 2022, the other producers
+//! 2019"): one verdict year for all would leave the share 0%–100% whenever only a few
+//! countries' events reach the market year.
 //!
 //! Units as in `analysis::supply`: shares and HHI_WGI as fractions / 0–10, HHI 0–10,000,
 //! quantities in the market's unit.
@@ -33,9 +38,9 @@ use super::eu::{
 };
 use super::inputs::{Cited, CommodityInputs, EuSourcing, StageInputs, SupplyInputs};
 use super::{
-    cahra_exposure, governance_for, governance_weighted, hhi_band, hhi_band_2023_note, is_critical,
-    markets_over_time, offtake, supply_risk, year_figures, CahraExposure, GovernanceWeighted,
-    HhiRange, Market, RiskInputs, YearFigures, SAHEL,
+    cahra_exposure_by_year, choose_verdict_years, governance_for, governance_weighted, hhi_band,
+    hhi_band_2023_note, is_critical, markets_over_time, offtake, supply_risk, year_figures,
+    CahraExposure, GovernanceWeighted, HhiRange, Market, RiskInputs, YearFigures, SAHEL,
 };
 use crate::analysis::cahra::{
     last_full_year, year_fully_covered, year_has_any_data, CahraRules, Verdict,
@@ -168,7 +173,56 @@ pub struct Provenance {
     pub parameters: BTreeMap<String, String>,
     /// What the data cover (production years, event coverage), in words.
     pub coverage: Vec<String>,
+    /// The WGI file(s) the governance inputs come from (the store's manifest).
+    #[serde(default)]
+    pub wgi: Vec<WgiVintage>,
     pub warnings: Vec<String>,
+}
+
+/// Which WGI the governance inputs come from: one WGI file of the store's manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WgiVintage {
+    pub path: String,
+    pub sha256: String,
+    /// The release as the manifest states it (None: neither the file nor its name says).
+    pub release: Option<String>,
+    /// The first and last estimate years the file holds.
+    pub first_year: Option<String>,
+    pub last_year: Option<String>,
+}
+
+impl WgiVintage {
+    /// The WGI files of a store's manifest.
+    pub fn of(sources: &[SourceReport]) -> Vec<WgiVintage> {
+        sources
+            .iter()
+            .filter(|s| s.kind == "wgi")
+            .map(|s| WgiVintage {
+                path: s.path.clone(),
+                sha256: s.sha256.clone(),
+                release: s.release.clone(),
+                first_year: s.coverage.as_ref().map(|c| c.start.clone()),
+                last_year: s.coverage.as_ref().map(|c| c.end.clone()),
+            })
+            .collect()
+    }
+
+    /// `World Bank WGI estimates 1996–2023, release not stated (FILE, sha256 f2a80328…)`.
+    pub fn describe(&self) -> String {
+        let years = match (&self.first_year, &self.last_year) {
+            (Some(a), Some(b)) => format!(" {a}–{b}"),
+            _ => String::new(),
+        };
+        let release = match &self.release {
+            Some(r) => format!("release {r}"),
+            None => "release not stated in the file or its name".to_string(),
+        };
+        format!(
+            "World Bank WGI estimates{years}, {release} ({}, sha256 {}…)",
+            self.path,
+            self.sha256.get(..8).unwrap_or(&self.sha256)
+        )
+    }
 }
 
 /// The answer with the request and its provenance.
@@ -210,6 +264,7 @@ pub fn assess(
 ) -> Result<SupplyAssessment, AnalysisError> {
     let mut provenance = Provenance {
         method: METHOD.to_string(),
+        wgi: WgiVintage::of(data.sources),
         ..Provenance::default()
     };
     let answer = match &request.question {

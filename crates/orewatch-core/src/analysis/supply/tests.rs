@@ -284,3 +284,89 @@ fn year_figures_and_the_sahel_share() {
     assert!(close(f[0].hhi.low, 4_750.0) && close(f[0].hhi.high, 4_750.0));
     assert_eq!(f[0].cahra, None);
 }
+
+#[test]
+fn each_producer_is_judged_on_its_own_last_fully_covered_year() {
+    // Market 2023: A 50, B 30, C 10, Other countries 10 → shares 0.5, 0.3, 0.1, other 0.1.
+    // Coverage: a global file covers every country up to 2019; A's own file covers 2020–2022;
+    // C has no file after 2019 either; nothing covers 2023. The fallback (the source's last
+    // entirely covered year ≤ 2023) is 2022.
+    // Years, searched from 2022 down: 2022 covers A only → A 2022; 2021, 2020: A only (taken);
+    // 2019: every country → B 2019, C 2019.
+    let market = market_abc();
+    let covered = |y: i32| match y {
+        2020..=2022 => Some(vec!["AAA".to_string()]),
+        _ => None,
+    };
+    let keys = ["AAA", "BBB", "CCC"];
+    let years = choose_verdict_years(&keys, 2022, 1989, covered);
+    assert_eq!(years.by_producer["AAA"], 2022);
+    assert_eq!(years.by_producer["BBB"], 2019);
+    assert_eq!(years.by_producer["CCC"], 2019);
+    assert!(years.uncovered.is_empty());
+    assert_eq!(
+        years.years().into_iter().collect::<Vec<_>>(),
+        vec![2019, 2022]
+    );
+
+    // Verdicts: 2022: A conflict-affected, B insufficient data (its events end 2019), C the
+    // same; 2019: A neither, B high-risk, C neither.
+    let verdicts: BTreeMap<i32, BTreeMap<&str, Verdict>> = [
+        (
+            2022,
+            [
+                ("AAA", Verdict::ConflictAffected),
+                ("BBB", Verdict::InsufficientData),
+                ("CCC", Verdict::InsufficientData),
+            ]
+            .into_iter()
+            .collect(),
+        ),
+        (
+            2019,
+            [
+                ("AAA", Verdict::Neither),
+                ("BBB", Verdict::HighRisk),
+                ("CCC", Verdict::Neither),
+            ]
+            .into_iter()
+            .collect(),
+        ),
+    ]
+    .into_iter()
+    .collect();
+    let e = cahra_exposure_by_year(&market, &verdicts, &years);
+    // A (2022) conflict-affected 0.5; B (2019) high-risk 0.3; C (2019) neither 0.1; other 0.1.
+    // lower = 0.5 + 0.3 = 0.8; upper = 0.8 + insufficient 0 + not screened 0 + other 0.1 = 0.9.
+    // (One year for all, 2022, would give lower 0.5, upper 0.5 + 0.3 + 0.1 + 0.1 = 1.0.)
+    assert!(close(e.conflict_affected, 0.5));
+    assert!(close(e.high_risk, 0.3));
+    assert!(close(e.neither, 0.1));
+    assert!(close(e.insufficient_data, 0.0));
+    assert!(close(e.flagged_low, 0.8));
+    assert!(close(e.flagged_high, 0.9));
+    assert_eq!((e.market_year, e.cahra_year), (2023, 2022));
+    // A (0.5 of the market) is 2022's group, B and C (0.3 + 0.1 = 0.4) 2019's: 2022 holds
+    // more of the share, so it is the main year, named last.
+    assert_eq!(
+        e.verdict_year_groups(),
+        vec![
+            (2022, vec!["AAA".to_string()]),
+            (2019, vec!["BBB".to_string(), "CCC".to_string()])
+        ]
+    );
+    assert_eq!(
+        e.verdict_years_text(),
+        "BBB, CCC 2019, the other producers 2022"
+    );
+
+    // A producer no year covers (searching only 2020–2022): the fallback, listed as uncovered;
+    // its 2022 verdict is insufficient data: lower 0.5, upper 0.5 + 0.3 + 0.1 + 0.1 = 1.0.
+    let years = choose_verdict_years(&keys, 2022, 2020, covered);
+    assert_eq!(years.uncovered, vec!["BBB".to_string(), "CCC".to_string()]);
+    assert_eq!(years.by_producer["BBB"], 2022);
+    let e = cahra_exposure_by_year(&market, &verdicts, &years);
+    assert!(close(e.flagged_low, 0.5));
+    assert!(close(e.flagged_high, 1.0));
+    assert_eq!(e.verdict_years_text(), "all producers 2022");
+}

@@ -202,40 +202,22 @@ pub fn brief(data: &SupplyData) -> Result<SupplyBrief, AnalysisError> {
         .filter_map(|c| latest_usgs(dataset, c))
         .collect();
     let history_markets = markets_of_both_series(dataset, "gold", Some("mine"));
-    // One screening: the verdict years of the latest markets and the covered history years.
-    let mut years: BTreeSet<i32> = BTreeSet::new();
-    if let Some(b) = &basis {
-        for m in &markets {
-            if let Some(y) = b.year_for(m.year, None, dataset)? {
-                years.insert(y);
-            }
-        }
-        years.extend(
-            history_markets
-                .iter()
-                .map(|m| m.year)
-                .filter(|&y| year_fully_covered(&b.coverage, y)),
-        );
-    }
-    let screening = match &basis {
-        Some(b) if !years.is_empty() => b
-            .screen(dataset, &years.iter().copied().collect::<Vec<_>>())
-            .ok(),
-        _ => None,
+    // One screening: every verdict year of the latest markets and of the gold history.
+    let all: Vec<&Market> = markets.iter().chain(&history_markets).collect();
+    let exposures = match &basis {
+        Some(b) => b
+            .exposures(&all, None, dataset)
+            .map(|(e, _)| e)
+            .unwrap_or_else(|_| vec![None; all.len()]),
+        None => vec![None; all.len()],
     };
+    let (latest_exposures, history_exposures) = exposures.split_at(markets.len());
     let brief_markets = markets
         .iter()
-        .map(|m| {
+        .zip(latest_exposures)
+        .map(|(m, cahra)| {
             let hhi = m.hhi();
-            let cahra = match (&basis, &screening) {
-                (Some(b), Some(s)) => b
-                    .year_for(m.year, None, dataset)
-                    .ok()
-                    .flatten()
-                    .filter(|y| s.years.contains(y))
-                    .map(|y| cahra_exposure(m, &s.verdicts(y), y)),
-                _ => None,
-            };
+            let cahra = cahra.clone();
             BriefMarket {
                 band: if hhi_band(hhi.low) == hhi_band(hhi.high) {
                     hhi_band(hhi.low).to_string()
@@ -252,7 +234,10 @@ pub fn brief(data: &SupplyData) -> Result<SupplyBrief, AnalysisError> {
         })
         .collect();
     let history = (!history_markets.is_empty()).then(|| {
-        let figures = year_figures(&history_markets, screening.as_ref());
+        let mut figures = year_figures(&history_markets, None);
+        for (f, e) in figures.iter_mut().zip(history_exposures) {
+            f.cahra = e.clone();
+        }
         BriefHistory {
             commodity: "gold".into(),
             owid: figures

@@ -95,8 +95,13 @@ pub enum CahraStatus {
         source: EventSource,
         coverage_start: chrono::NaiveDate,
         coverage_end: chrono::NaiveDate,
+        /// The latest verdict year used.
         cahra_year: i32,
+        /// Each producer's verdict year in words (`MLI 2022, the other producers 2019`).
+        #[serde(default)]
+        verdict_years: String,
         rules: String,
+        /// Some verdict is of a year before the market year.
         carried_forward: bool,
         method: String,
     },
@@ -202,17 +207,15 @@ pub(super) fn market_assessment(
             },
             None,
         ),
-        Some(b) => match b.year_for(market.year, req.cahra_year, dataset)? {
-            None => (
-                CahraStatus::NotAssessed {
-                    assessed: false,
-                    why: b.not_assessed(market.year),
-                },
-                None,
-            ),
-            Some(y) => {
-                let screening = b.screen(dataset, &[y])?;
-                let exposure = cahra_exposure(&market, &screening.verdicts(y), y);
+        Some(b) => match b.exposures(&[&market], req.cahra_year, dataset)? {
+            (exposures, Some(screening)) if exposures[0].is_some() => {
+                let exposure = exposures
+                    .into_iter()
+                    .next()
+                    .flatten()
+                    .expect("checked above");
+                let y = exposure.cahra_year;
+                let carried_forward = exposure.verdict_years.values().any(|&v| v != market.year);
                 (
                     CahraStatus::Assessed {
                         assessed: true,
@@ -220,11 +223,14 @@ pub(super) fn market_assessment(
                         coverage_start: b.coverage.start,
                         coverage_end: b.coverage.end,
                         cahra_year: y,
+                        verdict_years: exposure.verdict_years_text(),
                         rules: "config/cahra.toml (embedded default)".into(),
-                        carried_forward: y != market.year,
+                        carried_forward,
                         method: "country verdict = highest of its admin-1 regions' verdicts, or \
                                  the country screened as one unit where no admin-1 regions are \
-                                 loaded (orewatch_core::analysis::cahra_countries); flagged share \
+                                 loaded (orewatch_core::analysis::cahra_countries); each country \
+                                 judged on the latest year up to the market year that its events \
+                                 cover entirely (unless a CAHRA year is asked); flagged share \
                                  = conflict-affected + high-risk, upper bound adds insufficient \
                                  data, not screened and Other countries"
                             .into(),
@@ -232,6 +238,13 @@ pub(super) fn market_assessment(
                     Some(cahra_view(&screening, exposure, &market)),
                 )
             }
+            _ => (
+                CahraStatus::NotAssessed {
+                    assessed: false,
+                    why: b.not_assessed(market.year),
+                },
+                None,
+            ),
         },
     };
     let verdicts: BTreeMap<String, Verdict> = cahra
@@ -313,10 +326,10 @@ fn cahra_view(screening: &CountryScreening, exposure: CahraExposure, market: &Ma
         .producers
         .iter()
         .filter_map(|p| {
-            screening
-                .countries
-                .iter()
-                .find(|c| c.country_iso3 == p.key && c.year == exposure.cahra_year)
+            screening.countries.iter().find(|c| {
+                let year = exposure.verdict_years.get(&p.key);
+                c.country_iso3 == p.key && c.year == *year.unwrap_or(&exposure.cahra_year)
+            })
         })
         .map(|c| ProducerVerdict {
             iso3: c.country_iso3.clone(),

@@ -1,6 +1,9 @@
 //! Which event source and which year of CAHRA verdicts the supply figures are weighed against:
 //! one rule for the CLI and the brief (see the parent module's doc).
 
+use chrono::Datelike;
+
+use super::super::VerdictYears;
 use super::*;
 
 /// The event source and coverage the CAHRA screening of supply uses: the source's stated
@@ -73,6 +76,64 @@ impl CahraBasis {
             return Ok(Some(market_year));
         }
         Ok(last_full_year(&self.coverage).filter(|&y| y < market_year))
+    }
+
+    /// Each producer's verdict year for a market (the module doc's rule): the year asked for,
+    /// for every producer; else per producer the latest year up to [`Self::year_for`]'s that
+    /// its country's events cover entirely. None when no year is assessed.
+    pub fn verdict_years(
+        &self,
+        market: &Market,
+        asked: Option<i32>,
+        dataset: &Dataset,
+    ) -> Result<Option<VerdictYears>, AnalysisError> {
+        let Some(fallback) = self.year_for(market.year, asked, dataset)? else {
+            return Ok(None);
+        };
+        let keys: Vec<&str> = market.producers.iter().map(|p| p.key.as_str()).collect();
+        if asked.is_some() {
+            return Ok(Some(choose_verdict_years(
+                &keys,
+                fallback,
+                fallback,
+                |_| None,
+            )));
+        }
+        let first = self.coverage.start.year();
+        Ok(Some(choose_verdict_years(&keys, fallback, first, |y| {
+            self.covered_in(y)
+        })))
+    }
+
+    /// The CAHRA exposure of each market (None where none is assessed), from one screening of
+    /// every verdict year they need (returned too; None when no market is assessed).
+    pub fn exposures(
+        &self,
+        markets: &[&Market],
+        asked: Option<i32>,
+        dataset: &Dataset,
+    ) -> Result<(Vec<Option<CahraExposure>>, Option<CountryScreening>), AnalysisError> {
+        let mut chosen = Vec::with_capacity(markets.len());
+        let mut years = BTreeSet::new();
+        for m in markets {
+            let v = self.verdict_years(m, asked, dataset)?;
+            if let Some(v) = &v {
+                years.extend(v.years());
+            }
+            chosen.push(v);
+        }
+        if years.is_empty() {
+            return Ok((vec![None; markets.len()], None));
+        }
+        let screening = self.screen(dataset, &years.iter().copied().collect::<Vec<_>>())?;
+        let verdicts: BTreeMap<i32, BTreeMap<&str, Verdict>> =
+            years.iter().map(|&y| (y, screening.verdicts(y))).collect();
+        let exposures = markets
+            .iter()
+            .zip(&chosen)
+            .map(|(m, v)| v.as_ref().map(|v| cahra_exposure_by_year(m, &verdicts, v)))
+            .collect();
+        Ok((exposures, Some(screening)))
     }
 
     /// The country screening of those years with the default rules, each country-year checked

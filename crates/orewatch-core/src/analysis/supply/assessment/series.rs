@@ -20,6 +20,9 @@ pub struct SummaryRow {
     pub mali_share: f64,
     pub sahel_share: f64,
     pub cahra_year: Option<i32>,
+    /// Each producer's verdict year in words (see `CahraBasis::verdict_years`).
+    #[serde(default)]
+    pub cahra_verdict_years: Option<String>,
     pub cahra_flagged_low: Option<f64>,
     pub cahra_flagged_high: Option<f64>,
 }
@@ -48,8 +51,11 @@ pub struct YearRow {
     pub sahel_share: f64,
     pub hhi_low: f64,
     pub hhi_high: f64,
-    /// Share from countries flagged by the CAHRA screening of the same year (None: the year
-    /// is not entirely inside the event source's coverage).
+    /// Each producer's verdict year in words (None: no year up to this one is entirely
+    /// inside the event source's coverage).
+    #[serde(default)]
+    pub cahra_verdict_years: Option<String>,
+    /// Share from countries flagged by the CAHRA screening (each country of its verdict year).
     pub cahra_flagged_low: Option<f64>,
     pub cahra_flagged_high: Option<f64>,
     pub mali_cahra: Option<String>,
@@ -104,34 +110,17 @@ pub(super) fn all_assessment(
         }
     }
     // One screening for every CAHRA year the markets need.
-    let mut cahra_years = BTreeMap::new();
-    if let Some(b) = basis {
-        for m in &markets {
-            if let Some(y) = b.year_for(m.year, None, dataset)? {
-                cahra_years.insert(m.year, y);
-            }
+    let exposures = match basis {
+        Some(b) => {
+            let refs: Vec<&Market> = markets.iter().collect();
+            b.exposures(&refs, None, dataset)?.0
         }
-    }
-    let screening = match basis {
-        Some(b) if !cahra_years.is_empty() => {
-            let years: Vec<i32> = cahra_years
-                .values()
-                .copied()
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            Some(b.screen(dataset, &years)?)
-        }
-        _ => None,
+        None => vec![None; markets.len()],
     };
     let rows = markets
         .iter()
-        .map(|market| {
-            let exposure = screening.as_ref().and_then(|s| {
-                cahra_years
-                    .get(&market.year)
-                    .map(|&y| cahra_exposure(market, &s.verdicts(y), y))
-            });
+        .zip(exposures)
+        .map(|(market, exposure)| {
             let idx = indices_of(market, data, data.inputs.commodity(&market.commodity));
             SummaryRow {
                 supply_risk: match &idx.supply_risk {
@@ -154,6 +143,7 @@ pub(super) fn all_assessment(
                 mali_share: idx.mali_share,
                 sahel_share: idx.sahel_share,
                 cahra_year: exposure.as_ref().map(|e| e.cahra_year),
+                cahra_verdict_years: exposure.as_ref().map(|e| e.verdict_years_text()),
                 cahra_flagged_low: exposure.as_ref().map(|e| e.flagged_low),
                 cahra_flagged_high: exposure.as_ref().map(|e| e.flagged_high),
             }
@@ -196,29 +186,6 @@ pub(super) fn markets_of_both_series(
     markets
 }
 
-/// The CAHRA screening of every market year the source covers entirely (None: no events or
-/// no such year).
-fn screening_of_years(
-    markets: &[Market],
-    dataset: &Dataset,
-    basis: Option<&CahraBasis>,
-) -> Result<Option<CountryScreening>, AnalysisError> {
-    let Some(b) = basis else {
-        return Ok(None);
-    };
-    let years: BTreeSet<i32> = markets
-        .iter()
-        .map(|m| m.year)
-        .filter(|&y| year_fully_covered(&b.coverage, y))
-        .collect();
-    if years.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(
-        b.screen(dataset, &years.into_iter().collect::<Vec<_>>())?,
-    ))
-}
-
 pub(super) fn over_time_assessment(
     commodity: &str,
     stage: Option<&str>,
@@ -235,10 +202,21 @@ pub(super) fn over_time_assessment(
             "no {commodity} figures in either series"
         )));
     }
-    let screening = screening_of_years(&markets, dataset, basis)?;
-    let years = year_figures(&markets, screening.as_ref())
+    let exposures = match basis {
+        Some(b) => {
+            let refs: Vec<&Market> = markets.iter().collect();
+            b.exposures(&refs, None, dataset)?.0
+        }
+        None => vec![None; markets.len()],
+    };
+    let years = year_figures(&markets, None)
         .into_iter()
         .zip(&markets)
+        .zip(exposures)
+        .map(|((mut f, m), exposure)| {
+            f.cahra = exposure;
+            (f, m)
+        })
         .map(|(f, m)| YearRow {
             series: match f.series {
                 ProductionSeries::UsgsMcs => "usgs".into(),
@@ -250,6 +228,7 @@ pub(super) fn over_time_assessment(
             sahel_share: f.sahel_share,
             hhi_low: f.hhi.low,
             hhi_high: f.hhi.high,
+            cahra_verdict_years: f.cahra.as_ref().map(|e| e.verdict_years_text()),
             cahra_flagged_low: f.cahra.as_ref().map(|e| e.flagged_low),
             cahra_flagged_high: f.cahra.as_ref().map(|e| e.flagged_high),
             mali_cahra: f.cahra.as_ref().and_then(|e| {
@@ -271,7 +250,9 @@ pub(super) fn over_time_assessment(
                 source: b.filter.source,
                 coverage_start: b.coverage.start,
                 coverage_end: b.coverage.end,
-                years: "only years entirely inside the coverage; verdicts of the same year".into(),
+                years: "each country judged on the latest year up to the row's year that its \
+                        events cover entirely (the verdict years are on each row)"
+                    .into(),
             }),
         },
         years,
