@@ -416,7 +416,11 @@ fn eu_check_table_and_json() {
     let table = run_ok(orewatch(&store).args(["supply", "--eu-check"]));
     // The WGI vintage (issue 19): the store's WGI file, its years and its hash, in the table
     // and in the JSON provenance.
-    let wgi_file = data_dir().join("governance/wgi_all_countries_1996_2023.csv");
+    // (The store records the file's canonical path: the data directory may be given as
+    // `…/crates/orewatch-cli/../../../shared/data`.)
+    let wgi_file =
+        std::fs::canonicalize(data_dir().join("governance/wgi_all_countries_1996_2023.csv"))
+            .unwrap();
     let wgi_sha = {
         use sha2::Digest;
         hex::encode(sha2::Sha256::digest(std::fs::read(&wgi_file).unwrap()))
