@@ -110,6 +110,23 @@ impl Server {
         (status, value)
     }
 
+    /// (status, body) of a POST whose head declares `content_length` bytes of JSON and that
+    /// sends none of them: for the limits checked on the head alone.
+    fn post_head(&self, path: &str, content_length: usize) -> (u16, String) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        write!(
+            s,
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {content_length}\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let status = text.split(' ').nth(1).unwrap().parse().unwrap();
+        (status, text)
+    }
+
     fn get(&self, path: &str) -> (u16, Value) {
         let (status, _, body) = self.get_with(path, "");
         let value = serde_json::from_slice(&body).unwrap_or_else(|e| {
@@ -567,8 +584,10 @@ fn forecast_supply_and_scenario_endpoints_give_the_cli_numbers() {
     // A scenario body above 1 MiB is refused before it is read; GET on a POST endpoint is 405.
     let (status, _, _) = server.get_with("/api/scenario/run", "");
     assert_eq!(status, 405);
+    // (Only the head is sent: a server that refuses a body it has not read resets the
+    // connection while a client still writes it, and the client may never see the 413.)
     let big = edited("x.toml", &"#".repeat(1024 * 1024 + 1));
-    let (status, _) = server.post("/api/scenario/run", &big);
+    let (status, _) = server.post_head("/api/scenario/run", big.len());
     assert_eq!(status, 413);
 
     // The OpenAPI document lists the new endpoints, the POSTs with their bodies.
