@@ -191,7 +191,9 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
             output.write_sidecar(&metadata)?;
             csv_text(&regions, &sites, args.level)?
         }
-        (OutFormat::Parquet, _) => bail!("cahra writes no Parquet (resolved before)"),
+        (OutFormat::Parquet | OutFormat::Graphml, _) => {
+            bail!("cahra writes no {:?} (resolved before)", output.format)
+        }
     };
     output.write(text.as_bytes())?;
     if let (false, Sink::File(out)) = (quiet, &output.sink) {

@@ -379,7 +379,12 @@ fn write_report(
             let doc = json!({"metadata": metadata, "rows": report.rows});
             output.write(serde_json::to_string_pretty(&doc)?.as_bytes())
         }
-        OutFormat::Text => bail!("text is printed, not written (resolved before)"),
+        OutFormat::Text | OutFormat::Graphml => {
+            bail!(
+                "exposure writes no {:?} here (resolved before)",
+                output.format
+            )
+        }
     }
 }
 

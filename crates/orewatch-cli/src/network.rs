@@ -3,7 +3,7 @@
 //! ```text
 //! orewatch network [--period 2012..2019 | --from DATE --to DATE] [--countries MLI,BFA,NER]
 //!                  [--source GED|ACLED] [--seed 42] [--aliases FILE] [--sites-radius-km 50]
-//!                  --out graph.graphml|graph.json
+//!                  [--out FILE|-] [--format json|graphml]
 //! ```
 //!
 //! Parses the flags, asks `orewatch_core::actors::assess::network` and writes its result.
@@ -14,7 +14,8 @@
 //! alliance/splinter/member. Metrics: degree, weighted degree (events), betweenness with edge
 //! length 1/events, PageRank, Louvain community (seeded; the seed and the modularity are in
 //! the output). The file is written atomically (temporary file renamed into place); the same
-//! inputs and seed give the same bytes. Aggregates only.
+//! inputs and seed give the same bytes; without `--out` (or with `--out -`) the JSON goes to
+//! stdout. Aggregates only.
 
 use std::path::{Path, PathBuf};
 
@@ -27,7 +28,7 @@ use orewatch_core::actors::export;
 use serde_json::json;
 
 use crate::flags::SourceArg;
-use crate::output::write_atomic;
+use crate::output::{OutArgs, OutFormat, Sink};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -56,9 +57,9 @@ pub struct Args {
     /// each site with coordinates, as `site_links` in the JSON output.
     #[arg(long)]
     pub sites_radius_km: Option<f64>,
-    /// Output: .graphml (Gephi) or .json ({nodes, links}).
-    #[arg(long, short)]
-    pub out: PathBuf,
+    /// Where and how: json ({nodes, links}; the default on stdout) or graphml (Gephi).
+    #[command(flatten)]
+    pub output: OutArgs,
     #[command(flatten)]
     pub precision: crate::precision::PrecisionArg,
 }
@@ -88,13 +89,9 @@ fn parse_period(text: &str) -> Result<(NaiveDate, NaiveDate)> {
 }
 
 pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
-    let ext = crate::output::extension(&args.out);
-    if ext != "graphml" && ext != "json" {
-        bail!(
-            "--out {}: expected a file ending in .graphml or .json",
-            args.out.display()
-        );
-    }
+    let output = args
+        .output
+        .resolve(&[OutFormat::Json, OutFormat::Graphml])?;
     let (from, to) = match (&args.period, &args.from, &args.to) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
             bail!("give --period or --from/--to, not both")
@@ -113,7 +110,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
             bail!("--from {a} is after --to {b}");
         }
     }
-    if args.sites_radius_km.is_some() && ext != "json" {
+    if args.sites_radius_km.is_some() && output.format != OutFormat::Json {
         bail!("--sites-radius-km: the actor–site links are written to .json output only");
     }
     if let Some(r) = args.sites_radius_km {
@@ -162,7 +159,7 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         p.alias_table,
         m.method
     );
-    let text = if ext == "graphml" {
+    let text = if output.format == OutFormat::Graphml {
         export::graphml(graph, m, &description)
     } else {
         let r = &graph.resolution;
@@ -199,11 +196,14 @@ pub fn run(store_dir: &Path, quiet: bool, args: Args) -> Result<()> {
         t.push('\n');
         t
     };
-    write_atomic(&args.out, text.as_bytes())?;
+    output.write(text.as_bytes())?;
     if !quiet {
         eprintln!(
             "{}: {} actors, {} dyads, {} relations, modularity {:.4} ({} communities, seed {}); events with every organisation side resolved {}/{}",
-            args.out.display(),
+            match &output.sink {
+                Sink::File(path) => path.display().to_string(),
+                Sink::Stdout => "stdout".to_string(),
+            },
             graph.nodes.len(),
             graph.edges.len(),
             graph.relations.len(),

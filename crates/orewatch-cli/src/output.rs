@@ -1,5 +1,5 @@
 //! Where results go, the same in every command: `--out FILE|-` and `--format
-//! text|csv|json|geojson|parquet` (`OutArgs`; a file's extension gives the format unless
+//! text|csv|json|geojson|parquet|graphml` (`OutArgs`; a file's extension gives the format unless
 //! `--format` does; a format a command does not produce is a usage error, exit 2). Files are
 //! written atomically (a temporary file renamed into place), the metadata of a CSV file in a
 //! sidecar `F.csv.meta.json`; a closed stdout (`orewatch … | head`) ends the command quietly
@@ -88,6 +88,8 @@ pub(crate) enum OutFormat {
     Geojson,
     /// (Geo)Parquet with the metadata in the file's key-value metadata.
     Parquet,
+    /// GraphML (Gephi, networkx): graphs.
+    Graphml,
 }
 
 impl OutFormat {
@@ -98,6 +100,7 @@ impl OutFormat {
             OutFormat::Json => "json",
             OutFormat::Geojson => "geojson",
             OutFormat::Parquet => "parquet",
+            OutFormat::Graphml => "graphml",
         }
     }
 
@@ -107,6 +110,7 @@ impl OutFormat {
             "json" => Some(OutFormat::Json),
             "geojson" => Some(OutFormat::Geojson),
             "parquet" => Some(OutFormat::Parquet),
+            "graphml" => Some(OutFormat::Graphml),
             _ => None,
         }
     }

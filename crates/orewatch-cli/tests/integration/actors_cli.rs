@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::Path;
 use std::process::Stdio;
 
-use crate::common::{data_dir, orewatch, run_err, run_ok};
+use crate::common::{data_dir, orewatch, run_err, run_ok, usage_error};
 
 fn ingest(store: &Path) {
     let d = data_dir();
@@ -209,8 +209,24 @@ fn clear_errors() {
     let err =
         run_err(orewatch(&store).args(["network", "--period", "2019..2012", "--out", "x.json"]));
     assert!(err.contains("--period 2019..2012"), "{err}");
-    let err = run_err(orewatch(&store).args(["network", "--out", "x.csv"]));
-    assert!(err.contains(".graphml or .json"), "{err}");
+    // Output flags: usage errors (exit 2) naming what `network` writes; `--out -` is stdout.
+    usage_error(
+        orewatch(&store).args(["network", "--out", "x.csv"]),
+        &["--format csv", "json, graphml"],
+    );
+    let file = tmp.path().join("q.json");
+    run_ok(
+        orewatch(&store)
+            .args(["network", "--period", "2015", "--out"])
+            .arg(&file),
+    );
+    let piped = run_ok(orewatch(&store).args(["network", "--period", "2015", "--out", "-"]));
+    let piped: serde_json::Value = serde_json::from_str(&piped).unwrap();
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(!piped["nodes"].as_array().unwrap().is_empty());
+    assert_eq!(piped["nodes"], written["nodes"]);
+    assert_eq!(piped["links"], written["links"]);
     // An unknown country is an error, never an empty result.
     for cmd in [
         vec!["actors", "--countries", "XYZ"],
