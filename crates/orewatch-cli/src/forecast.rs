@@ -32,7 +32,7 @@ use orewatch_store::{Manifest, SampleWriter, Store};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::output::{csv_bytes, extension, OutArgs, OutFormat, Sink};
+use crate::output::{csv_bytes, extension, OutArgs, OutFormat};
 
 /// `--model` / `--models`: the models a user can run, spelt as the core names them
 /// (`hurdle_recent`).
@@ -505,18 +505,13 @@ pub fn run_evaluate(store_dir: &Path, quiet: bool, args: EvaluateArgs) -> Result
     let (mut dataset, manifest) = load(store_dir)?;
     let precision = args.panel.precision.apply(&mut dataset.events)?;
     let result = assess_forecast::evaluate(&request, &dataset, &manifest.sources)?;
-    if output.format == OutFormat::Text || matches!(output.sink, Sink::File(_)) {
-        print_evaluation(&result);
-    }
-    if output.format == OutFormat::Json {
-        let doc = json!({
-            "command": "orewatch evaluate",
-            "version": env!("CARGO_PKG_VERSION"),
-            "location_precision": precision.describe(),
-            "result": result,
-        });
-        output.write(serde_json::to_string_pretty(&doc)?.as_bytes())?;
-    }
+    let doc = json!({
+        "command": "orewatch evaluate",
+        "version": env!("CARGO_PKG_VERSION"),
+        "location_precision": precision.describe(),
+        "result": result,
+    });
+    output.print_then_json(&doc, || print_evaluation(&result))?;
     if !quiet {
         for w in &result.provenance.warnings {
             eprintln!("warning: {w}");

@@ -233,6 +233,19 @@ impl Output {
         }
     }
 
+    /// For commands whose text and JSON differ in kind (a table to read, the whole result to
+    /// keep): the text on stdout unless stdout gets the JSON; the JSON where `--out`/`--format`
+    /// say.
+    pub(crate) fn print_then_json(&self, doc: &impl Serialize, print: impl FnOnce()) -> Result<()> {
+        if self.format == OutFormat::Text || matches!(self.sink, Sink::File(_)) {
+            print();
+        }
+        if self.format == OutFormat::Json {
+            self.write((serde_json::to_string_pretty(doc)? + "\n").as_bytes())?;
+        }
+        Ok(())
+    }
+
     /// Runs `write_file` on the output's path, or on a temporary file copied to stdout (for
     /// writers that need a path, such as Parquet's).
     pub(crate) fn write_via_path(

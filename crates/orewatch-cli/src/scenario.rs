@@ -25,7 +25,7 @@ use orewatch_core::scenario::model::read_text;
 use orewatch_core::scenario::schema::json_schema;
 use orewatch_store::{LinkData, Store};
 
-use crate::output::{OutArgs, OutFormat, Output, Sink};
+use crate::output::{OutArgs, OutFormat, Output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -239,7 +239,7 @@ fn run_one(
             t.sensitivity
         );
     }
-    write_result(output, &a, || print_run(&a))?;
+    output.print_then_json(&a, || print_run(&a))?;
     if timings {
         eprintln!(
             "simulate (s): sample {:.3}, correlate {:.3}, evaluate {:.3}",
@@ -255,17 +255,6 @@ fn run_one(
             t.sensitivity,
             started.elapsed().as_secs_f64()
         );
-    }
-    Ok(())
-}
-
-/// The text on stdout unless stdout gets the JSON; the JSON where `--out`/`--format` say.
-fn write_result<T: serde::Serialize>(output: &Output, doc: &T, print: impl FnOnce()) -> Result<()> {
-    if output.format == OutFormat::Text || matches!(output.sink, Sink::File(_)) {
-        print();
-    }
-    if output.format == OutFormat::Json {
-        output.write((serde_json::to_string_pretty(doc)? + "\n").as_bytes())?;
     }
     Ok(())
 }
@@ -334,7 +323,7 @@ fn run_compare(store_dir: &Path, req: &CompareRequest, output: &Output) -> Resul
     let data = load_links(store_dir, &req.scenarios)?;
     let links = data.as_ref().map(LinkData::links);
     let c = compare(req, links.as_ref())?;
-    write_result(output, &c, || print_compare(&c))?;
+    output.print_then_json(&c, || print_compare(&c))?;
     Ok(())
 }
 

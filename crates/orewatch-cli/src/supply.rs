@@ -163,22 +163,12 @@ pub fn run(store_dir: &Path, args: Args) -> Result<()> {
         },
     )?;
     match output.format {
-        OutFormat::Text => stdout(&text_of(&assessment)?),
+        OutFormat::Text => output.write(text_of(&assessment)?.as_bytes()),
         OutFormat::Csv => {
             output.write(&csv_of(&assessment)?)?;
             output.write_sidecar(&assessment)
         }
         _ => output.write((serde_json::to_string_pretty(&assessment)? + "\n").as_bytes()),
-    }
-}
-
-/// Writes to stdout; a reader that closed the pipe (`| head`) ends the output quietly.
-fn stdout(text: &str) -> Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
     }
 }
 

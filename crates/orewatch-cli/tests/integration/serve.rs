@@ -85,26 +85,14 @@ impl Server {
 
     /// (status, JSON body) of a POST of `body` (JSON).
     fn post(&self, path: &str, body: &str) -> (u16, Value) {
-        let mut s = TcpStream::connect(&self.addr).unwrap();
-        write!(
-            s,
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            self.addr,
-            body.len()
-        )
-        .unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-        let mut body = raw[split + 4..].to_vec();
-        if head
-            .to_ascii_lowercase()
-            .contains("transfer-encoding: chunked")
-        {
-            body = dechunk(&body);
-        }
+        let (status, _, body) = exchange(
+            &self.addr,
+            &format!(
+                "POST {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                self.addr,
+                body.len()
+            ),
+        );
         let value = serde_json::from_slice(&body)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
         (status, value)
@@ -113,18 +101,14 @@ impl Server {
     /// (status, body) of a POST whose head declares `content_length` bytes of JSON and that
     /// sends none of them: for the limits checked on the head alone.
     fn post_head(&self, path: &str, content_length: usize) -> (u16, String) {
-        let mut s = TcpStream::connect(&self.addr).unwrap();
-        write!(
-            s,
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {content_length}\r\n\r\n",
-            self.addr
-        )
-        .unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let status = text.split(' ').nth(1).unwrap().parse().unwrap();
-        (status, text)
+        let (status, head, _) = exchange(
+            &self.addr,
+            &format!(
+                "POST {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {content_length}\r\n\r\n",
+                self.addr
+            ),
+        );
+        (status, head)
     }
 
     fn get(&self, path: &str) -> (u16, Value) {
@@ -163,12 +147,17 @@ fn bundled_scenarios(server: &Server) -> Value {
 
 /// (status, headers, body) of a GET (with `extra` request headers).
 fn http_get(addr: &str, path: &str, extra: &str) -> (u16, String, Vec<u8>) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}\r\n"
+    exchange(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}\r\n"),
     )
-    .unwrap();
+}
+
+/// Sends one raw HTTP/1.1 request (`Connection: close`) and returns (status, headers, body),
+/// the body de-chunked.
+fn exchange(addr: &str, request: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
